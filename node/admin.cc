@@ -1,0 +1,108 @@
+#include "admin.h"
+
+#include <map>
+#include <set>
+
+#include "change_log.h"
+#include "holds.h"
+#include "kura/schema/keys.h"
+#include "kura/sync/pn_counter.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+// Counts the keys under `prefix` for which `keep(value)` holds.
+template <typename Keep>
+Result<int64_t> CountKeys(Txn& txn, Cf cf, std::string_view prefix, Keep keep) {
+  int64_t n = 0;
+  KURA_RETURN_IF_ERROR(txn.Scan(cf, prefix, [&](std::string_view, std::string_view value) {
+    if (keep(value)) ++n;
+    return true;
+  }));
+  return n;
+}
+
+Result<std::vector<HoldCell>> AllHolds(Txn& txn) {
+  std::vector<HoldCell> holds;
+  Status inner;
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, keys::kHoldPrefix, [&](std::string_view, std::string_view v) {
+    HoldCell cell;
+    inner = Decode(v, &cell);
+    holds.push_back(std::move(cell));
+    return inner.ok();
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  return holds;
+}
+
+}  // namespace
+
+Result<json> OpStatus(OpContext& ctx, const json&) {
+  auto any = [](std::string_view) { return true; };
+  KURA_ASSIGN_OR_RETURN(int64_t skus, CountKeys(ctx.txn, Cf::kCells, keys::StockPrefix(ctx.origin()), any));
+  KURA_ASSIGN_OR_RETURN(int64_t receipts, CountKeys(ctx.txn, Cf::kCells, keys::JournalPrefix(ctx.origin()), any));
+  KURA_ASSIGN_OR_RETURN(int64_t active_holds, CountKeys(ctx.txn, Cf::kLocal, keys::kExpiryPrefix, any));
+  KURA_ASSIGN_OR_RETURN(int64_t pending_slips, CountKeys(ctx.txn, Cf::kLocal, keys::kSlipPrefix, [](std::string_view v) {
+    Slip slip;
+    return Decode(v, &slip).ok() && slip.acked_ms == 0;
+  }));
+  KURA_ASSIGN_OR_RETURN(uint64_t seq, LastSeq(ctx.txn, ctx.origin()));
+  return json{{"store_id", ctx.origin()},
+              {"data_dir", ctx.options.data_dir},
+              {"skus", skus},
+              {"active_holds", active_holds},
+              {"pending_slips", pending_slips},
+              {"receipts", receipts},
+              {"origin_seq", seq},
+              {"uptime_s", (ctx.now_ms - ctx.started_ms) / 1000}};
+}
+
+Result<json> OpAdminCheck(OpContext& ctx, const json&) {
+  json problems = json::array();
+  KURA_ASSIGN_OR_RETURN(std::vector<HoldCell> holds, AllHolds(ctx.txn));
+
+  std::map<std::string, int64_t> held;
+  std::set<std::string> expiry_expected, slips_allowed;
+  for (const HoldCell& h : holds) {
+    if (!IsActive(h.State())) continue;
+    for (const auto& line : h.body.lines) held[line.sku] += line.qty;
+    expiry_expected.insert(keys::Expiry(h.body.expires_ms, h.body.id));
+    slips_allowed.insert(keys::Slip(h.body.id));
+  }
+  std::map<std::string, int64_t> indexed;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, "held/", [&](std::string_view k, std::string_view v) {
+    int64_t units = 0;
+    if (!Decode(v, &units).ok()) problems.push_back("undecodable " + std::string(k));
+    indexed[std::string(k.substr(5))] = units;
+    return true;
+  }));
+  if (indexed != held) problems.push_back("held index disagrees with active holds");
+  std::set<std::string> expiry_found;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, keys::kExpiryPrefix, [&](std::string_view k, std::string_view) {
+    expiry_found.emplace(k);
+    return true;
+  }));
+  if (expiry_found != expiry_expected) problems.push_back("expiry queue disagrees with active holds");
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, keys::kSlipPrefix, [&](std::string_view k, std::string_view) {
+    if (!slips_allowed.count(std::string(k))) problems.push_back("slip of an ended hold: " + std::string(k));
+    return true;
+  }));
+
+  // Every change-index entry must name a cell that exists.
+  int64_t changes = 0;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kChanges, "", [&](std::string_view k, std::string_view cell_key) {
+    ++changes;
+    std::string ignored;
+    if (!ctx.txn.Get(Cf::kCells, cell_key, &ignored).ok()) {
+      problems.push_back("change index entry " + std::string(k.substr(0, k.size() - 8)) +
+                         " names a missing cell");
+    }
+    return true;
+  }));
+  return json{{"ok", problems.empty()}, {"problems", problems}, {"holds", holds.size()},
+              {"changes", changes}};
+}
+
+}  // namespace kura

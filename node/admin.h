@@ -1,0 +1,13 @@
+// Operator operations: `status` (who and how much) and `admin.check`, which recomputes
+// every piece of derived state from the cells and reports any disagreement — the
+// "nothing half-applied" check of the crash tests, and an fsck for operators.
+#pragma once
+
+#include "op_context.h"
+
+namespace kura {
+
+Result<nlohmann::json> OpStatus(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpAdminCheck(OpContext& ctx, const nlohmann::json& args);
+
+}  // namespace kura

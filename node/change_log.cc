@@ -1,0 +1,24 @@
+#include "change_log.h"
+
+#include "kura/schema/keys.h"
+
+namespace kura {
+
+Result<uint64_t> LastSeq(Txn& txn, std::string_view origin) {
+  KURA_ASSIGN_OR_RETURN(auto seq, txn.Read<uint64_t>(Cf::kMeta, keys::OriginSeq(origin)));
+  return seq.value_or(0);
+}
+
+Result<uint64_t> NextSeq(Txn& txn, std::string_view origin) {
+  KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn, origin));
+  txn.Write(Cf::kMeta, keys::OriginSeq(origin), last + 1);
+  return last + 1;
+}
+
+void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
+                 std::string_view cell_key) {
+  if (previous_seq != 0) txn.Delete(Cf::kChanges, keys::Change(origin, previous_seq));
+  txn.Put(Cf::kChanges, keys::Change(origin, seq), cell_key);
+}
+
+}  // namespace kura

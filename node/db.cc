@@ -1,0 +1,90 @@
+#include "db.h"
+
+#include <vector>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+#include "kura/schema/keys.h"
+
+namespace kura {
+namespace {
+
+// A store is small (thousands of SKUs): modest memtables and one shared block cache keep
+// an idle daemon well under 40 MB.
+constexpr size_t kWriteBufferBytes = 4 << 20;
+constexpr size_t kBlockCacheBytes = 8 << 20;
+
+const char* CfName(int i) {
+  static const char* const kNames[kCfCount] = {keys::kCellsCf, keys::kChangesCf, keys::kLocalCf,
+                                               keys::kRequestsCf, keys::kMetaCf};
+  return kNames[i];
+}
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return Status::Ok();
+  std::string msg = std::string(context) + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsBusy() || s.IsTimedOut()) return Status::Busy(msg);
+  return Status::IOError(msg);
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 2;
+  options.keep_log_file_num = 3;
+  if (env != nullptr) options.env = env;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.write_buffer_size = kWriteBufferBytes;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (int i = 0; i < kCfCount; ++i) descriptors.emplace_back(CfName(i), cf_options);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    // RocksDB reports a held LOCK file as an IOError naming the lock.
+    if (s.ToString().find("lock") != std::string::npos) {
+      return Status::Busy("data directory " + path + " is in use by another process");
+    }
+    return FromRocks(s, "opening " + path);
+  }
+  std::unique_ptr<Db> db(new Db());
+  db->db_.reset(raw);
+  // handles[0] is the default family, which kura does not use; the DB owns it.
+  for (int i = 0; i < kCfCount; ++i) db->handles_[i] = handles[i + 1];
+  db->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
+  return db;
+}
+
+Db::~Db() {
+  for (auto* h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+Status Db::Get(Cf cf, std::string_view key, std::string* value) {
+  return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
+                   "get");
+}
+
+Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, batch), "write");
+}
+
+}  // namespace kura

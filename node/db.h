@@ -1,0 +1,48 @@
+// Db: kura's RocksDB database — the column families of schema/keys.h, opened once per
+// data directory. Turns rocksdb::Status into kura::Status; nothing above this file sees
+// RocksDB errors. Thread-safe (RocksDB is); the handles live as long as the Db.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <rocksdb/db.h>
+
+#include "kura/schema/status.h"
+
+namespace kura {
+
+enum class Cf { kCells = 0, kChanges, kLocal, kRequests, kMeta };
+inline constexpr int kCfCount = 5;
+
+class Db {
+ public:
+  // Opens (creating if missing) the database in `path`. A directory already opened by
+  // another process gives Status::Busy. `env` may be null (the real file system); the
+  // simulator passes an in-memory one.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, rocksdb::Env* env = nullptr);
+
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // NotFound when the key is absent.
+  Status Get(Cf cf, std::string_view key, std::string* value);
+  // Applies `batch` atomically and syncs the WAL before returning.
+  Status WriteSynced(rocksdb::WriteBatch* batch);
+
+  rocksdb::DB* raw() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) { return handles_[static_cast<int>(cf)]; }
+
+ private:
+  Db() = default;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* handles_[kCfCount] = {};
+};
+
+// Converts a RocksDB status into ours; `context` names what was being done.
+Status FromRocks(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace kura

@@ -1,0 +1,209 @@
+#include "holds.h"
+
+#include <map>
+
+#include "change_log.h"
+#include "held_index.h"
+#include "journal.h"
+#include "kura/schema/args.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "slips.h"
+#include "stock.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kMaxExpirySeconds = 90LL * 24 * 3600;
+
+int64_t DefaultExpirySeconds(HoldKind kind) {
+  switch (kind) {
+    case HoldKind::kTryOn: return 2 * 3600;
+    case HoldKind::kPhone: return 24 * 3600;
+    default: return 72 * 3600;
+  }
+}
+
+// Units per SKU over all lines (a hold may list one SKU twice).
+std::map<std::string, int64_t> UnitsBySku(const std::vector<HoldLine>& lines) {
+  std::map<std::string, int64_t> units;
+  for (const auto& line : lines) units[line.sku] += line.qty;
+  return units;
+}
+
+Status WriteHold(OpContext& ctx, HoldCell& cell, HoldState state) {
+  KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
+  uint64_t previous = cell.Advance(ctx.origin(), seq, state, ctx.now_ms);
+  std::string key = keys::Hold(cell.body.id);
+  ctx.txn.Write(Cf::kCells, key, cell);
+  IndexChange(ctx.txn, ctx.origin(), previous, seq, key);
+  return Status::Ok();
+}
+
+// Releases an ending hold's units and its expiry and slip entries, and for a collection
+// hands the goods over.
+Status EndHold(OpContext& ctx, const HoldCell& cell, HoldState end) {
+  for (const auto& [sku, qty] : UnitsBySku(cell.body.lines)) {
+    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
+    if (end == HoldState::kCollected) KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, false));
+  }
+  ctx.txn.Delete(Cf::kLocal, keys::Expiry(cell.body.expires_ms, cell.body.id));
+  DropSlip(ctx, cell.body.id);
+  if (end == HoldState::kCollected) {
+    Receipt receipt;
+    receipt.kind = ReceiptKind::kCollection;
+    receipt.customer = cell.body.customer;
+    receipt.hold_id = cell.body.id;
+    for (const auto& line : cell.body.lines) receipt.lines.push_back({line.sku, line.qty, 0});
+    KURA_RETURN_IF_ERROR(AppendReceipt(ctx, std::move(receipt)).status());
+  }
+  return Status::Ok();
+}
+
+// Whether a hold in `from` may be moved to `to` by a local operation. Ended holds stay
+// ended; confirm (payment) only applies to a held hold; everything else moves forward.
+Status CheckTransition(const HoldCell& cell, HoldState to) {
+  HoldState from = cell.State();
+  auto refuse = [&] {
+    return Status::Conflict("hold " + cell.body.id + " is " + std::string(HoldStateName(from)) +
+                            "; cannot move to " + std::string(HoldStateName(to)));
+  };
+  if (!IsActive(from) || to <= from) return refuse();
+  if (to == HoldState::kConfirmed && from != HoldState::kHeld) return refuse();
+  return Status::Ok();
+}
+
+Result<json> Transition(OpContext& ctx, const json& args, HoldState to) {
+  KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHold(ctx, id));
+  KURA_RETURN_IF_ERROR(CheckTransition(cell, to));
+  KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, to));
+  if (!IsActive(to)) KURA_RETURN_IF_ERROR(EndHold(ctx, cell, to));
+  return ToJson(cell);
+}
+
+Result<std::vector<HoldLine>> LinesArg(const json& args) {
+  KURA_ASSIGN_OR_RETURN(const json* lines, ArgArray(args, "lines", kMaxHoldLines));
+  std::vector<HoldLine> out;
+  for (const json& line : *lines) {
+    if (!line.is_object()) return Status::InvalidArgument("lines: each line must be a map");
+    KURA_ASSIGN_OR_RETURN(std::string sku, ArgString(line, "sku", ValidateSku));
+    KURA_ASSIGN_OR_RETURN(int64_t qty, ArgInt(line, "qty", 1, kMaxQty));
+    out.push_back({std::move(sku), qty});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<HoldCell> ReadHold(OpContext& ctx, std::string_view hold_id) {
+  KURA_ASSIGN_OR_RETURN(auto cell, ctx.txn.Read<HoldCell>(Cf::kCells, keys::Hold(hold_id)));
+  if (!cell) return Status::NotFound("no hold " + std::string(hold_id));
+  return std::move(*cell);
+}
+
+json ToJson(const HoldCell& hold) {
+  const HoldBody& b = hold.body;
+  json lines = json::array();
+  for (const auto& line : b.lines) lines.push_back({{"sku", line.sku}, {"qty", line.qty}});
+  json out = {{"id", b.id},           {"store", b.store},
+              {"kind", HoldKindName(b.kind)}, {"state", HoldStateName(hold.State())},
+              {"lines", lines},       {"created_ms", b.created_ms},
+              {"expires_ms", b.expires_ms}, {"state_since_ms", hold.StateSinceMs()},
+              {"issuer", b.issuer}};
+  if (!b.customer.empty()) out["customer"] = b.customer;
+  return out;
+}
+
+Result<json> OpHoldCreate(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string kind_name, ArgString(args, "kind", nullptr));
+  auto kind = ParseHoldKind(kind_name);
+  if (!kind) return Status::InvalidArgument("kind: must be pickup, tryon or phone");
+  KURA_ASSIGN_OR_RETURN(std::vector<HoldLine> lines, LinesArg(args));
+  KURA_ASSIGN_OR_RETURN(std::string customer, ArgOptString(args, "customer", ValidateCustomerId));
+  KURA_ASSIGN_OR_RETURN(int64_t expires_in_s, ArgOptInt(args, "expires_in_s", 1, kMaxExpirySeconds,
+                                                        DefaultExpirySeconds(*kind)));
+  for (const auto& [sku, qty] : UnitsBySku(lines)) {
+    KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+    if (qty > view.atp) {
+      return Status::InsufficientStock(
+          "sku " + sku + ": " + std::to_string(qty) + " requested, " +
+          std::to_string(std::max<int64_t>(view.atp, 0)) + " available to promise (short by " +
+          std::to_string(qty - std::max<int64_t>(view.atp, 0)) + ")");
+    }
+  }
+  KURA_ASSIGN_OR_RETURN(auto counter, ctx.txn.Read<uint64_t>(Cf::kMeta, keys::HoldCounter(ctx.origin())));
+  uint64_t number = counter.value_or(0) + 1;
+  ctx.txn.Write(Cf::kMeta, keys::HoldCounter(ctx.origin()), number);
+
+  HoldCell cell;
+  cell.body = HoldBody{MakeHoldId(ctx.origin(), number), ctx.origin(), *kind, std::move(lines),
+                       customer, ctx.now_ms, ctx.now_ms + expires_in_s * 1000, ctx.origin()};
+  KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
+  for (const auto& [sku, qty] : UnitsBySku(cell.body.lines)) {
+    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
+  }
+  ctx.txn.Put(Cf::kLocal, keys::Expiry(cell.body.expires_ms, cell.body.id), "");
+  QueueSlip(ctx, cell.body, number);
+  return ToJson(cell);
+}
+
+Result<json> OpHoldConfirm(OpContext& ctx, const json& args) {
+  return Transition(ctx, args, HoldState::kConfirmed);
+}
+Result<json> OpHoldReady(OpContext& ctx, const json& args) {
+  return Transition(ctx, args, HoldState::kReady);
+}
+Result<json> OpHoldCollect(OpContext& ctx, const json& args) {
+  return Transition(ctx, args, HoldState::kCollected);
+}
+Result<json> OpHoldCancel(OpContext& ctx, const json& args) {
+  return Transition(ctx, args, HoldState::kCancelled);
+}
+
+Result<json> OpHoldGet(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHold(ctx, id));
+  return ToJson(cell);
+}
+
+Result<json> OpHoldList(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string state_name, ArgOptString(args, "state", nullptr));
+  std::optional<HoldState> state;
+  if (!state_name.empty()) {
+    state = ParseHoldState(state_name);
+    if (!state) return Status::InvalidArgument("state: unknown hold state " + state_name);
+  }
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
+  json holds = json::array();
+  Status inner;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, keys::kHoldPrefix, [&](std::string_view, std::string_view value) {
+    HoldCell cell;
+    inner = Decode(value, &cell);
+    if (!inner.ok()) return false;
+    if (!state || cell.State() == *state) holds.push_back(ToJson(cell));
+    return static_cast<int64_t>(holds.size()) < limit;
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  return json{{"holds", holds}};
+}
+
+Result<int> ExpireDueHolds(OpContext& ctx) {
+  std::vector<std::string> due;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, keys::kExpiryPrefix, [&](std::string_view key, std::string_view) {
+    if (keys::MillisOfExpiry(key) > ctx.now_ms) return false;
+    due.emplace_back(keys::HoldIdOfExpiry(key));
+    return true;
+  }));
+  for (const auto& id : due) {
+    KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHold(ctx, id));
+    KURA_RETURN_IF_ERROR(CheckTransition(cell, HoldState::kExpired));
+    KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kExpired));
+    KURA_RETURN_IF_ERROR(EndHold(ctx, cell, HoldState::kExpired));
+  }
+  return static_cast<int>(due.size());
+}
+
+}  // namespace kura

@@ -1,0 +1,32 @@
+// Holds: promises of stock to a customer (pickup, try-on, phone), their forward-only state
+// machine, and the hold.* API operations.
+//
+// A hold is promised only within available-to-promise: creating one beyond ATP fails with
+// insufficient_stock naming the shortfall. Active holds (held, confirmed, ready) count in
+// the held index; leaving the active states releases them exactly once. Collecting hands
+// the goods over: on-hand goes down and a collection receipt is journaled.
+#pragma once
+
+#include "kura/sync/hold_cell.h"
+#include "op_context.h"
+
+namespace kura {
+
+inline constexpr std::size_t kMaxHoldLines = 50;
+
+// Reads a hold cell; NotFound when absent.
+Result<HoldCell> ReadHold(OpContext& ctx, std::string_view hold_id);
+nlohmann::json ToJson(const HoldCell& hold);
+
+// Expires every active hold whose expiry is at or before ctx.now_ms; returns how many.
+Result<int> ExpireDueHolds(OpContext& ctx);
+
+Result<nlohmann::json> OpHoldCreate(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHoldConfirm(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHoldReady(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHoldCollect(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHoldCancel(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHoldGet(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHoldList(OpContext& ctx, const nlohmann::json& args);
+
+}  // namespace kura

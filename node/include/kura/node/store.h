@@ -1,0 +1,55 @@
+// Store: the store daemon's engine — stock, holds, pick slips and the journal of one store
+// over RocksDB, driven by encoded local-API requests (schema/PROTOCOL.md).
+//
+// The engine owns no sockets and no threads: the API server (node/api_server.h) and the
+// simulator feed it bytes. Not thread-safe: one caller at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kura/schema/status.h"
+#include "kura/sync/clock.h"
+
+namespace kura {
+
+struct StoreOptions {
+  std::string store_id;  // required; the store's replication origin
+  std::string data_dir;  // required; created if missing
+  // Units per SKU kept out of available-to-promise. Default 0.
+  int64_t safety_stock = 0;
+  // Number of hold-shelf bins that pick slips spread goods over. Default 20.
+  int hold_shelf_bins = 20;
+  // How long a client request id is remembered for retries. Default 24 h.
+  int64_t request_retention_ms = 24LL * 3600 * 1000;
+  // Time source; null means the system clock. Not owned; must outlive the Store.
+  Clock* clock = nullptr;
+};
+
+class Store {
+ public:
+  // Opens the store's database, creating it if missing. Busy when another process holds
+  // the data directory; InvalidArgument when it belongs to a different store id.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // Executes encoded requests in order and returns one encoded reply each. All effects of
+  // the group are made durable by a single synced write before this returns, so a caller
+  // may send the replies as soon as it has them (group commit). If that write fails, every
+  // mutating request of the group gets an io_error reply and none of them took effect.
+  virtual std::vector<std::string> ExecuteGroup(const std::vector<std::string_view>& requests) = 0;
+
+  // Expires holds whose time has come. Durable on return; returns how many expired.
+  virtual Result<int> ExpireDueHolds() = 0;
+  // Forgets request ids older than the retention. Durable on return.
+  virtual Result<int> PruneRequestIds() = 0;
+};
+
+}  // namespace kura

@@ -1,0 +1,53 @@
+#include "journal.h"
+
+#include "change_log.h"
+#include "kura/schema/keys.h"
+#include "kura/schema/args.h"
+
+namespace kura {
+
+Result<Receipt> AppendReceipt(OpContext& ctx, Receipt receipt) {
+  KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
+  receipt.origin = ctx.origin();
+  receipt.seq = seq;
+  receipt.at_ms = ctx.now_ms;
+  std::string key = keys::Journal(ctx.origin(), seq);
+  ctx.txn.Write(Cf::kCells, key, receipt);
+  IndexChange(ctx.txn, ctx.origin(), 0, seq, key);
+  return receipt;
+}
+
+nlohmann::json ToJson(const Receipt& receipt) {
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& l : receipt.lines) {
+    lines.push_back({{"sku", l.sku}, {"qty", l.qty}, {"price_cents", l.price_cents}});
+  }
+  nlohmann::json out = {{"origin", receipt.origin}, {"seq", receipt.seq},
+                        {"kind", ReceiptKindName(receipt.kind)}, {"lines", lines},
+                        {"at_ms", receipt.at_ms}};
+  if (!receipt.customer.empty()) out["customer"] = receipt.customer;
+  if (!receipt.hold_id.empty()) out["hold_id"] = receipt.hold_id;
+  return out;
+}
+
+Result<nlohmann::json> OpJournalList(OpContext& ctx, const nlohmann::json& args) {
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 10'000, 100));
+  KURA_ASSIGN_OR_RETURN(int64_t after, ArgOptInt(args, "after_seq", 0, INT64_MAX, 0));
+  nlohmann::json receipts = nlohmann::json::array();
+  Status bad;
+  Status s = ctx.txn.Scan(
+      Cf::kCells, keys::JournalPrefix(ctx.origin()),
+      [&](std::string_view, std::string_view value) {
+        Receipt r;
+        bad = Decode(value, &r);
+        if (!bad.ok()) return false;
+        receipts.push_back(ToJson(r));
+        return static_cast<int64_t>(receipts.size()) < limit;
+      },
+      keys::Journal(ctx.origin(), static_cast<uint64_t>(after) + 1));
+  KURA_RETURN_IF_ERROR(s);
+  KURA_RETURN_IF_ERROR(bad);
+  return nlohmann::json{{"receipts", receipts}};
+}
+
+}  // namespace kura

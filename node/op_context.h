@@ -1,0 +1,27 @@
+// OpContext: what an operation handler may use — the pending writes of its commit group,
+// the store's options, and the time the group started. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+#include "kura/node/store.h"
+#include "txn.h"
+
+namespace kura {
+
+struct OpContext {
+  Txn& txn;
+  const StoreOptions& options;
+  int64_t now_ms;
+  int64_t started_ms;  // when the daemon started, for uptime
+
+  const std::string& origin() const { return options.store_id; }
+};
+
+// An operation handler: validates `args`, writes into ctx.txn, returns the result. On error
+// the caller rolls back everything the handler wrote.
+using OpHandler = Result<nlohmann::json> (*)(OpContext& ctx, const nlohmann::json& args);
+
+}  // namespace kura

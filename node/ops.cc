@@ -1,0 +1,49 @@
+#include "ops.h"
+
+#include <array>
+
+#include "admin.h"
+#include "holds.h"
+#include "journal.h"
+#include "slips.h"
+#include "stock.h"
+
+namespace kura {
+namespace {
+
+constexpr std::array kOps = {
+    OpSpec{"stock.get", OpStockGet, false},
+    OpSpec{"stock.list", OpStockList, false},
+    OpSpec{"stock.receive", OpStockReceive, true},
+    OpSpec{"stock.sell", OpStockSell, true},
+    OpSpec{"stock.return", OpStockReturn, true},
+    OpSpec{"stock.count", OpStockCount, true},
+    OpSpec{"stock.transfer_out", OpStockTransferOut, true},
+    OpSpec{"stock.transfer_in", OpStockTransferIn, true},
+    OpSpec{"hold.create", OpHoldCreate, true},
+    OpSpec{"hold.confirm", OpHoldConfirm, true},
+    OpSpec{"hold.ready", OpHoldReady, true},
+    OpSpec{"hold.collect", OpHoldCollect, true},
+    OpSpec{"hold.cancel", OpHoldCancel, true},
+    OpSpec{"hold.get", OpHoldGet, false},
+    OpSpec{"hold.list", OpHoldList, false},
+    OpSpec{"slip.list", OpSlipList, false},
+    OpSpec{"slip.print", OpSlipPrint, false},
+    OpSpec{"slip.ack", OpSlipAck, true},
+    OpSpec{"journal.list", OpJournalList, false},
+    OpSpec{"status", OpStatus, false},
+    OpSpec{"admin.check", OpAdminCheck, false},
+};
+
+}  // namespace
+
+const OpSpec* FindOp(std::string_view name) {
+  for (const auto& op : kOps) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+std::span<const OpSpec> AllOps() { return kOps; }
+
+}  // namespace kura

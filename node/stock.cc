@@ -1,0 +1,159 @@
+#include "stock.h"
+
+#include "change_log.h"
+#include "held_index.h"
+#include "journal.h"
+#include "kura/schema/args.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "kura/sync/pn_counter.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxSaleLines = 100;
+
+Result<StockView> ViewOf(OpContext& ctx, std::string_view sku, const PnCounter& cell) {
+  KURA_ASSIGN_OR_RETURN(int64_t held, HeldUnits(ctx.txn, sku));
+  StockView view{std::string(sku), cell.Value(), held, 0};
+  view.atp = view.on_hand - view.held - ctx.options.safety_stock;
+  return view;
+}
+
+Result<std::string> SkuArg(const json& args) { return ArgString(args, "sku", ValidateSku); }
+Result<int64_t> QtyArg(const json& args) { return ArgInt(args, "qty", 1, kMaxQty); }
+
+// The shared shape of receive/return/transfer: one SKU, one positive quantity.
+Result<json> MoveStock(OpContext& ctx, const json& args, int64_t sign, bool create) {
+  KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(args));
+  KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(args));
+  KURA_RETURN_IF_ERROR(AddStock(ctx, sku, sign * qty, create));
+  KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+  return ToJson(view);
+}
+
+}  // namespace
+
+json ToJson(const StockView& view) {
+  return {{"sku", view.sku}, {"on_hand", view.on_hand}, {"held", view.held}, {"atp", view.atp}};
+}
+
+Result<StockView> ViewStock(OpContext& ctx, std::string_view sku) {
+  KURA_ASSIGN_OR_RETURN(auto cell, ctx.txn.Read<PnCounter>(Cf::kCells, keys::Stock(ctx.origin(), sku)));
+  if (!cell) return Status::NotFound("unknown sku " + std::string(sku));
+  return ViewOf(ctx, sku, *cell);
+}
+
+Status AddStock(OpContext& ctx, std::string_view sku, int64_t delta, bool create) {
+  std::string key = keys::Stock(ctx.origin(), sku);
+  KURA_ASSIGN_OR_RETURN(auto cell, ctx.txn.Read<PnCounter>(Cf::kCells, key));
+  if (!cell) {
+    if (!create) return Status::NotFound("unknown sku " + std::string(sku));
+    cell.emplace();
+  }
+  KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
+  uint64_t previous = cell->Add(ctx.origin(), seq, delta);
+  ctx.txn.Write(Cf::kCells, key, *cell);
+  IndexChange(ctx.txn, ctx.origin(), previous, seq, key);
+  return Status::Ok();
+}
+
+Result<json> OpStockGet(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(args));
+  KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+  return ToJson(view);
+}
+
+Result<json> OpStockList(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string prefix, ArgOptString(args, "prefix", nullptr));
+  KURA_ASSIGN_OR_RETURN(int64_t max_atp, ArgOptInt(args, "max_atp", INT64_MIN, INT64_MAX, INT64_MAX));
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
+  std::string key_prefix = keys::StockPrefix(ctx.origin());
+  json items = json::array();
+  Status inner;
+  Status s = ctx.txn.Scan(Cf::kCells, key_prefix + prefix, [&](std::string_view key, std::string_view value) {
+    PnCounter cell;
+    inner = Decode(value, &cell);
+    if (!inner.ok()) return false;
+    auto view = ViewOf(ctx, key.substr(key_prefix.size()), cell);
+    if (!view.ok()) {
+      inner = view.status();
+      return false;
+    }
+    if (view->atp <= max_atp) items.push_back(ToJson(*view));
+    return static_cast<int64_t>(items.size()) < limit;
+  });
+  KURA_RETURN_IF_ERROR(s);
+  KURA_RETURN_IF_ERROR(inner);
+  return json{{"items", items}};
+}
+
+Result<json> OpStockReceive(OpContext& ctx, const json& args) {
+  return MoveStock(ctx, args, +1, /*create=*/true);
+}
+
+Result<json> OpStockTransferIn(OpContext& ctx, const json& args) {
+  KURA_RETURN_IF_ERROR(ArgOptString(args, "from", ValidateStoreId).status());
+  return MoveStock(ctx, args, +1, /*create=*/true);
+}
+
+Result<json> OpStockTransferOut(OpContext& ctx, const json& args) {
+  KURA_RETURN_IF_ERROR(ArgOptString(args, "to", ValidateStoreId).status());
+  return MoveStock(ctx, args, -1, /*create=*/false);
+}
+
+Result<json> OpStockReturn(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(args));
+  KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(args));
+  KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(args, "price_cents", 0, INT32_MAX, 0));
+  KURA_ASSIGN_OR_RETURN(std::string customer, ArgOptString(args, "customer", ValidateCustomerId));
+  KURA_RETURN_IF_ERROR(AddStock(ctx, sku, qty, /*create=*/false));
+  Receipt receipt;
+  receipt.kind = ReceiptKind::kReturn;
+  receipt.customer = customer;
+  receipt.lines.push_back({sku, -qty, price});
+  KURA_ASSIGN_OR_RETURN(receipt, AppendReceipt(ctx, std::move(receipt)));
+  KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+  return json{{"receipt", ToJson(receipt)}, {"stock", ToJson(view)}};
+}
+
+Result<json> OpStockSell(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(const json* lines, ArgArray(args, "lines", kMaxSaleLines));
+  KURA_ASSIGN_OR_RETURN(std::string customer, ArgOptString(args, "customer", ValidateCustomerId));
+  Receipt receipt;
+  receipt.kind = ReceiptKind::kSale;
+  receipt.customer = customer;
+  for (const json& line : *lines) {
+    if (!line.is_object()) return Status::InvalidArgument("lines: each line must be a map");
+    KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(line));
+    KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(line));
+    KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(line, "price_cents", 0, INT32_MAX, 0));
+    KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, /*create=*/false));
+    receipt.lines.push_back({sku, qty, price});
+  }
+  KURA_ASSIGN_OR_RETURN(receipt, AppendReceipt(ctx, std::move(receipt)));
+  json stock = json::array();
+  for (const auto& line : receipt.lines) {
+    KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, line.sku));
+    stock.push_back(ToJson(view));
+  }
+  return json{{"receipt", ToJson(receipt)}, {"stock", stock}};
+}
+
+Result<json> OpStockCount(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(args));
+  KURA_ASSIGN_OR_RETURN(int64_t counted, ArgInt(args, "counted", 0, kMaxQty));
+  auto before = ViewStock(ctx, sku);
+  if (!before.ok() && before.status().code() != Status::Code::kNotFound) return before.status();
+  int64_t adjustment = counted - (before.ok() ? before->on_hand : 0);
+  // A count that matches changes nothing, but a found SKU must still become known.
+  if (adjustment != 0 || !before.ok()) KURA_RETURN_IF_ERROR(AddStock(ctx, sku, adjustment, true));
+  KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+  json out = ToJson(view);
+  out["adjustment"] = adjustment;
+  return out;
+}
+
+}  // namespace kura

@@ -1,0 +1,42 @@
+// Stock: on-hand per SKU as a PN counter cell, and the API operations on it
+// (stock.get/list/receive/sell/return/count/transfer_out/transfer_in).
+//
+// A SKU is known once stock has been received, counted or transferred in; selling,
+// returning or holding an unknown SKU is NotFound. A till sale always succeeds, even past
+// zero: the goods are in the customer's hand.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "op_context.h"
+
+namespace kura {
+
+inline constexpr int64_t kMaxQty = 1'000'000;
+
+struct StockView {
+  std::string sku;
+  int64_t on_hand = 0;
+  int64_t held = 0;
+  int64_t atp = 0;  // on_hand - held - safety stock; negative when oversold
+};
+nlohmann::json ToJson(const StockView& view);
+
+// NotFound when the SKU is unknown.
+Result<StockView> ViewStock(OpContext& ctx, std::string_view sku);
+// Adds `delta` to this store's on-hand of `sku`, creating the cell when `create` is set
+// (NotFound otherwise).
+Status AddStock(OpContext& ctx, std::string_view sku, int64_t delta, bool create);
+
+Result<nlohmann::json> OpStockGet(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockList(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockReceive(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockSell(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockReturn(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockCount(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockTransferOut(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpStockTransferIn(OpContext& ctx, const nlohmann::json& args);
+
+}  // namespace kura

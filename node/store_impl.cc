@@ -1,0 +1,127 @@
+#include "store_impl.h"
+
+#include "holds.h"
+#include "kura/schema/api.h"
+#include "kura/schema/codec.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "ops.h"
+#include "system_clock.h"
+
+namespace kura {
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  KURA_RETURN_IF_ERROR(ValidateStoreId(options.store_id));
+  if (options.data_dir.empty()) return Status::InvalidArgument("data dir is required");
+  KURA_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(options.data_dir));
+  Clock* clock = options.clock != nullptr ? options.clock : SystemClock::Get();
+  auto store = std::make_unique<StoreImpl>(options, std::move(db), clock);
+  KURA_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+StoreImpl::StoreImpl(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock)
+    : options_(options), db_(std::move(db)), clock_(clock), txn_(db_.get()),
+      started_ms_(clock->NowMillis()) {}
+
+Status StoreImpl::Init() {
+  KURA_ASSIGN_OR_RETURN(auto format, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaFormat));
+  if (!format) {
+    txn_.Write(Cf::kMeta, keys::kMetaFormat, keys::kFormatVersion);
+    txn_.Write(Cf::kMeta, keys::kMetaStoreId, options_.store_id);
+    return txn_.Commit();
+  }
+  if (*format != keys::kFormatVersion) {
+    return Status::Unsupported("data format " + std::to_string(*format) + " is not supported");
+  }
+  KURA_ASSIGN_OR_RETURN(auto owner, txn_.Read<std::string>(Cf::kMeta, keys::kMetaStoreId));
+  if (owner.value_or("") != options_.store_id) {
+    return Status::InvalidArgument("data directory belongs to store " + owner.value_or("?") +
+                                   ", not " + options_.store_id);
+  }
+  return Status::Ok();
+}
+
+std::string StoreImpl::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote) {
+  *wrote = false;
+  auto request = DecodeRequest(bytes);
+  if (!request.ok()) return EncodeReply(request.status(), nullptr);
+  const OpSpec* op = FindOp(request->op);
+  if (op == nullptr) return EncodeReply(Status::UnknownOp("unknown op " + request->op), nullptr);
+
+  if (op->mutating) {
+    if (request->rid.empty()) {
+      return EncodeReply(Status::InvalidArgument("rid: required for " + request->op), nullptr);
+    }
+    // A retry gets the first answer, whether that was a success or a refusal.
+    std::string first;
+    Status seen = txn_.Get(Cf::kRequests, request->rid, &first);
+    if (seen.ok() && first.size() >= 8) return first.substr(8);
+    if (!seen.ok() && seen.code() != Status::Code::kNotFound) return EncodeReply(seen, nullptr);
+  }
+
+  txn_.SetSavePoint();
+  Result<nlohmann::json> result = op->handler(ctx, request->args);
+  if (!result.ok()) txn_.RollbackToSavePoint(); else txn_.PopSavePoint();
+  std::string reply = result.ok() ? EncodeReply(Status::Ok(), *result)
+                                  : EncodeReply(result.status(), nullptr);
+  if (op->mutating) {
+    std::string record;
+    PutBigEndian64(&record, static_cast<uint64_t>(ctx.now_ms));
+    record += reply;
+    txn_.Put(Cf::kRequests, request->rid, record);
+    *wrote = true;
+  }
+  return reply;
+}
+
+std::vector<std::string> StoreImpl::ExecuteGroup(const std::vector<std::string_view>& requests) {
+  OpContext ctx = Context();
+  std::vector<std::string> replies;
+  std::vector<bool> wrote(requests.size());
+  replies.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    bool w = false;
+    replies.push_back(ExecuteOne(ctx, requests[i], &w));
+    wrote[i] = w;
+  }
+  Status s = txn_.Commit();
+  if (!s.ok()) {
+    txn_.Clear();
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      if (wrote[i]) replies[i] = EncodeReply(s, nullptr);
+    }
+  }
+  return replies;
+}
+
+Result<int> StoreImpl::ExpireDueHolds() {
+  OpContext ctx = Context();
+  Result<int> expired = kura::ExpireDueHolds(ctx);
+  if (!expired.ok()) {
+    txn_.Clear();
+    return expired;
+  }
+  KURA_RETURN_IF_ERROR(txn_.Commit());
+  return expired;
+}
+
+Result<int> StoreImpl::PruneRequestIds() {
+  int64_t cutoff = clock_->NowMillis() - options_.request_retention_ms;
+  int pruned = 0;
+  Status s = txn_.Scan(Cf::kRequests, "", [&](std::string_view key, std::string_view value) {
+    if (value.size() >= 8 && static_cast<int64_t>(GetBigEndian64(value)) < cutoff) {
+      txn_.Delete(Cf::kRequests, key);
+      ++pruned;
+    }
+    return true;
+  });
+  if (!s.ok()) {
+    txn_.Clear();
+    return s;
+  }
+  KURA_RETURN_IF_ERROR(txn_.Commit());
+  return pruned;
+}
+
+}  // namespace kura

@@ -1,0 +1,52 @@
+#include "txn.h"
+
+#include <rocksdb/comparator.h>
+
+namespace kura {
+
+Txn::Txn(Db* db) : db_(db), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
+  return FromRocks(batch_.GetFromBatchAndDB(db_->raw(), rocksdb::ReadOptions(), db_->handle(cf),
+                                            rocksdb::Slice(key), value),
+                   "get");
+}
+
+void Txn::Put(Cf cf, std::string_view key, std::string_view value) {
+  batch_.Put(db_->handle(cf), rocksdb::Slice(key), rocksdb::Slice(value)).PermitUncheckedError();
+}
+
+void Txn::Delete(Cf cf, std::string_view key) {
+  batch_.Delete(db_->handle(cf), rocksdb::Slice(key)).PermitUncheckedError();
+}
+
+Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_view start) {
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
+      db_->handle(cf), db_->raw()->NewIterator(ro, db_->handle(cf))));
+  rocksdb::Slice seek = start.empty() ? rocksdb::Slice(prefix) : rocksdb::Slice(start);
+  for (it->Seek(seek); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!fn(key, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocks(it->status(), "scan");
+}
+
+void Txn::SetSavePoint() { batch_.SetSavePoint(); }
+void Txn::RollbackToSavePoint() { batch_.RollbackToSavePoint().PermitUncheckedError(); }
+void Txn::PopSavePoint() { batch_.PopSavePoint().PermitUncheckedError(); }
+
+bool Txn::empty() { return batch_.GetWriteBatch()->Count() == 0; }
+
+Status Txn::Commit() {
+  if (empty()) return Status::Ok();
+  Status s = db_->WriteSynced(batch_.GetWriteBatch());
+  batch_.Clear();
+  return s;
+}
+
+void Txn::Clear() { batch_.Clear(); }
+
+}  // namespace kura
+

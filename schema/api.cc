@@ -1,0 +1,129 @@
+#include "kura/schema/api.h"
+
+#include <cmath>
+
+#include "kura/schema/codec.h"
+#include "kura/schema/ids.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+// msgpack-c's object (already bounded by UntrustedLimits) to JSON. Binary, ext and
+// non-string map keys have no place in the API and are refused.
+Result<json> ToJson(const msgpack::object& o) {
+  switch (o.type) {
+    case msgpack::type::NIL: return json(nullptr);
+    case msgpack::type::BOOLEAN: return json(o.via.boolean);
+    case msgpack::type::POSITIVE_INTEGER: return json(o.via.u64);
+    case msgpack::type::NEGATIVE_INTEGER: return json(o.via.i64);
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64:
+      if (!std::isfinite(o.via.f64)) return Status::BadRequest("non-finite number");
+      return json(o.via.f64);
+    case msgpack::type::STR: return json(std::string(o.via.str.ptr, o.via.str.size));
+    case msgpack::type::ARRAY: {
+      json out = json::array();
+      for (uint32_t i = 0; i < o.via.array.size; ++i) {
+        KURA_ASSIGN_OR_RETURN(json item, ToJson(o.via.array.ptr[i]));
+        out.push_back(std::move(item));
+      }
+      return out;
+    }
+    case msgpack::type::MAP: {
+      json out = json::object();
+      for (uint32_t i = 0; i < o.via.map.size; ++i) {
+        const msgpack::object_kv& kv = o.via.map.ptr[i];
+        if (kv.key.type != msgpack::type::STR) return Status::BadRequest("map key is not a string");
+        KURA_ASSIGN_OR_RETURN(json value, ToJson(kv.val));
+        out[std::string(kv.key.via.str.ptr, kv.key.via.str.size)] = std::move(value);
+      }
+      return out;
+    }
+    default: return Status::BadRequest("binary and extension values are not accepted");
+  }
+}
+
+}  // namespace
+
+Result<ApiRequest> DecodeRequest(std::string_view bytes) {
+  if (bytes.size() > kMaxRequestBytes) {
+    return Status::TooLarge("request of " + std::to_string(bytes.size()) + " bytes exceeds " +
+                            std::to_string(kMaxRequestBytes));
+  }
+  json envelope;
+  try {
+    std::size_t offset = 0;
+    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr,
+                                                nullptr, UntrustedLimits());
+    if (offset != bytes.size()) return Status::BadRequest("trailing bytes after the request");
+    KURA_ASSIGN_OR_RETURN(envelope, ToJson(oh.get()));
+  } catch (const msgpack::depth_size_overflow&) {
+    return Status::TooLarge("request nested too deeply");
+  } catch (const msgpack::size_overflow&) {
+    return Status::TooLarge("a string or container exceeds the request limits");
+  } catch (const std::exception& e) {
+    return Status::BadRequest(std::string("undecodable msgpack: ") + e.what());
+  }
+  if (!envelope.is_object()) return Status::BadRequest("request must be a map");
+  auto v = envelope.find("v");
+  if (v == envelope.end() || !v->is_number_unsigned()) {
+    return Status::BadRequest("v: must be a positive integer");
+  }
+  if (v->get<uint64_t>() != kApiVersion) {
+    return Status::Unsupported("API version " + v->dump() + " not supported; this daemon speaks " +
+                               std::to_string(kApiVersion));
+  }
+  ApiRequest request;
+  auto op = envelope.find("op");
+  if (op == envelope.end() || !op->is_string() || op->get<std::string>().empty()) {
+    return Status::BadRequest("op: must be a non-empty string");
+  }
+  request.op = op->get<std::string>();
+  auto rid = envelope.find("rid");
+  if (rid != envelope.end() && !rid->is_null()) {
+    if (!rid->is_string()) return Status::BadRequest("rid: must be a string");
+    request.rid = rid->get<std::string>();
+    Status s = ValidateRequestId(request.rid);
+    if (!s.ok()) return Status::BadRequest("rid: " + s.message());
+  }
+  auto args = envelope.find("args");
+  if (args != envelope.end() && !args->is_null()) {
+    if (!args->is_object()) return Status::BadRequest("args: must be a map");
+    request.args = std::move(*args);
+  }
+  return request;
+}
+
+std::string EncodeRequest(const ApiRequest& request) {
+  json envelope = {{"v", kApiVersion}, {"op", request.op}, {"args", request.args}};
+  if (!request.rid.empty()) envelope["rid"] = request.rid;
+  std::vector<uint8_t> bytes = json::to_msgpack(envelope);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::string EncodeReply(const Status& status, const json& result) {
+  json reply = {{"v", kApiVersion}, {"ok", status.ok()}};
+  if (status.ok()) {
+    reply["result"] = result;
+  } else {
+    reply["error"] = {{"code", status.code_name()}, {"message", status.message()}};
+  }
+  std::vector<uint8_t> bytes = json::to_msgpack(reply);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Result<json> DecodeReply(std::string_view bytes) {
+  json reply = json::from_msgpack(bytes, /*strict=*/true, /*allow_exceptions=*/false);
+  if (reply.is_discarded() || !reply.is_object() || !reply.contains("ok")) {
+    return Status::BadRequest("not a kura reply");
+  }
+  if (reply.value("ok", false)) return reply.value("result", json::object());
+  const json& err = reply["error"];
+  std::string code = err.value("code", "internal");
+  std::string message = err.value("message", "");
+  return Status::FromCode(Status::CodeFromName(code), message);
+}
+
+}  // namespace kura

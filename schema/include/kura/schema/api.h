@@ -1,0 +1,37 @@
+// The local API envelope: how requests and replies are framed (schema/PROTOCOL.md,
+// "Local API"). A request is a msgpack map {v, op, rid, args}; a reply is
+// {v, ok, result} or {v, ok, error: {code, message}}. The op-specific content of args and
+// result is JSON-shaped (maps, arrays, strings, integers, booleans), so it is handled as
+// nlohmann::json in memory. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "kura/schema/status.h"
+
+namespace kura {
+
+inline constexpr int kApiVersion = 1;
+
+struct ApiRequest {
+  std::string op;
+  std::string rid;  // empty when the client sent none
+  nlohmann::json args = nlohmann::json::object();
+};
+
+// Decodes untrusted bytes. Oversized input gives TooLarge, undecodable msgpack or a wrong
+// envelope BadRequest, a newer `v` Unsupported; nothing is allocated beyond the limits of
+// schema/codec.h.
+Result<ApiRequest> DecodeRequest(std::string_view bytes);
+std::string EncodeRequest(const ApiRequest& request);
+
+// A reply carrying `result` or, when `status` is not ok, its error.
+std::string EncodeReply(const Status& status, const nlohmann::json& result);
+// For clients: the result of an ok reply, or the error it carries as a Status (with the
+// wire code mapped back). Bytes that are not a reply give BadRequest.
+Result<nlohmann::json> DecodeReply(std::string_view bytes);
+
+}  // namespace kura

@@ -1,0 +1,56 @@
+// msgpack encoding of records and cells, and the limits applied to untrusted input.
+//
+// Decode never throws: a msgpack error (truncated, wrong type, over a limit) becomes
+// Status::Corruption for stored bytes, the caller maps it to bad_request for wire bytes.
+// Thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <msgpack.hpp>
+
+#include "kura/schema/status.h"
+
+namespace kura {
+
+// Bounds for any msgpack we did not write ourselves: no container may claim more entries
+// than a legitimate request could hold, so a 5-byte "array of 4 billion" header cannot make
+// us allocate. See PROTOCOL.md, "Limits".
+inline constexpr std::size_t kMaxRequestBytes = 64 * 1024;
+inline constexpr std::size_t kMaxContainerEntries = 256;
+inline constexpr std::size_t kMaxStringBytes = 4096;
+inline constexpr std::size_t kMaxNestingDepth = 8;
+
+inline msgpack::unpack_limit UntrustedLimits() {
+  return msgpack::unpack_limit(kMaxContainerEntries, kMaxContainerEntries, kMaxStringBytes,
+                               kMaxStringBytes, kMaxStringBytes, kMaxNestingDepth);
+}
+
+template <typename T>
+std::string Encode(const T& value) {
+  msgpack::sbuffer buf;
+  msgpack::pack(buf, value);
+  return std::string(buf.data(), buf.size());
+}
+
+// Decodes bytes we wrote ourselves (RocksDB values). Trailing bytes are corruption.
+template <typename T>
+Status Decode(std::string_view bytes, T* out) {
+  try {
+    std::size_t offset = 0;
+    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset);
+    if (offset != bytes.size()) return Status::Corruption("trailing bytes after value");
+    oh.get().convert(*out);
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("undecodable value: ") + e.what());
+  }
+}
+
+// Big-endian fixed-width integers, used inside keys so that byte order is numeric order.
+void PutBigEndian64(std::string* dst, uint64_t v);
+uint64_t GetBigEndian64(std::string_view src);  // REQUIRES: src.size() >= 8
+
+}  // namespace kura

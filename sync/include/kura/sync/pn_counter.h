@@ -1,0 +1,42 @@
+// PN counter cell: a replicated integer (on-hand stock) made of per-origin components.
+//
+// Only origin O changes O's component, and each of its fields only grows: `p` sums O's
+// increments, `n` its decrements, `seq` is O's sequence number of the latest change. The
+// value is sum(p - n). Merge is the pointwise max of every field, so it is commutative,
+// associative and idempotent: duplicated, reordered or retried deliveries are harmless.
+// Thread-compatible value type.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <msgpack.hpp>
+
+namespace kura {
+
+struct PnComponent {
+  uint64_t seq = 0;
+  int64_t p = 0;  // sum of increments, >= 0
+  int64_t n = 0;  // sum of decrements, >= 0
+  MSGPACK_DEFINE_MAP(seq, p, n);
+  bool operator==(const PnComponent&) const = default;
+};
+
+struct PnCounter {
+  std::map<std::string, PnComponent> components;  // origin -> component
+  MSGPACK_DEFINE_MAP(components);
+  bool operator==(const PnCounter&) const = default;
+
+  int64_t Value() const;
+
+  // Adds `delta` (either sign) to `origin`'s component and stamps it with `seq`.
+  // Returns the component's previous seq (0 if it had none), so the caller can retire that
+  // version from the change index. REQUIRES: seq greater than the component's seq.
+  uint64_t Add(const std::string& origin, uint64_t seq, int64_t delta);
+
+  // Joins `other` into this counter.
+  void Merge(const PnCounter& other);
+};
+
+}  // namespace kura
