@@ -1,0 +1,100 @@
+#include "api_server.h"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "system_clock.h"
+
+namespace kura {
+namespace {
+
+// A request message is [envelope frames..., body]; more frames than this is not a client
+// of ours and is dropped.
+constexpr std::size_t kMaxFrames = 8;
+
+}  // namespace
+
+ApiServer::ApiServer(zmq::context_t& context, Store* store, Scheduler* scheduler)
+    : socket_(context, zmq::socket_type::router), store_(store), scheduler_(scheduler) {
+  socket_.set(zmq::sockopt::maxmsgsize, kMaxMessageBytes);
+  socket_.set(zmq::sockopt::linger, 1000);
+  // Never block the loop on a slow or vanished client: unroutable replies are dropped.
+  socket_.set(zmq::sockopt::sndhwm, 100000);
+}
+
+Status ApiServer::Bind(const std::vector<std::string>& endpoints) {
+  if (endpoints.empty()) return Status::InvalidArgument("no API endpoint configured");
+  for (const auto& endpoint : endpoints) {
+    try {
+      socket_.bind(endpoint);
+    } catch (const zmq::error_t& e) {
+      return Status::IOError("cannot bind API endpoint " + endpoint + ": " + e.what());
+    }
+  }
+  return Status::Ok();
+}
+
+bool ApiServer::ReceiveOne(std::vector<zmq::message_t>* envelope, std::string* body) {
+  while (true) {
+    std::vector<zmq::message_t> frames;
+    bool more = true;
+    while (more) {
+      zmq::message_t frame;
+      auto flags = frames.empty() ? zmq::recv_flags::dontwait : zmq::recv_flags::none;
+      if (!socket_.recv(frame, flags)) return false;
+      more = frame.more();
+      if (frames.size() <= kMaxFrames) frames.push_back(std::move(frame));
+    }
+    if (frames.size() < 2 || frames.size() > kMaxFrames) {
+      spdlog::warn("event=api_drop reason=frame_count frames={}", frames.size());
+      continue;
+    }
+    body->assign(static_cast<const char*>(frames.back().data()), frames.back().size());
+    frames.pop_back();
+    *envelope = std::move(frames);
+    return true;
+  }
+}
+
+Status ApiServer::Run(const std::atomic<bool>& stop) {
+  std::vector<std::vector<zmq::message_t>> envelopes(kMaxGroup);
+  std::vector<std::string> bodies(kMaxGroup);
+  std::vector<std::string_view> views;
+  zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
+  while (!stop.load()) {
+    int64_t now = SystemClock::Get()->NowMillis();
+    scheduler_->RunDue(now);
+    int64_t wait = scheduler_->MsUntilNext(now);
+    if (wait < 0 || wait > 200) wait = 200;
+    try {
+      zmq::poll(items, 1, std::chrono::milliseconds(wait));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return Status::IOError(std::string("poll: ") + e.what());
+    }
+    if (!(items[0].revents & ZMQ_POLLIN)) continue;
+
+    int n = 0;
+    try {
+      while (n < kMaxGroup && ReceiveOne(&envelopes[n], &bodies[n])) ++n;
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) return Status::IOError(std::string("recv: ") + e.what());
+    }
+    if (n == 0) continue;
+    views.assign(bodies.begin(), bodies.begin() + n);
+    std::vector<std::string> replies = store_->ExecuteGroup(views);
+    for (int i = 0; i < n; ++i) {
+      try {
+        for (auto& frame : envelopes[i]) socket_.send(frame, zmq::send_flags::sndmore);
+        socket_.send(zmq::buffer(replies[i]), zmq::send_flags::none);
+      } catch (const zmq::error_t& e) {
+        // The client is gone or unroutable; its request still took effect durably.
+        spdlog::debug("event=api_reply_dropped error=\"{}\"", e.what());
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace kura

@@ -1,0 +1,2 @@
+// kuractl: placeholder until the command tree lands.
+int main() { return 0; }

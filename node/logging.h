@@ -1,0 +1,11 @@
+// Operator logs: one line per event on stderr, "time level event=... key=value".
+#pragma once
+
+#include <string>
+
+namespace kura {
+
+// Sets the pattern and level (trace, debug, info, warn, error; anything else is info).
+void SetUpLogging(const std::string& level);
+
+}  // namespace kura

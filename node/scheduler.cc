@@ -1,0 +1,29 @@
+#include "scheduler.h"
+
+#include <algorithm>
+
+namespace kura {
+
+void Scheduler::Add(std::string name, int64_t interval_ms, int64_t now_ms, Job job) {
+  entries_.push_back(Entry{std::move(name), interval_ms, now_ms + interval_ms, std::move(job)});
+}
+
+void Scheduler::RunDue(int64_t now_ms) {
+  for (Entry& e : entries_) {
+    if (e.next_ms > now_ms) continue;
+    e.job();
+    // Skip missed runs rather than bursting after a stall or a clock jump.
+    e.next_ms = std::max(e.next_ms + e.interval_ms, now_ms + 1);
+  }
+}
+
+int64_t Scheduler::MsUntilNext(int64_t now_ms) const {
+  int64_t best = -1;
+  for (const Entry& e : entries_) {
+    int64_t wait = std::max<int64_t>(0, e.next_ms - now_ms);
+    if (best < 0 || wait < best) best = wait;
+  }
+  return best;
+}
+
+}  // namespace kura

@@ -1,0 +1,122 @@
+#include "store_config.h"
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+namespace kura {
+namespace {
+
+constexpr char kDescription[] =
+    "kura-store: the store's edge daemon. Keeps the store's stock, holds, pick slips and sale\n"
+    "journal in RocksDB (every reply is on disk first) and serves tills, staff and kuractl\n"
+    "through a local ZeroMQ API. Settings come from --config FILE (TOML) and from flags; a\n"
+    "flag overrides the file. See deploy/kura-store.example.toml.";
+
+// Settings that both the file and the flags can give.
+struct Settings {
+  std::string store_id, data_dir, log_level = "info";
+  std::vector<std::string> api;
+  int64_t safety_stock = 0;
+  int64_t hold_shelf_bins = 20;
+  int64_t request_retention_hours = 24;
+};
+
+// Applies the TOML file's keys to every setting not given as a flag. Unknown keys are an
+// error, so a typo cannot silently fall back to a default.
+std::string ApplyToml(const std::string& path, const CLI::App& app, Settings* s) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return "config " + path + ": " + std::string(e.description());
+  }
+  std::string error;
+  auto flag_given = [&](const char* flag) { return app.get_option(flag)->count() > 0; };
+  auto take_string = [&](const char* key, const char* flag, std::string* out) {
+    if (!table.contains(key) || flag_given(flag)) return;
+    if (auto v = table[key].value<std::string>()) *out = *v;
+    else error = std::string(key) + " must be a string";
+  };
+  auto take_int = [&](const char* key, const char* flag, int64_t* out) {
+    if (!table.contains(key) || flag_given(flag)) return;
+    if (auto v = table[key].value<int64_t>()) *out = *v;
+    else error = std::string(key) + " must be an integer";
+  };
+  take_string("store_id", "--store-id", &s->store_id);
+  take_string("data_dir", "--data-dir", &s->data_dir);
+  take_string("log_level", "--log-level", &s->log_level);
+  take_int("safety_stock", "--safety-stock", &s->safety_stock);
+  take_int("hold_shelf_bins", "--hold-shelf-bins", &s->hold_shelf_bins);
+  take_int("request_retention_hours", "--request-retention-hours", &s->request_retention_hours);
+  if (table.contains("api") && !flag_given("--api")) {
+    const toml::array* list = table["api"].as_array();
+    if (list == nullptr) error = "api must be an array of endpoint strings";
+    else for (const auto& item : *list) {
+      if (auto v = item.value<std::string>()) s->api.push_back(*v);
+      else error = "api must be an array of endpoint strings";
+    }
+  }
+  static const char* const kKnown[] = {"store_id", "data_dir", "log_level", "safety_stock",
+                                       "hold_shelf_bins", "request_retention_hours", "api"};
+  for (const auto& [key, value] : table) {
+    bool known = false;
+    for (const char* k : kKnown) known = known || key.str() == k;
+    if (!known) error = "unknown key " + std::string(key.str());
+  }
+  return error.empty() ? "" : "config " + path + ": " + error;
+}
+
+}  // namespace
+
+StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string* output) {
+  *exit_code = -1;
+  Settings s;
+  std::string config_path;
+  CLI::App app(kDescription, "kura-store");
+  app.add_option("--config", config_path, "TOML file with the settings below (flags override it)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--store-id", s.store_id, "This store's id, e.g. tokyo-01 ([a-z0-9-], 1..32); required");
+  app.add_option("--data-dir", s.data_dir, "RocksDB data directory, created if missing; required");
+  app.add_option("--api", s.api,
+                 "Local API endpoint, repeatable (default tcp://127.0.0.1:7420 and "
+                 "ipc://<data-dir>/api.sock)");
+  app.add_option("--safety-stock", s.safety_stock, "Units per SKU kept out of available-to-promise (default 0)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1'000'000}));
+  app.add_option("--hold-shelf-bins", s.hold_shelf_bins, "Hold-shelf bins pick slips spread over (default 20)")
+      ->check(CLI::Range(int64_t{1}, int64_t{999}));
+  app.add_option("--request-retention-hours", s.request_retention_hours,
+                 "How long a client request id is remembered for retries (default 24)")
+      ->check(CLI::Range(int64_t{1}, int64_t{24 * 365}));
+  app.add_option("--log-level", s.log_level, "trace, debug, info, warn or error (default info)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    *exit_code = app.exit(e, out, err);
+    *output = out.str() + err.str();
+    return {};
+  }
+  std::string error;
+  if (!config_path.empty()) error = ApplyToml(config_path, app, &s);
+  if (error.empty() && s.store_id.empty()) error = "--store-id (or store_id in the config) is required";
+  if (error.empty() && s.data_dir.empty()) error = "--data-dir (or data_dir in the config) is required";
+  if (!error.empty()) {
+    *exit_code = 2;
+    *output = "kura-store: " + error + "\nRun with --help for more information.\n";
+    return {};
+  }
+  StoreConfig config;
+  config.store.store_id = s.store_id;
+  config.store.data_dir = s.data_dir;
+  config.store.safety_stock = s.safety_stock;
+  config.store.hold_shelf_bins = static_cast<int>(s.hold_shelf_bins);
+  config.store.request_retention_ms = s.request_retention_hours * 3600 * 1000;
+  config.log_level = s.log_level;
+  config.api = s.api;
+  if (config.api.empty()) {
+    config.api = {"tcp://127.0.0.1:7420", "ipc://" + s.data_dir + "/api.sock"};
+  }
+  return config;
+}
+
+}  // namespace kura

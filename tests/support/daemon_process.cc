@@ -1,0 +1,97 @@
+#include "daemon_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+namespace kura::test {
+
+zmq::context_t& DaemonProcess::Context() {
+  static zmq::context_t context(1);
+  return context;
+}
+
+DaemonProcess::DaemonProcess(std::string store_id, std::string data_dir,
+                             std::vector<std::string> extra_args)
+    : store_id_(std::move(store_id)), data_dir_(std::move(data_dir)),
+      log_path_(data_dir_ + ".log"), extra_args_(std::move(extra_args)) {}
+
+DaemonProcess::~DaemonProcess() {
+  if (running()) Stop(SIGKILL);
+}
+
+pid_t DaemonProcess::Spawn() {
+  std::vector<std::string> args = {KURA_STORE_BIN, "--store-id", store_id_, "--data-dir", data_dir_,
+                                   "--api", endpoint(), "--log-level", "debug"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDERR_FILENO);
+      dup2(fd, STDOUT_FILENO);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+void DaemonProcess::Start() {
+  REQUIRE(!running());
+  pid_ = Spawn();
+  REQUIRE(pid_ > 0);
+  // The ipc socket may not exist yet; ZeroMQ retries the connect until it does, and the
+  // request is delivered once the daemon binds.
+  client_ = std::make_unique<ApiClient>(Context(), endpoint(), 20'000);
+  auto status = client_->Call("status");
+  INFO("daemon log:\n" << Log());
+  REQUIRE(status.ok());
+}
+
+int DaemonProcess::Stop(int signal) {
+  if (!running()) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  client_.reset();
+  return status;
+}
+
+int DaemonProcess::RunToExit() {
+  pid_t pid = Spawn();
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+std::string DaemonProcess::Log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+ApiClient& DaemonProcess::client() {
+  REQUIRE(client_);
+  return *client_;
+}
+
+nlohmann::json DaemonProcess::Must(const std::string& op, const nlohmann::json& args) {
+  auto result = client().Call(op, args);
+  INFO(op << " " << args.dump() << " -> " << (result.ok() ? result->dump() : result.status().ToString()));
+  REQUIRE(result.ok());
+  return *result;
+}
+
+}  // namespace kura::test
