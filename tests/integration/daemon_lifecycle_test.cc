@@ -1,0 +1,77 @@
+// The daemon as an operator meets it: start, refuse a second daemon on the same data,
+// stop cleanly on SIGTERM, read its config file, and keep what it acknowledged.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "daemon_process.h"
+#include "temp_dir.h"
+
+using kura::test::DaemonProcess;
+using kura::test::TempDir;
+
+TEST_CASE("a second daemon on the same data directory is refused", "[daemon]") {
+  TempDir dir;
+  DaemonProcess first("tokyo-01", dir.Sub("data"));
+  first.Start();
+  first.Must("stock.receive", {{"sku", "TEE-M"}, {"qty", 5}});
+
+  DaemonProcess second("tokyo-01", dir.Sub("data"), {"--api", "ipc://" + dir.Sub("other.sock")});
+  int status = second.RunToExit();
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) != 0);
+  CHECK_THAT(second.Log(), Catch::Contains("in use by another process"));
+  // The first daemon is unharmed.
+  CHECK(first.Must("stock.get", {{"sku", "TEE-M"}})["on_hand"] == 5);
+}
+
+TEST_CASE("sigterm stops the daemon cleanly and keeps acknowledged writes", "[daemon]") {
+  TempDir dir;
+  DaemonProcess daemon("osaka-02", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "CAP-1"}, {"qty", 3}});
+  int status = daemon.Stop(SIGTERM);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK_THAT(daemon.Log(), Catch::Contains("event=stopped"));
+
+  daemon.Start();
+  CHECK(daemon.Must("stock.get", {{"sku", "CAP-1"}})["on_hand"] == 3);
+}
+
+TEST_CASE("a data directory of another store is refused", "[daemon]") {
+  TempDir dir;
+  {
+    DaemonProcess daemon("kobe-01", dir.Sub("data"));
+    daemon.Start();
+  }
+  DaemonProcess wrong("kobe-02", dir.Sub("data"));
+  int status = wrong.RunToExit();
+  CHECK(WEXITSTATUS(status) != 0);
+  CHECK_THAT(wrong.Log(), Catch::Contains("belongs to store kobe-01"));
+}
+
+TEST_CASE("the config file supplies settings and flags override it", "[daemon][config]") {
+  TempDir dir;
+  std::string config = dir.Sub("store.toml");
+  std::ofstream(config) << "store_id = \"nara-01\"\nsafety_stock = 2\nhold_shelf_bins = 5\n";
+  // --store-id on the command line wins over the file's store_id.
+  DaemonProcess daemon("nara-09", dir.Sub("data"), {"--config", config});
+  daemon.Start();
+  CHECK(daemon.Must("status")["store_id"] == "nara-09");
+  auto stock = daemon.Must("stock.receive", {{"sku", "MUG"}, {"qty", 10}});
+  CHECK(stock["atp"] == 8);  // safety stock 2 from the file
+}
+
+TEST_CASE("an unknown key in the config file stops the daemon with a clear error", "[daemon][config]") {
+  TempDir dir;
+  std::string config = dir.Sub("store.toml");
+  std::ofstream(config) << "store_id = \"nara-01\"\nsafety_stok = 2\n";
+  DaemonProcess daemon("nara-01", dir.Sub("data"), {"--config", config});
+  int status = daemon.RunToExit();
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK_THAT(daemon.Log(), Catch::Contains("unknown key safety_stok"));
+}
