@@ -1,0 +1,33 @@
+// Last-writer-wins register: a value (opaque bytes: a store's directory entry, a price, a
+// customer field) stamped with the hybrid-logical time of its write and the writer's
+// origin. Merge keeps the greater (hlc, origin): a total order, so every replica keeps the
+// same value whatever the delivery order. Thread-compatible value type.
+#pragma once
+
+#include <string>
+#include <tuple>
+
+#include <msgpack.hpp>
+
+#include "kura/sync/hlc.h"
+
+namespace kura {
+
+struct LwwRegister {
+  std::string value;
+  HlcTimestamp hlc = 0;
+  std::string origin;  // the writer; breaks ties between equal timestamps
+  uint64_t seq = 0;    // the writer's sequence number of this write
+  MSGPACK_DEFINE_MAP(value, hlc, origin, seq);
+  bool operator==(const LwwRegister&) const = default;
+
+  // True when `other` wins over this register.
+  bool LosesTo(const LwwRegister& other) const {
+    return std::tie(hlc, origin) < std::tie(other.hlc, other.origin);
+  }
+  void Merge(const LwwRegister& other) {
+    if (LosesTo(other)) *this = other;
+  }
+};
+
+}  // namespace kura

@@ -1,0 +1,117 @@
+// SyncSession: one side of an anti-entropy link, as a sans-I/O state machine. It takes
+// bytes and the time, and returns bytes and a timer; it owns no socket and reads no clock,
+// so the simulator drives it with a lossy network and fake time, and the daemons with
+// ZeroMQ. Both ends run the same session.
+//
+// Protocol (schema/PROTOCOL.md, "Sync protocol"):
+//  - on Start each side sends Hello{held}: what it holds of what the peer may send it;
+//  - each side then pushes Batches of the components beyond the peer's vector, in origin
+//    and sequence order, at most `window` unacknowledged at once (backpressure);
+//  - the receiver makes a batch durable (SyncReplica::Merge) before it Acks with what it
+//    now holds; a batch that does not start where the receiver is (a lost or reordered
+//    predecessor) is refused with Ack{gap}, and the sender rewinds to the receiver's vector;
+//  - no Ack within `retransmit_ms` rewinds too; Pings keep an idle link measured.
+// Duplicates and reordering are harmless because merges are idempotent and batches only
+// apply in order. A restart resumes from what the peer acknowledged durably.
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kura/sync/hlc.h"
+#include "kura/sync/messages.h"
+
+namespace kura {
+
+// What a session needs from the replica it syncs. Implementations: the daemons' RocksDB
+// replica (node/) and the simulator's.
+class SyncReplica {
+ public:
+  virtual ~SyncReplica() = default;
+  // What this replica holds of what `peer` may send it.
+  virtual Result<VersionVector> Held(const std::string& peer) = 0;
+  // Components `peer` may receive that lie beyond `from`, in (origin, seq) order, stopping
+  // before max_bytes of values; *through is set to the vector the peer will hold after
+  // them (past filtered-out entries too).
+  virtual Result<std::vector<Component>> ReadBeyond(const std::string& peer,
+                                                     const VersionVector& from,
+                                                     std::size_t max_bytes,
+                                                     VersionVector* through) = 0;
+  // Merges `components` sent by `peer` and records `through` as held, durably, in one
+  // write. Refuses the whole batch (PermissionDenied-like InvalidArgument) when `peer` may
+  // not write one of them.
+  virtual Status Merge(const std::string& peer, const std::vector<Component>& components,
+                       const VersionVector& through) = 0;
+};
+
+struct SessionOptions {
+  int window = 4;                   // batches in flight at most
+  std::size_t batch_bytes = 64 * 1024;
+  int64_t heartbeat_ms = 1000;      // ping an idle link this often
+  int64_t retransmit_ms = 3000;     // rewind when an ack is this late
+  int64_t peer_timeout_ms = 10000;  // peer counts as unreachable after this silence
+};
+
+struct SessionStats {
+  bool peer_seen = false;
+  int64_t last_heard_ms = 0;
+  VersionVector peer_held;      // acknowledged by the peer (durable there)
+  uint64_t batches_sent = 0, batches_received = 0, components_sent = 0,
+           components_received = 0, bytes_sent = 0, bytes_received = 0, rejected = 0;
+  int64_t clock_skew_ms = 0;    // peer wall clock minus ours at the last ping (approx.)
+  std::string last_error;
+};
+
+class SyncSession {
+ public:
+  SyncSession(SyncReplica* replica, std::string self, std::string peer, HybridLogicalClock* hlc,
+              SessionOptions options = {});
+
+  // (Re)starts the session: forgets in-flight state and greets the peer.
+  void Start(int64_t now_ms);
+  // Handles one message from the peer. Undecodable or refused input changes nothing but
+  // the stats.
+  void Receive(std::string_view bytes, int64_t now_ms);
+  // Pushes new local changes, retransmits, pings. Call when NextTimerMs() is due, or
+  // whenever local data changed.
+  void Tick(int64_t now_ms);
+
+  // Messages to send, in order; the outbox is emptied.
+  std::vector<std::string> TakeOutbox();
+  // When Tick next needs to run.
+  int64_t NextTimerMs() const;
+
+  bool PeerReachable(int64_t now_ms) const;
+  const SessionStats& stats() const { return stats_; }
+  const std::string& peer() const { return peer_; }
+
+ private:
+  void Send(const SyncMessage& message);
+  void SendHello(bool reply, int64_t now_ms);
+  void Push(int64_t now_ms);
+  void Rewind();
+  void OnHello(const Hello& m, int64_t now_ms);
+  void OnBatch(const Batch& m, int64_t now_ms);
+  void OnAck(const Ack& m, int64_t now_ms);
+  void Fail(const Status& s);
+
+  SyncReplica* replica_;
+  std::string self_, peer_;
+  HybridLogicalClock* hlc_;
+  SessionOptions options_;
+
+  bool greeted_ = false;       // the peer's Hello has arrived since Start
+  VersionVector sent_;         // cursor: pushed up to here (acked or in flight)
+  std::deque<uint64_t> in_flight_;
+  uint64_t next_batch_ = 1;
+  int64_t oldest_unacked_ms_ = 0;
+  int64_t last_sent_ms_ = 0;
+  std::vector<std::string> outbox_;
+  SessionStats stats_;
+};
+
+}  // namespace kura

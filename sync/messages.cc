@@ -1,0 +1,172 @@
+#include "kura/sync/messages.h"
+
+namespace kura {
+namespace {
+
+using Packer = msgpack::packer<msgpack::sbuffer>;
+
+// Bigger than the API's limits: a batch carries thousands of components and a version
+// vector one entry per store.
+msgpack::unpack_limit SyncLimits() {
+  return msgpack::unpack_limit(/*array=*/kMaxBatchComponents, /*map=*/16384, /*str=*/64 * 1024,
+                               /*bin=*/64 * 1024, /*ext=*/0, /*depth=*/6);
+}
+
+void PackString(Packer& p, std::string_view s) {
+  p.pack_str(static_cast<uint32_t>(s.size()));
+  p.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+}
+
+void PackVv(Packer& p, const VersionVector& vv) {
+  p.pack_map(static_cast<uint32_t>(vv.seqs.size()));
+  for (const auto& [origin, seq] : vv.seqs) {
+    PackString(p, origin);
+    p.pack_uint64(seq);
+  }
+}
+
+void PackHeader(Packer& p, uint32_t fields, SyncType type) {
+  p.pack_map(fields + 2);
+  PackString(p, "v");
+  p.pack_uint8(kSyncVersion);
+  PackString(p, "t");
+  p.pack_uint8(static_cast<uint8_t>(type));
+}
+
+struct Encoder {
+  Packer& p;
+  void operator()(const Hello& m) {
+    PackHeader(p, 4, SyncType::kHello);
+    PackString(p, "from"); PackString(p, m.from);
+    PackString(p, "held"); PackVv(p, m.held);
+    PackString(p, "hlc"); p.pack_uint64(m.hlc);
+    PackString(p, "reply"); if (m.reply) p.pack_true(); else p.pack_false();
+  }
+  void operator()(const Batch& m) {
+    PackHeader(p, 5, SyncType::kBatch);
+    PackString(p, "n"); p.pack_uint64(m.number);
+    PackString(p, "from"); PackVv(p, m.from);
+    PackString(p, "through"); PackVv(p, m.through);
+    PackString(p, "c");
+    p.pack_array(static_cast<uint32_t>(m.components.size()));
+    for (const Component& c : m.components) {
+      p.pack_array(4);
+      PackString(p, c.key);
+      PackString(p, c.origin);
+      p.pack_uint64(c.seq);
+      p.pack_bin(static_cast<uint32_t>(c.value.size()));
+      p.pack_bin_body(c.value.data(), static_cast<uint32_t>(c.value.size()));
+    }
+    PackString(p, "hlc"); p.pack_uint64(m.hlc);
+  }
+  void operator()(const Ack& m) {
+    PackHeader(p, 4, SyncType::kAck);
+    PackString(p, "n"); p.pack_uint64(m.number);
+    PackString(p, "held"); PackVv(p, m.held);
+    PackString(p, "gap"); if (m.gap) p.pack_true(); else p.pack_false();
+    PackString(p, "hlc"); p.pack_uint64(m.hlc);
+  }
+  void operator()(const Ping& m) {
+    PackHeader(p, 2, SyncType::kPing);
+    PackString(p, "hlc"); p.pack_uint64(m.hlc);
+    PackString(p, "wall_ms"); p.pack_int64(m.wall_ms);
+  }
+};
+
+// Field access on a decoded map; msgpack-c's convert throws on a type mismatch, which
+// DecodeSyncMessage turns into BadRequest.
+class Fields {
+ public:
+  explicit Fields(const msgpack::object& map) : map_(map) {}
+  const msgpack::object* Find(std::string_view name) const {
+    for (uint32_t i = 0; i < map_.via.map.size; ++i) {
+      const auto& kv = map_.via.map.ptr[i];
+      if (kv.key.type == msgpack::type::STR &&
+          std::string_view(kv.key.via.str.ptr, kv.key.via.str.size) == name) {
+        return &kv.val;
+      }
+    }
+    return nullptr;
+  }
+  template <typename T>
+  T Get(std::string_view name) const {
+    const msgpack::object* o = Find(name);
+    if (o == nullptr) throw msgpack::type_error();
+    return o->as<T>();
+  }
+  VersionVector Vv(std::string_view name) const {
+    VersionVector vv;
+    vv.seqs = Get<std::map<std::string, uint64_t>>(name);
+    return vv;
+  }
+
+ private:
+  const msgpack::object& map_;
+};
+
+std::string BytesOf(const msgpack::object& o) {
+  if (o.type == msgpack::type::BIN) return std::string(o.via.bin.ptr, o.via.bin.size);
+  if (o.type == msgpack::type::STR) return std::string(o.via.str.ptr, o.via.str.size);
+  throw msgpack::type_error();
+}
+
+std::vector<Component> ComponentsOf(const msgpack::object& o) {
+  if (o.type != msgpack::type::ARRAY) throw msgpack::type_error();
+  std::vector<Component> out;
+  out.reserve(o.via.array.size);
+  for (uint32_t i = 0; i < o.via.array.size; ++i) {
+    const msgpack::object& c = o.via.array.ptr[i];
+    if (c.type != msgpack::type::ARRAY || c.via.array.size != 4) throw msgpack::type_error();
+    out.push_back(Component{c.via.array.ptr[0].as<std::string>(), c.via.array.ptr[1].as<std::string>(),
+                            c.via.array.ptr[2].as<uint64_t>(), BytesOf(c.via.array.ptr[3])});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeSyncMessage(const SyncMessage& message) {
+  msgpack::sbuffer buf;
+  Packer packer(buf);
+  std::visit(Encoder{packer}, message);
+  return std::string(buf.data(), buf.size());
+}
+
+Result<SyncMessage> DecodeSyncMessage(std::string_view bytes) {
+  if (bytes.size() > kMaxSyncMessageBytes) return Status::TooLarge("sync message too large");
+  try {
+    std::size_t offset = 0;
+    msgpack::object_handle oh =
+        msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, SyncLimits());
+    if (offset != bytes.size()) return Status::BadRequest("trailing bytes after sync message");
+    const msgpack::object& root = oh.get();
+    if (root.type != msgpack::type::MAP) return Status::BadRequest("sync message is not a map");
+    Fields f(root);
+    if (f.Get<uint64_t>("v") != kSyncVersion) return Status::Unsupported("sync version not supported");
+    switch (static_cast<SyncType>(f.Get<uint8_t>("t"))) {
+      case SyncType::kHello:
+        return SyncMessage(Hello{f.Get<std::string>("from"), f.Vv("held"), f.Get<uint64_t>("hlc"),
+                                 f.Get<bool>("reply")});
+      case SyncType::kBatch: {
+        const msgpack::object* c = f.Find("c");
+        if (c == nullptr) return Status::BadRequest("batch without components");
+        return SyncMessage(Batch{f.Get<uint64_t>("n"), f.Vv("from"), f.Vv("through"), ComponentsOf(*c),
+                                 f.Get<uint64_t>("hlc")});
+      }
+      case SyncType::kAck:
+        return SyncMessage(Ack{f.Get<uint64_t>("n"), f.Vv("held"), f.Get<bool>("gap"), f.Get<uint64_t>("hlc")});
+      case SyncType::kPing:
+        return SyncMessage(Ping{f.Get<uint64_t>("hlc"), f.Get<int64_t>("wall_ms")});
+      default:
+        return Status::Unsupported("unknown sync message type");
+    }
+  } catch (const msgpack::depth_size_overflow&) {
+    return Status::TooLarge("sync message nested too deeply");
+  } catch (const msgpack::size_overflow&) {
+    return Status::TooLarge("a sync message field exceeds its limit");
+  } catch (const std::exception& e) {
+    return Status::BadRequest(std::string("undecodable sync message: ") + e.what());
+  }
+}
+
+}  // namespace kura

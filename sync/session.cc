@@ -1,0 +1,151 @@
+#include "kura/sync/session.h"
+
+#include <algorithm>
+
+namespace kura {
+
+SyncSession::SyncSession(SyncReplica* replica, std::string self, std::string peer,
+                         HybridLogicalClock* hlc, SessionOptions options)
+    : replica_(replica), self_(std::move(self)), peer_(std::move(peer)), hlc_(hlc),
+      options_(options) {}
+
+void SyncSession::Send(const SyncMessage& message) {
+  outbox_.push_back(EncodeSyncMessage(message));
+  stats_.bytes_sent += outbox_.back().size();
+}
+
+void SyncSession::Fail(const Status& s) {
+  stats_.last_error = s.ToString();
+  ++stats_.rejected;
+}
+
+void SyncSession::SendHello(bool reply, int64_t now_ms) {
+  auto held = replica_->Held(peer_);
+  if (!held.ok()) return Fail(held.status());
+  Send(Hello{self_, *held, hlc_->Now(), reply});
+  last_sent_ms_ = now_ms;
+}
+
+void SyncSession::Start(int64_t now_ms) {
+  greeted_ = false;
+  in_flight_.clear();
+  SendHello(/*reply=*/false, now_ms);
+}
+
+void SyncSession::Rewind() {
+  sent_ = stats_.peer_held;
+  in_flight_.clear();
+}
+
+void SyncSession::Push(int64_t now_ms) {
+  if (!greeted_) return;
+  while (static_cast<int>(in_flight_.size()) < options_.window) {
+    VersionVector through = sent_;
+    auto components = replica_->ReadBeyond(peer_, sent_, options_.batch_bytes, &through);
+    if (!components.ok()) return Fail(components.status());
+    if (components->empty() && through == sent_) return;  // nothing new
+    Batch batch{next_batch_++, sent_, through, std::move(*components), hlc_->Now()};
+    stats_.components_sent += batch.components.size();
+    ++stats_.batches_sent;
+    if (in_flight_.empty()) oldest_unacked_ms_ = now_ms;
+    in_flight_.push_back(batch.number);
+    sent_ = through;
+    Send(batch);
+    last_sent_ms_ = now_ms;
+  }
+}
+
+void SyncSession::OnHello(const Hello& m, int64_t now_ms) {
+  if (m.from != peer_) return Fail(Status::InvalidArgument("hello from " + m.from + " on " + peer_ + "'s link"));
+  if (m.reply && greeted_) {
+    // An answer to our hello while we already push: nothing was lost, just learn from it.
+    stats_.peer_held.Merge(m.held);
+    return;
+  }
+  // The peer (re)started: what it holds durably is where we resume.
+  if (!m.reply) SendHello(/*reply=*/true, now_ms);
+  greeted_ = true;
+  stats_.peer_held = m.held;
+  Rewind();
+  Push(now_ms);
+}
+
+void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
+  auto held = replica_->Held(peer_);
+  if (!held.ok()) return Fail(held.status());
+  ++stats_.batches_received;
+  if (!held->Covers(m.from)) {
+    // A predecessor was lost or overtaken: applying this would claim what we lack.
+    Send(Ack{m.number, *held, /*gap=*/true, hlc_->Now()});
+    last_sent_ms_ = now_ms;
+    return;
+  }
+  Status s = replica_->Merge(peer_, m.components, m.through);
+  if (!s.ok()) return Fail(s);
+  stats_.components_received += m.components.size();
+  held->Merge(m.through);
+  Send(Ack{m.number, *held, /*gap=*/false, hlc_->Now()});
+  last_sent_ms_ = now_ms;
+}
+
+void SyncSession::OnAck(const Ack& m, int64_t now_ms) {
+  stats_.peer_held.Merge(m.held);
+  if (m.gap) {
+    Rewind();
+  } else {
+    auto it = std::find(in_flight_.begin(), in_flight_.end(), m.number);
+    if (it != in_flight_.end()) in_flight_.erase(in_flight_.begin(), it + 1);
+    oldest_unacked_ms_ = now_ms;
+  }
+  Push(now_ms);
+}
+
+void SyncSession::Receive(std::string_view bytes, int64_t now_ms) {
+  stats_.bytes_received += bytes.size();
+  auto message = DecodeSyncMessage(bytes);
+  if (!message.ok()) return Fail(message.status());
+  stats_.peer_seen = true;
+  stats_.last_heard_ms = now_ms;
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if (!hlc_->Observe(m.hlc)) Fail(Status::InvalidArgument("peer clock too far ahead"));
+        if constexpr (std::is_same_v<T, Hello>) OnHello(m, now_ms);
+        if constexpr (std::is_same_v<T, Batch>) OnBatch(m, now_ms);
+        if constexpr (std::is_same_v<T, Ack>) OnAck(m, now_ms);
+        if constexpr (std::is_same_v<T, Ping>) stats_.clock_skew_ms = m.wall_ms - now_ms;
+      },
+      *message);
+}
+
+void SyncSession::Tick(int64_t now_ms) {
+  if (!in_flight_.empty() && now_ms - oldest_unacked_ms_ >= options_.retransmit_ms) Rewind();
+  if (!greeted_) {
+    // Our hello may have been lost: greet again until the peer answers.
+    if (now_ms - last_sent_ms_ >= options_.heartbeat_ms) SendHello(/*reply=*/false, now_ms);
+    return;
+  }
+  Push(now_ms);
+  if (now_ms - last_sent_ms_ >= options_.heartbeat_ms) {
+    Send(Ping{hlc_->Now(), now_ms});
+    last_sent_ms_ = now_ms;
+  }
+}
+
+std::vector<std::string> SyncSession::TakeOutbox() {
+  std::vector<std::string> out;
+  out.swap(outbox_);
+  return out;
+}
+
+int64_t SyncSession::NextTimerMs() const {
+  int64_t next = last_sent_ms_ + options_.heartbeat_ms;
+  if (!in_flight_.empty()) next = std::min(next, oldest_unacked_ms_ + options_.retransmit_ms);
+  return next;
+}
+
+bool SyncSession::PeerReachable(int64_t now_ms) const {
+  return stats_.peer_seen && now_ms - stats_.last_heard_ms < options_.peer_timeout_ms;
+}
+
+}  // namespace kura
