@@ -24,10 +24,10 @@ Result<int64_t> CountKeys(Txn& txn, Cf cf, std::string_view prefix, Keep keep) {
   return n;
 }
 
-Result<std::vector<HoldCell>> AllHolds(Txn& txn) {
+Result<std::vector<HoldCell>> AllHolds(Txn& txn, std::string_view store) {
   std::vector<HoldCell> holds;
   Status inner;
-  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, keys::kHoldPrefix, [&](std::string_view, std::string_view v) {
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, keys::HoldPrefix(store), [&](std::string_view, std::string_view v) {
     HoldCell cell;
     inner = Decode(v, &cell);
     holds.push_back(std::move(cell));
@@ -61,7 +61,7 @@ Result<json> OpStatus(OpContext& ctx, const json&) {
 
 Result<json> OpAdminCheck(OpContext& ctx, const json&) {
   json problems = json::array();
-  KURA_ASSIGN_OR_RETURN(std::vector<HoldCell> holds, AllHolds(ctx.txn));
+  KURA_ASSIGN_OR_RETURN(std::vector<HoldCell> holds, AllHolds(ctx.txn, ctx.origin()));
 
   std::map<std::string, int64_t> held;
   std::set<std::string> expiry_expected, slips_allowed;
@@ -92,10 +92,10 @@ Result<json> OpAdminCheck(OpContext& ctx, const json&) {
 
   // Every change-index entry must name a cell that exists.
   int64_t changes = 0;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kChanges, "", [&](std::string_view k, std::string_view cell_key) {
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kChanges, "", [&](std::string_view k, std::string_view value) {
     ++changes;
     std::string ignored;
-    if (!ctx.txn.Get(Cf::kCells, cell_key, &ignored).ok()) {
+    if (!ctx.txn.Get(Cf::kCells, ParseChangeEntry(value).cell_key, &ignored).ok()) {
       problems.push_back("change index entry " + std::string(k.substr(0, k.size() - 8)) +
                          " names a missing cell");
     }

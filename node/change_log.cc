@@ -16,9 +16,17 @@ Result<uint64_t> NextSeq(Txn& txn, std::string_view origin) {
 }
 
 void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
-                 std::string_view cell_key) {
+                 std::string_view cell_key, int64_t at_ms) {
   if (previous_seq != 0) txn.Delete(Cf::kChanges, keys::Change(origin, previous_seq));
-  txn.Put(Cf::kChanges, keys::Change(origin, seq), cell_key);
+  std::string value;
+  PutBigEndian64(&value, static_cast<uint64_t>(at_ms));
+  value.append(cell_key);
+  txn.Put(Cf::kChanges, keys::Change(origin, seq), value);
+}
+
+ChangeEntry ParseChangeEntry(std::string_view value) {
+  if (value.size() < 8) return {};
+  return {static_cast<int64_t>(GetBigEndian64(value)), value.substr(8)};
 }
 
 }  // namespace kura

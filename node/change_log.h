@@ -17,9 +17,17 @@ Result<uint64_t> NextSeq(Txn& txn, std::string_view origin);
 // The highest sequence number of `origin` held here (0 if none).
 Result<uint64_t> LastSeq(Txn& txn, std::string_view origin);
 
-// Records that `origin`'s component of `cell_key` is now at `seq`, retiring the index entry
-// of its previous version `previous_seq` (0: the component is new).
+// Records that `origin`'s component of `cell_key` is now at `seq` (written at `at_ms`),
+// retiring the index entry of its previous version `previous_seq` (0: the component is new).
 void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
-                 std::string_view cell_key);
+                 std::string_view cell_key, int64_t at_ms);
+
+// A change-index value: u64be written-at ms, then the cell key.
+struct ChangeEntry {
+  int64_t at_ms = 0;
+  std::string_view cell_key;
+};
+// REQUIRES: value written by IndexChange (at least 8 bytes; shorter gives an empty key).
+ChangeEntry ParseChangeEntry(std::string_view value);
 
 }  // namespace kura

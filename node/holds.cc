@@ -36,22 +36,19 @@ std::map<std::string, int64_t> UnitsBySku(const std::vector<HoldLine>& lines) {
 Status WriteHold(OpContext& ctx, HoldCell& cell, HoldState state) {
   KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
   uint64_t previous = cell.Advance(ctx.origin(), seq, state, ctx.now_ms);
-  std::string key = keys::Hold(cell.body.id);
+  std::string key = keys::Hold(cell.body.store, cell.body.id);
   ctx.txn.Write(Cf::kCells, key, cell);
-  IndexChange(ctx.txn, ctx.origin(), previous, seq, key);
+  IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
   return Status::Ok();
 }
 
-// Releases an ending hold's units and its expiry and slip entries, and for a collection
-// hands the goods over.
+// Ends a hold: releases it and, for a collection, hands the goods over.
 Status EndHold(OpContext& ctx, const HoldCell& cell, HoldState end) {
-  for (const auto& [sku, qty] : UnitsBySku(cell.body.lines)) {
-    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
-    if (end == HoldState::kCollected) KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, false));
-  }
-  ctx.txn.Delete(Cf::kLocal, keys::Expiry(cell.body.expires_ms, cell.body.id));
-  DropSlip(ctx, cell.body.id);
+  KURA_RETURN_IF_ERROR(ReleaseHold(ctx, cell.body));
   if (end == HoldState::kCollected) {
+    for (const auto& [sku, qty] : UnitsBySku(cell.body.lines)) {
+      KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, false));
+    }
     Receipt receipt;
     receipt.kind = ReceiptKind::kCollection;
     receipt.customer = cell.body.customer;
@@ -98,8 +95,26 @@ Result<std::vector<HoldLine>> LinesArg(const json& args) {
 
 }  // namespace
 
+Status AdmitHold(OpContext& ctx, const HoldBody& body) {
+  for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
+    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
+  }
+  ctx.txn.Put(Cf::kLocal, keys::Expiry(body.expires_ms, body.id), "");
+  QueueSlip(ctx, body);
+  return Status::Ok();
+}
+
+Status ReleaseHold(OpContext& ctx, const HoldBody& body) {
+  for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
+    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
+  }
+  ctx.txn.Delete(Cf::kLocal, keys::Expiry(body.expires_ms, body.id));
+  DropSlip(ctx, body.id);
+  return Status::Ok();
+}
+
 Result<HoldCell> ReadHold(OpContext& ctx, std::string_view hold_id) {
-  KURA_ASSIGN_OR_RETURN(auto cell, ctx.txn.Read<HoldCell>(Cf::kCells, keys::Hold(hold_id)));
+  KURA_ASSIGN_OR_RETURN(auto cell, ctx.txn.Read<HoldCell>(Cf::kCells, keys::Hold(ctx.origin(), hold_id)));
   if (!cell) return Status::NotFound("no hold " + std::string(hold_id));
   return std::move(*cell);
 }
@@ -142,11 +157,7 @@ Result<json> OpHoldCreate(OpContext& ctx, const json& args) {
   cell.body = HoldBody{MakeHoldId(ctx.origin(), number), ctx.origin(), *kind, std::move(lines),
                        customer, ctx.now_ms, ctx.now_ms + expires_in_s * 1000, ctx.origin()};
   KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
-  for (const auto& [sku, qty] : UnitsBySku(cell.body.lines)) {
-    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
-  }
-  ctx.txn.Put(Cf::kLocal, keys::Expiry(cell.body.expires_ms, cell.body.id), "");
-  QueueSlip(ctx, cell.body, number);
+  KURA_RETURN_IF_ERROR(AdmitHold(ctx, cell.body));
   return ToJson(cell);
 }
 
@@ -179,7 +190,7 @@ Result<json> OpHoldList(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
   json holds = json::array();
   Status inner;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, keys::kHoldPrefix, [&](std::string_view, std::string_view value) {
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, keys::HoldPrefix(ctx.origin()), [&](std::string_view, std::string_view value) {
     HoldCell cell;
     inner = Decode(value, &cell);
     if (!inner.ok()) return false;

@@ -14,6 +14,11 @@ namespace kura {
 
 inline constexpr std::size_t kMaxHoldLines = 50;
 
+// Counts a new active hold in (held units, expiry queue, pick slip).
+Status AdmitHold(OpContext& ctx, const HoldBody& body);
+// Counts an ended hold out again; the inverse of AdmitHold.
+Status ReleaseHold(OpContext& ctx, const HoldBody& body);
+
 // Reads a hold cell; NotFound when absent.
 Result<HoldCell> ReadHold(OpContext& ctx, std::string_view hold_id);
 nlohmann::json ToJson(const HoldCell& hold);

@@ -13,7 +13,7 @@ Result<Receipt> AppendReceipt(OpContext& ctx, Receipt receipt) {
   receipt.at_ms = ctx.now_ms;
   std::string key = keys::Journal(ctx.origin(), seq);
   ctx.txn.Write(Cf::kCells, key, receipt);
-  IndexChange(ctx.txn, ctx.origin(), 0, seq, key);
+  IndexChange(ctx.txn, ctx.origin(), 0, seq, key, ctx.now_ms);
   return receipt;
 }
 

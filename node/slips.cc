@@ -40,11 +40,13 @@ Result<Slip> ReadSlip(OpContext& ctx, std::string_view hold_id) {
 
 }  // namespace
 
-void QueueSlip(OpContext& ctx, const HoldBody& hold, uint64_t hold_number) {
+void QueueSlip(OpContext& ctx, const HoldBody& hold) {
   if (hold.kind != HoldKind::kPickup && hold.kind != HoldKind::kTryOn) return;
+  // Spread holds over the bins by their number, so consecutive holds go side by side.
+  uint64_t number = std::strtoull(hold.id.substr(hold.id.rfind('.') + 1).c_str(), nullptr, 10);
   char shelf[16];
   int bins = std::max(1, ctx.options.hold_shelf_bins);
-  std::snprintf(shelf, sizeof shelf, "HOLD-%02d", static_cast<int>(hold_number % bins) + 1);
+  std::snprintf(shelf, sizeof shelf, "HOLD-%02d", static_cast<int>(number % bins) + 1);
   ctx.txn.Write(Cf::kLocal, keys::Slip(hold.id), Slip{hold.id, shelf, ctx.now_ms, 0});
 }
 

@@ -9,7 +9,7 @@
 namespace kura {
 
 // Queues the slip of a new hold (pickup and try-on only; phone holds are taken by staff).
-void QueueSlip(OpContext& ctx, const HoldBody& hold, uint64_t hold_number);
+void QueueSlip(OpContext& ctx, const HoldBody& hold);
 // Drops the slip of an ended hold, if any.
 void DropSlip(OpContext& ctx, std::string_view hold_id);
 

@@ -116,14 +116,23 @@ std::string EncodeReply(const Status& status, const json& result) {
 
 Result<json> DecodeReply(std::string_view bytes) {
   json reply = json::from_msgpack(bytes, /*strict=*/true, /*allow_exceptions=*/false);
-  if (reply.is_discarded() || !reply.is_object() || !reply.contains("ok")) {
-    return Status::BadRequest("not a kura reply");
+  auto not_a_reply = [] { return Status::BadRequest("not a kura reply"); };
+  if (reply.is_discarded() || !reply.is_object()) return not_a_reply();
+  auto ok = reply.find("ok");
+  if (ok == reply.end() || !ok->is_boolean()) return not_a_reply();
+  if (ok->get<bool>()) {
+    auto result = reply.find("result");
+    return result == reply.end() ? json::object() : *result;
   }
-  if (reply.value("ok", false)) return reply.value("result", json::object());
-  const json& err = reply["error"];
-  std::string code = err.value("code", "internal");
-  std::string message = err.value("message", "");
-  return Status::FromCode(Status::CodeFromName(code), message);
+  auto err = reply.find("error");
+  if (err == reply.end() || !err->is_object()) return not_a_reply();
+  auto code = err->find("code");
+  auto message = err->find("message");
+  if (code == err->end() || !code->is_string()) return not_a_reply();
+  std::string text = message != err->end() && message->is_string() ? message->get<std::string>() : "";
+  Status::Code c = Status::CodeFromName(code->get<std::string>());
+  if (c == Status::Code::kOk) return not_a_reply();  // an error must not decode as success
+  return Status::FromCode(c, text);
 }
 
 }  // namespace kura

@@ -50,7 +50,9 @@ Result<int64_t> ArgInt(const nlohmann::json& args, const char* name, int64_t min
   std::string range = "must be an integer in " + std::to_string(min) + ".." + std::to_string(max);
   if (v->is_number_unsigned()) {
     uint64_t u = v->get<uint64_t>();
-    if (u > static_cast<uint64_t>(max) || static_cast<int64_t>(u) < min) return FieldError(name, range);
+    if (max < 0 || u > static_cast<uint64_t>(max) || static_cast<int64_t>(u) < min) {
+      return FieldError(name, range);
+    }
     return static_cast<int64_t>(u);
   }
   if (v->is_number_integer()) {

@@ -67,9 +67,10 @@ struct Encoder {
     PackString(p, "hlc"); p.pack_uint64(m.hlc);
   }
   void operator()(const Ping& m) {
-    PackHeader(p, 2, SyncType::kPing);
+    PackHeader(p, 3, SyncType::kPing);
     PackString(p, "hlc"); p.pack_uint64(m.hlc);
     PackString(p, "wall_ms"); p.pack_int64(m.wall_ms);
+    PackString(p, "head"); p.pack_uint64(m.head);
   }
 };
 
@@ -156,7 +157,7 @@ Result<SyncMessage> DecodeSyncMessage(std::string_view bytes) {
       case SyncType::kAck:
         return SyncMessage(Ack{f.Get<uint64_t>("n"), f.Vv("held"), f.Get<bool>("gap"), f.Get<uint64_t>("hlc")});
       case SyncType::kPing:
-        return SyncMessage(Ping{f.Get<uint64_t>("hlc"), f.Get<int64_t>("wall_ms")});
+        return SyncMessage(Ping{f.Get<uint64_t>("hlc"), f.Get<int64_t>("wall_ms"), f.Get<uint64_t>("head")});
       default:
         return Status::Unsupported("unknown sync message type");
     }

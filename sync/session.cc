@@ -65,6 +65,7 @@ void SyncSession::OnHello(const Hello& m, int64_t now_ms) {
   // The peer (re)started: what it holds durably is where we resume.
   if (!m.reply) SendHello(/*reply=*/true, now_ms);
   greeted_ = true;
+  stats_.peer_head = std::max(stats_.peer_head, m.held.Get(peer_));
   stats_.peer_held = m.held;
   Rewind();
   Push(now_ms);
@@ -113,7 +114,10 @@ void SyncSession::Receive(std::string_view bytes, int64_t now_ms) {
         if constexpr (std::is_same_v<T, Hello>) OnHello(m, now_ms);
         if constexpr (std::is_same_v<T, Batch>) OnBatch(m, now_ms);
         if constexpr (std::is_same_v<T, Ack>) OnAck(m, now_ms);
-        if constexpr (std::is_same_v<T, Ping>) stats_.clock_skew_ms = m.wall_ms - now_ms;
+        if constexpr (std::is_same_v<T, Ping>) {
+          stats_.clock_skew_ms = m.wall_ms - now_ms;
+          stats_.peer_head = std::max(stats_.peer_head, m.head);
+        }
       },
       *message);
 }
@@ -127,7 +131,8 @@ void SyncSession::Tick(int64_t now_ms) {
   }
   Push(now_ms);
   if (now_ms - last_sent_ms_ >= options_.heartbeat_ms) {
-    Send(Ping{hlc_->Now(), now_ms});
+    auto head = replica_->Head();
+    Send(Ping{hlc_->Now(), now_ms, head.ok() ? *head : 0});
     last_sent_ms_ = now_ms;
   }
 }

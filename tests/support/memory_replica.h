@@ -22,6 +22,8 @@ class MemoryReplica final : public SyncReplica {
     Put(Component{key, self_, seq, value});
   }
 
+  Result<uint64_t> Head() override { return last_[self_]; }
+
   Result<VersionVector> Held(const std::string&) override {
     VersionVector vv;
     for (const auto& [origin, seq] : last_) vv.Advance(origin, seq);

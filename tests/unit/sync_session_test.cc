@@ -21,7 +21,7 @@ struct Faults {
 class Link {
  public:
   Link(uint64_t seed, Faults faults)
-      : rng_(seed), faults_(faults), store_("store-1"), hq_("hq"),
+      : store_("store-1"), hq_("hq"), rng_(seed), faults_(faults),
         store_hlc_(&clock_), hq_hlc_(&clock_),
         store_session_(&store_, "store-1", "hq", &store_hlc_),
         hq_session_(&hq_, "hq", "store-1", &hq_hlc_) {}

@@ -49,6 +49,25 @@ Status Decode(std::string_view bytes, T* out) {
   }
 }
 
+// Decodes bytes that came from a peer: as Decode, but no container may claim more than
+// kMaxContainerEntries * 16 entries and no string more than 64 KiB, so a forged header
+// cannot make msgpack-c allocate gigabytes.
+template <typename T>
+Status DecodeUntrusted(std::string_view bytes, T* out) {
+  try {
+    std::size_t offset = 0;
+    msgpack::object_handle oh = msgpack::unpack(
+        bytes.data(), bytes.size(), offset, nullptr, nullptr,
+        msgpack::unpack_limit(kMaxContainerEntries * 16, kMaxContainerEntries * 16, 64 * 1024,
+                              64 * 1024, 0, kMaxNestingDepth));
+    if (offset != bytes.size()) return Status::BadRequest("trailing bytes after value");
+    oh.get().convert(*out);
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::BadRequest(std::string("undecodable value: ") + e.what());
+  }
+}
+
 // Big-endian fixed-width integers, used inside keys so that byte order is numeric order.
 void PutBigEndian64(std::string* dst, uint64_t v);
 uint64_t GetBigEndian64(std::string_view src);  // REQUIRES: src.size() >= 8

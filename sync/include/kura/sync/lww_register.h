@@ -4,6 +4,7 @@
 // same value whatever the delivery order. Thread-compatible value type.
 #pragma once
 
+#include <map>
 #include <string>
 #include <tuple>
 
@@ -27,6 +28,28 @@ struct LwwRegister {
   }
   void Merge(const LwwRegister& other) {
     if (LosesTo(other)) *this = other;
+  }
+};
+
+// A global cell (store directory entry, key directory entry, catalog item) as per-origin
+// components: each origin's latest write. Its value is the write that wins over all.
+struct RegisterCell {
+  std::map<std::string, LwwRegister> writes;  // origin -> its latest write
+  MSGPACK_DEFINE_MAP(writes);
+
+  // Null when nobody has written.
+  const LwwRegister* Winner() const {
+    const LwwRegister* best = nullptr;
+    for (const auto& [origin, w] : writes) {
+      if (best == nullptr || best->LosesTo(w)) best = &w;
+    }
+    return best;
+  }
+  void Merge(const RegisterCell& other) {
+    for (const auto& [origin, theirs] : other.writes) {
+      LwwRegister& mine = writes[origin];
+      if (theirs.seq > mine.seq) mine = theirs;
+    }
   }
 };
 

@@ -64,10 +64,12 @@ struct Ack {
   HlcTimestamp hlc = 0;
 };
 
-// Heartbeat while idle; carries the sender's clock for skew measurement.
+// Heartbeat while idle; carries the sender's clock for skew measurement and its head (the
+// highest sequence number of its own origin) so the peer can tell how far behind it is.
 struct Ping {
   HlcTimestamp hlc = 0;
   int64_t wall_ms = 0;
+  uint64_t head = 0;
 };
 
 using SyncMessage = std::variant<Hello, Batch, Ack, Ping>;

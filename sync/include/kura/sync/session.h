@@ -32,6 +32,8 @@ namespace kura {
 class SyncReplica {
  public:
   virtual ~SyncReplica() = default;
+  // The highest sequence number of this replica's own origin.
+  virtual Result<uint64_t> Head() = 0;
   // What this replica holds of what `peer` may send it.
   virtual Result<VersionVector> Held(const std::string& peer) = 0;
   // Components `peer` may receive that lie beyond `from`, in (origin, seq) order, stopping
@@ -60,6 +62,7 @@ struct SessionStats {
   bool peer_seen = false;
   int64_t last_heard_ms = 0;
   VersionVector peer_held;      // acknowledged by the peer (durable there)
+  uint64_t peer_head = 0;       // the peer's own highest seq, as last reported
   uint64_t batches_sent = 0, batches_received = 0, components_sent = 0,
            components_received = 0, bytes_sent = 0, bytes_received = 0, rejected = 0;
   int64_t clock_skew_ms = 0;    // peer wall clock minus ours at the last ping (approx.)

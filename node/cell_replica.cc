@@ -1,0 +1,154 @@
+#include "cell_replica.h"
+
+#include "change_log.h"
+#include "kura/schema/keys.h"
+#include "kura/sync/cell_slice.h"
+
+namespace kura {
+
+CellReplica::CellReplica(Db* db, std::string self, Role role, Observer* observer)
+    : db_(db), self_(std::move(self)), role_(role), observer_(observer), txn_(db) {}
+
+Result<uint64_t> CellReplica::Head() { return LastSeq(txn_, self_); }
+
+Result<VersionVector> CellReplica::Held(const std::string& peer) {
+  VersionVector held;
+  if (role_ == Role::kHq) {
+    // A store may send us only its own origin.
+    KURA_ASSIGN_OR_RETURN(uint64_t seq, LastSeq(txn_, peer));
+    if (seq > 0) held.Advance(peer, seq);
+    return held;
+  }
+  // HQ may send a store anything (it relays), our own origin included after a wipe.
+  Status inner;
+  KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view value) {
+    uint64_t seq = 0;
+    inner = Decode(value, &seq);
+    held.Advance(std::string(key.substr(4)), seq);
+    return inner.ok();
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  return held;
+}
+
+Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
+                               std::size_t max_bytes, std::size_t* bytes,
+                               std::vector<Component>* out, VersionVector* through) {
+  Status inner;
+  bool full = false;
+  KURA_RETURN_IF_ERROR(txn_.Scan(
+      Cf::kChanges, keys::ChangePrefix(origin),
+      [&](std::string_view key, std::string_view value) {
+        uint64_t seq = keys::SeqOfChange(key);
+        ChangeEntry entry = ParseChangeEntry(value);
+        if (role_ == Role::kHq && !keys::InPartition(entry.cell_key, peer)) {
+          through->Advance(origin, seq);  // not the peer's: skipping it is holding it
+          return true;
+        }
+        std::string cell;
+        inner = txn_.Get(Cf::kCells, entry.cell_key, &cell);
+        if (!inner.ok()) return false;
+        auto component = SliceCell(entry.cell_key, cell, origin);
+        if (!component.ok()) {
+          inner = component.status();
+          return false;
+        }
+        if (!out->empty() && (*bytes + component->value.size() > max_bytes ||
+                              out->size() >= kMaxBatchComponents)) {
+          full = true;
+          return false;
+        }
+        *bytes += component->value.size();
+        out->push_back(std::move(*component));
+        through->Advance(origin, seq);
+        return true;
+      },
+      keys::Change(origin, after + 1)));
+  KURA_RETURN_IF_ERROR(inner);
+  if (!full) {
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));
+    through->Advance(origin, last);
+  }
+  return full ? Status::TooLarge("batch full") : Status::Ok();
+}
+
+Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
+                                                       const VersionVector& from,
+                                                       std::size_t max_bytes,
+                                                       VersionVector* through) {
+  *through = from;
+  std::vector<Component> out;
+  std::size_t bytes = 0;
+  // A store ships only its own writes; HQ relays every origin's.
+  std::vector<std::string> origins;
+  if (role_ == Role::kStore) {
+    origins.push_back(self_);
+  } else {
+    KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view) {
+      origins.emplace_back(key.substr(4));
+      return true;
+    }));
+  }
+  for (const std::string& origin : origins) {
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));
+    if (last <= from.Get(origin)) continue;
+    Status s = ReadOrigin(peer, origin, from.Get(origin), max_bytes, &bytes, &out, through);
+    if (s.code() == Status::Code::kTooLarge) break;
+    KURA_RETURN_IF_ERROR(s);
+  }
+  return out;
+}
+
+Status CellReplica::Authorize(const std::string& peer, const Component& c) const {
+  if (role_ == Role::kHq) {
+    if (c.origin != peer) return Status::InvalidArgument("store " + peer + " may not write as origin " + c.origin);
+    if (!keys::InPartition(c.key, peer)) return Status::InvalidArgument("store " + peer + " may not write " + c.key);
+    return Status::Ok();
+  }
+  if (peer != kHqOrigin) return Status::InvalidArgument("a store syncs only with hq, not " + peer);
+  if (!keys::InPartition(c.key, self_)) return Status::InvalidArgument("cell " + c.key + " is not in our partition");
+  return Status::Ok();
+}
+
+Status CellReplica::Merge(const std::string& peer, const std::vector<Component>& components,
+                          const VersionVector& through) {
+  for (const Component& c : components) KURA_RETURN_IF_ERROR(Authorize(peer, c));
+  Status s = [&]() -> Status {
+    for (const Component& c : components) {
+      std::string stored;
+      Status got = txn_.Get(Cf::kCells, c.key, &stored);
+      if (!got.ok() && got.code() != Status::Code::kNotFound) return got;
+      const std::string* before = got.ok() ? &stored : nullptr;
+      KURA_ASSIGN_OR_RETURN(MergedCell merged, MergeComponent(c, before));
+      if (!merged.changed) continue;
+      txn_.Put(Cf::kCells, c.key, merged.cell);
+      IndexChange(txn_, c.origin, merged.previous_seq, c.seq, c.key, 0);
+      if (observer_ != nullptr) KURA_RETURN_IF_ERROR(observer_->OnCellMerged(txn_, c.key, before, merged.cell));
+    }
+    for (const auto& [origin, seq] : through.seqs) {
+      if (role_ == Role::kHq && origin != peer) continue;  // a store vouches only for itself
+      KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));
+      if (seq > last) txn_.Write(Cf::kMeta, keys::OriginSeq(origin), seq);
+    }
+    return txn_.Commit();
+  }();
+  if (!s.ok()) txn_.Clear();
+  return s;
+}
+
+Result<std::pair<int64_t, uint64_t>> CellReplica::Pending(uint64_t acked) {
+  int64_t oldest = 0;
+  uint64_t count = 0;
+  KURA_RETURN_IF_ERROR(txn_.Scan(
+      Cf::kChanges, keys::ChangePrefix(self_),
+      [&](std::string_view, std::string_view value) {
+        int64_t at = ParseChangeEntry(value).at_ms;
+        if (oldest == 0 || (at != 0 && at < oldest)) oldest = at;
+        ++count;
+        return true;
+      },
+      keys::Change(self_, acked + 1)));
+  return std::make_pair(oldest, count);
+}
+
+}  // namespace kura

@@ -1,0 +1,67 @@
+// CellReplica: the RocksDB side of sync — what a daemon's SyncSession reads and merges.
+//
+// Reads walk the change index (one entry per cell and origin: the newest version) from the
+// peer's version vector onward and ship each cell's component for that origin, so a
+// thousand sales of one SKU cost one component. Merges apply a whole batch in one synced
+// WriteBatch, together with the advanced version vector and any derived state, before the
+// session acknowledges it.
+//
+// Origin authorization lives here: HQ accepts from store P only P's own components of
+// P's partition; a store accepts from HQ (which relays) only cells of its own partition.
+// A batch with one forbidden component is refused whole. Not thread-safe: one per loop.
+#pragma once
+
+#include <string>
+
+#include "db.h"
+#include "kura/sync/session.h"
+#include "txn.h"
+
+namespace kura {
+
+inline constexpr char kHqOrigin[] = "hq";
+
+class CellReplica final : public SyncReplica {
+ public:
+  enum class Role { kStore, kHq };
+
+  // Told about every cell a merge changed, inside the merge's write, so derived state
+  // (a store's held units, slips) stays in step with the cells.
+  class Observer {
+   public:
+    virtual ~Observer() = default;
+    // `before` is null when the cell is new here.
+    virtual Status OnCellMerged(Txn& txn, std::string_view key, const std::string* before,
+                                const std::string& after) = 0;
+  };
+
+  // `db` and `observer` (may be null) are not owned and must outlive the replica.
+  CellReplica(Db* db, std::string self, Role role, Observer* observer);
+
+  Result<uint64_t> Head() override;
+  Result<VersionVector> Held(const std::string& peer) override;
+  Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
+                                            std::size_t max_bytes, VersionVector* through) override;
+  Status Merge(const std::string& peer, const std::vector<Component>& components,
+               const VersionVector& through) override;
+
+  // When the oldest change of our own origin beyond `acked` was written (0: none pending),
+  // and how many of our components lie beyond it.
+  Result<std::pair<int64_t, uint64_t>> Pending(uint64_t acked);
+
+ private:
+  // Whether `peer` may make us hold `component`.
+  Status Authorize(const std::string& peer, const Component& component) const;
+  // Appends origin's components beyond `after` that `peer` may receive.
+  Status ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
+                    std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                    VersionVector* through);
+
+  Db* db_;
+  std::string self_;
+  Role role_;
+  Observer* observer_;
+  Txn txn_;
+};
+
+}  // namespace kura
