@@ -59,6 +59,13 @@ Result<json> OpStatus(OpContext& ctx, const json&) {
               {"uptime_s", (ctx.now_ms - ctx.started_ms) / 1000}};
 }
 
+Result<json> OpSyncStatus(OpContext& ctx, const json&) {
+  if (ctx.sync == nullptr) return json{{"configured", false}};
+  json out = ctx.sync->Describe(ctx.now_ms);
+  out["configured"] = true;
+  return out;
+}
+
 Result<json> OpAdminCheck(OpContext& ctx, const json&) {
   json problems = json::array();
   KURA_ASSIGN_OR_RETURN(std::vector<HoldCell> holds, AllHolds(ctx.txn, ctx.origin()));

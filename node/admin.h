@@ -9,5 +9,7 @@ namespace kura {
 
 Result<nlohmann::json> OpStatus(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpAdminCheck(OpContext& ctx, const nlohmann::json& args);
+// The sync link's health (SyncView::Describe), or {configured: false}.
+Result<nlohmann::json> OpSyncStatus(OpContext& ctx, const nlohmann::json& args);
 
 }  // namespace kura

@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "system_clock.h"
 
 namespace kura {
 namespace {
@@ -15,8 +14,9 @@ constexpr std::size_t kMaxFrames = 8;
 
 }  // namespace
 
-ApiServer::ApiServer(zmq::context_t& context, Store* store, Scheduler* scheduler)
-    : socket_(context, zmq::socket_type::router), store_(store), scheduler_(scheduler) {
+ApiServer::ApiServer(zmq::context_t& context, Store* store)
+    : socket_(context, zmq::socket_type::router), store_(store), envelopes_(kMaxGroup),
+      bodies_(kMaxGroup) {
   socket_.set(zmq::sockopt::maxmsgsize, kMaxMessageBytes);
   socket_.set(zmq::sockopt::linger, 1000);
   // Never block the loop on a slow or vanished client: unroutable replies are dropped.
@@ -57,41 +57,23 @@ bool ApiServer::ReceiveOne(std::vector<zmq::message_t>* envelope, std::string* b
   }
 }
 
-Status ApiServer::Run(const std::atomic<bool>& stop) {
-  std::vector<std::vector<zmq::message_t>> envelopes(kMaxGroup);
-  std::vector<std::string> bodies(kMaxGroup);
-  std::vector<std::string_view> views;
-  zmq::pollitem_t items[] = {{socket_.handle(), 0, ZMQ_POLLIN, 0}};
-  while (!stop.load()) {
-    int64_t now = SystemClock::Get()->NowMillis();
-    scheduler_->RunDue(now);
-    int64_t wait = scheduler_->MsUntilNext(now);
-    if (wait < 0 || wait > 200) wait = 200;
+Status ApiServer::ServeWaiting() {
+  int n = 0;
+  try {
+    while (n < kMaxGroup && ReceiveOne(&envelopes_[n], &bodies_[n])) ++n;
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) return Status::IOError(std::string("recv: ") + e.what());
+  }
+  if (n == 0) return Status::Ok();
+  std::vector<std::string_view> views(bodies_.begin(), bodies_.begin() + n);
+  std::vector<std::string> replies = store_->ExecuteGroup(views);
+  for (int i = 0; i < n; ++i) {
     try {
-      zmq::poll(items, 1, std::chrono::milliseconds(wait));
+      for (auto& frame : envelopes_[i]) socket_.send(frame, zmq::send_flags::sndmore);
+      socket_.send(zmq::buffer(replies[i]), zmq::send_flags::none);
     } catch (const zmq::error_t& e) {
-      if (e.num() == EINTR) continue;
-      return Status::IOError(std::string("poll: ") + e.what());
-    }
-    if (!(items[0].revents & ZMQ_POLLIN)) continue;
-
-    int n = 0;
-    try {
-      while (n < kMaxGroup && ReceiveOne(&envelopes[n], &bodies[n])) ++n;
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EINTR) return Status::IOError(std::string("recv: ") + e.what());
-    }
-    if (n == 0) continue;
-    views.assign(bodies.begin(), bodies.begin() + n);
-    std::vector<std::string> replies = store_->ExecuteGroup(views);
-    for (int i = 0; i < n; ++i) {
-      try {
-        for (auto& frame : envelopes[i]) socket_.send(frame, zmq::send_flags::sndmore);
-        socket_.send(zmq::buffer(replies[i]), zmq::send_flags::none);
-      } catch (const zmq::error_t& e) {
-        // The client is gone or unroutable; its request still took effect durably.
-        spdlog::debug("event=api_reply_dropped error=\"{}\"", e.what());
-      }
+      // The client is gone or unroutable; its request still took effect durably.
+      spdlog::debug("event=api_reply_dropped error=\"{}\"", e.what());
     }
   }
   return Status::Ok();

@@ -1,8 +1,8 @@
 // ApiServer: the local API over ZeroMQ (schema/PROTOCOL.md, "Transport"). A ROUTER socket
-// bound to every configured endpoint (loopback tcp, ipc); each loop turn drains the
-// requests waiting, runs them through Store::ExecuteGroup as one commit group, and only
-// then sends the replies, so every reply is durable (group commit). Periodic jobs run
-// between turns. Runs on the calling thread; not thread-safe.
+// bound to every configured endpoint (loopback tcp, ipc); when the event loop finds it
+// readable, ServeWaiting drains the requests waiting, runs them through
+// Store::ExecuteGroup as one commit group, and only then sends the replies, so every reply
+// is durable (group commit). Not thread-safe: the loop thread only.
 #pragma once
 
 #include <atomic>
@@ -12,7 +12,6 @@
 #include <zmq.hpp>
 
 #include "kura/node/store.h"
-#include "scheduler.h"
 
 namespace kura {
 
@@ -24,14 +23,15 @@ class ApiServer {
   // kMaxRequestBytes but below this get a too_large reply.
   static constexpr int64_t kMaxMessageBytes = 1 << 20;
 
-  ApiServer(zmq::context_t& context, Store* store, Scheduler* scheduler);
+  ApiServer(zmq::context_t& context, Store* store);
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
   // Binds every endpoint; an endpoint in use or malformed is an error naming it.
   Status Bind(const std::vector<std::string>& endpoints);
-  // Serves until `stop` becomes true (checked at least every 200 ms and on EINTR).
-  Status Run(const std::atomic<bool>& stop);
+  // Serves every request waiting now as one commit group. IOError when the socket fails.
+  Status ServeWaiting();
+  zmq::socket_ref socket() { return socket_; }
 
  private:
   // Reads one request message; false when none is waiting.
@@ -39,7 +39,8 @@ class ApiServer {
 
   zmq::socket_t socket_;
   Store* store_;
-  Scheduler* scheduler_;
+  std::vector<std::vector<zmq::message_t>> envelopes_;
+  std::vector<std::string> bodies_;
 };
 
 }  // namespace kura

@@ -1,4 +1,4 @@
-// kura-store: parse config, open storage, start the request loop.
+// kura-store: parse config, open storage, start the loop (local API, sync link, jobs).
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -6,28 +6,12 @@
 #include <spdlog/spdlog.h>
 
 #include "api_server.h"
-#include "kura/node/store.h"
+#include "engine.h"
+#include "event_loop.h"
 #include "logging.h"
-#include "scheduler.h"
+#include "signals.h"
 #include "store_config.h"
-#include "system_clock.h"
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-
-void OnSignal(int) { g_stop.store(true); }
-
-void InstallSignalHandlers() {
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-}
-
-}  // namespace
+#include "store_sync.h"
 
 int main(int argc, char** argv) {
   int exit_code = -1;
@@ -38,41 +22,56 @@ int main(int argc, char** argv) {
     return exit_code;
   }
   kura::SetUpLogging(config.log_level);
-  InstallSignalHandlers();
+  kura::InstallStopSignals();
 
   std::error_code ec;
   std::filesystem::create_directories(config.store.data_dir, ec);
-  auto store = kura::Store::Open(config.store);
-  if (!store.ok()) {
+  auto engine = kura::Engine::Open(config.store, kura::StoreOps());
+  if (!engine.ok()) {
     spdlog::error("event=open_failed data_dir={} error=\"{}\"", config.store.data_dir,
-                  store.status().ToString());
+                  engine.status().ToString());
     return 1;
   }
-  kura::Store* engine = store->get();
-
-  auto* clock = kura::SystemClock::Get();
-  kura::Scheduler scheduler;
-  scheduler.Add("expire-holds", 1000, clock->NowMillis(), [engine] {
-    auto n = engine->ExpireDueHolds();
+  kura::Engine* store = engine->get();
+  kura::EventLoop loop;
+  int64_t now = store->clock()->NowMillis();
+  loop.scheduler().Add("expire-holds", 1000, now, [store] {
+    auto n = store->ExpireDueHolds();
     if (!n.ok()) spdlog::error("event=job_failed job=expire-holds error=\"{}\"", n.status().ToString());
     else if (*n > 0) spdlog::info("event=holds_expired count={}", *n);
   });
-  scheduler.Add("prune-request-ids", 10 * 60 * 1000, clock->NowMillis(), [engine] {
-    auto n = engine->PruneRequestIds();
+  loop.scheduler().Add("prune-request-ids", 10 * 60 * 1000, now, [store] {
+    auto n = store->PruneRequestIds();
     if (!n.ok()) spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", n.status().ToString());
   });
 
   zmq::context_t context(1);
-  kura::ApiServer server(context, engine, &scheduler);
+  std::unique_ptr<kura::StoreSync> sync;
+  if (!config.sync.hq_endpoint.empty()) {
+    auto started = kura::StoreSync::Start(context, store, config.sync);
+    if (!started.ok()) {
+      spdlog::error("event=sync_failed error=\"{}\"", started.status().ToString());
+      return 1;
+    }
+    sync = std::move(*started);
+    sync->Attach(&loop);
+    store->SetSyncView(sync.get());
+  }
+  kura::ApiServer server(context, store);
   if (auto s = server.Bind(config.api); !s.ok()) {
     spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
     return 1;
   }
+  loop.Watch(server.socket(), [&] {
+    KURA_RETURN_IF_ERROR(server.ServeWaiting());
+    if (sync) sync->Tick();  // ship what was just committed without waiting for the timer
+    return kura::Status::Ok();
+  });
   std::string endpoints;
   for (const auto& e : config.api) endpoints += (endpoints.empty() ? "" : ",") + e;
-  spdlog::info("event=ready store={} data_dir={} api={}", config.store.store_id,
-               config.store.data_dir, endpoints);
-  kura::Status s = server.Run(g_stop);
+  spdlog::info("event=ready store={} data_dir={} api={} hq={}", config.store.store_id,
+               config.store.data_dir, endpoints, config.sync.hq_endpoint.empty() ? "none" : config.sync.hq_endpoint);
+  kura::Status s = loop.Run(kura::StopRequested());
   if (!s.ok()) {
     spdlog::error("event=loop_failed error=\"{}\"", s.ToString());
     return 1;

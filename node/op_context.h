@@ -11,11 +11,20 @@
 
 namespace kura {
 
+// The daemon's view of its sync links, for the status operations. Implemented by the
+// daemons' sync drivers; called on the loop thread.
+class SyncView {
+ public:
+  virtual ~SyncView() = default;
+  virtual nlohmann::json Describe(int64_t now_ms) = 0;
+};
+
 struct OpContext {
   Txn& txn;
   const StoreOptions& options;
   int64_t now_ms;
   int64_t started_ms;  // when the daemon started, for uptime
+  SyncView* sync = nullptr;  // null when the daemon has no sync link configured
 
   const std::string& origin() const { return options.store_id; }
 };

@@ -32,18 +32,19 @@ constexpr std::array kOps = {
     OpSpec{"slip.ack", OpSlipAck, true},
     OpSpec{"journal.list", OpJournalList, false},
     OpSpec{"status", OpStatus, false},
+    OpSpec{"sync.status", OpSyncStatus, false},
     OpSpec{"admin.check", OpAdminCheck, false},
 };
 
 }  // namespace
 
-const OpSpec* FindOp(std::string_view name) {
-  for (const auto& op : kOps) {
+const OpSpec* FindOp(std::span<const OpSpec> ops, std::string_view name) {
+  for (const auto& op : ops) {
     if (op.name == name) return &op;
   }
   return nullptr;
 }
 
-std::span<const OpSpec> AllOps() { return kOps; }
+std::span<const OpSpec> StoreOps() { return kOps; }
 
 }  // namespace kura

@@ -15,8 +15,10 @@ struct OpSpec {
   bool mutating;
 };
 
-// Null when no operation has that name.
-const OpSpec* FindOp(std::string_view name);
-std::span<const OpSpec> AllOps();
+// Null when `ops` has no operation of that name.
+const OpSpec* FindOp(std::span<const OpSpec> ops, std::string_view name);
+// kura-store's operations (ops.cc) and kura-hq's (hq_ops.cc).
+std::span<const OpSpec> StoreOps();
+std::span<const OpSpec> HqOps();
 
 }  // namespace kura

@@ -1,7 +1,8 @@
 #include "store_config.h"
 
 #include <CLI/CLI.hpp>
-#include <toml++/toml.h>
+
+#include "config_file.h"
 
 namespace kura {
 namespace {
@@ -19,51 +20,23 @@ struct Settings {
   int64_t safety_stock = 0;
   int64_t hold_shelf_bins = 20;
   int64_t request_retention_hours = 24;
+  StoreSyncConfig sync;
 };
 
-// Applies the TOML file's keys to every setting not given as a flag. Unknown keys are an
-// error, so a typo cannot silently fall back to a default.
+// Applies the TOML file's keys to every setting not given as a flag.
 std::string ApplyToml(const std::string& path, const CLI::App& app, Settings* s) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return "config " + path + ": " + std::string(e.description());
-  }
-  std::string error;
-  auto flag_given = [&](const char* flag) { return app.get_option(flag)->count() > 0; };
-  auto take_string = [&](const char* key, const char* flag, std::string* out) {
-    if (!table.contains(key) || flag_given(flag)) return;
-    if (auto v = table[key].value<std::string>()) *out = *v;
-    else error = std::string(key) + " must be a string";
-  };
-  auto take_int = [&](const char* key, const char* flag, int64_t* out) {
-    if (!table.contains(key) || flag_given(flag)) return;
-    if (auto v = table[key].value<int64_t>()) *out = *v;
-    else error = std::string(key) + " must be an integer";
-  };
-  take_string("store_id", "--store-id", &s->store_id);
-  take_string("data_dir", "--data-dir", &s->data_dir);
-  take_string("log_level", "--log-level", &s->log_level);
-  take_int("safety_stock", "--safety-stock", &s->safety_stock);
-  take_int("hold_shelf_bins", "--hold-shelf-bins", &s->hold_shelf_bins);
-  take_int("request_retention_hours", "--request-retention-hours", &s->request_retention_hours);
-  if (table.contains("api") && !flag_given("--api")) {
-    const toml::array* list = table["api"].as_array();
-    if (list == nullptr) error = "api must be an array of endpoint strings";
-    else for (const auto& item : *list) {
-      if (auto v = item.value<std::string>()) s->api.push_back(*v);
-      else error = "api must be an array of endpoint strings";
-    }
-  }
-  static const char* const kKnown[] = {"store_id", "data_dir", "log_level", "safety_stock",
-                                       "hold_shelf_bins", "request_retention_hours", "api"};
-  for (const auto& [key, value] : table) {
-    bool known = false;
-    for (const char* k : kKnown) known = known || key.str() == k;
-    if (!known) error = "unknown key " + std::string(key.str());
-  }
-  return error.empty() ? "" : "config " + path + ": " + error;
+  ConfigFile file(path, app);
+  file.String("store_id", "--store-id", &s->store_id);
+  file.String("data_dir", "--data-dir", &s->data_dir);
+  file.String("log_level", "--log-level", &s->log_level);
+  file.Int("safety_stock", "--safety-stock", &s->safety_stock);
+  file.Int("hold_shelf_bins", "--hold-shelf-bins", &s->hold_shelf_bins);
+  file.Int("request_retention_hours", "--request-retention-hours", &s->request_retention_hours);
+  file.Strings("api", "--api", &s->api);
+  file.String("hq", "--hq", &s->sync.hq_endpoint);
+  file.String("hq_public_key", "--hq-key", &s->sync.hq_public_key);
+  file.String("key_file", "--key-file", &s->sync.key_file);
+  return file.Finish();
 }
 
 }  // namespace
@@ -88,6 +61,10 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
                  "How long a client request id is remembered for retries (default 24)")
       ->check(CLI::Range(int64_t{1}, int64_t{24 * 365}));
   app.add_option("--log-level", s.log_level, "trace, debug, info, warn or error (default info)");
+  app.add_option("--hq", s.sync.hq_endpoint,
+                 "HQ sync endpoint, e.g. tcp://hq.example:7431 (default: none, the store runs alone)");
+  app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters)");
+  app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -100,6 +77,10 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   if (!config_path.empty()) error = ApplyToml(config_path, app, &s);
   if (error.empty() && s.store_id.empty()) error = "--store-id (or store_id in the config) is required";
   if (error.empty() && s.data_dir.empty()) error = "--data-dir (or data_dir in the config) is required";
+  if (error.empty() && !s.sync.hq_endpoint.empty() &&
+      (s.sync.hq_public_key.empty() || s.sync.key_file.empty())) {
+    error = "--hq needs --hq-key and --key-file (every sync link is CURVE-authenticated)";
+  }
   if (!error.empty()) {
     *exit_code = 2;
     *output = "kura-store: " + error + "\nRun with --help for more information.\n";
@@ -113,6 +94,7 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   config.store.request_retention_ms = s.request_retention_hours * 3600 * 1000;
   config.log_level = s.log_level;
   config.api = s.api;
+  config.sync = s.sync;
   if (config.api.empty()) {
     config.api = {"tcp://127.0.0.1:7420", "ipc://" + s.data_dir + "/api.sock"};
   }

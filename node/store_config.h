@@ -10,12 +10,20 @@
 
 namespace kura {
 
+// The store's link to HQ. Empty hq_endpoint: no sync (the store runs alone).
+struct StoreSyncConfig {
+  std::string hq_endpoint;    // e.g. tcp://10.0.0.5:7431
+  std::string hq_public_key;  // HQ's CURVE public key, Z85
+  std::string key_file;       // this store's keypair (kuractl keygen)
+};
+
 struct StoreConfig {
   StoreOptions store;
   // API endpoints. Default: tcp://127.0.0.1:7420 and ipc://<data_dir>/api.sock.
   std::vector<std::string> api;
   // trace, debug, info, warn, error. Default info.
   std::string log_level = "info";
+  StoreSyncConfig sync;
 };
 
 // Parses argv and the TOML file it names. When the daemon should not run (--help, a bad

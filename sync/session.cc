@@ -91,6 +91,7 @@ void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
 
 void SyncSession::OnAck(const Ack& m, int64_t now_ms) {
   stats_.peer_held.Merge(m.held);
+  if (!m.gap) stats_.last_ack_ms = now_ms;
   if (m.gap) {
     Rewind();
   } else {

@@ -22,13 +22,21 @@ DaemonProcess::DaemonProcess(std::string store_id, std::string data_dir,
     : store_id_(std::move(store_id)), data_dir_(std::move(data_dir)),
       log_path_(data_dir_ + ".log"), extra_args_(std::move(extra_args)) {}
 
+std::unique_ptr<DaemonProcess> DaemonProcess::Hq(std::string data_dir,
+                                                std::vector<std::string> extra_args) {
+  auto hq = std::make_unique<DaemonProcess>("", std::move(data_dir), std::move(extra_args));
+  hq->binary_ = KURA_HQ_BIN;
+  return hq;
+}
+
 DaemonProcess::~DaemonProcess() {
   if (running()) Stop(SIGKILL);
 }
 
 pid_t DaemonProcess::Spawn() {
-  std::vector<std::string> args = {KURA_STORE_BIN, "--store-id", store_id_, "--data-dir", data_dir_,
-                                   "--api", endpoint(), "--log-level", "debug"};
+  std::vector<std::string> args = {binary_, "--data-dir", data_dir_, "--api", endpoint(),
+                                   "--log-level", "debug"};
+  if (!store_id_.empty()) args.insert(args.end(), {"--store-id", store_id_});
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_t pid = fork();
   if (pid == 0) {

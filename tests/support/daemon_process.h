@@ -1,5 +1,5 @@
-// DaemonProcess: a real kura-store child process for integration and crash tests, with a
-// client on its ipc endpoint. Start() returns once the daemon answers `status`, so tests
+// DaemonProcess: a real kura-store (or kura-hq) child process for integration and crash
+// tests, with a client on its ipc endpoint. Start() returns once the daemon answers `status`, so tests
 // synchronise on the daemon itself, never on sleeps.
 #pragma once
 
@@ -20,6 +20,8 @@ class DaemonProcess {
  public:
   // The daemon will keep its data in `data_dir` and listen on ipc://<data_dir>/api.sock.
   DaemonProcess(std::string store_id, std::string data_dir, std::vector<std::string> extra_args = {});
+  // A kura-hq daemon (no store id) with its data in `data_dir`.
+  static std::unique_ptr<DaemonProcess> Hq(std::string data_dir, std::vector<std::string> extra_args);
   ~DaemonProcess();  // SIGKILLs a daemon still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
@@ -48,6 +50,7 @@ class DaemonProcess {
  private:
   pid_t Spawn();
 
+  std::string binary_ = KURA_STORE_BIN;
   std::string store_id_, data_dir_, log_path_;
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;

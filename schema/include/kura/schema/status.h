@@ -57,6 +57,8 @@ class [[nodiscard]] Status {
   static Code CodeFromName(std::string_view name);
 
   bool ok() const { return code_ == Code::kOk; }
+  // Marks a status as deliberately ignored (best-effort work the caller covers otherwise).
+  void IgnoreError() const {}
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 

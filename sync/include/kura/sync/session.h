@@ -61,6 +61,7 @@ struct SessionOptions {
 struct SessionStats {
   bool peer_seen = false;
   int64_t last_heard_ms = 0;
+  int64_t last_ack_ms = 0;      // when the peer last acknowledged a batch of ours
   VersionVector peer_held;      // acknowledged by the peer (durable there)
   uint64_t peer_head = 0;       // the peer's own highest seq, as last reported
   uint64_t batches_sent = 0, batches_received = 0, components_sent = 0,

@@ -1,30 +1,38 @@
-#include "store_impl.h"
+#include "engine.h"
 
 #include "holds.h"
 #include "kura/schema/api.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
+#include "cell_replica.h"
 #include "ops.h"
 #include "system_clock.h"
 
 namespace kura {
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  KURA_RETURN_IF_ERROR(ValidateStoreId(options.store_id));
+  KURA_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(options, StoreOps()));
+  return std::unique_ptr<Store>(std::move(engine));
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(const StoreOptions& options,
+                                             std::span<const OpSpec> ops) {
+  if (options.store_id != kHqOrigin) KURA_RETURN_IF_ERROR(ValidateStoreId(options.store_id));
   if (options.data_dir.empty()) return Status::InvalidArgument("data dir is required");
   KURA_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(options.data_dir));
   Clock* clock = options.clock != nullptr ? options.clock : SystemClock::Get();
-  auto store = std::make_unique<StoreImpl>(options, std::move(db), clock);
-  KURA_RETURN_IF_ERROR(store->Init());
-  return std::unique_ptr<Store>(std::move(store));
+  auto engine = std::make_unique<Engine>(options, std::move(db), clock, ops);
+  KURA_RETURN_IF_ERROR(engine->Init());
+  return engine;
 }
 
-StoreImpl::StoreImpl(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock)
-    : options_(options), db_(std::move(db)), clock_(clock), txn_(db_.get()),
+Engine::Engine(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock,
+               std::span<const OpSpec> ops)
+    : options_(options), db_(std::move(db)), clock_(clock), ops_(ops), txn_(db_.get()),
       started_ms_(clock->NowMillis()) {}
 
-Status StoreImpl::Init() {
+Status Engine::Init() {
   KURA_ASSIGN_OR_RETURN(auto format, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaFormat));
   if (!format) {
     txn_.Write(Cf::kMeta, keys::kMetaFormat, keys::kFormatVersion);
@@ -42,11 +50,11 @@ Status StoreImpl::Init() {
   return Status::Ok();
 }
 
-std::string StoreImpl::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote) {
+std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote) {
   *wrote = false;
   auto request = DecodeRequest(bytes);
   if (!request.ok()) return EncodeReply(request.status(), nullptr);
-  const OpSpec* op = FindOp(request->op);
+  const OpSpec* op = FindOp(ops_, request->op);
   if (op == nullptr) return EncodeReply(Status::UnknownOp("unknown op " + request->op), nullptr);
 
   if (op->mutating) {
@@ -75,7 +83,7 @@ std::string StoreImpl::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* 
   return reply;
 }
 
-std::vector<std::string> StoreImpl::ExecuteGroup(const std::vector<std::string_view>& requests) {
+std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view>& requests) {
   OpContext ctx = Context();
   std::vector<std::string> replies;
   std::vector<bool> wrote(requests.size());
@@ -95,7 +103,7 @@ std::vector<std::string> StoreImpl::ExecuteGroup(const std::vector<std::string_v
   return replies;
 }
 
-Result<int> StoreImpl::ExpireDueHolds() {
+Result<int> Engine::ExpireDueHolds() {
   OpContext ctx = Context();
   Result<int> expired = kura::ExpireDueHolds(ctx);
   if (!expired.ok()) {
@@ -106,7 +114,7 @@ Result<int> StoreImpl::ExpireDueHolds() {
   return expired;
 }
 
-Result<int> StoreImpl::PruneRequestIds() {
+Result<int> Engine::PruneRequestIds() {
   int64_t cutoff = clock_->NowMillis() - options_.request_retention_ms;
   int pruned = 0;
   Status s = txn_.Scan(Cf::kRequests, "", [&](std::string_view key, std::string_view value) {

@@ -1,0 +1,56 @@
+// Engine: the implementation behind Store (kura/node/store.h), shared by kura-store and
+// kura-hq: decodes requests, looks them up in an op table, applies them with idempotency
+// and save points, and commits each group with one synced write. The daemons differ only
+// in their op tables. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <span>
+
+#include "db.h"
+#include "kura/node/store.h"
+#include "op_context.h"
+#include "ops.h"
+#include "txn.h"
+
+namespace kura {
+
+class Engine final : public Store {
+ public:
+  // Opens the data directory for `options.store_id` ("hq" for HQ) serving `ops`.
+  static Result<std::unique_ptr<Engine>> Open(const StoreOptions& options,
+                                              std::span<const OpSpec> ops);
+
+  Engine(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock,
+         std::span<const OpSpec> ops);
+
+  // Formats a new data directory or checks that an existing one is ours.
+  Status Init();
+
+  // What `sync.status`-like ops report; null until a sync link is set up. Not owned.
+  void SetSyncView(SyncView* view) { sync_view_ = view; }
+  Db* db() { return db_.get(); }
+  Clock* clock() { return clock_; }
+  const StoreOptions& options() const { return options_; }
+
+  std::vector<std::string> ExecuteGroup(const std::vector<std::string_view>& requests) override;
+  Result<int> ExpireDueHolds() override;
+  Result<int> PruneRequestIds() override;
+
+ private:
+  // Executes one request into txn_; sets *wrote when it left writes to commit.
+  std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
+  OpContext Context() {
+    return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_};
+  }
+
+  StoreOptions options_;
+  std::unique_ptr<Db> db_;
+  Clock* clock_;
+  std::span<const OpSpec> ops_;
+  Txn txn_;
+  int64_t started_ms_;
+  SyncView* sync_view_ = nullptr;
+};
+
+}  // namespace kura

@@ -1,0 +1,33 @@
+#include "event_loop.h"
+
+#include <chrono>
+
+#include "system_clock.h"
+
+namespace kura {
+
+void EventLoop::Watch(zmq::socket_ref socket, Handler on_readable) {
+  items_.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
+  handlers_.push_back(std::move(on_readable));
+}
+
+Status EventLoop::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    int64_t now = SystemClock::Get()->NowMillis();
+    scheduler_.RunDue(now);
+    int64_t wait = scheduler_.MsUntilNext(now);
+    if (wait < 0 || wait > 200) wait = 200;
+    try {
+      zmq::poll(items_.data(), items_.size(), std::chrono::milliseconds(wait));
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      return Status::IOError(std::string("poll: ") + e.what());
+    }
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].revents & ZMQ_POLLIN) KURA_RETURN_IF_ERROR(handlers_[i]());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace kura

@@ -1,0 +1,35 @@
+// EventLoop: a daemon's single thread — polls its sockets (local API, sync link) and runs
+// the scheduler's jobs in between, so requests, merges and periodic work never race and
+// need no locks (Redis's ae loop, in small). Not thread-safe: runs on the calling thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "kura/schema/status.h"
+#include "scheduler.h"
+
+namespace kura {
+
+class EventLoop {
+ public:
+  // Called when the socket is readable; an error stops the loop.
+  using Handler = std::function<Status()>;
+
+  void Watch(zmq::socket_ref socket, Handler on_readable);
+  Scheduler& scheduler() { return scheduler_; }
+
+  // Runs until `stop` becomes true (checked at least every 200 ms and on EINTR) or a
+  // handler fails.
+  Status Run(const std::atomic<bool>& stop);
+
+ private:
+  std::vector<zmq::pollitem_t> items_;
+  std::vector<Handler> handlers_;
+  Scheduler scheduler_;
+};
+
+}  // namespace kura

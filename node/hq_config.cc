@@ -1,0 +1,80 @@
+#include "hq_config.h"
+
+#include <CLI/CLI.hpp>
+
+#include "config_file.h"
+#include "kura/schema/ids.h"
+
+namespace kura {
+namespace {
+
+constexpr char kDescription[] =
+    "kura-hq: head office. Merges every store's stock, holds and journal over CURVE-secured\n"
+    "ZeroMQ sync links, relays what each store needs, and serves HQ staff and the online\n"
+    "channels through a local API (kuractl hq ...). Settings come from --config FILE (TOML)\n"
+    "and flags; a flag overrides the file. See deploy/kura-hq.example.toml.";
+
+// "<store id>,<public key>" as given to --store.
+std::string AddStore(const std::string& spec, std::map<std::string, std::string>* stores) {
+  auto comma = spec.find(',');
+  if (comma == std::string::npos) return "--store wants <store id>,<public key>";
+  std::string id = spec.substr(0, comma);
+  if (Status s = ValidateStoreId(id); !s.ok()) return s.message();
+  (*stores)[id] = spec.substr(comma + 1);
+  return "";
+}
+
+}  // namespace
+
+HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* output) {
+  *exit_code = -1;
+  HqConfig config;
+  std::string config_path;
+  std::vector<std::string> store_specs;
+  CLI::App app(kDescription, "kura-hq");
+  app.add_option("--config", config_path, "TOML file with the settings below (flags override it)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--data-dir", config.engine.data_dir, "RocksDB data directory, created if missing; required");
+  app.add_option("--api", config.api,
+                 "Local API endpoint, repeatable (default tcp://127.0.0.1:7430 and ipc://<data-dir>/api.sock)");
+  app.add_option("--sync", config.sync.endpoints, "Sync endpoint stores connect to, repeatable (default tcp://0.0.0.0:7431)");
+  app.add_option("--key-file", config.sync.key_file, "HQ's CURVE keypair file (kuractl keygen); required");
+  app.add_option("--store", store_specs,
+                 "Allow a store: <store id>,<its public key (Z85)>; repeatable. TOML: [stores] id = \"key\"");
+  app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error (default info)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    *exit_code = app.exit(e, out, err);
+    *output = out.str() + err.str();
+    return {};
+  }
+  std::string error;
+  for (const auto& spec : store_specs) {
+    if (error.empty()) error = AddStore(spec, &config.sync.stores);
+  }
+  if (error.empty() && !config_path.empty()) {
+    ConfigFile file(config_path, app);
+    file.String("data_dir", "--data-dir", &config.engine.data_dir);
+    file.Strings("api", "--api", &config.api);
+    file.Strings("sync", "--sync", &config.sync.endpoints);
+    file.String("key_file", "--key-file", &config.sync.key_file);
+    file.StringTable("stores", "--store", &config.sync.stores);
+    file.String("log_level", "--log-level", &config.log_level);
+    error = file.Finish();
+  }
+  if (error.empty() && config.engine.data_dir.empty()) error = "--data-dir (or data_dir) is required";
+  if (error.empty() && config.sync.key_file.empty()) error = "--key-file (or key_file) is required";
+  if (!error.empty()) {
+    *exit_code = 2;
+    *output = "kura-hq: " + error + "\nRun with --help for more information.\n";
+    return {};
+  }
+  config.engine.store_id = "hq";
+  if (config.api.empty()) config.api = {"tcp://127.0.0.1:7430", "ipc://" + config.engine.data_dir + "/api.sock"};
+  if (config.sync.endpoints.empty()) config.sync.endpoints = {"tcp://0.0.0.0:7431"};
+  return config;
+}
+
+}  // namespace kura

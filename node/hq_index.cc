@@ -1,0 +1,73 @@
+#include "hq_index.h"
+
+#include <atomic>
+
+#include "kura/schema/codec.h"
+#include "kura/sync/cell_slice.h"
+#include "kura/sync/hold_cell.h"
+#include "kura/sync/pn_counter.h"
+
+namespace kura {
+namespace {
+
+Status Update(Txn& txn, std::string_view sku, std::string_view store, int64_t on_hand_set,
+              bool set_on_hand, int64_t held_delta) {
+  std::string key = StockBySku(sku, store);
+  KURA_ASSIGN_OR_RETURN(auto entry, txn.Read<HqStockEntry>(Cf::kLocal, key));
+  HqStockEntry e = entry.value_or(HqStockEntry{});
+  if (set_on_hand) e.on_hand = on_hand_set;
+  e.held += held_delta;
+  txn.Write(Cf::kLocal, key, e);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string StockBySkuPrefix(std::string_view sku) { return "bysku/" + std::string(sku) + "/"; }
+std::string StockBySku(std::string_view sku, std::string_view store) {
+  return StockBySkuPrefix(sku) + std::string(store);
+}
+
+void RecordException(Txn& txn, const HqException& exception) {
+  static std::atomic<uint64_t> counter{0};
+  std::string key(kExceptionPrefix);
+  PutBigEndian64(&key, static_cast<uint64_t>(exception.at_ms));
+  key.push_back('/');
+  PutBigEndian64(&key, counter++);
+  txn.Write(Cf::kLocal, key, exception);
+}
+
+Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::string* before,
+                                const std::string& after) {
+  switch (CellTypeOfKey(key)) {
+    case CellType::kCounter: {
+      // s/<store>/<sku>
+      std::string_view rest = key.substr(2);
+      std::string_view store = rest.substr(0, rest.find('/'));
+      std::string_view sku = rest.substr(store.size() + 1);
+      PnCounter cell;
+      KURA_RETURN_IF_ERROR(Decode(after, &cell));
+      return Update(txn, sku, store, cell.Value(), true, 0);
+    }
+    case CellType::kHold: {
+      HoldCell now;
+      KURA_RETURN_IF_ERROR(Decode(after, &now));
+      bool was = false;
+      if (before != nullptr) {
+        HoldCell old;
+        KURA_RETURN_IF_ERROR(Decode(*before, &old));
+        was = IsActive(old.State());
+      }
+      bool is = IsActive(now.State());
+      if (was == is) return Status::Ok();
+      for (const auto& line : now.body.lines) {
+        KURA_RETURN_IF_ERROR(Update(txn, line.sku, now.body.store, 0, false, is ? line.qty : -line.qty));
+      }
+      return Status::Ok();
+    }
+    default:
+      return Status::Ok();
+  }
+}
+
+}  // namespace kura

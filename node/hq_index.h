@@ -1,0 +1,45 @@
+// HQ's stock index: per (SKU, store) the on-hand and held units as merged from the
+// stores, kept by HqObserver inside each merge's write so `hq.stock` answers from one
+// prefix scan instead of visiting every store's cells. Also HQ's exception log.
+//
+//   cf "local"  bysku/<sku>/<store>        HqStockEntry
+//               exc/<u64be ms>/<u64be n>  HqException
+#pragma once
+
+#include <string>
+
+#include <msgpack.hpp>
+
+#include "cell_replica.h"
+#include "txn.h"
+
+namespace kura {
+
+struct HqStockEntry {
+  int64_t on_hand = 0;
+  int64_t held = 0;
+  MSGPACK_DEFINE_MAP(on_hand, held);
+};
+
+std::string StockBySkuPrefix(std::string_view sku);
+std::string StockBySku(std::string_view sku, std::string_view store);
+
+struct HqException {
+  int64_t at_ms = 0;
+  std::string kind;   // e.g. "sync_refused"
+  std::string store;
+  std::string message;
+  MSGPACK_DEFINE_MAP(at_ms, kind, store, message);
+};
+inline constexpr std::string_view kExceptionPrefix = "exc/";
+
+// Appends an exception to HQ's log (written with the caller's Txn).
+void RecordException(Txn& txn, const HqException& exception);
+
+class HqObserver final : public CellReplica::Observer {
+ public:
+  Status OnCellMerged(Txn& txn, std::string_view key, const std::string* before,
+                      const std::string& after) override;
+};
+
+}  // namespace kura

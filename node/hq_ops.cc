@@ -1,0 +1,67 @@
+// kura-hq's local API operations (schema/PROTOCOL.md, "HQ API").
+#include "admin.h"
+#include "hq_index.h"
+#include "kura/schema/args.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "ops.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+Result<json> OpHqStock(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string sku, ArgString(args, "sku", ValidateSku));
+  std::string prefix = StockBySkuPrefix(sku);
+  json stores = json::array();
+  int64_t on_hand = 0, held = 0;
+  Status inner;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, prefix, [&](std::string_view key, std::string_view value) {
+    HqStockEntry e;
+    inner = Decode(value, &e);
+    if (!inner.ok()) return false;
+    on_hand += e.on_hand;
+    held += e.held;
+    stores.push_back({{"store", std::string(key.substr(prefix.size()))}, {"on_hand", e.on_hand},
+                      {"held", e.held}, {"atp", e.on_hand - e.held}});
+    return true;
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  if (stores.empty()) return Status::NotFound("no store has reported sku " + sku);
+  return json{{"sku", sku}, {"stores", stores},
+              {"total", {{"on_hand", on_hand}, {"held", held}, {"atp", on_hand - held}}}};
+}
+
+Result<json> OpHqExceptions(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 10'000, 100));
+  json out = json::array();
+  Status inner;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, kExceptionPrefix, [&](std::string_view, std::string_view value) {
+    HqException e;
+    inner = Decode(value, &e);
+    if (!inner.ok()) return false;
+    out.push_back({{"at_ms", e.at_ms}, {"kind", e.kind}, {"store", e.store}, {"message", e.message}});
+    return static_cast<int64_t>(out.size()) < limit;
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  return json{{"exceptions", out}};
+}
+
+Result<json> OpHqStatus(OpContext& ctx, const json&) {
+  return json{{"store_id", ctx.origin()}, {"data_dir", ctx.options.data_dir},
+              {"uptime_s", (ctx.now_ms - ctx.started_ms) / 1000}};
+}
+
+constexpr OpSpec kHqOps[] = {
+    {"status", OpHqStatus, false},
+    {"hq.stock", OpHqStock, false},
+    {"hq.sync_status", OpSyncStatus, false},
+    {"hq.exceptions", OpHqExceptions, false},
+};
+
+}  // namespace
+
+std::span<const OpSpec> HqOps() { return kHqOps; }
+
+}  // namespace kura

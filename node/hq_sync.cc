@@ -1,0 +1,108 @@
+#include "hq_sync.h"
+
+#include <spdlog/spdlog.h>
+
+#include "change_log.h"
+
+namespace kura {
+
+Result<std::unique_ptr<HqSync>> HqSync::Start(zmq::context_t& context, Engine* engine,
+                                              const HqSyncConfig& config) {
+  KURA_ASSIGN_OR_RETURN(CurveKeyPair keys, ReadKeyFile(config.key_file));
+  ZapAuthenticator::AllowList allow;
+  for (const auto& [store, key] : config.stores) allow[key] = store;
+  std::unique_ptr<HqSync> sync(new HqSync(engine, config));
+  KURA_ASSIGN_OR_RETURN(sync->auth_, ZapAuthenticator::Start(context, allow));
+  sync->hub_ = std::make_unique<SyncHub>(context, keys, sync->auth_.get());
+  for (const auto& endpoint : config.endpoints) KURA_RETURN_IF_ERROR(sync->hub_->Bind(endpoint));
+  return sync;
+}
+
+HqSync::HqSync(Engine* engine, HqSyncConfig config)
+    : engine_(engine), config_(std::move(config)),
+      replica_(engine->db(), kHqOrigin, CellReplica::Role::kHq, &observer_),
+      hlc_(engine->clock()) {}
+
+HqSync::~HqSync() {
+  hub_.reset();  // sockets before the authenticator they rely on
+  auth_.reset();
+}
+
+void HqSync::Attach(EventLoop* loop) {
+  loop->Watch(hub_->socket(), [this] { return OnReadable(); });
+  loop->scheduler().Add("sync-tick", 100, engine_->clock()->NowMillis(), [this] { Tick(); });
+}
+
+SyncSession& HqSync::SessionFor(const std::string& store) {
+  auto& slot = sessions_[store];
+  if (!slot) {
+    slot = std::make_unique<SyncSession>(&replica_, kHqOrigin, store, &hlc_);
+    spdlog::info("event=sync_store_seen store={}", store);
+  }
+  return *slot;
+}
+
+void HqSync::RecordRefusal(const std::string& store, const std::string& message) {
+  spdlog::warn("event=sync_rejected store={} error=\"{}\"", store, message);
+  Txn txn(engine_->db());
+  RecordException(txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, message});
+  if (Status s = txn.Commit(); !s.ok()) spdlog::error("event=exception_not_recorded error=\"{}\"", s.ToString());
+}
+
+Status HqSync::OnReadable() {
+  std::string store, bytes;
+  int64_t now = engine_->clock()->NowMillis();
+  while (hub_->Receive(&store, &bytes)) {
+    SyncSession& session = SessionFor(store);
+    uint64_t rejected = session.stats().rejected;
+    session.Receive(bytes, now);
+    if (session.stats().rejected != rejected) RecordRefusal(store, session.stats().last_error);
+    Flush(store, session);
+  }
+  return Status::Ok();
+}
+
+void HqSync::Tick() {
+  int64_t now = engine_->clock()->NowMillis();
+  for (auto& [store, session] : sessions_) {
+    session->Tick(now);
+    Flush(store, *session);
+  }
+}
+
+void HqSync::Flush(const std::string& store, SyncSession& session) {
+  for (const std::string& bytes : session.TakeOutbox()) {
+    // Unsent messages are covered by the session's retransmission.
+    hub_->Send(store, bytes).IgnoreError();
+  }
+}
+
+nlohmann::json HqSync::Describe(int64_t now_ms) {
+  nlohmann::json stores = nlohmann::json::array();
+  for (const auto& [store, key] : config_.stores) {
+    nlohmann::json row = {{"store", store}, {"connected", false}, {"last_seen_ms", 0}};
+    auto held = replica_.Held(store);
+    uint64_t at_hq = held.ok() ? held->Get(store) : 0;
+    row["hq_seq"] = at_hq;
+    auto it = sessions_.find(store);
+    if (it != sessions_.end()) {
+      const SessionStats& st = it->second->stats();
+      uint64_t lag = st.peer_head > at_hq ? st.peer_head - at_hq : 0;
+      row["connected"] = it->second->PeerReachable(now_ms);
+      row["last_seen_ms"] = st.last_heard_ms;
+      row["store_seq"] = st.peer_head;
+      row["lag_components"] = lag;
+      row["lag_s"] = lag > 0 && st.last_heard_ms > 0 ? (now_ms - st.last_heard_ms) / 1000 : 0;
+      row["clock_skew_ms"] = st.clock_skew_ms;
+      row["components_received"] = st.components_received;
+      row["components_sent"] = st.components_sent;
+      row["rejected"] = st.rejected;
+      row["last_error"] = st.last_error;
+    }
+    stores.push_back(std::move(row));
+  }
+  return nlohmann::json{{"stores", stores}, {"refused_peers", auth_->refused()},
+                        {"endpoint", hub_->endpoint()}};
+}
+
+}  // namespace kura

@@ -1,0 +1,57 @@
+// HqSync: HQ's side of every store link — one SyncSession per store over the CURVE
+// SyncHub, all sharing HQ's CellReplica. A store is known by the store id its key is bound
+// to on the allow-list (never by anything it sends); a batch that a store may not write is
+// refused whole, logged and recorded as an HQ exception. Reports per-store sync health for
+// `hq.sync_status`. Runs on the loop thread; not thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cell_replica.h"
+#include "curve_keys.h"
+#include "engine.h"
+#include "event_loop.h"
+#include "hq_index.h"
+#include "kura/sync/session.h"
+#include "sync_transport.h"
+#include "zap_authenticator.h"
+
+namespace kura {
+
+struct HqSyncConfig {
+  std::vector<std::string> endpoints;           // e.g. tcp://0.0.0.0:7431
+  std::string key_file;                         // HQ's keypair
+  std::map<std::string, std::string> stores;    // store id -> its public key (Z85)
+};
+
+class HqSync final : public SyncView {
+ public:
+  static Result<std::unique_ptr<HqSync>> Start(zmq::context_t& context, Engine* engine,
+                                               const HqSyncConfig& config);
+  ~HqSync() override;
+
+  void Attach(EventLoop* loop);
+  void Tick();
+  nlohmann::json Describe(int64_t now_ms) override;
+  const std::string& endpoint() const { return hub_->endpoint(); }
+
+ private:
+  HqSync(Engine* engine, HqSyncConfig config);
+  Status OnReadable();
+  SyncSession& SessionFor(const std::string& store);
+  void Flush(const std::string& store, SyncSession& session);
+  void RecordRefusal(const std::string& store, const std::string& message);
+
+  Engine* engine_;
+  HqSyncConfig config_;
+  std::unique_ptr<ZapAuthenticator> auth_;
+  std::unique_ptr<SyncHub> hub_;
+  HqObserver observer_;
+  CellReplica replica_;
+  HybridLogicalClock hlc_;
+  std::map<std::string, std::unique_ptr<SyncSession>> sessions_;
+};
+
+}  // namespace kura

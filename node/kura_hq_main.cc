@@ -1,0 +1,59 @@
+// kura-hq: parse config, open storage, start the loop (local API, store links, jobs).
+#include <cstdio>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "api_server.h"
+#include "engine.h"
+#include "event_loop.h"
+#include "hq_config.h"
+#include "hq_sync.h"
+#include "logging.h"
+#include "signals.h"
+
+int main(int argc, char** argv) {
+  int exit_code = -1;
+  std::string output;
+  kura::HqConfig config = kura::ParseHqConfig(argc, argv, &exit_code, &output);
+  if (exit_code >= 0) {
+    std::fputs(output.c_str(), exit_code == 0 ? stdout : stderr);
+    return exit_code;
+  }
+  kura::SetUpLogging(config.log_level);
+  kura::InstallStopSignals();
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.engine.data_dir, ec);
+  auto engine = kura::Engine::Open(config.engine, kura::HqOps());
+  if (!engine.ok()) {
+    spdlog::error("event=open_failed data_dir={} error=\"{}\"", config.engine.data_dir,
+                  engine.status().ToString());
+    return 1;
+  }
+  kura::Engine* hq = engine->get();
+  kura::EventLoop loop;
+  zmq::context_t context(1);
+  auto sync = kura::HqSync::Start(context, hq, config.sync);
+  if (!sync.ok()) {
+    spdlog::error("event=sync_failed error=\"{}\"", sync.status().ToString());
+    return 1;
+  }
+  (*sync)->Attach(&loop);
+  hq->SetSyncView(sync->get());
+  kura::ApiServer server(context, hq);
+  if (auto s = server.Bind(config.api); !s.ok()) {
+    spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
+    return 1;
+  }
+  loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
+  spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
+               (*sync)->endpoint(), config.sync.stores.size());
+  kura::Status s = loop.Run(kura::StopRequested());
+  if (!s.ok()) {
+    spdlog::error("event=loop_failed error=\"{}\"", s.ToString());
+    return 1;
+  }
+  spdlog::info("event=stopped role=hq");
+  return 0;
+}

@@ -1,0 +1,83 @@
+#include "store_sync.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kura {
+
+Result<std::unique_ptr<StoreSync>> StoreSync::Start(zmq::context_t& context, Engine* engine,
+                                                    const StoreSyncConfig& config) {
+  KURA_ASSIGN_OR_RETURN(CurveKeyPair keys, ReadKeyFile(config.key_file));
+  auto spoke = std::make_unique<SyncSpoke>(context, keys, config.hq_public_key, config.hq_endpoint);
+  KURA_RETURN_IF_ERROR(spoke->Connect());
+  return std::unique_ptr<StoreSync>(new StoreSync(engine, config, std::move(spoke)));
+}
+
+StoreSync::StoreSync(Engine* engine, const StoreSyncConfig& config, std::unique_ptr<SyncSpoke> spoke)
+    : engine_(engine), config_(config), spoke_(std::move(spoke)),
+      observer_(&engine->options(), engine->clock()),
+      replica_(engine->db(), engine->options().store_id, CellReplica::Role::kStore, &observer_),
+      hlc_(engine->clock()),
+      session_(&replica_, engine->options().store_id, kHqOrigin, &hlc_) {}
+
+void StoreSync::Attach(EventLoop* loop) {
+  loop->Watch(spoke_->socket(), [this] { return OnReadable(); });
+  loop->scheduler().Add("sync-tick", 100, engine_->clock()->NowMillis(), [this] { Tick(); });
+}
+
+Status StoreSync::OnReadable() {
+  std::string bytes;
+  int64_t now = engine_->clock()->NowMillis();
+  uint64_t rejected = session_.stats().rejected;
+  while (spoke_->Receive(&bytes)) session_.Receive(bytes, now);
+  if (session_.stats().rejected != rejected) {
+    spdlog::warn("event=sync_rejected peer=hq error=\"{}\"", session_.stats().last_error);
+  }
+  Flush();
+  return Status::Ok();
+}
+
+void StoreSync::Tick() {
+  int64_t now = engine_->clock()->NowMillis();
+  bool up = spoke_->connected();
+  if (spoke_->handshakes() != handshakes_seen_) {
+    handshakes_seen_ = spoke_->handshakes();
+    spdlog::info("event=sync_link_up hq={}", config_.hq_endpoint);
+    session_.Start(now);
+  } else if (up) {
+    session_.Tick(now);
+  }
+  Flush();
+}
+
+void StoreSync::Flush() {
+  for (const std::string& bytes : session_.TakeOutbox()) {
+    // A message the link cannot take now is dropped: the session resends what is not
+    // acknowledged once the link is back.
+    if (!spoke_->Send(bytes).ok()) ++dropped_sends_;
+  }
+}
+
+nlohmann::json StoreSync::Describe(int64_t now_ms) {
+  const SessionStats& st = session_.stats();
+  auto head = replica_.Head();
+  uint64_t acked = st.peer_held.Get(engine_->options().store_id);
+  auto pending = replica_.Pending(acked);
+  int64_t oldest = pending.ok() ? pending->first : 0;
+  return nlohmann::json{
+      {"hq", config_.hq_endpoint},
+      {"link", spoke_->connected() ? "up" : "down"},
+      {"head_seq", head.ok() ? *head : 0},
+      {"acked_seq", acked},
+      {"pending_components", pending.ok() ? pending->second : 0},
+      {"oldest_unsynced_age_s", oldest > 0 ? (now_ms - oldest) / 1000 : 0},
+      {"last_ack_ms", st.last_ack_ms},
+      {"last_heard_ms", st.last_heard_ms},
+      {"clock_skew_ms", st.clock_skew_ms},
+      {"components_sent", st.components_sent},
+      {"components_received", st.components_received},
+      {"rejected", st.rejected},
+      {"last_error", st.last_error},
+  };
+}
+
+}  // namespace kura

@@ -1,0 +1,125 @@
+// Sync between real kura-hq and kura-store processes over CURVE-secured ZeroMQ: stores
+// converge at HQ through outages and SIGKILLs, wrong keys and forged origins are refused.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "chain.h"
+#include "kura/schema/codec.h"
+#include "kura/sync/messages.h"
+#include "kura/sync/pn_counter.h"
+#include "sync_transport.h"
+
+using kura::test::Chain;
+using kura::test::DaemonProcess;
+using kura::test::Eventually;
+using nlohmann::json;
+
+namespace {
+
+// HQ's view of one SKU in one store, or -1 when HQ has not heard of it.
+int64_t HqOnHand(DaemonProcess& hq, const std::string& sku, const std::string& store) {
+  auto r = hq.client().Call("hq.stock", {{"sku", sku}});
+  if (!r.ok()) return -1;
+  for (const auto& row : (*r)["stores"]) {
+    if (row["store"] == store) return row["on_hand"].get<int64_t>();
+  }
+  return -1;
+}
+
+void Sell(DaemonProcess& store, const std::string& sku, int n) {
+  for (int i = 0; i < n; ++i) {
+    store.Must("stock.sell", {{"lines", json::array({{{"sku", sku}, {"qty", 1}, {"price_cents", 990}}})}});
+  }
+}
+
+}  // namespace
+
+TEST_CASE("three stores converge at hq through an hq crash and a store crash", "[sync][integration]") {
+  Chain chain(3);
+  chain.StartAll();
+  for (int i = 0; i < 3; ++i) chain.store(i).Must("stock.receive", {{"sku", "TEE"}, {"qty", 100}});
+  for (int i = 0; i < 3; ++i) {
+    INFO("store " << i);
+    REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "TEE", chain.store_id(i)) == 100; }));
+  }
+
+  // HQ dies mid-sync; the stores keep selling.
+  Sell(chain.store(0), "TEE", 5);
+  chain.hq().Stop(SIGKILL);
+  Sell(chain.store(0), "TEE", 10);
+  Sell(chain.store(1), "TEE", 7);
+  auto pending = chain.store(0).Must("sync.status");
+  CHECK(pending["configured"] == true);
+  chain.hq().Start();
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "TEE", "store-1") == 85; }));
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "TEE", "store-2") == 93; }));
+
+  // A store dies and comes back; its later sales arrive too.
+  chain.store(2).Stop(SIGKILL);
+  chain.store(2).Start();
+  Sell(chain.store(2), "TEE", 3);
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "TEE", "store-3") == 97; }));
+
+  auto stock = chain.hq().Must("hq.stock", {{"sku", "TEE"}});
+  CHECK(stock["total"]["on_hand"] == 85 + 93 + 97);
+  REQUIRE(Eventually([&] {
+    auto s = chain.store(0).Must("sync.status");
+    return s["link"] == "up" && s["pending_components"] == 0;
+  }));
+  auto status = chain.hq().Must("hq.sync_status");
+  for (const auto& row : status["stores"]) {
+    INFO(row.dump());
+    CHECK(row["connected"] == true);
+    CHECK(row["lag_components"] == 0);
+  }
+}
+
+TEST_CASE("a store never receives another store's stock", "[sync][integration]") {
+  Chain chain(2);
+  chain.StartAll();
+  chain.store(0).Must("stock.receive", {{"sku", "ONLY-ONE"}, {"qty", 4}});
+  chain.store(1).Must("stock.receive", {{"sku", "BOTH"}, {"qty", 1}});
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "ONLY-ONE", "store-1") == 4; }));
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "BOTH", "store-2") == 1; }));
+  // Store 2 has been in sync since (it got HQ's acks); it still knows nothing of store 1.
+  auto r = chain.store(1).client().Call("stock.get", {{"sku", "ONLY-ONE"}});
+  CHECK(r.status().code() == kura::Status::Code::kNotFound);
+}
+
+TEST_CASE("a store with an unlisted key is refused by hq", "[sync][integration][security]") {
+  Chain chain(1);
+  chain.StartAll();
+  auto rogue_keys = kura::GenerateCurveKeyPair();
+  REQUIRE(rogue_keys.ok());
+  REQUIRE(kura::WriteKeyFile(chain.dir().Sub("rogue.key"), *rogue_keys).ok());
+  DaemonProcess rogue("store-1", chain.dir().Sub("rogue"), chain.SyncFlags(chain.dir().Sub("rogue.key")));
+  rogue.Start();
+  rogue.Must("stock.receive", {{"sku", "FAKE"}, {"qty", 1000}});
+  REQUIRE(Eventually([&] { return chain.hq().Must("hq.sync_status")["refused_peers"].get<int>() > 0; }));
+  CHECK(HqOnHand(chain.hq(), "FAKE", "store-1") == -1);
+  CHECK(rogue.Must("sync.status")["link"] == "down");
+}
+
+TEST_CASE("a store forging another store's origin is refused and recorded", "[sync][integration][security]") {
+  Chain chain(2);
+  chain.StartAll();
+  chain.store(0).Must("stock.receive", {{"sku", "TEE"}, {"qty", 10}});
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "TEE", "store-1") == 10; }));
+  chain.store(1).Stop(SIGTERM);
+
+  // Speak as store-2 (its real key) but send a component of store-1's cell and origin.
+  kura::SyncSpoke forger(DaemonProcess::Context(), chain.store_keys(1), chain.hq_keys().public_z85,
+                         chain.sync_endpoint());
+  REQUIRE(forger.Connect().ok());
+  kura::PnCounter forged;
+  forged.components["store-1"] = {999, 1'000'000, 0};
+  kura::Batch batch{1, {}, {}, {kura::Component{"s/store-1/TEE", "store-1", 999, kura::Encode(forged)}}, 0};
+  std::string bytes = kura::EncodeSyncMessage(batch);
+  REQUIRE(Eventually([&] { return forger.connected() && forger.Send(bytes).ok(); }));
+  REQUIRE(Eventually([&] { return !chain.hq().Must("hq.exceptions")["exceptions"].empty(); }));
+  auto exceptions = chain.hq().Must("hq.exceptions");
+  CHECK(exceptions["exceptions"][0]["store"] == "store-2");
+  CHECK_THAT(exceptions["exceptions"][0]["message"].get<std::string>(), Catch::Contains("may not write as origin store-1"));
+  CHECK(HqOnHand(chain.hq(), "TEE", "store-1") == 10);
+}

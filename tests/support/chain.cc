@@ -1,0 +1,54 @@
+#include "chain.h"
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+namespace kura::test {
+
+std::string FreeTcpEndpoint() {
+  zmq::socket_t probe(DaemonProcess::Context(), zmq::socket_type::router);
+  probe.bind("tcp://127.0.0.1:*");
+  std::string endpoint = probe.get(zmq::sockopt::last_endpoint);
+  probe.close();
+  return endpoint;
+}
+
+bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return done();
+}
+
+Chain::Chain(int stores) : sync_endpoint_(FreeTcpEndpoint()) {
+  auto hq_keys = GenerateCurveKeyPair();
+  REQUIRE(hq_keys.ok());
+  hq_keys_ = *hq_keys;
+  REQUIRE(WriteKeyFile(dir_.Sub("hq.key"), hq_keys_).ok());
+  std::vector<std::string> hq_args = {"--key-file", dir_.Sub("hq.key"), "--sync", sync_endpoint_};
+  for (int i = 0; i < stores; ++i) {
+    auto keys = GenerateCurveKeyPair();
+    REQUIRE(keys.ok());
+    store_keys_.push_back(*keys);
+    std::string key_file = dir_.Sub(store_id(i) + ".key");
+    REQUIRE(WriteKeyFile(key_file, *keys).ok());
+    hq_args.push_back("--store");
+    hq_args.push_back(store_id(i) + "," + keys->public_z85);
+    stores_.push_back(std::make_unique<DaemonProcess>(store_id(i), dir_.Sub(store_id(i)), SyncFlags(key_file)));
+  }
+  hq_ = DaemonProcess::Hq(dir_.Sub("hq"), hq_args);
+}
+
+std::vector<std::string> Chain::SyncFlags(const std::string& keys_file) const {
+  return {"--hq", sync_endpoint_, "--hq-key", hq_keys_.public_z85, "--key-file", keys_file};
+}
+
+void Chain::StartAll() {
+  hq_->Start();
+  for (auto& s : stores_) s->Start();
+}
+
+}  // namespace kura::test
