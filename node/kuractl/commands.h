@@ -1,0 +1,29 @@
+// The command tree: each Add*Commands registers one noun's subcommands, their options and
+// --help text on `app`. When a leaf subcommand is parsed, its callback checks the local
+// input (parse.h) and stores the request to send, or the error, in `plan`.
+// REQUIRES: `plan` outlives the parse of `app`.
+#pragma once
+
+#include <functional>
+#include <utility>
+
+#include <CLI/CLI.hpp>
+
+#include "invocation.h"
+
+namespace kura::ctl {
+
+// Makes `cmd` store `build()` in `plan` once it is parsed. `build` reads the option values
+// CLI11 wrote, so it must own (or share) their storage.
+inline void OnParsed(CLI::App* cmd, Plan* plan, std::function<Result<Invocation>()> build) {
+  cmd->callback([plan, build = std::move(build)] { plan->invocation = build(); });
+}
+
+void AddStockCommands(CLI::App& app, Plan* plan);
+void AddHoldCommands(CLI::App& app, Plan* plan);
+void AddSlipCommands(CLI::App& app, Plan* plan);
+void AddJournalCommands(CLI::App& app, Plan* plan);
+// `status` and `admin check`.
+void AddStoreCommands(CLI::App& app, Plan* plan);
+
+}  // namespace kura::ctl

@@ -1,0 +1,169 @@
+// kuractl hold ...: customer holds (pickup, try-on, phone) and their life cycle
+// held -> confirmed -> ready -> collected, or cancelled/expired (ops hold.*).
+#include <chrono>
+#include <memory>
+
+#include "commands.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/records.h"
+#include "output.h"
+#include "parse.h"
+
+namespace kura::ctl {
+namespace {
+
+using nlohmann::json;
+
+struct HoldArgs {
+  std::string id, kind, customer, expires, state, limit;
+  std::vector<std::string> lines;
+};
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool IsEnded(const std::string& state) {
+  return state == "collected" || state == "cancelled" || state == "expired";
+}
+
+std::string ExpiresText(const json& hold) {
+  int64_t expires_ms = hold.at("expires_ms").get<int64_t>();
+  std::string text = FormatUtc(expires_ms) + " UTC";
+  if (IsEnded(hold.at("state").get<std::string>())) return text;
+  int64_t left_s = (expires_ms - NowMs()) / 1000;
+  return text + (left_s > 0 ? " (in " + FormatSpan(left_s) + ")" : " (due now)");
+}
+
+void PrintHold(const json& h, std::ostream& out) {
+  PrintFields({{"hold", Cell(h.at("id"))},
+               {"kind", Cell(h.at("kind"))},
+               {"state", Cell(h.at("state")) + " since " +
+                             FormatUtc(h.at("state_since_ms").get<int64_t>()) + " UTC"},
+               {"store", Cell(h.at("store"))},
+               {"customer", Cell(h.value("customer", json()))},
+               {"lines", FormatLines(h.at("lines"))},
+               {"created", FormatUtc(h.at("created_ms").get<int64_t>()) + " UTC"},
+               {"expires", ExpiresText(h)}},
+              out);
+}
+
+void PrintHoldTable(const json& holds, std::ostream& out) {
+  Table table({{"ID"}, {"KIND"}, {"STATE"}, {"CUSTOMER"}, {"LINES"}, {"EXPIRES (UTC)"}});
+  for (const json& h : holds) {
+    table.AddRow({Cell(h.at("id")), Cell(h.at("kind")), Cell(h.at("state")),
+                  Cell(h.value("customer", json())), FormatLines(h.at("lines")),
+                  FormatUtc(h.at("expires_ms").get<int64_t>())});
+  }
+  table.Print(out);
+}
+
+void AddCreate(CLI::App* hold, Plan* plan) {
+  auto a = std::make_shared<HoldArgs>();
+  CLI::App* create = hold->add_subcommand(
+      "create", "Promise units to a customer: reserve them from ATP until collected, cancelled or "
+                "expired. A pickup or try-on hold also queues a pick slip");
+  create->add_option("--kind", a->kind,
+                     "pickup (paid online order, expires in 72h by default), tryon (unpaid try-on, "
+                     "2h) or phone (phone or walk-in, 24h)")
+      ->required()
+      ->type_name("KIND");
+  create->add_option("--line", a->lines, "SKU:QTY to hold, e.g. TEE-M-BLK:2; repeat for more lines")
+      ->required()
+      ->type_name("SKU:QTY");
+  create->add_option("--customer", a->customer, "customer id, e.g. c-1042")->type_name("CUSTOMER");
+  create->add_option("--expires", a->expires, "expire after this long instead: 90s, 30m, 2h, 3d, 1h30m")
+      ->type_name("DURATION");
+  create->footer("Example: kuractl hold create --kind tryon --line TEE-M-BLK:1 --customer c-1042 --expires 3h");
+  OnParsed(create, plan, [a]() -> Result<Invocation> {
+    if (!ParseHoldKind(a->kind)) {
+      return Status::InvalidArgument("--kind \"" + a->kind + "\": must be pickup, tryon or phone");
+    }
+    json lines = json::array();
+    for (const std::string& text : a->lines) {
+      KURA_ASSIGN_OR_RETURN(LineArg line, ParseLine(text, "--line"));
+      lines.push_back({{"sku", line.sku}, {"qty", line.qty}});
+    }
+    json args = {{"kind", a->kind}, {"lines", lines}};
+    if (!a->customer.empty()) {
+      KURA_ASSIGN_OR_RETURN(args["customer"], ParseId(a->customer, "--customer", ValidateCustomerId));
+    }
+    if (!a->expires.empty()) {
+      KURA_ASSIGN_OR_RETURN(args["expires_in_s"], ParseDurationSeconds(a->expires, "--expires"));
+    }
+    return Invocation{"hold.create", args, true, PrintHold, nullptr};
+  });
+}
+
+// confirm, ready, collect and cancel: one hold id in, the hold in its new state out.
+void AddTransition(CLI::App* hold, Plan* plan, const char* verb, const char* help) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* cmd = hold->add_subcommand(verb, help);
+  cmd->add_option("ID", *id, "hold id, e.g. tokyo-01.42")->required()->type_name("");
+  OnParsed(cmd, plan, [id, op = std::string("hold.") + verb]() -> Result<Invocation> {
+    KURA_ASSIGN_OR_RETURN(std::string hold_id, ParseId(*id, "ID", ValidateHoldId));
+    return Invocation{op, {{"id", hold_id}}, true,
+                      [](const json& h, std::ostream& out) {
+                        out << "hold " << Cell(h.at("id")) << " is now " << Cell(h.at("state"))
+                            << " (" << FormatLines(h.at("lines")) << ")\n";
+                      },
+                      nullptr};
+  });
+}
+
+void AddGetAndList(CLI::App* hold, Plan* plan) {
+  auto a = std::make_shared<HoldArgs>();
+  CLI::App* get = hold->add_subcommand("get", "Show one hold: kind, state, customer, lines, expiry");
+  get->add_option("ID", a->id, "hold id, e.g. tokyo-01.42")->required()->type_name("");
+  OnParsed(get, plan, [a]() -> Result<Invocation> {
+    KURA_ASSIGN_OR_RETURN(std::string id, ParseId(a->id, "ID", ValidateHoldId));
+    return Invocation{"hold.get", {{"id", id}}, false, PrintHold, nullptr};
+  });
+
+  CLI::App* list = hold->add_subcommand("list", "List holds, active and ended (ended holds stay listed)");
+  list->add_option("--state", a->state,
+                   "only holds in this state: held, confirmed, ready, collected, cancelled, expired")
+      ->type_name("STATE");
+  list->add_option("--limit", a->limit, "list at most N holds (daemon default 1000)")->type_name("N");
+  OnParsed(list, plan, [a]() -> Result<Invocation> {
+    json args = json::object();
+    if (!a->state.empty()) {
+      if (!ParseHoldState(a->state)) {
+        return Status::InvalidArgument("--state \"" + a->state +
+                                       "\": must be held, confirmed, ready, collected, cancelled or expired");
+      }
+      args["state"] = a->state;
+    }
+    if (!a->limit.empty()) {
+      KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(a->limit, "--limit"));
+    }
+    return Invocation{"hold.list", args, false,
+                      [](const json& r, std::ostream& out) {
+                        if (r.at("holds").empty()) {
+                          out << "no holds\n";
+                        } else {
+                          PrintHoldTable(r.at("holds"), out);
+                        }
+                      },
+                      nullptr};
+  });
+}
+
+}  // namespace
+
+void AddHoldCommands(CLI::App& app, Plan* plan) {
+  CLI::App* hold = app.add_subcommand("hold", "Customer holds: create them and move them along");
+  hold->require_subcommand(1);
+  hold->footer("A hold moves held -> confirmed -> ready -> collected; cancel or expiry ends it early.");
+  AddCreate(hold, plan);
+  AddTransition(hold, plan, "confirm", "Mark a held hold as paid (held -> confirmed)");
+  AddTransition(hold, plan, "ready", "Mark a hold's goods as set aside on the hold shelf (-> ready)");
+  AddTransition(hold, plan, "collect",
+                "Hand the goods over: the hold ends as collected, its units leave on hand and a "
+                "collection receipt is journaled");
+  AddTransition(hold, plan, "cancel", "End an active hold without handing over; its units become available again");
+  AddGetAndList(hold, plan);
+}
+
+}  // namespace kura::ctl

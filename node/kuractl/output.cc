@@ -1,0 +1,96 @@
+#include "output.h"
+
+#include <algorithm>
+#include <ctime>
+
+namespace kura::ctl {
+
+void Table::Print(std::ostream& out) const {
+  std::vector<std::size_t> width(columns_.size());
+  for (std::size_t c = 0; c < columns_.size(); ++c) width[c] = columns_[c].header.size();
+  for (const auto& row : rows_) {
+    for (std::size_t c = 0; c < columns_.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  auto print_row = [&](auto cell_of) {
+    std::string line;
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      const std::string& cell = cell_of(c);
+      std::string pad(width[c] - cell.size(), ' ');
+      if (c > 0) line += "  ";
+      line += columns_[c].align == Align::kRight ? pad + cell : cell + pad;
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << '\n';
+  };
+  print_row([&](std::size_t c) -> const std::string& { return columns_[c].header; });
+  for (const auto& row : rows_) print_row([&](std::size_t c) -> const std::string& { return row[c]; });
+}
+
+void PrintFields(const Fields& fields, std::ostream& out) {
+  std::size_t width = 0;
+  for (const auto& [label, value] : fields) width = std::max(width, label.size());
+  for (const auto& [label, value] : fields) {
+    out << label << std::string(width - label.size() + 2, ' ') << value << '\n';
+  }
+}
+
+void PrintJson(const nlohmann::json& doc, std::ostream& out) { out << doc.dump(2) << '\n'; }
+
+void PrintError(std::string_view code, std::string_view message, bool json_too, std::ostream& out,
+                std::ostream& err) {
+  err << "kuractl: " << code << ": " << message << '\n';
+  if (json_too) {
+    PrintJson({{"error", {{"code", code}, {"message", message}}}}, out);
+  }
+}
+
+std::string FormatUtc(int64_t ms) {
+  if (ms == 0) return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::string FormatSpan(int64_t seconds) {
+  std::string sign = seconds < 0 ? "-" : "";
+  int64_t s = seconds < 0 ? -seconds : seconds;
+  auto two = [](int64_t n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+  if (s >= 86400) return sign + std::to_string(s / 86400) + "d " + two(s % 86400 / 3600) + "h";
+  if (s >= 3600) return sign + std::to_string(s / 3600) + "h " + two(s % 3600 / 60) + "m";
+  if (s >= 60) return sign + std::to_string(s / 60) + "m " + two(s % 60) + "s";
+  return sign + std::to_string(s) + "s";
+}
+
+std::string FormatCents(int64_t cents) {
+  std::string sign = cents < 0 ? "-" : "";
+  int64_t c = cents < 0 ? -cents : cents;
+  std::string frac = std::to_string(c % 100);
+  if (frac.size() < 2) frac.insert(0, "0");
+  return sign + std::to_string(c / 100) + "." + frac;
+}
+
+std::string FormatLines(const nlohmann::json& lines) {
+  std::string out;
+  if (!lines.is_array()) return "-";
+  for (const auto& line : lines) {
+    if (!out.empty()) out += ' ';
+    out += Cell(line.value("sku", nlohmann::json())) + ":" + Cell(line.value("qty", nlohmann::json()));
+    // A price of 0 is what the daemon records when none was given (and for collections).
+    if (line.contains("price_cents") && line["price_cents"].is_number_integer() &&
+        line["price_cents"].get<int64_t>() != 0) {
+      out += "@" + FormatCents(line["price_cents"].get<int64_t>());
+    }
+  }
+  return out.empty() ? "-" : out;
+}
+
+std::string Cell(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+}  // namespace kura::ctl

@@ -1,0 +1,125 @@
+#include "parse.h"
+
+#include <limits>
+
+#include "kura/schema/ids.h"
+
+namespace kura::ctl {
+namespace {
+
+Status Bad(std::string_view what, std::string_view text, std::string_view expected) {
+  return Status::InvalidArgument(std::string(what) + " \"" + std::string(text) + "\": " +
+                                 std::string(expected));
+}
+
+// Far beyond any expiry the daemon accepts, and far from overflowing int64.
+constexpr int64_t kMaxDurationSeconds = 100LL * 365 * 86400;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Accumulates the digits of `digits` into *value; false on overflow of int64.
+bool AddDigits(std::string_view digits, int64_t* value) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (char c : digits) {
+    int d = c - '0';
+    if (*value > (kMax - d) / 10) return false;
+    *value = *value * 10 + d;
+  }
+  return true;
+}
+
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (!IsDigit(c)) return false;
+  }
+  return !s.empty();
+}
+
+}  // namespace
+
+Result<int64_t> ParseInt(std::string_view text, std::string_view what, int64_t min, int64_t max) {
+  std::string range = "must be a whole number";
+  if (min != std::numeric_limits<int64_t>::min() || max != std::numeric_limits<int64_t>::max()) {
+    range += " in " + std::to_string(min) + ".." + std::to_string(max);
+  }
+  std::string_view digits = text;
+  bool negative = !digits.empty() && digits.front() == '-';
+  if (negative) digits.remove_prefix(1);
+  int64_t magnitude = 0;
+  if (!AllDigits(digits) || !AddDigits(digits, &magnitude)) return Bad(what, text, range);
+  int64_t value = negative ? -magnitude : magnitude;
+  if (value < min || value > max) return Bad(what, text, range);
+  return value;
+}
+
+Result<int64_t> ParseQty(std::string_view text, std::string_view what) {
+  auto qty = ParseInt(text, what, 1, std::numeric_limits<int64_t>::max());
+  if (!qty.ok()) return Bad(what, text, "must be a positive whole number of units");
+  return qty;
+}
+
+Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what) {
+  constexpr std::string_view kForm = "must be a price like 12, 12.5 or 12.50 (at most two decimals)";
+  std::string_view units = text, fraction;
+  if (auto dot = text.find('.'); dot != std::string_view::npos) {
+    units = text.substr(0, dot);
+    fraction = text.substr(dot + 1);
+    if (!AllDigits(fraction) || fraction.size() > 2) return Bad(what, text, kForm);
+  }
+  int64_t cents = 0;
+  // 15 digits of whole units keep the cents far inside int64.
+  if (!AllDigits(units) || units.size() > 15 || !AddDigits(units, &cents)) {
+    return Bad(what, text, kForm);
+  }
+  int64_t frac = 0;
+  if (!AddDigits(fraction, &frac)) return Bad(what, text, kForm);
+  if (fraction.size() == 1) frac *= 10;
+  return cents * 100 + frac;
+}
+
+Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what) {
+  constexpr std::string_view kForm =
+      "must be a duration like 90s, 30m, 2h, 3d or 1h30m (units s, m, h, d)";
+  if (text.empty()) return Bad(what, text, kForm);
+  int64_t total = 0;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    std::size_t n = 0;
+    while (n < rest.size() && IsDigit(rest[n])) ++n;
+    if (n == 0 || n == rest.size() || n > 9) return Bad(what, text, kForm);
+    int64_t amount = 0;
+    AddDigits(rest.substr(0, n), &amount);  // at most 9 digits: cannot overflow
+    int64_t unit = 0;
+    switch (rest[n]) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      default: return Bad(what, text, kForm);
+    }
+    total += amount * unit;
+    if (total > kMaxDurationSeconds) return Bad(what, text, "is longer than 100 years");
+    rest.remove_prefix(n + 1);
+  }
+  if (total < 1) return Bad(what, text, "must be at least 1s");
+  return total;
+}
+
+Result<LineArg> ParseLine(std::string_view text, std::string_view what) {
+  constexpr std::string_view kForm = "must be SKU:QTY, e.g. TEE-M-BLK:2";
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return Bad(what, text, kForm);
+  std::string_view sku = text.substr(0, colon), qty = text.substr(colon + 1);
+  if (Status s = ValidateSku(sku); !s.ok()) return Bad(what, text, s.message());
+  auto n = ParseQty(qty, "quantity");
+  if (!n.ok()) return Bad(what, text, "QTY must be a positive whole number (SKU:QTY, e.g. TEE-M-BLK:2)");
+  return LineArg{std::string(sku), *n};
+}
+
+Result<std::string> ParseId(std::string_view text, std::string_view what,
+                            Status (*validate)(std::string_view)) {
+  if (Status s = validate(text); !s.ok()) return Bad(what, text, s.message());
+  return std::string(text);
+}
+
+}  // namespace kura::ctl

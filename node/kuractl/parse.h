@@ -1,0 +1,42 @@
+// What a person types on kuractl's command line, turned into API values: integers,
+// quantities, prices, durations, hold lines and ids. Every failure is InvalidArgument with
+// a message naming the argument and the expected form, so bad input is refused before
+// anything is sent. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kura/schema/status.h"
+
+namespace kura::ctl {
+
+// A plain decimal integer in [min, max]: an optional '-' and digits only. Unlike strtoll
+// with base 0, "010" is ten, and "1e3", "0x10" and "12abc" are refused.
+Result<int64_t> ParseInt(std::string_view text, std::string_view what, int64_t min, int64_t max);
+// A quantity of units: a positive integer. The daemon enforces its own upper bound.
+Result<int64_t> ParseQty(std::string_view text, std::string_view what);
+
+// A unit price written as a decimal with at most two places ("12", "12.5", "12.50"), in
+// minor units (cents): "12.50" -> 1250. Signs, exponents, thousands separators and a third
+// decimal place are refused rather than rounded.
+Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what);
+
+// A duration as one or more <number><unit> parts, unit s, m, h or d: "90s", "30m",
+// "1h30m", "3d" -> seconds. Must be at least one second.
+Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what);
+
+// One hold line, "SKU:QTY" (e.g. "TEE-M-BLK:2"); the SKU is checked like the daemon does.
+struct LineArg {
+  std::string sku;
+  int64_t qty = 0;
+};
+Result<LineArg> ParseLine(std::string_view text, std::string_view what);
+
+// `text` checked by one of the id validators of kura/schema/ids.h (ValidateSku, ...),
+// with the failure prefixed by `what`.
+Result<std::string> ParseId(std::string_view text, std::string_view what,
+                            Status (*validate)(std::string_view));
+
+}  // namespace kura::ctl

@@ -1,0 +1,62 @@
+#include "run.h"
+
+#include <sstream>
+
+#include <zmq.hpp>
+
+#include "kura/node/api_client.h"
+#include "kura/schema/api.h"
+#include "output.h"
+
+namespace kura::ctl {
+
+Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out, std::ostream& err) {
+  auto fail = [&](std::string_view code, const std::string& message, Exit exit) {
+    PrintError(code, message, globals.json, out, err);
+    return exit;
+  };
+  std::string rid = globals.request_id.empty() ? ApiClient::NewRequestId() : globals.request_id;
+  Result<std::string> raw = Status::Internal("not sent");
+  {
+    zmq::context_t context(1);
+    try {
+      ApiClient client(context, globals.api, static_cast<int>(globals.timeout_ms));
+      raw = client.CallRaw(EncodeRequest({invocation.op, rid, invocation.args}));
+    } catch (const zmq::error_t& e) {
+      // Only connect() throws: ZeroMQ rejects the endpoint's form before anything is sent.
+      return fail("usage", "--api \"" + globals.api + "\": not a usable endpoint (" + e.what() +
+                               "); expected e.g. tcp://127.0.0.1:7420 or ipc:///run/kura/api.sock",
+                  Exit::kUsage);
+    }
+  }
+  if (!raw.ok()) {
+    std::string message = raw.status().message();
+    if (invocation.mutating) {
+      message += "; the change may or may not have been applied: retry with --request-id " + rid +
+                 " to apply it at most once";
+    }
+    return fail("unreachable", message, Exit::kUnreachable);
+  }
+  // A reply of an unexpected shape makes nlohmann::json throw; it is reported as such, and
+  // the result is rendered into a buffer first so it never leaves half a table behind.
+  try {
+    Result<nlohmann::json> result = DecodeReply(*raw);
+    if (!result.ok()) {
+      return fail(result.status().code_name(), result.status().message(), Exit::kDaemonError);
+    }
+    Exit exit = invocation.outcome ? invocation.outcome(*result) : Exit::kOk;
+    if (globals.json) {
+      PrintJson(*result, out);
+    } else {
+      std::ostringstream text;
+      invocation.render(*result, text);
+      out << text.str();
+    }
+    return exit;
+  } catch (const nlohmann::json::exception& e) {
+    return fail("bad_reply", std::string("unexpected reply from the daemon: ") + e.what(),
+                Exit::kDaemonError);
+  }
+}
+
+}  // namespace kura::ctl

@@ -1,0 +1,198 @@
+// kuractl against a real kura-store: the binary is run through the shell exactly as a
+// script would run it, and its exit code, stdout and stderr are checked.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon_process.h"
+#include "temp_dir.h"
+
+using kura::test::DaemonProcess;
+using kura::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+struct CtlRun {
+  int exit_code = -1;
+  std::string out, err;
+  // stdout as JSON; fails the test when it is not one JSON document.
+  json Json() const {
+    INFO("stdout: " << out << "\nstderr: " << err);
+    json doc = json::parse(out, nullptr, /*allow_exceptions=*/false);
+    REQUIRE_FALSE(doc.is_discarded());
+    return doc;
+  }
+};
+
+// Runs `kuractl --api <endpoint> [--json] <args>`; `args` is passed through the shell, so
+// tests quote what needs quoting.
+CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
+               bool json_output = true) {
+  std::string err_path = dir.Sub("kuractl.err");
+  std::string command = std::string("'") + KURACTL_BIN + "' --api '" + endpoint + "'" +
+                        (json_output ? " --json " : " ") + args + " 2>'" + err_path + "'";
+  CtlRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
+  int status = pclose(pipe);
+  REQUIRE(WIFEXITED(status));
+  run.exit_code = WEXITSTATUS(status);
+  std::ifstream err(err_path);
+  std::stringstream ss;
+  ss << err.rdbuf();
+  run.err = ss.str();
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("kuractl stock receive, sell and get agree on on_hand and atp", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+
+  auto received = Kuractl(dir, daemon.endpoint(), "stock receive TEE-M-BLK 10");
+  REQUIRE(received.exit_code == 0);
+  CHECK(received.Json()["on_hand"] == 10);
+  CHECK(received.Json()["atp"] == 10);
+
+  auto sold = Kuractl(dir, daemon.endpoint(), "stock sell TEE-M-BLK 3 --price 12.50 --customer c-1042");
+  REQUIRE(sold.exit_code == 0);
+  json sale = sold.Json();
+  CHECK(sale["receipt"]["kind"] == "sale");
+  CHECK(sale["receipt"]["customer"] == "c-1042");
+  CHECK(sale["receipt"]["lines"][0]["price_cents"] == 1250);
+  CHECK(sale["stock"][0]["on_hand"] == 7);
+
+  auto got = Kuractl(dir, daemon.endpoint(), "stock get TEE-M-BLK");
+  REQUIRE(got.exit_code == 0);
+  json view = got.Json();
+  CHECK(view["sku"] == "TEE-M-BLK");
+  CHECK(view["on_hand"] == 7);
+  CHECK(view["held"] == 0);
+  CHECK(view["atp"] == 7);
+  // kuractl showed what the daemon holds, not a value of its own making.
+  CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 7);
+}
+
+TEST_CASE("kuractl hold create prints the new hold's id and state held", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "TEE-M-BLK"}, {"qty", 10}});
+
+  auto created = Kuractl(dir, daemon.endpoint(),
+                         "hold create --kind pickup --line TEE-M-BLK:2 --customer c-1042 --expires 2h");
+  REQUIRE(created.exit_code == 0);
+  json hold = created.Json();
+  CHECK(hold["id"] == "tokyo-01.1");
+  CHECK(hold["state"] == "held");
+  CHECK(hold["kind"] == "pickup");
+  CHECK(hold["expires_ms"].get<int64_t>() - hold["created_ms"].get<int64_t>() == 2 * 3600 * 1000);
+
+  json view = daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}});
+  CHECK(view["held"] == 2);
+  CHECK(view["atp"] == 8);
+
+  auto listed = Kuractl(dir, daemon.endpoint(), "hold list --state held");
+  REQUIRE(listed.exit_code == 0);
+  REQUIRE(listed.Json()["holds"].size() == 1);
+  CHECK(listed.Json()["holds"][0]["id"] == hold["id"]);
+}
+
+TEST_CASE("kuractl reports a daemon error with exit 1 and an error document", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+
+  auto run = Kuractl(dir, daemon.endpoint(), "stock get NO-SUCH-SKU");
+  CHECK(run.exit_code == 1);
+  json doc = run.Json();
+  CHECK(doc["error"]["code"] == "not_found");
+  CHECK_THAT(doc["error"]["message"].get<std::string>(), Catch::Contains("NO-SUCH-SKU"));
+  CHECK_THAT(run.err, Catch::StartsWith("kuractl: not_found: "));
+
+  SECTION("without --json the error goes to stderr only") {
+    auto plain = Kuractl(dir, daemon.endpoint(), "stock get NO-SUCH-SKU", /*json_output=*/false);
+    CHECK(plain.exit_code == 1);
+    CHECK(plain.out.empty());
+    CHECK_THAT(plain.err, Catch::StartsWith("kuractl: not_found: "));
+  }
+}
+
+TEST_CASE("kuractl refuses bad local input with exit 2 and changes nothing", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "TEE-M-BLK"}, {"qty", 10}});
+  json before = daemon.Must("status");
+
+  std::string args;
+  SECTION("a line without a quantity") { args = "hold create --kind pickup --line TEE-M-BLK"; }
+  SECTION("a quantity that is not a number") { args = "hold create --kind pickup --line TEE-M-BLK:two"; }
+  SECTION("a zero quantity") { args = "hold create --kind pickup --line TEE-M-BLK:0"; }
+  SECTION("an unknown kind") { args = "hold create --kind layaway --line TEE-M-BLK:1"; }
+  SECTION("a malformed duration") { args = "hold create --kind pickup --line TEE-M-BLK:1 --expires 2x"; }
+  SECTION("a price with three decimals") { args = "stock sell TEE-M-BLK 1 --price 12.505"; }
+  SECTION("a quantity in hex") { args = "stock sell TEE-M-BLK 0x2"; }
+  SECTION("an unknown command") { args = "stock sel TEE-M-BLK 1"; }
+
+  auto run = Kuractl(dir, daemon.endpoint(), args);
+  INFO("kuractl " << args << "\nstderr: " << run.err);
+  CHECK(run.exit_code == 2);
+  CHECK(run.Json()["error"]["code"] == "usage");
+  CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: "));
+
+  json view = daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}});
+  CHECK(view["on_hand"] == 10);
+  CHECK(view["held"] == 0);
+  json after = daemon.Must("status");
+  CHECK(after["origin_seq"] == before["origin_seq"]);
+  CHECK(after["active_holds"] == 0);
+}
+
+TEST_CASE("kuractl applies a retried write with the same request id once", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+
+  auto first = Kuractl(dir, daemon.endpoint(), "--request-id till-7:42 stock receive MUG-01 5");
+  auto retry = Kuractl(dir, daemon.endpoint(), "--request-id till-7:42 stock receive MUG-01 5");
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(retry.exit_code == 0);
+  CHECK(retry.Json() == first.Json());
+  CHECK(daemon.Must("stock.get", {{"sku", "MUG-01"}})["on_hand"] == 5);
+}
+
+TEST_CASE("kuractl prints aligned tables without --json", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "TEE-M-BLK"}, {"qty", 12}});
+  daemon.Must("stock.receive", {{"sku", "MUG-01"}, {"qty", 3}});
+
+  auto run = Kuractl(dir, daemon.endpoint(), "stock list", /*json_output=*/false);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out ==
+        "SKU        ON_HAND  HELD  ATP\n"
+        "MUG-01           3     0    3\n"
+        "TEE-M-BLK       12     0   12\n");
+}
+
+TEST_CASE("kuractl exits 3 when no daemon answers", "[kuractl]") {
+  TempDir dir;
+  auto run = Kuractl(dir, "ipc://" + dir.Sub("nobody.sock"), "--timeout 100 stock receive TEE-M-BLK 1");
+  CHECK(run.exit_code == 3);
+  CHECK(run.Json()["error"]["code"] == "unreachable");
+  // The outcome of an unanswered write is unknown: the message says how to retry safely.
+  CHECK_THAT(run.err, Catch::Contains("--request-id"));
+}
