@@ -10,6 +10,25 @@
 #include "system_clock.h"
 
 namespace kura {
+namespace {
+
+// FNV-1a over the op and its canonical args: what a request id was first used for, so a
+// reused id with a different request is refused instead of answered with a stranger's reply.
+uint64_t Fingerprint(const ApiRequest& request) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::string_view bytes) {
+    for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+  };
+  mix(request.op);
+  mix(std::string_view("\0", 1));
+  mix(request.args.dump());
+  return h;
+}
+
+// Idempotency record (cf requests): u64be written-at ms, u64be fingerprint, reply bytes.
+constexpr std::size_t kRecordHeader = 16;
+
+}  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   KURA_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(options, StoreOps()));
@@ -64,7 +83,12 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
     // A retry gets the first answer, whether that was a success or a refusal.
     std::string first;
     Status seen = txn_.Get(Cf::kRequests, request->rid, &first);
-    if (seen.ok() && first.size() >= 8) return first.substr(8);
+    if (seen.ok() && first.size() >= kRecordHeader) {
+      if (GetBigEndian64(std::string_view(first).substr(8)) != Fingerprint(*request)) {
+        return EncodeReply(Status::InvalidArgument("rid: already used for a different request"), nullptr);
+      }
+      return first.substr(kRecordHeader);
+    }
     if (!seen.ok() && seen.code() != Status::Code::kNotFound) return EncodeReply(seen, nullptr);
   }
 
@@ -76,6 +100,7 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
   if (op->mutating) {
     std::string record;
     PutBigEndian64(&record, static_cast<uint64_t>(ctx.now_ms));
+    PutBigEndian64(&record, Fingerprint(*request));
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
     *wrote = true;

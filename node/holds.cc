@@ -205,16 +205,23 @@ Result<int> ExpireDueHolds(OpContext& ctx) {
   std::vector<std::string> due;
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, keys::kExpiryPrefix, [&](std::string_view key, std::string_view) {
     if (keys::MillisOfExpiry(key) > ctx.now_ms) return false;
-    due.emplace_back(keys::HoldIdOfExpiry(key));
+    due.emplace_back(key);
     return true;
   }));
-  for (const auto& id : due) {
-    KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHold(ctx, id));
-    KURA_RETURN_IF_ERROR(CheckTransition(cell, HoldState::kExpired));
-    KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kExpired));
-    KURA_RETURN_IF_ERROR(EndHold(ctx, cell, HoldState::kExpired));
+  int expired = 0;
+  for (const auto& key : due) {
+    auto cell = ReadHold(ctx, keys::HoldIdOfExpiry(key));
+    if (!cell.ok() || !IsActive(cell->State())) {
+      // A stale entry must not stall the queue: drop it and go on with the rest.
+      if (!cell.ok() && cell.status().code() != Status::Code::kNotFound) return cell.status();
+      ctx.txn.Delete(Cf::kLocal, key);
+      continue;
+    }
+    KURA_RETURN_IF_ERROR(WriteHold(ctx, *cell, HoldState::kExpired));
+    KURA_RETURN_IF_ERROR(EndHold(ctx, *cell, HoldState::kExpired));
+    ++expired;
   }
-  return static_cast<int>(due.size());
+  return expired;
 }
 
 }  // namespace kura

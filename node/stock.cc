@@ -101,6 +101,15 @@ Result<json> OpStockTransferIn(OpContext& ctx, const json& args) {
 
 Result<json> OpStockTransferOut(OpContext& ctx, const json& args) {
   KURA_RETURN_IF_ERROR(ArgOptString(args, "to", ValidateStoreId).status());
+  // Unlike a till sale, a transfer is planned: it may not take goods promised to customers.
+  KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(args));
+  KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(args));
+  KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+  if (qty > view.atp) {
+    return Status::InsufficientStock("sku " + sku + ": transfer of " + std::to_string(qty) +
+                                     " exceeds the " + std::to_string(std::max<int64_t>(view.atp, 0)) +
+                                     " units available to promise");
+  }
   return MoveStock(ctx, args, -1, /*create=*/false);
 }
 

@@ -16,7 +16,7 @@
 //     exp/<u64be ms>/<hold id> empty: expiry queue of active holds
 //     slip/<hold id>           Slip
 //   cf "requests" idempotency records
-//     <request id>             u64be written-at ms, then the reply bytes
+//     <request id>             u64be written-at ms, u64be request fingerprint, reply bytes
 //   cf "meta"
 //     format                   u64 (msgpack): disk format version, currently 1
 //     store_id                 string (msgpack): the store this data directory belongs to

@@ -1,0 +1,157 @@
+#include "store_daemon.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <vector>
+
+#include "kura/node/api_client.h"
+
+namespace kura::bench {
+namespace {
+
+// How long one readiness probe waits; the daemon normally answers the first or second.
+constexpr int kProbeTimeoutMs = 250;
+constexpr int kStopTimeoutMs = 10'000;
+
+std::string DescribeExit(int wait_status) {
+  if (WIFEXITED(wait_status)) return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
+  if (WIFSIGNALED(wait_status)) return "killed by signal " + std::to_string(WTERMSIG(wait_status));
+  return "stopped";
+}
+
+// Waits up to `timeout_ms` for `pid` to exit, without polling in a sleep loop; false on
+// timeout. Without pidfd support (Linux < 5.3) it returns true at once and the caller's
+// blocking waitpid does the waiting.
+bool WaitForExit(pid_t pid, int timeout_ms) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return true;
+  pollfd item{fd, POLLIN, 0};
+  int n = poll(&item, 1, timeout_ms);
+  close(fd);
+  return n > 0;
+}
+
+}  // namespace
+
+StoreDaemon::StoreDaemon(std::string binary, std::string data_dir, std::string log_path)
+    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), log_path_(std::move(log_path)) {}
+
+StoreDaemon::~StoreDaemon() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+}
+
+bool StoreDaemon::Reaped(int* wait_status) {
+  if (waitpid(pid_, wait_status, WNOHANG) != pid_) return false;
+  pid_ = -1;
+  return true;
+}
+
+Status StoreDaemon::CheckBinary(const std::string& binary) {
+  if (access(binary.c_str(), X_OK) == 0) return Status::Ok();
+  return Status::NotFound("kura-store binary " + binary + " is not executable (use --store-bin)");
+}
+
+Status StoreDaemon::Start(zmq::context_t& context, int timeout_ms) {
+  KURA_RETURN_IF_ERROR(CheckBinary(binary_));
+  if (endpoint().size() - 6 >= sizeof(sockaddr_un::sun_path)) {
+    return Status::InvalidArgument("ipc socket path too long: " + endpoint() + " (use a shorter --data-dir)");
+  }
+  std::vector<std::string> args = {binary_, "--store-id", "bench", "--data-dir", data_dir_,
+                                   "--api", endpoint()};
+  pid_ = fork();
+  if (pid_ < 0) return Status::IOError("fork failed");
+  if (pid_ == 0) {
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDERR_FILENO);
+      dup2(fd, STDOUT_FILENO);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+
+  // ZeroMQ retries the ipc connect until the daemon binds, so each probe is simply a
+  // `status` call with a short timeout; between probes we check the child is still alive.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    ApiClient probe(context, endpoint(), kProbeTimeoutMs);
+    if (probe.Call("status").ok()) return Status::Ok();
+    int wait_status = 0;
+    if (Reaped(&wait_status)) {
+      return Status::IOError("kura-store " + DescribeExit(wait_status) + "; log:\n" + LogTail(20));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::IOError("kura-store did not answer status within " + std::to_string(timeout_ms) +
+                             " ms; log:\n" + LogTail(20));
+    }
+  }
+}
+
+Status StoreDaemon::Stop() {
+  if (!running()) return Status::Ok();
+  kill(pid_, SIGTERM);
+  if (!WaitForExit(pid_, kStopTimeoutMs)) kill(pid_, SIGKILL);
+  int wait_status = 0;
+  waitpid(pid_, &wait_status, 0);
+  pid_ = -1;
+  if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) return Status::Ok();
+  return Status::IOError("kura-store " + DescribeExit(wait_status) + " on SIGTERM; log:\n" + LogTail(20));
+}
+
+Result<int64_t> StoreDaemon::RssBytes() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
+  }
+  return Status::NotFound("no VmRSS for pid " + std::to_string(pid_));
+}
+
+Result<double> StoreDaemon::CpuSeconds() const {
+  // "pid (comm) state ppid ..." with utime and stime the 14th and 15th fields; comm may hold
+  // spaces, so fields are counted after its closing parenthesis.
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t close = stat.rfind(')');
+  if (close == std::string::npos) return Status::NotFound("no /proc stat for pid " + std::to_string(pid_));
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::string StoreDaemon::LogTail(int lines) const {
+  std::ifstream in(log_path_);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    tail.push_back(line);
+    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
+  }
+  if (tail.empty()) return "  (empty)\n";
+  std::string out;
+  for (const auto& l : tail) out += "  " + l + "\n";
+  return out;
+}
+
+}  // namespace kura::bench
