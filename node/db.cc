@@ -3,18 +3,21 @@
 #include <vector>
 
 #include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include "kura/schema/keys.h"
 
 namespace kura {
 namespace {
 
-// A store is small (thousands of SKUs): modest memtables and one shared block cache keep
-// an idle daemon well under 40 MB.
-constexpr size_t kWriteBufferBytes = 4 << 20;
-constexpr size_t kBlockCacheBytes = 8 << 20;
+// A store is small (thousands of SKUs). One memory budget covers every column family's
+// memtables (charged to the block cache), so memory stays bounded however much is written.
+constexpr size_t kWriteBufferBytes = 2 << 20;
+constexpr size_t kMemtableBudgetBytes = 8 << 20;
+constexpr size_t kBlockCacheBytes = 12 << 20;
 
 const char* CfName(int i) {
   static const char* const kNames[kCfCount] = {keys::kCellsCf, keys::kChangesCf, keys::kLocalCf,
@@ -43,8 +46,16 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env)
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  // Most point lookups miss (every new request id is looked up first): bloom filters on
+  // the tables and in the memtables keep a miss from visiting every file.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudgetBytes, table.block_cache);
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.write_buffer_size = kWriteBufferBytes;
+  cf_options.max_write_buffer_number = 2;
+  cf_options.memtable_prefix_bloom_size_ratio = 0.05;
+  cf_options.memtable_whole_key_filtering = true;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
