@@ -11,6 +11,7 @@
 
 #include "report.h"
 #include "store_suite.h"
+#include "sync_suite.h"
 
 namespace {
 
@@ -31,10 +32,13 @@ constexpr char kDescription[] =
     "(whether or not the targets were met), 1 otherwise.\n"
     "\n"
     "Suites:\n"
-    "  store   kura-store API throughput and latency against the raw limits (the default)";
+    "  store   kura-store API throughput and latency against the raw limits (the default)\n"
+    "  sync    a store sells while cut off from HQ, then reconnects: time to convergence at\n"
+    "          HQ, components and bytes on the wire next to the lower bound (--sales, --skus)";
 
 struct BenchOptions {
   kura::bench::StoreSuiteOptions store;
+  kura::bench::SyncSuiteOptions sync;
   bool json = false;
 };
 
@@ -62,6 +66,20 @@ int RunStore(const BenchOptions& options) {
   return 0;
 }
 
+int RunSync(const BenchOptions& options) {
+  kura::bench::SyncSuiteOptions sync = options.sync;
+  sync.data_dir = options.store.data_dir;
+  sync.keep = options.store.keep;
+  auto report = kura::bench::RunSyncSuite(sync, Progress);
+  if (!report.ok()) {
+    std::fprintf(stderr, "kura-bench sync: %s\n", report.status().ToString().c_str());
+    return 1;
+  }
+  if (options.json) std::cout << kura::bench::SyncReportJson(*report).dump(2) << "\n";
+  else std::cout << kura::bench::FormatSyncReport(*report);
+  return report->verified ? 0 : 1;
+}
+
 // A suite is a subcommand; the first one is the default.
 struct Suite {
   const char* name;
@@ -71,6 +89,7 @@ struct Suite {
 
 constexpr Suite kSuites[] = {
     {"store", "kura-store API throughput and latency against the raw limits", RunStore},
+    {"sync", "offline sales then reconnect: convergence time and bytes vs the lower bound", RunSync},
 };
 
 }  // namespace
@@ -90,6 +109,10 @@ int main(int argc, char** argv) {
   app.add_option("--store-bin", options.store.store_bin,
                  "kura-store binary to benchmark (default $KURA_STORE_BIN, else the one built with\n"
                  "this kura-bench: " KURA_STORE_BIN ")");
+  app.add_option("--sales", options.sync.sales, "sync suite: sales made while cut off (default 100000)")
+      ->check(CLI::Range(1, 10'000'000));
+  app.add_option("--skus", options.sync.skus, "sync suite: SKUs the sales spread over (default 5000)")
+      ->check(CLI::Range(1, 1'000'000));
   for (const Suite& suite : kSuites) {
     app.add_subcommand(suite.name, suite.help)
         ->fallthrough()

@@ -1,0 +1,182 @@
+#include "sync_suite.h"
+
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include "cell_replica.h"
+#include "engine.h"
+#include "hq_index.h"
+#include "kura/schema/api.h"
+#include "kura/sync/cell_slice.h"
+#include "store_observer.h"
+#include "work_dir.h"
+
+namespace kura::bench {
+namespace {
+
+using nlohmann::json;
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string Sku(int i) { return "SKU-" + std::to_string(i); }
+
+// Runs `requests` through the engine in commit groups of 256, as the API loop would.
+Status Execute(Engine& engine, const std::vector<ApiRequest>& requests) {
+  for (std::size_t i = 0; i < requests.size(); i += 256) {
+    std::vector<std::string> encoded;
+    for (std::size_t j = i; j < std::min(requests.size(), i + 256); ++j) encoded.push_back(EncodeRequest(requests[j]));
+    std::vector<std::string_view> views(encoded.begin(), encoded.end());
+    for (const auto& reply : engine.ExecuteGroup(views)) KURA_RETURN_IF_ERROR(DecodeReply(reply).status());
+  }
+  return Status::Ok();
+}
+
+struct Wire {
+  uint64_t to_hq = 0, to_store = 0, messages = 0;
+};
+
+// Moves messages between the two sessions until both are quiet; returns the wire totals.
+Wire Pump(SyncSession& store, SyncSession& hq, Engine& clock_owner) {
+  Wire wire;
+  for (int idle = 0; idle < 3;) {
+    int64_t now = clock_owner.clock()->NowMillis();
+    bool moved = false;
+    for (auto& m : store.TakeOutbox()) { wire.to_hq += m.size(); ++wire.messages; hq.Receive(m, now); moved = true; }
+    for (auto& m : hq.TakeOutbox()) { wire.to_store += m.size(); ++wire.messages; store.Receive(m, now); moved = true; }
+    if (!moved) {
+      store.Tick(now);
+      hq.Tick(now);
+      ++idle;
+    } else {
+      idle = 0;
+    }
+  }
+  return wire;
+}
+
+}  // namespace
+
+Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
+                                     const std::function<void(const std::string&)>& progress) {
+  KURA_ASSIGN_OR_RETURN(auto work, WorkDir::Create(options.data_dir, options.keep));
+  StoreOptions store_options{"store-1", work->Sub("store")};
+  StoreOptions hq_options{kHqOrigin, work->Sub("hq")};
+  KURA_ASSIGN_OR_RETURN(auto store, Engine::Open(store_options, StoreOps()));
+  KURA_ASSIGN_OR_RETURN(auto hq, Engine::Open(hq_options, HqOps()));
+  StoreObserver store_observer(&store->options(), store->clock());
+  HqObserver hq_observer;
+  CellReplica store_replica(store->db(), "store-1", CellReplica::Role::kStore, &store_observer);
+  CellReplica hq_replica(hq->db(), kHqOrigin, CellReplica::Role::kHq, &hq_observer);
+  HybridLogicalClock store_hlc(store->clock()), hq_hlc(hq->clock());
+  SyncSession store_session(&store_replica, "store-1", kHqOrigin, &store_hlc);
+  SyncSession hq_session(&hq_replica, kHqOrigin, "store-1", &hq_hlc);
+
+  SyncSuiteReport report;
+  report.sales = options.sales;
+  report.skus = options.skus;
+  progress("sync 1/3: stocking " + std::to_string(options.skus) + " SKUs and syncing them");
+  std::vector<ApiRequest> deliveries;
+  for (int i = 0; i < options.skus; ++i) {
+    deliveries.push_back({"stock.receive", "d" + std::to_string(i), {{"sku", Sku(i)}, {"qty", 1000}}});
+  }
+  KURA_RETURN_IF_ERROR(Execute(*store, deliveries));
+  store_session.Start(0);
+  hq_session.Start(0);
+  Pump(store_session, hq_session, *store);
+
+  progress("sync 2/3: " + std::to_string(options.sales) + " sales while cut off from HQ");
+  std::mt19937_64 rng(42);
+  std::vector<ApiRequest> sales;
+  for (int i = 0; i < options.sales; ++i) {
+    json line = {{"sku", Sku(static_cast<int>(rng() % options.skus))}, {"qty", 1}, {"price_cents", 1990}};
+    sales.push_back({"stock.sell", "s" + std::to_string(i), {{"lines", json::array({line})}}});
+  }
+  auto t0 = Clock::now();
+  KURA_RETURN_IF_ERROR(Execute(*store, sales));
+  report.offline_sales_s = Since(t0);
+
+  // The lower bound: the changed components themselves, encoded (key, origin, seq, value).
+  KURA_ASSIGN_OR_RETURN(VersionVector cursor, hq_replica.Held("store-1"));
+  while (true) {
+    VersionVector through;
+    KURA_ASSIGN_OR_RETURN(auto pending, store_replica.ReadBeyond(kHqOrigin, cursor, SIZE_MAX, &through));
+    if (pending.empty()) break;
+    for (const Component& c : pending) {
+      uint64_t size = c.key.size() + c.origin.size() + 8 + c.value.size();
+      bool journal = CellTypeOfKey(c.key) == CellType::kJournal;
+      (journal ? report.journal_lower_bound_bytes : report.stock_lower_bound_bytes) += size;
+      ++(journal ? report.journal_entries : report.stock_components);
+    }
+    cursor = through;
+  }
+
+  progress("sync 3/3: reconnecting and converging");
+  uint64_t sent_before = store_session.stats().components_sent;
+  t0 = Clock::now();
+  store_session.Start(0);
+  hq_session.Start(0);
+  Wire wire = Pump(store_session, hq_session, *store);
+  report.converge_s = Since(t0);
+  report.bytes_to_hq = wire.to_hq;
+  report.bytes_to_store = wire.to_store;
+  report.messages = wire.messages;
+  report.components_shipped = store_session.stats().components_sent - sent_before;
+
+  // Verify: HQ's view of every SKU equals the store's own.
+  report.verified = true;
+  for (int i = 0; i < options.skus && report.verified; ++i) {
+    std::vector<std::string> q = {EncodeRequest({"stock.get", "", {{"sku", Sku(i)}}}),
+                                  EncodeRequest({"hq.stock", "", {{"sku", Sku(i)}}})};
+    auto mine = DecodeReply(store->ExecuteGroup({q[0]})[0]);
+    auto theirs = DecodeReply(hq->ExecuteGroup({q[1]})[0]);
+    report.verified = mine.ok() && theirs.ok() && (*mine)["on_hand"] == (*theirs)["total"]["on_hand"];
+  }
+  return report;
+}
+
+std::string FormatSyncReport(const SyncSuiteReport& r) {
+  std::ostringstream out;
+  char line[200];
+  out << "kura-bench sync   (" << r.sales << " sales over " << r.skus
+      << " SKUs while cut off, then reconnect; in-process, real RocksDB, no network)\n";
+  std::snprintf(line, sizeof line, "offline sales (durable, groups of 256)   %8.2f s  (%.0f sales/s)\n",
+                r.offline_sales_s, r.sales / r.offline_sales_s);
+  out << line;
+  std::snprintf(line, sizeof line, "changed stock components                 %8llu     (one per changed SKU, for %d sales)\n",
+                static_cast<unsigned long long>(r.stock_components), r.sales);
+  out << line;
+  std::snprintf(line, sizeof line, "journal receipts                         %8llu\n",
+                static_cast<unsigned long long>(r.journal_entries));
+  out << line;
+  std::snprintf(line, sizeof line, "components shipped (incl. resends)       %8llu\n",
+                static_cast<unsigned long long>(r.components_shipped));
+  out << line;
+  uint64_t lower = r.stock_lower_bound_bytes + r.journal_lower_bound_bytes;
+  std::snprintf(line, sizeof line, "bytes store->HQ                          %8.1f KB  lower bound %.1f KB (stock %.1f KB + journal %.1f KB): %.2fx\n",
+                r.bytes_to_hq / 1024.0, lower / 1024.0, r.stock_lower_bound_bytes / 1024.0,
+                r.journal_lower_bound_bytes / 1024.0, lower ? double(r.bytes_to_hq) / lower : 0.0);
+  out << line;
+  std::snprintf(line, sizeof line, "bytes HQ->store (acks, hellos)           %8.1f KB in %llu messages both ways\n",
+                r.bytes_to_store / 1024.0, static_cast<unsigned long long>(r.messages));
+  out << line;
+  std::snprintf(line, sizeof line, "time to full convergence at HQ           %8.3f s  (%.0f components/s merged durably)\n",
+                r.converge_s, r.components_shipped / r.converge_s);
+  out << line;
+  out << (r.verified ? "verified: HQ's on-hand equals the store's for every SKU\n"
+                     : "NOT VERIFIED: HQ's on-hand differs from the store's\n");
+  return out.str();
+}
+
+nlohmann::json SyncReportJson(const SyncSuiteReport& r) {
+  return {{"sales", r.sales}, {"skus", r.skus}, {"offline_sales_s", r.offline_sales_s},
+          {"converge_s", r.converge_s}, {"stock_components", r.stock_components},
+          {"journal_entries", r.journal_entries}, {"components_shipped", r.components_shipped},
+          {"bytes_to_hq", r.bytes_to_hq},
+          {"bytes_to_store", r.bytes_to_store}, {"messages", r.messages},
+          {"stock_lower_bound_bytes", r.stock_lower_bound_bytes},
+          {"journal_lower_bound_bytes", r.journal_lower_bound_bytes}, {"verified", r.verified}};
+}
+
+}  // namespace kura::bench
