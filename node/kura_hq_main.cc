@@ -1,15 +1,13 @@
 // kura-hq: parse config, open storage, start the loop (local API, store links, jobs).
 #include <cstdio>
-#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
 #include "api_server.h"
-#include "engine.h"
+#include "daemon_start.h"
 #include "event_loop.h"
 #include "hq_config.h"
 #include "hq_sync.h"
-#include "logging.h"
 #include "signals.h"
 
 int main(int argc, char** argv) {
@@ -20,17 +18,8 @@ int main(int argc, char** argv) {
     std::fputs(output.c_str(), exit_code == 0 ? stdout : stderr);
     return exit_code;
   }
-  kura::SetUpLogging(config.log_level);
-  kura::InstallStopSignals();
-
-  std::error_code ec;
-  std::filesystem::create_directories(config.engine.data_dir, ec);
-  auto engine = kura::Engine::Open(config.engine, kura::HqOps());
-  if (!engine.ok()) {
-    spdlog::error("event=open_failed data_dir={} error=\"{}\"", config.engine.data_dir,
-                  engine.status().ToString());
-    return 1;
-  }
+  auto engine = kura::StartDaemon(config.engine, kura::HqOps(), config.log_level);
+  if (!engine.ok()) return 1;
   kura::Engine* hq = engine->get();
   kura::EventLoop loop;
   zmq::context_t context(1);

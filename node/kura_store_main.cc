@@ -1,14 +1,11 @@
 // kura-store: parse config, open storage, start the loop (local API, sync link, jobs).
-#include <csignal>
 #include <cstdio>
-#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
 #include "api_server.h"
-#include "engine.h"
+#include "daemon_start.h"
 #include "event_loop.h"
-#include "logging.h"
 #include "signals.h"
 #include "store_config.h"
 #include "store_sync.h"
@@ -21,17 +18,8 @@ int main(int argc, char** argv) {
     std::fputs(output.c_str(), exit_code == 0 ? stdout : stderr);
     return exit_code;
   }
-  kura::SetUpLogging(config.log_level);
-  kura::InstallStopSignals();
-
-  std::error_code ec;
-  std::filesystem::create_directories(config.store.data_dir, ec);
-  auto engine = kura::Engine::Open(config.store, kura::StoreOps());
-  if (!engine.ok()) {
-    spdlog::error("event=open_failed data_dir={} error=\"{}\"", config.store.data_dir,
-                  engine.status().ToString());
-    return 1;
-  }
+  auto engine = kura::StartDaemon(config.store, kura::StoreOps(), config.log_level);
+  if (!engine.ok()) return 1;
   kura::Engine* store = engine->get();
   kura::EventLoop loop;
   int64_t now = store->clock()->NowMillis();
