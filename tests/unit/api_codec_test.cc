@@ -280,12 +280,11 @@ TEST_CASE("api reply survives encode and decode for ok and error", "[api]") {
   }
 }
 
-// KNOWN PRODUCT BUG (schema/api.cc, DecodeReply): api.h promises "Bytes that are not a reply
-// give BadRequest", and STYLE.md that library exceptions never leak upward, but a reply map
-// with a mistyped or missing field makes nlohmann::json throw out of DecodeReply, and an
-// error reply whose code is "ok" yields an ok Result holding no value (UB on access).
+// Regression (fixed in 7119e60): a reply map with a mistyped or missing field made
+// nlohmann::json throw out of DecodeReply, and an error reply whose code is "ok" gave an ok
+// Result holding no value — though api.h promises BadRequest for bytes that are not a reply.
 TEST_CASE("api decode reply of a malformed reply is bad_request without throwing",
-          "[api][bug]") {
+          "[api][regression]") {
   const json malformed[] = {
       {{"v", 1}, {"ok", false}},                                   // no error
       {{"v", 1}, {"ok", "yes"}},                                   // ok not a boolean
@@ -337,13 +336,12 @@ TEST_CASE("args integers accept both wire signs at the inclusive bounds", "[api]
   CHECK(*ArgInt(decoded->args, "qty", 1, 10) == 3);
 }
 
-// KNOWN PRODUCT BUG (schema/args.cc, ArgInt): for an unsigned value the range check casts
-// `max` to uint64_t, so with a negative max any positive value passes as "in range".
-// Latent: no op has a negative max yet.
+// Regression (fixed in 7119e60): for an unsigned value the range check cast `max` to
+// uint64_t, so with a negative max any positive value passed as "in range".
 TEST_CASE("args integer above a negative max is refused whatever its wire sign",
-          "[api][args][bug]") {
+          "[api][args][regression]") {
   CHECK_FALSE(ArgInt(json{{"n", 5}}, "n", -10, -1).ok());           // signed: refused
-  CHECK_FALSE(ArgInt(json{{"n", uint64_t{5}}}, "n", -10, -1).ok());  // unsigned: accepted
+  CHECK_FALSE(ArgInt(json{{"n", uint64_t{5}}}, "n", -10, -1).ok());  // unsigned: was accepted
 }
 
 TEST_CASE("args strings are required, typed and validated", "[api][args]") {
