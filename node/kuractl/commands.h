@@ -25,5 +25,11 @@ void AddSlipCommands(CLI::App& app, Plan* plan);
 void AddJournalCommands(CLI::App& app, Plan* plan);
 // `status` and `admin check`.
 void AddStoreCommands(CLI::App& app, Plan* plan);
+// `sync status`: the store's link to HQ.
+void AddSyncCommands(CLI::App& app, Plan* plan);
+// `hq ...`: commands for a kura-hq daemon (Target::kHq).
+void AddHqCommands(CLI::App& app, Plan* plan);
+// `keygen`: a local command, no daemon.
+void AddKeygenCommand(CLI::App& app, Plan* plan);
 
 }  // namespace kura::ctl

@@ -22,6 +22,9 @@ enum class Exit : int {
   kUnreachable = 3,  // no reply from the daemon within the timeout
 };
 
+// Which daemon a command is meant for; it picks the default --api endpoint.
+enum class Target { kStore, kHq };
+
 struct Globals {
   std::string api;         // the daemon's API endpoint
   bool json = false;       // print the result JSON instead of tables
@@ -38,6 +41,12 @@ struct Invocation {
   std::function<void(const nlohmann::json& result, std::ostream& out)> render;
   // The exit code for a successful reply; absent means kOk.
   std::function<Exit(const nlohmann::json& result)> outcome;
+  // The daemon the op belongs to (kura-store or kura-hq).
+  Target target = Target::kStore;
+  // Set for a command that needs no daemon (keygen): Run calls it instead of sending a
+  // request, and op, args, render and outcome are unused. It prints its own result and
+  // errors like Run does and returns the exit code.
+  std::function<Exit(const Globals& globals, std::ostream& out, std::ostream& err)> local = nullptr;
 };
 
 // Filled by the callback of the leaf subcommand that was run: the invocation, or the

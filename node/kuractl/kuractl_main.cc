@@ -1,6 +1,8 @@
-// kuractl: the command-line client of a kura-store daemon's local API. Builds the command
-// tree, parses the command line, then sends one request and shows its reply (run.h).
+// kuractl: the command-line client of the local API of a kura-store daemon (and, for the
+// `hq` commands, of kura-hq). Builds the command tree, parses the command line, then sends
+// one request and shows its reply (run.h); `keygen` runs locally.
 // Exit codes are invocation.h's Exit: 0 ok, 1 daemon error, 2 usage, 3 unreachable.
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <limits>
@@ -19,6 +21,7 @@ namespace {
 using kura::ctl::Exit;
 
 constexpr const char* kDefaultApi = "tcp://127.0.0.1:7420";
+constexpr const char* kDefaultHqApi = "tcp://127.0.0.1:7430";
 constexpr int64_t kDefaultTimeoutMs = 5000;
 
 // --json must shape even the error of a command line CLI11 could not parse, so it is
@@ -53,6 +56,22 @@ std::string Explain(const CLI::ParseError& e, CLI::App& app, CLI::App* at) {
   return "unknown command \"" + extra.front() + "\"; expected one of " + names;
 }
 
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+// The endpoint to send to: --api when given; else for a store command $KURA_API or the
+// store default, and for an hq command $KURA_HQ_API, $KURA_API or the HQ default.
+std::string ResolveApi(bool given, const std::string& flag, kura::ctl::Target target) {
+  if (given) return flag;
+  if (target == kura::ctl::Target::kHq) {
+    if (std::string hq = Env("KURA_HQ_API"); !hq.empty()) return hq;
+  }
+  if (std::string api = Env("KURA_API"); !api.empty()) return api;
+  return target == kura::ctl::Target::kHq ? kDefaultHqApi : kDefaultApi;
+}
+
 int Usage(const std::string& message, const std::string& command, bool json) {
   kura::ctl::PrintError("usage", message, json, std::cout, std::cerr);
   std::cerr << "Run '" << command << " --help' for usage.\n";
@@ -64,15 +83,18 @@ int Usage(const std::string& message, const std::string& command, bool json) {
 int main(int argc, char** argv) {
   kura::ctl::Globals globals;
   std::string timeout;  // parsed after CLI11, strictly decimal (parse.h)
-  CLI::App app("kuractl: run commands against a kura-store daemon's local API", "kuractl");
+  CLI::App app("kuractl: run commands against a kura-store daemon's local API (and kura-hq's)",
+               "kuractl");
   app.fallthrough();  // global options may also follow the subcommand
   app.require_subcommand(1);
   app.set_version_flag("--version", "kuractl " KURA_VERSION);
   app.set_help_all_flag("--help-all", "Print help for every command");
-  app.add_option("--api", globals.api, "the daemon's API endpoint")
-      ->type_name("ENDPOINT")
-      ->envname("KURA_API")
-      ->default_val(kDefaultApi);
+  // The default depends on the command (ResolveApi), so it is applied after parsing.
+  CLI::Option* api = app.add_option("--api", globals.api,
+                                    "the daemon's API endpoint (default: $KURA_API, else "
+                                    "tcp://127.0.0.1:7420; for hq commands $KURA_HQ_API, else "
+                                    "$KURA_API, else tcp://127.0.0.1:7430)")
+                         ->type_name("ENDPOINT");
   app.add_flag("--json", globals.json,
                "print the daemon's result as one JSON document (errors as {\"error\":{code,message}})");
   app.add_option("--timeout", timeout, "milliseconds to wait for the daemon's reply")
@@ -88,10 +110,14 @@ int main(int argc, char** argv) {
   kura::ctl::AddSlipCommands(app, &plan);
   kura::ctl::AddJournalCommands(app, &plan);
   kura::ctl::AddStoreCommands(app, &plan);
+  kura::ctl::AddSyncCommands(app, &plan);
+  kura::ctl::AddHqCommands(app, &plan);
+  kura::ctl::AddKeygenCommand(app, &plan);
   // After the subcommands, which would otherwise inherit it.
   app.footer(
-      "Exit codes: 0 ok, 1 the daemon refused (or admin check found problems), 2 bad command "
-      "line (nothing sent), 3 daemon unreachable or no reply.\n"
+      "Exit codes: 0 ok, 1 the daemon refused (or admin check found problems, or keygen could "
+      "not write its files), 2 bad command line (nothing sent), 3 daemon unreachable or no "
+      "reply.\n"
       "Example: kuractl --api ipc:///var/lib/kura/api.sock stock list --max-atp 0");
 
   bool json = WantsJson(argc, argv);
@@ -114,5 +140,6 @@ int main(int argc, char** argv) {
   }
   if (!plan.invocation) return Usage("no command given", command, json);
   if (!plan.invocation->ok()) return Usage(plan.invocation->status().message(), command, json);
+  globals.api = ResolveApi(api->count() > 0, globals.api, plan.invocation->value().target);
   return static_cast<int>(kura::ctl::Run(globals, plan.invocation->value(), std::cout, std::cerr));
 }

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 
 namespace kura::ctl {
@@ -52,6 +53,26 @@ std::string FormatUtc(int64_t ms) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
+}
+
+std::string FormatUtcSeconds(int64_t ms) {
+  if (ms == 0) return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string FormatAgo(int64_t ms, int64_t now_ms) {
+  if (ms == 0) return "never";
+  return FormatSpan(std::max<int64_t>(0, (now_ms - ms) / 1000)) + " ago";
 }
 
 std::string FormatSpan(int64_t seconds) {

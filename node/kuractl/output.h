@@ -51,6 +51,13 @@ void PrintError(std::string_view code, std::string_view message, bool json_too, 
 
 // Milliseconds since the Unix epoch as "2024-05-01 14:30" (UTC); "-" for 0.
 std::string FormatUtc(int64_t ms);
+// Milliseconds since the Unix epoch as "2024-05-01 14:30:05 UTC"; "-" for 0.
+std::string FormatUtcSeconds(int64_t ms);
+// This machine's clock, in milliseconds since the Unix epoch.
+int64_t NowMs();
+// How long before `now_ms` the moment `ms` was, as "4s ago" or "1m 05s ago" (never
+// negative: a daemon clock slightly ahead of this one reads "0s ago"); "never" for 0.
+std::string FormatAgo(int64_t ms, int64_t now_ms);
 // A span of seconds as "2d 03h", "1h 05m", "4m 10s" or "12s"; negative spans get a '-'.
 std::string FormatSpan(int64_t seconds);
 // Minor units as a decimal with two places: 1250 -> "12.50".

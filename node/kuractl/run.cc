@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include <sstream>
+#include <string_view>
 
 #include <zmq.hpp>
 
@@ -15,6 +16,7 @@ Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out
     PrintError(code, message, globals.json, out, err);
     return exit;
   };
+  if (invocation.local) return invocation.local(globals, out, err);
   std::string rid = globals.request_id.empty() ? ApiClient::NewRequestId() : globals.request_id;
   Result<std::string> raw = Status::Internal("not sent");
   {
@@ -31,6 +33,12 @@ Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out
   }
   if (!raw.ok()) {
     std::string message = raw.status().message();
+    // ApiClient's hint names the store daemon; an hq command was meant for kura-hq.
+    constexpr std::string_view kStoreHint = "(is kura-store running?)";
+    if (auto at = message.rfind(kStoreHint);
+        invocation.target == Target::kHq && at != std::string::npos) {
+      message.replace(at, kStoreHint.size(), "(is kura-hq running?)");
+    }
     if (invocation.mutating) {
       message += "; the change may or may not have been applied: retry with --request-id " + rid +
                  " to apply it at most once";

@@ -10,7 +10,8 @@
 namespace kura::ctl {
 
 // Sends `invocation` to `globals.api` and prints the outcome to `out` (results, and with
-// --json error documents) and `err` (errors). Never throws.
+// --json error documents) and `err` (errors). A local invocation (keygen) is run in place
+// and sends nothing. Never throws.
 Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out, std::ostream& err);
 
 }  // namespace kura::ctl

@@ -1,5 +1,6 @@
 // kuractl against a real kura-store: the binary is run through the shell exactly as a
 // script would run it, and its exit code, stdout and stderr are checked.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -195,4 +196,53 @@ TEST_CASE("kuractl exits 3 when no daemon answers", "[kuractl]") {
   CHECK(run.Json()["error"]["code"] == "unreachable");
   // The outcome of an unanswered write is unknown: the message says how to retry safely.
   CHECK_THAT(run.err, Catch::Contains("--request-id"));
+}
+
+TEST_CASE("kuractl keygen writes a 0600 keypair and its .pub, and never overwrites them", "[kuractl]") {
+  TempDir dir;
+  std::string key = dir.Sub("store.key");
+  // keygen needs no daemon: the endpoint given is never used.
+  std::string nobody = "ipc://" + dir.Sub("nobody.sock");
+
+  auto made = Kuractl(dir, nobody, "keygen --out '" + key + "'");
+  REQUIRE(made.exit_code == 0);
+  json doc = made.Json();
+  CHECK(doc["key_file"] == key);
+  CHECK(doc["public_file"] == key + ".pub");
+  std::string public_key = doc["public_key"];
+  CHECK(public_key.size() == 40);
+
+  struct stat st {};
+  REQUIRE(stat(key.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  std::ifstream pub(key + ".pub");
+  std::stringstream pub_text;
+  pub_text << pub.rdbuf();
+  CHECK_THAT(pub_text.str(), Catch::Contains("public = \"" + public_key + "\""));
+  CHECK_THAT(pub_text.str(), !Catch::Contains("secret"));
+
+  std::ifstream before_file(key);
+  std::stringstream before;
+  before << before_file.rdbuf();
+  auto again = Kuractl(dir, nobody, "keygen --out '" + key + "'");
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.err, Catch::Contains("exists"));
+  CHECK(again.Json()["error"]["code"] == "invalid_state");
+  std::ifstream after_file(key);
+  std::stringstream after;
+  after << after_file.rdbuf();
+  CHECK(after.str() == before.str());
+}
+
+TEST_CASE("kuractl sync status on a store without --hq says it runs alone", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+
+  auto plain = Kuractl(dir, daemon.endpoint(), "sync status", /*json_output=*/false);
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out == "sync: not configured (this store runs alone)\n");
+  auto doc = Kuractl(dir, daemon.endpoint(), "sync status");
+  REQUIRE(doc.exit_code == 0);
+  CHECK(doc.Json()["configured"] == false);
 }

@@ -1,0 +1,127 @@
+// kuractl hq ...: HQ staff's view across stores, against a kura-hq daemon (ops status,
+// hq.stock, hq.sync_status, hq.exceptions). These commands default to HQ's API endpoint
+// (kuractl_main.cc).
+#include <memory>
+
+#include "commands.h"
+#include "kura/schema/ids.h"
+#include "output.h"
+#include "parse.h"
+
+namespace kura::ctl {
+namespace {
+
+using nlohmann::json;
+using A = Table::Align;
+
+void PrintHqStatus(const json& s, std::ostream& out) {
+  PrintFields({{"node", Cell(s.at("store_id"))},
+               {"data dir", Cell(s.at("data_dir"))},
+               {"uptime", FormatSpan(s.at("uptime_s").get<int64_t>())}},
+              out);
+}
+
+void PrintHqStock(const json& r, std::ostream& out) {
+  Table table({{"STORE"}, {"ON_HAND", A::kRight}, {"HELD", A::kRight}, {"ATP", A::kRight}});
+  for (const json& s : r.at("stores")) {
+    table.AddRow({Cell(s.at("store")), Cell(s.at("on_hand")), Cell(s.at("held")), Cell(s.at("atp"))});
+  }
+  const json& total = r.at("total");
+  table.AddRow({"TOTAL", Cell(total.at("on_hand")), Cell(total.at("held")), Cell(total.at("atp"))});
+  out << "SKU " << Cell(r.at("sku")) << " across stores (as HQ last heard):\n";
+  table.Print(out);
+}
+
+void PrintHqSyncStatus(const json& r, std::ostream& out) {
+  int64_t now = NowMs();
+  const json& stores = r.at("stores");
+  if (stores.empty()) {
+    out << "no stores are allowed to sync (kura-hq --store)\n";
+  } else {
+    Table table({{"STORE"},
+                 {"CONNECTED"},
+                 {"LAST_SEEN"},
+                 {"LAG(COMPONENTS)", A::kRight},
+                 {"LAG(S)", A::kRight},
+                 {"SKEW(MS)", A::kRight},
+                 {"REJECTED", A::kRight}});
+    std::vector<std::string> errors;
+    for (const json& s : stores) {
+      table.AddRow({Cell(s.at("store")), s.at("connected").get<bool>() ? "yes" : "no",
+                    FormatAgo(s.at("last_seen_ms").get<int64_t>(), now),
+                    Cell(s.value("lag_components", json())), Cell(s.value("lag_s", json())),
+                    Cell(s.value("clock_skew_ms", json())), Cell(s.value("rejected", json()))});
+      std::string error = s.value("last_error", std::string());
+      if (!error.empty()) errors.push_back(Cell(s.at("store")) + ": " + error);
+    }
+    table.Print(out);
+    for (const std::string& e : errors) out << "last error of " << e << "\n";
+  }
+  out << "refused peers: " << Cell(r.at("refused_peers")) << "\n";
+  if (r.contains("endpoint")) out << "sync endpoint: " << Cell(r.at("endpoint")) << "\n";
+}
+
+void PrintHqExceptions(const json& r, std::ostream& out) {
+  const json& exceptions = r.at("exceptions");
+  if (exceptions.empty()) {
+    out << "no exceptions\n";
+    return;
+  }
+  Table table({{"AT (UTC)"}, {"KIND"}, {"STORE"}, {"MESSAGE"}});
+  for (const json& e : exceptions) {
+    table.AddRow({FormatUtcSeconds(e.at("at_ms").get<int64_t>()), Cell(e.at("kind")),
+                  Cell(e.at("store")), Cell(e.at("message"))});
+  }
+  table.Print(out);
+}
+
+Invocation Hq(std::string op, json args, std::function<void(const json&, std::ostream&)> render) {
+  Invocation inv{std::move(op), std::move(args), false, std::move(render), nullptr};
+  inv.target = Target::kHq;
+  return inv;
+}
+
+}  // namespace
+
+void AddHqCommands(CLI::App& app, Plan* plan) {
+  CLI::App* hq = app.add_subcommand(
+      "hq", "Head office (a kura-hq daemon; default API tcp://127.0.0.1:7430 or $KURA_HQ_API): "
+            "stock across stores, sync health, exceptions");
+  hq->require_subcommand(1);
+
+  CLI::App* status = hq->add_subcommand("status", "Show the HQ daemon's id, data directory and uptime");
+  OnParsed(status, plan, []() -> Result<Invocation> { return Hq("status", json::object(), PrintHqStatus); });
+
+  auto sku = std::make_shared<std::string>();
+  CLI::App* stock = hq->add_subcommand(
+      "stock", "Show one SKU at every store as HQ last heard from it (on hand, held, ATP) and "
+               "the total");
+  stock->add_option("SKU", *sku, "the SKU, e.g. TEE-M-BLK")->required()->type_name("");
+  OnParsed(stock, plan, [sku]() -> Result<Invocation> {
+    KURA_ASSIGN_OR_RETURN(std::string valid, ParseId(*sku, "SKU", ValidateSku));
+    return Hq("hq.stock", {{"sku", valid}}, PrintHqStock);
+  });
+
+  CLI::App* sync = hq->add_subcommand(
+      "sync-status", "Show each allowed store's link: connected, last seen, how far HQ lags "
+                     "behind it, clock skew and rejected messages; and peers refused for an "
+                     "unknown key");
+  OnParsed(sync, plan, []() -> Result<Invocation> {
+    return Hq("hq.sync_status", json::object(), PrintHqSyncStatus);
+  });
+
+  auto limit = std::make_shared<std::string>();
+  CLI::App* exceptions = hq->add_subcommand(
+      "exceptions", "List exceptions HQ recorded (e.g. sync messages it rejected from a store), oldest "
+                    "first");
+  exceptions->add_option("--limit", *limit, "list at most N (daemon default 100)")->type_name("N");
+  OnParsed(exceptions, plan, [limit]() -> Result<Invocation> {
+    json args = json::object();
+    if (!limit->empty()) {
+      KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(*limit, "--limit"));
+    }
+    return Hq("hq.exceptions", args, PrintHqExceptions);
+  });
+}
+
+}  // namespace kura::ctl
