@@ -12,7 +12,7 @@
 namespace kura {
 namespace {
 
-// FNV-1a over the op and its canonical args: what a request id was first used for, so a
+// FNV-1a over the op and its args: what a request id was first used for, so a
 // reused id with a different request is refused instead of answered with a stranger's reply.
 uint64_t Fingerprint(const ApiRequest& request) {
   uint64_t h = 1469598103934665603ULL;
@@ -21,7 +21,10 @@ uint64_t Fingerprint(const ApiRequest& request) {
   };
   mix(request.op);
   mix(std::string_view("\0", 1));
-  mix(request.args.dump());
+  // msgpack of the args: canonical (keys sorted) and, unlike dump(), never throws on
+  // strings that are not UTF-8.
+  std::vector<uint8_t> args = nlohmann::json::to_msgpack(request.args);
+  mix(std::string_view(reinterpret_cast<const char*>(args.data()), args.size()));
   return h;
 }
 

@@ -39,3 +39,15 @@ TEST_CASE("expiry continues past a hold that already ended", "[store][hold]") {
   CHECK(h.Ok("hold.get", {{"id", b["id"]}})["state"] == "expired");
   CHECK(h.Stock("TEE")["held"] == 0);
 }
+
+TEST_CASE("a mutating request with a non utf-8 string is answered not fatal", "[store][idempotency]") {
+  EngineHarness h;
+  // {"v":1,"op":"stock.receive","rid":"r1","args":{"sku":"\xff\xfe","qty":1}} by hand: the
+  // request fingerprint must not choke on bytes that are not UTF-8.
+  std::string bytes = "\x84\xa1v\x01\xa2op\xad" "stock.receive" "\xa3rid\xa2r1\xa4" "args"
+                      "\x82\xa3sku\xa2\xff\xfe\xa3qty\x01";
+  std::vector<std::string_view> group = {bytes};
+  auto replies = h.store->ExecuteGroup(group);
+  REQUIRE(replies.size() == 1);
+  CHECK(kura::DecodeReply(replies[0]).status().code() == kura::Status::Code::kInvalidArgument);
+}
