@@ -50,4 +50,26 @@ Result<nlohmann::json> OpJournalList(OpContext& ctx, const nlohmann::json& args)
   return nlohmann::json{{"receipts", receipts}};
 }
 
+Result<nlohmann::json> OpJournalCompact(OpContext& ctx, const nlohmann::json& args) {
+  KURA_ASSIGN_OR_RETURN(int64_t retention_h, ArgOptInt(args, "retention_hours", 0, 24 * 3650, -1));
+  int64_t retention_ms = retention_h >= 0 ? retention_h * 3600 * 1000 : ctx.options.journal_retention_ms;
+  uint64_t acked = ctx.sync != nullptr ? ctx.sync->AckedSeq() : 0;
+  int64_t cutoff = ctx.now_ms - retention_ms;
+  std::vector<std::pair<std::string, std::string>> doomed;  // change key, cell key
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kChanges, keys::ChangePrefix(ctx.origin()),
+                                    [&](std::string_view key, std::string_view value) {
+    if (keys::SeqOfChange(key) > acked) return false;
+    ChangeEntry entry = ParseChangeEntry(value);
+    if (entry.cell_key.substr(0, 2) == "j/" && entry.at_ms <= cutoff) {
+      doomed.emplace_back(key, entry.cell_key);
+    }
+    return true;
+  }));
+  for (const auto& [change_key, cell_key] : doomed) {
+    ctx.txn.Delete(Cf::kChanges, change_key);
+    ctx.txn.Delete(Cf::kCells, cell_key);
+  }
+  return nlohmann::json{{"compacted", doomed.size()}, {"acked_seq", acked}};
+}
+
 }  // namespace kura

@@ -12,5 +12,8 @@ Result<Receipt> AppendReceipt(OpContext& ctx, Receipt receipt);
 nlohmann::json ToJson(const Receipt& receipt);
 
 Result<nlohmann::json> OpJournalList(OpContext& ctx, const nlohmann::json& args);
+// Drops receipts that HQ has acknowledged and that are older than the retention (HQ keeps
+// them all): bounded storage at the store.
+Result<nlohmann::json> OpJournalCompact(OpContext& ctx, const nlohmann::json& args);
 
 }  // namespace kura

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api_server.h"
+#include "kura/schema/api.h"
 #include "daemon_start.h"
 #include "event_loop.h"
 #include "signals.h"
@@ -27,6 +28,12 @@ int main(int argc, char** argv) {
     auto n = store->ExpireDueHolds();
     if (!n.ok()) spdlog::error("event=job_failed job=expire-holds error=\"{}\"", n.status().ToString());
     else if (*n > 0) spdlog::info("event=holds_expired count={}", *n);
+  });
+  loop.scheduler().Add("compact-journal", 10 * 60 * 1000, now, [store] {
+    std::string request = kura::EncodeRequest({"journal.compact", "", nlohmann::json::object()});
+    auto reply = kura::DecodeReply(store->ExecuteGroup({request})[0]);
+    if (!reply.ok()) spdlog::error("event=job_failed job=compact-journal error=\"{}\"", reply.status().ToString());
+    else if ((*reply)["compacted"] > 0) spdlog::info("event=journal_compacted count={}", (*reply)["compacted"].dump());
   });
   loop.scheduler().Add("prune-request-ids", 10 * 60 * 1000, now, [store] {
     auto n = store->PruneRequestIds();

@@ -31,6 +31,8 @@ constexpr std::array kOps = {
     OpSpec{"slip.print", OpSlipPrint, false},
     OpSpec{"slip.ack", OpSlipAck, true},
     OpSpec{"journal.list", OpJournalList, false},
+    // Writes, but needs no request id: compacting twice is compacting once.
+    OpSpec{"journal.compact", OpJournalCompact, false},
     OpSpec{"status", OpStatus, false},
     OpSpec{"sync.status", OpSyncStatus, false},
     OpSpec{"admin.check", OpAdminCheck, false},

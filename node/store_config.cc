@@ -20,6 +20,7 @@ struct Settings {
   int64_t safety_stock = 0;
   int64_t hold_shelf_bins = 20;
   int64_t request_retention_hours = 24;
+  int64_t journal_retention_hours = 30 * 24;
   StoreSyncConfig sync;
 };
 
@@ -32,6 +33,7 @@ std::string ApplyToml(const std::string& path, const CLI::App& app, Settings* s)
   file.Int("safety_stock", "--safety-stock", &s->safety_stock);
   file.Int("hold_shelf_bins", "--hold-shelf-bins", &s->hold_shelf_bins);
   file.Int("request_retention_hours", "--request-retention-hours", &s->request_retention_hours);
+  file.Int("journal_retention_hours", "--journal-retention-hours", &s->journal_retention_hours);
   file.Strings("api", "--api", &s->api);
   file.String("hq", "--hq", &s->sync.hq_endpoint);
   file.String("hq_public_key", "--hq-key", &s->sync.hq_public_key);
@@ -60,6 +62,9 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   app.add_option("--request-retention-hours", s.request_retention_hours,
                  "How long a client request id is remembered for retries (default 24)")
       ->check(CLI::Range(int64_t{1}, int64_t{24 * 365}));
+  app.add_option("--journal-retention-hours", s.journal_retention_hours,
+                 "How long receipts HQ has acknowledged stay at the store (default 720)")
+      ->check(CLI::Range(int64_t{0}, int64_t{24 * 3650}));
   app.add_option("--log-level", s.log_level, "trace, debug, info, warn or error (default info)");
   app.add_option("--hq", s.sync.hq_endpoint,
                  "HQ sync endpoint, e.g. tcp://hq.example:7431 (default: none, the store runs alone)");
@@ -92,6 +97,7 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   config.store.safety_stock = s.safety_stock;
   config.store.hold_shelf_bins = static_cast<int>(s.hold_shelf_bins);
   config.store.request_retention_ms = s.request_retention_hours * 3600 * 1000;
+  config.store.journal_retention_ms = s.journal_retention_hours * 3600 * 1000;
   config.log_level = s.log_level;
   config.api = s.api;
   config.sync = s.sync;

@@ -30,6 +30,7 @@ class StoreSync final : public SyncView {
   void Tick();
 
   nlohmann::json Describe(int64_t now_ms) override;
+  uint64_t AckedSeq() override { return session_.stats().peer_held.Get(engine_->options().store_id); }
 
  private:
   StoreSync(Engine* engine, const StoreSyncConfig& config, std::unique_ptr<SyncSpoke> spoke);

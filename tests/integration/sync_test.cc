@@ -149,3 +149,32 @@ TEST_CASE("a store whose disk was wiped bootstraps its partition from hq", "[syn
   store.Must("stock.receive", {{"sku", "JEANS"}, {"qty", 1}});
   REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "JEANS", "store-1") == 48; }));
 }
+
+TEST_CASE("receipts hq acknowledged are compacted at the store and nothing else", "[sync][integration]") {
+  Chain chain(1);
+  chain.StartAll();
+  DaemonProcess& store = chain.store(0);
+  store.Must("stock.receive", {{"sku", "SOCK"}, {"qty", 20}});
+  Sell(store, "SOCK", 5);
+  // Once HQ has acknowledged every receipt, a zero retention drops them all at the store.
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["pending_components"] == 0; }));
+  auto compacted = store.Must("journal.compact", {{"retention_hours", 0}});
+  CHECK(compacted["compacted"] == 5);
+  CHECK(store.Must("journal.list")["receipts"].empty());
+  CHECK(store.Must("stock.get", {{"sku", "SOCK"}})["on_hand"] == 15);
+  CHECK(store.Must("admin.check")["ok"] == true);
+  // Later sales are numbered on and still reach HQ.
+  Sell(store, "SOCK", 2);
+  CHECK(store.Must("journal.list")["receipts"].size() == 2);
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "SOCK", "store-1") == 13; }));
+}
+
+TEST_CASE("a store without a link to hq compacts nothing", "[sync][integration]") {
+  kura::test::TempDir dir;
+  DaemonProcess store("alone-01", dir.Sub("data"));
+  store.Start();
+  store.Must("stock.receive", {{"sku", "SOCK"}, {"qty", 20}});
+  Sell(store, "SOCK", 3);
+  CHECK(store.Must("journal.compact", {{"retention_hours", 0}})["compacted"] == 0);
+  CHECK(store.Must("journal.list")["receipts"].size() == 3);
+}

@@ -25,6 +25,9 @@ struct StoreOptions {
   int hold_shelf_bins = 20;
   // How long a client request id is remembered for retries. Default 24 h.
   int64_t request_retention_ms = 24LL * 3600 * 1000;
+  // Receipts HQ has acknowledged are kept this long before journal.compact drops them.
+  // Default 30 days.
+  int64_t journal_retention_ms = 30LL * 24 * 3600 * 1000;
   // Time source; null means the system clock. Not owned; must outlive the Store.
   Clock* clock = nullptr;
 };
