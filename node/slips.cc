@@ -6,6 +6,7 @@
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
+#include "kura/schema/utc_time.h"
 
 namespace kura {
 namespace {
@@ -13,15 +14,6 @@ namespace {
 using nlohmann::json;
 
 std::string Rule() { return std::string(42, '-') + "\n"; }
-
-std::string FormatUtc(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
 
 json ToJson(const Slip& slip, const HoldBody& hold) {
   json out = {{"hold_id", slip.hold_id}, {"shelf", slip.shelf}, {"kind", HoldKindName(hold.kind)},
@@ -61,7 +53,7 @@ std::string FormatSlip(const Slip& slip, const HoldBody& hold) {
   out += "store:    " + hold.store + "\n";
   out += "hold:     " + hold.id + "\n";
   out += "customer: " + (hold.customer.empty() ? std::string("-") : hold.customer) + "\n";
-  out += "expires:  " + FormatUtc(hold.expires_ms) + "\n";
+  out += "expires:  " + FormatUtcMillis(hold.expires_ms, "%Y-%m-%d %H:%M UTC") + "\n";
   out += Rule();
   for (const auto& line : hold.lines) {
     std::string qty = std::to_string(line.qty) + " x ";

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
+
+#include "kura/schema/utc_time.h"
 
 namespace kura::ctl {
 
@@ -45,24 +46,10 @@ void PrintError(std::string_view code, std::string_view message, bool json_too, 
   }
 }
 
-std::string FormatUtc(int64_t ms) {
-  if (ms == 0) return "-";
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
+std::string FormatUtc(int64_t ms) { return ms == 0 ? "-" : FormatUtcMillis(ms, "%Y-%m-%d %H:%M"); }
 
 std::string FormatUtcSeconds(int64_t ms) {
-  if (ms == 0) return "-";
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
+  return ms == 0 ? "-" : FormatUtcMillis(ms, "%Y-%m-%d %H:%M:%S UTC");
 }
 
 int64_t NowMs() {

@@ -37,15 +37,6 @@ struct VersionVector {
     }
     return true;
   }
-  // Sum over origins of how far `other` is ahead of this vector: a lag in writes.
-  uint64_t Behind(const VersionVector& other) const {
-    uint64_t lag = 0;
-    for (const auto& [origin, seq] : other.seqs) {
-      uint64_t mine = Get(origin);
-      if (seq > mine) lag += seq - mine;
-    }
-    return lag;
-  }
 };
 
 }  // namespace kura
