@@ -103,10 +103,11 @@ Status CellReplica::Authorize(const std::string& peer, const Component& c) const
   if (role_ == Role::kHq) {
     if (c.origin != peer) return Status::InvalidArgument("store " + peer + " may not write as origin " + c.origin);
     if (!keys::InPartition(c.key, peer)) return Status::InvalidArgument("store " + peer + " may not write " + c.key);
-    return Status::Ok();
+  } else {
+    if (peer != kHqOrigin) return Status::InvalidArgument("a store syncs only with hq, not " + peer);
+    if (!keys::InPartition(c.key, self_)) return Status::InvalidArgument("cell " + c.key + " is not in our partition");
   }
-  if (peer != kHqOrigin) return Status::InvalidArgument("a store syncs only with hq, not " + peer);
-  if (!keys::InPartition(c.key, self_)) return Status::InvalidArgument("cell " + c.key + " is not in our partition");
+  if (!keys::MayWrite(c.key, c.origin)) return Status::InvalidArgument("origin " + c.origin + " may not write " + c.key);
   return Status::Ok();
 }
 

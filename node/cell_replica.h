@@ -14,12 +14,11 @@
 #include <string>
 
 #include "db.h"
+#include "kura/schema/ids.h"
 #include "kura/sync/session.h"
 #include "txn.h"
 
 namespace kura {
-
-inline constexpr char kHqOrigin[] = "hq";
 
 class CellReplica final : public SyncReplica {
  public:

@@ -29,7 +29,13 @@ Status CheckChars(std::string_view what, std::string_view id, std::size_t max_le
 
 }  // namespace
 
-Status ValidateStoreId(std::string_view id) { return CheckChars("store id", id, kMaxStoreIdLen, "-", true); }
+Status ValidateStoreId(std::string_view id) {
+  if (id == kHqOrigin) return Status::InvalidArgument("store id \"hq\" is reserved for HQ");
+  return CheckChars("store id", id, kMaxStoreIdLen, "-", true);
+}
+Status ValidateOrigin(std::string_view origin) {
+  return origin == kHqOrigin ? Status::Ok() : ValidateStoreId(origin);
+}
 Status ValidateSku(std::string_view sku) { return CheckChars("sku", sku, kMaxSkuLen, "._-", false); }
 Status ValidateCustomerId(std::string_view id) {
   return CheckChars("customer id", id, kMaxCustomerIdLen, "._@+-", false);
@@ -43,7 +49,7 @@ Status ValidateHoldId(std::string_view id) {
   if (dot == std::string_view::npos || dot + 1 == id.size() || id.size() > kMaxHoldIdLen) {
     return Status::InvalidArgument("hold id must look like <store>.<number>");
   }
-  KURA_RETURN_IF_ERROR(ValidateStoreId(id.substr(0, dot)));
+  KURA_RETURN_IF_ERROR(ValidateOrigin(id.substr(0, dot)));
   auto digits = id.substr(dot + 1);
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return Status::InvalidArgument("hold id must look like <store>.<number>");

@@ -1,6 +1,7 @@
 #include "kura/schema/keys.h"
 
 #include "kura/schema/codec.h"
+#include "kura/schema/ids.h"
 
 namespace kura::keys {
 
@@ -13,13 +14,49 @@ std::string Hold(std::string_view store, std::string_view hold_id) {
   return HoldPrefix(store) + std::string(hold_id);
 }
 
-bool InPartition(std::string_view key, std::string_view store) {
-  if (key.substr(0, kGlobalPrefix.size()) == kGlobalPrefix) return true;
-  // s/<store>/, h/<store>/, j/<store>/
-  if (key.size() < store.size() + 3 || key[1] != '/') return false;
+std::string RightsPrefix(std::string_view store) { return "r/" + std::string(store) + "/"; }
+std::string Rights(std::string_view store, std::string_view sku) {
+  return RightsPrefix(store) + std::string(sku);
+}
+
+std::string KeyDirectory(std::string_view origin) { return std::string(kKeyDirectoryPrefix) + std::string(origin); }
+std::string DirectoryEntry(std::string_view store) { return std::string(kDirectoryPrefix) + std::string(store); }
+std::string StoreStatus(std::string_view store) { return std::string(kStoreStatusPrefix) + std::string(store); }
+std::string Policy(std::string_view store) { return "g/policy/" + std::string(store); }
+
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// The <store> (or <origin>) of s/<store>/..., h/, j/, r/ keys; empty for other keys.
+std::string_view OwnerOf(std::string_view key) {
+  if (key.size() < 4 || key[1] != '/') return {};
   char type = key[0];
-  if (type != 's' && type != 'h' && type != 'j') return false;
-  return key.substr(2, store.size()) == store && key[2 + store.size()] == '/';
+  if (type != 's' && type != 'h' && type != 'j' && type != 'r') return {};
+  std::string_view rest = key.substr(2);
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return {};
+  return rest.substr(0, slash);
+}
+
+}  // namespace
+
+bool InPartition(std::string_view key, std::string_view store) {
+  if (StartsWith(key, kGlobalPrefix)) return true;
+  std::string_view owner = OwnerOf(key);
+  return !owner.empty() && owner == store;
+}
+
+bool MayWrite(std::string_view key, std::string_view origin) {
+  if (StartsWith(key, kKeyDirectoryPrefix)) return key.substr(kKeyDirectoryPrefix.size()) == origin;
+  if (StartsWith(key, kStoreStatusPrefix)) {
+    return origin == kHqOrigin || key.substr(kStoreStatusPrefix.size()) == origin;
+  }
+  if (StartsWith(key, kGlobalPrefix)) return origin == kHqOrigin;
+  std::string_view owner = OwnerOf(key);
+  if (owner.empty()) return false;
+  if (owner == origin) return true;
+  return origin == kHqOrigin && (key[0] == 'h' || key[0] == 'r');
 }
 
 std::string JournalPrefix(std::string_view origin) { return "j/" + std::string(origin) + "/"; }

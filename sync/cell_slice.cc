@@ -1,10 +1,12 @@
 #include "kura/sync/cell_slice.h"
 
 #include "kura/schema/codec.h"
+#include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/hold_cell.h"
 #include "kura/sync/lww_register.h"
 #include "kura/sync/pn_counter.h"
+#include "kura/sync/rights_counter.h"
 
 namespace kura {
 namespace {
@@ -13,6 +15,7 @@ namespace {
 auto& ComponentsOf(PnCounter& c) { return c.components; }
 auto& ComponentsOf(HoldCell& c) { return c.states; }
 auto& ComponentsOf(RegisterCell& c) { return c.writes; }
+auto& ComponentsOf(RightsCell& c) { return c.components; }
 
 Status Mismatch(const Component& c, const std::string& what) {
   return Status::BadRequest("component " + c.key + "@" + c.origin + ": " + what);
@@ -50,6 +53,22 @@ Status CheckHoldBody(const Component& c, const HoldCell& slice) {
   return Status::Ok();
 }
 
+// Rights only grow, each version of an origin's component contains the one before, and
+// rights go only to other replicas.
+Status CheckRights(const Component& c, const RightsCell& slice, const RightsCell* stored) {
+  const RightsComponent& mine = slice.components.begin()->second;
+  if (mine.created < 0 || mine.spent < 0) return Mismatch(c, "negative rights");
+  for (const auto& [to, amount] : mine.sent) {
+    if (amount < 0 || to == c.origin || !ValidateOrigin(to).ok()) return Mismatch(c, "bad rights transfer");
+  }
+  if (stored == nullptr) return Status::Ok();
+  auto it = stored->components.find(c.origin);
+  if (it != stored->components.end() && it->second.seq < c.seq && !mine.Contains(it->second)) {
+    return Mismatch(c, "rights component shrank");
+  }
+  return Status::Ok();
+}
+
 template <typename Cell>
 Result<MergedCell> Merge(const Component& c, const std::string* stored) {
   Cell slice;
@@ -58,6 +77,9 @@ Result<MergedCell> Merge(const Component& c, const std::string* stored) {
   if constexpr (std::is_same_v<Cell, HoldCell>) KURA_RETURN_IF_ERROR(CheckHoldBody(c, slice));
   Cell cell;
   if (stored != nullptr) KURA_RETURN_IF_ERROR(Decode(*stored, &cell));
+  if constexpr (std::is_same_v<Cell, RightsCell>) {
+    KURA_RETURN_IF_ERROR(CheckRights(c, slice, stored != nullptr ? &cell : nullptr));
+  }
   auto& mine = ComponentsOf(cell);
   auto it = mine.find(c.origin);
   uint64_t previous = it == mine.end() ? 0 : it->second.seq;
@@ -86,6 +108,7 @@ CellType CellTypeOfKey(std::string_view key) {
     case 'h': return CellType::kHold;
     case 'j': return CellType::kJournal;
     case 'g': return CellType::kRegister;
+    case 'r': return CellType::kRights;
     default: return CellType::kUnknown;
   }
 }
@@ -95,6 +118,7 @@ Result<Component> SliceCell(std::string_view key, std::string_view cell, const s
     case CellType::kCounter: return Slice<PnCounter>(key, cell, origin);
     case CellType::kHold: return Slice<HoldCell>(key, cell, origin);
     case CellType::kRegister: return Slice<RegisterCell>(key, cell, origin);
+    case CellType::kRights: return Slice<RightsCell>(key, cell, origin);
     case CellType::kJournal: {
       Receipt receipt;
       KURA_RETURN_IF_ERROR(Decode(cell, &receipt));
@@ -111,6 +135,7 @@ Result<MergedCell> MergeComponent(const Component& c, const std::string* stored)
     case CellType::kCounter: return Merge<PnCounter>(c, stored);
     case CellType::kHold: return Merge<HoldCell>(c, stored);
     case CellType::kRegister: return Merge<RegisterCell>(c, stored);
+    case CellType::kRights: return Merge<RightsCell>(c, stored);
     case CellType::kJournal: return MergeJournal(c, stored);
     case CellType::kUnknown: break;
   }

@@ -85,6 +85,35 @@ TEST_CASE("a store's partition is its own stock holds and journal plus global ce
   CHECK_FALSE(keys::InPartition(keys::Held("SKU-1"), store));
 }
 
+TEST_CASE("only the owners of a cell may write components of it", "[keys]") {
+  CHECK(keys::InPartition(keys::Rights("tokyo-01", "SKU-1"), "tokyo-01"));
+  CHECK_FALSE(keys::InPartition(keys::Rights("osaka-02", "SKU-1"), "tokyo-01"));
+
+  CHECK(keys::MayWrite(keys::Stock("tokyo-01", "SKU-1"), "tokyo-01"));
+  CHECK_FALSE(keys::MayWrite(keys::Stock("tokyo-01", "SKU-1"), "hq"));  // HQ never moves stock
+  CHECK_FALSE(keys::MayWrite(keys::Stock("tokyo-01", "SKU-1"), "osaka-02"));
+  CHECK(keys::MayWrite(keys::Journal("tokyo-01", 3), "tokyo-01"));
+  CHECK_FALSE(keys::MayWrite(keys::Journal("tokyo-01", 3), "hq"));
+  for (const std::string& key : {keys::Hold("tokyo-01", "hq.4"), keys::Rights("tokyo-01", "SKU-1")}) {
+    CAPTURE(key);
+    CHECK(keys::MayWrite(key, "tokyo-01"));
+    CHECK(keys::MayWrite(key, "hq"));
+    CHECK_FALSE(keys::MayWrite(key, "osaka-02"));
+  }
+  CHECK(keys::MayWrite(keys::KeyDirectory("tokyo-01"), "tokyo-01"));
+  CHECK_FALSE(keys::MayWrite(keys::KeyDirectory("tokyo-01"), "hq"));  // nobody else signs for it
+  CHECK_FALSE(keys::MayWrite(keys::KeyDirectory("tokyo-01"), "osaka-02"));
+  CHECK(keys::MayWrite(keys::StoreStatus("tokyo-01"), "tokyo-01"));
+  CHECK(keys::MayWrite(keys::StoreStatus("tokyo-01"), "hq"));
+  CHECK_FALSE(keys::MayWrite(keys::StoreStatus("tokyo-01"), "osaka-02"));
+  CHECK(keys::MayWrite(keys::DirectoryEntry("tokyo-01"), "hq"));
+  CHECK_FALSE(keys::MayWrite(keys::DirectoryEntry("tokyo-01"), "tokyo-01"));
+  CHECK(keys::MayWrite(std::string(keys::kDefaultPolicy), "hq"));
+  CHECK_FALSE(keys::MayWrite(keys::Policy("tokyo-01"), "tokyo-01"));
+  CHECK_FALSE(keys::MayWrite("x/tokyo-01/SKU-1", "tokyo-01"));
+  CHECK_FALSE(keys::MayWrite("s/", "tokyo-01"));
+}
+
 TEST_CASE("journal and change keys sort numerically by seq in byte order", "[keys]") {
   const std::pair<uint64_t, uint64_t> pairs[] = {
       {1, 2}, {9, 10}, {255, 256}, {65535, 65536}, {0xffffffffULL, 0x100000000ULL},
@@ -138,7 +167,7 @@ TEST_CASE("store ids are 1 to 32 of lower-case letters digits and dashes", "[key
   for (std::string bad : {std::string(), std::string(33, 'x'), std::string("Tokyo-01"),
                           std::string("tokyo_01"), std::string("tokyo/01"), std::string("tokyo.01"),
                           std::string("tokyo 01"), std::string("t\xc3\xb6kyo"),
-                          std::string("a\0b", 3)}) {
+                          std::string("a\0b", 3), std::string("hq")}) {
     CAPTURE(bad);
     Status s = ValidateStoreId(bad);
     CHECK(s.code() == Status::Code::kInvalidArgument);
@@ -164,7 +193,7 @@ TEST_CASE("skus are 1 to 64 of letters digits dots underscores and dashes", "[ke
 
 TEST_CASE("hold ids are a store id, a dot and a number", "[keys][ids]") {
   CHECK(MakeHoldId("tokyo-01", 42) == "tokyo-01.42");
-  for (std::string good : {std::string("tokyo-01.42"), std::string("a.0"),
+  for (std::string good : {std::string("tokyo-01.42"), std::string("a.0"), std::string("hq.7"),
                            MakeHoldId("tokyo-01", 1), MakeHoldId(std::string(32, 'z'), UINT64_MAX)}) {
     CAPTURE(good);
     CHECK(ValidateHoldId(good).ok());

@@ -7,7 +7,12 @@
 //     s/<store>/<sku>          stock cell: PN counter of on-hand (sync/pn_counter.h)
 //     h/<store>/<hold id>      hold cell: body + per-origin state (sync/hold_cell.h)
 //     j/<origin>/<u64be seq>   journal entry: a Receipt, written once
-//     g/<name>                 global cell (store directory, key directory, catalog)
+//     r/<store>/<sku>          promise rights: bounded counter (sync/rights_counter.h)
+//     g/keys/<origin>          key directory: <origin>'s Ed25519 public key (register)
+//     g/dir/<store>            store directory record, authored by HQ (register)
+//     g/status/<store>         store-reported status: open, closed, ... (register)
+//     g/policy/<store>         online-allotment policy for <store>; g/policy/* the default
+//     g/<other>                other global cells (catalog), written by HQ
 //   cf "changes"  the changed-component index that sync reads
 //     <origin>/<u64be seq>  -> u64be written-at ms, then the cell key whose <origin>
 //                              component has that seq
@@ -47,11 +52,28 @@ std::string HoldPrefix(std::string_view store);
 std::string Journal(std::string_view origin, uint64_t seq);
 std::string JournalPrefix(std::string_view origin);
 
-inline constexpr std::string_view kGlobalPrefix = "g/";
+std::string Rights(std::string_view store, std::string_view sku);
+std::string RightsPrefix(std::string_view store);
 
-// Whether the cell `key` belongs to `store`'s partition: its own stock, holds and journal,
-// and the global cells. HQ holds every partition.
+inline constexpr std::string_view kGlobalPrefix = "g/";
+std::string KeyDirectory(std::string_view origin);
+inline constexpr std::string_view kKeyDirectoryPrefix = "g/keys/";
+std::string DirectoryEntry(std::string_view store);
+inline constexpr std::string_view kDirectoryPrefix = "g/dir/";
+std::string StoreStatus(std::string_view store);
+inline constexpr std::string_view kStoreStatusPrefix = "g/status/";
+std::string Policy(std::string_view store);
+inline constexpr std::string_view kDefaultPolicy = "g/policy/*";
+
+// Whether the cell `key` belongs to `store`'s partition: its own stock, holds, journal and
+// promise rights, and the global cells. HQ holds every partition.
 bool InPartition(std::string_view key, std::string_view store);
+
+// Whether `origin` may write a component of the cell `key` at all: stock and journal only
+// by their store; holds and promise rights by their store or HQ; a key-directory entry only
+// by its replica; a store status by its store or HQ; every other global cell only by HQ.
+// Checked on every local write path's keys and on every component a peer sends.
+bool MayWrite(std::string_view key, std::string_view origin);
 
 std::string Change(std::string_view origin, uint64_t seq);
 std::string ChangePrefix(std::string_view origin);

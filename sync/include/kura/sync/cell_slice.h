@@ -1,6 +1,7 @@
 // Cell slices: how a stored cell is cut into the per-origin components that sync ships,
 // and how a shipped component is merged back into a stored cell. The cell type follows
-// from the key (schema/keys.h): s/ PN counter, h/ hold, j/ journal entry, g/ register.
+// from the key (schema/keys.h): s/ PN counter, h/ hold, j/ journal entry, g/ register,
+// r/ promise rights.
 //
 // A slice is the cell restricted to one origin's component, encoded like the cell itself
 // (schema/PROTOCOL.md, "Sync protocol"). Merging validates a slice from a peer — it must
@@ -18,7 +19,7 @@
 
 namespace kura {
 
-enum class CellType : uint8_t { kUnknown = 0, kCounter = 1, kHold = 2, kJournal = 3, kRegister = 4 };
+enum class CellType : uint8_t { kUnknown = 0, kCounter = 1, kHold = 2, kJournal = 3, kRegister = 4, kRights = 5 };
 CellType CellTypeOfKey(std::string_view key);
 
 // `origin`'s component of the stored cell `key`, ready to ship. NotFound when the cell has
