@@ -31,6 +31,9 @@ class Engine final : public Store {
   void SetSyncView(SyncView* view) { sync_view_ = view; }
   Db* db() { return db_.get(); }
   Clock* clock() { return clock_; }
+  // The replica's hybrid logical clock: stamps register writes and is shared with its sync
+  // sessions, so a local write is ordered after everything the replica has seen.
+  HybridLogicalClock* hlc() { return &hlc_; }
   const StoreOptions& options() const { return options_; }
 
   std::vector<std::string> ExecuteGroup(const std::vector<std::string_view>& requests) override;
@@ -41,12 +44,13 @@ class Engine final : public Store {
   // Executes one request into txn_; sets *wrote when it left writes to commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
   OpContext Context() {
-    return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_};
+    return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_};
   }
 
   StoreOptions options_;
   std::unique_ptr<Db> db_;
   Clock* clock_;
+  HybridLogicalClock hlc_;
   std::span<const OpSpec> ops_;
   Txn txn_;
   int64_t started_ms_;

@@ -20,8 +20,7 @@ Result<std::unique_ptr<HqSync>> HqSync::Start(zmq::context_t& context, Engine* e
 
 HqSync::HqSync(Engine* engine, HqSyncConfig config)
     : engine_(engine), config_(std::move(config)),
-      replica_(engine->db(), kHqOrigin, CellReplica::Role::kHq, &observer_),
-      hlc_(engine->clock()) {}
+      replica_(engine->db(), kHqOrigin, CellReplica::Role::kHq, &observer_) {}
 
 HqSync::~HqSync() {
   hub_.reset();  // sockets before the authenticator they rely on
@@ -36,7 +35,7 @@ void HqSync::Attach(EventLoop* loop) {
 SyncSession& HqSync::SessionFor(const std::string& store) {
   auto& slot = sessions_[store];
   if (!slot) {
-    slot = std::make_unique<SyncSession>(&replica_, kHqOrigin, store, &hlc_);
+    slot = std::make_unique<SyncSession>(&replica_, kHqOrigin, store, engine_->hlc());
     spdlog::info("event=sync_store_seen store={}", store);
   }
   return *slot;

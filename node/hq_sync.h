@@ -51,7 +51,6 @@ class HqSync final : public SyncView {
   std::unique_ptr<SyncHub> hub_;
   HqObserver observer_;
   CellReplica replica_;
-  HybridLogicalClock hlc_;
   std::map<std::string, std::unique_ptr<SyncSession>> sessions_;
 };
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kura/node/store.h"
+#include "kura/sync/hlc.h"
 #include "txn.h"
 
 namespace kura {
@@ -27,6 +28,7 @@ struct OpContext {
   int64_t now_ms;
   int64_t started_ms;  // when the daemon started, for uptime
   SyncView* sync = nullptr;  // null when the daemon has no sync link configured
+  HybridLogicalClock* hlc = nullptr;  // the replica's clock for register writes
 
   const std::string& origin() const { return options.store_id; }
 };

@@ -16,8 +16,7 @@ StoreSync::StoreSync(Engine* engine, const StoreSyncConfig& config, std::unique_
     : engine_(engine), config_(config), spoke_(std::move(spoke)),
       observer_(&engine->options(), engine->clock()),
       replica_(engine->db(), engine->options().store_id, CellReplica::Role::kStore, &observer_),
-      hlc_(engine->clock()),
-      session_(&replica_, engine->options().store_id, kHqOrigin, &hlc_) {}
+      session_(&replica_, engine->options().store_id, kHqOrigin, engine->hlc()) {}
 
 void StoreSync::Attach(EventLoop* loop) {
   loop->Watch(spoke_->socket(), [this] { return OnReadable(); });

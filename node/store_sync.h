@@ -42,7 +42,6 @@ class StoreSync final : public SyncView {
   std::unique_ptr<SyncSpoke> spoke_;
   StoreObserver observer_;
   CellReplica replica_;
-  HybridLogicalClock hlc_;
   SyncSession session_;
   uint64_t handshakes_seen_ = 0;
   uint64_t dropped_sends_ = 0;

@@ -69,9 +69,8 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   HqObserver hq_observer;
   CellReplica store_replica(store->db(), "store-1", CellReplica::Role::kStore, &store_observer);
   CellReplica hq_replica(hq->db(), kHqOrigin, CellReplica::Role::kHq, &hq_observer);
-  HybridLogicalClock store_hlc(store->clock()), hq_hlc(hq->clock());
-  SyncSession store_session(&store_replica, "store-1", kHqOrigin, &store_hlc);
-  SyncSession hq_session(&hq_replica, kHqOrigin, "store-1", &hq_hlc);
+  SyncSession store_session(&store_replica, "store-1", kHqOrigin, store->hlc());
+  SyncSession hq_session(&hq_replica, kHqOrigin, "store-1", hq->hlc());
 
   SyncSuiteReport report;
   report.sales = options.sales;
