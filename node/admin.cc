@@ -49,6 +49,7 @@ Result<json> OpStatus(OpContext& ctx, const json&) {
     return Decode(v, &slip).ok() && slip.acked_ms == 0;
   }));
   KURA_ASSIGN_OR_RETURN(uint64_t seq, LastSeq(ctx.txn, ctx.origin()));
+  KURA_ASSIGN_OR_RETURN(uint64_t journal_seq, LastSeq(ctx.txn, keys::JournalLane(ctx.origin())));
   return json{{"store_id", ctx.origin()},
               {"data_dir", ctx.options.data_dir},
               {"skus", skus},
@@ -56,6 +57,7 @@ Result<json> OpStatus(OpContext& ctx, const json&) {
               {"pending_slips", pending_slips},
               {"receipts", receipts},
               {"origin_seq", seq},
+              {"journal_seq", journal_seq},
               {"uptime_s", (ctx.now_ms - ctx.started_ms) / 1000}};
 }
 

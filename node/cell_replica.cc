@@ -1,7 +1,11 @@
 #include "cell_replica.h"
 
+#include <algorithm>
+#include <map>
+
 #include "change_log.h"
 #include "kura/schema/keys.h"
+#include "kura/schema/records.h"
 #include "kura/sync/cell_slice.h"
 
 namespace kura {
@@ -10,13 +14,16 @@ CellReplica::CellReplica(Db* db, std::string self, Role role, Observer* observer
     : db_(db), self_(std::move(self)), role_(role), observer_(observer), txn_(db) {}
 
 Result<uint64_t> CellReplica::Head() { return LastSeq(txn_, self_); }
+Result<uint64_t> CellReplica::LaneHead(std::string_view lane) { return LastSeq(txn_, lane); }
 
 Result<VersionVector> CellReplica::Held(const std::string& peer) {
   VersionVector held;
   if (role_ == Role::kHq) {
-    // A store may send us only its own origin.
-    KURA_ASSIGN_OR_RETURN(uint64_t seq, LastSeq(txn_, peer));
-    if (seq > 0) held.Advance(peer, seq);
+    // A store may send us only its own origin's lanes.
+    for (const std::string& lane : {peer, keys::JournalLane(peer)}) {
+      KURA_ASSIGN_OR_RETURN(uint64_t seq, LastSeq(txn_, lane));
+      if (seq > 0) held.Advance(lane, seq);
+    }
     return held;
   }
   // HQ may send a store anything (it relays), our own origin included after a wipe.
@@ -72,6 +79,40 @@ Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origi
   return full ? Status::TooLarge("batch full") : Status::Ok();
 }
 
+Status CellReplica::ReadJournal(const std::string& peer, const std::string& lane, uint64_t after,
+                                std::size_t max_bytes, std::size_t* bytes,
+                                std::vector<Component>* out, VersionVector* through) {
+  std::string origin(keys::OriginOfLane(lane));
+  if (role_ == Role::kHq && !keys::InPartition(keys::JournalPrefix(origin), peer)) {
+    // Not the peer's: skipping it is holding it.
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+    through->Advance(lane, last);
+    return Status::Ok();
+  }
+  bool full = false;
+  KURA_RETURN_IF_ERROR(txn_.Scan(
+      Cf::kCells, keys::JournalPrefix(origin),
+      [&](std::string_view key, std::string_view value) {
+        if (!out->empty() && (*bytes + value.size() > max_bytes || out->size() >= kMaxBatchComponents)) {
+          full = true;
+          return false;
+        }
+        uint64_t seq = GetBigEndian64(key.substr(key.size() - 8));
+        *bytes += value.size();
+        // A receipt is its own slice, and its key names its origin and seq.
+        out->push_back(Component{std::string(key), origin, seq, std::string(value)});
+        through->Advance(lane, seq);
+        return true;
+      },
+      keys::Journal(origin, after + 1)));
+  if (!full) {
+    // Receipts compacted away below `after` were acknowledged: the lane's head is held.
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+    through->Advance(lane, last);
+  }
+  return full ? Status::TooLarge("batch full") : Status::Ok();
+}
+
 Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
                                                        const VersionVector& from,
                                                        std::size_t max_bytes,
@@ -79,20 +120,26 @@ Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
   *through = from;
   std::vector<Component> out;
   std::size_t bytes = 0;
-  // A store ships only its own writes; HQ relays every origin's.
-  std::vector<std::string> origins;
+  // A store ships only its own writes; HQ relays every origin's. Cell lanes go first, so
+  // stock and holds overtake a backlog of receipts.
+  std::vector<std::string> lanes;
   if (role_ == Role::kStore) {
-    origins.push_back(self_);
+    lanes = {self_, keys::JournalLane(self_)};
   } else {
     KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view) {
-      origins.emplace_back(key.substr(4));
+      lanes.emplace_back(key.substr(4));
       return true;
     }));
+    std::stable_partition(lanes.begin(), lanes.end(), [](const std::string& l) { return !keys::IsJournalLane(l); });
   }
-  for (const std::string& origin : origins) {
-    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));
-    if (last <= from.Get(origin)) continue;
-    Status s = ReadOrigin(peer, origin, from.Get(origin), max_bytes, &bytes, &out, through);
+  for (const std::string& lane : lanes) {
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+    if (last <= from.Get(lane)) continue;
+    // Cells ride alone: a batch of stock is not held up merging receipts behind it.
+    if (keys::IsJournalLane(lane) && !out.empty()) break;
+    Status s = keys::IsJournalLane(lane)
+                   ? ReadJournal(peer, lane, from.Get(lane), max_bytes, &bytes, &out, through)
+                   : ReadOrigin(peer, lane, from.Get(lane), max_bytes, &bytes, &out, through);
     if (s.code() == Status::Code::kTooLarge) break;
     KURA_RETURN_IF_ERROR(s);
   }
@@ -111,11 +158,33 @@ Status CellReplica::Authorize(const std::string& peer, const Component& c) const
   return Status::Ok();
 }
 
+std::string CellReplica::LaneOf(const Component& c) {
+  return CellTypeOfKey(c.key) == CellType::kJournal ? keys::JournalLane(c.origin) : c.origin;
+}
+
 Status CellReplica::Merge(const std::string& peer, const std::vector<Component>& components,
                           const VersionVector& through) {
-  for (const Component& c : components) KURA_RETURN_IF_ERROR(Authorize(peer, c));
+  for (const Component& c : components) {
+    KURA_RETURN_IF_ERROR(Authorize(peer, c));
+    if (c.seq > through.Get(LaneOf(c))) return Status::InvalidArgument("component " + c.key + " lies beyond the batch");
+  }
+  std::map<std::string, uint64_t> held;  // lane -> what we held before this batch
   Status s = [&]() -> Status {
     for (const Component& c : components) {
+      std::string lane = LaneOf(c);
+      auto it = held.find(lane);
+      if (it == held.end()) {
+        KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+        it = held.emplace(lane, last).first;
+      }
+      // We hold everything of the lane up to there: this version or a newer one is here.
+      if (c.seq <= it->second) continue;
+      if (keys::IsJournalLane(lane)) {
+        // Beyond what we hold, so not here yet: write once, no read needed.
+        KURA_ASSIGN_OR_RETURN(MergedCell merged, MergeComponent(c, nullptr));
+        txn_.Put(Cf::kCells, c.key, merged.cell);
+        continue;
+      }
       std::string stored;
       Status got = txn_.Get(Cf::kCells, c.key, &stored);
       if (!got.ok() && got.code() != Status::Code::kNotFound) return got;
@@ -126,10 +195,10 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
       IndexChange(txn_, c.origin, merged.previous_seq, c.seq, c.key, 0);
       if (observer_ != nullptr) KURA_RETURN_IF_ERROR(observer_->OnCellMerged(txn_, c.key, before, merged.cell));
     }
-    for (const auto& [origin, seq] : through.seqs) {
-      if (role_ == Role::kHq && origin != peer) continue;  // a store vouches only for itself
-      KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));
-      if (seq > last) txn_.Write(Cf::kMeta, keys::OriginSeq(origin), seq);
+    for (const auto& [lane, seq] : through.seqs) {
+      if (role_ == Role::kHq && keys::OriginOfLane(lane) != peer) continue;  // a store vouches only for itself
+      KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+      if (seq > last) txn_.Write(Cf::kMeta, keys::OriginSeq(lane), seq);
     }
     return txn_.Commit();
   }();
@@ -137,9 +206,18 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
   return s;
 }
 
-Result<std::pair<int64_t, uint64_t>> CellReplica::Pending(uint64_t acked) {
+Result<std::pair<int64_t, uint64_t>> CellReplica::Pending(const VersionVector& acked) {
   int64_t oldest = 0;
   uint64_t count = 0;
+  // Receipts: numbered without gaps, so the count is a difference.
+  std::string journal_lane = keys::JournalLane(self_);
+  uint64_t journal_acked = acked.Get(journal_lane);
+  KURA_ASSIGN_OR_RETURN(uint64_t journal_head, LastSeq(txn_, journal_lane));
+  if (journal_head > journal_acked) {
+    count = journal_head - journal_acked;
+    KURA_ASSIGN_OR_RETURN(auto first, txn_.Read<Receipt>(Cf::kCells, keys::Journal(self_, journal_acked + 1)));
+    if (first) oldest = first->at_ms;
+  }
   KURA_RETURN_IF_ERROR(txn_.Scan(
       Cf::kChanges, keys::ChangePrefix(self_),
       [&](std::string_view, std::string_view value) {
@@ -148,7 +226,7 @@ Result<std::pair<int64_t, uint64_t>> CellReplica::Pending(uint64_t acked) {
         ++count;
         return true;
       },
-      keys::Change(self_, acked + 1)));
+      keys::Change(self_, acked.Get(self_) + 1)));
   return std::make_pair(oldest, count);
 }
 

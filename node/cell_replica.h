@@ -38,23 +38,32 @@ class CellReplica final : public SyncReplica {
   CellReplica(Db* db, std::string self, Role role, Observer* observer);
 
   Result<uint64_t> Head() override;
+  // The highest seq of `lane` held here.
+  Result<uint64_t> LaneHead(std::string_view lane);
   Result<VersionVector> Held(const std::string& peer) override;
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
                                             std::size_t max_bytes, VersionVector* through) override;
   Status Merge(const std::string& peer, const std::vector<Component>& components,
                const VersionVector& through) override;
 
-  // When the oldest change of our own origin beyond `acked` was written (0: none pending),
+  // When the oldest change of our own lanes beyond `acked` was written (0: none pending),
   // and how many of our components lie beyond it.
-  Result<std::pair<int64_t, uint64_t>> Pending(uint64_t acked);
+  Result<std::pair<int64_t, uint64_t>> Pending(const VersionVector& acked);
 
  private:
   // Whether `peer` may make us hold `component`.
   Status Authorize(const std::string& peer, const Component& component) const;
+  // The version-vector lane a component belongs to (schema/keys.h, "Sequence lanes").
+  static std::string LaneOf(const Component& c);
   // Appends origin's components beyond `after` that `peer` may receive.
   Status ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
                     std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
                     VersionVector* through);
+
+  // The same for a journal lane: its receipts, read straight from the cells in seq order.
+  Status ReadJournal(const std::string& peer, const std::string& lane, uint64_t after,
+                     std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                     VersionVector* through);
 
   Db* db_;
   std::string self_;

@@ -7,13 +7,12 @@
 namespace kura {
 
 Result<Receipt> AppendReceipt(OpContext& ctx, Receipt receipt) {
-  KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
+  // The journal lane is its own change index (schema/keys.h, "Sequence lanes").
+  KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, keys::JournalLane(ctx.origin())));
   receipt.origin = ctx.origin();
   receipt.seq = seq;
   receipt.at_ms = ctx.now_ms;
-  std::string key = keys::Journal(ctx.origin(), seq);
-  ctx.txn.Write(Cf::kCells, key, receipt);
-  IndexChange(ctx.txn, ctx.origin(), 0, seq, key, ctx.now_ms);
+  ctx.txn.Write(Cf::kCells, keys::Journal(ctx.origin(), seq), receipt);
   return receipt;
 }
 
@@ -53,22 +52,20 @@ Result<nlohmann::json> OpJournalList(OpContext& ctx, const nlohmann::json& args)
 Result<nlohmann::json> OpJournalCompact(OpContext& ctx, const nlohmann::json& args) {
   KURA_ASSIGN_OR_RETURN(int64_t retention_h, ArgOptInt(args, "retention_hours", 0, 24 * 3650, -1));
   int64_t retention_ms = retention_h >= 0 ? retention_h * 3600 * 1000 : ctx.options.journal_retention_ms;
-  uint64_t acked = ctx.sync != nullptr ? ctx.sync->AckedSeq() : 0;
+  uint64_t acked = ctx.sync != nullptr ? ctx.sync->AckedJournalSeq() : 0;
   int64_t cutoff = ctx.now_ms - retention_ms;
-  std::vector<std::pair<std::string, std::string>> doomed;  // change key, cell key
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kChanges, keys::ChangePrefix(ctx.origin()),
+  std::vector<std::string> doomed;
+  Status bad;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, keys::JournalPrefix(ctx.origin()),
                                     [&](std::string_view key, std::string_view value) {
-    if (keys::SeqOfChange(key) > acked) return false;
-    ChangeEntry entry = ParseChangeEntry(value);
-    if (entry.cell_key.substr(0, 2) == "j/" && entry.at_ms <= cutoff) {
-      doomed.emplace_back(key, entry.cell_key);
-    }
+    Receipt r;
+    bad = Decode(value, &r);
+    if (!bad.ok() || r.seq > acked) return false;
+    if (r.at_ms <= cutoff) doomed.emplace_back(key);
     return true;
   }));
-  for (const auto& [change_key, cell_key] : doomed) {
-    ctx.txn.Delete(Cf::kChanges, change_key);
-    ctx.txn.Delete(Cf::kCells, cell_key);
-  }
+  KURA_RETURN_IF_ERROR(bad);
+  for (const std::string& key : doomed) ctx.txn.Delete(Cf::kCells, key);
   return nlohmann::json{{"compacted", doomed.size()}, {"acked_seq", acked}};
 }
 

@@ -18,8 +18,9 @@ class SyncView {
  public:
   virtual ~SyncView() = default;
   virtual nlohmann::json Describe(int64_t now_ms) = 0;
-  // The highest seq of our own origin the peer has acknowledged as durable (0: unknown).
-  virtual uint64_t AckedSeq() = 0;
+  // The highest seq of our own journal lane the peer has acknowledged as durable
+  // (0: unknown).
+  virtual uint64_t AckedJournalSeq() = 0;
 };
 
 struct OpContext {

@@ -58,15 +58,18 @@ void StoreSync::Flush() {
 
 nlohmann::json StoreSync::Describe(int64_t now_ms) {
   const SessionStats& st = session_.stats();
+  const std::string& self = engine_->options().store_id;
   auto head = replica_.Head();
-  uint64_t acked = st.peer_held.Get(engine_->options().store_id);
-  auto pending = replica_.Pending(acked);
+  auto journal_head = replica_.LaneHead(keys::JournalLane(self));
+  auto pending = replica_.Pending(st.peer_held);
   int64_t oldest = pending.ok() ? pending->first : 0;
   return nlohmann::json{
       {"hq", config_.hq_endpoint},
       {"link", spoke_->connected() ? "up" : "down"},
       {"head_seq", head.ok() ? *head : 0},
-      {"acked_seq", acked},
+      {"acked_seq", st.peer_held.Get(self)},
+      {"journal_head_seq", journal_head.ok() ? *journal_head : 0},
+      {"journal_acked_seq", st.peer_held.Get(keys::JournalLane(self))},
       {"pending_components", pending.ok() ? pending->second : 0},
       {"oldest_unsynced_age_s", oldest > 0 ? (now_ms - oldest) / 1000 : 0},
       {"last_ack_ms", st.last_ack_ms},

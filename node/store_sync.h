@@ -11,6 +11,7 @@
 #include "curve_keys.h"
 #include "engine.h"
 #include "event_loop.h"
+#include "kura/schema/keys.h"
 #include "kura/sync/session.h"
 #include "store_config.h"
 #include "store_observer.h"
@@ -30,7 +31,9 @@ class StoreSync final : public SyncView {
   void Tick();
 
   nlohmann::json Describe(int64_t now_ms) override;
-  uint64_t AckedSeq() override { return session_.stats().peer_held.Get(engine_->options().store_id); }
+  uint64_t AckedJournalSeq() override {
+    return session_.stats().peer_held.Get(keys::JournalLane(engine_->options().store_id));
+  }
 
  private:
   StoreSync(Engine* engine, const StoreSyncConfig& config, std::unique_ptr<SyncSpoke> spoke);

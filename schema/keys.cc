@@ -66,6 +66,12 @@ std::string Journal(std::string_view origin, uint64_t seq) {
   return key;
 }
 
+std::string JournalLane(std::string_view origin) { return std::string(origin) + "/j"; }
+bool IsJournalLane(std::string_view lane) { return lane.size() > 2 && lane.substr(lane.size() - 2) == "/j"; }
+std::string_view OriginOfLane(std::string_view lane) {
+  return IsJournalLane(lane) ? lane.substr(0, lane.size() - 2) : lane;
+}
+
 std::string ChangePrefix(std::string_view origin) { return std::string(origin) + "/"; }
 std::string Change(std::string_view origin, uint64_t seq) {
   std::string key = ChangePrefix(origin);

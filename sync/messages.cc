@@ -1,16 +1,28 @@
 #include "kura/sync/messages.h"
 
+#include <memory>
+#include <stdexcept>
+
+#include <zstd.h>
+
 namespace kura {
 namespace {
+
+// zstd's fastest level: components are repetitive (keys share prefixes, values share
+// field names), so even level 1 shrinks a batch several times at memory speed.
+constexpr int kZstdLevel = 1;
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
 
 // Bigger than the API's limits: a batch carries thousands of components and a version
 // vector one entry per store.
-msgpack::unpack_limit SyncLimits() {
+// `bin` is the component block inside a batch message, and a component's value inside
+// the block.
+msgpack::unpack_limit SyncLimits(std::size_t bin) {
   return msgpack::unpack_limit(/*array=*/kMaxBatchComponents, /*map=*/16384, /*str=*/64 * 1024,
-                               /*bin=*/64 * 1024, /*ext=*/0, /*depth=*/6);
+                               /*bin=*/bin, /*ext=*/0, /*depth=*/6);
 }
+constexpr std::size_t kMaxValueBytes = 64 * 1024;
 
 void PackString(Packer& p, std::string_view s) {
   p.pack_str(static_cast<uint32_t>(s.size()));
@@ -33,6 +45,27 @@ void PackHeader(Packer& p, uint32_t fields, SyncType type) {
   p.pack_uint8(static_cast<uint8_t>(type));
 }
 
+// The component block: a msgpack array of [key, origin, seq, value], as one zstd frame.
+std::string CompressComponents(const std::vector<Component>& components) {
+  msgpack::sbuffer raw;
+  Packer p(raw);
+  p.pack_array(static_cast<uint32_t>(components.size()));
+  for (const Component& c : components) {
+    p.pack_array(4);
+    PackString(p, c.key);
+    PackString(p, c.origin);
+    p.pack_uint64(c.seq);
+    p.pack_bin(static_cast<uint32_t>(c.value.size()));
+    p.pack_bin_body(c.value.data(), static_cast<uint32_t>(c.value.size()));
+  }
+  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  std::size_t n = ZSTD_compressCCtx(cctx.get(), out.data(), out.size(), raw.data(), raw.size(), kZstdLevel);
+  if (ZSTD_isError(n)) throw std::runtime_error(ZSTD_getErrorName(n));  // only on a zstd bug
+  out.resize(n);
+  return out;
+}
+
 struct Encoder {
   Packer& p;
   void operator()(const Hello& m) {
@@ -47,16 +80,10 @@ struct Encoder {
     PackString(p, "n"); p.pack_uint64(m.number);
     PackString(p, "from"); PackVv(p, m.from);
     PackString(p, "through"); PackVv(p, m.through);
-    PackString(p, "c");
-    p.pack_array(static_cast<uint32_t>(m.components.size()));
-    for (const Component& c : m.components) {
-      p.pack_array(4);
-      PackString(p, c.key);
-      PackString(p, c.origin);
-      p.pack_uint64(c.seq);
-      p.pack_bin(static_cast<uint32_t>(c.value.size()));
-      p.pack_bin_body(c.value.data(), static_cast<uint32_t>(c.value.size()));
-    }
+    PackString(p, "z");
+    std::string block = CompressComponents(m.components);
+    p.pack_bin(static_cast<uint32_t>(block.size()));
+    p.pack_bin_body(block.data(), static_cast<uint32_t>(block.size()));
     PackString(p, "hlc"); p.pack_uint64(m.hlc);
   }
   void operator()(const Ack& m) {
@@ -124,6 +151,23 @@ std::vector<Component> ComponentsOf(const msgpack::object& o) {
   return out;
 }
 
+// Decompresses a component block, refusing anything that would exceed the limit.
+Result<std::vector<Component>> DecompressComponents(std::string_view frame) {
+  unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+    return Status::BadRequest("component block is not a zstd frame with its size");
+  }
+  if (size > kMaxComponentBlockBytes) return Status::TooLarge("component block too large");
+  std::string raw(static_cast<std::size_t>(size), '\0');
+  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  std::size_t n = ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n) || n != raw.size()) return Status::BadRequest("corrupt component block");
+  std::size_t offset = 0;
+  msgpack::object_handle oh = msgpack::unpack(raw.data(), raw.size(), offset, nullptr, nullptr, SyncLimits(kMaxValueBytes));
+  if (offset != raw.size()) return Status::BadRequest("trailing bytes after component block");
+  return ComponentsOf(oh.get());
+}
+
 }  // namespace
 
 std::string EncodeSyncMessage(const SyncMessage& message) {
@@ -138,7 +182,7 @@ Result<SyncMessage> DecodeSyncMessage(std::string_view bytes) {
   try {
     std::size_t offset = 0;
     msgpack::object_handle oh =
-        msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, SyncLimits());
+        msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, SyncLimits(kMaxSyncMessageBytes));
     if (offset != bytes.size()) return Status::BadRequest("trailing bytes after sync message");
     const msgpack::object& root = oh.get();
     if (root.type != msgpack::type::MAP) return Status::BadRequest("sync message is not a map");
@@ -149,9 +193,10 @@ Result<SyncMessage> DecodeSyncMessage(std::string_view bytes) {
         return SyncMessage(Hello{f.Get<std::string>("from"), f.Vv("held"), f.Get<uint64_t>("hlc"),
                                  f.Get<bool>("reply")});
       case SyncType::kBatch: {
-        const msgpack::object* c = f.Find("c");
-        if (c == nullptr) return Status::BadRequest("batch without components");
-        return SyncMessage(Batch{f.Get<uint64_t>("n"), f.Vv("from"), f.Vv("through"), ComponentsOf(*c),
+        const msgpack::object* z = f.Find("z");
+        if (z == nullptr || z->type != msgpack::type::BIN) return Status::BadRequest("batch without components");
+        KURA_ASSIGN_OR_RETURN(auto components, DecompressComponents(std::string_view(z->via.bin.ptr, z->via.bin.size)));
+        return SyncMessage(Batch{f.Get<uint64_t>("n"), f.Vv("from"), f.Vv("through"), std::move(components),
                                  f.Get<uint64_t>("hlc")});
       }
       case SyncType::kAck:

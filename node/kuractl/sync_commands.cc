@@ -45,7 +45,8 @@ void PrintSyncStatus(const json& r, std::ostream& out) {
         Cell(r.at("components_sent")) + " / " + Cell(r.at("components_received"))},
        {"sync errors", Cell(r.at("rejected"))},
        {"last sync error", last_error.empty() ? "none" : last_error},
-       {"local seq / acked by HQ", Cell(r.at("head_seq")) + " / " + Cell(r.at("acked_seq"))}},
+       {"local seq / acked by HQ", Cell(r.at("head_seq")) + " / " + Cell(r.at("acked_seq"))},
+       {"receipts / acked by HQ", Cell(r.at("journal_head_seq")) + " / " + Cell(r.at("journal_acked_seq"))}},
       out);
 }
 

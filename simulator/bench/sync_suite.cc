@@ -33,17 +33,53 @@ Status Execute(Engine& engine, const std::vector<ApiRequest>& requests) {
   return Status::Ok();
 }
 
+// Times the replica calls a session makes, so the report can split convergence into
+// reading at the store, merging at HQ, and the session's own work (encoding, zstd).
+class TimedReplica final : public SyncReplica {
+ public:
+  explicit TimedReplica(SyncReplica* inner) : inner_(inner) {}
+  double seconds = 0;
+
+  Result<uint64_t> Head() override { return inner_->Head(); }
+  Result<VersionVector> Held(const std::string& peer) override { return inner_->Held(peer); }
+  Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
+                                            std::size_t max_bytes, VersionVector* through) override {
+    auto t = Clock::now();
+    auto out = inner_->ReadBeyond(peer, from, max_bytes, through);
+    seconds += Since(t);
+    return out;
+  }
+  Status Merge(const std::string& peer, const std::vector<Component>& components,
+               const VersionVector& through) override {
+    auto t = Clock::now();
+    Status s = inner_->Merge(peer, components, through);
+    seconds += Since(t);
+    return s;
+  }
+
+ private:
+  SyncReplica* inner_;
+};
+
 struct Wire {
   uint64_t to_hq = 0, to_store = 0, messages = 0;
 };
 
 // Moves messages between the two sessions until both are quiet; returns the wire totals.
-Wire Pump(SyncSession& store, SyncSession& hq, Engine& clock_owner) {
+// `delivered(wire)` runs after each message that reached HQ.
+Wire Pump(SyncSession& store, SyncSession& hq, Engine& clock_owner,
+          const std::function<void(const Wire&)>& delivered = [](const Wire&) {}) {
   Wire wire;
   for (int idle = 0; idle < 3;) {
     int64_t now = clock_owner.clock()->NowMillis();
     bool moved = false;
-    for (auto& m : store.TakeOutbox()) { wire.to_hq += m.size(); ++wire.messages; hq.Receive(m, now); moved = true; }
+    for (auto& m : store.TakeOutbox()) {
+      wire.to_hq += m.size();
+      ++wire.messages;
+      hq.Receive(m, now);
+      moved = true;
+      delivered(wire);
+    }
     for (auto& m : hq.TakeOutbox()) { wire.to_store += m.size(); ++wire.messages; store.Receive(m, now); moved = true; }
     if (!moved) {
       store.Tick(now);
@@ -69,8 +105,9 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   HqObserver hq_observer;
   CellReplica store_replica(store->db(), "store-1", CellReplica::Role::kStore, &store_observer);
   CellReplica hq_replica(hq->db(), kHqOrigin, CellReplica::Role::kHq, &hq_observer);
-  SyncSession store_session(&store_replica, "store-1", kHqOrigin, store->hlc());
-  SyncSession hq_session(&hq_replica, kHqOrigin, "store-1", hq->hlc());
+  TimedReplica store_timed(&store_replica), hq_timed(&hq_replica);
+  SyncSession store_session(&store_timed, "store-1", kHqOrigin, store->hlc());
+  SyncSession hq_session(&hq_timed, kHqOrigin, "store-1", hq->hlc());
 
   SyncSuiteReport report;
   report.sales = options.sales;
@@ -113,11 +150,23 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
 
   progress("sync 3/3: reconnecting and converging");
   uint64_t sent_before = store_session.stats().components_sent;
+  store_timed.seconds = hq_timed.seconds = 0;
+  KURA_ASSIGN_OR_RETURN(uint64_t stock_head, store_replica.Head());
   t0 = Clock::now();
   store_session.Start(0);
   hq_session.Start(0);
-  Wire wire = Pump(store_session, hq_session, *store);
+  // Stock has converged once HQ holds the store's cell lane up to its head.
+  Wire wire = Pump(store_session, hq_session, *store, [&](const Wire& w) {
+    if (report.stock_converge_s > 0) return;
+    auto held = hq_replica.Held("store-1");
+    if (held.ok() && held->Get("store-1") >= stock_head) {
+      report.stock_converge_s = Since(t0);
+      report.stock_bytes_to_hq = w.to_hq;
+    }
+  });
   report.converge_s = Since(t0);
+  report.store_read_s = store_timed.seconds;
+  report.hq_merge_s = hq_timed.seconds;
   report.bytes_to_hq = wire.to_hq;
   report.bytes_to_store = wire.to_store;
   report.messages = wire.messages;
@@ -152,6 +201,15 @@ std::string FormatSyncReport(const SyncSuiteReport& r) {
   std::snprintf(line, sizeof line, "components shipped (incl. resends)       %8llu\n",
                 static_cast<unsigned long long>(r.components_shipped));
   out << line;
+  std::snprintf(line, sizeof line, "stock converged at HQ                    %8.3f s  after %.1f KB on the wire (lower bound %.1f KB raw)\n",
+                r.stock_converge_s, r.stock_bytes_to_hq / 1024.0, r.stock_lower_bound_bytes / 1024.0);
+  out << line;
+  std::snprintf(line, sizeof line, "  of which: reading at the store %.3f s, merging at HQ %.3f s, sessions %.3f s\n",
+                r.store_read_s, r.hq_merge_s, r.converge_s - r.store_read_s - r.hq_merge_s);
+  out << line;
+  std::snprintf(line, sizeof line, "journal receipts replicated              %8.0f /s (all %llu in %.3f s)\n",
+                r.journal_entries / r.converge_s, static_cast<unsigned long long>(r.journal_entries), r.converge_s);
+  out << line;
   uint64_t lower = r.stock_lower_bound_bytes + r.journal_lower_bound_bytes;
   std::snprintf(line, sizeof line, "bytes store->HQ                          %8.1f KB  lower bound %.1f KB (stock %.1f KB + journal %.1f KB): %.2fx\n",
                 r.bytes_to_hq / 1024.0, lower / 1024.0, r.stock_lower_bound_bytes / 1024.0,
@@ -170,7 +228,9 @@ std::string FormatSyncReport(const SyncSuiteReport& r) {
 
 nlohmann::json SyncReportJson(const SyncSuiteReport& r) {
   return {{"sales", r.sales}, {"skus", r.skus}, {"offline_sales_s", r.offline_sales_s},
-          {"converge_s", r.converge_s}, {"stock_components", r.stock_components},
+          {"converge_s", r.converge_s}, {"stock_converge_s", r.stock_converge_s},
+          {"store_read_s", r.store_read_s}, {"hq_merge_s", r.hq_merge_s},
+          {"stock_bytes_to_hq", r.stock_bytes_to_hq}, {"stock_components", r.stock_components},
           {"journal_entries", r.journal_entries}, {"components_shipped", r.components_shipped},
           {"bytes_to_hq", r.bytes_to_hq},
           {"bytes_to_store", r.bytes_to_store}, {"messages", r.messages},

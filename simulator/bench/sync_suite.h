@@ -26,6 +26,9 @@ struct SyncSuiteReport {
   int sales = 0, skus = 0;
   double offline_sales_s = 0;        // making the sales at the store (durable)
   double converge_s = 0;             // reconnect until HQ holds everything
+  double stock_converge_s = 0;       // reconnect until HQ holds all the stock changes
+  uint64_t stock_bytes_to_hq = 0;    // bytes sent to HQ by then
+  double store_read_s = 0, hq_merge_s = 0;  // of converge_s: ReadBeyond, Merge (incl. fsync)
   uint64_t stock_components = 0;     // changed stock components (the minimum to ship)
   uint64_t journal_entries = 0;      // receipts made while cut off
   uint64_t components_shipped = 0;   // what the session actually sent, resends included

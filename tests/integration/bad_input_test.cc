@@ -35,10 +35,10 @@ std::string ErrorCode(kura::ApiClient& client, const std::string& bytes) {
   return std::string(reply.status().code_name());
 }
 
-// What must stay unchanged: the origin sequence counts every replicated write.
+// What must stay unchanged: the two lanes' sequences count every replicated write.
 json Fingerprint(DaemonProcess& d) {
   auto status = d.Must("status");
-  return {status["origin_seq"], d.Must("stock.get", {{"sku", "SHIRT"}}), status["active_holds"]};
+  return {status["origin_seq"], status["journal_seq"], d.Must("stock.get", {{"sku", "SHIRT"}}), status["active_holds"]};
 }
 
 }  // namespace

@@ -158,6 +158,7 @@ TEST_CASE("kuractl refuses bad local input with exit 2 and changes nothing", "[k
   CHECK(view["held"] == 0);
   json after = daemon.Must("status");
   CHECK(after["origin_seq"] == before["origin_seq"]);
+  CHECK(after["journal_seq"] == before["journal_seq"]);
   CHECK(after["active_holds"] == 0);
 }
 

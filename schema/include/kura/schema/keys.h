@@ -25,7 +25,8 @@
 //   cf "meta"
 //     format                   u64 (msgpack): disk format version, currently 1
 //     store_id                 string (msgpack): the store this data directory belongs to
-//     seq/<origin>             u64 (msgpack): highest sequence number of <origin> held here
+//     seq/<lane>               u64 (msgpack): highest sequence number of <lane> held here
+//                              (<origin> for cells, <origin>/j for its journal)
 //     holds/<origin>           u64 (msgpack): holds numbered by <origin> so far
 #pragma once
 
@@ -74,6 +75,16 @@ bool InPartition(std::string_view key, std::string_view store);
 // by its replica; a store status by its store or HQ; every other global cell only by HQ.
 // Checked on every local write path's keys and on every component a peer sends.
 bool MayWrite(std::string_view key, std::string_view origin);
+
+// Sequence lanes. Each origin numbers its writes in two independent lanes, each a version
+// vector entry of its own: the cell lane, named by the origin itself, and the journal lane
+// "<origin>/j" (receipts). Sync ships a lane's components in seq order, so separate lanes
+// let stock and holds overtake a backlog of receipts. The journal lane needs no change
+// index: its cells j/<origin>/<u64be seq> are already in seq order.
+std::string JournalLane(std::string_view origin);
+bool IsJournalLane(std::string_view lane);
+// The origin that writes `lane`.
+std::string_view OriginOfLane(std::string_view lane);
 
 std::string Change(std::string_view origin, uint64_t seq);
 std::string ChangePrefix(std::string_view origin);

@@ -17,11 +17,13 @@
 
 namespace kura {
 
-inline constexpr int kSyncVersion = 1;
+inline constexpr int kSyncVersion = 2;
 // A batch stays under this many bytes of component values, so a message is bounded.
 inline constexpr std::size_t kMaxBatchBytes = 256 * 1024;
 inline constexpr std::size_t kMaxBatchComponents = 4096;
-inline constexpr std::size_t kMaxSyncMessageBytes = kMaxBatchBytes + 512 * 1024;
+// A batch's components travel as one zstd frame; decompressed it may not exceed this.
+inline constexpr std::size_t kMaxComponentBlockBytes = kMaxBatchBytes + 512 * 1024;
+inline constexpr std::size_t kMaxSyncMessageBytes = kMaxComponentBlockBytes;
 
 // One origin's component of one cell: the newest version the sender holds.
 struct Component {

@@ -52,7 +52,7 @@ class SyncReplica {
 
 struct SessionOptions {
   int window = 4;                   // batches in flight at most
-  std::size_t batch_bytes = 64 * 1024;
+  std::size_t batch_bytes = kMaxBatchBytes;  // of component values; fewer, larger synced merges
   int64_t heartbeat_ms = 1000;      // ping an idle link this often
   int64_t retransmit_ms = 3000;     // rewind when an ack is this late
   int64_t peer_timeout_ms = 10000;  // peer counts as unreachable after this silence
