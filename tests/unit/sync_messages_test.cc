@@ -1,0 +1,80 @@
+// Sync messages (sync/messages.h): batches round-trip through their zstd component block,
+// and a block that is not zstd, is corrupt, or declares more than the limit is refused
+// before anything is decompressed.
+#include <catch2/catch.hpp>
+
+#include <msgpack.hpp>
+#include <zstd.h>
+
+#include "kura/sync/messages.h"
+
+namespace kura {
+namespace {
+
+// A batch message whose component block is `block`, as a hostile peer could send it.
+std::string BatchWithBlock(const std::string& block) {
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> p(buf);
+  p.pack_map(7);
+  p.pack("v"); p.pack(kSyncVersion);
+  p.pack("t"); p.pack(static_cast<int>(SyncType::kBatch));
+  p.pack("n"); p.pack(1);
+  p.pack("from"); p.pack_map(0);
+  p.pack("through"); p.pack_map(0);
+  p.pack("z"); p.pack_bin(static_cast<uint32_t>(block.size())); p.pack_bin_body(block.data(), static_cast<uint32_t>(block.size()));
+  p.pack("hlc"); p.pack(0);
+  return std::string(buf.data(), buf.size());
+}
+
+std::string Zstd(const std::string& raw) {
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 1));
+  return out;
+}
+
+TEST_CASE("a batch round-trips through its compressed component block", "[sync][messages]") {
+  Batch batch{7, {}, {}, {}, 99};
+  batch.through.Advance("tokyo-01", 3);
+  for (uint64_t i = 1; i <= 3; ++i) {
+    batch.components.push_back({"s/tokyo-01/SKU-" + std::to_string(i), "tokyo-01", i, std::string(40, 'x')});
+  }
+  std::string bytes = EncodeSyncMessage(batch);
+  CHECK(bytes.size() < 3 * 40);  // compressed below the raw values
+  auto decoded = DecodeSyncMessage(bytes);
+  REQUIRE(decoded.ok());
+  const Batch& back = std::get<Batch>(*decoded);
+  CHECK(back.number == 7);
+  CHECK(back.components == batch.components);
+  CHECK(back.through == batch.through);
+}
+
+TEST_CASE("a hostile component block is refused", "[sync][messages]") {
+  SECTION("not a zstd frame") {
+    CHECK(DecodeSyncMessage(BatchWithBlock("hello")).status().code() == Status::Code::kBadRequest);
+  }
+  SECTION("a frame without its content size") {
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
+    std::string raw(100, '\x90'), out(ZSTD_compressBound(raw.size()), '\0');
+    out.resize(ZSTD_compress2(cctx, out.data(), out.size(), raw.data(), raw.size()));
+    ZSTD_freeCCtx(cctx);
+    CHECK(DecodeSyncMessage(BatchWithBlock(out)).status().code() == Status::Code::kBadRequest);
+  }
+  SECTION("a bomb: a small frame that would decompress beyond the limit") {
+    std::string bomb = Zstd(std::string(kMaxComponentBlockBytes + 1, '\0'));
+    REQUIRE(bomb.size() < 1024);
+    CHECK(DecodeSyncMessage(BatchWithBlock(bomb)).status().code() == Status::Code::kTooLarge);
+  }
+  SECTION("a corrupt frame") {
+    std::string frame = Zstd(std::string(1000, 'a'));
+    frame[frame.size() / 2] ^= 0x55;
+    frame.back() ^= 0x55;
+    CHECK_FALSE(DecodeSyncMessage(BatchWithBlock(frame)).ok());
+  }
+  SECTION("valid zstd around something that is not a component array") {
+    CHECK(DecodeSyncMessage(BatchWithBlock(Zstd("\x81\xa1k\x01"))).status().code() == Status::Code::kBadRequest);
+  }
+}
+
+}  // namespace
+}  // namespace kura
