@@ -26,6 +26,7 @@ nlohmann::json ToJson(const Receipt& receipt) {
                         {"at_ms", receipt.at_ms}};
   if (!receipt.customer.empty()) out["customer"] = receipt.customer;
   if (!receipt.hold_id.empty()) out["hold_id"] = receipt.hold_id;
+  if (receipt.override_promised) out["override"] = true;
   return out;
 }
 

@@ -1,6 +1,9 @@
 #include "stock.h"
 
+#include <map>
+
 #include "change_log.h"
+#include "escrow.h"
 #include "held_index.h"
 #include "journal.h"
 #include "kura/schema/args.h"
@@ -17,8 +20,9 @@ constexpr std::size_t kMaxSaleLines = 100;
 
 Result<StockView> ViewOf(OpContext& ctx, std::string_view sku, const PnCounter& cell) {
   KURA_ASSIGN_OR_RETURN(int64_t held, HeldUnits(ctx.txn, sku));
-  StockView view{std::string(sku), cell.Value(), held, 0};
-  view.atp = view.on_hand - view.held - ctx.options.safety_stock;
+  KURA_ASSIGN_OR_RETURN(int64_t allotted, HqAllotment(ctx.txn, ctx.origin(), sku));
+  StockView view{std::string(sku), cell.Value(), held, allotted, 0};
+  view.atp = view.on_hand - view.held - ctx.options.safety_stock - view.promised_online;
   return view;
 }
 
@@ -37,7 +41,8 @@ Result<json> MoveStock(OpContext& ctx, const json& args, int64_t sign, bool crea
 }  // namespace
 
 json ToJson(const StockView& view) {
-  return {{"sku", view.sku}, {"on_hand", view.on_hand}, {"held", view.held}, {"atp", view.atp}};
+  return {{"sku", view.sku}, {"on_hand", view.on_hand}, {"held", view.held},
+          {"promised_online", view.promised_online}, {"atp", view.atp}};
 }
 
 Result<StockView> ViewStock(OpContext& ctx, std::string_view sku) {
@@ -131,16 +136,34 @@ Result<json> OpStockReturn(OpContext& ctx, const json& args) {
 Result<json> OpStockSell(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(const json* lines, ArgArray(args, "lines", kMaxSaleLines));
   KURA_ASSIGN_OR_RETURN(std::string customer, ArgOptString(args, "customer", ValidateCustomerId));
+  KURA_ASSIGN_OR_RETURN(int64_t override_flag, ArgOptInt(args, "override", 0, 1, 0));
   Receipt receipt;
   receipt.kind = ReceiptKind::kSale;
   receipt.customer = customer;
+  std::map<std::string, int64_t> units;
   for (const json& line : *lines) {
     if (!line.is_object()) return Status::InvalidArgument("lines: each line must be a map");
     KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(line));
     KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(line));
     KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(line, "price_cents", 0, INT32_MAX, 0));
-    KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, /*create=*/false));
+    units[sku] += qty;
     receipt.lines.push_back({sku, qty, price});
+  }
+  for (const auto& [sku, qty] : units) {
+    KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
+    int64_t promised = view.held + view.promised_online;
+    if (promised > 0 && view.on_hand - qty < promised) {
+      if (override_flag == 0) {
+        return Status::NeedsOverride("sku " + sku + ": selling " + std::to_string(qty) + " of " +
+                                     std::to_string(view.on_hand) + " on hand eats into " +
+                                     std::to_string(promised) + " promised units (" +
+                                     std::to_string(view.held) + " held, " +
+                                     std::to_string(view.promised_online) +
+                                     " allotted to online orders); sell with override");
+      }
+      receipt.override_promised = true;
+    }
+    KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, /*create=*/false));
   }
   KURA_ASSIGN_OR_RETURN(receipt, AppendReceipt(ctx, std::move(receipt)));
   json stock = json::array();

@@ -2,8 +2,9 @@
 // (stock.get/list/receive/sell/return/count/transfer_out/transfer_in).
 //
 // A SKU is known once stock has been received, counted or transferred in; selling,
-// returning or holding an unknown SKU is NotFound. A till sale always succeeds, even past
-// zero: the goods are in the customer's hand.
+// returning or holding an unknown SKU is NotFound. A till sale succeeds even past zero (the
+// goods are in the customer's hand), but one that would eat into promised units — held for
+// customers or allotted to HQ — needs `override`, which its receipt records.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +21,8 @@ struct StockView {
   std::string sku;
   int64_t on_hand = 0;
   int64_t held = 0;
-  int64_t atp = 0;  // on_hand - held - safety stock; negative when oversold
+  int64_t promised_online = 0;  // units allotted to HQ for online orders (node/escrow.h)
+  int64_t atp = 0;  // on_hand - held - safety stock - promised_online; negative when oversold
 };
 nlohmann::json ToJson(const StockView& view);
 

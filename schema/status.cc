@@ -17,12 +17,13 @@ std::string_view Status::CodeName(Code code) {
     case Code::kUnsupported: return "unsupported_version";
     case Code::kBusy: return "busy";
     case Code::kInternal: return "internal";
+    case Code::kNeedsOverride: return "needs_override";
   }
   return "internal";
 }
 
 Status::Code Status::CodeFromName(std::string_view name) {
-  for (int c = 0; c <= static_cast<int>(Code::kInternal); ++c) {
+  for (int c = 0; c <= static_cast<int>(Code::kNeedsOverride); ++c) {
     if (CodeName(static_cast<Code>(c)) == name) return static_cast<Code>(c);
   }
   return Code::kInternal;

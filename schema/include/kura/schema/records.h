@@ -75,7 +75,8 @@ struct Receipt {
   std::string customer;
   std::string hold_id;  // set for a collection
   int64_t at_ms = 0;
-  MSGPACK_DEFINE_MAP(origin, seq, kind, lines, customer, hold_id, at_ms);
+  bool override_promised = false;  // a till sale that ate into promised units (node/escrow.h)
+  MSGPACK_DEFINE_MAP(origin, seq, kind, lines, customer, hold_id, at_ms, override_promised);
 };
 
 // A pick slip: store-local, one per pickup or try-on hold.

@@ -31,6 +31,7 @@ class [[nodiscard]] Status {
     kUnsupported = 10,
     kBusy = 11,  // e.g. the data directory is locked by another daemon
     kInternal = 12,
+    kNeedsOverride = 13,  // allowed only with an explicit override (a till sale into promises)
   };
 
   Status() = default;
@@ -38,6 +39,7 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
   static Status Conflict(std::string msg) { return {Code::kConflict, std::move(msg)}; }
+  static Status NeedsOverride(std::string msg) { return {Code::kNeedsOverride, std::move(msg)}; }
   static Status InsufficientStock(std::string msg) {
     return {Code::kInsufficientStock, std::move(msg)};
   }

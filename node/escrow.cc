@@ -1,0 +1,176 @@
+#include "escrow.h"
+
+#include <algorithm>
+
+#include "change_log.h"
+#include "held_index.h"
+#include "hq_index.h"
+#include "kura/schema/args.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "kura/sync/pn_counter.h"
+#include "kura/sync/rights_counter.h"
+#include "registers.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+// Applies `mutate(cell, seq)` (which returns the component's previous seq) to this
+// replica's component of the rights cell (store, sku), as one indexed write.
+template <typename Mutate>
+Status UpdateRights(OpContext& ctx, std::string_view store, std::string_view sku, Mutate mutate) {
+  std::string key = keys::Rights(store, sku);
+  KURA_ASSIGN_OR_RETURN(auto stored, ctx.txn.Read<RightsCell>(Cf::kCells, key));
+  RightsCell cell = stored.value_or(RightsCell{});
+  KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
+  uint64_t previous = mutate(cell, seq);
+  ctx.txn.Write(Cf::kCells, key, cell);
+  IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
+  return Status::Ok();
+}
+
+Result<RightsCell> ReadRights(Txn& txn, std::string_view store, std::string_view sku) {
+  KURA_ASSIGN_OR_RETURN(auto cell, txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
+  return cell.value_or(RightsCell{});
+}
+
+Result<std::optional<AllotmentPolicy>> ReadPolicy(Txn& txn, std::string_view key) {
+  KURA_ASSIGN_OR_RETURN(auto value, ReadRegister(txn, key));
+  if (!value) return std::optional<AllotmentPolicy>();
+  AllotmentPolicy policy;
+  KURA_RETURN_IF_ERROR(Decode(*value, &policy));
+  return std::optional<AllotmentPolicy>(policy);
+}
+
+json ToJson(const AllotmentPolicy& p) { return {{"share_pct", p.share_pct}, {"cap", p.cap}}; }
+
+}  // namespace
+
+int64_t AllotmentPolicy::Target(int64_t atp) const {
+  if (atp <= 0) return 0;
+  return std::min(cap, atp * share_pct / 100);
+}
+
+Result<AllotmentPolicy> LoadPolicy(Txn& txn, std::string_view store) {
+  KURA_ASSIGN_OR_RETURN(auto own, ReadPolicy(txn, keys::Policy(store)));
+  if (own) return *own;
+  KURA_ASSIGN_OR_RETURN(auto chain, ReadPolicy(txn, keys::kDefaultPolicy));
+  return chain.value_or(AllotmentPolicy{});
+}
+
+Result<int64_t> HqAllotment(Txn& txn, std::string_view store, std::string_view sku) {
+  KURA_ASSIGN_OR_RETURN(RightsCell cell, ReadRights(txn, store, sku));
+  return std::max<int64_t>(cell.Of(kHqOrigin), 0);
+}
+
+Result<int64_t> GrantAllotments(OpContext& ctx) {
+  KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, ctx.origin()));
+  if (policy.share_pct == 0 || policy.cap == 0) return 0;
+  struct Grant { std::string sku; int64_t units; };
+  std::vector<Grant> grants;
+  std::string prefix = keys::StockPrefix(ctx.origin());
+  Status inner;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, prefix, [&](std::string_view key, std::string_view value) {
+    std::string sku(key.substr(prefix.size()));
+    PnCounter stock;
+    inner = Decode(value, &stock);
+    if (!inner.ok()) return false;
+    auto held = HeldUnits(ctx.txn, sku);
+    auto allotted = HqAllotment(ctx.txn, ctx.origin(), sku);
+    if (!held.ok() || !allotted.ok()) {
+      inner = held.ok() ? allotted.status() : held.status();
+      return false;
+    }
+    int64_t target = policy.Target(stock.Value() - *held - ctx.options.safety_stock);
+    if (target > *allotted) grants.push_back({std::move(sku), target - *allotted});
+    return true;
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  int64_t total = 0;
+  for (const Grant& g : grants) {
+    KURA_RETURN_IF_ERROR(UpdateRights(ctx, ctx.origin(), g.sku, [&](RightsCell& cell, uint64_t seq) {
+      uint64_t previous = cell.Create(ctx.origin(), seq, g.units);
+      cell.Send(ctx.origin(), kHqOrigin, seq, g.units);
+      return previous;
+    }));
+    total += g.units;
+  }
+  return total;
+}
+
+Status SpendAllotment(OpContext& ctx, std::string_view store, std::string_view sku, int64_t qty) {
+  KURA_ASSIGN_OR_RETURN(int64_t allotted, HqAllotment(ctx.txn, store, sku));
+  if (qty > allotted) {
+    return Status::InsufficientStock("sku " + std::string(sku) + " at " + std::string(store) + ": " +
+                                     std::to_string(qty) + " requested, HQ may promise " +
+                                     std::to_string(allotted) + " (short by " +
+                                     std::to_string(qty - allotted) + ")");
+  }
+  return UpdateRights(ctx, store, sku, [&](RightsCell& cell, uint64_t seq) {
+    return cell.Spend(ctx.origin(), seq, qty);
+  });
+}
+
+Result<int64_t> ReturnExcessAllotments(OpContext& ctx, std::string_view store) {
+  KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, store));
+  struct Excess { std::string sku; int64_t units; };
+  std::vector<Excess> excess;
+  std::string prefix = keys::RightsPrefix(store);
+  Status inner;
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, prefix, [&](std::string_view key, std::string_view value) {
+    std::string sku(key.substr(prefix.size()));
+    RightsCell rights;
+    inner = Decode(value, &rights);
+    if (!inner.ok()) return false;
+    auto entry = ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, store));
+    if (!entry.ok()) {
+      inner = entry.status();
+      return false;
+    }
+    HqStockEntry e = entry->value_or(HqStockEntry{});
+    int64_t mine = rights.Of(kHqOrigin);
+    int64_t target = policy.Target(e.on_hand - e.held);
+    if (mine > target) excess.push_back({std::move(sku), mine - target});
+    return true;
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  int64_t total = 0;
+  for (const Excess& x : excess) {
+    KURA_RETURN_IF_ERROR(UpdateRights(ctx, store, x.sku, [&](RightsCell& cell, uint64_t seq) {
+      return cell.Send(ctx.origin(), std::string(store), seq, x.units);
+    }));
+    total += x.units;
+  }
+  return total;
+}
+
+Result<json> OpHqPolicySet(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string store, ArgOptString(args, "store", ValidateStoreId));
+  AllotmentPolicy policy;
+  KURA_ASSIGN_OR_RETURN(policy.share_pct, ArgInt(args, "share_pct", 0, 100));
+  KURA_ASSIGN_OR_RETURN(policy.cap, ArgInt(args, "cap", 0, 1'000'000));
+  std::string key = store.empty() ? std::string(keys::kDefaultPolicy) : keys::Policy(store);
+  KURA_RETURN_IF_ERROR(WriteRegister(ctx, key, Encode(policy)));
+  json out = ToJson(policy);
+  out["store"] = store.empty() ? "*" : store;
+  return out;
+}
+
+Result<json> OpPolicyGet(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string store, ArgOptString(args, "store", ValidateStoreId));
+  if (store.empty()) store = ctx.origin() == kHqOrigin ? "" : ctx.origin();
+  if (store.empty()) {
+    KURA_ASSIGN_OR_RETURN(auto chain, ReadPolicy(ctx.txn, keys::kDefaultPolicy));
+    json out = ToJson(chain.value_or(AllotmentPolicy{}));
+    out["store"] = "*";
+    return out;
+  }
+  KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, store));
+  json out = ToJson(policy);
+  out["store"] = store;
+  return out;
+}
+
+}  // namespace kura
