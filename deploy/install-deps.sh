@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   librocksdb-dev libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-dev libsodium-dev
   catch2 libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libqrencode-dev
+  libpng-dev
 )
 
 missing=()

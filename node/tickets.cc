@@ -13,8 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
-unsigned char* Bytes(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+const unsigned char* In(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
+unsigned char* Out(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
 
 Status InitSodium() {
   static const bool ok = sodium_init() >= 0;
@@ -34,7 +34,7 @@ Result<std::string> SigningSecret(OpContext& ctx) {
   if (s.code() != Status::Code::kNotFound) return s;
   std::string public_key(kSignPublicKeyBytes, '\0');
   secret.assign(kSignSecretKeyBytes, '\0');
-  crypto_sign_keypair(Bytes(public_key), Bytes(secret));
+  crypto_sign_keypair(Out(public_key), Out(secret));
   ctx.txn.Put(Cf::kMeta, keys::kMetaSigningKey, secret);
   return secret;
 }
@@ -93,7 +93,7 @@ Result<std::string> IssueTicket(OpContext& ctx, const HoldBody& body) {
   KURA_ASSIGN_OR_RETURN(std::string secret, SigningSecret(ctx));
   KURA_RETURN_IF_ERROR(PublishKey(ctx, std::string_view(secret).substr(crypto_sign_SEEDBYTES)));
   std::string signature(kTicketSignatureBytes, '\0');
-  crypto_sign_detached(Bytes(signature), nullptr, Bytes(payload), payload.size(), Bytes(secret));
+  crypto_sign_detached(Out(signature), nullptr, In(payload), payload.size(), In(secret));
   return FormatTicketCode(payload, signature);
 }
 
@@ -115,8 +115,8 @@ Result<TicketCheck> CheckTicket(OpContext& ctx, std::string_view code) {
   if (!key || key->size() != kSignPublicKeyBytes) {
     return refuse(TicketVerdict::kUnknownIssuer, "no signing key of " + t.issuer + " in the key directory");
   }
-  if (crypto_sign_verify_detached(Bytes(bytes->signature), Bytes(bytes->payload), bytes->payload.size(),
-                                  Bytes(*key)) != 0) {
+  if (crypto_sign_verify_detached(In(bytes->signature), In(bytes->payload), bytes->payload.size(),
+                                  In(*key)) != 0) {
     return refuse(TicketVerdict::kForged, "the signature does not verify with " + t.issuer + "'s key");
   }
   if (t.store != ctx.origin()) {
