@@ -2,6 +2,7 @@
 // hold.ticket, ticket.verify, ticket.redeem). A ticket is a short text code (KT1....)
 // signed by the replica that made the hold; the store checks it offline against the
 // replicated key directory and accepts it once. `hold ticket` can show it as a QR image.
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -20,7 +21,7 @@ constexpr int kSvgModulePx = 8;
 constexpr int kPngModulePx = 8;
 
 struct TicketArgs {
-  std::string id, code, png, svg;
+  std::string id, png, svg;
   bool qr = false, invert = false;
 };
 
@@ -102,60 +103,68 @@ void AddHoldTicket(CLI::App* hold, Plan* plan) {
   });
 }
 
-void AddVerify(CLI::App* ticket, Plan* plan) {
-  auto a = std::make_shared<TicketArgs>();
-  CLI::App* cmd = ticket->add_subcommand(
-      "verify", "Check a ticket code at this store without using it: signature against the "
-                "issuer's key in the replicated key directory, store, expiry, and whether its "
-                "hold is still to be collected. Works offline, even before the hold has synced");
-  cmd->add_option("CODE", a->code, "the ticket code, e.g. KT1.8G... (upper or lower case)")
+// `ticket verify|redeem`: a subcommand taking one ticket CODE; `build` makes the
+// invocation from the cleaned-up code.
+CLI::App* AddCodeCommand(CLI::App* ticket, Plan* plan, const char* name, const char* help,
+                         std::function<Invocation(std::string code)> build) {
+  auto code = std::make_shared<std::string>();
+  CLI::App* cmd = ticket->add_subcommand(name, help);
+  cmd->add_option("CODE", *code, "the ticket code, e.g. KT1.8G... (upper or lower case)")
       ->required()
       ->type_name("");
+  OnParsed(cmd, plan, [code, build]() -> Result<Invocation> {
+    KURA_ASSIGN_OR_RETURN(std::string cleaned, CodeArg(*code));
+    return build(std::move(cleaned));
+  });
+  return cmd;
+}
+
+void AddVerify(CLI::App* ticket, Plan* plan) {
+  CLI::App* cmd = AddCodeCommand(
+      ticket, plan, "verify",
+      "Check a ticket code at this store without using it: signature against the issuer's key "
+      "in the replicated key directory, store, expiry, and whether its hold is still to be "
+      "collected. Works offline, even before the hold has synced",
+      [](std::string code) {
+        Invocation inv{"ticket.verify", {{"code", std::move(code)}}, false, nullptr, nullptr};
+        inv.render = [](const json& r, std::ostream& out) {
+          if (r.at("valid").get<bool>()) {
+            out << "ticket valid";
+            if (r.contains("hold")) out << " (hold is " << Cell(r["hold"]["state"]) << ")";
+            else out << " (hold not synced here yet)";
+            out << "\n";
+          } else {
+            out << "ticket refused: " << Cell(r.at("reason")) << ": " << Cell(r.at("message")) << "\n";
+          }
+          if (r.contains("ticket")) PrintTicket(r.at("ticket"), out);
+        };
+        inv.outcome = [](const json& r) { return r.at("valid").get<bool>() ? Exit::kOk : Exit::kDaemonError; };
+        return inv;
+      });
   cmd->footer("Exit code 0 when the ticket would be accepted, 1 when it is refused; the reason is "
               "one of malformed, unknown_issuer, forged, wrong_store, expired, already_collected, "
               "hold_ended.");
-  OnParsed(cmd, plan, [a]() -> Result<Invocation> {
-    KURA_ASSIGN_OR_RETURN(std::string code, CodeArg(a->code));
-    Invocation inv{"ticket.verify", {{"code", code}}, false, nullptr, nullptr};
-    inv.render = [](const json& r, std::ostream& out) {
-      if (r.at("valid").get<bool>()) {
-        out << "ticket valid";
-        if (r.contains("hold")) out << " (hold is " << Cell(r["hold"]["state"]) << ")";
-        else out << " (hold not synced here yet)";
-        out << "\n";
-      } else {
-        out << "ticket refused: " << Cell(r.at("reason")) << ": " << Cell(r.at("message")) << "\n";
-      }
-      if (r.contains("ticket")) PrintTicket(r.at("ticket"), out);
-    };
-    inv.outcome = [](const json& r) { return r.at("valid").get<bool>() ? Exit::kOk : Exit::kDaemonError; };
-    return inv;
-  });
 }
 
 void AddRedeem(CLI::App* ticket, Plan* plan) {
-  auto a = std::make_shared<TicketArgs>();
-  CLI::App* cmd = ticket->add_subcommand(
-      "redeem", "Accept a ticket and collect its hold: the goods leave on hand and a collection "
-                "receipt is journaled. Works before the hold has synced (the hold then arrives "
-                "as collected). A ticket is accepted once; a refusal names the reason");
-  cmd->add_option("CODE", a->code, "the ticket code, e.g. KT1.8G... (upper or lower case)")
-      ->required()
-      ->type_name("");
+  CLI::App* cmd = AddCodeCommand(
+      ticket, plan, "redeem",
+      "Accept a ticket and collect its hold: the goods leave on hand and a collection receipt is "
+      "journaled. Works before the hold has synced (the hold then arrives as collected). A "
+      "ticket is accepted once; a refusal names the reason",
+      [](std::string code) {
+        return Invocation{"ticket.redeem", {{"code", std::move(code)}}, true,
+                          [](const json& r, std::ostream& out) {
+                            const json& h = r.at("hold");
+                            out << "hold " << Cell(h.at("id")) << " is now " << Cell(h.at("state")) << " ("
+                                << FormatLines(h.at("lines")) << "): hand the goods over\n";
+                            if (!r.value("hold_arrived", true)) {
+                              out << "the hold had not synced here yet; it will arrive as collected\n";
+                            }
+                          },
+                          nullptr};
+      });
   cmd->footer("Example: kuractl ticket redeem KT1.8G...");
-  OnParsed(cmd, plan, [a]() -> Result<Invocation> {
-    KURA_ASSIGN_OR_RETURN(std::string code, CodeArg(a->code));
-    return Invocation{"ticket.redeem", {{"code", code}}, true,
-                      [](const json& r, std::ostream& out) {
-                        const json& h = r.at("hold");
-                        out << "hold " << Cell(h.at("id")) << " is now " << Cell(h.at("state")) << " ("
-                            << FormatLines(h.at("lines")) << "): hand the goods over\n";
-                        if (!r.value("hold_arrived", true)) {
-                          out << "the hold had not synced here yet; it will arrive as collected\n";
-                        }
-                      },
-                      nullptr};
-  });
 }
 
 }  // namespace
