@@ -9,6 +9,7 @@
 #include "engine_harness.h"
 #include "kura/schema/keys.h"
 #include "kura/schema/ticket.h"
+#include "kura/sync/lww_register.h"
 #include "txn.h"
 
 using kura::test::EngineHarness;
