@@ -247,7 +247,7 @@ TEST_CASE("kuractl sync status on a store without --hq says it runs alone", "[ku
   CHECK(doc.Json()["configured"] == false);
 }
 
-TEST_CASE("kuractl hold ticket writes the QR image; ticket verify and redeem accept it once", "[kuractl][ticket]") {
+TEST_CASE("kuractl hold ticket writes the QR image, and ticket verify and redeem accept it once", "[kuractl][ticket]") {
   TempDir dir;
   DaemonProcess daemon("tokyo-01", dir.Sub("data"));
   daemon.Start();
