@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-dev libsodium-dev
   catch2 libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libqrencode-dev
   libzstd-dev
+  libpng-dev
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include "kura/schema/keys.h"
 #include "slips.h"
 #include "stock.h"
+#include "tickets.h"
 
 namespace kura {
 namespace {
@@ -42,20 +43,24 @@ Status WriteHold(OpContext& ctx, HoldCell& cell, HoldState state) {
   return Status::Ok();
 }
 
+// Hands a hold's goods over: on-hand goes down by its lines and a collection receipt is
+// journaled.
+Status HandOver(OpContext& ctx, const HoldBody& body) {
+  for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
+    KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, false));
+  }
+  Receipt receipt;
+  receipt.kind = ReceiptKind::kCollection;
+  receipt.customer = body.customer;
+  receipt.hold_id = body.id;
+  for (const auto& line : body.lines) receipt.lines.push_back({line.sku, line.qty, 0});
+  return AppendReceipt(ctx, std::move(receipt)).status();
+}
+
 // Ends a hold: releases it and, for a collection, hands the goods over.
 Status EndHold(OpContext& ctx, const HoldCell& cell, HoldState end) {
   KURA_RETURN_IF_ERROR(ReleaseHold(ctx, cell.body));
-  if (end == HoldState::kCollected) {
-    for (const auto& [sku, qty] : UnitsBySku(cell.body.lines)) {
-      KURA_RETURN_IF_ERROR(AddStock(ctx, sku, -qty, false));
-    }
-    Receipt receipt;
-    receipt.kind = ReceiptKind::kCollection;
-    receipt.customer = cell.body.customer;
-    receipt.hold_id = cell.body.id;
-    for (const auto& line : cell.body.lines) receipt.lines.push_back({line.sku, line.qty, 0});
-    KURA_RETURN_IF_ERROR(AppendReceipt(ctx, std::move(receipt)).status());
-  }
+  if (end == HoldState::kCollected) KURA_RETURN_IF_ERROR(HandOver(ctx, cell.body));
   return Status::Ok();
 }
 
@@ -158,7 +163,19 @@ Result<json> OpHoldCreate(OpContext& ctx, const json& args) {
                        customer, ctx.now_ms, ctx.now_ms + expires_in_s * 1000, ctx.origin()};
   KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
   KURA_RETURN_IF_ERROR(AdmitHold(ctx, cell.body));
-  return ToJson(cell);
+  json out = ToJson(cell);
+  // The pickup ticket; a hold too big for one is still made, without it.
+  auto ticket = IssueTicket(ctx, cell.body);
+  if (ticket.ok()) out["ticket"] = std::move(*ticket);
+  else if (ticket.status().code() != Status::Code::kTooLarge) return ticket.status();
+  return out;
+}
+
+Status CollectHold(OpContext& ctx, HoldCell& cell) {
+  bool arrived = cell.State() != HoldState::kUnknown;
+  if (arrived) KURA_RETURN_IF_ERROR(CheckTransition(cell, HoldState::kCollected));
+  KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kCollected));
+  return arrived ? EndHold(ctx, cell, HoldState::kCollected) : HandOver(ctx, cell.body);
 }
 
 Result<json> OpHoldConfirm(OpContext& ctx, const json& args) {

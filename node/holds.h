@@ -23,6 +23,12 @@ Status ReleaseHold(OpContext& ctx, const HoldBody& body);
 Result<HoldCell> ReadHold(OpContext& ctx, std::string_view hold_id);
 nlohmann::json ToJson(const HoldCell& hold);
 
+// Collects a hold at this store: from any active state when the hold is here (as
+// hold.collect), or, for a cell made from a pickup ticket before the hold arrived (no state
+// component yet), without releasing units it never held. Either way on-hand goes down by
+// the lines and a collection receipt is journaled. Conflict when the hold has ended.
+Status CollectHold(OpContext& ctx, HoldCell& cell);
+
 // Expires every active hold whose expiry is at or before ctx.now_ms; returns how many.
 Result<int> ExpireDueHolds(OpContext& ctx);
 

@@ -7,6 +7,7 @@
 #include "journal.h"
 #include "slips.h"
 #include "stock.h"
+#include "tickets.h"
 
 namespace kura {
 namespace {
@@ -27,6 +28,10 @@ constexpr std::array kOps = {
     OpSpec{"hold.cancel", OpHoldCancel, true},
     OpSpec{"hold.get", OpHoldGet, false},
     OpSpec{"hold.list", OpHoldList, false},
+    // Mutating: the first ticket a replica signs publishes its key.
+    OpSpec{"hold.ticket", OpHoldTicket, true},
+    OpSpec{"ticket.verify", OpTicketVerify, false},
+    OpSpec{"ticket.redeem", OpTicketRedeem, true},
     OpSpec{"slip.list", OpSlipList, false},
     OpSpec{"slip.print", OpSlipPrint, false},
     OpSpec{"slip.ack", OpSlipAck, true},

@@ -21,6 +21,8 @@ inline void OnParsed(CLI::App* cmd, Plan* plan, std::function<Result<Invocation>
 
 void AddStockCommands(CLI::App& app, Plan* plan);
 void AddHoldCommands(CLI::App& app, Plan* plan);
+// `hold ticket` (REQUIRES: AddHoldCommands first) and `ticket verify|redeem`.
+void AddTicketCommands(CLI::App& app, Plan* plan);
 void AddSlipCommands(CLI::App& app, Plan* plan);
 void AddJournalCommands(CLI::App& app, Plan* plan);
 // `status` and `admin check`.

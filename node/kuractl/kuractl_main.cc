@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   kura::ctl::Plan plan;
   kura::ctl::AddStockCommands(app, &plan);
   kura::ctl::AddHoldCommands(app, &plan);
+  kura::ctl::AddTicketCommands(app, &plan);
   kura::ctl::AddSlipCommands(app, &plan);
   kura::ctl::AddJournalCommands(app, &plan);
   kura::ctl::AddStoreCommands(app, &plan);

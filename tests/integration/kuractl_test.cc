@@ -247,3 +247,57 @@ TEST_CASE("kuractl sync status on a store without --hq says it runs alone", "[ku
   REQUIRE(doc.exit_code == 0);
   CHECK(doc.Json()["configured"] == false);
 }
+
+TEST_CASE("kuractl hold ticket writes the QR image, and ticket verify and redeem accept it once", "[kuractl][ticket]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "TEE-M-BLK"}, {"qty", 10}});
+  json hold = daemon.Must("hold.create", {{"kind", "pickup"}, {"lines", {{{"sku", "TEE-M-BLK"}, {"qty", 2}}}}});
+  std::string svg_path = dir.Sub("ticket.svg"), png_path = dir.Sub("ticket.png");
+
+  auto issued = Kuractl(dir, daemon.endpoint(),
+                        "hold ticket tokyo-01.1 --svg '" + svg_path + "' --png '" + png_path + "'");
+  REQUIRE(issued.exit_code == 0);
+  std::string code = issued.Json()["code"].get<std::string>();
+  CHECK(code.rfind("KT1.", 0) == 0);
+  CHECK(code == hold["ticket"]);
+  std::ifstream svg_file(svg_path), png_file(png_path, std::ios::binary);
+  std::stringstream svg, png;
+  svg << svg_file.rdbuf();
+  png << png_file.rdbuf();
+  CHECK(svg.str().rfind("<?xml", 0) == 0);
+  CHECK(svg.str().find("<path fill=\"#000000\" d=\"M") != std::string::npos);
+  CHECK(png.str().rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+
+  auto drawn = Kuractl(dir, daemon.endpoint(), "hold ticket tokyo-01.1 --qr", /*json_output=*/false);
+  REQUIRE(drawn.exit_code == 0);
+  CHECK(drawn.out.rfind(code + "\n", 0) == 0);
+  CHECK(drawn.out.find("\u2588") != std::string::npos);
+
+  std::string lower = code;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto verified = Kuractl(dir, daemon.endpoint(), "ticket verify " + lower);
+  REQUIRE(verified.exit_code == 0);
+  CHECK(verified.Json()["valid"] == true);
+  CHECK(verified.Json()["ticket"]["hold"] == "tokyo-01.1");
+
+  auto redeemed = Kuractl(dir, daemon.endpoint(), "ticket redeem " + code);
+  REQUIRE(redeemed.exit_code == 0);
+  CHECK(redeemed.Json()["hold"]["state"] == "collected");
+  CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 8);
+
+  auto replayed = Kuractl(dir, daemon.endpoint(), "ticket redeem " + code);
+  CHECK(replayed.exit_code == 1);
+  CHECK(replayed.Json()["error"]["code"] == "invalid_state");
+  CHECK_THAT(replayed.err, Catch::Contains("already_collected"));
+  CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 8);
+
+  auto refused = Kuractl(dir, daemon.endpoint(), "ticket verify " + code, /*json_output=*/false);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.out, Catch::StartsWith("ticket refused: already_collected"));
+  auto malformed = Kuractl(dir, daemon.endpoint(), "ticket verify KT1.ZZ");
+  CHECK(malformed.exit_code == 1);
+  CHECK(malformed.Json()["reason"] == "malformed");
+  CHECK(Kuractl(dir, daemon.endpoint(), "ticket verify ' '").exit_code == 2);
+}

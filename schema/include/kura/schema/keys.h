@@ -28,6 +28,7 @@
 //     seq/<lane>               u64 (msgpack): highest sequence number of <lane> held here
 //                              (<origin> for cells, <origin>/j for its journal)
 //     holds/<origin>           u64 (msgpack): holds numbered by <origin> so far
+//     sign/secret              64 raw bytes: this replica's Ed25519 secret key (tickets)
 #pragma once
 
 #include <cstdint>
@@ -102,6 +103,8 @@ inline constexpr std::string_view kSlipPrefix = "slip/";
 
 inline constexpr std::string_view kMetaFormat = "format";
 inline constexpr std::string_view kMetaStoreId = "store_id";
+// Never replicated or logged; see node/tickets.h.
+inline constexpr std::string_view kMetaSigningKey = "sign/secret";
 std::string OriginSeq(std::string_view origin);
 std::string HoldCounter(std::string_view origin);
 
