@@ -1,6 +1,7 @@
 // kuractl directory, kuractl store-status, kuractl hq directory ... and kuractl hq
 // store-status: the live store directory (ops directory.list, store.status.set,
 // hq.directory.set, hq.store_status.set).
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -18,6 +19,12 @@ using A = Table::Align;
 constexpr const char* kStatusHelp =
     "open, closed or no-handover (open, but not handing over orders today)";
 
+// A text field, "-" when empty or absent.
+std::string Text(const json& v) {
+  std::string text = v.is_string() ? v.get<std::string>() : std::string();
+  return text.empty() ? "-" : text;
+}
+
 std::string YesNo(const json& v) { return v.is_boolean() ? (v.get<bool>() ? "yes" : "no") : "-"; }
 
 std::string Km(const json& v) {
@@ -33,7 +40,7 @@ void PrintDirectory(const json& r, std::ostream& out) {
     out << "no stores in the directory\n";
     return;
   }
-  bool near = !stores.empty() && stores.front().contains("distance_km");
+  bool near = std::any_of(stores.begin(), stores.end(), [](const json& s) { return s.contains("distance_km"); });
   std::vector<Table::Column> columns = {{"STORE"}, {"NAME"}, {"STATUS"}, {"PICKUP"}, {"HANDS_OVER"}, {"HOURS"}};
   if (near) columns.push_back({"KM", A::kRight});
   columns.push_back({"NOTE"});
@@ -41,10 +48,9 @@ void PrintDirectory(const json& r, std::ostream& out) {
   for (const json& s : stores) {
     std::vector<std::string> row = {Cell(s.at("store")), Cell(s.value("name", json())),
                                     Cell(s.at("status")), YesNo(s.value("pickup_enabled", json())),
-                                    YesNo(s.at("can_hand_over")), Cell(s.value("hours", json()))};
+                                    YesNo(s.at("can_hand_over")), Text(s.value("hours", json()))};
     if (near) row.push_back(Km(s.value("distance_km", json())));
-    std::string note = s.value("note", std::string());
-    row.push_back(note.empty() ? "-" : note);
+    row.push_back(Text(s.value("note", json())));
     table.AddRow(std::move(row));
   }
   table.Print(out);
@@ -54,16 +60,16 @@ void PrintEntry(const json& e, std::ostream& out) {
   Fields fields = {{"store", Cell(e.at("store"))}};
   if (e.contains("name")) {
     fields.insert(fields.end(), {{"name", Cell(e.at("name"))},
-                                 {"address", Cell(e.at("address"))},
+                                 {"address", Text(e.at("address"))},
                                  {"position", Cell(e.at("lat")) + ", " + Cell(e.at("lon"))},
-                                 {"hours", Cell(e.at("hours"))},
+                                 {"hours", Text(e.at("hours"))},
                                  {"pickup", YesNo(e.at("pickup_enabled"))},
                                  {"record set by", Cell(e.at("record_by"))}});
   }
   fields.push_back({"status", Cell(e.at("status"))});
   if (e.contains("status_since_ms")) {
     fields.insert(fields.end(), {{"status since", FormatUtc(e.at("status_since_ms").get<int64_t>())},
-                                 {"note", e.at("note").get<std::string>().empty() ? "-" : Cell(e.at("note"))},
+                                 {"note", Text(e.at("note"))},
                                  {"status set by", Cell(e.at("status_by"))}});
   }
   fields.push_back({"hands over orders", YesNo(e.at("can_hand_over"))});
