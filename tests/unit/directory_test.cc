@@ -234,3 +234,15 @@ TEST_CASE("forged directory components are refused whole when they arrive by syn
     CHECK(store.Ok("directory.list")["stores"][0]["status"] == "open");
   }
 }
+
+TEST_CASE("a status value that does not decode reads as no status, not as a broken directory",
+          "[directory][corruption]") {
+  Replica store("store-a");
+  kura::VersionVector through;
+  through.Advance("store-b", 1);
+  REQUIRE(store.cells->Merge(kura::kHqOrigin, {Forged(kura::keys::StoreStatus("store-b"), "store-b", "\xc1")}, through).ok());
+  store.Ok("store.status.set", {{"status", "open"}});
+  auto stores = store.Ok("directory.list")["stores"];
+  REQUIRE(stores.size() == 1);
+  CHECK(stores[0]["store"] == "store-a");
+}
