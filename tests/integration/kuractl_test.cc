@@ -249,7 +249,7 @@ TEST_CASE("kuractl sync status on a store without --hq says it runs alone", "[ku
 }
 
 TEST_CASE("kuractl sets the store directory at hq and a store's status, and lists them", "[kuractl][directory]") {
-  kura::test::Chain chain(0);  // HQ alone is enough: its own directory answers
+  kura::test::Chain chain(1);
   chain.StartAll();
   const TempDir& dir = chain.dir();
   const std::string hq = chain.hq().endpoint();
@@ -286,19 +286,17 @@ TEST_CASE("kuractl sets the store directory at hq and a store's status, and list
     CHECK(run.exit_code == 1);
     CHECK(run.Json()["error"]["code"] == "invalid_argument");
   }
-}
-
-TEST_CASE("kuractl store-status sets this store's status", "[kuractl][directory]") {
-  TempDir dir;
-  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
-  daemon.Start();
-  auto set = Kuractl(dir, daemon.endpoint(), "store-status no-handover --note 'till 2 down'");
-  REQUIRE(set.exit_code == 0);
-  CHECK(set.Json()["status"] == "no_handover");
-  auto list = Kuractl(dir, daemon.endpoint(), "directory", /*json_output=*/false);
-  REQUIRE(list.exit_code == 0);
-  CHECK(list.out ==
-        "STORE     NAME  STATUS       PICKUP  HANDS_OVER  HOURS  NOTE\n"
-        "tokyo-01  -     no_handover  -       no          -      till 2 down\n");
-  CHECK(Kuractl(dir, daemon.endpoint(), "store-status maybe").exit_code == 2);
+  SECTION("a store sets its own status") {
+    const std::string store = chain.store(0).endpoint();
+    auto own = Kuractl(dir, store, "store-status no-handover --note 'till 2 down'");
+    REQUIRE(own.exit_code == 0);
+    CHECK(own.Json()["status"] == "no_handover");
+    CHECK(own.Json()["status_by"] == "store-1");
+    CHECK(Kuractl(dir, store, "store-status maybe").exit_code == 2);
+    // HQ's record and status of shibuya-01 reach the store by sync.
+    CHECK(kura::test::Eventually([&] {
+      json stores = Kuractl(dir, store, "directory --can-hand-over").Json()["stores"];
+      return stores.size() == 1 && stores[0]["store"] == "shibuya-01";
+    }));
+  }
 }
