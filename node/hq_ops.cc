@@ -1,5 +1,6 @@
 // kura-hq's local API operations (schema/PROTOCOL.md, "HQ API").
 #include "admin.h"
+#include "directory.h"
 #include "hq_index.h"
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
@@ -58,6 +59,9 @@ constexpr OpSpec kHqOps[] = {
     {"hq.stock", OpHqStock, false},
     {"hq.sync_status", OpSyncStatus, false},
     {"hq.exceptions", OpHqExceptions, false},
+    {"directory.list", OpDirectoryList, false},
+    {"hq.directory.set", OpHqDirectorySet, true},
+    {"hq.store_status.set", OpHqStoreStatusSet, true},
 };
 
 }  // namespace

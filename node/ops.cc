@@ -3,6 +3,7 @@
 #include <array>
 
 #include "admin.h"
+#include "directory.h"
 #include "holds.h"
 #include "journal.h"
 #include "slips.h"
@@ -38,6 +39,8 @@ constexpr std::array kOps = {
     OpSpec{"journal.list", OpJournalList, false},
     // Writes, but needs no request id: compacting twice is compacting once.
     OpSpec{"journal.compact", OpJournalCompact, false},
+    OpSpec{"directory.list", OpDirectoryList, false},
+    OpSpec{"store.status.set", OpStoreStatusSet, true},
     OpSpec{"status", OpStatus, false},
     OpSpec{"sync.status", OpSyncStatus, false},
     OpSpec{"admin.check", OpAdminCheck, false},

@@ -1,5 +1,8 @@
 #include "kura/schema/args.h"
 
+#include <cmath>
+#include <sstream>
+
 #include "kura/schema/codec.h"
 
 namespace kura {
@@ -26,6 +29,13 @@ Result<std::string> CheckString(const nlohmann::json& v, const char* name,
     return FieldError(name, "must be 1.." + std::to_string(kMaxStringBytes) + " bytes");
   }
   return s;
+}
+
+// "90", "-180", "0.5": no trailing zeros.
+std::string FormatNumber(double d) {
+  std::ostringstream out;
+  out << d;
+  return out.str();
 }
 
 }  // namespace
@@ -67,6 +77,24 @@ Result<int64_t> ArgOptInt(const nlohmann::json& args, const char* name, int64_t 
                           int64_t fallback) {
   if (Find(args, name) == nullptr) return fallback;
   return ArgInt(args, name, min, max);
+}
+
+Result<double> ArgNumber(const nlohmann::json& args, const char* name, double min, double max) {
+  const nlohmann::json* v = Find(args, name);
+  if (v == nullptr) return FieldError(name, "is required");
+  double d = v->is_number() ? v->get<double>() : std::nan("");
+  // The negated comparison also refuses NaN.
+  if (!(d >= min && d <= max)) {
+    return FieldError(name, "must be a number in " + FormatNumber(min) + ".." + FormatNumber(max));
+  }
+  return d;
+}
+
+Result<bool> ArgOptBool(const nlohmann::json& args, const char* name, bool fallback) {
+  const nlohmann::json* v = Find(args, name);
+  if (v == nullptr) return fallback;
+  if (!v->is_boolean()) return FieldError(name, "must be true or false");
+  return v->get<bool>();
 }
 
 Result<const nlohmann::json*> ArgArray(const nlohmann::json& args, const char* name,

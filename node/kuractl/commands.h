@@ -31,6 +31,10 @@ void AddStoreCommands(CLI::App& app, Plan* plan);
 void AddSyncCommands(CLI::App& app, Plan* plan);
 // `hq ...`: commands for a kura-hq daemon (Target::kHq).
 void AddHqCommands(CLI::App& app, Plan* plan);
+// `directory` and `store-status` (at a store).
+void AddDirectoryCommands(CLI::App& app, Plan* plan);
+// `hq directory list|set` and `hq store-status`, under the `hq` command.
+void AddHqDirectoryCommands(CLI::App* hq, Plan* plan);
 // `keygen`: a local command, no daemon.
 void AddKeygenCommand(CLI::App& app, Plan* plan);
 

@@ -86,7 +86,7 @@ Invocation Hq(std::string op, json args, std::function<void(const json&, std::os
 void AddHqCommands(CLI::App& app, Plan* plan) {
   CLI::App* hq = app.add_subcommand(
       "hq", "Head office (a kura-hq daemon; default API tcp://127.0.0.1:7430 or $KURA_HQ_API): "
-            "stock across stores, sync health, exceptions");
+            "stock across stores, sync health, exceptions, the store directory");
   hq->require_subcommand(1);
 
   CLI::App* status = hq->add_subcommand("status", "Show the HQ daemon's id, data directory and uptime");
@@ -122,6 +122,8 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
     }
     return Hq("hq.exceptions", args, PrintHqExceptions);
   });
+
+  AddHqDirectoryCommands(hq, plan);
 }
 
 }  // namespace kura::ctl

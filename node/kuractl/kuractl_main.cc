@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
   kura::ctl::AddJournalCommands(app, &plan);
   kura::ctl::AddStoreCommands(app, &plan);
   kura::ctl::AddSyncCommands(app, &plan);
+  kura::ctl::AddDirectoryCommands(app, &plan);
   kura::ctl::AddHqCommands(app, &plan);
   kura::ctl::AddKeygenCommand(app, &plan);
   // After the subcommands, which would otherwise inherit it.

@@ -1,6 +1,8 @@
 #include "parse.h"
 
+#include <charconv>
 #include <limits>
+#include <sstream>
 
 #include "kura/schema/ids.h"
 
@@ -75,6 +77,25 @@ Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what) {
   if (!AddDigits(fraction, &frac)) return Bad(what, text, kForm);
   if (fraction.size() == 1) frac *= 10;
   return cents * 100 + frac;
+}
+
+Result<double> ParseDegrees(std::string_view text, std::string_view what, double min, double max) {
+  std::ostringstream form;
+  form << "must be a decimal number of degrees in " << min << ".." << max << ", e.g. 35.6595";
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
+  std::string_view units = digits.substr(0, digits.find('.'));
+  std::string_view fraction = units.size() < digits.size() ? digits.substr(units.size() + 1) : "";
+  bool has_dot = units.size() < digits.size();
+  if (!AllDigits(units) || (has_dot && !AllDigits(fraction)) || digits.size() > 24) {
+    return Bad(what, text, form.str());
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return Bad(what, text, form.str());
+  }
+  return value;
 }
 
 Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what) {

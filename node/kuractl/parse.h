@@ -23,6 +23,10 @@ Result<int64_t> ParseQty(std::string_view text, std::string_view what);
 // decimal place are refused rather than rounded.
 Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what);
 
+// A decimal number of degrees in [min, max]: an optional '-', digits, and optionally '.'
+// and more digits ("35.6595", "-0.5", "139"). Exponents, '+', "nan" and "inf" are refused.
+Result<double> ParseDegrees(std::string_view text, std::string_view what, double min, double max);
+
 // A duration as one or more <number><unit> parts, unit s, m, h or d: "90s", "30m",
 // "1h30m", "3d" -> seconds. Must be at least one second.
 Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what);

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "chain.h"
 #include "daemon_process.h"
 #include "temp_dir.h"
 
@@ -300,4 +301,57 @@ TEST_CASE("kuractl hold ticket writes the QR image, and ticket verify and redeem
   CHECK(malformed.exit_code == 1);
   CHECK(malformed.Json()["reason"] == "malformed");
   CHECK(Kuractl(dir, daemon.endpoint(), "ticket verify ' '").exit_code == 2);
+}
+
+TEST_CASE("kuractl sets the store directory at hq and a store's status, and lists them", "[kuractl][directory]") {
+  kura::test::Chain chain(1);
+  chain.StartAll();
+  const TempDir& dir = chain.dir();
+  const std::string hq = chain.hq().endpoint();
+
+  auto set = Kuractl(dir, hq, "hq directory set shibuya-01 --name Shibuya --lat 35.6595 --lon 139.7005 "
+                              "--hours 'Mo-Su 10:00-21:00' --pickup");
+  REQUIRE(set.exit_code == 0);
+  CHECK(set.Json()["pickup_enabled"] == true);
+  REQUIRE(Kuractl(dir, hq, "hq directory set osaka-01 --name Umeda --lat 34.70 --lon 135.50").exit_code == 0);
+  REQUIRE(Kuractl(dir, hq, "hq store-status shibuya-01 open --note 'all tills up'").exit_code == 0);
+
+  auto list = Kuractl(dir, hq, "hq directory list --near 34.69,135.19", /*json_output=*/false);
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.out ==
+        "STORE       NAME     STATUS   PICKUP  HANDS_OVER  HOURS                 KM  NOTE\n"
+        "osaka-01    Umeda    unknown  no      no          -                   28.4  -\n"
+        "shibuya-01  Shibuya  open     yes     yes         Mo-Su 10:00-21:00  423.9  all tills up\n");
+  auto only = Kuractl(dir, hq, "hq directory list --can-hand-over").Json()["stores"];
+  REQUIRE(only.size() == 1);
+  CHECK(only[0]["store"] == "shibuya-01");
+
+  SECTION("bad input is refused before anything is sent") {
+    for (const char* args : {"hq directory set shibuya-01", "hq directory set shibuya-01 --lat 91",
+                             "hq directory set shibuya-01 --lat 1e3", "hq store-status shibuya-01 shut",
+                             "hq directory list --near 35", "hq directory set Bad/Id --name x"}) {
+      INFO(args);
+      auto run = Kuractl(dir, hq, args);
+      CHECK(run.exit_code == 2);
+      CHECK(run.Json()["error"]["code"] == "usage");
+    }
+  }
+  SECTION("the daemon's refusal exits 1") {
+    auto run = Kuractl(dir, hq, "hq directory set kobe-01 --name Kobe");  // a new store needs a position
+    CHECK(run.exit_code == 1);
+    CHECK(run.Json()["error"]["code"] == "invalid_argument");
+  }
+  SECTION("a store sets its own status") {
+    const std::string store = chain.store(0).endpoint();
+    auto own = Kuractl(dir, store, "store-status no-handover --note 'till 2 down'");
+    REQUIRE(own.exit_code == 0);
+    CHECK(own.Json()["status"] == "no_handover");
+    CHECK(own.Json()["status_by"] == "store-1");
+    CHECK(Kuractl(dir, store, "store-status maybe").exit_code == 2);
+    // HQ's record and status of shibuya-01 reach the store by sync.
+    CHECK(kura::test::Eventually([&] {
+      json stores = Kuractl(dir, store, "directory --can-hand-over").Json()["stores"];
+      return stores.size() == 1 && stores[0]["store"] == "shibuya-01";
+    }));
+  }
 }

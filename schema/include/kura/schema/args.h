@@ -28,6 +28,10 @@ Result<int64_t> ArgInt(const nlohmann::json& args, const char* name, int64_t min
 // An optional integer in [min, max]; `fallback` when absent or null.
 Result<int64_t> ArgOptInt(const nlohmann::json& args, const char* name, int64_t min, int64_t max,
                           int64_t fallback);
+// A required finite number (integer or float) in [min, max].
+Result<double> ArgNumber(const nlohmann::json& args, const char* name, double min, double max);
+// An optional boolean; `fallback` when absent or null. Integers are refused, not converted.
+Result<bool> ArgOptBool(const nlohmann::json& args, const char* name, bool fallback);
 // A required, non-empty array of at most `max_items` items.
 Result<const nlohmann::json*> ArgArray(const nlohmann::json& args, const char* name,
                                        std::size_t max_items);
