@@ -80,18 +80,26 @@ int RunStore(const BenchOptions& options) {
   return 0;
 }
 
+// Prints a suite's report as a table or JSON; exit status 0 when the run completed and
+// what it wrote was found where it should be.
+template <typename Report, typename ToJson, typename ToTable>
+int Print(const char* suite, const BenchOptions& options, kura::Result<Report> report, ToJson to_json,
+          ToTable to_table) {
+  if (!report.ok()) {
+    std::fprintf(stderr, "kura-bench %s: %s\n", suite, report.status().ToString().c_str());
+    return 1;
+  }
+  if (options.json) std::cout << to_json(*report).dump(2) << "\n";
+  else std::cout << to_table(*report);
+  return report->verified ? 0 : 1;
+}
+
 int RunSync(const BenchOptions& options) {
   kura::bench::SyncSuiteOptions sync = options.sync;
   sync.data_dir = options.store.data_dir;
   sync.keep = options.store.keep;
-  auto report = kura::bench::RunSyncSuite(sync, Progress);
-  if (!report.ok()) {
-    std::fprintf(stderr, "kura-bench sync: %s\n", report.status().ToString().c_str());
-    return 1;
-  }
-  if (options.json) std::cout << kura::bench::SyncReportJson(*report).dump(2) << "\n";
-  else std::cout << kura::bench::FormatSyncReport(*report);
-  return report->verified ? 0 : 1;
+  return Print("sync", options, kura::bench::RunSyncSuite(sync, Progress), kura::bench::SyncReportJson,
+               kura::bench::FormatSyncReport);
 }
 
 int RunHqIngest(const BenchOptions& options) {
@@ -100,14 +108,8 @@ int RunHqIngest(const BenchOptions& options) {
   ingest.seconds = options.store.seconds;
   ingest.data_dir = options.store.data_dir;
   ingest.keep = options.store.keep;
-  auto report = kura::bench::RunHqIngestSuite(ingest, Progress);
-  if (!report.ok()) {
-    std::fprintf(stderr, "kura-bench hq-ingest: %s\n", report.status().ToString().c_str());
-    return 1;
-  }
-  if (options.json) std::cout << kura::bench::HqIngestReportJson(*report).dump(2) << "\n";
-  else std::cout << kura::bench::FormatHqIngestReport(*report);
-  return report->verified ? 0 : 1;
+  return Print("hq-ingest", options, kura::bench::RunHqIngestSuite(ingest, Progress),
+               kura::bench::HqIngestReportJson, kura::bench::FormatHqIngestReport);
 }
 
 // A suite is a subcommand; the first one is the default.
@@ -149,6 +151,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1'000'000));
   app.add_option("--stores", options.ingest.stores, "hq-ingest suite: stores connected at once (default 200)")
       ->check(CLI::Range(1, 400));
+  app.add_option("--retransmit-ms", options.ingest.retransmit_ms,
+                 "hq-ingest suite: the simulated stores' session retransmit timeout (default 3000,\n"
+                 "kura-store's)")
+      ->check(CLI::Range(100, 600'000));
   app.add_option("--hq-bin", options.ingest.hq_bin,
                  "kura-hq binary for hq-ingest (default $KURA_HQ_BIN, else the one built with\n"
                  "this kura-bench: " KURA_HQ_BIN ")");

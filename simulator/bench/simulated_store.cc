@@ -12,14 +12,14 @@ constexpr int64_t kDeliveryUnits = 1000;  // what a receive brings when a SKU is
 
 }  // namespace
 
-SimulatedStore::SimulatedStore(std::string id, CurveKeyPair keys, int skus, uint64_t seed)
+SimulatedStore::SimulatedStore(std::string id, CurveKeyPair keys, int skus, uint64_t seed, int64_t retransmit_ms)
     : id_(std::move(id)),
       keys_(std::move(keys)),
       rng_(seed),
       stock_(skus),
       replica_(id_),
       hlc_(SystemClock::Get()),
-      session_(&shipping_, id_, kHqOrigin, &hlc_) {}
+      session_(&shipping_, id_, kHqOrigin, &hlc_, SessionOptions{.retransmit_ms = retransmit_ms}) {}
 
 Status SimulatedStore::Connect(zmq::context_t& context, const std::string& hq_public_z85,
                                const std::string& endpoint) {

@@ -30,8 +30,9 @@ namespace kura::bench {
 class SimulatedStore {
  public:
   // A store `id` (must be on HQ's allow-list with `keys`) over a catalog of `skus` SKUs,
-  // choosing which SKU changes with a generator seeded by `seed`.
-  SimulatedStore(std::string id, CurveKeyPair keys, int skus, uint64_t seed);
+  // choosing which SKU changes with a generator seeded by `seed`. Its session rewinds and
+  // resends when HQ has not acknowledged a batch within `retransmit_ms`.
+  SimulatedStore(std::string id, CurveKeyPair keys, int skus, uint64_t seed, int64_t retransmit_ms);
   SimulatedStore(const SimulatedStore&) = delete;
   SimulatedStore& operator=(const SimulatedStore&) = delete;
 
