@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hq_ingest_suite.h"
 #include "report.h"
 #include "store_suite.h"
 #include "sync_suite.h"
@@ -34,11 +35,18 @@ constexpr char kDescription[] =
     "Suites:\n"
     "  store   kura-store API throughput and latency against the raw limits (the default)\n"
     "  sync    a store sells while cut off from HQ, then reconnects: time to convergence at\n"
-    "          HQ, components and bytes on the wire next to the lower bound (--sales, --skus)";
+    "          HQ, components and bytes on the wire next to the lower bound (--sales, --skus)\n"
+    "  hq-ingest\n"
+    "          a real kura-hq with --stores stores (default 200) connected at once over CURVE,\n"
+    "          each changing random SKUs of its --skus catalog for --seconds: time for all to\n"
+    "          connect, components HQ merges durably per second next to raw RocksDB synced\n"
+    "          batches of the same size (one writer), HQ CPU and peak RSS (VmHWM); HQ's\n"
+    "          hq.stock is compared with every store's for a sample of SKUs";
 
 struct BenchOptions {
   kura::bench::StoreSuiteOptions store;
   kura::bench::SyncSuiteOptions sync;
+  kura::bench::HqIngestOptions ingest;
   bool json = false;
 };
 
@@ -47,6 +55,12 @@ struct BenchOptions {
 std::string DefaultStoreBin() {
   const char* env = std::getenv("KURA_STORE_BIN");
   return (env != nullptr && *env != '\0') ? env : KURA_STORE_BIN;
+}
+
+// The kura-hq binary: --hq-bin, else $KURA_HQ_BIN, else the one built next to this kura-bench.
+std::string DefaultHqBin() {
+  const char* env = std::getenv("KURA_HQ_BIN");
+  return (env != nullptr && *env != '\0') ? env : KURA_HQ_BIN;
 }
 
 void Progress(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
@@ -66,18 +80,36 @@ int RunStore(const BenchOptions& options) {
   return 0;
 }
 
+// Prints a suite's report as a table or JSON; exit status 0 when the run completed and
+// what it wrote was found where it should be.
+template <typename Report, typename ToJson, typename ToTable>
+int Print(const char* suite, const BenchOptions& options, kura::Result<Report> report, ToJson to_json,
+          ToTable to_table) {
+  if (!report.ok()) {
+    std::fprintf(stderr, "kura-bench %s: %s\n", suite, report.status().ToString().c_str());
+    return 1;
+  }
+  if (options.json) std::cout << to_json(*report).dump(2) << "\n";
+  else std::cout << to_table(*report);
+  return report->verified ? 0 : 1;
+}
+
 int RunSync(const BenchOptions& options) {
   kura::bench::SyncSuiteOptions sync = options.sync;
   sync.data_dir = options.store.data_dir;
   sync.keep = options.store.keep;
-  auto report = kura::bench::RunSyncSuite(sync, Progress);
-  if (!report.ok()) {
-    std::fprintf(stderr, "kura-bench sync: %s\n", report.status().ToString().c_str());
-    return 1;
-  }
-  if (options.json) std::cout << kura::bench::SyncReportJson(*report).dump(2) << "\n";
-  else std::cout << kura::bench::FormatSyncReport(*report);
-  return report->verified ? 0 : 1;
+  return Print("sync", options, kura::bench::RunSyncSuite(sync, Progress), kura::bench::SyncReportJson,
+               kura::bench::FormatSyncReport);
+}
+
+int RunHqIngest(const BenchOptions& options) {
+  kura::bench::HqIngestOptions ingest = options.ingest;
+  ingest.skus = options.sync.skus;
+  ingest.seconds = options.store.seconds;
+  ingest.data_dir = options.store.data_dir;
+  ingest.keep = options.store.keep;
+  return Print("hq-ingest", options, kura::bench::RunHqIngestSuite(ingest, Progress),
+               kura::bench::HqIngestReportJson, kura::bench::FormatHqIngestReport);
 }
 
 // A suite is a subcommand; the first one is the default.
@@ -90,6 +122,8 @@ struct Suite {
 constexpr Suite kSuites[] = {
     {"store", "kura-store API throughput and latency against the raw limits", RunStore},
     {"sync", "offline sales then reconnect: convergence time and bytes vs the lower bound", RunSync},
+    {"hq-ingest", "N stores at once into a real kura-hq: merged components/s vs raw, HQ CPU and peak RSS",
+     RunHqIngest},
 };
 
 }  // namespace
@@ -97,6 +131,7 @@ constexpr Suite kSuites[] = {
 int main(int argc, char** argv) {
   BenchOptions options;
   options.store.store_bin = DefaultStoreBin();
+  options.ingest.hq_bin = DefaultHqBin();
   CLI::App app(kDescription, "kura-bench");
   app.add_option("--seconds", options.store.seconds, "Duration of each measured phase, in seconds (default 3)")
       ->check(CLI::Range(0.1, 3600.0));
@@ -111,8 +146,18 @@ int main(int argc, char** argv) {
                  "this kura-bench: " KURA_STORE_BIN ")");
   app.add_option("--sales", options.sync.sales, "sync suite: sales made while cut off (default 100000)")
       ->check(CLI::Range(1, 10'000'000));
-  app.add_option("--skus", options.sync.skus, "sync suite: SKUs the sales spread over (default 5000)")
+  app.add_option("--skus", options.sync.skus,
+                 "sync suite: SKUs the sales spread over; hq-ingest: each store's catalog (default 5000)")
       ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--stores", options.ingest.stores, "hq-ingest suite: stores connected at once (default 200)")
+      ->check(CLI::Range(1, 400));
+  app.add_option("--retransmit-ms", options.ingest.retransmit_ms,
+                 "hq-ingest suite: the simulated stores' session retransmit timeout (default 3000,\n"
+                 "kura-store's)")
+      ->check(CLI::Range(100, 600'000));
+  app.add_option("--hq-bin", options.ingest.hq_bin,
+                 "kura-hq binary for hq-ingest (default $KURA_HQ_BIN, else the one built with\n"
+                 "this kura-bench: " KURA_HQ_BIN ")");
   for (const Suite& suite : kSuites) {
     app.add_subcommand(suite.name, suite.help)
         ->fallthrough()

@@ -71,7 +71,8 @@ class EchoServer {
 
 }  // namespace
 
-Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds) {
+Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds,
+                                         int puts_per_batch) {
   rocksdb::Options options;
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
@@ -81,11 +82,13 @@ Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers,
   const std::string value(kPayloadBytes, 'v');
   Result<PhaseSummary> summary = RunClosedLoop(writers, seconds, [&](int index) -> Result<Operation> {
     auto n = std::make_shared<uint64_t>(0);
-    Operation write = [&db, &value, index, n]() -> Status {
-      char key[32];
-      std::snprintf(key, sizeof key, "w%02d-%012llu", index, static_cast<unsigned long long>((*n)++));
+    Operation write = [&db, &value, index, n, puts_per_batch]() -> Status {
       rocksdb::WriteBatch batch;
-      if (auto s = batch.Put(key, value); !s.ok()) return FromRocks(s, "batch put");
+      for (int i = 0; i < puts_per_batch; ++i) {
+        char key[32];
+        std::snprintf(key, sizeof key, "w%02d-%012llu", index, static_cast<unsigned long long>((*n)++));
+        if (auto s = batch.Put(key, value); !s.ok()) return FromRocks(s, "batch put");
+      }
       rocksdb::WriteOptions wo;
       wo.sync = true;
       return FromRocks(db->Write(wo, &batch), "synced write");

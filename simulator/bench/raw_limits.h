@@ -15,10 +15,11 @@
 namespace kura::bench {
 
 // Opens a fresh RocksDB at `db_dir` and has `writers` threads each write, back to back, a
-// WriteBatch of one ~100-byte Put with WriteOptions::sync. With many writers RocksDB's own
-// group commit shares one fsync among the waiting writes. IOError if the DB cannot be
-// opened or a write fails.
-Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds);
+// WriteBatch of `puts_per_batch` ~100-byte Puts with WriteOptions::sync; one operation is
+// one batch. With many writers RocksDB's own group commit shares one fsync among the
+// waiting writes. IOError if the DB cannot be opened or a write fails.
+Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds,
+                                         int puts_per_batch = 1);
 
 // Runs a ROUTER echo server thread bound to `bind_endpoint` (a tcp "*" port is allowed)
 // and one DEALER client doing ~100-byte request/reply round trips against it.

@@ -9,7 +9,7 @@
 #include "closed_loop.h"
 #include "kura/node/api_client.h"
 #include "raw_limits.h"
-#include "store_daemon.h"
+#include "daemon.h"
 
 namespace kura::bench {
 namespace {
@@ -54,7 +54,7 @@ Result<ApiPhase> RunApiPhase(zmq::context_t& context, const std::string& endpoin
 }  // namespace
 
 Result<StoreSuiteReport> RunStoreSuite(const StoreSuiteOptions& options, const Progress& progress) {
-  KURA_RETURN_IF_ERROR(StoreDaemon::CheckBinary(options.store_bin));
+  KURA_RETURN_IF_ERROR(Daemon::CheckBinary(options.store_bin));
   CpuMeter meter;
   KURA_ASSIGN_OR_RETURN(std::unique_ptr<WorkDir> dir, WorkDir::Create(options.data_dir, options.keep));
   StoreSuiteReport report;
@@ -80,7 +80,7 @@ Result<StoreSuiteReport> RunStoreSuite(const StoreSuiteOptions& options, const P
   KURA_ASSIGN_OR_RETURN(report.zmq_tcp, MeasureZmqRoundTrip(context, "tcp://127.0.0.1:*", s));
 
   progress("starting " + options.store_bin);
-  StoreDaemon daemon(options.store_bin, dir->Sub("store"), dir->Sub("kura-store.log"));
+  Daemon daemon(options.store_bin, {"--store-id", "bench"}, dir->Sub("store"), dir->Sub("kura-store.log"));
   KURA_RETURN_IF_ERROR(daemon.Start(context, kStartTimeoutMs));
   KURA_ASSIGN_OR_RETURN(report.rss_at_start_bytes, daemon.RssBytes());
 

@@ -4,11 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include "kura/sync/memory_replica.h"
 #include "kura/sync/session.h"
-#include "memory_replica.h"
 
 using kura::ManualClock;
-using kura::test::MemoryReplica;
+using kura::MemoryReplica;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "store_daemon.h"
+#include "daemon.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -44,33 +44,37 @@ bool WaitForExit(pid_t pid, int timeout_ms) {
 
 }  // namespace
 
-StoreDaemon::StoreDaemon(std::string binary, std::string data_dir, std::string log_path)
-    : binary_(std::move(binary)), data_dir_(std::move(data_dir)), log_path_(std::move(log_path)) {}
+Daemon::Daemon(std::string binary, std::vector<std::string> args, std::string data_dir, std::string log_path)
+    : binary_(std::move(binary)),
+      name_(binary_.substr(binary_.rfind('/') + 1)),
+      args_(std::move(args)),
+      data_dir_(std::move(data_dir)),
+      log_path_(std::move(log_path)) {}
 
-StoreDaemon::~StoreDaemon() {
+Daemon::~Daemon() {
   if (!running()) return;
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
 }
 
-bool StoreDaemon::Reaped(int* wait_status) {
+bool Daemon::Reaped(int* wait_status) {
   if (waitpid(pid_, wait_status, WNOHANG) != pid_) return false;
   pid_ = -1;
   return true;
 }
 
-Status StoreDaemon::CheckBinary(const std::string& binary) {
+Status Daemon::CheckBinary(const std::string& binary) {
   if (access(binary.c_str(), X_OK) == 0) return Status::Ok();
-  return Status::NotFound("kura-store binary " + binary + " is not executable (use --store-bin)");
+  return Status::NotFound(binary + " is not an executable file (see --store-bin, --hq-bin)");
 }
 
-Status StoreDaemon::Start(zmq::context_t& context, int timeout_ms) {
+Status Daemon::Start(zmq::context_t& context, int timeout_ms) {
   KURA_RETURN_IF_ERROR(CheckBinary(binary_));
   if (endpoint().size() - 6 >= sizeof(sockaddr_un::sun_path)) {
     return Status::InvalidArgument("ipc socket path too long: " + endpoint() + " (use a shorter --data-dir)");
   }
-  std::vector<std::string> args = {binary_, "--store-id", "bench", "--data-dir", data_dir_,
-                                   "--api", endpoint()};
+  std::vector<std::string> args = {binary_, "--data-dir", data_dir_, "--api", endpoint()};
+  args.insert(args.end(), args_.begin(), args_.end());
   pid_ = fork();
   if (pid_ < 0) return Status::IOError("fork failed");
   if (pid_ == 0) {
@@ -94,16 +98,16 @@ Status StoreDaemon::Start(zmq::context_t& context, int timeout_ms) {
     if (probe.Call("status").ok()) return Status::Ok();
     int wait_status = 0;
     if (Reaped(&wait_status)) {
-      return Status::IOError("kura-store " + DescribeExit(wait_status) + "; log:\n" + LogTail(20));
+      return Status::IOError(name_ + " " + DescribeExit(wait_status) + "; log:\n" + LogTail(20));
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      return Status::IOError("kura-store did not answer status within " + std::to_string(timeout_ms) +
+      return Status::IOError(name_ + " did not answer status within " + std::to_string(timeout_ms) +
                              " ms; log:\n" + LogTail(20));
     }
   }
 }
 
-Status StoreDaemon::Stop() {
+Status Daemon::Stop() {
   if (!running()) return Status::Ok();
   kill(pid_, SIGTERM);
   if (!WaitForExit(pid_, kStopTimeoutMs)) kill(pid_, SIGKILL);
@@ -111,19 +115,20 @@ Status StoreDaemon::Stop() {
   waitpid(pid_, &wait_status, 0);
   pid_ = -1;
   if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) return Status::Ok();
-  return Status::IOError("kura-store " + DescribeExit(wait_status) + " on SIGTERM; log:\n" + LogTail(20));
+  return Status::IOError(name_ + " " + DescribeExit(wait_status) + " on SIGTERM; log:\n" + LogTail(20));
 }
 
-Result<int64_t> StoreDaemon::RssBytes() const {
+Result<int64_t> Daemon::StatusBytes(const std::string& field) const {
   std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
   std::string line;
+  const std::string prefix = field + ":";
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmRSS:  1234 kB"
+    if (line.rfind(prefix, 0) == 0) return std::stoll(line.substr(prefix.size())) * 1024;
   }
-  return Status::NotFound("no VmRSS for pid " + std::to_string(pid_));
+  return Status::NotFound("no " + field + " for pid " + std::to_string(pid_));
 }
 
-Result<double> StoreDaemon::CpuSeconds() const {
+Result<double> Daemon::CpuSeconds() const {
   // "pid (comm) state ppid ..." with utime and stime the 14th and 15th fields; comm may hold
   // spaces, so fields are counted after its closing parenthesis.
   std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
@@ -140,7 +145,7 @@ Result<double> StoreDaemon::CpuSeconds() const {
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::string StoreDaemon::LogTail(int lines) const {
+std::string Daemon::LogTail(int lines) const {
   std::ifstream in(log_path_);
   std::deque<std::string> tail;
   std::string line;

@@ -1,5 +1,5 @@
-// MemoryReplica: a SyncReplica over plain maps, for session tests and the simulator's
-// unit-level checks. Cells are opaque: each (key, origin) keeps its highest-seq component,
+// MemoryReplica: a SyncReplica over plain maps, for session tests, the simulator's
+// unit-level checks and kura-bench's simulated stores (hq-ingest). Cells are opaque: each (key, origin) keeps its highest-seq component,
 // which is exactly the delta-state rule the real replica follows. Not thread-safe.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "kura/sync/session.h"
 
-namespace kura::test {
+namespace kura {
 
 class MemoryReplica final : public SyncReplica {
  public:
@@ -20,6 +20,12 @@ class MemoryReplica final : public SyncReplica {
   void Write(const std::string& key, const std::string& value) {
     uint64_t seq = ++last_[self_];
     Put(Component{key, self_, seq, value});
+  }
+
+  // The seq the next Write will get, for values that carry their own seq (cell slices).
+  uint64_t NextSeq() const {
+    auto it = last_.find(self_);
+    return (it == last_.end() ? 0 : it->second) + 1;
   }
 
   Result<uint64_t> Head() override { return last_[self_]; }
@@ -86,4 +92,4 @@ class MemoryReplica final : public SyncReplica {
   std::map<std::pair<std::string, uint64_t>, std::string> index_;      // (origin, seq) -> key
 };
 
-}  // namespace kura::test
+}  // namespace kura

@@ -1,0 +1,66 @@
+// Daemon: a real kura daemon (kura-store or kura-hq) run as a child process of kura-bench,
+// serving its local API only on an ipc:// endpoint inside its data directory, with its
+// operator log (stderr) in a file. Start() returns once the daemon answers `status`, so the
+// bench synchronises on the daemon itself, not on sleeps. Not thread-safe; use from the
+// thread that started it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "kura/schema/status.h"
+
+namespace kura::bench {
+
+class Daemon {
+ public:
+  // The daemon runs as `binary --data-dir <data_dir> --api <endpoint()> <args...>`, keeps
+  // its data in `data_dir` (created by the daemon) and logs to `log_path`. Both kura-store
+  // and kura-hq take those two flags; `args` adds the rest (--store-id, --config, ...).
+  Daemon(std::string binary, std::vector<std::string> args, std::string data_dir, std::string log_path);
+  ~Daemon();  // SIGKILLs and reaps a daemon still running
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // NotFound unless `binary` is an executable file; lets a run fail before measuring.
+  static Status CheckBinary(const std::string& binary);
+
+  // Spawns the daemon and waits up to `timeout_ms` for it to answer `status`. Fails with
+  // the tail of its log when the binary is missing, the daemon exits, or it never answers.
+  // REQUIRES: not running.
+  Status Start(zmq::context_t& context, int timeout_ms);
+  // SIGTERM, then waits for a clean exit (SIGKILL after 10 s). IOError unless it exited 0.
+  Status Stop();
+
+  // The daemon's resident set size (VmRSS), in bytes. REQUIRES: running.
+  Result<int64_t> RssBytes() const { return StatusBytes("VmRSS"); }
+  // The highest resident set size it has had so far (VmHWM), in bytes. REQUIRES: running.
+  Result<int64_t> PeakRssBytes() const { return StatusBytes("VmHWM"); }
+  // CPU time (user + system, all threads) the daemon has used so far, in seconds.
+  // REQUIRES: running.
+  Result<double> CpuSeconds() const;
+  // The last `lines` lines of the daemon's log, for error messages.
+  std::string LogTail(int lines) const;
+
+  std::string endpoint() const { return "ipc://" + data_dir_ + "/api.sock"; }
+  pid_t pid() const { return pid_; }
+  bool running() const { return pid_ > 0; }
+
+ private:
+  // Non-blocking: true (and forgets the pid) when the child has exited.
+  bool Reaped(int* wait_status);
+  // A "<field>:  1234 kB" line of /proc/<pid>/status, in bytes.
+  Result<int64_t> StatusBytes(const std::string& field) const;
+
+  std::string binary_, name_;
+  std::vector<std::string> args_;
+  std::string data_dir_, log_path_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace kura::bench
