@@ -39,7 +39,7 @@ TEST_CASE("store receiving stock makes a sku known and adds to on hand", "[store
   EngineHarness e;
   CHECK(Err(e.Call("stock.get", {{"sku", "SKU-1"}})).code() == Code::kNotFound);
   json r = e.Ok("stock.receive", {{"sku", "SKU-1"}, {"qty", 5}});
-  CHECK(r == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 0}, {"atp", 5}});
+  CHECK(r == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 0}, {"promised_online", 0}, {"atp", 5}});
   e.Ok("stock.receive", {{"sku", "SKU-1"}, {"qty", 3}});
   CHECK(e.Stock("SKU-1")["on_hand"] == 8);
   json list = e.Ok("stock.list")["items"];
@@ -182,7 +182,7 @@ TEST_CASE("store creating a hold moves units from available to promise into held
   CHECK(hold["customer"] == "ana@example.com");
   CHECK(hold["created_ms"] == kStart);
   CHECK(hold["expires_ms"] == kStart + 60'000);
-  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 2}, {"atp", 3}});
+  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 2}, {"promised_online", 0}, {"atp", 3}});
   CHECK(e.Hold("SKU-1", 1) == "tokyo-01.2");
   CHECK(e.Stock("SKU-1")["held"] == 3);
 }
@@ -270,7 +270,7 @@ TEST_CASE("store hold collect decrements on hand and journals a collection recei
   std::string id = hold["id"].get<std::string>();
   e.clock.Advance(5000);
   e.Ok("hold.collect", {{"id", id}});
-  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 3}, {"held", 0}, {"atp", 3}});
+  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 3}, {"held", 0}, {"promised_online", 0}, {"atp", 3}});
   CHECK(e.Stock("SKU-2")["on_hand"] == 4);
   json receipts = Receipts(e);
   REQUIRE(receipts.size() == 1);
@@ -288,7 +288,7 @@ TEST_CASE("store hold cancel releases the held units without touching on hand", 
   std::string id = e.Hold("SKU-1", 4);
   CHECK(e.Stock("SKU-1")["atp"] == 1);
   CHECK(e.Ok("hold.cancel", {{"id", id}})["state"] == "cancelled");
-  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 0}, {"atp", 5}});
+  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 0}, {"promised_online", 0}, {"atp", 5}});
   CHECK(Receipts(e).empty());
 }
 
@@ -360,7 +360,7 @@ TEST_CASE("store hold expiry releases held units once when its time has come",
   CHECK(*e.store->ExpireDueHolds() == 1);
   CHECK(e.HoldState(soon) == "expired");
   CHECK(e.HoldState(later) == "held");
-  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 1}, {"atp", 4}});
+  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 1}, {"promised_online", 0}, {"atp", 4}});
   json since = e.Ok("hold.get", {{"id", soon}})["state_since_ms"];
   CHECK(since == kStart + 60'000);
 
@@ -373,7 +373,7 @@ TEST_CASE("store hold expiry releases held units once when its time has come",
     e.clock.Advance(3'600'000);
     CHECK(*e.store->ExpireDueHolds() == 0);
     CHECK(e.HoldState(later) == "collected");
-    CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 4}, {"held", 0}, {"atp", 4}});
+    CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 4}, {"held", 0}, {"promised_online", 0}, {"atp", 4}});
   }
   SECTION("the later hold expires in its turn") {
     e.clock.Advance(60'000);
@@ -493,7 +493,7 @@ TEST_CASE("store repeated request id within one group applies once", "[store][id
   CHECK(replies[3] == replies[2]);
   auto seen = DecodeReply(replies[4]);  // a later request of the group sees the writes
   REQUIRE(seen.ok());
-  CHECK(*seen == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 1}, {"atp", 4}});
+  CHECK(*seen == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 1}, {"promised_online", 0}, {"atp", 4}});
   CHECK(e.Stock("SKU-1")["on_hand"] == 5);
   CHECK(e.Ok("hold.list")["holds"].size() == 1);
 }
@@ -594,7 +594,7 @@ TEST_CASE("store reopened from the same directory sees everything", "[store][ope
   e.Ok("slip.ack", {{"id", held}});
 
   e.Reopen();
-  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 7}, {"held", 3}, {"atp", 4}});
+  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 7}, {"held", 3}, {"promised_online", 0}, {"atp", 4}});
   CHECK(e.HoldState(held) == "held");
   CHECK(e.HoldState(done) == "collected");
   CHECK(Receipts(e).size() == 2);
@@ -684,7 +684,7 @@ TEST_CASE("store admin check reports ok after a mixed workload", "[store][admin]
   CHECK(status["active_holds"] == 1);
   CHECK(e.Ok("hold.list", {{"state", "expired"}})["holds"][0]["id"] == expired);
   CHECK(e.Ok("hold.list", {{"state", "held"}})["holds"][0]["id"] == active);
-  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 16}, {"held", 2}, {"atp", 14}});
+  CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 16}, {"held", 2}, {"promised_online", 0}, {"atp", 14}});
   CHECK(e.Stock("SKU-3")["held"] == 2);
   CHECK(e.Stock("SKU-4")["held"] == 0);
 
