@@ -32,7 +32,7 @@ struct SimOptions {
   int clock_faults = 4;       // a store's clock is skewed or jumps
   bool faults = true;         // false: none of the above, and a perfect network
   // Sync sessions (sync/session.h).
-  int64_t heartbeat_ms = 5'000;
+  int64_t heartbeat_ms = 30'000;  // the daemons use 1 s; 30 s keeps long runs cheap
   // Checks.
   int checks = 24;            // continuous invariant checks spread over the run
   bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
