@@ -14,8 +14,8 @@ struct SimOptions {
   // World size and length.
   int stores = 8;
   int skus = 200;
-  int64_t ops = 20'000;       // workload operations (tills, back office, online)
-  double days = 2.0;          // simulated time the ops are spread over
+  int64_t ops = 10'000;       // workload operations (tills, back office, online)
+  double days = 1.0;          // simulated time the ops are spread over
   double store_skew = 1.0;    // Zipf exponent of store popularity (0 = uniform)
   double sku_skew = 1.1;      // Zipf exponent of SKU popularity
   // Workload mix: relative weights of each kind of operation.

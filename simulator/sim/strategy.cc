@@ -28,31 +28,32 @@ void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const std::strin
   }
 }
 
+void OnlineOrderStrategy::Place(World& world, int store, const std::string& kind,
+                                const OrderLines& lines, const std::string& customer,
+                                const std::string& rid) {
+  ++stats_.orders;
+  if (world.Reachable(store)) return PlaceAtStore(world, store, kind, lines, customer, rid);
+  if (!world.hq().up()) {
+    ++stats_.refused_unreachable;
+    return;
+  }
+  PlaceUnreachable(world, store, kind, lines, customer, rid);
+}
+
 namespace {
 
 class Strong final : public OnlineOrderStrategy {
  public:
-  void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
-             const std::string& customer, const std::string& rid) override {
-    ++stats_.orders;
-    if (!world.Reachable(store)) {
-      ++stats_.refused_unreachable;
-      return;
-    }
-    PlaceAtStore(world, store, kind, lines, customer, rid);
+  void PlaceUnreachable(World&, int, const std::string&, const OrderLines&, const std::string&,
+                        const std::string&) override {
+    ++stats_.refused_unreachable;
   }
 };
 
 class LastKnown final : public OnlineOrderStrategy {
  public:
-  void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
-             const std::string& customer, const std::string& rid) override {
-    ++stats_.orders;
-    if (world.Reachable(store)) return PlaceAtStore(world, store, kind, lines, customer, rid);
-    if (!world.hq().up()) {
-      ++stats_.refused_unreachable;
-      return;
-    }
+  void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
+                        const std::string& customer, const std::string& rid) override {
     // HQ's last snapshot of the store, less what HQ itself promised since.
     auto& promised = promised_[store];
     for (const auto& [sku, qty] : lines) {
@@ -113,14 +114,8 @@ class Escrow final : public OnlineOrderStrategy {
  public:
   bool Available(World&) override { return FindOp(HqOps(), "hq.order.place") != nullptr; }
 
-  void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
-             const std::string& customer, const std::string& rid) override {
-    ++stats_.orders;
-    if (world.Reachable(store)) return PlaceAtStore(world, store, kind, lines, customer, rid);
-    if (!world.hq().up()) {
-      ++stats_.refused_unreachable;
-      return;
-    }
+  void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
+                        const std::string& customer, const std::string& rid) override {
     auto hold = world.Call(world.hq(), "hq.order.place", rid,
                            {{"store", world.store(store).id()}, {"kind", kind},
                             {"lines", LinesJson(lines)}, {"customer", customer}});

@@ -29,9 +29,11 @@ class OnlineOrderStrategy {
   virtual ~OnlineOrderStrategy() = default;
   // Whether this build can run the strategy (checked once the nodes are open).
   virtual bool Available(World&) { return true; }
-  // A customer orders `lines` at `store`; `rid` identifies the order.
-  virtual void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
-                     const std::string& customer, const std::string& rid) = 0;
+  // A customer orders `lines` at `store`; `rid` identifies the order. The same for every
+  // strategy while the store is reachable (it decides) or HQ is down (refused); otherwise
+  // PlaceUnreachable decides.
+  void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
+             const std::string& customer, const std::string& rid);
   // `store`'s link to HQ is up again.
   virtual void OnLinkUp(World&, int) {}
   // Orders accepted but not yet placed at their store.
@@ -39,6 +41,10 @@ class OnlineOrderStrategy {
   const OrderStats& stats() const { return stats_; }
 
  protected:
+  // HQ is up but cannot reach `store`: the strategy's own answer. Counts the outcome.
+  virtual void PlaceUnreachable(World& world, int store, const std::string& kind,
+                                const OrderLines& lines, const std::string& customer,
+                                const std::string& rid) = 0;
   // Lets the store decide: hold.create at its engine. Counts the outcome.
   void PlaceAtStore(World& world, int store, const std::string& kind, const OrderLines& lines,
                     const std::string& customer, const std::string& rid);
