@@ -3,6 +3,11 @@
 #include <algorithm>
 
 namespace kura {
+namespace {
+bool broken_merge = false;  // TEST_SetBrokenPnMerge
+}  // namespace
+
+void TEST_SetBrokenPnMerge(bool broken) { broken_merge = broken; }
 
 int64_t PnCounter::Value() const {
   int64_t total = 0;
@@ -27,7 +32,7 @@ void PnCounter::Merge(const PnCounter& other) {
     PnComponent& mine = components[origin];
     mine.seq = std::max(mine.seq, theirs.seq);
     mine.p = std::max(mine.p, theirs.p);
-    mine.n = std::max(mine.n, theirs.n);
+    mine.n = broken_merge ? std::min(mine.n, theirs.n) : std::max(mine.n, theirs.n);
   }
 }
 

@@ -14,6 +14,10 @@
 #include "kura/schema/status.h"
 #include "kura/sync/clock.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace kura {
 
 struct StoreOptions {
@@ -30,6 +34,10 @@ struct StoreOptions {
   int64_t journal_retention_ms = 30LL * 24 * 3600 * 1000;
   // Time source; null means the system clock. Not owned; must outlive the Store.
   Clock* clock = nullptr;
+  // RocksDB environment; null means the real file system. kura-sim passes an in-memory
+  // one (rocksdb::NewMemEnv) so a hundred stores run without disk I/O. Not owned; must
+  // outlive the Store.
+  rocksdb::Env* env = nullptr;
 };
 
 class Store {

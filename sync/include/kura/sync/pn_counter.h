@@ -39,4 +39,9 @@ struct PnCounter {
   void Merge(const PnCounter& other);
 };
 
+// TEST ONLY: when set, PnCounter::Merge keeps the minimum of the decrement field `n`
+// instead of the maximum — a deliberately broken merge that kura-sim --break-merge and
+// its test use to show the simulator catches a wrong merge. Never set in a daemon.
+void TEST_SetBrokenPnMerge(bool broken);
+
 }  // namespace kura

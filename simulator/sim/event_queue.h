@@ -1,0 +1,63 @@
+// EventQueue: the discrete-event core of kura-sim. Events run in (time, insertion order);
+// nothing in the world reads wall time, so a seed replays the same run event for event.
+// Trace: every event that matters writes a line; the lines are hashed (FNV-1a 64) into the
+// run's fingerprint and the last few are kept for a violation report. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kura::sim {
+
+class EventQueue {
+ public:
+  using Fn = std::function<void()>;
+
+  // Runs `fn` at sim time `at_ms` (not before now()).
+  void At(int64_t at_ms, Fn fn);
+  // Runs the next event; false when none is left or it lies beyond `until_ms`.
+  bool RunNext(int64_t until_ms);
+  int64_t now() const { return now_; }
+  void set_now(int64_t now) { now_ = now; }
+  uint64_t executed() const { return executed_; }
+  bool empty() const { return heap_.empty(); }
+
+ private:
+  struct Event {
+    int64_t at;
+    uint64_t seq;
+    Fn fn;
+  };
+  static bool Later(const Event& a, const Event& b) {
+    return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+  }
+  std::vector<Event> heap_;
+  uint64_t next_seq_ = 0;
+  uint64_t executed_ = 0;
+  int64_t now_ = 0;
+};
+
+class Trace {
+ public:
+  explicit Trace(std::size_t keep = 20) : keep_(keep) {}
+  void Add(int64_t at_ms, const std::string& line);
+  // Mixes bytes into the hash without keeping a line (message payloads, replies).
+  void Mix(std::string_view bytes);
+  uint64_t hash() const { return hash_; }
+  uint64_t lines() const { return lines_; }
+  std::string Tail() const;
+
+ private:
+  std::size_t keep_;
+  std::deque<std::string> last_;
+  uint64_t hash_ = 1469598103934665603ULL;
+  uint64_t lines_ = 0;
+};
+
+// "1d02h03m04.005s" for a sim time offset.
+std::string FormatSimTime(int64_t ms);
+
+}  // namespace kura::sim

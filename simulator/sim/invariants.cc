@@ -1,0 +1,164 @@
+#include "invariants.h"
+
+#include <algorithm>
+#include <map>
+
+#include "kura/schema/keys.h"
+#include "txn.h"
+#include "workload.h"
+#include "world.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+std::map<std::string, std::string> CellsWithPrefix(SimNode& node, const std::string& prefix) {
+  std::map<std::string, std::string> out;
+  Txn txn(node.engine()->db());
+  (void)txn.Scan(Cf::kCells, prefix, [&](std::string_view key, std::string_view value) {
+    out.emplace(key, value);
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
+void Invariants::Held(const std::string& name) {
+  auto& list = world_->result().invariants;
+  if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+}
+
+void Invariants::CheckStores() {
+  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) {
+    if (world_->store(i).up()) CheckStore(i);
+  }
+  if (world_->stopped()) return;
+  Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
+  Held("no oversold promise (held <= on-hand + recorded overrides)");
+  Held("only legal hold-state transitions");
+}
+
+void Invariants::CheckStore(int i) {
+  SimNode& node = world_->store(i);
+  Ledger& ledger = world_->ledger();
+  auto list = world_->Read(node, "stock.list", {{"limit", 100000}});
+  if (!list.ok()) return world_->Violation(node.id() + " stock.list: " + list.status().ToString());
+  std::map<std::string, json> seen;
+  for (const auto& item : (*list)["items"]) seen[item["sku"].get<std::string>()] = item;
+  for (const auto& [sku, expected] : ledger.Skus(i)) {
+    auto it = seen.find(sku);
+    int64_t on_hand = it == seen.end() ? 0 : it->second["on_hand"].get<int64_t>();
+    if (on_hand != expected) {
+      return world_->Violation(node.id() + " " + sku + ": on-hand " + std::to_string(on_hand) +
+                               ", acknowledged operations say " + std::to_string(expected));
+    }
+  }
+  for (const auto& [sku, view] : seen) {
+    int64_t held = view["held"], on_hand = view["on_hand"];
+    if (held > on_hand + ledger.Overrides(i, sku)) {
+      return world_->Violation(node.id() + " " + sku + ": " + std::to_string(held) + " held > " +
+                               std::to_string(on_hand) + " on hand + " +
+                               std::to_string(ledger.Overrides(i, sku)) + " overridden");
+    }
+  }
+  auto holds = world_->Read(node, "hold.list", {{"limit", 100000}});
+  if (!holds.ok()) return world_->Violation(node.id() + " hold.list: " + holds.status().ToString());
+  for (const auto& hold : (*holds)["holds"]) {
+    auto state = ParseHoldState(hold["state"].get<std::string>());
+    HoldState from = HoldState::kUnknown;
+    if (!state || !ledger.Observe(hold["id"].get<std::string>(), *state, &from)) {
+      return world_->Violation("hold " + hold["id"].get<std::string>() + " moved from " +
+                               std::string(HoldStateName(from)) + " to " + hold["state"].get<std::string>());
+    }
+  }
+}
+
+void Invariants::CheckFinal() {
+  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) CheckReplicasEqual(i);
+  if (world_->stopped()) return;
+  Held("sync quiescent after the final heal; all replicas equal");
+  CheckHqTotals();
+  if (world_->stopped()) return;
+  Held("HQ totals = sum of the stores' own views");
+  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) CheckReceipts(i);
+  if (world_->stopped()) return;
+  Held("receipts journaled once per acknowledged sale, return and collection");
+  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) {
+    auto check = world_->Read(world_->store(i), "admin.check", json::object());
+    if (!check.ok() || !(*check)["ok"].get<bool>()) {
+      world_->Violation(world_->store(i).id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString()));
+    }
+  }
+  if (!world_->stopped()) Held("derived state consistent with cells (admin.check)");
+}
+
+void Invariants::CheckReplicasEqual(int i) {
+  SimNode& store = world_->store(i);
+  for (const std::string& prefix : {keys::StockPrefix(store.id()), keys::HoldPrefix(store.id()),
+                                    keys::JournalPrefix(store.id())}) {
+    auto mine = CellsWithPrefix(store, prefix);
+    auto theirs = CellsWithPrefix(world_->hq(), prefix);
+    if (mine == theirs) continue;
+    std::string example;
+    for (const auto& [key, value] : mine) {
+      auto it = theirs.find(key);
+      if (it == theirs.end()) { example = key + " missing at hq"; break; }
+      if (it->second != value) { example = key + " differs"; break; }
+    }
+    if (example.empty()) example = "hq holds cells the store lacks";
+    return world_->Violation("replicas differ after the final heal: " + store.id() + " vs hq, " +
+                             std::to_string(mine.size()) + " vs " + std::to_string(theirs.size()) +
+                             " cells under " + prefix + " (" + example + ")");
+  }
+}
+
+void Invariants::CheckHqTotals() {
+  for (int k = 0; k < world_->options().skus; ++k) {
+    std::string sku = Workload::Sku(k);
+    auto at_hq = world_->Read(world_->hq(), "hq.stock", {{"sku", sku}});
+    std::map<std::string, json> by_store;
+    if (at_hq.ok()) {
+      for (const auto& entry : (*at_hq)["stores"]) by_store[entry["store"].get<std::string>()] = entry;
+    }
+    int64_t on_hand = 0, held = 0;
+    for (int i = 0; i < world_->stores(); ++i) {
+      SimNode& store = world_->store(i);
+      auto view = world_->Read(store, "stock.get", {{"sku", sku}});
+      if (!view.ok()) continue;
+      on_hand += (*view)["on_hand"].get<int64_t>();
+      held += (*view)["held"].get<int64_t>();
+      auto it = by_store.find(store.id());
+      int64_t hq_on_hand = it == by_store.end() ? 0 : it->second["on_hand"].get<int64_t>();
+      int64_t hq_held = it == by_store.end() ? 0 : it->second["held"].get<int64_t>();
+      if (hq_on_hand != (*view)["on_hand"] || hq_held != (*view)["held"]) {
+        return world_->Violation("hq.stock " + sku + " for " + store.id() + ": on_hand " +
+                                 std::to_string(hq_on_hand) + " held " + std::to_string(hq_held) +
+                                 ", the store says " + std::to_string((*view)["on_hand"].get<int64_t>()) +
+                                 " and " + std::to_string((*view)["held"].get<int64_t>()));
+      }
+    }
+    int64_t total_on_hand = at_hq.ok() ? (*at_hq)["total"]["on_hand"].get<int64_t>() : 0;
+    int64_t total_held = at_hq.ok() ? (*at_hq)["total"]["held"].get<int64_t>() : 0;
+    if (total_on_hand != on_hand || total_held != held) {
+      return world_->Violation("hq.stock " + sku + " total " + std::to_string(total_on_hand) +
+                               " on hand, the stores sum to " + std::to_string(on_hand));
+    }
+  }
+}
+
+void Invariants::CheckReceipts(int i) {
+  SimNode& store = world_->store(i);
+  std::string prefix = keys::JournalPrefix(store.id());
+  auto expected = static_cast<std::size_t>(world_->ledger().Receipts(i));
+  std::size_t at_store = CellsWithPrefix(store, prefix).size();
+  std::size_t at_hq = CellsWithPrefix(world_->hq(), prefix).size();
+  if (at_store != expected || at_hq != expected) {
+    world_->Violation(store.id() + ": " + std::to_string(expected) + " receipts acknowledged, " +
+                      std::to_string(at_store) + " journaled at the store, " + std::to_string(at_hq) + " at hq");
+  }
+}
+
+}  // namespace kura::sim

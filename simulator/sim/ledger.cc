@@ -1,0 +1,92 @@
+#include "ledger.h"
+
+#include <algorithm>
+
+#include "kura/sync/hold_cell.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+bool LegalHoldMove(HoldState from, HoldState to) {
+  if (to == from) return true;
+  if (IsActive(from)) {
+    if (to < from) return false;
+    return to != HoldState::kConfirmed || from == HoldState::kHeld;
+  }
+  return to == HoldState::kCollected;
+}
+
+int64_t Ledger::OnHand(int store, const std::string& sku) const {
+  auto it = on_hand_[store].find(sku);
+  return it == on_hand_[store].end() ? 0 : it->second;
+}
+
+int64_t Ledger::Overrides(int store, const std::string& sku) const {
+  auto it = overrides_[store].find(sku);
+  return it == overrides_[store].end() ? 0 : it->second;
+}
+
+void Ledger::AddHold(int store, const json& hold) {
+  HoldRecord record;
+  record.store = store;
+  record.state = ParseHoldState(hold.value("state", "held")).value_or(HoldState::kHeld);
+  for (const auto& line : hold["lines"]) {
+    record.lines.emplace_back(line["sku"].get<std::string>(), line["qty"].get<int64_t>());
+  }
+  std::string id = hold["id"].get<std::string>();
+  holds_[id] = record;
+  if (IsActive(record.state)) active_[store].insert(id);
+}
+
+bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* from) {
+  auto it = holds_.find(hold_id);
+  if (it == holds_.end()) return true;  // made elsewhere and not acknowledged to us
+  *from = it->second.state;
+  if (!LegalHoldMove(it->second.state, state)) return false;
+  it->second.state = state;
+  if (!IsActive(state)) active_[it->second.store].erase(hold_id);
+  return true;
+}
+
+void Ledger::Apply(int store, const std::string& op, const json& args, const json& result) {
+  auto& stock = on_hand_[store];
+  if (op == "stock.receive" || op == "stock.transfer_in") {
+    stock[args["sku"].get<std::string>()] += args["qty"].get<int64_t>();
+  } else if (op == "stock.transfer_out") {
+    stock[args["sku"].get<std::string>()] -= args["qty"].get<int64_t>();
+  } else if (op == "stock.return") {
+    stock[args["sku"].get<std::string>()] += args["qty"].get<int64_t>();
+    ++receipts_[store];
+  } else if (op == "stock.sell") {
+    for (std::size_t i = 0; i < args["lines"].size(); ++i) {
+      const json& line = args["lines"][i];
+      const json& view = result["stock"][i];
+      int64_t qty = line["qty"];
+      stock[line["sku"].get<std::string>()] -= qty;
+      // atp before the sale = atp after + qty; what the sale took beyond it was promised.
+      int64_t atp_before = view["atp"].get<int64_t>() + qty;
+      overrides_[store][line["sku"].get<std::string>()] += std::max<int64_t>(0, qty - std::max<int64_t>(0, atp_before));
+    }
+    ++receipts_[store];
+  } else if (op == "stock.count") {
+    int64_t adjustment = result["adjustment"];
+    stock[args["sku"].get<std::string>()] += adjustment;
+    if (adjustment < 0) {
+      int64_t atp_before = result["atp"].get<int64_t>() - adjustment;
+      overrides_[store][args["sku"].get<std::string>()] +=
+          std::max<int64_t>(0, -adjustment - std::max<int64_t>(0, atp_before));
+    }
+  } else if (op == "hold.create" || op == "hq.order.place") {
+    AddHold(store, result);
+  } else if (op == "hold.collect") {
+    for (const auto& line : result["lines"]) stock[line["sku"].get<std::string>()] -= line["qty"].get<int64_t>();
+    ++receipts_[store];
+  }
+  if (op.rfind("hold.", 0) == 0 && op != "hold.create") {
+    HoldState from = HoldState::kUnknown;
+    Observe(result["id"].get<std::string>(), ParseHoldState(result["state"].get<std::string>()).value_or(HoldState::kHeld), &from);
+  }
+}
+
+}  // namespace kura::sim

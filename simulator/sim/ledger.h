@@ -1,0 +1,63 @@
+// Ledger: the simulator's own account of every acknowledged operation — what each store's
+// on-hand must be, how many receipts it journaled, which holds exist and the last state
+// seen of each — built only from the replies the engines gave. The invariant checker
+// compares the real replicas against it: a lost or doubled acknowledged operation shows
+// up as a difference. Ordered containers only, so iteration is deterministic.
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kura/schema/records.h"
+
+namespace kura::sim {
+
+struct HoldRecord {
+  int store = 0;
+  HoldState state = HoldState::kHeld;
+  std::vector<std::pair<std::string, int64_t>> lines;
+};
+
+// Whether a hold seen in `from` may later be seen in `to`: forward along
+// held → confirmed → ready → collected, any active state to an end, and an end to
+// `collected` only (concurrent ends resolve to the collection).
+bool LegalHoldMove(HoldState from, HoldState to);
+
+class Ledger {
+ public:
+  explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores) {}
+
+  // Records the effect of an acknowledged (ok) reply to `op` at `store`.
+  void Apply(int store, const std::string& op, const nlohmann::json& args,
+             const nlohmann::json& result);
+  // A hold observed in `state` (by a reply or a scan). Returns false when that is not a
+  // legal move from the last state seen; *from is set to it.
+  bool Observe(const std::string& hold_id, HoldState state, HoldState* from);
+
+  int64_t OnHand(int store, const std::string& sku) const;
+  // Units that till sales and stocktakes took beyond available-to-promise (recorded
+  // overrides): the only way held may exceed on-hand.
+  int64_t Overrides(int store, const std::string& sku) const;
+  int64_t Receipts(int store) const { return receipts_[store]; }
+  const std::map<std::string, int64_t>& Skus(int store) const { return on_hand_[store]; }
+  // Holds believed active at `store`, in id order.
+  const std::set<std::string>& Active(int store) const { return active_[store]; }
+  const std::map<std::string, HoldRecord>& holds() const { return holds_; }
+
+ private:
+  void AddHold(int store, const nlohmann::json& hold);
+
+  std::vector<std::map<std::string, int64_t>> on_hand_;
+  std::vector<std::map<std::string, int64_t>> overrides_;
+  std::vector<int64_t> receipts_;
+  std::vector<std::set<std::string>> active_;
+  std::map<std::string, HoldRecord> holds_;
+};
+
+}  // namespace kura::sim

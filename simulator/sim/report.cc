@@ -1,0 +1,177 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Printf(const char* format, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, args...);
+  return buf;
+}
+
+const RunResult* FirstAvailable(const std::vector<RunResult>& runs) {
+  for (const auto& run : runs) {
+    if (run.strategy_available) return &run;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string FormatViolation(const RunResult& run) {
+  return "VIOLATION (seed " + std::to_string(run.seed) + ", strategy " + run.strategy + "): " +
+         run.violation + "\nlast events:\n" + run.trace_tail +
+         "replay: kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy + "\n";
+}
+
+std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
+  std::ostringstream out;
+  out << Printf("kura-sim  seed %llu: %d stores x %d SKUs, %lld ops over %.1f simulated days, faults %s\n",
+                static_cast<unsigned long long>(o.seed), o.stores, o.skus,
+                static_cast<long long>(o.ops), o.days, o.faults ? "on" : "off");
+  const RunResult* main = FirstAvailable(runs);
+  for (const auto& run : runs) {
+    if (!run.strategy_available) {
+      out << run.strategy << ": not available in this build (no hq.order.place op)\n";
+      continue;
+    }
+    out << Printf("%-10s trace %016llx  %llu events, %lld ops (%lld skipped), %lld crashes, %lld partitions, "
+                  "%lld clock faults, quiet %s after the final heal\n",
+                  run.strategy.c_str(), static_cast<unsigned long long>(run.trace_hash),
+                  static_cast<unsigned long long>(run.events), static_cast<long long>(run.ops_done),
+                  static_cast<long long>(run.ops_skipped), static_cast<long long>(run.crashes),
+                  static_cast<long long>(run.partitions), static_cast<long long>(run.clock_faults),
+                  run.quiescent_after_ms < 0 ? "never" : FormatSimTime(run.quiescent_after_ms).c_str());
+    if (!run.ok) out << FormatViolation(run);
+  }
+  if (main != nullptr) {
+    out << Printf("network: %llu messages (%.1f MB), %llu dropped, %llu duplicated, %llu reordered, %llu lost to partitions; "
+                  "%llu components merged at hq\n",
+                  static_cast<unsigned long long>(main->net.sent), main->net.bytes / 1e6,
+                  static_cast<unsigned long long>(main->net.dropped),
+                  static_cast<unsigned long long>(main->net.duplicated),
+                  static_cast<unsigned long long>(main->net.reordered),
+                  static_cast<unsigned long long>(main->net.cut),
+                  static_cast<unsigned long long>(main->components_synced));
+    bool all_ok = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.ok; });
+    out << (all_ok ? "\ninvariants held (every strategy):\n" : "\ninvariants checked before the violation:\n");
+    for (const auto& name : main->invariants) out << "  ok  " << name << "\n";
+  }
+  out << "\nonline orders, same workload and faults:\n";
+  out << Printf("%-11s %8s %9s %12s %12s %9s %9s %10s\n", "strategy", "orders", "accepted",
+                "while cut", "refused:cut", "refused:", "oversold", "cancelled");
+  out << Printf("%-11s %8s %9s %12s %12s %9s %9s %10s\n", "", "", "", "off", "", "stock", "promises", "no stock");
+  for (const auto& run : runs) {
+    if (!run.strategy_available) {
+      out << Printf("%-11s %s\n", run.strategy.c_str(), "not available in this build");
+      continue;
+    }
+    const OrderStats& s = run.orders;
+    out << Printf("%-11s %8lld %9lld %12lld %12lld %9lld %9lld %10lld\n", run.strategy.c_str(),
+                  static_cast<long long>(s.orders), static_cast<long long>(s.accepted),
+                  static_cast<long long>(s.accepted_unreachable), static_cast<long long>(s.refused_unreachable),
+                  static_cast<long long>(s.refused_stock), static_cast<long long>(s.oversold),
+                  static_cast<long long>(s.cancelled_no_stock));
+  }
+  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %d stores + hq, in-memory RocksDB)\n",
+                m.wall_s, m.peak_rss_mb, o.stores);
+  return out.str();
+}
+
+json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
+  json out = {{"seed", o.seed}, {"stores", o.stores}, {"skus", o.skus}, {"ops", o.ops},
+              {"days", o.days}, {"faults", o.faults}, {"wall_s", m.wall_s},
+              {"peak_rss_mb", m.peak_rss_mb}, {"runs", json::array()}};
+  for (const auto& r : runs) {
+    json run = {{"strategy", r.strategy}, {"available", r.strategy_available}};
+    if (r.strategy_available) {
+      const OrderStats& s = r.orders;
+      run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
+                  {"events", r.events}, {"sim_ms", r.sim_ms}, {"quiescent_after_ms", r.quiescent_after_ms},
+                  {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped}, {"crashes", r.crashes},
+                  {"partitions", r.partitions}, {"clock_faults", r.clock_faults},
+                  {"invariants_held", r.invariants},
+                  {"orders", {{"orders", s.orders}, {"accepted", s.accepted},
+                              {"accepted_unreachable", s.accepted_unreachable},
+                              {"refused_unreachable", s.refused_unreachable},
+                              {"refused_stock", s.refused_stock}, {"oversold", s.oversold},
+                              {"cancelled_no_stock", s.cancelled_no_stock}}},
+                  {"network", {{"sent", r.net.sent}, {"bytes", r.net.bytes}, {"dropped", r.net.dropped},
+                               {"duplicated", r.net.duplicated}, {"reordered", r.net.reordered},
+                               {"lost_to_partitions", r.net.cut}}},
+                  {"components_synced", r.components_synced}});
+      if (!r.ok) run["trace_tail"] = r.trace_tail;
+    }
+    out["runs"].push_back(run);
+  }
+  return out;
+}
+
+std::string PlotSvg(const RunResult& run) {
+  const int width = 960, panel = 260, left = 70, right = 20, top = 40, gap = 60;
+  const int plot_w = width - left - right;
+  const int height = top + 2 * panel + gap + 50;
+  std::ostringstream svg;
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      << "<text x=\"" << left << "\" y=\"20\" font-size=\"15\">kura-sim seed " << run.seed << ", strategy "
+      << run.strategy << "</text>\n";
+  if (run.samples.empty()) return svg.str() + "</svg>\n";
+  int64_t t_max = std::max<int64_t>(1, run.samples.back().at_ms);
+  auto x_of = [&](int64_t t) { return left + static_cast<double>(t) / t_max * plot_w; };
+  auto axes = [&](int y0, const std::string& title, int64_t lo, int64_t hi) {
+    svg << "<text x=\"" << left << "\" y=\"" << y0 - 8 << "\">" << title << "</text>\n"
+        << "<rect x=\"" << left << "\" y=\"" << y0 << "\" width=\"" << plot_w << "\" height=\"" << panel
+        << "\" fill=\"none\" stroke=\"#999\"/>\n"
+        << "<text x=\"" << left - 6 << "\" y=\"" << y0 + 10 << "\" text-anchor=\"end\">" << hi << "</text>\n"
+        << "<text x=\"" << left - 6 << "\" y=\"" << y0 + panel << "\" text-anchor=\"end\">" << lo << "</text>\n";
+    for (int d = 0; d <= 4; ++d) {
+      int64_t t = t_max * d / 4;
+      svg << "<text x=\"" << x_of(t) << "\" y=\"" << y0 + panel + 14 << "\" text-anchor=\"middle\">"
+          << FormatSimTime(t).substr(0, FormatSimTime(t).find('m') + 1) << "</text>\n";
+    }
+  };
+  auto line = [&](int y0, int64_t lo, int64_t hi, const std::string& color, auto value) {
+    double span = std::max<double>(1, hi - lo);
+    svg << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.3\" points=\"";
+    for (const auto& s : run.samples) {
+      double y = y0 + panel - (static_cast<double>(value(s)) - lo) / span * panel;
+      svg << x_of(s.at_ms) << "," << y << " ";
+    }
+    svg << "\"/>\n";
+  };
+  static const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+  std::size_t shown = std::min<std::size_t>(6, run.samples.front().lag.size());
+  int64_t lag_max = 1;
+  for (const auto& s : run.samples) {
+    for (int64_t v : s.lag) lag_max = std::max(lag_max, v);
+  }
+  axes(top + 10, "sync lag: components a store holds that HQ does not yet (busiest stores; grey: worst store)", 0, lag_max);
+  line(top + 10, 0, lag_max, "#bbb", [](const Sample& s) { return *std::max_element(s.lag.begin(), s.lag.end()); });
+  for (std::size_t i = 0; i < shown; ++i) {
+    line(top + 10, 0, lag_max, kColors[i], [i](const Sample& s) { return s.lag[i]; });
+    svg << "<text x=\"" << left + 10 + 110 * i << "\" y=\"" << top + 28 << "\" fill=\"" << kColors[i] << "\">"
+        << (i < run.store_ids.size() ? run.store_ids[i] : "") << "</text>\n";
+  }
+  int y1 = top + 10 + panel + gap;
+  int64_t lo = 0, hi = 1;
+  for (const auto& s : run.samples) {
+    lo = std::min({lo, s.atp_store, s.atp_hq});
+    hi = std::max({hi, s.atp_store, s.atp_hq});
+  }
+  axes(y1, "ATP of the busiest SKU at the busiest store: the store's view (blue) and HQ's (orange)", lo, hi);
+  line(y1, lo, hi, kColors[0], [](const Sample& s) { return s.atp_store; });
+  line(y1, lo, hi, kColors[1], [](const Sample& s) { return s.atp_hq; });
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace kura::sim

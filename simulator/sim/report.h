@@ -1,0 +1,28 @@
+// The report of a kura-sim run: a human table, JSON (--json), and an SVG plot of sync lag
+// per store and the busiest SKU's available-to-promise over simulated time. Pure
+// formatting; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim_options.h"
+#include "world.h"
+
+namespace kura::sim {
+
+struct Measured {
+  double wall_s = 0;
+  double peak_rss_mb = 0;  // the whole process: every store and HQ
+};
+
+std::string FormatRun(const SimOptions& options, const std::vector<RunResult>& runs, const Measured& m);
+nlohmann::json RunsJson(const SimOptions& options, const std::vector<RunResult>& runs, const Measured& m);
+// The plot of one run (its samples). Store lines are drawn for the busiest stores.
+std::string PlotSvg(const RunResult& run);
+// What a violation prints: the seed, the violation, the last trace lines.
+std::string FormatViolation(const RunResult& run);
+
+}  // namespace kura::sim

@@ -1,0 +1,59 @@
+#include "sim_node.h"
+
+#include "hq_index.h"
+#include "kura/schema/api.h"
+#include "kura/schema/ids.h"
+#include "store_observer.h"
+
+namespace kura::sim {
+
+SimNode::SimNode(std::string id, int index, rocksdb::Env* env, int64_t epoch_ms,
+                 SessionOptions session)
+    : id_(std::move(id)), index_(index), env_(env), clock_(epoch_ms), session_options_(session) {}
+
+SimNode::~SimNode() { Crash(); }
+
+Status SimNode::Open(const std::vector<std::string>& peers) {
+  StoreOptions options;
+  options.store_id = id_;
+  options.data_dir = "/kura-sim/" + id_;
+  options.clock = &clock_;
+  options.env = env_;
+  KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));
+  if (hq()) {
+    observer_ = std::make_unique<HqObserver>();
+  } else {
+    observer_ = std::make_unique<StoreObserver>(&engine_->options(), engine_->clock());
+  }
+  replica_ = std::make_unique<CellReplica>(engine_->db(), id_,
+                                           hq() ? CellReplica::Role::kHq : CellReplica::Role::kStore,
+                                           observer_.get());
+  for (const auto& peer : peers) {
+    sessions_[peer] = std::make_unique<SyncSession>(replica_.get(), id_, peer, engine_->hlc(),
+                                                    session_options_);
+  }
+  ++incarnation_;
+  return Status::Ok();
+}
+
+void SimNode::Crash() {
+  // Sessions and replica borrow the engine's database: they go first.
+  sessions_.clear();
+  replica_.reset();
+  observer_.reset();
+  engine_.reset();
+  timers.clear();
+}
+
+SyncSession* SimNode::session(const std::string& peer) {
+  auto it = sessions_.find(peer);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+std::string SimNode::Execute(const std::string& op, const std::string& rid,
+                             const nlohmann::json& args) {
+  std::string request = EncodeRequest(ApiRequest{op, rid, args});
+  return std::move(engine_->ExecuteGroup({request})[0]);
+}
+
+}  // namespace kura::sim

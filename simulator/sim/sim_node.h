@@ -1,0 +1,74 @@
+// SimNode: one replica of the simulated chain — a store or HQ — running the real engine
+// (node/engine.h) over RocksDB in the world's in-memory environment, with its own
+// ManualClock (skew and jumps are applied there), its CellReplica and one SyncSession per
+// link (a store: HQ; HQ: every store). Crash drops all of it without a clean shutdown of
+// anything but RocksDB's handles; what was acknowledged is synced in the memory env and
+// comes back on restart. Not thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cell_replica.h"
+#include "engine.h"
+#include "kura/sync/clock.h"
+#include "kura/sync/session.h"
+
+namespace kura::sim {
+
+class SimNode {
+ public:
+  // `env` is not owned. `index` is the store's index, -1 for HQ.
+  SimNode(std::string id, int index, rocksdb::Env* env, int64_t epoch_ms, SessionOptions session);
+  SimNode(const SimNode&) = delete;
+  SimNode& operator=(const SimNode&) = delete;
+  ~SimNode();
+
+  // Opens the engine and replica and makes a session for each of `peers`.
+  Status Open(const std::vector<std::string>& peers);
+  void Crash();
+
+  // Moves the node's clock to sim time `now` plus its offset.
+  void SetTime(int64_t sim_now) { clock_.Advance(sim_now + offset_ms - clock_.NowMillis()); }
+  int64_t LocalNow() { return clock_.NowMillis(); }
+
+  // Executes one request (a group of one, as a till's request would be). Returns the reply
+  // bytes. REQUIRES: up().
+  std::string Execute(const std::string& op, const std::string& rid, const nlohmann::json& args);
+
+  bool up() const { return engine_ != nullptr; }
+  bool hq() const { return index_ < 0; }
+  int index() const { return index_; }
+  const std::string& id() const { return id_; }
+  uint64_t incarnation() const { return incarnation_; }
+  Engine* engine() { return engine_.get(); }
+  CellReplica* replica() { return replica_.get(); }
+  // Null when down or no such peer.
+  SyncSession* session(const std::string& peer);
+
+  int64_t offset_ms = 0;  // local clock minus sim time (skew, jumps)
+  // Timer bookkeeping per peer session, kept by the world: the armed sim time and a token
+  // that makes superseded timer events no-ops.
+  struct Timer {
+    int64_t at = -1;
+    uint64_t token = 0;
+  };
+  std::map<std::string, Timer> timers;
+
+ private:
+  std::string id_;
+  int index_;
+  rocksdb::Env* env_;
+  ManualClock clock_;
+  SessionOptions session_options_;
+  uint64_t incarnation_ = 0;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<CellReplica::Observer> observer_;
+  std::unique_ptr<CellReplica> replica_;
+  std::map<std::string, std::unique_ptr<SyncSession>> sessions_;
+};
+
+}  // namespace kura::sim

@@ -1,0 +1,46 @@
+// SimOptions: every knob of a kura-sim run, with its default. kura_sim_main.cc maps each
+// field to a flag and explains it in --help. Plain value type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace kura::sim {
+
+enum class StrategyKind { kEscrow = 1, kLastKnown, kStrong };
+
+struct SimOptions {
+  uint64_t seed = 1;
+  // World size and length.
+  int stores = 8;
+  int skus = 200;
+  int64_t ops = 10'000;       // workload operations (tills, back office, online)
+  double days = 1.0;          // simulated time the ops are spread over
+  double store_skew = 1.0;    // Zipf exponent of store popularity (0 = uniform)
+  double sku_skew = 1.1;      // Zipf exponent of SKU popularity
+  // Workload mix: relative weights of each kind of operation.
+  double w_sale = 50, w_delivery = 8, w_return = 4, w_stocktake = 2, w_transfer = 3,
+         w_pickup = 12, w_tryon = 5, w_collect = 10, w_cancel = 3;
+  // Network: one-way latency, and per-message fault probabilities.
+  int64_t latency_ms = 40;
+  double drop = 0.01, duplicate = 0.01, reorder = 0.02;
+  // Fault schedule, as expected counts over the whole run.
+  int partitions_one = 6;     // one store cut off, for minutes to a day
+  int partitions_many = 2;    // a third of the stores cut off at once
+  int partitions_hq = 1;      // HQ cut off from every store
+  int crashes = 6;            // a node (store or HQ) crashes and restarts
+  int clock_faults = 4;       // a store's clock is skewed or jumps
+  bool faults = true;         // false: none of the above, and a perfect network
+  // Sync sessions (sync/session.h).
+  int64_t heartbeat_ms = 30'000;  // the daemons use 1 s; 30 s keeps long runs cheap
+  // Checks.
+  int checks = 24;            // continuous invariant checks spread over the run
+  bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
+  // Output.
+  bool progress = false;
+  int plot_samples = 300;
+};
+
+const char* StrategyName(StrategyKind kind);
+
+}  // namespace kura::sim

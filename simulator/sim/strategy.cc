@@ -1,0 +1,144 @@
+#include "strategy.h"
+
+#include <map>
+
+#include "ops.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+json OnlineOrderStrategy::LinesJson(const OrderLines& lines) {
+  json out = json::array();
+  for (const auto& [sku, qty] : lines) out.push_back({{"sku", sku}, {"qty", qty}});
+  return out;
+}
+
+void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const std::string& kind,
+                                       const OrderLines& lines, const std::string& customer,
+                                       const std::string& rid) {
+  auto hold = world.Call(world.store(store), "hold.create", rid,
+                         {{"kind", kind}, {"lines", LinesJson(lines)}, {"customer", customer}});
+  if (hold.ok()) {
+    ++stats_.accepted;
+  } else if (hold.status().code() == Status::Code::kInsufficientStock) {
+    ++stats_.refused_stock;
+  } else {
+    world.Violation("hold.create at " + world.store(store).id() + ": " + hold.status().ToString());
+  }
+}
+
+void OnlineOrderStrategy::Place(World& world, int store, const std::string& kind,
+                                const OrderLines& lines, const std::string& customer,
+                                const std::string& rid) {
+  ++stats_.orders;
+  if (world.Reachable(store)) return PlaceAtStore(world, store, kind, lines, customer, rid);
+  if (!world.hq().up()) {
+    ++stats_.refused_unreachable;
+    return;
+  }
+  PlaceUnreachable(world, store, kind, lines, customer, rid);
+}
+
+namespace {
+
+class Strong final : public OnlineOrderStrategy {
+ public:
+  void PlaceUnreachable(World&, int, const std::string&, const OrderLines&, const std::string&,
+                        const std::string&) override {
+    ++stats_.refused_unreachable;
+  }
+};
+
+class LastKnown final : public OnlineOrderStrategy {
+ public:
+  void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
+                        const std::string& customer, const std::string& rid) override {
+    // HQ's last snapshot of the store, less what HQ itself promised since.
+    auto& promised = promised_[store];
+    for (const auto& [sku, qty] : lines) {
+      auto view = world.Read(world.hq(), "hq.stock", {{"sku", sku}});
+      int64_t atp = 0;
+      if (view.ok()) {
+        for (const auto& entry : (*view)["stores"]) {
+          if (entry["store"] == world.store(store).id()) atp = entry["atp"];
+        }
+      }
+      if (qty > atp - promised[sku]) {
+        ++stats_.refused_stock;
+        return;
+      }
+    }
+    for (const auto& [sku, qty] : lines) promised[sku] += qty;
+    ++stats_.accepted;
+    ++stats_.accepted_unreachable;
+    owed_[store].push_back(Order{kind, lines, customer, rid});
+    world.trace().Add(world.now(), "hq promised " + rid + " for " + world.store(store).id() + " from its snapshot");
+  }
+
+  void OnLinkUp(World& world, int store) override {
+    auto it = owed_.find(store);
+    if (it == owed_.end()) return;
+    std::vector<Order> orders;
+    orders.swap(it->second);
+    owed_.erase(it);
+    promised_.erase(store);
+    for (const Order& o : orders) {
+      auto hold = world.Call(world.store(store), "hold.create", o.rid,
+                             {{"kind", o.kind}, {"lines", LinesJson(o.lines)}, {"customer", o.customer}});
+      if (!hold.ok()) {
+        // The store had sold the goods meanwhile: the customer's order is cancelled.
+        ++stats_.oversold;
+        ++stats_.cancelled_no_stock;
+      }
+    }
+  }
+
+  std::size_t Pending() const override {
+    std::size_t n = 0;
+    for (const auto& [store, orders] : owed_) n += orders.size();
+    return n;
+  }
+
+ private:
+  struct Order {
+    std::string kind;
+    OrderLines lines;
+    std::string customer, rid;
+  };
+  std::map<int, std::vector<Order>> owed_;
+  std::map<int, std::map<std::string, int64_t>> promised_;
+};
+
+class Escrow final : public OnlineOrderStrategy {
+ public:
+  bool Available(World&) override { return FindOp(HqOps(), "hq.order.place") != nullptr; }
+
+  void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
+                        const std::string& customer, const std::string& rid) override {
+    auto hold = world.Call(world.hq(), "hq.order.place", rid,
+                           {{"store", world.store(store).id()}, {"kind", kind},
+                            {"lines", LinesJson(lines)}, {"customer", customer}});
+    if (hold.ok()) {
+      ++stats_.accepted;
+      ++stats_.accepted_unreachable;
+    } else if (hold.status().code() == Status::Code::kInsufficientStock) {
+      ++stats_.refused_stock;
+    } else {
+      world.Violation("hq.order.place for " + world.store(store).id() + ": " + hold.status().ToString());
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<OnlineOrderStrategy> MakeStrategy(StrategyKind kind) {
+  switch (kind) {
+    case StrategyKind::kEscrow: return std::make_unique<Escrow>();
+    case StrategyKind::kLastKnown: return std::make_unique<LastKnown>();
+    case StrategyKind::kStrong: return std::make_unique<Strong>();
+  }
+  return nullptr;
+}
+
+}  // namespace kura::sim

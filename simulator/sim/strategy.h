@@ -1,0 +1,58 @@
+// OnlineOrderStrategy: how HQ answers an online order (pickup or try-on) for a store —
+// the comparison kura-sim reports. Three implementations, run on the same workload and
+// faults:
+//  - escrow: kura's design; HQ promises from the store's promise rights it holds
+//    (`hq.order.place` on the HQ engine). Unavailable, and reported so, when the HQ op
+//    table has no such op;
+//  - last-known: when the store is unreachable, HQ sells from its last merged view of the
+//    store's stock (`hq.stock`) and places the hold when the link heals; a hold the store
+//    then refuses is an oversold promise, cancelled for lack of stock;
+//  - strong: HQ forwards to the store when it is reachable and refuses otherwise.
+// When the store is reachable every strategy lets the store decide on fresh data
+// (`hold.create` at the store engine). Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim_options.h"
+#include "world.h"
+
+namespace kura::sim {
+
+using OrderLines = std::vector<std::pair<std::string, int64_t>>;
+
+class OnlineOrderStrategy {
+ public:
+  virtual ~OnlineOrderStrategy() = default;
+  // Whether this build can run the strategy (checked once the nodes are open).
+  virtual bool Available(World&) { return true; }
+  // A customer orders `lines` at `store`; `rid` identifies the order. The same for every
+  // strategy while the store is reachable (it decides) or HQ is down (refused); otherwise
+  // PlaceUnreachable decides.
+  void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
+             const std::string& customer, const std::string& rid);
+  // `store`'s link to HQ is up again.
+  virtual void OnLinkUp(World&, int) {}
+  // Orders accepted but not yet placed at their store.
+  virtual std::size_t Pending() const { return 0; }
+  const OrderStats& stats() const { return stats_; }
+
+ protected:
+  // HQ is up but cannot reach `store`: the strategy's own answer. Counts the outcome.
+  virtual void PlaceUnreachable(World& world, int store, const std::string& kind,
+                                const OrderLines& lines, const std::string& customer,
+                                const std::string& rid) = 0;
+  // Lets the store decide: hold.create at its engine. Counts the outcome.
+  void PlaceAtStore(World& world, int store, const std::string& kind, const OrderLines& lines,
+                    const std::string& customer, const std::string& rid);
+  static nlohmann::json LinesJson(const OrderLines& lines);
+
+  OrderStats stats_;
+};
+
+std::unique_ptr<OnlineOrderStrategy> MakeStrategy(StrategyKind kind);
+
+}  // namespace kura::sim

@@ -1,0 +1,173 @@
+#include "workload.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iterator>
+
+#include "strategy.h"
+#include "world.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+enum Kind { kSale, kDelivery, kReturn, kStocktake, kTransfer, kPickup, kTryOn, kCollect, kCancel, kKinds };
+constexpr int kDraws = 8;  // random values per operation, used or not
+
+}  // namespace
+
+ZipfPicker::ZipfPicker(int n, double s) {
+  double total = 0;
+  for (int i = 0; i < n; ++i) cdf_.push_back(total += 1.0 / std::pow(i + 1, s));
+  for (double& c : cdf_) c /= total;
+}
+
+int ZipfPicker::Pick(double u) const {
+  auto it = std::lower_bound(cdf_.begin(), cdf_.end(), u);
+  return std::min(static_cast<int>(it - cdf_.begin()), static_cast<int>(cdf_.size()) - 1);
+}
+
+std::string Workload::Sku(int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "SKU-%05d", i);
+  return buf;
+}
+
+Workload::Workload(World* world)
+    : world_(world),
+      store_pick_(world->options().stores, world->options().store_skew),
+      sku_pick_(world->options().skus, world->options().sku_skew) {
+  const SimOptions& o = world->options();
+  double weights[kKinds] = {o.w_sale,   o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer,
+                            o.w_pickup, o.w_tryon,    o.w_collect, o.w_cancel};
+  double total = 0;
+  for (double w : weights) kind_cdf_.push_back(total += std::max(0.0, w));
+  for (double& c : kind_cdf_) c /= total;
+  mean_gap_ms_ = static_cast<double>(world->duration_ms()) / std::max<int64_t>(1, o.ops);
+}
+
+void Workload::Start() {
+  // Opening stock: busier SKUs get more, every store has every SKU. Groups of 256
+  // requests, as the API loop would commit them.
+  const SimOptions& o = world_->options();
+  for (int s = 0; s < o.stores; ++s) {
+    for (int k = 0; k < o.skus; ++k) {
+      int64_t qty = 4 + static_cast<int64_t>(40.0 / std::sqrt(k + 1.0)) +
+                    static_cast<int64_t>(world_->workload_rng()() % 8);
+      world_->CallEventually(s, "stock.receive", "open-" + std::to_string(s) + "-" + std::to_string(k),
+                             {{"sku", Sku(k)}, {"qty", qty}});
+    }
+  }
+  world_->queue().At(0, [this] { Next(); });
+}
+
+void Workload::Next() {
+  if (world_->stopped() || issued_ >= world_->options().ops) return;
+  double u[kDraws];
+  for (double& x : u) x = std::uniform_real_distribution<double>(0, 1)(world_->workload_rng());
+  Run(issued_++, u);
+  int64_t gap = static_cast<int64_t>(-std::log(1.0 - u[7]) * mean_gap_ms_);
+  if (world_->now() + gap < world_->duration_ms()) {
+    world_->queue().At(world_->now() + gap, [this] { Next(); });
+  }
+}
+
+void Workload::Run(int64_t n, const double* u) {
+  const SimOptions& o = world_->options();
+  int kind = static_cast<int>(std::lower_bound(kind_cdf_.begin(), kind_cdf_.end(), u[0]) - kind_cdf_.begin());
+  int store = store_pick_.Pick(u[1]);
+  std::string sku = Sku(sku_pick_.Pick(u[2]));
+  std::string rid = "w" + std::to_string(n);
+  SimNode& node = world_->store(store);
+  bool store_side = kind != kPickup && kind != kTryOn;
+  if (store_side && !node.up()) {
+    ++skipped_;  // the tills are down with the back-office machine
+    return;
+  }
+  ++done_;
+  switch (kind) {
+    case kSale: {
+      int64_t qty = u[3] < 0.8 ? 1 : 2;
+      // A till sells what is on the shelf; beyond available-to-promise it is an override.
+      if (world_->ledger().OnHand(store, sku) < qty) {
+        ++skipped_;
+        return;
+      }
+      json line = {{"sku", sku}, {"qty", qty}, {"price_cents", 1990}};
+      (void)world_->Call(node, "stock.sell", rid, {{"lines", json::array({line})}});
+      return;
+    }
+    case kDelivery:
+      // Small, frequent deliveries that about keep up with demand, so busy SKUs run short.
+      (void)world_->Call(node, "stock.receive", rid, {{"sku", sku}, {"qty", 2 + static_cast<int64_t>(u[3] * 10)}});
+      return;
+    case kReturn:
+      (void)world_->Call(node, "stock.return", rid, {{"sku", sku}, {"qty", 1}, {"price_cents", 1990}});
+      return;
+    case kStocktake: {
+      // Mostly right, sometimes a unit short (shrinkage) or over (found).
+      int64_t counted = world_->ledger().OnHand(store, sku) + (u[3] < 0.3 ? -1 : u[3] < 0.4 ? 1 : 0);
+      (void)world_->Call(node, "stock.count", rid, {{"sku", sku}, {"counted", std::max<int64_t>(0, counted)}});
+      return;
+    }
+    case kTransfer: {
+      int to = std::min(o.stores - 1, static_cast<int>(u[4] * o.stores));
+      if (to == store || o.stores < 2) return;
+      int64_t qty = 1 + static_cast<int64_t>(u[3] * 3);
+      auto out = world_->Call(node, "stock.transfer_out", rid,
+                              {{"sku", sku}, {"qty", qty}, {"to", world_->store(to).id()}});
+      if (!out.ok()) return;
+      // The goods arrive hours later; the receiving store books them whenever it is up.
+      int64_t travel = 2 * 3600 * 1000 + static_cast<int64_t>(u[5] * 4 * 3600 * 1000);
+      json in = {{"sku", sku}, {"qty", qty}, {"from", node.id()}};
+      world_->queue().At(world_->now() + travel, [this, to, rid, in] {
+        world_->CallEventually(to, "stock.transfer_in", rid + ".in", in);
+      });
+      return;
+    }
+    case kPickup:
+    case kTryOn: {
+      std::vector<std::pair<std::string, int64_t>> lines = {{sku, 1}};
+      std::string second = Sku(sku_pick_.Pick(u[5]));
+      if (u[3] < 0.25 && second != sku) lines.emplace_back(second, 1);
+      world_->strategy().Place(*world_, store, kind == kPickup ? "pickup" : "tryon", lines,
+                               "c-" + std::to_string(static_cast<int>(u[6] * 100000)), rid);
+      return;
+    }
+    case kCollect:
+    case kCancel: {
+      const auto& active = world_->ledger().Active(store);
+      if (active.empty()) {
+        ++skipped_;
+        return;
+      }
+      auto it = active.begin();
+      std::advance(it, std::min<std::size_t>(active.size() - 1, static_cast<std::size_t>(u[3] * active.size())));
+      std::string id = *it;
+      if (kind == kCancel) {
+        (void)world_->Call(node, "hold.cancel", rid, {{"id", id}});
+        return;
+      }
+      if (u[4] < 0.5) (void)world_->Call(node, "hold.ready", rid + ".r", {{"id", id}});
+      auto collected = world_->Call(node, "hold.collect", rid, {{"id", id}});
+      if (!collected.ok()) {
+        // Expired or ended elsewhere meanwhile: learn its state so it is not picked again.
+        auto hold = world_->Read(node, "hold.get", {{"id", id}});
+        if (hold.ok()) {
+          HoldState from = HoldState::kUnknown;
+          auto state = ParseHoldState((*hold)["state"].get<std::string>());
+          if (state && !world_->ledger().Observe(id, *state, &from)) {
+            world_->Violation("hold " + id + " moved from " + std::string(HoldStateName(from)) + " to " +
+                              std::string(HoldStateName(*state)));
+          }
+        }
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace kura::sim

@@ -1,0 +1,430 @@
+#include "world.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <rocksdb/env.h>
+
+#include "faults.h"
+#include "invariants.h"
+#include "kura/schema/api.h"
+#include "kura/schema/ids.h"
+#include "kura/sync/pn_counter.h"
+#include "strategy.h"
+#include "workload.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+// 2026-11-23 00:00 UTC: the world's epoch; node clocks read this plus sim time and skew.
+constexpr int64_t kEpochMs = 1'795'392'000'000;
+constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
+constexpr int64_t kExpiryEveryMs = 60'000;  // the stores' expiry job
+constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
+
+std::string StoreId(int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "store-%03d", i);
+  return buf;
+}
+
+}  // namespace
+
+uint64_t DeriveSeed(uint64_t seed, uint64_t purpose) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (purpose + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+const char* StrategyName(StrategyKind kind) {
+  switch (kind) {
+    case StrategyKind::kEscrow: return "escrow";
+    case StrategyKind::kLastKnown: return "last-known";
+    case StrategyKind::kStrong: return "strong";
+  }
+  return "?";
+}
+
+World::World(const SimOptions& options, StrategyKind strategy)
+    : options_(options),
+      duration_ms_(static_cast<int64_t>(options.days * 86'400'000)),
+      env_(rocksdb::NewMemEnv(rocksdb::Env::Default())),
+      workload_rng_(DeriveSeed(options.seed, 1)),
+      fault_rng_(DeriveSeed(options.seed, 2)),
+      net_rng_(DeriveSeed(options.seed, 3)),
+      net_(&queue_, &net_rng_, options.stores,
+           NetOptions{options.latency_ms, options.drop, options.duplicate, options.reorder}),
+      ledger_(options.stores),
+      pending_(options.stores),
+      strategy_(MakeStrategy(strategy)) {
+  SessionOptions session;
+  session.heartbeat_ms = options.heartbeat_ms;
+  session.peer_timeout_ms = std::max<int64_t>(session.peer_timeout_ms, 3 * options.heartbeat_ms);
+  for (int i = 0; i < options.stores; ++i) {
+    stores_.push_back(std::make_unique<SimNode>(StoreId(i), i, env_.get(), kEpochMs, session));
+    result_.store_ids.push_back(StoreId(i));
+  }
+  hq_ = std::make_unique<SimNode>(std::string(kHqOrigin), -1, env_.get(), kEpochMs, session);
+  net_.set_faulty(options.faults);
+  result_.seed = options.seed;
+  result_.strategy = StrategyName(strategy);
+  workload_ = std::make_unique<Workload>(this);
+  invariants_ = std::make_unique<Invariants>(this);
+}
+
+World::~World() {
+  // Nodes close their databases before the environment that holds them goes.
+  stores_.clear();
+  hq_.reset();
+}
+
+void World::Violation(const std::string& what) {
+  if (!result_.ok) return;
+  result_.ok = false;
+  result_.violation = what;
+  trace_.Add(now(), "VIOLATION " + what);
+}
+
+bool World::Reachable(int store) const {
+  return net_.Connected(store) && stores_[store]->up() && hq_->up();
+}
+
+Result<json> World::Read(SimNode& node, const std::string& op, const json& args) {
+  node.SetTime(now());
+  return DecodeReply(node.Execute(op, "", args));
+}
+
+Result<json> World::Call(SimNode& node, const std::string& op, const std::string& rid,
+                         const json& args) {
+  node.SetTime(now());
+  std::string bytes = node.Execute(op, rid, args);
+  trace_.Mix(bytes);
+  auto reply = DecodeReply(bytes);
+  trace_.Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
+                        (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
+  if (!reply.ok()) return reply;
+  if (!node.hq()) {
+    ledger_.Apply(node.index(), op, args, *reply);
+    Poke(node, node.index());
+  } else if (op == "hq.order.place") {
+    std::string store = (*reply)["store"].get<std::string>();
+    int i = std::stoi(store.substr(store.rfind('-') + 1));
+    ledger_.Apply(i, op, args, *reply);
+    Poke(node, i);
+  }
+  return reply;
+}
+
+void World::CallEventually(int store, const std::string& op, const std::string& rid,
+                           const json& args) {
+  if (stores_[store]->up()) {
+    auto reply = Call(*stores_[store], op, rid, args);
+    if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
+      Violation(stores_[store]->id() + " " + op + ": " + reply.status().ToString());
+    }
+    return;
+  }
+  pending_[store].push_back(ApiRequest{op, rid, args});
+}
+
+void World::Arm(SimNode& node, int store, int64_t at) {
+  SimNode::Timer& timer = node.timers[PeerOf(node, store)];
+  if (timer.at >= 0 && timer.at <= at) return;
+  timer.at = at;
+  uint64_t token = ++timer.token;
+  uint64_t incarnation = node.incarnation();
+  queue_.At(at, [this, &node, store, token, incarnation] { OnTimer(node, store, token, incarnation); });
+}
+
+void World::OnTimer(SimNode& node, int store, uint64_t token, uint64_t incarnation) {
+  if (!node.up() || node.incarnation() != incarnation) return;
+  SimNode::Timer& timer = node.timers[PeerOf(node, store)];
+  if (timer.token != token) return;
+  timer.at = -1;
+  // A cut link sleeps until LinkUp wakes it: nothing it sends could arrive.
+  if (!Reachable(store)) return;
+  node.SetTime(now());
+  node.session(PeerOf(node, store))->Tick(node.LocalNow());
+  Flush(node, store);
+}
+
+void World::Flush(SimNode& node, int store) {
+  SyncSession* session = node.session(PeerOf(node, store));
+  if (session == nullptr) return;
+  bool to_hq = !node.hq();
+  for (auto& bytes : session->TakeOutbox()) {
+    uint64_t incarnation = to_hq ? hq_->incarnation() : stores_[store]->incarnation();
+    net_.Send(store, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
+      Deliver(store, to_hq, incarnation, b);
+    });
+  }
+  int64_t next = session->NextTimerMs() - node.offset_ms;
+  Arm(node, store, std::max(next, now() + 1));
+}
+
+void World::Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes) {
+  SimNode& node = to_hq ? *hq_ : *stores_[store];
+  // A message to a node that crashed since it was sent died with the connection.
+  if (!node.up() || node.incarnation() != incarnation) return;
+  node.SetTime(now());
+  trace_.Mix(bytes);
+  SyncSession* session = node.session(PeerOf(node, store));
+  session->Receive(bytes, node.LocalNow());
+  if (!session->stats().last_error.empty() && session->stats().last_error.find("clock") == std::string::npos &&
+      session->stats().rejected > 0) {
+    Violation(node.id() + " refused sync from " + PeerOf(node, store) + ": " + session->stats().last_error);
+  }
+  Flush(node, store);
+}
+
+void World::Poke(SimNode& node, int store) {
+  if (!node.up()) return;
+  Arm(node, store, now() + kPushDelayMs);
+}
+
+void World::LinkUp(int store) {
+  if (!Reachable(store)) return;
+  Arm(*stores_[store], store, now() + 1);
+  Arm(*hq_, store, now() + 1);
+  strategy_->OnLinkUp(*this, store);
+}
+
+void World::RestartStore(int i) {
+  SimNode& node = *stores_[i];
+  if (node.up()) return;
+  node.SetTime(now());
+  Status s = node.Open({hq_->id()});
+  if (!s.ok()) return Violation(node.id() + " failed to restart: " + s.ToString());
+  trace_.Add(now(), node.id() + " restarted");
+  std::vector<ApiRequest> owed;
+  owed.swap(pending_[i]);
+  for (const auto& request : owed) CallEventually(i, request.op, request.rid, request.args);
+  node.session(hq_->id())->Start(node.LocalNow());
+  Flush(node, i);
+  LinkUp(i);
+}
+
+void World::RestartHq() {
+  if (hq_->up()) return;
+  hq_->SetTime(now());
+  Status s = hq_->Open(result_.store_ids);
+  if (!s.ok()) return Violation("hq failed to restart: " + s.ToString());
+  trace_.Add(now(), "hq restarted");
+  for (int i = 0; i < stores(); ++i) {
+    hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
+    Flush(*hq_, i);
+    LinkUp(i);
+  }
+}
+
+void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
+  SimNode& node = *stores_[i];
+  if (!node.up() || healed_) return;
+  ++result_.crashes;
+  std::string line = node.id() + " CRASH for " + FormatSimTime(down_ms);
+  if (in_flight) {
+    // A till's request was on its way: it may or may not have been applied, and the till
+    // retries it with the same request id once the store is back.
+    std::string rid = "crash-" + std::to_string(result_.crashes);
+    json args = {{"sku", Workload::Sku(0)}, {"qty", 5}};
+    if (applied) {
+      node.SetTime(now());
+      node.Execute("stock.receive", rid, args);
+    }
+    pending_[i].push_back(ApiRequest{"stock.receive", rid, args});
+    line += applied ? " (request " + rid + " applied, reply lost)" : " (request " + rid + " lost)";
+  }
+  trace_.Add(now(), line);
+  node.Crash();
+  queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
+}
+
+void World::CrashHq(int64_t down_ms) {
+  if (!hq_->up() || healed_) return;
+  ++result_.crashes;
+  trace_.Add(now(), "hq CRASH for " + FormatSimTime(down_ms));
+  hq_->Crash();
+  queue_.At(now() + down_ms, [this] { RestartHq(); });
+}
+
+void World::CutStore(int i, int64_t for_ms) {
+  if (healed_) return;
+  ++result_.partitions;
+  trace_.Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
+  net_.CutStore(i);
+  queue_.At(now() + for_ms, [this, i] {
+    net_.HealStore(i);
+    trace_.Add(now(), stores_[i]->id() + " link healed");
+    LinkUp(i);
+  });
+}
+
+void World::CutHq(int64_t for_ms) {
+  if (healed_) return;
+  ++result_.partitions;
+  trace_.Add(now(), "hq PARTITIONED for " + FormatSimTime(for_ms));
+  net_.CutHq();
+  queue_.At(now() + for_ms, [this] {
+    net_.HealHq();
+    trace_.Add(now(), "hq link healed");
+    for (int i = 0; i < stores(); ++i) LinkUp(i);
+  });
+}
+
+void World::ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms) {
+  if (healed_) return;
+  ++result_.clock_faults;
+  SimNode& node = *stores_[i];
+  node.offset_ms = jump ? node.offset_ms + offset_ms : offset_ms;
+  trace_.Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
+                        " ms for " + FormatSimTime(for_ms));
+  queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
+}
+
+void World::ExpiryJob(int i) {
+  SimNode& node = *stores_[i];
+  if (node.up()) {
+    node.SetTime(now());
+    auto expired = node.engine()->ExpireDueHolds();
+    if (!expired.ok()) return Violation(node.id() + " expiry failed: " + expired.status().ToString());
+    if (*expired > 0) {
+      trace_.Add(now(), node.id() + " expired " + std::to_string(*expired) + " holds");
+      Poke(node, i);
+    }
+  }
+  if (!stopped()) queue_.At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
+}
+
+void World::TakeSample() {
+  Sample sample;
+  sample.at_ms = now();
+  const Sample* last = result_.samples.empty() ? nullptr : &result_.samples.back();
+  for (int i = 0; i < stores(); ++i) {
+    int64_t lag = last != nullptr ? last->lag[i] : 0;
+    if (stores_[i]->up() && hq_->up()) {
+      auto head = stores_[i]->replica()->Head();
+      auto held = hq_->replica()->Held(stores_[i]->id());
+      if (head.ok() && held.ok()) lag = static_cast<int64_t>(*head - held->Get(stores_[i]->id()));
+    }
+    sample.lag.push_back(lag);
+  }
+  sample.atp_store = last != nullptr ? last->atp_store : 0;
+  sample.atp_hq = last != nullptr ? last->atp_hq : 0;
+  if (stores_[0]->up()) {
+    auto view = Read(*stores_[0], "stock.get", {{"sku", Workload::Sku(0)}});
+    if (view.ok()) sample.atp_store = (*view)["atp"];
+  }
+  if (hq_->up()) {
+    auto view = Read(*hq_, "hq.stock", {{"sku", Workload::Sku(0)}});
+    if (view.ok()) {
+      for (const auto& entry : (*view)["stores"]) {
+        if (entry["store"] == stores_[0]->id()) sample.atp_hq = entry["atp"];
+      }
+    }
+  }
+  result_.samples.push_back(std::move(sample));
+}
+
+bool World::Quiescent() {
+  if (!hq_->up() || strategy_->Pending() > 0) return false;
+  auto hq_head = hq_->replica()->Head();
+  if (!hq_head.ok()) return false;
+  for (int i = 0; i < stores(); ++i) {
+    SimNode& node = *stores_[i];
+    if (!node.up()) return false;
+    auto head = node.replica()->Head();
+    auto at_hq = hq_->replica()->Held(node.id());
+    auto from_hq = node.replica()->Held(hq_->id());
+    if (!head.ok() || !at_hq.ok() || !from_hq.ok()) return false;
+    if (at_hq->Get(node.id()) != *head || from_hq->Get(hq_->id()) < *hq_head) return false;
+  }
+  return true;
+}
+
+void World::FinalHeal() {
+  trace_.Add(now(), "FINAL HEAL: links healed, nodes restarted, clocks corrected");
+  healed_ = true;
+  net_.HealAll();
+  for (auto& node : stores_) node->offset_ms = 0;
+  RestartHq();
+  for (int i = 0; i < stores(); ++i) RestartStore(i);
+  for (int i = 0; i < stores(); ++i) LinkUp(i);
+}
+
+RunResult World::Run(const std::function<void(double)>& progress) {
+  TEST_SetBrokenPnMerge(options_.break_merge);
+  if (Status s = hq_->Open(result_.store_ids); !s.ok()) {
+    Violation("hq failed to open: " + s.ToString());
+    return result_;
+  }
+  for (int i = 0; i < stores(); ++i) {
+    if (Status s = stores_[i]->Open({hq_->id()}); !s.ok()) {
+      Violation(stores_[i]->id() + " failed to open: " + s.ToString());
+      return result_;
+    }
+  }
+  result_.strategy_available = strategy_->Available(*this);
+  if (!result_.strategy_available) {
+    TEST_SetBrokenPnMerge(false);
+    return result_;
+  }
+  workload_->Start();
+  for (int i = 0; i < stores(); ++i) {
+    stores_[i]->SetTime(0);
+    stores_[i]->session(hq_->id())->Start(stores_[i]->LocalNow());
+    Flush(*stores_[i], i);
+    hq_->SetTime(0);
+    hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
+    Flush(*hq_, i);
+    int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
+    queue_.At(stagger, [this, i] { ExpiryJob(i); });
+  }
+  if (options_.faults) ScheduleFaults(*this);
+  int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
+  for (int64_t t = 0; t <= duration_ms_; t += sample_every) queue_.At(t, [this] { TakeSample(); });
+  for (int c = 1; c <= options_.checks; ++c) {
+    queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckStores(); });
+  }
+  queue_.At(duration_ms_, [this] { FinalHeal(); });
+
+  int64_t deadline = duration_ms_ + kQuiesceWithinMs;
+  uint64_t steps = 0;
+  while (!stopped()) {
+    ++steps;
+    if (healed_ && steps % 64 == 0 && Quiescent()) {
+      result_.quiescent_after_ms = now() - duration_ms_;
+      break;
+    }
+    if (!queue_.RunNext(deadline)) {
+      if (healed_ && !Quiescent()) Violation("sync did not go quiet within " + FormatSimTime(kQuiesceWithinMs) + " of the final heal");
+      if (healed_) result_.quiescent_after_ms = now() - duration_ms_;
+      break;
+    }
+    if (progress && steps % 2048 == 0 && now() < duration_ms_) progress(static_cast<double>(now()) / duration_ms_);
+  }
+  if (!stopped()) {
+    TakeSample();
+    invariants_->CheckStores();
+    if (!stopped()) invariants_->CheckFinal();
+  }
+  result_.sim_ms = now();
+  result_.events = queue_.executed();
+  result_.trace_hash = trace_.hash();
+  result_.trace_tail = trace_.Tail();
+  result_.net = net_.stats();
+  result_.orders = strategy_->stats();
+  result_.ops_done = workload_->done();
+  result_.ops_skipped = workload_->skipped();
+  for (int i = 0; i < stores(); ++i) {
+    if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
+  }
+  TEST_SetBrokenPnMerge(false);
+  if (progress) progress(1.0);
+  return result_;
+}
+
+}  // namespace kura::sim

@@ -1,0 +1,158 @@
+// World: one deterministic kura-sim run — N stores and HQ as SimNodes in one process,
+// the simulated network between them, the event queue, the ledger, the fault schedule,
+// the workload and an online-order strategy — and the loop that drives them: run the
+// workload under faults, heal everything, wait for sync to go quiet, check.
+//
+// Determinism: every random draw comes from one of three mt19937_64 streams derived from
+// the seed (workload, faults, network), so the same workload and faults meet every
+// strategy; nothing reads wall time inside the world; only ordered containers are
+// iterated. The trace hash fingerprints a run. Not thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <rocksdb/env.h>
+
+#include "event_queue.h"
+#include "kura/schema/api.h"
+#include "ledger.h"
+#include "network.h"
+#include "sim_node.h"
+#include "sim_options.h"
+
+namespace kura::sim {
+
+class OnlineOrderStrategy;
+class Workload;
+class Invariants;
+
+struct OrderStats {
+  int64_t orders = 0;                 // online orders (pickup and try-on) placed by customers
+  int64_t accepted = 0;               // promised to the customer
+  int64_t accepted_unreachable = 0;   // of those, while the store was cut off from HQ
+  int64_t refused_unreachable = 0;    // refused because the store was unreachable
+  int64_t refused_stock = 0;          // refused for lack of stock
+  int64_t oversold = 0;               // promises the store could not cover when they arrived
+  int64_t cancelled_no_stock = 0;     // accepted orders later cancelled for lack of stock
+};
+
+struct Sample {
+  int64_t at_ms = 0;
+  std::vector<int64_t> lag;  // per store: own components HQ does not hold yet
+  int64_t atp_store = 0;     // busiest SKU at the busiest store, the store's view
+  int64_t atp_hq = 0;        // the same, HQ's view
+};
+
+struct RunResult {
+  uint64_t seed = 0;
+  std::string strategy;
+  bool strategy_available = true;
+  bool ok = true;
+  std::string violation;   // the first one, empty when ok
+  std::string trace_tail;  // the last trace lines, for a violation report
+  uint64_t trace_hash = 0;
+  uint64_t events = 0;
+  int64_t sim_ms = 0;           // simulated time, quiescence included
+  int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
+  int64_t ops_done = 0, ops_skipped = 0, crashes = 0, partitions = 0, clock_faults = 0;
+  std::vector<std::string> invariants;  // the checks that ran and held
+  OrderStats orders;
+  NetStats net;
+  uint64_t components_synced = 0;
+  std::vector<Sample> samples;
+  std::vector<std::string> store_ids;
+};
+
+class World {
+ public:
+  World(const SimOptions& options, StrategyKind strategy);
+  ~World();
+
+  // Runs the whole scenario once. `progress` (may be empty) gets the fraction done.
+  RunResult Run(const std::function<void(double)>& progress = {});
+
+  // --- for the world's parts (workload, faults, strategies, checks) ---
+  const SimOptions& options() const { return options_; }
+  int64_t now() const { return queue_.now(); }
+  int64_t duration_ms() const { return duration_ms_; }
+  EventQueue& queue() { return queue_; }
+  Trace& trace() { return trace_; }
+  SimNetwork& net() { return net_; }
+  Ledger& ledger() { return ledger_; }
+  RunResult& result() { return result_; }
+  std::mt19937_64& workload_rng() { return workload_rng_; }
+  std::mt19937_64& fault_rng() { return fault_rng_; }
+  int stores() const { return static_cast<int>(stores_.size()); }
+  SimNode& store(int i) { return *stores_[i]; }
+  SimNode& hq() { return *hq_; }
+  OnlineOrderStrategy& strategy() { return *strategy_; }
+
+  // Executes a request at `node`; an ok reply's effect goes into the ledger and the reply
+  // into the trace hash. Returns the decoded reply. REQUIRES: node.up().
+  Result<nlohmann::json> Call(SimNode& node, const std::string& op, const std::string& rid,
+                              const nlohmann::json& args);
+  // A read (no rid, no ledger, not traced).
+  Result<nlohmann::json> Read(SimNode& node, const std::string& op, const nlohmann::json& args);
+  // Queues a mutating request for `store` that must eventually run (a transfer's arrival,
+  // a till's retry after a crash); runs now when the store is up.
+  void CallEventually(int store, const std::string& op, const std::string& rid,
+                      const nlohmann::json& args);
+  // Whether HQ and `store` can talk right now: both up and the link not cut.
+  bool Reachable(int store) const;
+
+  void CrashStore(int i, int64_t down_ms, bool in_flight, bool applied);
+  void CrashHq(int64_t down_ms);
+  void CutStore(int i, int64_t for_ms);
+  void CutHq(int64_t for_ms);
+  void ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms);
+
+  // Stops the run with a violation (the first one wins).
+  void Violation(const std::string& what);
+  bool stopped() const { return !result_.ok; }
+
+ private:
+  SimNode* Node(int store) { return store < 0 ? hq_.get() : stores_[store].get(); }
+  std::string PeerOf(SimNode& node, int store) { return node.hq() ? stores_[store]->id() : hq_->id(); }
+  // Sends what `node`'s session for `store`'s link has queued, and re-arms its timer.
+  void Flush(SimNode& node, int store);
+  void Arm(SimNode& node, int store, int64_t at);
+  void OnTimer(SimNode& node, int store, uint64_t token, uint64_t incarnation);
+  void Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes);
+  // After a local write at `node` that `store`'s link should carry soon.
+  void Poke(SimNode& node, int store);
+  // The link of `store` came (back) up: wake both ends, and tell the strategy.
+  void LinkUp(int store);
+  void RestartStore(int i);
+  void RestartHq();
+  void ExpiryJob(int i);
+  void TakeSample();
+  void FinalHeal();
+  bool Quiescent();
+
+  SimOptions options_;
+  int64_t duration_ms_;
+  std::unique_ptr<rocksdb::Env> env_;
+  EventQueue queue_;
+  Trace trace_;
+  std::mt19937_64 workload_rng_, fault_rng_, net_rng_;
+  SimNetwork net_;
+  Ledger ledger_;
+  std::vector<std::unique_ptr<SimNode>> stores_;
+  std::unique_ptr<SimNode> hq_;
+  std::vector<std::vector<ApiRequest>> pending_;  // per store: requests owed to it
+  std::unique_ptr<OnlineOrderStrategy> strategy_;
+  std::unique_ptr<Workload> workload_;
+  std::unique_ptr<Invariants> invariants_;
+  RunResult result_;
+  bool healed_ = false;
+};
+
+// An independent stream for `purpose` from the run's seed (splitmix64).
+uint64_t DeriveSeed(uint64_t seed, uint64_t purpose);
+
+}  // namespace kura::sim
