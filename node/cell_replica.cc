@@ -183,6 +183,7 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
         // Beyond what we hold, so not here yet: write once, no read needed.
         KURA_ASSIGN_OR_RETURN(MergedCell merged, MergeComponent(c, nullptr));
         txn_.Put(Cf::kCells, c.key, merged.cell);
+        if (observer_ != nullptr) KURA_RETURN_IF_ERROR(observer_->OnCellMerged(txn_, c.key, nullptr, merged.cell));
         continue;
       }
       std::string stored;

@@ -1,6 +1,7 @@
 #include "escrow.h"
 
 #include <algorithm>
+#include <map>
 
 #include "change_log.h"
 #include "held_index.h"
@@ -113,14 +114,25 @@ Status SpendAllotment(OpContext& ctx, std::string_view store, std::string_view s
   });
 }
 
-Result<int64_t> ReturnExcessAllotments(OpContext& ctx, std::string_view store) {
-  KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, store));
-  struct Excess { std::string sku; int64_t units; };
+Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
+  struct Excess { std::string store, sku; int64_t units; };
   std::vector<Excess> excess;
-  std::string prefix = keys::RightsPrefix(store);
+  std::map<std::string, AllotmentPolicy> policies;
   Status inner;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, prefix, [&](std::string_view key, std::string_view value) {
-    std::string sku(key.substr(prefix.size()));
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, "r/", [&](std::string_view key, std::string_view value) {
+    // r/<store>/<sku>
+    std::string_view rest = key.substr(2);
+    std::string store(rest.substr(0, rest.find('/')));
+    std::string sku(rest.substr(store.size() + 1));
+    auto policy = policies.find(store);
+    if (policy == policies.end()) {
+      auto loaded = LoadPolicy(ctx.txn, store);
+      if (!loaded.ok()) {
+        inner = loaded.status();
+        return false;
+      }
+      policy = policies.emplace(store, *loaded).first;
+    }
     RightsCell rights;
     inner = Decode(value, &rights);
     if (!inner.ok()) return false;
@@ -131,19 +143,24 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx, std::string_view store) {
     }
     HqStockEntry e = entry->value_or(HqStockEntry{});
     int64_t mine = rights.Of(kHqOrigin);
-    int64_t target = policy.Target(e.on_hand - e.held);
-    if (mine > target) excess.push_back({std::move(sku), mine - target});
+    int64_t target = policy->second.Target(e.on_hand - e.held);
+    if (mine > target) excess.push_back({std::move(store), std::move(sku), mine - target});
     return true;
   }));
   KURA_RETURN_IF_ERROR(inner);
   int64_t total = 0;
   for (const Excess& x : excess) {
-    KURA_RETURN_IF_ERROR(UpdateRights(ctx, store, x.sku, [&](RightsCell& cell, uint64_t seq) {
-      return cell.Send(ctx.origin(), std::string(store), seq, x.units);
+    KURA_RETURN_IF_ERROR(UpdateRights(ctx, x.store, x.sku, [&](RightsCell& cell, uint64_t seq) {
+      return cell.Send(ctx.origin(), x.store, seq, x.units);
     }));
     total += x.units;
   }
   return total;
+}
+
+Result<json> OpEscrowGrant(OpContext& ctx, const json&) {
+  KURA_ASSIGN_OR_RETURN(int64_t granted, GrantAllotments(ctx));
+  return json{{"granted", granted}};
 }
 
 Result<json> OpHqPolicySet(OpContext& ctx, const json& args) {

@@ -46,11 +46,13 @@ Result<int64_t> GrantAllotments(OpContext& ctx);
 // HQ side: spends `qty` of HQ's rights for (store, sku); InsufficientStock beyond them.
 Status SpendAllotment(OpContext& ctx, std::string_view store, std::string_view sku, int64_t qty);
 
-// HQ side: gives back to `store` whatever of HQ's rights exceeds the policy's target for
-// the store's ATP as HQ sees it. Returns the units returned.
-Result<int64_t> ReturnExcessAllotments(OpContext& ctx, std::string_view store);
+// HQ side: gives back to each store whatever of HQ's rights exceeds the store's policy's
+// target for the store's ATP as HQ sees it. Returns the units returned.
+Result<int64_t> ReturnExcessAllotments(OpContext& ctx);
 
-// `hq.policy.set {store?, share_pct, cap}` and `policy.get {store?}`.
+// `escrow.grant` (store; run every few seconds), `hq.policy.set {store?, share_pct, cap}`
+// and `policy.get {store?}`.
+Result<nlohmann::json> OpEscrowGrant(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqPolicySet(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpPolicyGet(OpContext& ctx, const nlohmann::json& args);
 

@@ -137,15 +137,46 @@ json ToJson(const HoldCell& hold) {
   return out;
 }
 
-Result<json> OpHoldCreate(OpContext& ctx, const json& args) {
+Result<HoldRequest> ParseHoldRequest(const json& args) {
+  HoldRequest r;
   KURA_ASSIGN_OR_RETURN(std::string kind_name, ArgString(args, "kind", nullptr));
   auto kind = ParseHoldKind(kind_name);
   if (!kind) return Status::InvalidArgument("kind: must be pickup, tryon or phone");
-  KURA_ASSIGN_OR_RETURN(std::vector<HoldLine> lines, LinesArg(args));
-  KURA_ASSIGN_OR_RETURN(std::string customer, ArgOptString(args, "customer", ValidateCustomerId));
-  KURA_ASSIGN_OR_RETURN(int64_t expires_in_s, ArgOptInt(args, "expires_in_s", 1, kMaxExpirySeconds,
-                                                        DefaultExpirySeconds(*kind)));
-  for (const auto& [sku, qty] : UnitsBySku(lines)) {
+  r.kind = *kind;
+  KURA_ASSIGN_OR_RETURN(r.lines, LinesArg(args));
+  KURA_ASSIGN_OR_RETURN(r.customer, ArgOptString(args, "customer", ValidateCustomerId));
+  KURA_ASSIGN_OR_RETURN(r.expires_in_s, ArgOptInt(args, "expires_in_s", 1, kMaxExpirySeconds,
+                                                  DefaultExpirySeconds(r.kind)));
+  return r;
+}
+
+std::map<std::string, int64_t> HoldRequest::UnitsBySku() const { return kura::UnitsBySku(lines); }
+
+Result<HoldCell> MakeHold(OpContext& ctx, std::string_view store, const HoldRequest& r) {
+  KURA_ASSIGN_OR_RETURN(auto counter, ctx.txn.Read<uint64_t>(Cf::kMeta, keys::HoldCounter(ctx.origin())));
+  uint64_t number = counter.value_or(0) + 1;
+  ctx.txn.Write(Cf::kMeta, keys::HoldCounter(ctx.origin()), number);
+  HoldCell cell;
+  cell.body = HoldBody{MakeHoldId(ctx.origin(), number), std::string(store), r.kind, r.lines,
+                       r.customer, ctx.now_ms, ctx.now_ms + r.expires_in_s * 1000, ctx.origin()};
+  KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
+  return cell;
+}
+
+Status AdvanceHold(OpContext& ctx, HoldCell& cell, HoldState to) {
+  KURA_RETURN_IF_ERROR(CheckTransition(cell, to));
+  return WriteHold(ctx, cell, to);
+}
+
+Result<HoldCell> ReadHoldAt(Txn& txn, std::string_view store, std::string_view hold_id) {
+  KURA_ASSIGN_OR_RETURN(auto cell, txn.Read<HoldCell>(Cf::kCells, keys::Hold(store, hold_id)));
+  if (!cell) return Status::NotFound("no hold " + std::string(hold_id) + " at " + std::string(store));
+  return std::move(*cell);
+}
+
+Result<json> OpHoldCreate(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(HoldRequest request, ParseHoldRequest(args));
+  for (const auto& [sku, qty] : request.UnitsBySku()) {
     KURA_ASSIGN_OR_RETURN(StockView view, ViewStock(ctx, sku));
     if (qty > view.atp) {
       return Status::InsufficientStock(
@@ -154,14 +185,7 @@ Result<json> OpHoldCreate(OpContext& ctx, const json& args) {
           std::to_string(qty - std::max<int64_t>(view.atp, 0)) + ")");
     }
   }
-  KURA_ASSIGN_OR_RETURN(auto counter, ctx.txn.Read<uint64_t>(Cf::kMeta, keys::HoldCounter(ctx.origin())));
-  uint64_t number = counter.value_or(0) + 1;
-  ctx.txn.Write(Cf::kMeta, keys::HoldCounter(ctx.origin()), number);
-
-  HoldCell cell;
-  cell.body = HoldBody{MakeHoldId(ctx.origin(), number), ctx.origin(), *kind, std::move(lines),
-                       customer, ctx.now_ms, ctx.now_ms + expires_in_s * 1000, ctx.origin()};
-  KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, MakeHold(ctx, ctx.origin(), request));
   KURA_RETURN_IF_ERROR(AdmitHold(ctx, cell.body));
   json out = ToJson(cell);
   // The pickup ticket; a hold too big for one is still made, without it.

@@ -7,6 +7,10 @@
 // the goods over: on-hand goes down and a collection receipt is journaled.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "kura/sync/hold_cell.h"
 #include "op_context.h"
 
@@ -19,8 +23,28 @@ Status AdmitHold(OpContext& ctx, const HoldBody& body);
 // Counts an ended hold out again; the inverse of AdmitHold.
 Status ReleaseHold(OpContext& ctx, const HoldBody& body);
 
-// Reads a hold cell; NotFound when absent.
+// Reads a hold cell of this store; NotFound when absent.
 Result<HoldCell> ReadHold(OpContext& ctx, std::string_view hold_id);
+// Reads `store`'s hold cell (HQ reads any store's); NotFound when absent.
+Result<HoldCell> ReadHoldAt(Txn& txn, std::string_view store, std::string_view hold_id);
+
+// What hold.create and hq.order.place take: kind, lines, customer?, expires_in_s?.
+struct HoldRequest {
+  HoldKind kind = HoldKind::kUnknown;
+  std::vector<HoldLine> lines;
+  std::string customer;
+  int64_t expires_in_s = 0;
+  std::map<std::string, int64_t> UnitsBySku() const;  // a SKU may be on two lines
+};
+Result<HoldRequest> ParseHoldRequest(const nlohmann::json& args);
+
+// Numbers a new hold with this replica's counter (id "<origin>.<n>") for `store` and writes
+// its cell with this replica's state `held`. Checks no stock: callers admit it (a store
+// within its ATP, HQ within its allotment).
+Result<HoldCell> MakeHold(OpContext& ctx, std::string_view store, const HoldRequest& request);
+// Moves this replica's state component of `cell` to `to` if the lattice allows it
+// (invalid_state otherwise); derived state is the caller's.
+Status AdvanceHold(OpContext& ctx, HoldCell& cell, HoldState to);
 nlohmann::json ToJson(const HoldCell& hold);
 
 // Collects a hold at this store: from any active state when the hold is here (as

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "kura/schema/codec.h"
+#include "kura/schema/records.h"
 #include "kura/sync/cell_slice.h"
 #include "kura/sync/hold_cell.h"
 #include "kura/sync/pn_counter.h"
@@ -63,6 +64,18 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
       for (const auto& line : now.body.lines) {
         KURA_RETURN_IF_ERROR(Update(txn, line.sku, now.body.store, 0, false, is ? line.qty : -line.qty));
       }
+      return Status::Ok();
+    }
+    case CellType::kJournal: {
+      // A till sale that ate into promised units is an exception HQ lists.
+      Receipt receipt;
+      KURA_RETURN_IF_ERROR(Decode(after, &receipt));
+      if (!receipt.override_promised) return Status::Ok();
+      std::string lines;
+      for (const auto& l : receipt.lines) lines += (lines.empty() ? "" : ", ") + std::to_string(l.qty) + " " + l.sku;
+      RecordException(txn, HqException{receipt.at_ms, "till_override", receipt.origin,
+                                        "till sale of " + lines + " ate into promised units (receipt " +
+                                            std::to_string(receipt.seq) + ")"});
       return Status::Ok();
     }
     default:

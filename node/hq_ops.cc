@@ -1,5 +1,7 @@
 // kura-hq's local API operations (schema/PROTOCOL.md, "HQ API").
 #include "admin.h"
+#include "escrow.h"
+#include "hq_orders.h"
 #include "directory.h"
 #include "hq_index.h"
 #include "kura/schema/args.h"
@@ -56,6 +58,14 @@ Result<json> OpHqStatus(OpContext& ctx, const json&) {
 
 constexpr OpSpec kHqOps[] = {
     {"status", OpHqStatus, false},
+    {"hq.availability", OpHqAvailability, false},
+    {"hq.order.place", OpHqOrderPlace, true},
+    {"hq.order.cancel", OpHqOrderCancel, true},
+    {"hq.order.status", OpHqOrderStatus, false},
+    {"hq.policy.set", OpHqPolicySet, true},
+    {"policy.get", OpPolicyGet, false},
+    // Writes, but needs no request id: returning down to the target twice is once.
+    {"hq.escrow.return", OpHqEscrowReturn, false},
     {"hq.stock", OpHqStock, false},
     {"hq.sync_status", OpSyncStatus, false},
     {"hq.exceptions", OpHqExceptions, false},

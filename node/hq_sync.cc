@@ -76,6 +76,11 @@ void HqSync::Flush(const std::string& store, SyncSession& session) {
   }
 }
 
+bool HqSync::Reachable(std::string_view store, int64_t now_ms) {
+  auto it = sessions_.find(std::string(store));
+  return it != sessions_.end() && it->second->PeerReachable(now_ms);
+}
+
 nlohmann::json HqSync::Describe(int64_t now_ms) {
   nlohmann::json stores = nlohmann::json::array();
   for (const auto& [store, key] : config_.stores) {

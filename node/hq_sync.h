@@ -35,7 +35,8 @@ class HqSync final : public SyncView {
   void Attach(EventLoop* loop);
   void Tick();
   nlohmann::json Describe(int64_t now_ms) override;
-  uint64_t AckedJournalSeq() override { return 0; }  // HQ keeps everything
+  uint64_t AckedJournalSeq() override { return 0; }
+  bool Reachable(std::string_view store, int64_t now_ms) override;  // HQ keeps everything
   const std::string& endpoint() const { return hub_->endpoint(); }
 
  private:

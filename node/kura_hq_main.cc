@@ -6,6 +6,7 @@
 #include "api_server.h"
 #include "daemon_start.h"
 #include "event_loop.h"
+#include "op_jobs.h"
 #include "hq_config.h"
 #include "hq_sync.h"
 #include "signals.h"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
+  kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
                (*sync)->endpoint(), config.sync.stores.size());
   kura::Status s = loop.Run(kura::StopRequested());

@@ -7,6 +7,7 @@
 #include "kura/schema/api.h"
 #include "daemon_start.h"
 #include "event_loop.h"
+#include "op_jobs.h"
 #include "signals.h"
 #include "store_config.h"
 #include "store_sync.h"
@@ -29,12 +30,8 @@ int main(int argc, char** argv) {
     if (!n.ok()) spdlog::error("event=job_failed job=expire-holds error=\"{}\"", n.status().ToString());
     else if (*n > 0) spdlog::info("event=holds_expired count={}", *n);
   });
-  loop.scheduler().Add("compact-journal", 10 * 60 * 1000, now, [store] {
-    std::string request = kura::EncodeRequest({"journal.compact", "", nlohmann::json::object()});
-    auto reply = kura::DecodeReply(store->ExecuteGroup({request})[0]);
-    if (!reply.ok()) spdlog::error("event=job_failed job=compact-journal error=\"{}\"", reply.status().ToString());
-    else if ((*reply)["compacted"] > 0) spdlog::info("event=journal_compacted count={}", (*reply)["compacted"].dump());
-  });
+  kura::ScheduleOpJob(loop, store, "journal.compact", 10 * 60 * 1000, "journal_compacted", "compacted");
+  kura::ScheduleOpJob(loop, store, "escrow.grant", 2000, "allotment_granted", "granted");
   loop.scheduler().Add("prune-request-ids", 10 * 60 * 1000, now, [store] {
     auto n = store->PruneRequestIds();
     if (!n.ok()) spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", n.status().ToString());

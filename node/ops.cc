@@ -3,6 +3,7 @@
 #include <array>
 
 #include "admin.h"
+#include "escrow.h"
 #include "directory.h"
 #include "holds.h"
 #include "journal.h"
@@ -41,6 +42,9 @@ constexpr std::array kOps = {
     OpSpec{"journal.compact", OpJournalCompact, false},
     OpSpec{"directory.list", OpDirectoryList, false},
     OpSpec{"store.status.set", OpStoreStatusSet, true},
+    // Writes, but needs no request id: granting up to the target twice is granting once.
+    OpSpec{"escrow.grant", OpEscrowGrant, false},
+    OpSpec{"policy.get", OpPolicyGet, false},
     OpSpec{"status", OpStatus, false},
     OpSpec{"sync.status", OpSyncStatus, false},
     OpSpec{"admin.check", OpAdminCheck, false},

@@ -34,7 +34,12 @@ Result<std::string> SigningSecret(OpContext& ctx) {
   if (s.code() != Status::Code::kNotFound) return s;
   std::string public_key(kSignPublicKeyBytes, '\0');
   secret.assign(kSignSecretKeyBytes, '\0');
-  crypto_sign_keypair(Out(public_key), Out(secret));
+  const std::string& seed = ctx.options.signing_seed;
+  if (seed.size() == crypto_sign_SEEDBYTES) {
+    crypto_sign_seed_keypair(Out(public_key), Out(secret), reinterpret_cast<const unsigned char*>(seed.data()));
+  } else {
+    crypto_sign_keypair(Out(public_key), Out(secret));
+  }
   ctx.txn.Put(Cf::kMeta, keys::kMetaSigningKey, secret);
   return secret;
 }

@@ -7,7 +7,7 @@ namespace kura {
 SyncSession::SyncSession(SyncReplica* replica, std::string self, std::string peer,
                          HybridLogicalClock* hlc, SessionOptions options)
     : replica_(replica), self_(std::move(self)), peer_(std::move(peer)), hlc_(hlc),
-      options_(options) {}
+      options_(options), retransmit_ms_(options.retransmit_ms) {}
 
 void SyncSession::Send(const SyncMessage& message) {
   outbox_.push_back(EncodeSyncMessage(message));
@@ -98,6 +98,7 @@ void SyncSession::OnAck(const Ack& m, int64_t now_ms) {
     auto it = std::find(in_flight_.begin(), in_flight_.end(), m.number);
     if (it != in_flight_.end()) in_flight_.erase(in_flight_.begin(), it + 1);
     oldest_unacked_ms_ = now_ms;
+    retransmit_ms_ = options_.retransmit_ms;
   }
   Push(now_ms);
 }
@@ -124,7 +125,11 @@ void SyncSession::Receive(std::string_view bytes, int64_t now_ms) {
 }
 
 void SyncSession::Tick(int64_t now_ms) {
-  if (!in_flight_.empty() && now_ms - oldest_unacked_ms_ >= options_.retransmit_ms) Rewind();
+  if (!in_flight_.empty() && now_ms - oldest_unacked_ms_ >= retransmit_ms_) {
+    // A busy peer (HQ with hundreds of stores) must not be buried under resends: back off.
+    retransmit_ms_ = std::min(retransmit_ms_ * 2, options_.max_retransmit_ms);
+    Rewind();
+  }
   if (!greeted_) {
     // Our hello may have been lost: greet again until the peer answers.
     if (now_ms - last_sent_ms_ >= options_.heartbeat_ms) SendHello(/*reply=*/false, now_ms);
@@ -146,7 +151,7 @@ std::vector<std::string> SyncSession::TakeOutbox() {
 
 int64_t SyncSession::NextTimerMs() const {
   int64_t next = last_sent_ms_ + options_.heartbeat_ms;
-  if (!in_flight_.empty()) next = std::min(next, oldest_unacked_ms_ + options_.retransmit_ms);
+  if (!in_flight_.empty()) next = std::min(next, oldest_unacked_ms_ + retransmit_ms_);
   return next;
 }
 

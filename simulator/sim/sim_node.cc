@@ -19,6 +19,8 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   options.data_dir = "/kura-sim/" + id_;
   options.clock = &clock_;
   options.env = env_;
+  // A deterministic ticket key, so tickets and the key directory replay byte for byte.
+  options.signing_seed = (id_ + std::string(32, '#')).substr(0, 32);
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));
   if (hq()) {
     observer_ = std::make_unique<HqObserver>();

@@ -112,7 +112,20 @@ class LastKnown final : public OnlineOrderStrategy {
 
 class Escrow final : public OnlineOrderStrategy {
  public:
-  bool Available(World&) override { return FindOp(HqOps(), "hq.order.place") != nullptr; }
+  // Describes every store as open for pickup and sets a chain-wide allotment policy, so
+  // the stores' grant jobs give HQ rights to promise from.
+  bool Available(World& world) override {
+    if (FindOp(HqOps(), "hq.order.place") == nullptr) return false;
+    for (int i = 0; i < world.stores(); ++i) {
+      const std::string& id = world.store(i).id();
+      bool ok = world.Call(world.hq(), "hq.directory.set", "dir-" + id,
+                           {{"store", id}, {"name", id}, {"lat", 35.0 + i * 0.01}, {"lon", 139.0},
+                            {"pickup_enabled", true}}).ok() &&
+                world.Call(world.hq(), "hq.store_status.set", "open-" + id, {{"store", id}, {"status", "open"}}).ok();
+      if (!ok) return false;
+    }
+    return world.Call(world.hq(), "hq.policy.set", "policy", {{"share_pct", 30}, {"cap", 5}}).ok();
+  }
 
   void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
                         const std::string& customer, const std::string& rid) override {

@@ -295,6 +295,10 @@ void World::ExpiryJob(int i) {
       trace_.Add(now(), node.id() + " expired " + std::to_string(*expired) + " holds");
       Poke(node, i);
     }
+    // The store's allotment job, as kura-store runs it (a no-op without a policy).
+    auto granted = DecodeReply(node.Execute("escrow.grant", "", json::object()));
+    if (!granted.ok()) return Violation(node.id() + " escrow.grant failed: " + granted.status().ToString());
+    if ((*granted)["granted"].get<int64_t>() > 0) Poke(node, i);
   }
   if (!stopped()) queue_.At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
 }

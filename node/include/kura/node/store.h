@@ -38,6 +38,9 @@ struct StoreOptions {
   // one (rocksdb::NewMemEnv) so a hundred stores run without disk I/O. Not owned; must
   // outlive the Store.
   rocksdb::Env* env = nullptr;
+  // 32 bytes seeding this replica's Ed25519 ticket key on first use; empty: a random key.
+  // kura-sim sets it so that a seed replays byte for byte.
+  std::string signing_seed = {};
 };
 
 class Store {

@@ -10,7 +10,8 @@
 //  - the receiver makes a batch durable (SyncReplica::Merge) before it Acks with what it
 //    now holds; a batch that does not start where the receiver is (a lost or reordered
 //    predecessor) is refused with Ack{gap}, and the sender rewinds to the receiver's vector;
-//  - no Ack within `retransmit_ms` rewinds too; Pings keep an idle link measured.
+//  - no Ack within `retransmit_ms` rewinds too, and doubles the timeout (up to
+//    `max_retransmit_ms`) until an Ack arrives; Pings keep an idle link measured.
 // Duplicates and reordering are harmless because merges are idempotent and batches only
 // apply in order. A restart resumes from what the peer acknowledged durably.
 // Not thread-safe.
@@ -54,7 +55,8 @@ struct SessionOptions {
   int window = 4;                   // batches in flight at most
   std::size_t batch_bytes = kMaxBatchBytes;  // of component values; fewer, larger synced merges
   int64_t heartbeat_ms = 1000;      // ping an idle link this often
-  int64_t retransmit_ms = 3000;     // rewind when an ack is this late
+  int64_t retransmit_ms = 3000;     // rewind when an ack is this late ...
+  int64_t max_retransmit_ms = 60000;  // ... doubling after each rewind up to this
   int64_t peer_timeout_ms = 10000;  // peer counts as unreachable after this silence
 };
 
@@ -114,6 +116,7 @@ class SyncSession {
   uint64_t next_batch_ = 1;
   int64_t oldest_unacked_ms_ = 0;
   int64_t last_sent_ms_ = 0;
+  int64_t retransmit_ms_;      // the current retransmit timeout (backs off, resets on ack)
   std::vector<std::string> outbox_;
   SessionStats stats_;
 };

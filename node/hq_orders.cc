@@ -1,0 +1,175 @@
+#include "hq_orders.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "directory.h"
+#include "escrow.h"
+#include "holds.h"
+#include "hq_index.h"
+#include "kura/schema/args.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "tickets.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+// Local index of the orders HQ placed: order/<hold id> -> store.
+std::string OrderKey(std::string_view hold_id) { return "order/" + std::string(hold_id); }
+
+struct Offer {
+  DirectoryEntry entry;
+  bool reachable = false;
+  HqStockEntry stock;
+  int64_t allotment = 0;  // what HQ may promise for the store on its own now
+  std::optional<double> distance_km;
+};
+
+// Every store in the directory with its figures for `sku`, nearest first from `near`.
+Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku, const json* near) {
+  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, LoadDirectory(ctx.txn));
+  double lat = 0, lon = 0;
+  if (near != nullptr) {
+    KURA_ASSIGN_OR_RETURN(lat, ArgNumber(*near, "lat", -90, 90));
+    KURA_ASSIGN_OR_RETURN(lon, ArgNumber(*near, "lon", -180, 180));
+    SortNearestFirst(lat, lon, &entries);
+  }
+  std::vector<Offer> offers;
+  for (DirectoryEntry& e : entries) {
+    Offer o;
+    if (near != nullptr && e.record) o.distance_km = DistanceKm(lat, lon, e.record->lat, e.record->lon);
+    o.reachable = ctx.sync != nullptr && ctx.sync->Reachable(e.store, ctx.now_ms);
+    KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, e.store)));
+    o.stock = stock.value_or(HqStockEntry{});
+    KURA_ASSIGN_OR_RETURN(o.allotment, HqAllotment(ctx.txn, e.store, sku));
+    o.entry = std::move(e);
+    offers.push_back(std::move(o));
+  }
+  return offers;
+}
+
+json ToJson(const Offer& o) {
+  json out = {{"store", o.entry.store},
+              {"reachable", o.reachable},
+              {"can_hand_over", CanHandOver(o.entry)},
+              {"on_hand", o.stock.on_hand},
+              {"held", o.stock.held},
+              {"hq_allotment", o.allotment},
+              {"can_promise", CanHandOver(o.entry) ? o.allotment : 0}};
+  if (o.entry.record) out["name"] = o.entry.record->name;
+  if (o.distance_km) out["distance_km"] = *o.distance_km;
+  return out;
+}
+
+// "shibuya-01 (1.2 km), ..." for the stores (other than `store`) that can promise every
+// line, nearest first.
+Result<std::string> Alternatives(OpContext& ctx, std::string_view store, const HoldRequest& request,
+                                 const json* near) {
+  std::vector<std::string> names;
+  std::vector<std::vector<Offer>> per_sku;
+  for (const auto& [sku, qty] : request.UnitsBySku()) {
+    KURA_ASSIGN_OR_RETURN(auto offers, Offers(ctx, sku, near));
+    per_sku.push_back(std::move(offers));
+  }
+  if (per_sku.empty()) return std::string();
+  for (std::size_t i = 0; i < per_sku[0].size(); ++i) {
+    const Offer& first = per_sku[0][i];
+    if (first.entry.store == store || !CanHandOver(first.entry)) continue;
+    bool all = true;
+    std::size_t line = 0;
+    for (const auto& [sku, qty] : request.UnitsBySku()) {
+      const Offer& o = per_sku[line++][i];
+      all = all && o.allotment >= qty;
+    }
+    if (!all) continue;
+    std::string name = first.entry.store;
+    if (first.distance_km) name += " (" + std::to_string(static_cast<int>(*first.distance_km + 0.5)) + " km)";
+    names.push_back(name);
+    if (names.size() == 3) break;
+  }
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+const json* NearArg(const json& args) {
+  auto it = args.find("near");
+  return it != args.end() && it->is_object() ? &*it : nullptr;
+}
+
+// Keeps HQ's per-SKU held figures in step with a hold HQ wrote itself.
+Status IndexOwnHold(Txn& txn, const HoldCell& cell, const std::string* before) {
+  HqObserver observer;
+  return observer.OnCellMerged(txn, keys::Hold(cell.body.store, cell.body.id), before, Encode(cell));
+}
+
+Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
+  KURA_ASSIGN_OR_RETURN(auto store, txn.Read<std::string>(Cf::kLocal, OrderKey(hold_id)));
+  if (!store) return Status::NotFound("no order " + std::string(hold_id));
+  return *store;
+}
+
+}  // namespace
+
+Result<json> OpHqAvailability(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string sku, ArgString(args, "sku", ValidateSku));
+  KURA_ASSIGN_OR_RETURN(auto offers, Offers(ctx, sku, NearArg(args)));
+  json stores = json::array();
+  for (const Offer& o : offers) stores.push_back(ToJson(o));
+  return json{{"sku", sku}, {"stores", stores}};
+}
+
+Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string store, ArgString(args, "store", ValidateStoreId));
+  KURA_ASSIGN_OR_RETURN(HoldRequest request, ParseHoldRequest(args));
+  if (request.kind == HoldKind::kPhone) return Status::InvalidArgument("kind: online orders are pickup or tryon");
+  KURA_ASSIGN_OR_RETURN(DirectoryEntry entry, LoadDirectoryEntry(ctx.txn, store));
+  auto refuse = [&](Status why) -> Status {
+    auto alternatives = Alternatives(ctx, store, request, NearArg(args));
+    if (!alternatives.ok()) return alternatives.status();
+    std::string more = alternatives->empty() ? "; no other store can promise it"
+                                              : "; nearest alternatives: " + *alternatives;
+    return Status::FromCode(why.code(), why.message() + more);
+  };
+  if (!CanHandOver(entry)) return refuse(Status::Conflict("store " + store + " cannot hand over orders now"));
+  for (const auto& [sku, qty] : request.UnitsBySku()) {
+    Status spent = SpendAllotment(ctx, store, sku, qty);
+    if (spent.code() == Status::Code::kInsufficientStock) return refuse(spent);
+    KURA_RETURN_IF_ERROR(spent);
+  }
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, MakeHold(ctx, store, request));
+  KURA_RETURN_IF_ERROR(IndexOwnHold(ctx.txn, cell, nullptr));
+  ctx.txn.Write(Cf::kLocal, OrderKey(cell.body.id), store);
+  json out = ToJson(cell);
+  auto ticket = IssueTicket(ctx, cell.body);
+  if (ticket.ok()) out["ticket"] = std::move(*ticket);
+  else if (ticket.status().code() != Status::Code::kTooLarge) return ticket.status();
+  return out;
+}
+
+Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
+  KURA_ASSIGN_OR_RETURN(std::string store, StoreOfOrder(ctx.txn, id));
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHoldAt(ctx.txn, store, id));
+  std::string before = Encode(cell);
+  KURA_RETURN_IF_ERROR(AdvanceHold(ctx, cell, HoldState::kCancelled));
+  KURA_RETURN_IF_ERROR(IndexOwnHold(ctx.txn, cell, &before));
+  return ToJson(cell);
+}
+
+Result<json> OpHqOrderStatus(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
+  KURA_ASSIGN_OR_RETURN(std::string store, StoreOfOrder(ctx.txn, id));
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHoldAt(ctx.txn, store, id));
+  return ToJson(cell);
+}
+
+Result<json> OpHqEscrowReturn(OpContext& ctx, const json&) {
+  KURA_ASSIGN_OR_RETURN(int64_t returned, ReturnExcessAllotments(ctx));
+  return json{{"returned", returned}};
+}
+
+}  // namespace kura

@@ -1,0 +1,23 @@
+// HQ's order API for the online shop and phone app (schema/PROTOCOL.md 1.7): availability
+// of a SKU by store, nearest first; placing a pickup or try-on order for a store from HQ's
+// promise rights (node/escrow.h), so orders keep flowing while the store is offline and
+// are never promised beyond what the store allotted; cancel; status.
+//
+// An order is a hold made by HQ (id "hq.<n>") under the store's key, signed by HQ's
+// ticket key; the store learns of it on sync and queues its pick slip. Not thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "op_context.h"
+
+namespace kura {
+
+Result<nlohmann::json> OpHqAvailability(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHqOrderPlace(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHqOrderCancel(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& args);
+// Gives stores back HQ's rights above their policy's target (run every few seconds).
+Result<nlohmann::json> OpHqEscrowReturn(OpContext& ctx, const nlohmann::json& args);
+
+}  // namespace kura

@@ -1,0 +1,22 @@
+#include "op_jobs.h"
+
+#include <spdlog/spdlog.h>
+
+#include "kura/schema/api.h"
+
+namespace kura {
+
+void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64_t every_ms,
+                   const std::string& event, const std::string& count_field) {
+  loop.scheduler().Add(op, every_ms, engine->clock()->NowMillis(), [=] {
+    std::string request = EncodeRequest({op, "", nlohmann::json::object()});
+    auto reply = DecodeReply(engine->ExecuteGroup({request})[0]);
+    if (!reply.ok()) {
+      spdlog::error("event=job_failed job={} error=\"{}\"", op, reply.status().ToString());
+    } else if (reply->value(count_field, 0) > 0) {
+      spdlog::info("event={} {}={}", event, count_field, (*reply)[count_field].dump());
+    }
+  });
+}
+
+}  // namespace kura

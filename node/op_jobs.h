@@ -1,0 +1,19 @@
+// Periodic jobs that are API operations without a request id (journal.compact,
+// escrow.grant, hq.escrow.return): the loop runs them through the engine like any client,
+// so they share its group commit, and logs what they did.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine.h"
+#include "event_loop.h"
+
+namespace kura {
+
+// Every `every_ms`, runs `op` with no arguments; logs an error, or `event` with the
+// reply's `count_field` when it is above zero.
+void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64_t every_ms,
+                   const std::string& event, const std::string& count_field);
+
+}  // namespace kura

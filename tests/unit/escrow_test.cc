@@ -1,0 +1,157 @@
+// Escrow end to end, in process (real engines over RocksDB, real sync sessions): a store
+// grants HQ an online allotment by policy; HQ takes an order for the store while it is cut
+// off, within the allotment and never beyond it; the store learns of the hold on sync and
+// queues its slip; a till sale into promised units needs an override that HQ lists; and at
+// every step active holds stay within on-hand.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "engine_harness.h"
+#include "replica_harness.h"
+
+namespace kura::test {
+namespace {
+
+using nlohmann::json;
+
+struct Chain {
+  Replica hq{kHqOrigin};
+  Replica store{"tokyo-01"};
+  Link link{store, hq};
+
+  Chain() {
+    hq.Ok("hq.directory.set", {{"store", "tokyo-01"}, {"name", "Tokyo"}, {"lat", 35.68}, {"lon", 139.77},
+                               {"pickup_enabled", true}});
+    hq.Ok("hq.store_status.set", {{"store", "tokyo-01"}, {"status", "open"}});
+    hq.Ok("hq.policy.set", {{"share_pct", 50}, {"cap", 4}});
+    store.Ok("stock.receive", {{"sku", "TEE"}, {"qty", 10}});
+    Sync();
+  }
+  void Sync() {
+    link.Start();
+    link.Flush();
+  }
+  json Order(int64_t qty) {
+    return json{{"store", "tokyo-01"}, {"kind", "pickup"}, {"lines", {{{"sku", "TEE"}, {"qty", qty}}}}};
+  }
+};
+
+TEST_CASE("escrow: the store grants HQ its allotment and keeps it out of its own ATP", "[escrow]") {
+  Chain c;
+  CHECK(c.store.Ok("escrow.grant")["granted"] == 4);  // min(cap 4, 50% of 10)
+  CHECK(c.store.Ok("escrow.grant")["granted"] == 0);  // already at the target
+  json view = c.store.Ok("stock.get", {{"sku", "TEE"}});
+  CHECK(view["promised_online"] == 4);
+  CHECK(view["atp"] == 6);
+  // The store cannot promise HQ's units itself.
+  auto refused = c.store.Call("hold.create", {{"kind", "phone"}, {"lines", {{{"sku", "TEE"}, {"qty", 7}}}}});
+  CHECK(refused.status().code() == Status::Code::kInsufficientStock);
+}
+
+TEST_CASE("escrow: HQ promises for a cut-off store within its allotment, never beyond", "[escrow]") {
+  Chain c;
+  c.store.Ok("escrow.grant");
+  c.Sync();
+  // The store is now cut off: HQ decides alone.
+  json hold = c.hq.Ok("hq.order.place", c.Order(3));
+  CHECK(hold["issuer"] == "hq");
+  CHECK(hold["state"] == "held");
+  CHECK(hold.contains("ticket"));
+  auto beyond = c.hq.Call("hq.order.place", c.Order(2));  // 1 left in the allotment
+  CHECK(beyond.status().code() == Status::Code::kInsufficientStock);
+  CHECK_THAT(beyond.status().message(), Catch::Contains("short by 1"));
+  json avail = c.hq.Ok("hq.availability", {{"sku", "TEE"}, {"near", {{"lat", 35.0}, {"lon", 139.0}}}});
+  REQUIRE(avail["stores"].size() == 1);
+  CHECK(avail["stores"][0]["hq_allotment"] == 1);
+  CHECK(avail["stores"][0]["can_promise"] == 1);
+  CHECK(avail["stores"][0]["distance_km"].get<double>() > 0);
+
+  // Meanwhile the store sells 5 at the till: 6 left, 4 promised online — fine.
+  c.store.Ok("stock.sell", {{"lines", {{{"sku", "TEE"}, {"qty", 5}}}}});
+  // One more would eat into what HQ may have promised: it needs an override.
+  auto needs = c.store.Call("stock.sell", {{"lines", {{{"sku", "TEE"}, {"qty", 3}}}}});
+  CHECK(needs.status().code() == Status::Code::kNeedsOverride);
+  CHECK(c.store.Ok("stock.get", {{"sku", "TEE"}})["on_hand"] == 5);  // nothing changed
+
+  // The link heals: the store learns of HQ's hold, counts it held, queues its slip.
+  c.Sync();
+  json view = c.store.Ok("stock.get", {{"sku", "TEE"}});
+  CHECK(view["held"] == 3);
+  CHECK(view["promised_online"] == 1);
+  CHECK(view["on_hand"].get<int64_t>() >= view["held"].get<int64_t>());  // the invariant
+  json slips = c.store.Ok("slip.list")["slips"];
+  REQUIRE(slips.size() == 1);
+  CHECK(slips[0]["hold_id"] == hold["id"]);
+  CHECK(c.hq.Ok("hq.order.status", {{"id", hold["id"]}})["state"] == "held");
+
+  // HQ cancels: the store releases the units once.
+  c.hq.Ok("hq.order.cancel", {{"id", hold["id"]}});
+  c.Sync();
+  CHECK(c.store.Ok("stock.get", {{"sku", "TEE"}})["held"] == 0);
+  CHECK(c.store.Ok("admin.check")["ok"] == true);
+}
+
+TEST_CASE("escrow: an override sale is journaled and listed as an exception at HQ", "[escrow]") {
+  Chain c;
+  c.store.Ok("escrow.grant");
+  json sold = c.store.Ok("stock.sell", {{"lines", {{{"sku", "TEE"}, {"qty", 8}}}}, {"override", 1}});
+  CHECK(sold["receipt"]["override"] == true);
+  c.Sync();
+  json exceptions = c.hq.Ok("hq.exceptions")["exceptions"];
+  bool listed = false;
+  for (const json& e : exceptions) listed = listed || (e["kind"] == "till_override" && e["store"] == "tokyo-01");
+  CHECK(listed);
+}
+
+TEST_CASE("escrow: HQ refuses a store that cannot hand over, naming alternatives", "[escrow]") {
+  Chain c;
+  c.store.Ok("escrow.grant");
+  c.Sync();
+  c.hq.Ok("hq.store_status.set", {{"store", "tokyo-01"}, {"status", "no_handover"}});
+  auto refused = c.hq.Call("hq.order.place", c.Order(1));
+  CHECK(refused.status().code() == Status::Code::kConflict);
+  CHECK_THAT(refused.status().message(), Catch::Contains("no other store"));
+}
+
+TEST_CASE("escrow: random orders, sales, cancels and partitions never oversell a promise",
+          "[escrow][property]") {
+  const uint64_t seed = PropertySeed();
+  CAPTURE(seed);
+  std::mt19937_64 rng(seed);
+  for (int run = 0; run < 5; ++run) {
+    Chain c;
+    std::vector<std::string> orders;
+    for (int step = 0; step < 60; ++step) {
+      CAPTURE(run, step);
+      switch (rng() % 6) {
+        case 0: c.store.Ok("escrow.grant"); break;
+        case 1: {  // an online order while possibly cut off
+          auto r = c.hq.Call("hq.order.place", c.Order(1 + static_cast<int64_t>(rng() % 3)));
+          if (r.ok()) orders.push_back((*r)["id"]);
+          break;
+        }
+        case 2:  // a till sale, never with an override
+          (void)c.store.Call("stock.sell", {{"lines", {{{"sku", "TEE"}, {"qty", 1 + static_cast<int64_t>(rng() % 3)}}}}});
+          break;
+        case 3: c.store.Ok("stock.receive", {{"sku", "TEE"}, {"qty", 1 + static_cast<int64_t>(rng() % 4)}}); break;
+        case 4:
+          if (!orders.empty()) (void)c.hq.Call("hq.order.cancel", {{"id", orders[rng() % orders.size()]}});
+          break;
+        default: c.Sync(); c.hq.Ok("hq.escrow.return"); break;
+      }
+      // At the store's merged view, active holds never exceed on-hand (no overrides here).
+      json view = c.store.Ok("stock.get", {{"sku", "TEE"}});
+      REQUIRE(view["held"].get<int64_t>() <= view["on_hand"].get<int64_t>());
+    }
+    c.Sync();
+    json view = c.store.Ok("stock.get", {{"sku", "TEE"}});
+    REQUIRE(view["held"].get<int64_t>() + view["promised_online"].get<int64_t>() <= view["on_hand"].get<int64_t>());
+    json hq_view = c.hq.Ok("hq.stock", {{"sku", "TEE"}})["stores"][0];
+    REQUIRE(hq_view["held"] == view["held"]);
+    REQUIRE(hq_view["on_hand"] == view["on_hand"]);
+  }
+}
+
+}  // namespace
+}  // namespace kura::test
