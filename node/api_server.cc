@@ -1,6 +1,7 @@
 #include "api_server.h"
 
 #include <chrono>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -57,25 +58,37 @@ bool ApiServer::ReceiveOne(std::vector<zmq::message_t>* envelope, std::string* b
   }
 }
 
+void ApiServer::SendReply(std::vector<zmq::message_t>& envelope, std::string_view reply) {
+  try {
+    for (auto& frame : envelope) socket_.send(frame, zmq::send_flags::sndmore);
+    socket_.send(zmq::buffer(reply), zmq::send_flags::none);
+  } catch (const zmq::error_t& e) {
+    // The client is gone or unroutable; its request still took effect durably.
+    spdlog::debug("event=api_reply_dropped error=\"{}\"", e.what());
+  }
+}
+
 Status ApiServer::ServeWaiting() {
   int n = 0;
   try {
-    while (n < kMaxGroup && ReceiveOne(&envelopes_[n], &bodies_[n])) ++n;
+    while (n < kMaxGroup && ReceiveOne(&envelopes_[n], &bodies_[n])) {
+      if (router_ == nullptr) {
+        ++n;
+        continue;
+      }
+      auto envelope = std::make_shared<std::vector<zmq::message_t>>(std::move(envelopes_[n]));
+      bool routed = router_->Route(bodies_[n], [this, envelope](std::string_view reply) {
+        SendReply(*envelope, reply);
+      });
+      if (!routed) envelopes_[n++] = std::move(*envelope);
+    }
   } catch (const zmq::error_t& e) {
     if (e.num() != EINTR) return Status::IOError(std::string("recv: ") + e.what());
   }
   if (n == 0) return Status::Ok();
   std::vector<std::string_view> views(bodies_.begin(), bodies_.begin() + n);
   std::vector<std::string> replies = store_->ExecuteGroup(views);
-  for (int i = 0; i < n; ++i) {
-    try {
-      for (auto& frame : envelopes_[i]) socket_.send(frame, zmq::send_flags::sndmore);
-      socket_.send(zmq::buffer(replies[i]), zmq::send_flags::none);
-    } catch (const zmq::error_t& e) {
-      // The client is gone or unroutable; its request still took effect durably.
-      spdlog::debug("event=api_reply_dropped error=\"{}\"", e.what());
-    }
-  }
+  for (int i = 0; i < n; ++i) SendReply(envelopes_[i], replies[i]);
   return Status::Ok();
 }
 

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zmq.hpp>
@@ -14,6 +16,17 @@
 #include "kura/node/store.h"
 
 namespace kura {
+
+// Lets a daemon answer some requests later instead of in the commit group: kura-hq routes
+// an online order to the store it is for and answers when the store has (order_router.h).
+class RequestRouter {
+ public:
+  using Reply = std::function<void(std::string_view reply)>;
+  virtual ~RequestRouter() = default;
+  // True when the router takes `request`; it then calls `reply` exactly once, later, on the
+  // loop thread. False leaves it to the commit group.
+  virtual bool Route(std::string_view request, Reply reply) = 0;
+};
 
 class ApiServer {
  public:
@@ -29,6 +42,9 @@ class ApiServer {
 
   // Binds every endpoint; an endpoint in use or malformed is an error naming it.
   Status Bind(const std::vector<std::string>& endpoints);
+  // Requests `router` takes are answered by it, possibly after later requests of the same
+  // connection. Not owned; null (the default) routes nothing.
+  void SetRouter(RequestRouter* router) { router_ = router; }
   // Serves every request waiting now as one commit group. IOError when the socket fails.
   Status ServeWaiting();
   zmq::socket_ref socket() { return socket_; }
@@ -36,9 +52,11 @@ class ApiServer {
  private:
   // Reads one request message; false when none is waiting.
   bool ReceiveOne(std::vector<zmq::message_t>* envelope, std::string* body);
+  void SendReply(std::vector<zmq::message_t>& envelope, std::string_view reply);
 
   zmq::socket_t socket_;
   Store* store_;
+  RequestRouter* router_ = nullptr;
   std::vector<std::vector<zmq::message_t>> envelopes_;
   std::vector<std::string> bodies_;
 };

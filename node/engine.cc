@@ -131,6 +131,18 @@ std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view
   return replies;
 }
 
+std::string Engine::ExecuteRouted(std::string_view request, const nlohmann::json& decision) {
+  routed_ = &decision;
+  std::vector<std::string> replies = ExecuteGroup({request});
+  routed_ = nullptr;
+  return replies[0];
+}
+
+bool Engine::Answered(std::string_view rid) {
+  std::string first;
+  return txn_.Get(Cf::kRequests, rid, &first).ok();
+}
+
 Result<int> Engine::ExpireDueHolds() {
   OpContext ctx = Context();
   Result<int> expired = kura::ExpireDueHolds(ctx);

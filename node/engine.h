@@ -40,11 +40,17 @@ class Engine final : public Store {
   Result<int> ExpireDueHolds() override;
   Result<int> PruneRequestIds() override;
 
+  // Executes one request as a group of one, its handler seeing `decision` as
+  // OpContext::routed: the store's answer to an order HQ routed to it (order_router.h).
+  std::string ExecuteRouted(std::string_view request, const nlohmann::json& decision);
+  // Whether a mutating request with this rid has been answered (its reply is kept).
+  bool Answered(std::string_view rid);
+
  private:
   // Executes one request into txn_; sets *wrote when it left writes to commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
   OpContext Context() {
-    return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_};
+    return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_, routed_};
   }
 
   StoreOptions options_;
@@ -55,6 +61,7 @@ class Engine final : public Store {
   Txn txn_;
   int64_t started_ms_;
   SyncView* sync_view_ = nullptr;
+  const nlohmann::json* routed_ = nullptr;
 };
 
 }  // namespace kura

@@ -41,6 +41,10 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   app.add_option("--key-file", config.sync.key_file, "HQ's CURVE keypair file (kuractl keygen); required");
   app.add_option("--store", store_specs,
                  "Allow a store: <store id>,<its public key (Z85)>; repeatable. TOML: [stores] id = \"key\"");
+  app.add_option("--route-timeout-ms", config.route_timeout_ms,
+                 "How long an online order for a connected store waits for that store to decide "
+                 "before HQ promises it from its allotment for the store (default 2000)")
+      ->check(CLI::Range(int64_t{100}, int64_t{60000}));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error (default info)");
   try {
     app.parse(argc, argv);
@@ -61,11 +65,15 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     file.Strings("sync", "--sync", &config.sync.endpoints);
     file.String("key_file", "--key-file", &config.sync.key_file);
     file.StringTable("stores", "--store", &config.sync.stores);
+    file.Int("route_timeout_ms", "--route-timeout-ms", &config.route_timeout_ms);
     file.String("log_level", "--log-level", &config.log_level);
     error = file.Finish();
   }
   if (error.empty() && config.engine.data_dir.empty()) error = "--data-dir (or data_dir) is required";
   if (error.empty() && config.sync.key_file.empty()) error = "--key-file (or key_file) is required";
+  if (error.empty() && (config.route_timeout_ms < 100 || config.route_timeout_ms > 60000)) {
+    error = "route_timeout_ms must be in 100..60000";
+  }
   if (!error.empty()) {
     *exit_code = 2;
     *output = "kura-hq: " + error + "\nRun with --help for more information.\n";

@@ -16,6 +16,9 @@ struct HqConfig {
   std::vector<std::string> api;
   // Sync endpoints (default tcp://0.0.0.0:7431), HQ's keypair and the store allow-list.
   HqSyncConfig sync;
+  // How long an online order routed to a connected store waits for the store's decision
+  // before HQ serves it from its allotment (node/order_router.h).
+  int64_t route_timeout_ms = 2000;
   std::string log_level = "info";
 };
 

@@ -19,6 +19,8 @@ using nlohmann::json;
 
 // Local index of the orders HQ placed: order/<hold id> -> store.
 std::string OrderKey(std::string_view hold_id) { return "order/" + std::string(hold_id); }
+// A routed order as the store answered it, until its hold reaches HQ by sync.
+std::string PlacedKey(std::string_view hold_id) { return "order_placed/" + std::string(hold_id); }
 
 struct Offer {
   DirectoryEntry entry;
@@ -106,6 +108,21 @@ Status IndexOwnHold(Txn& txn, const HoldCell& cell, const std::string* before) {
   return observer.OnCellMerged(txn, keys::Hold(cell.body.store, cell.body.id), before, Encode(cell));
 }
 
+// Records an order the store decided and made (node/order_router.h). The hold is the
+// store's own, so it must name that store.
+Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, json hold) {
+  std::string id = hold.value("id", std::string());
+  if (hold.value("store", std::string()) != store || !ValidateHoldId(id).ok() || id.rfind(store + ".", 0) != 0) {
+    return Status::Internal("store " + store + " answered an order with a hold that is not its own");
+  }
+  ctx.txn.Write(Cf::kLocal, OrderKey(id), store);
+  json placed = hold;
+  placed.erase("ticket");
+  ctx.txn.Write(Cf::kLocal, PlacedKey(id), placed.dump());
+  hold["decided_by"] = "store";
+  return hold;
+}
+
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
   KURA_ASSIGN_OR_RETURN(auto store, txn.Read<std::string>(Cf::kLocal, OrderKey(hold_id)));
   if (!store) return Status::NotFound("no order " + std::string(hold_id));
@@ -135,6 +152,14 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
     return Status::FromCode(why.code(), why.message() + more);
   };
   if (!CanHandOver(entry)) return refuse(Status::Conflict("store " + store + " cannot hand over orders now"));
+  if (ctx.routed != nullptr && ctx.routed->value("answered", false)) {
+    if (ctx.routed->contains("result")) return RecordRoutedOrder(ctx, store, ctx.routed->at("result"));
+    const json& error = ctx.routed->at("error");
+    Status why = Status::FromCode(Status::CodeFromName(error.at("code").get<std::string>()),
+                                  "store " + store + ": " + error.at("message").get<std::string>());
+    // Short at the store: HQ's allotment for it (reserved for online orders) may still cover it.
+    if (why.code() != Status::Code::kInsufficientStock) return why;
+  }
   for (const auto& [sku, qty] : request.UnitsBySku()) {
     Status spent = SpendAllotment(ctx, store, sku, qty);
     if (spent.code() == Status::Code::kInsufficientStock) return refuse(spent);
@@ -147,6 +172,7 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   auto ticket = IssueTicket(ctx, cell.body);
   if (ticket.ok()) out["ticket"] = std::move(*ticket);
   else if (ticket.status().code() != Status::Code::kTooLarge) return ticket.status();
+  out["decided_by"] = "hq";
   return out;
 }
 
@@ -163,8 +189,14 @@ Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
 Result<json> OpHqOrderStatus(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
   KURA_ASSIGN_OR_RETURN(std::string store, StoreOfOrder(ctx.txn, id));
-  KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHoldAt(ctx.txn, store, id));
-  return ToJson(cell);
+  auto cell = ReadHoldAt(ctx.txn, store, id);
+  if (cell.ok()) return ToJson(*cell);
+  // A routed order whose hold has not reached HQ yet: as the store answered.
+  KURA_ASSIGN_OR_RETURN(auto placed, ctx.txn.Read<std::string>(Cf::kLocal, PlacedKey(id)));
+  if (!placed) return cell.status();
+  json out = json::parse(*placed, nullptr, /*allow_exceptions=*/false);
+  if (out.is_discarded()) return Status::Corruption("order " + id + ": stored answer is not JSON");
+  return out;
 }
 
 Result<json> OpHqEscrowReturn(OpContext& ctx, const json&) {

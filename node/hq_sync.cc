@@ -56,9 +56,28 @@ Status HqSync::OnReadable() {
     uint64_t rejected = session.stats().rejected;
     session.Receive(bytes, now);
     if (session.stats().rejected != rejected) RecordRefusal(store, session.stats().last_error);
+    DeliverCallReplies(store, session);
     Flush(store, session);
   }
   return Status::Ok();
+}
+
+void HqSync::DeliverCallReplies(const std::string& store, SyncSession& session) {
+  for (auto& message : session.TakeCalls()) {
+    if (const auto* reply = std::get_if<CallReply>(&message)) {
+      if (call_reply_handler_) call_reply_handler_(store, *reply);
+    } else {
+      RecordRefusal(store, "a store may not call HQ");
+    }
+  }
+}
+
+bool HqSync::SendCall(const std::string& store, uint64_t number, std::string request) {
+  auto it = sessions_.find(store);
+  if (it == sessions_.end()) return false;
+  it->second->SendCall(number, std::move(request));
+  Flush(store, *it->second);
+  return true;
 }
 
 void HqSync::Tick() {

@@ -5,6 +5,7 @@
 // `hq.sync_status`. Runs on the loop thread; not thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,12 +40,19 @@ class HqSync final : public SyncView {
   bool Reachable(std::string_view store, int64_t now_ms) override;  // HQ keeps everything
   const std::string& endpoint() const { return hub_->endpoint(); }
 
+  // Asks `store` to execute an encoded API request (order_router.h); its reply comes to
+  // the handler. False when the store has no session.
+  bool SendCall(const std::string& store, uint64_t number, std::string request);
+  using CallReplyHandler = std::function<void(const std::string& store, const CallReply& reply)>;
+  void OnCallReply(CallReplyHandler handler) { call_reply_handler_ = std::move(handler); }
+
  private:
   HqSync(Engine* engine, HqSyncConfig config);
   Status OnReadable();
   SyncSession& SessionFor(const std::string& store);
   void Flush(const std::string& store, SyncSession& session);
   void RecordRefusal(const std::string& store, const std::string& message);
+  void DeliverCallReplies(const std::string& store, SyncSession& session);
 
   Engine* engine_;
   HqSyncConfig config_;
@@ -53,6 +61,7 @@ class HqSync final : public SyncView {
   HqObserver observer_;
   CellReplica replica_;
   std::map<std::string, std::unique_ptr<SyncSession>> sessions_;
+  CallReplyHandler call_reply_handler_;
 };
 
 }  // namespace kura

@@ -6,9 +6,10 @@
 #include "api_server.h"
 #include "daemon_start.h"
 #include "event_loop.h"
-#include "op_jobs.h"
 #include "hq_config.h"
 #include "hq_sync.h"
+#include "op_jobs.h"
+#include "order_router.h"
 #include "signals.h"
 
 int main(int argc, char** argv) {
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
     spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
     return 1;
   }
+  kura::OrderRouter router(hq, sync->get(), config.route_timeout_ms);
+  server.SetRouter(&router);
+  loop.scheduler().Add("order-router", 100, hq->clock()->NowMillis(), [&] { router.Tick(); });
   loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,

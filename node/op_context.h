@@ -32,6 +32,9 @@ struct OpContext {
   int64_t started_ms;  // when the daemon started, for uptime
   SyncView* sync = nullptr;  // null when the daemon has no sync link configured
   HybridLogicalClock* hlc = nullptr;  // the replica's clock for register writes
+  // kura-hq only: what the store answered when HQ routed this online order to it
+  // (node/order_router.h); null when the order was not routed.
+  const nlohmann::json* routed = nullptr;
 
   const std::string& origin() const { return options.store_id; }
 };

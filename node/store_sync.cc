@@ -2,7 +2,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include "kura/schema/api.h"
+
 namespace kura {
+namespace {
+
+// What HQ may ask a store to do over the link: decide an online order routed to it, and
+// release one HQ gave up waiting for. The rid prefix keeps HQ's requests apart from the
+// tills'.
+Status CheckCall(std::string_view bytes) {
+  KURA_ASSIGN_OR_RETURN(ApiRequest request, DecodeRequest(bytes));
+  if (request.op != "hold.create" && request.op != "hold.cancel") {
+    return Status::UnknownOp("op " + request.op + " cannot be called by HQ");
+  }
+  if (request.rid.rfind("hq:", 0) != 0) return Status::InvalidArgument("rid: HQ's calls start with hq:");
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<StoreSync>> StoreSync::Start(zmq::context_t& context, Engine* engine,
                                                     const StoreSyncConfig& config) {
@@ -31,8 +48,21 @@ Status StoreSync::OnReadable() {
   if (session_.stats().rejected != rejected) {
     spdlog::warn("event=sync_rejected peer=hq error=\"{}\"", session_.stats().last_error);
   }
+  AnswerCalls();
   Flush();
   return Status::Ok();
+}
+
+void StoreSync::AnswerCalls() {
+  for (auto& message : session_.TakeCalls()) {
+    const Call* call = std::get_if<Call>(&message);
+    if (call == nullptr) continue;  // a store makes no calls, so expects no replies
+    Status allowed = CheckCall(call->request);
+    std::string reply = allowed.ok() ? engine_->ExecuteGroup({call->request})[0]
+                                     : EncodeReply(allowed, nullptr);
+    spdlog::debug("event=hq_call n={} allowed={}", call->number, allowed.ok());
+    session_.SendCallReply(call->number, std::move(reply));
+  }
 }
 
 void StoreSync::Tick() {

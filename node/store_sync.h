@@ -41,6 +41,8 @@ class StoreSync final : public SyncView {
  private:
   StoreSync(Engine* engine, const StoreSyncConfig& config, std::unique_ptr<SyncSpoke> spoke);
   Status OnReadable();
+  // Executes what HQ called (an online order routed to this store) and replies.
+  void AnswerCalls();
   void Flush();
 
   Engine* engine_;

@@ -99,6 +99,17 @@ struct Encoder {
     PackString(p, "wall_ms"); p.pack_int64(m.wall_ms);
     PackString(p, "head"); p.pack_uint64(m.head);
   }
+  void operator()(const Call& m) { PackCall(SyncType::kCall, m.number, "req", m.request, m.hlc); }
+  void operator()(const CallReply& m) { PackCall(SyncType::kCallReply, m.number, "rep", m.reply, m.hlc); }
+  void PackCall(SyncType type, uint64_t number, std::string_view field, std::string_view bytes,
+                HlcTimestamp hlc) {
+    PackHeader(p, 3, type);
+    PackString(p, "n"); p.pack_uint64(number);
+    PackString(p, field);
+    p.pack_bin(static_cast<uint32_t>(bytes.size()));
+    p.pack_bin_body(bytes.data(), static_cast<uint32_t>(bytes.size()));
+    PackString(p, "hlc"); p.pack_uint64(hlc);
+  }
 };
 
 // Field access on a decoded map; msgpack-c's convert throws on a type mismatch, which
@@ -149,6 +160,14 @@ std::vector<Component> ComponentsOf(const msgpack::object& o) {
                             c.via.array.ptr[2].as<uint64_t>(), BytesOf(c.via.array.ptr[3])});
   }
   return out;
+}
+
+// A call's request or reply: binary, at most kMaxCallBytes.
+Result<std::string> CallBytes(const Fields& f, std::string_view field) {
+  const msgpack::object* o = f.Find(field);
+  if (o == nullptr || o->type != msgpack::type::BIN) return Status::BadRequest("call without its bytes");
+  if (o->via.bin.size > kMaxCallBytes) return Status::TooLarge("call above 64 KiB");
+  return std::string(o->via.bin.ptr, o->via.bin.size);
 }
 
 // Decompresses a component block, refusing anything that would exceed the limit.
@@ -203,6 +222,14 @@ Result<SyncMessage> DecodeSyncMessage(std::string_view bytes) {
         return SyncMessage(Ack{f.Get<uint64_t>("n"), f.Vv("held"), f.Get<bool>("gap"), f.Get<uint64_t>("hlc")});
       case SyncType::kPing:
         return SyncMessage(Ping{f.Get<uint64_t>("hlc"), f.Get<int64_t>("wall_ms"), f.Get<uint64_t>("head")});
+      case SyncType::kCall: {
+        KURA_ASSIGN_OR_RETURN(std::string request, CallBytes(f, "req"));
+        return SyncMessage(Call{f.Get<uint64_t>("n"), std::move(request), f.Get<uint64_t>("hlc")});
+      }
+      case SyncType::kCallReply: {
+        KURA_ASSIGN_OR_RETURN(std::string reply, CallBytes(f, "rep"));
+        return SyncMessage(CallReply{f.Get<uint64_t>("n"), std::move(reply), f.Get<uint64_t>("hlc")});
+      }
       default:
         return Status::Unsupported("unknown sync message type");
     }

@@ -3,6 +3,11 @@
 #include <algorithm>
 
 namespace kura {
+namespace {
+
+constexpr std::size_t kMaxQueuedCalls = 1024;
+
+}  // namespace
 
 SyncSession::SyncSession(SyncReplica* replica, std::string self, std::string peer,
                          HybridLogicalClock* hlc, SessionOptions options)
@@ -116,6 +121,11 @@ void SyncSession::Receive(std::string_view bytes, int64_t now_ms) {
         if constexpr (std::is_same_v<T, Hello>) OnHello(m, now_ms);
         if constexpr (std::is_same_v<T, Batch>) OnBatch(m, now_ms);
         if constexpr (std::is_same_v<T, Ack>) OnAck(m, now_ms);
+        if constexpr (std::is_same_v<T, Call> || std::is_same_v<T, CallReply>) {
+          // Bounded: a peer cannot grow our memory faster than the daemon drains it.
+          if (calls_.size() < kMaxQueuedCalls) calls_.push_back(m);
+          else Fail(Status::TooLarge("too many calls waiting"));
+        }
         if constexpr (std::is_same_v<T, Ping>) {
           stats_.clock_skew_ms = m.wall_ms - now_ms;
           stats_.peer_head = std::max(stats_.peer_head, m.head);
@@ -141,6 +151,20 @@ void SyncSession::Tick(int64_t now_ms) {
     Send(Ping{hlc_->Now(), now_ms, head.ok() ? *head : 0});
     last_sent_ms_ = now_ms;
   }
+}
+
+void SyncSession::SendCall(uint64_t number, std::string request) {
+  Send(Call{number, std::move(request), hlc_->Now()});
+}
+
+void SyncSession::SendCallReply(uint64_t number, std::string reply) {
+  Send(CallReply{number, std::move(reply), hlc_->Now()});
+}
+
+std::vector<std::variant<Call, CallReply>> SyncSession::TakeCalls() {
+  std::vector<std::variant<Call, CallReply>> out;
+  out.swap(calls_);
+  return out;
 }
 
 std::vector<std::string> SyncSession::TakeOutbox() {

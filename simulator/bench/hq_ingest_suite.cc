@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "cpu_meter.h"
 #include "curve_keys.h"
 #include "daemon.h"
+#include "hq_config_file.h"
 #include "kura/node/api_client.h"
 #include "raw_limits.h"
 #include "simulated_store.h"
@@ -75,21 +75,6 @@ class Fleet {
  private:
   std::vector<zmq::pollitem_t> items_;
 };
-
-// Writes HQ's keypair and a kura-hq TOML config allowing every store; returns its path.
-Result<std::string> WriteHqConfig(const WorkDir& work, const CurveKeyPair& hq_keys,
-                                  const std::vector<std::string>& ids, const std::vector<CurveKeyPair>& keys) {
-  KURA_RETURN_IF_ERROR(WriteKeyFile(work.Sub("hq.key"), hq_keys));
-  std::string path = work.Sub("kura-hq.toml");
-  std::ofstream out(path);
-  out << "key_file = \"" << work.Sub("hq.key") << "\"\n"
-      << "sync = [\"tcp://127.0.0.1:*\"]\n"
-      << "log_level = \"info\"\n\n[stores]\n";
-  for (std::size_t i = 0; i < ids.size(); ++i) out << ids[i] << " = \"" << keys[i].public_z85 << "\"\n";
-  out.close();
-  if (!out) return Status::IOError("cannot write " + path);
-  return path;
-}
 
 // Compares HQ's per-store on-hand (hq.stock) with every store's own, for a sample of SKUs.
 Result<bool> Verify(ApiClient& api, const Fleet& fleet, int skus, int* sampled) {

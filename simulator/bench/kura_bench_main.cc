@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "hq_ingest_suite.h"
+#include "orders_suite.h"
 #include "report.h"
 #include "store_suite.h"
 #include "sync_suite.h"
@@ -41,12 +42,17 @@ constexpr char kDescription[] =
     "          each changing random SKUs of its --skus catalog for --seconds: time for all to\n"
     "          connect, components HQ merges durably per second next to raw RocksDB synced\n"
     "          batches of the same size (one writer), HQ CPU and peak RSS (VmHWM); HQ's\n"
-    "          hq.stock is compared with every store's for a sample of SKUs";
+    "          hq.stock is compared with every store's for a sample of SKUs\n"
+    "  orders  online-order latency at a real kura-hq (p50, p99) for a connected kura-store,\n"
+    "          which decides each order itself over the CURVE link, and for the same store\n"
+    "          stopped, when HQ promises from its allotment; beside a bare ZeroMQ round trip and\n"
+    "          a raw RocksDB synced write, and the floor they make (--orders per phase)";
 
 struct BenchOptions {
   kura::bench::StoreSuiteOptions store;
   kura::bench::SyncSuiteOptions sync;
   kura::bench::HqIngestOptions ingest;
+  kura::bench::OrdersOptions orders;
   bool json = false;
 };
 
@@ -112,6 +118,17 @@ int RunHqIngest(const BenchOptions& options) {
                kura::bench::HqIngestReportJson, kura::bench::FormatHqIngestReport);
 }
 
+int RunOrders(const BenchOptions& options) {
+  kura::bench::OrdersOptions orders = options.orders;
+  orders.seconds = options.store.seconds;
+  orders.hq_bin = options.ingest.hq_bin;
+  orders.store_bin = options.store.store_bin;
+  orders.data_dir = options.store.data_dir;
+  orders.keep = options.store.keep;
+  return Print("orders", options, kura::bench::RunOrdersSuite(orders, Progress), kura::bench::OrdersReportJson,
+               kura::bench::FormatOrdersReport);
+}
+
 // A suite is a subcommand; the first one is the default.
 struct Suite {
   const char* name;
@@ -124,6 +141,8 @@ constexpr Suite kSuites[] = {
     {"sync", "offline sales then reconnect: convergence time and bytes vs the lower bound", RunSync},
     {"hq-ingest", "N stores at once into a real kura-hq: merged components/s vs raw, HQ CPU and peak RSS",
      RunHqIngest},
+    {"orders", "online-order latency at HQ: a connected store deciding vs HQ's allotment, vs the floor",
+     RunOrders},
 };
 
 }  // namespace
@@ -155,8 +174,10 @@ int main(int argc, char** argv) {
                  "hq-ingest suite: the simulated stores' session retransmit timeout (default 3000,\n"
                  "kura-store's)")
       ->check(CLI::Range(100, 600'000));
+  app.add_option("--orders", options.orders.orders, "orders suite: orders placed per phase (default 300)")
+      ->check(CLI::Range(1, 100'000));
   app.add_option("--hq-bin", options.ingest.hq_bin,
-                 "kura-hq binary for hq-ingest (default $KURA_HQ_BIN, else the one built with\n"
+                 "kura-hq binary for hq-ingest and orders (default $KURA_HQ_BIN, else the one built with\n"
                  "this kura-bench: " KURA_HQ_BIN ")");
   for (const Suite& suite : kSuites) {
     app.add_subcommand(suite.name, suite.help)

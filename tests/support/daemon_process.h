@@ -35,6 +35,7 @@ class DaemonProcess {
   int RunToExit();
 
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::string endpoint() const { return "ipc://" + data_dir_ + "/api.sock"; }
   const std::string& data_dir() const { return data_dir_; }
   // The child's stderr so far (its operator log).

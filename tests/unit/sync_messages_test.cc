@@ -76,5 +76,19 @@ TEST_CASE("a hostile component block is refused", "[sync][messages]") {
   }
 }
 
+TEST_CASE("calls and call replies round-trip, and an oversized one is refused", "[sync][messages]") {
+  auto call = DecodeSyncMessage(EncodeSyncMessage(Call{42, std::string("\x83\xa1v\x01", 5), 7}));
+  REQUIRE(call.ok());
+  CHECK(std::get<Call>(*call).number == 42);
+  CHECK(std::get<Call>(*call).request == std::string("\x83\xa1v\x01", 5));
+  auto reply = DecodeSyncMessage(EncodeSyncMessage(CallReply{42, "ok", 8}));
+  REQUIRE(reply.ok());
+  CHECK(std::get<CallReply>(*reply).reply == "ok");
+
+  std::string big(kMaxCallBytes + 1, 'x');
+  CHECK(DecodeSyncMessage(EncodeSyncMessage(Call{1, big, 0})).status().code() == Status::Code::kTooLarge);
+  CHECK(DecodeSyncMessage(EncodeSyncMessage(CallReply{1, big, 0})).status().code() == Status::Code::kTooLarge);
+}
+
 }  // namespace
 }  // namespace kura

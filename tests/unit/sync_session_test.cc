@@ -175,3 +175,30 @@ TEST_CASE("garbage on the link is rejected without a state change", "[sync][sess
   CHECK(session.stats().rejected == 500);
   CHECK(link.hq_.cells() == before);
 }
+
+TEST_CASE("calls pass through a session to the daemon uninterpreted, and a flood is bounded", "[sync][session]") {
+  ManualClock clock(1'700'000'000'000);
+  kura::HybridLogicalClock hq_hlc(&clock), store_hlc(&clock);
+  MemoryReplica hq("hq"), store("store-1");
+  kura::SyncSession at_hq(&hq, "hq", "store-1", &hq_hlc), at_store(&store, "store-1", "hq", &store_hlc);
+
+  at_hq.SendCall(7, "request-bytes");
+  for (const std::string& bytes : at_hq.TakeOutbox()) at_store.Receive(bytes, clock.NowMillis());
+  auto calls = at_store.TakeCalls();
+  REQUIRE(calls.size() == 1);
+  CHECK(std::get<kura::Call>(calls[0]).number == 7);
+  CHECK(std::get<kura::Call>(calls[0]).request == "request-bytes");
+  CHECK(at_store.TakeCalls().empty());  // taken once
+
+  at_store.SendCallReply(7, "reply-bytes");
+  for (const std::string& bytes : at_store.TakeOutbox()) at_hq.Receive(bytes, clock.NowMillis());
+  calls = at_hq.TakeCalls();
+  REQUIRE(calls.size() == 1);
+  CHECK(std::get<kura::CallReply>(calls[0]).reply == "reply-bytes");
+
+  // A peer sending calls faster than the daemon takes them cannot grow the queue without end.
+  for (int i = 0; i < 5000; ++i) at_hq.SendCall(static_cast<uint64_t>(i), "x");
+  for (const std::string& bytes : at_hq.TakeOutbox()) at_store.Receive(bytes, clock.NowMillis());
+  CHECK(at_store.TakeCalls().size() < 5000);
+  CHECK(at_store.stats().rejected > 0);
+}

@@ -36,7 +36,9 @@ struct Component {
 };
 
 // Type 0 is reserved. Values are part of the protocol.
-enum class SyncType : uint8_t { kUnknown = 0, kHello = 1, kBatch = 2, kAck = 3, kPing = 4 };
+enum class SyncType : uint8_t {
+  kUnknown = 0, kHello = 1, kBatch = 2, kAck = 3, kPing = 4, kCall = 5, kCallReply = 6
+};
 
 // "This is what I hold of what you may send me." Starts (and restarts) a session. A
 // hello that is not itself a reply is answered with a hello (reply = true), so both sides
@@ -74,7 +76,27 @@ struct Ping {
   uint64_t head = 0;
 };
 
-using SyncMessage = std::variant<Hello, Batch, Ack, Ping>;
+// A local-API request (schema/PROTOCOL.md section 1) HQ asks the store to execute: how an
+// online order for a connected store is decided by the store itself. Not retransmitted;
+// the caller gives up after its own timeout, and the request's rid makes a repeat
+// harmless.
+struct Call {
+  uint64_t number = 0;
+  std::string request;  // an encoded API request
+  HlcTimestamp hlc = 0;
+};
+
+// The encoded API reply to the Call with the same number.
+struct CallReply {
+  uint64_t number = 0;
+  std::string reply;
+  HlcTimestamp hlc = 0;
+};
+
+// A call's request or reply may not exceed this (the local API's own request limit).
+inline constexpr std::size_t kMaxCallBytes = 64 * 1024;
+
+using SyncMessage = std::variant<Hello, Batch, Ack, Ping, Call, CallReply>;
 
 std::string EncodeSyncMessage(const SyncMessage& message);
 // BadRequest for anything undecodable, TooLarge over the limits, Unsupported for a newer

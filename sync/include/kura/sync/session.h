@@ -86,6 +86,13 @@ class SyncSession {
   // whenever local data changed.
   void Tick(int64_t now_ms);
 
+  // Carries a call to the peer, or the reply to one. The session does not interpret or
+  // retransmit them: the daemons do (node/order_router.h, node/store_sync.cc).
+  void SendCall(uint64_t number, std::string request);
+  void SendCallReply(uint64_t number, std::string reply);
+  // Calls and call replies received since the last take, in arrival order.
+  std::vector<std::variant<Call, CallReply>> TakeCalls();
+
   // Messages to send, in order; the outbox is emptied.
   std::vector<std::string> TakeOutbox();
   // When Tick next needs to run.
@@ -118,6 +125,7 @@ class SyncSession {
   int64_t last_sent_ms_ = 0;
   int64_t retransmit_ms_;      // the current retransmit timeout (backs off, resets on ack)
   std::vector<std::string> outbox_;
+  std::vector<std::variant<Call, CallReply>> calls_;
   SessionStats stats_;
 };
 

@@ -1,0 +1,121 @@
+#include "order_router.h"
+
+#include <spdlog/spdlog.h>
+
+#include "directory.h"
+#include "kura/schema/api.h"
+#include "kura/schema/ids.h"
+
+namespace kura {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxAbandoned = 1024;
+
+// The store-side rid for a client's order: "hq:" + rid, within the 64-byte rid limit (a
+// longer rid is replaced by its hash, still the same for a retry).
+std::string StoreRid(const std::string& rid) {
+  if (rid.size() <= 61) return "hq:" + rid;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(rid));
+  return std::string("hq:") + hex;
+}
+
+// The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
+std::string StoreRequest(const ApiRequest& order) {
+  json args = order.args;
+  args.erase("store");
+  args.erase("near");
+  return EncodeRequest(ApiRequest{"hold.create", StoreRid(order.rid), std::move(args)});
+}
+
+}  // namespace
+
+OrderRouter::OrderRouter(Engine* engine, HqSync* sync, int64_t timeout_ms)
+    : engine_(engine), sync_(sync), timeout_ms_(timeout_ms),
+      // Call numbers from the wall clock: a late reply to a call made before a restart
+      // does not match a new one.
+      next_call_(static_cast<uint64_t>(engine->clock()->NowMillis()) * 1000) {
+  sync_->OnCallReply([this](const std::string& store, const CallReply& reply) { OnCallReply(store, reply); });
+}
+
+bool OrderRouter::Routable(const std::string& store, int64_t now_ms) {
+  if (!sync_->Reachable(store, now_ms)) return false;
+  Txn txn(engine_->db());
+  auto entry = LoadDirectoryEntry(txn, store);
+  return entry.ok() && CanHandOver(*entry);
+}
+
+bool OrderRouter::Route(std::string_view bytes, Reply reply) {
+  auto request = DecodeRequest(bytes);
+  if (!request.ok() || request->op != "hq.order.place" || request->rid.empty()) return false;
+  const json& args = request->args;
+  auto store_arg = args.find("store");
+  auto kind = args.find("kind");
+  if (store_arg == args.end() || !store_arg->is_string() || kind == args.end() ||
+      (*kind != "pickup" && *kind != "tryon")) {
+    return false;  // the op itself explains what is wrong
+  }
+  std::string store = store_arg->get<std::string>();
+  if (!ValidateStoreId(store).ok() || engine_->Answered(request->rid)) return false;
+  for (auto& [number, pending] : pending_) {
+    if (pending.rid == request->rid) {  // a retry while the store decides: one answer for both
+      pending.replies.push_back(std::move(reply));
+      return true;
+    }
+  }
+  int64_t now = engine_->clock()->NowMillis();
+  if (!Routable(store, now)) return false;
+  uint64_t number = next_call_++;
+  if (!sync_->SendCall(store, number, StoreRequest(*request))) return false;
+  spdlog::debug("event=order_routed store={} call={}", store, number);
+  pending_[number] = Pending{store, request->rid, std::string(bytes), {std::move(reply)}, now + timeout_ms_};
+  return true;
+}
+
+void OrderRouter::OnCallReply(const std::string& store, const CallReply& reply) {
+  auto decoded = DecodeReply(reply.reply);
+  auto it = pending_.find(reply.number);
+  if (it == pending_.end() || it->second.store != store) {
+    auto late = abandoned_.find(reply.number);
+    if (late != abandoned_.end() && late->second == store && decoded.ok() && decoded->contains("id")) {
+      CancelLateHold(store, decoded->at("id").get<std::string>());
+    }
+    abandoned_.erase(reply.number);
+    return;
+  }
+  json decision = {{"answered", true}};
+  if (decoded.ok()) decision["result"] = std::move(*decoded);
+  else decision["error"] = {{"code", decoded.status().code_name()}, {"message", decoded.status().message()}};
+  Finish(reply.number, decision);
+}
+
+void OrderRouter::Finish(uint64_t number, const json& decision) {
+  Pending pending = std::move(pending_.at(number));
+  pending_.erase(number);
+  std::string reply = engine_->ExecuteRouted(pending.request, decision);
+  for (const Reply& r : pending.replies) r(reply);
+}
+
+void OrderRouter::CancelLateHold(const std::string& store, const std::string& hold_id) {
+  spdlog::warn("event=routed_order_late store={} hold={} action=cancel", store, hold_id);
+  ApiRequest cancel{"hold.cancel", "hq:cancel:" + hold_id, json{{"id", hold_id}}};
+  sync_->SendCall(store, next_call_++, EncodeRequest(cancel));
+}
+
+void OrderRouter::Tick() {
+  int64_t now = engine_->clock()->NowMillis();
+  std::vector<uint64_t> due;
+  for (const auto& [number, pending] : pending_) {
+    if (now >= pending.deadline_ms) due.push_back(number);
+  }
+  for (uint64_t number : due) {
+    spdlog::warn("event=routed_order_timeout store={} call={}", pending_.at(number).store, number);
+    abandoned_[number] = pending_.at(number).store;
+    if (abandoned_.size() > kMaxAbandoned) abandoned_.erase(abandoned_.begin());
+    Finish(number, json{{"answered", false}});
+  }
+}
+
+}  // namespace kura

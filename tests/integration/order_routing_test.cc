@@ -1,0 +1,125 @@
+// Online orders routed by HQ (schema/PROTOCOL.md 2.4), between real kura-hq and kura-store
+// processes over CURVE: a connected store decides an order itself and signs its ticket;
+// when it is short, HQ's allotment for it serves the order; when it does not answer in
+// time, HQ serves the order and cancels the hold the store made late.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "chain.h"
+
+using kura::test::Chain;
+using kura::test::DaemonProcess;
+using kura::test::Eventually;
+using nlohmann::json;
+
+namespace {
+
+constexpr char kSku[] = "TEE-M";
+
+json Order(int qty) {
+  return json{{"store", "store-1"}, {"kind", "pickup"}, {"customer", "c-1"},
+              {"lines", json::array({{{"sku", kSku}, {"qty", qty}}})}};
+}
+
+// store-1's row in HQ's availability of kSku, or null.
+json OfferAtHq(DaemonProcess& hq) {
+  auto r = hq.client().Call("hq.availability", {{"sku", kSku}});
+  if (!r.ok()) return nullptr;
+  for (const json& s : (*r)["stores"]) {
+    if (s["store"] == "store-1") return s;
+  }
+  return nullptr;
+}
+
+// store-1 open for pickups with 10 units, HQ allotted min(2, atp) of them; returns once
+// HQ holds the allotment and sees the store's link up.
+void SetUpStore(Chain& chain) {
+  chain.hq().Must("hq.directory.set", {{"store", "store-1"}, {"name", "Shibuya"}, {"lat", 35.66},
+                                       {"lon", 139.70}, {"pickup_enabled", true}});
+  chain.hq().Must("hq.policy.set", {{"share_pct", 100}, {"cap", 2}});
+  chain.store(0).Must("store.status.set", {{"status", "open"}});
+  chain.store(0).Must("stock.receive", {{"sku", kSku}, {"qty", 10}});
+  REQUIRE(Eventually([&] {
+    json o = OfferAtHq(chain.hq());
+    return o.is_object() && o["reachable"] == true && o["can_hand_over"] == true && o["hq_allotment"] == 2;
+  }));
+}
+
+int HoldsAtStore(DaemonProcess& store) { return static_cast<int>(store.Must("hold.list")["holds"].size()); }
+
+}  // namespace
+
+TEST_CASE("an order for a connected store is decided by the store, and by HQ's allotment when it is short",
+          "[orders][sync][integration]") {
+  Chain chain(1);
+  chain.StartAll();
+  SetUpStore(chain);
+
+  auto placed = chain.hq().client().Call("hq.order.place", Order(8), "order-1");
+  REQUIRE(placed.ok());
+  CHECK((*placed)["decided_by"] == "store");
+  CHECK((*placed)["issuer"] == "store-1");
+  std::string id = (*placed)["id"];
+  CHECK(id.rfind("store-1.", 0) == 0);
+  // The store holds it already (it decided), its slip is queued, and its ticket is good there.
+  CHECK(chain.store(0).Must("hold.get", {{"id", id}})["state"] == "held");
+  CHECK(chain.store(0).Must("stock.get", {{"sku", kSku}})["held"] == 8);
+  json verdict = chain.store(0).Must("ticket.verify", {{"code", (*placed)["ticket"]}});
+  CHECK(verdict["valid"] == true);
+
+  SECTION("a retry with the same rid is answered the same and promises nothing more") {
+    auto again = chain.hq().client().Call("hq.order.place", Order(8), "order-1");
+    REQUIRE(again.ok());
+    CHECK((*again)["id"] == id);
+    CHECK(HoldsAtStore(chain.store(0)) == 1);
+    CHECK(chain.store(0).Must("stock.get", {{"sku", kSku}})["held"] == 8);
+  }
+
+  SECTION("status shows the order before and after its hold reaches HQ") {
+    CHECK(chain.hq().Must("hq.order.status", {{"id", id}})["state"] == "held");
+    chain.store(0).Must("hold.confirm", {{"id", id}});
+    REQUIRE(Eventually([&] { return chain.hq().Must("hq.order.status", {{"id", id}})["state"] == "confirmed"; }));
+  }
+
+  SECTION("when the store is short, HQ's allotment for it serves the order") {
+    // The store has 10 - 8 held - 2 allotted = 0 to promise; HQ still has its 2.
+    auto second = chain.hq().client().Call("hq.order.place", Order(2));
+    REQUIRE(second.ok());
+    CHECK((*second)["decided_by"] == "hq");
+    CHECK((*second)["issuer"] == "hq");
+    auto third = chain.hq().client().Call("hq.order.place", Order(1));
+    REQUIRE_FALSE(third.ok());
+    CHECK(third.status().code() == kura::Status::Code::kInsufficientStock);
+    // The store learns of HQ's hold on sync: on hand 10, every unit held.
+    REQUIRE(Eventually([&] { return chain.store(0).Must("stock.get", {{"sku", kSku}})["held"] == 10; }));
+  }
+}
+
+TEST_CASE("an order the store does not answer in time is served by HQ, and the late hold is cancelled",
+          "[orders][sync][integration]") {
+  Chain chain(1);
+  chain.StartAll();
+  SetUpStore(chain);
+
+  // A frozen store still counts as reachable for 10 s, so HQ routes to it and times out.
+  REQUIRE(kill(chain.store(0).pid(), SIGSTOP) == 0);
+  auto placed = chain.hq().client().Call("hq.order.place", Order(1));
+  REQUIRE(kill(chain.store(0).pid(), SIGCONT) == 0);
+  REQUIRE(placed.ok());
+  CHECK((*placed)["decided_by"] == "hq");
+  std::string id = (*placed)["id"];
+
+  // The thawed store executes the call it had queued, answers late, and HQ cancels that
+  // hold; what remains at the store is HQ's order alone.
+  REQUIRE(Eventually([&] {
+    json holds = chain.store(0).Must("hold.list")["holds"];
+    int active = 0, cancelled = 0;
+    for (const json& h : holds) {
+      if (h["state"] == "cancelled" && h["issuer"] == "store-1") ++cancelled;
+      if (h["state"] == "held") active += h["id"] == id ? 1 : 100;
+    }
+    return cancelled == 1 && active == 1;
+  }));
+  CHECK(chain.store(0).Must("stock.get", {{"sku", kSku}})["held"] == 1);
+}
