@@ -43,8 +43,10 @@ Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origi
                                std::vector<Component>* out, VersionVector* through) {
   Status inner;
   bool full = false;
+  // Of another store's origin, a store may receive only global cells: read just those.
+  bool shared_only = role_ == Role::kHq && origin != peer && origin != kHqOrigin;
   KURA_RETURN_IF_ERROR(txn_.Scan(
-      Cf::kChanges, keys::ChangePrefix(origin),
+      Cf::kChanges, shared_only ? keys::SharedChangePrefix(origin) : keys::ChangePrefix(origin),
       [&](std::string_view key, std::string_view value) {
         uint64_t seq = keys::SeqOfChange(key);
         ChangeEntry entry = ParseChangeEntry(value);
@@ -70,7 +72,7 @@ Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origi
         through->Advance(origin, seq);
         return true;
       },
-      keys::Change(origin, after + 1)));
+      shared_only ? keys::SharedChange(origin, after + 1) : keys::Change(origin, after + 1)));
   KURA_RETURN_IF_ERROR(inner);
   if (!full) {
     KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));

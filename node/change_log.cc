@@ -17,11 +17,16 @@ Result<uint64_t> NextSeq(Txn& txn, std::string_view origin) {
 
 void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
                  std::string_view cell_key, int64_t at_ms) {
-  if (previous_seq != 0) txn.Delete(Cf::kChanges, keys::Change(origin, previous_seq));
+  bool shared = cell_key.substr(0, keys::kGlobalPrefix.size()) == keys::kGlobalPrefix;
+  if (previous_seq != 0) {
+    txn.Delete(Cf::kChanges, keys::Change(origin, previous_seq));
+    if (shared) txn.Delete(Cf::kChanges, keys::SharedChange(origin, previous_seq));
+  }
   std::string value;
   PutBigEndian64(&value, static_cast<uint64_t>(at_ms));
   value.append(cell_key);
   txn.Put(Cf::kChanges, keys::Change(origin, seq), value);
+  if (shared) txn.Put(Cf::kChanges, keys::SharedChange(origin, seq), value);
 }
 
 ChangeEntry ParseChangeEntry(std::string_view value) {

@@ -15,17 +15,11 @@ namespace {
 // FNV-1a over the op and its args: what a request id was first used for, so a
 // reused id with a different request is refused instead of answered with a stranger's reply.
 uint64_t Fingerprint(const ApiRequest& request) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::string_view bytes) {
-    for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
-  };
-  mix(request.op);
-  mix(std::string_view("\0", 1));
+  uint64_t h = Fnv1a64(std::string_view("\0", 1), Fnv1a64(request.op));
   // msgpack of the args: canonical (keys sorted) and, unlike dump(), never throws on
   // strings that are not UTF-8.
   std::vector<uint8_t> args = nlohmann::json::to_msgpack(request.args);
-  mix(std::string_view(reinterpret_cast<const char*>(args.data()), args.size()));
-  return h;
+  return Fnv1a64(std::string_view(reinterpret_cast<const char*>(args.data()), args.size()), h);
 }
 
 // Idempotency record (cf requests): u64be written-at ms, u64be fingerprint, reply bytes.
@@ -131,11 +125,13 @@ std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view
   return replies;
 }
 
-std::string Engine::ExecuteRouted(std::string_view request, const nlohmann::json& decision) {
+std::string Engine::ExecuteRouted(std::string_view request, const RoutedDecision& decision) {
+  struct Reset {
+    const RoutedDecision*& routed;
+    ~Reset() { routed = nullptr; }
+  } reset{routed_};
   routed_ = &decision;
-  std::vector<std::string> replies = ExecuteGroup({request});
-  routed_ = nullptr;
-  return replies[0];
+  return ExecuteGroup({request})[0];
 }
 
 bool Engine::Answered(std::string_view rid) {

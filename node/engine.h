@@ -42,7 +42,7 @@ class Engine final : public Store {
 
   // Executes one request as a group of one, its handler seeing `decision` as
   // OpContext::routed: the store's answer to an order HQ routed to it (order_router.h).
-  std::string ExecuteRouted(std::string_view request, const nlohmann::json& decision);
+  std::string ExecuteRouted(std::string_view request, const RoutedDecision& decision);
   // Whether a mutating request with this rid has been answered (its reply is kept).
   bool Answered(std::string_view rid);
 
@@ -61,7 +61,7 @@ class Engine final : public Store {
   Txn txn_;
   int64_t started_ms_;
   SyncView* sync_view_ = nullptr;
-  const nlohmann::json* routed_ = nullptr;
+  const RoutedDecision* routed_ = nullptr;
 };
 
 }  // namespace kura

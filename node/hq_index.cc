@@ -38,6 +38,8 @@ void RecordException(Txn& txn, const HqException& exception) {
   txn.Write(Cf::kLocal, key, exception);
 }
 
+std::string PlacedOrderKey(std::string_view hold_id) { return "order_placed/" + std::string(hold_id); }
+
 Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::string* before,
                                 const std::string& after) {
   switch (CellTypeOfKey(key)) {
@@ -59,6 +61,8 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
         KURA_RETURN_IF_ERROR(Decode(*before, &old));
         was = IsActive(old.State());
       }
+      // The hold has reached HQ: its routed order needs no stand-in any more.
+      if (before == nullptr) txn.Delete(Cf::kLocal, PlacedOrderKey(now.body.id));
       bool is = IsActive(now.State());
       if (was == is) return Status::Ok();
       for (const auto& line : now.body.lines) {

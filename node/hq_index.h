@@ -4,6 +4,8 @@
 //
 //   cf "local"  bysku/<sku>/<store>        HqStockEntry
 //               exc/<u64be ms>/<u64be n>  HqException
+//               order_placed/<hold id>    a routed order as its store answered (hq_orders.h),
+//                                         dropped when the hold itself arrives
 #pragma once
 
 #include <string>
@@ -32,6 +34,8 @@ struct HqException {
   MSGPACK_DEFINE_MAP(at_ms, kind, store, message);
 };
 inline constexpr std::string_view kExceptionPrefix = "exc/";
+
+std::string PlacedOrderKey(std::string_view hold_id);
 
 // Appends an exception to HQ's log (written with the caller's Txn).
 void RecordException(Txn& txn, const HqException& exception);

@@ -19,8 +19,6 @@ using nlohmann::json;
 
 // Local index of the orders HQ placed: order/<hold id> -> store.
 std::string OrderKey(std::string_view hold_id) { return "order/" + std::string(hold_id); }
-// A routed order as the store answered it, until its hold reaches HQ by sync.
-std::string PlacedKey(std::string_view hold_id) { return "order_placed/" + std::string(hold_id); }
 
 struct Offer {
   DirectoryEntry entry;
@@ -108,17 +106,26 @@ Status IndexOwnHold(Txn& txn, const HoldCell& cell, const std::string* before) {
   return observer.OnCellMerged(txn, keys::Hold(cell.body.store, cell.body.id), before, Encode(cell));
 }
 
-// Records an order the store decided and made (node/order_router.h). The hold is the
-// store's own, so it must name that store.
-Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, json hold) {
-  std::string id = hold.value("id", std::string());
-  if (hold.value("store", std::string()) != store || !ValidateHoldId(id).ok() || id.rfind(store + ".", 0) != 0) {
-    return Status::Internal("store " + store + " answered an order with a hold that is not its own");
+// A string field of a JSON object from a peer, or "" (never throws).
+std::string StringField(const json& object, const char* name) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Records an order the store decided and made (node/order_router.h). The answer comes from
+// the store, so it is checked before HQ repeats it: a new hold of that store, of the kind
+// ordered.
+Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const HoldRequest& request, json hold) {
+  std::string id = hold.is_object() ? StringField(hold, "id") : "";
+  if (id.empty() || StringField(hold, "store") != store || !ValidateHoldId(id).ok() ||
+      id.rfind(store + ".", 0) != 0 || StringField(hold, "state") != "held" ||
+      StringField(hold, "kind") != HoldKindName(request.kind)) {
+    return Status::Internal("store " + store + " answered the order with something that is not its new hold");
   }
   ctx.txn.Write(Cf::kLocal, OrderKey(id), store);
   json placed = hold;
   placed.erase("ticket");
-  ctx.txn.Write(Cf::kLocal, PlacedKey(id), placed.dump());
+  ctx.txn.Write(Cf::kLocal, PlacedOrderKey(id), placed.dump(-1, ' ', false, json::error_handler_t::replace));
   hold["decided_by"] = "store";
   return hold;
 }
@@ -152,13 +159,13 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
     return Status::FromCode(why.code(), why.message() + more);
   };
   if (!CanHandOver(entry)) return refuse(Status::Conflict("store " + store + " cannot hand over orders now"));
-  if (ctx.routed != nullptr && ctx.routed->value("answered", false)) {
-    if (ctx.routed->contains("result")) return RecordRoutedOrder(ctx, store, ctx.routed->at("result"));
-    const json& error = ctx.routed->at("error");
-    Status why = Status::FromCode(Status::CodeFromName(error.at("code").get<std::string>()),
-                                  "store " + store + ": " + error.at("message").get<std::string>());
+  if (ctx.routed != nullptr && ctx.routed->answered) {
+    const Result<json>& reply = ctx.routed->reply;
+    if (reply.ok()) return RecordRoutedOrder(ctx, store, request, reply.value());
     // Short at the store: HQ's allotment for it (reserved for online orders) may still cover it.
-    if (why.code() != Status::Code::kInsufficientStock) return why;
+    if (reply.status().code() != Status::Code::kInsufficientStock) {
+      return Status::FromCode(reply.status().code(), "store " + store + ": " + reply.status().message());
+    }
   }
   for (const auto& [sku, qty] : request.UnitsBySku()) {
     Status spent = SpendAllotment(ctx, store, sku, qty);
@@ -192,7 +199,7 @@ Result<json> OpHqOrderStatus(OpContext& ctx, const json& args) {
   auto cell = ReadHoldAt(ctx.txn, store, id);
   if (cell.ok()) return ToJson(*cell);
   // A routed order whose hold has not reached HQ yet: as the store answered.
-  KURA_ASSIGN_OR_RETURN(auto placed, ctx.txn.Read<std::string>(Cf::kLocal, PlacedKey(id)));
+  KURA_ASSIGN_OR_RETURN(auto placed, ctx.txn.Read<std::string>(Cf::kLocal, PlacedOrderKey(id)));
   if (!placed) return cell.status();
   json out = json::parse(*placed, nullptr, /*allow_exceptions=*/false);
   if (out.is_discarded()) return Status::Corruption("order " + id + ": stored answer is not JSON");

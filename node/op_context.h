@@ -25,6 +25,12 @@ class SyncView {
   virtual bool Reachable(std::string_view peer, int64_t now_ms) = 0;
 };
 
+// kura-hq: what a store answered to an online order HQ routed to it (order_router.h).
+struct RoutedDecision {
+  bool answered = false;  // false: the store did not answer in time
+  Result<nlohmann::json> reply = Status::Internal("no answer");  // its result, or its refusal
+};
+
 struct OpContext {
   Txn& txn;
   const StoreOptions& options;
@@ -34,7 +40,7 @@ struct OpContext {
   HybridLogicalClock* hlc = nullptr;  // the replica's clock for register writes
   // kura-hq only: what the store answered when HQ routed this online order to it
   // (node/order_router.h); null when the order was not routed.
-  const nlohmann::json* routed = nullptr;
+  const RoutedDecision* routed = nullptr;
 
   const std::string& origin() const { return options.store_id; }
 };

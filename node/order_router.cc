@@ -4,6 +4,7 @@
 
 #include "directory.h"
 #include "kura/schema/api.h"
+#include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 
 namespace kura {
@@ -13,13 +14,20 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxAbandoned = 1024;
 
-// The store-side rid for a client's order: "hq:" + rid, within the 64-byte rid limit (a
-// longer rid is replaced by its hash, still the same for a retry).
+// The store-side rid for a client's order: "hq:o:" + rid, or + the FNV-1a of a rid too
+// long for the 64-byte limit (the same for a retry, on any HQ build).
 std::string StoreRid(const std::string& rid) {
-  if (rid.size() <= 61) return "hq:" + rid;
+  if (rid.size() <= 59) return "hq:o:" + rid;
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(rid));
-  return std::string("hq:") + hex;
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(rid)));
+  return std::string("hq:o:#") + hex;
+}
+
+// The id of a hold in a store's answer, or "" when the answer is not a hold.
+std::string HoldIdOf(const Result<json>& answer) {
+  if (!answer.ok() || !answer->is_object()) return "";
+  auto id = answer->find("id");
+  return id != answer->end() && id->is_string() ? id->get<std::string>() : "";
 }
 
 // The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
@@ -60,10 +68,13 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   std::string store = store_arg->get<std::string>();
   if (!ValidateStoreId(store).ok() || engine_->Answered(request->rid)) return false;
   for (auto& [number, pending] : pending_) {
-    if (pending.rid == request->rid) {  // a retry while the store decides: one answer for both
-      pending.replies.push_back(std::move(reply));
-      return true;
+    if (pending.rid != request->rid) continue;
+    if (pending.request != bytes) {
+      reply(EncodeReply(Status::InvalidArgument("rid: already used for a different request"), nullptr));
+    } else {
+      pending.replies.push_back(std::move(reply));  // a retry while the store decides
     }
+    return true;
   }
   int64_t now = engine_->clock()->NowMillis();
   if (!Routable(store, now)) return false;
@@ -75,32 +86,33 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
 }
 
 void OrderRouter::OnCallReply(const std::string& store, const CallReply& reply) {
-  auto decoded = DecodeReply(reply.reply);
+  RoutedDecision decision{true, DecodeReply(reply.reply)};
   auto it = pending_.find(reply.number);
   if (it == pending_.end() || it->second.store != store) {
     auto late = abandoned_.find(reply.number);
-    if (late != abandoned_.end() && late->second == store && decoded.ok() && decoded->contains("id")) {
-      CancelLateHold(store, decoded->at("id").get<std::string>());
-    }
-    abandoned_.erase(reply.number);
+    if (late == abandoned_.end() || late->second != store) return;  // not a call of ours to this store
+    abandoned_.erase(late);
+    std::string hold = HoldIdOf(decision.reply);
+    if (!hold.empty()) CancelLateHold(store, hold);
     return;
   }
-  json decision = {{"answered", true}};
-  if (decoded.ok()) decision["result"] = std::move(*decoded);
-  else decision["error"] = {{"code", decoded.status().code_name()}, {"message", decoded.status().message()}};
   Finish(reply.number, decision);
 }
 
-void OrderRouter::Finish(uint64_t number, const json& decision) {
+void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
   Pending pending = std::move(pending_.at(number));
   pending_.erase(number);
   std::string reply = engine_->ExecuteRouted(pending.request, decision);
   for (const Reply& r : pending.replies) r(reply);
+  // A hold the store made that HQ did not record as the order (the store cannot hand over
+  // any more, its answer was refused, ...) would tie up its stock until it expired.
+  std::string hold = decision.answered ? HoldIdOf(decision.reply) : "";
+  if (!hold.empty() && HoldIdOf(DecodeReply(reply)) != hold) CancelLateHold(pending.store, hold);
 }
 
 void OrderRouter::CancelLateHold(const std::string& store, const std::string& hold_id) {
   spdlog::warn("event=routed_order_late store={} hold={} action=cancel", store, hold_id);
-  ApiRequest cancel{"hold.cancel", "hq:cancel:" + hold_id, json{{"id", hold_id}}};
+  ApiRequest cancel{"hold.cancel", "hq:c:" + hold_id, json{{"id", hold_id}}};
   sync_->SendCall(store, next_call_++, EncodeRequest(cancel));
 }
 
@@ -114,7 +126,7 @@ void OrderRouter::Tick() {
     spdlog::warn("event=routed_order_timeout store={} call={}", pending_.at(number).store, number);
     abandoned_[number] = pending_.at(number).store;
     if (abandoned_.size() > kMaxAbandoned) abandoned_.erase(abandoned_.begin());
-    Finish(number, json{{"answered", false}});
+    Finish(number, RoutedDecision{});
   }
 }
 

@@ -1,14 +1,16 @@
 // OrderRouter: kura-hq sends an online order for a connected store to that store to decide
-// (schema/PROTOCOL.md 1.7 and 2.2). An `hq.order.place` for a store whose link is up goes
+// (schema/PROTOCOL.md 1.7 and 2.4). An `hq.order.place` for a store whose link is up goes
 // to the store as a sync Call of `hold.create` under rid "hq:<client rid>", so the store
 // promises from its own stock and signs the ticket itself; when its reply arrives, HQ
 // records the order through Engine::ExecuteRouted and answers the client. A store that is
 // short, or silent past the timeout, leaves the order to HQ's allotment for it (escrow.h);
-// a hold the store made after HQ stopped waiting is cancelled at the store. Orders for a
+// a hold the store made that HQ did not record (it answered after HQ stopped waiting, or
+// HQ refused its answer) is cancelled at the store. Orders for a
 // store that is offline, or that cannot hand over, are not routed at all.
 //
-// The lost-reply case: if the store made the hold but its reply never arrives, the hold
-// stays until it expires (known gap, README). Loop thread only; not thread-safe.
+// The lost-reply case: if the store made the hold but its reply never arrives (or arrives
+// after HQ restarted, or after 1024 later timeouts), the hold stays until it expires
+// (known gap, README). Loop thread only; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +30,7 @@ class OrderRouter final : public RequestRouter {
  public:
   // Registers for `sync`'s call replies. `engine` and `sync` must outlive this.
   OrderRouter(Engine* engine, HqSync* sync, int64_t timeout_ms);
+  ~OrderRouter() override { sync_->OnCallReply(nullptr); }
 
   bool Route(std::string_view request, Reply reply) override;
   // Gives up on stores that have not answered in time. Call every ~100 ms.
@@ -44,7 +47,7 @@ class OrderRouter final : public RequestRouter {
 
   void OnCallReply(const std::string& store, const CallReply& reply);
   // Records the order as `decision` says and answers everyone waiting for it.
-  void Finish(uint64_t number, const nlohmann::json& decision);
+  void Finish(uint64_t number, const RoutedDecision& decision);
   void CancelLateHold(const std::string& store, const std::string& hold_id);
   // Whether the order may go to the store: its link is up and it can hand over.
   bool Routable(const std::string& store, int64_t now_ms);

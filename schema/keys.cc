@@ -78,6 +78,15 @@ std::string Change(std::string_view origin, uint64_t seq) {
   PutBigEndian64(&key, seq);
   return key;
 }
+std::string SharedChangePrefix(std::string_view origin) {
+  return std::string(kSharedChangePrefix) + std::string(origin) + "/";
+}
+std::string SharedChange(std::string_view origin, uint64_t seq) {
+  std::string key = SharedChangePrefix(origin);
+  PutBigEndian64(&key, seq);
+  return key;
+}
+
 uint64_t SeqOfChange(std::string_view key) { return GetBigEndian64(key.substr(key.size() - 8)); }
 
 std::string Held(std::string_view sku) { return "held/" + std::string(sku); }

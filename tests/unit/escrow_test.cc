@@ -153,5 +153,42 @@ TEST_CASE("escrow: random orders, sales, cancels and partitions never oversell a
   }
 }
 
+TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of the store's own", "[escrow][orders]") {
+  Chain c;
+  c.store.Ok("escrow.grant");
+  c.Sync();
+  int rid = 0;
+  auto place = [&](const RoutedDecision& decision) {
+    std::string request = EncodeRequest({"hq.order.place", "routed-" + std::to_string(++rid), c.Order(1)});
+    return DecodeReply(c.hq.engine->ExecuteRouted(request, decision));
+  };
+  json good = {{"id", "tokyo-01.9"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "pickup"},
+               {"issuer", "tokyo-01"}, {"lines", {{{"sku", "TEE"}, {"qty", 1}}}}};
+  auto recorded = place(RoutedDecision{true, good});
+  REQUIRE(recorded.ok());
+  CHECK((*recorded)["decided_by"] == "store");
+  CHECK(c.hq.Ok("hq.order.status", {{"id", "tokyo-01.9"}})["state"] == "held");  // before its hold syncs
+
+  // Hostile or broken answers: refused with internal, HQ keeps running, nothing recorded.
+  for (json bad : {json("not an object"), json{{"id", 7}}, json{{"id", "other-02.1"}, {"store", "other-02"}},
+                   json{{"id", "tokyo-01.10"}, {"store", "tokyo-01"}, {"state", "collected"}, {"kind", "pickup"}},
+                   json{{"id", "tokyo-01.11"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "tryon"}}}) {
+    INFO(bad.dump());
+    auto refused = place(RoutedDecision{true, bad});
+    CHECK(refused.status().code() == Status::Code::kInternal);
+  }
+  CHECK(c.hq.Call("hq.order.status", {{"id", "other-02.1"}}).status().code() == Status::Code::kNotFound);
+
+  // The store's own refusal comes back as it gave it, except a shortage HQ's allotment covers.
+  auto invalid = place(RoutedDecision{true, Status::InvalidArgument("customer: bad")});
+  CHECK(invalid.status().code() == Status::Code::kInvalidArgument);
+  auto short_at_store = place(RoutedDecision{true, Status::InsufficientStock("sku TEE: short")});
+  REQUIRE(short_at_store.ok());
+  CHECK((*short_at_store)["decided_by"] == "hq");
+  auto unanswered = place(RoutedDecision{});
+  REQUIRE(unanswered.ok());
+  CHECK((*unanswered)["decided_by"] == "hq");
+}
+
 }  // namespace
 }  // namespace kura::test

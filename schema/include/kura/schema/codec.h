@@ -68,6 +68,14 @@ Status DecodeUntrusted(std::string_view bytes, T* out) {
   }
 }
 
+// 64-bit FNV-1a of `bytes`, continuing from `h`: a stable hash (unlike std::hash) for
+// fingerprints that are stored or sent.
+inline constexpr uint64_t kFnvOffset = 1469598103934665603ULL;
+inline uint64_t Fnv1a64(std::string_view bytes, uint64_t h = kFnvOffset) {
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
 // Big-endian fixed-width integers, used inside keys so that byte order is numeric order.
 void PutBigEndian64(std::string* dst, uint64_t v);
 uint64_t GetBigEndian64(std::string_view src);  // REQUIRES: src.size() >= 8

@@ -43,7 +43,7 @@ inline constexpr char kLocalCf[] = "local";
 inline constexpr char kRequestsCf[] = "requests";
 inline constexpr char kMetaCf[] = "meta";
 
-inline constexpr uint64_t kFormatVersion = 1;
+inline constexpr uint64_t kFormatVersion = 2;
 
 std::string Stock(std::string_view store, std::string_view sku);
 std::string StockPrefix(std::string_view store);
@@ -89,8 +89,13 @@ std::string_view OriginOfLane(std::string_view lane);
 
 std::string Change(std::string_view origin, uint64_t seq);
 std::string ChangePrefix(std::string_view origin);
-// REQUIRES: key made by Change()
+// REQUIRES: key made by Change() or SharedChange()
 uint64_t SeqOfChange(std::string_view key);
+// The index of `origin`'s changes to global cells (g/...) alone, beside Change(): all that
+// another store may receive of a store's origin, so HQ relays it without reading the rest.
+std::string SharedChange(std::string_view origin, uint64_t seq);
+std::string SharedChangePrefix(std::string_view origin);
+inline constexpr std::string_view kSharedChangePrefix = "~g/";
 
 std::string Held(std::string_view sku);
 std::string Expiry(int64_t expires_ms, std::string_view hold_id);
