@@ -19,6 +19,14 @@ inline void OnParsed(CLI::App* cmd, Plan* plan, std::function<Result<Invocation>
   cmd->callback([plan, build = std::move(build)] { plan->invocation = build(); });
 }
 
+// An invocation of `op` on the kura-hq daemon (Target::kHq).
+inline Invocation HqInvocation(std::string op, nlohmann::json args, bool mutating,
+                               std::function<void(const nlohmann::json&, std::ostream&)> render) {
+  Invocation inv{std::move(op), std::move(args), mutating, std::move(render), nullptr};
+  inv.target = Target::kHq;
+  return inv;
+}
+
 void AddStockCommands(CLI::App& app, Plan* plan);
 void AddHoldCommands(CLI::App& app, Plan* plan);
 // `hold ticket` (REQUIRES: AddHoldCommands first) and `ticket verify|redeem`.
