@@ -43,6 +43,15 @@ void AddHqCommands(CLI::App& app, Plan* plan);
 void AddDirectoryCommands(CLI::App& app, Plan* plan);
 // `hq directory list|set` and `hq store-status`, under the `hq` command.
 void AddHqDirectoryCommands(CLI::App* hq, Plan* plan);
+// One line for the --help of the commands that deal in allotments.
+inline constexpr const char* kAllotmentHelp =
+    "An allotment is the part of a store's stock that the store sets aside for HQ, so that HQ can "
+    "promise it to online customers even while the store is offline.";
+
+// `hq availability` and `hq order place|cancel|status`: online orders HQ takes for a store.
+void AddHqOrderCommands(CLI::App* hq, Plan* plan);
+// `hq policy set|get`: the allotment policy (how many units a store sets aside for HQ).
+void AddHqPolicyCommands(CLI::App* hq, Plan* plan);
 // `keygen`: a local command, no daemon.
 void AddKeygenCommand(CLI::App& app, Plan* plan);
 

@@ -1,6 +1,7 @@
 // kuractl hq ...: HQ staff's view across stores, against a kura-hq daemon (ops status,
 // hq.stock, hq.sync_status, hq.exceptions). These commands default to HQ's API endpoint
-// (kuractl_main.cc).
+// (kuractl_main.cc). The directory, online orders and allotment policy have their own
+// files (directory_commands.cc, hq_order_commands.cc, hq_policy_commands.cc).
 #include <memory>
 
 #include "commands.h"
@@ -80,7 +81,8 @@ void PrintHqExceptions(const json& r, std::ostream& out) {
 void AddHqCommands(CLI::App& app, Plan* plan) {
   CLI::App* hq = app.add_subcommand(
       "hq", "Head office (a kura-hq daemon; default API tcp://127.0.0.1:7430 or $KURA_HQ_API): "
-            "stock across stores, sync health, exceptions, the store directory");
+            "stock across stores, sync health, exceptions, the store directory, online orders and "
+            "allotments");
   hq->require_subcommand(1);
 
   CLI::App* status = hq->add_subcommand("status", "Show the HQ daemon's id, data directory and uptime");
@@ -120,6 +122,8 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
   });
 
   AddHqDirectoryCommands(hq, plan);
+  AddHqOrderCommands(hq, plan);
+  AddHqPolicyCommands(hq, plan);
 }
 
 }  // namespace kura::ctl
