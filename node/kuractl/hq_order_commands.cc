@@ -3,6 +3,7 @@
 // promises an order from the store's allotment (escrow, node/escrow.h), so it can take
 // orders while the store is offline; the order is a hold `hq.<n>` with a ticket signed by
 // HQ, and reaches the store by sync.
+#include <functional>
 #include <memory>
 
 #include "commands.h"
@@ -59,6 +60,11 @@ Fields OrderFields(const json& h) {
 }
 
 void PrintOrder(const json& h, std::ostream& out) { PrintFields(OrderFields(h), out); }
+
+void PrintCancelled(const json& h, std::ostream& out) {
+  out << "order " << Cell(h.at("id")) << " at " << Cell(h.at("store")) << " is now "
+      << Cell(h.at("state")) << " (" << FormatLines(h.at("lines")) << ")\n";
+}
 
 // A placed order: its fields and ticket code, and the QR image as `images` asks.
 void PrintPlaced(const json& h, const TicketImageArgs& images, std::ostream& out) {
@@ -153,32 +159,34 @@ void AddPlace(CLI::App* order, Plan* plan) {
   });
 }
 
-// cancel and status: one order id in.
-void AddCancelAndStatus(CLI::App* order, Plan* plan) {
+// `order cancel|status`: a subcommand taking one order ID; `build` makes the invocation
+// from the checked id.
+void AddOrderIdCommand(CLI::App* order, Plan* plan, const char* name, const char* help,
+                       std::function<Invocation(std::string id)> build) {
   auto id = std::make_shared<std::string>();
-  CLI::App* cancel = order->add_subcommand(
-      "cancel",
-      "Cancel an order HQ placed that is still active; the store releases its units "
-      "when it next syncs");
-  cancel->add_option("ID", *id, "the order's hold id, e.g. hq.7")->required()->type_name("");
-  OnParsed(cancel, plan, [id]() -> Result<Invocation> {
+  CLI::App* cmd = order->add_subcommand(name, help);
+  cmd->add_option("ID", *id, "the order's hold id, e.g. hq.7")->required()->type_name("");
+  OnParsed(cmd, plan, [id, build]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(std::string order_id, ParseId(*id, "ID", ValidateHoldId));
-    return HqInvocation(
-        "hq.order.cancel", {{"id", order_id}}, true, [](const json& h, std::ostream& out) {
-          out << "order " << Cell(h.at("id")) << " at " << Cell(h.at("store")) << " is now "
-              << Cell(h.at("state")) << " (" << FormatLines(h.at("lines")) << ")\n";
-        });
+    return build(std::move(order_id));
   });
+}
 
-  CLI::App* status = order->add_subcommand(
-      "status",
-      "Show an order HQ placed as HQ last heard of it: the store's moves (ready, "
-      "collected, expired) arrive by sync");
-  status->add_option("ID", *id, "the order's hold id, e.g. hq.7")->required()->type_name("");
-  OnParsed(status, plan, [id]() -> Result<Invocation> {
-    KURA_ASSIGN_OR_RETURN(std::string order_id, ParseId(*id, "ID", ValidateHoldId));
-    return HqInvocation("hq.order.status", {{"id", order_id}}, false, PrintOrder);
-  });
+void AddCancelAndStatus(CLI::App* order, Plan* plan) {
+  AddOrderIdCommand(order, plan, "cancel",
+                    "Cancel an order HQ placed that is still active; the store releases its "
+                    "units when it next syncs",
+                    [](std::string id) {
+                      return HqInvocation("hq.order.cancel", {{"id", std::move(id)}}, true,
+                                          PrintCancelled);
+                    });
+  AddOrderIdCommand(order, plan, "status",
+                    "Show an order HQ placed as HQ last heard of it: the store's moves (ready, "
+                    "collected, expired) arrive by sync",
+                    [](std::string id) {
+                      return HqInvocation("hq.order.status", {{"id", std::move(id)}}, false,
+                                          PrintOrder);
+                    });
 }
 
 }  // namespace
