@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The demo: head office and three stores through a day, on loopback. Installs what is
 # missing, builds, makes CURVE keys with kuractl keygen, starts a real kura-hq and three
-# kura-store daemons on a temporary directory, drives one store through a morning with
-# kuractl as the staff and the tills would, cuts another store off from HQ while it keeps
-# selling, restores the link, and checks that HQ's totals converge to the sum of what the
-# stores themselves hold. Exits non-zero if they do not. Leaves nothing running.
+# kura-store daemons on a temporary directory, publishes the store directory and an
+# allotment policy, drives one store through a morning with kuractl as the staff and the
+# tills would, cuts another store off from HQ while it keeps selling and HQ takes an online
+# order for it, restores the link, has the store hand the order over against its ticket
+# (once: a second presentation is refused), and checks that HQ's totals converge to the sum
+# of what the stores themselves hold. Exits non-zero if any of that fails. Leaves nothing
+# running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
@@ -41,6 +44,7 @@ ctl_at() { local store=$1; shift; "$bin/kuractl/kuractl" --api "ipc://$work/$sto
 ctl() { ctl_at shibuya-01 "$@"; }
 hq() { "$bin/kuractl/kuractl" --api "$hq_api" "$@"; }
 step() { printf '\n== %s\n' "$*"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
 # json_str FIELD / json_int FIELD: the string or integer FIELD of the flat JSON object on
 # stdin (as kuractl --json prints them).
 json_str() { tr -d '\n' | sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p"; }
@@ -144,6 +148,31 @@ ctl_at tenjin-03 stock receive JEANS-32 8 >/dev/null
 echo "shibuya-01:"
 ctl stock list
 
+step "08:00 stores open; head office publishes the store directory and an allotment policy"
+hq hq directory set shibuya-01 --name Shibuya --lat 35.6595 --lon 139.7005 \
+  --hours "Mo-Su 10:00-21:00" --pickup >/dev/null
+hq hq directory set umeda-02 --name Umeda --lat 34.7025 --lon 135.4959 \
+  --hours "Mo-Su 10:00-21:00" --pickup >/dev/null
+hq hq directory set tenjin-03 --name Tenjin --lat 33.5902 --lon 130.3989 \
+  --hours "Mo-Su 10:00-20:00" --pickup >/dev/null
+for store in "${stores[@]}"; do ctl_at "$store" store-status open >/dev/null; done
+echo "the chain's allotment policy: per SKU, each store sets aside min(cap, share of its ATP)"
+echo "for HQ to promise to online customers, even while the store is offline"
+hq hq policy set --share-pct 20 --cap 5
+
+step "08:05 stores set aside their allotments; waiting until HQ can promise at every store"
+# Each store tops up HQ's allotment every 2 s (escrow.grant); it reaches HQ by sync, and
+# so does the store's open status. CAN_PROMISE is the last column of hq availability.
+can_promise_at() { hq hq availability TEE-WHITE-M | awk -v s="$1" '$1 == s { print $NF }'; }
+deadline=$((SECONDS + 30))
+for store in umeda-02 shibuya-01 tenjin-03; do
+  until [ "$(can_promise_at "$store")" -gt 0 ] 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "HQ cannot promise TEE-WHITE-M for $store after 30 s"
+    sleep 0.5
+  done
+done
+hq hq availability TEE-WHITE-M
+
 step "10:05 till sales at shibuya-01"
 ctl stock sell TEE-WHITE-M 2 --price 19.90 --customer c-1042 >/dev/null
 ctl stock sell JEANS-32 1 --price 79.00 >/dev/null
@@ -197,9 +226,62 @@ until [ "$(hq hq sync-status | awk '$1 == "umeda-02" { print $2 }')" = no ]; do
 done
 hq hq sync-status
 
-step "14:00 umeda-02's link is restored; waiting for HQ to converge"
+step "13:30 an online shopper near Kobe looks for a white tee (HQ's view, nearest first)"
+kobe=34.6901,135.1955
+hq hq availability TEE-WHITE-M --near "$kobe"
+
+step "13:31 HQ takes the pickup order for umeda-02 from its allotment, though the store is offline"
+placed=$(hq hq order place --store umeda-02 --kind pickup --line TEE-WHITE-M:2 --customer c-7001 \
+  --near "$kobe" --qr) || fail "HQ refused the online order for umeda-02"
+echo "$placed"
+order=$(awk '$1 == "hold" { print $2 }' <<<"$placed")
+ticket=$(awk '$1 == "ticket" { print $2 }' <<<"$placed")
+[ -n "$order" ] && [ -n "$ticket" ] || fail "the order printed no hold id or ticket"
+echo "the customer's ticket: $ticket"
+
+step "13:35 a second shopper wants 4 more at umeda-02: beyond what is left of its allotment"
+if refused=$(hq hq order place --store umeda-02 --kind pickup --line TEE-WHITE-M:4 \
+  --near "$kobe" 2>&1); then
+  fail "HQ promised more than umeda-02 allotted it"
+fi
+echo "$refused"
+
+step "14:00 umeda-02's link is restored"
 stop umeda-02
 start_store umeda-02 linked
+echo "umeda-02 runs again, linked to HQ"
+
+step "14:05 umeda-02 receives HQ's order (and HQ's ticket key) and prints its pick slip"
+deadline=$((SECONDS + 30))
+until ctl_at umeda-02 hold get "$order" >/dev/null 2>&1 &&
+  ctl_at umeda-02 ticket verify "$ticket" >/dev/null 2>&1; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "umeda-02 has not received order $order after 30 s"
+  sleep 0.5
+done
+ctl_at umeda-02 slip list
+ctl_at umeda-02 slip print "$order"
+ctl_at umeda-02 slip ack "$order" >/dev/null
+
+step "15:00 the customer shows the ticket at umeda-02: checked, then the goods are handed over"
+ctl_at umeda-02 ticket verify "$ticket"
+ctl_at umeda-02 ticket redeem "$ticket"
+
+step "15:01 the same ticket shown a second time is refused"
+if again=$(ctl_at umeda-02 ticket redeem "$ticket" 2>&1); then
+  fail "umeda-02 accepted ticket $ticket twice"
+fi
+grep -q already_collected <<<"$again" || fail "the second presentation was refused for another reason: $again"
+echo "$again"
+
+step "15:05 head office sees the order collected"
+deadline=$((SECONDS + 30))
+until [ "$(hq --json hq order status "$order" | json_str state)" = collected ]; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "HQ does not see order $order collected after 30 s"
+  sleep 0.5
+done
+hq hq order status "$order"
+
+step "15:10 waiting for HQ to converge with every store"
 skus=(TEE-WHITE-M TEE-BLACK-M JEANS-32 CAP-NAVY)
 converge_s=20 round=0
 deadline=$((SECONDS + converge_s))
@@ -225,15 +307,15 @@ for sku in "${skus[@]}"; do
   printf '  %-12s sum of the stores %-7s HQ total %s\n' "$sku" "${want/ //}" "${have/ //}"
 done
 
-step "14:01 head office: stock across stores"
+step "15:11 head office: stock across stores"
 hq hq stock TEE-WHITE-M
 echo
 hq hq stock JEANS-32
 
-step "14:01 head office: sync health"
+step "15:11 head office: sync health"
 hq hq sync-status
 
-step "14:01 umeda-02's link, as its clerk sees it"
+step "15:11 umeda-02's link, as its clerk sees it"
 ctl_at umeda-02 sync status
 
 echo

@@ -112,11 +112,13 @@ std::string StringField(const json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::string HoldIdOfAnswer(const json& hold) { return hold.is_object() ? StringField(hold, "id") : ""; }
+
 // Records an order the store decided and made (node/order_router.h). The answer comes from
 // the store, so it is checked before HQ repeats it: a new hold of that store, of the kind
 // ordered.
 Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const HoldRequest& request, json hold) {
-  std::string id = hold.is_object() ? StringField(hold, "id") : "";
+  std::string id = HoldIdOfAnswer(hold);
   if (id.empty() || StringField(hold, "store") != store || !ValidateHoldId(id).ok() ||
       id.rfind(store + ".", 0) != 0 || StringField(hold, "state") != "held" ||
       StringField(hold, "kind") != HoldKindName(request.kind)) {
@@ -130,13 +132,14 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
   return hold;
 }
 
+
+}  // namespace
+
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
   KURA_ASSIGN_OR_RETURN(auto store, txn.Read<std::string>(Cf::kLocal, OrderKey(hold_id)));
   if (!store) return Status::NotFound("no order " + std::string(hold_id));
   return *store;
 }
-
-}  // namespace
 
 Result<json> OpHqAvailability(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string sku, ArgString(args, "sku", ValidateSku));
@@ -186,6 +189,14 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
 Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
   KURA_ASSIGN_OR_RETURN(std::string store, StoreOfOrder(ctx.txn, id));
+  if (ctx.routed != nullptr && ctx.routed->answered) {  // the store cancelled it (order_router.h)
+    const Result<json>& reply = ctx.routed->reply;
+    if (!reply.ok()) return Status::FromCode(reply.status().code(), "store " + store + ": " + reply.status().message());
+    if (HoldIdOfAnswer(reply.value()) != id) return Status::Internal("store " + store + " answered the cancel with another hold");
+    json out = reply.value();
+    out["decided_by"] = "store";
+    return out;
+  }
   KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHoldAt(ctx.txn, store, id));
   std::string before = Encode(cell);
   KURA_RETURN_IF_ERROR(AdvanceHold(ctx, cell, HoldState::kCancelled));

@@ -17,6 +17,8 @@ Result<nlohmann::json> OpHqAvailability(OpContext& ctx, const nlohmann::json& ar
 Result<nlohmann::json> OpHqOrderPlace(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqOrderCancel(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& args);
+// The store an order HQ placed (or routed) is for; NotFound for an id HQ did not place.
+Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id);
 // Gives stores back HQ's rights above their policy's target (run every few seconds).
 Result<nlohmann::json> OpHqEscrowReturn(OpContext& ctx, const nlohmann::json& args);
 

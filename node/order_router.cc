@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "directory.h"
+#include "holds.h"
+#include "hq_orders.h"
 #include "kura/schema/api.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
@@ -14,13 +16,18 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxAbandoned = 1024;
 
-// The store-side rid for a client's order: "hq:o:" + rid, or + the FNV-1a of a rid too
-// long for the 64-byte limit (the same for a retry, on any HQ build).
-std::string StoreRid(const std::string& rid) {
-  if (rid.size() <= 59) return "hq:o:" + rid;
+// "hq:<kind>:" + 16 hex digits of the FNV-1a of `salt` and `key`: a store-side rid that is the
+// same for a retry of one client request and different for another.
+std::string HashedRid(std::string_view kind, std::string_view salt, std::string_view key) {
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(rid)));
-  return std::string("hq:o:#") + hex;
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(key, Fnv1a64(salt))));
+  return "hq:" + std::string(kind) + ":" + hex;
+}
+
+// The store-side rid for a client's order: "hq:o:" + rid, or "hq:o#:" + a hash of a rid
+// too long for the 64-byte limit (the same for a retry, on any HQ build).
+std::string StoreRid(const std::string& rid) {
+  return rid.size() <= 59 ? "hq:o:" + rid : HashedRid("o#", "", rid);
 }
 
 // The id of a hold in a store's answer, or "" when the answer is not a hold.
@@ -55,18 +62,39 @@ bool OrderRouter::Routable(const std::string& store, int64_t now_ms) {
   return entry.ok() && CanHandOver(*entry);
 }
 
+std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest& request, int64_t now_ms) {
+  const json& args = request.args;
+  if (request.op == "hq.order.place") {
+    auto store = args.find("store");
+    auto kind = args.find("kind");
+    if (store == args.end() || !store->is_string() || !ValidateStoreId(store->get<std::string>()).ok() ||
+        kind == args.end() || (*kind != "pickup" && *kind != "tryon")) {
+      return std::nullopt;  // the op itself explains what is wrong
+    }
+    if (!Routable(*store, now_ms)) return std::nullopt;
+    return StoreCall{*store, StoreRequest(request)};
+  }
+  if (request.op == "hq.order.cancel") {
+    // An order its store decided, whose hold has not reached HQ: only the store can cancel it.
+    auto id = args.find("id");
+    if (id == args.end() || !id->is_string() || !ValidateHoldId(id->get<std::string>()).ok()) return std::nullopt;
+    Txn txn(engine_->db());
+    auto store = StoreOfOrder(txn, id->get<std::string>());
+    if (!store.ok() || *store == kHqOrigin || ReadHoldAt(txn, *store, id->get<std::string>()).ok() ||
+        !sync_->Reachable(*store, now_ms)) {
+      return std::nullopt;
+    }
+    // Keyed by the client's rid: its retry is answered as before, another cancel anew.
+    ApiRequest cancel{"hold.cancel", HashedRid("x", request.rid, id->get<std::string>()), json{{"id", *id}}};
+    return StoreCall{*store, EncodeRequest(cancel)};
+  }
+  return std::nullopt;
+}
+
 bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   auto request = DecodeRequest(bytes);
-  if (!request.ok() || request->op != "hq.order.place" || request->rid.empty()) return false;
-  const json& args = request->args;
-  auto store_arg = args.find("store");
-  auto kind = args.find("kind");
-  if (store_arg == args.end() || !store_arg->is_string() || kind == args.end() ||
-      (*kind != "pickup" && *kind != "tryon")) {
-    return false;  // the op itself explains what is wrong
-  }
-  std::string store = store_arg->get<std::string>();
-  if (!ValidateStoreId(store).ok() || engine_->Answered(request->rid)) return false;
+  if (!request.ok() || request->rid.empty() || engine_->Answered(request->rid)) return false;
+  if (request->op != "hq.order.place" && request->op != "hq.order.cancel") return false;
   for (auto& [number, pending] : pending_) {
     if (pending.rid != request->rid) continue;
     if (pending.request != bytes) {
@@ -77,11 +105,12 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
     return true;
   }
   int64_t now = engine_->clock()->NowMillis();
-  if (!Routable(store, now)) return false;
+  std::optional<StoreCall> call = StoreCallFor(*request, now);
+  if (!call) return false;
   uint64_t number = next_call_++;
-  if (!sync_->SendCall(store, number, StoreRequest(*request))) return false;
-  spdlog::debug("event=order_routed store={} call={}", store, number);
-  pending_[number] = Pending{store, request->rid, std::string(bytes), {std::move(reply)}, now + timeout_ms_};
+  if (!sync_->SendCall(call->store, number, std::move(call->request))) return false;
+  spdlog::debug("event=order_routed op={} store={} call={}", request->op, call->store, number);
+  pending_[number] = Pending{call->store, request->rid, std::string(bytes), {std::move(reply)}, now + timeout_ms_};
   return true;
 }
 

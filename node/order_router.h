@@ -6,7 +6,8 @@
 // short, or silent past the timeout, leaves the order to HQ's allotment for it (escrow.h);
 // a hold the store made that HQ did not record (it answered after HQ stopped waiting, or
 // HQ refused its answer) is cancelled at the store. Orders for a
-// store that is offline, or that cannot hand over, are not routed at all.
+// store that is offline, or that cannot hand over, are not routed at all. Cancelling an
+// order the store decided, before its hold reaches HQ, is routed to the store the same way.
 //
 // The lost-reply case: if the store made the hold but its reply never arrives (or arrives
 // after HQ restarted, or after 1024 later timeouts), the hold stays until it expires
@@ -15,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@
 #include "api_server.h"
 #include "engine.h"
 #include "hq_sync.h"
+#include "kura/schema/api.h"
 
 namespace kura {
 
@@ -45,6 +48,15 @@ class OrderRouter final : public RequestRouter {
     int64_t deadline_ms = 0;
   };
 
+  struct StoreCall {
+    std::string store;
+    std::string request;  // the encoded request the store executes
+  };
+
+  // What to ask which store for a client's request, if it goes to a store at all: an order
+  // for a store that is up and can hand over; the cancel of an order its store decided
+  // whose hold HQ does not have yet.
+  std::optional<StoreCall> StoreCallFor(const ApiRequest& request, int64_t now_ms);
   void OnCallReply(const std::string& store, const CallReply& reply);
   // Records the order as `decision` says and answers everyone waiting for it.
   void Finish(uint64_t number, const RoutedDecision& decision);

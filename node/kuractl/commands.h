@@ -19,6 +19,14 @@ inline void OnParsed(CLI::App* cmd, Plan* plan, std::function<Result<Invocation>
   cmd->callback([plan, build = std::move(build)] { plan->invocation = build(); });
 }
 
+// An invocation of `op` on the kura-hq daemon (Target::kHq).
+inline Invocation HqInvocation(std::string op, nlohmann::json args, bool mutating,
+                               std::function<void(const nlohmann::json&, std::ostream&)> render) {
+  Invocation inv{std::move(op), std::move(args), mutating, std::move(render), nullptr};
+  inv.target = Target::kHq;
+  return inv;
+}
+
 void AddStockCommands(CLI::App& app, Plan* plan);
 void AddHoldCommands(CLI::App& app, Plan* plan);
 // `hold ticket` (REQUIRES: AddHoldCommands first) and `ticket verify|redeem`.
@@ -35,6 +43,15 @@ void AddHqCommands(CLI::App& app, Plan* plan);
 void AddDirectoryCommands(CLI::App& app, Plan* plan);
 // `hq directory list|set` and `hq store-status`, under the `hq` command.
 void AddHqDirectoryCommands(CLI::App* hq, Plan* plan);
+// One line for the --help of the commands that deal in allotments.
+inline constexpr const char* kAllotmentHelp =
+    "An allotment is the part of a store's stock that the store sets aside for HQ, so that HQ can "
+    "promise it to online customers even while the store is offline.";
+
+// `hq availability` and `hq order place|cancel|status`: online orders HQ takes for a store.
+void AddHqOrderCommands(CLI::App* hq, Plan* plan);
+// `hq policy set|get`: the allotment policy (how many units a store sets aside for HQ).
+void AddHqPolicyCommands(CLI::App* hq, Plan* plan);
 // `keygen`: a local command, no daemon.
 void AddKeygenCommand(CLI::App& app, Plan* plan);
 

@@ -2,7 +2,6 @@
 // store-status: the live store directory (ops directory.list, store.status.set,
 // hq.directory.set, hq.store_status.set).
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 
 #include "commands.h"
@@ -25,15 +24,6 @@ std::string Text(const json& v) {
   return text.empty() ? "-" : text;
 }
 
-std::string YesNo(const json& v) { return v.is_boolean() ? (v.get<bool>() ? "yes" : "no") : "-"; }
-
-std::string Km(const json& v) {
-  if (!v.is_number()) return "-";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", v.get<double>());
-  return text;
-}
-
 void PrintDirectory(const json& r, std::ostream& out) {
   const json& stores = r.at("stores");
   if (stores.empty()) {
@@ -49,7 +39,7 @@ void PrintDirectory(const json& r, std::ostream& out) {
     std::vector<std::string> row = {Cell(s.at("store")), Cell(s.value("name", json())),
                                     Cell(s.at("status")), YesNo(s.value("pickup_enabled", json())),
                                     YesNo(s.at("can_hand_over")), Text(s.value("hours", json()))};
-    if (near) row.push_back(Km(s.value("distance_km", json())));
+    if (near) row.push_back(FormatKm(s.value("distance_km", json())));
     row.push_back(Text(s.value("note", json())));
     table.AddRow(std::move(row));
   }
@@ -83,17 +73,6 @@ Result<std::string> ParseStatus(const std::string& text) {
   return Status::InvalidArgument("STATUS \"" + text + "\": must be " + kStatusHelp);
 }
 
-// --near LAT,LON -> {lat, lon}.
-Result<json> ParseNear(const std::string& text) {
-  auto comma = text.find(',');
-  if (comma == std::string::npos) {
-    return Status::InvalidArgument("--near \"" + text + "\": must be LAT,LON, e.g. 35.6595,139.7005");
-  }
-  KURA_ASSIGN_OR_RETURN(double lat, ParseDegrees(text.substr(0, comma), "--near latitude", -90, 90));
-  KURA_ASSIGN_OR_RETURN(double lon, ParseDegrees(text.substr(comma + 1), "--near longitude", -180, 180));
-  return json{{"lat", lat}, {"lon", lon}};
-}
-
 struct ListArgs {
   std::string near;
   bool can_hand_over = false;
@@ -109,7 +88,8 @@ void AddList(CLI::App* cmd, Plan* plan, Target target) {
   OnParsed(cmd, plan, [a, target]() -> Result<Invocation> {
     json args = json::object();
     if (!a->near.empty()) {
-      KURA_ASSIGN_OR_RETURN(args["near"], ParseNear(a->near));
+      KURA_ASSIGN_OR_RETURN(PointArg near, ParsePoint(a->near, "--near"));
+      args["near"] = {{"lat", near.lat}, {"lon", near.lon}};
     }
     if (a->can_hand_over) args["can_hand_over"] = true;
     Invocation inv{"directory.list", args, false, PrintDirectory, nullptr};
@@ -186,9 +166,7 @@ void AddHqDirectory(CLI::App* hq, Plan* plan) {
   set->add_flag("--no-pickup", a->no_pickup, "the store takes no click-and-collect orders (a new store's default)");
   OnParsed(set, plan, [a]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(json args, RecordRequest(*a));
-    Invocation inv{"hq.directory.set", args, true, PrintEntry, nullptr};
-    inv.target = Target::kHq;
-    return inv;
+    return HqInvocation("hq.directory.set", args, true, PrintEntry);
   });
 }
 
@@ -224,9 +202,7 @@ void AddHqDirectoryCommands(CLI::App* hq, Plan* plan) {
     KURA_ASSIGN_OR_RETURN(std::string store, ParseId(a->store, "STORE", ValidateStoreId));
     KURA_ASSIGN_OR_RETURN(json args, StatusRequest(*a));
     args["store"] = store;
-    Invocation inv{"hq.store_status.set", args, true, PrintEntry, nullptr};
-    inv.target = Target::kHq;
-    return inv;
+    return HqInvocation("hq.store_status.set", args, true, PrintEntry);
   });
 }
 

@@ -1,9 +1,10 @@
 // kuractl hold ...: customer holds (pickup, try-on, phone) and their life cycle
 // held -> confirmed -> ready -> collected, or cancelled/expired (ops hold.*).
-#include <chrono>
 #include <memory>
 
 #include "commands.h"
+#include "hold_output.h"
+#include "hold_request.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/records.h"
 #include "output.h"
@@ -14,84 +15,25 @@ namespace {
 
 using nlohmann::json;
 
+// The values of `hold get` and `hold list`.
 struct HoldArgs {
-  std::string id, kind, customer, expires, state, limit;
-  std::vector<std::string> lines;
+  std::string id, state, limit;
 };
 
-int64_t NowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool IsEnded(const std::string& state) {
-  return state == "collected" || state == "cancelled" || state == "expired";
-}
-
-std::string ExpiresText(const json& hold) {
-  int64_t expires_ms = hold.at("expires_ms").get<int64_t>();
-  std::string text = FormatUtc(expires_ms) + " UTC";
-  if (IsEnded(hold.at("state").get<std::string>())) return text;
-  int64_t left_s = (expires_ms - NowMs()) / 1000;
-  return text + (left_s > 0 ? " (in " + FormatSpan(left_s) + ")" : " (due now)");
-}
-
-void PrintHold(const json& h, std::ostream& out) {
-  PrintFields({{"hold", Cell(h.at("id"))},
-               {"kind", Cell(h.at("kind"))},
-               {"state", Cell(h.at("state")) + " since " +
-                             FormatUtc(h.at("state_since_ms").get<int64_t>()) + " UTC"},
-               {"store", Cell(h.at("store"))},
-               {"customer", Cell(h.value("customer", json()))},
-               {"lines", FormatLines(h.at("lines"))},
-               {"created", FormatUtc(h.at("created_ms").get<int64_t>()) + " UTC"},
-               {"expires", ExpiresText(h)}},
-              out);
-}
-
-void PrintHoldTable(const json& holds, std::ostream& out) {
-  Table table({{"ID"}, {"KIND"}, {"STATE"}, {"CUSTOMER"}, {"LINES"}, {"EXPIRES (UTC)"}});
-  for (const json& h : holds) {
-    table.AddRow({Cell(h.at("id")), Cell(h.at("kind")), Cell(h.at("state")),
-                  Cell(h.value("customer", json())), FormatLines(h.at("lines")),
-                  FormatUtc(h.at("expires_ms").get<int64_t>())});
-  }
-  table.Print(out);
-}
-
 void AddCreate(CLI::App* hold, Plan* plan) {
-  auto a = std::make_shared<HoldArgs>();
+  auto a = std::make_shared<HoldRequestArgs>();
   CLI::App* create = hold->add_subcommand(
       "create", "Promise units to a customer: reserve them from ATP until collected, cancelled or "
                 "expired. A pickup or try-on hold also queues a pick slip");
-  create->add_option("--kind", a->kind,
-                     "pickup (paid online order, expires in 72h by default), tryon (unpaid try-on, "
-                     "2h) or phone (phone or walk-in, 24h)")
-      ->required()
-      ->type_name("KIND");
-  create->add_option("--line", a->lines, "SKU:QTY to hold, e.g. TEE-M-BLK:2; repeat for more lines")
-      ->required()
-      ->type_name("SKU:QTY");
-  create->add_option("--customer", a->customer, "customer id, e.g. c-1042")->type_name("CUSTOMER");
-  create->add_option("--expires", a->expires, "expire after this long instead: 90s, 30m, 2h, 3d, 1h30m")
-      ->type_name("DURATION");
+  AddHoldRequestOptions(create, a.get(),
+                        "pickup (paid online order, expires in 72h by default), tryon (unpaid try-on, "
+                        "2h) or phone (phone or walk-in, 24h)");
   create->footer("Example: kuractl hold create --kind tryon --line TEE-M-BLK:1 --customer c-1042 --expires 3h");
   OnParsed(create, plan, [a]() -> Result<Invocation> {
     if (!ParseHoldKind(a->kind)) {
       return Status::InvalidArgument("--kind \"" + a->kind + "\": must be pickup, tryon or phone");
     }
-    json lines = json::array();
-    for (const std::string& text : a->lines) {
-      KURA_ASSIGN_OR_RETURN(LineArg line, ParseLine(text, "--line"));
-      lines.push_back({{"sku", line.sku}, {"qty", line.qty}});
-    }
-    json args = {{"kind", a->kind}, {"lines", lines}};
-    if (!a->customer.empty()) {
-      KURA_ASSIGN_OR_RETURN(args["customer"], ParseId(a->customer, "--customer", ValidateCustomerId));
-    }
-    if (!a->expires.empty()) {
-      KURA_ASSIGN_OR_RETURN(args["expires_in_s"], ParseDurationSeconds(a->expires, "--expires"));
-    }
+    KURA_ASSIGN_OR_RETURN(json args, HoldRequestJson(*a));
     return Invocation{"hold.create", args, true, PrintHold, nullptr};
   });
 }

@@ -1,6 +1,7 @@
 // kuractl hq ...: HQ staff's view across stores, against a kura-hq daemon (ops status,
 // hq.stock, hq.sync_status, hq.exceptions). These commands default to HQ's API endpoint
-// (kuractl_main.cc).
+// (kuractl_main.cc). The directory, online orders and allotment policy have their own
+// files (directory_commands.cc, hq_order_commands.cc, hq_policy_commands.cc).
 #include <memory>
 
 #include "commands.h"
@@ -75,22 +76,19 @@ void PrintHqExceptions(const json& r, std::ostream& out) {
   table.Print(out);
 }
 
-Invocation Hq(std::string op, json args, std::function<void(const json&, std::ostream&)> render) {
-  Invocation inv{std::move(op), std::move(args), false, std::move(render), nullptr};
-  inv.target = Target::kHq;
-  return inv;
-}
-
 }  // namespace
 
 void AddHqCommands(CLI::App& app, Plan* plan) {
   CLI::App* hq = app.add_subcommand(
       "hq", "Head office (a kura-hq daemon; default API tcp://127.0.0.1:7430 or $KURA_HQ_API): "
-            "stock across stores, sync health, exceptions, the store directory");
+            "stock across stores, sync health, exceptions, the store directory, online orders and "
+            "allotments");
   hq->require_subcommand(1);
 
   CLI::App* status = hq->add_subcommand("status", "Show the HQ daemon's id, data directory and uptime");
-  OnParsed(status, plan, []() -> Result<Invocation> { return Hq("status", json::object(), PrintHqStatus); });
+  OnParsed(status, plan, []() -> Result<Invocation> {
+    return HqInvocation("status", json::object(), false, PrintHqStatus);
+  });
 
   auto sku = std::make_shared<std::string>();
   CLI::App* stock = hq->add_subcommand(
@@ -99,7 +97,7 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
   stock->add_option("SKU", *sku, "the SKU, e.g. TEE-M-BLK")->required()->type_name("");
   OnParsed(stock, plan, [sku]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(std::string valid, ParseId(*sku, "SKU", ValidateSku));
-    return Hq("hq.stock", {{"sku", valid}}, PrintHqStock);
+    return HqInvocation("hq.stock", {{"sku", valid}}, false, PrintHqStock);
   });
 
   CLI::App* sync = hq->add_subcommand(
@@ -107,7 +105,7 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
                      "behind it, clock skew and rejected messages; and peers refused for an "
                      "unknown key");
   OnParsed(sync, plan, []() -> Result<Invocation> {
-    return Hq("hq.sync_status", json::object(), PrintHqSyncStatus);
+    return HqInvocation("hq.sync_status", json::object(), false, PrintHqSyncStatus);
   });
 
   auto limit = std::make_shared<std::string>();
@@ -120,10 +118,12 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
     if (!limit->empty()) {
       KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(*limit, "--limit"));
     }
-    return Hq("hq.exceptions", args, PrintHqExceptions);
+    return HqInvocation("hq.exceptions", args, false, PrintHqExceptions);
   });
 
   AddHqDirectoryCommands(hq, plan);
+  AddHqOrderCommands(hq, plan);
+  AddHqPolicyCommands(hq, plan);
 }
 
 }  // namespace kura::ctl

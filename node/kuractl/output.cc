@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "kura/schema/utc_time.h"
 
@@ -99,6 +100,15 @@ std::string Cell(const nlohmann::json& v) {
   if (v.is_null()) return "-";
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
+}
+
+std::string YesNo(const nlohmann::json& v) { return v.is_boolean() ? (v.get<bool>() ? "yes" : "no") : "-"; }
+
+std::string FormatKm(const nlohmann::json& v) {
+  if (!v.is_number()) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", v.get<double>());
+  return text;
 }
 
 }  // namespace kura::ctl

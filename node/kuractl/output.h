@@ -68,5 +68,9 @@ std::string FormatLines(const nlohmann::json& lines);
 
 // `v` as text for a table cell: strings bare, numbers as numbers, null or absent as "-".
 std::string Cell(const nlohmann::json& v);
+// A boolean as "yes" or "no"; anything else (absent) as "-".
+std::string YesNo(const nlohmann::json& v);
+// A distance in kilometres with one decimal, "28.4"; "-" when `v` is not a number.
+std::string FormatKm(const nlohmann::json& v);
 
 }  // namespace kura::ctl

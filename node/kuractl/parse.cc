@@ -98,6 +98,15 @@ Result<double> ParseDegrees(std::string_view text, std::string_view what, double
   return value;
 }
 
+Result<PointArg> ParsePoint(std::string_view text, std::string_view what) {
+  auto comma = text.find(',');
+  if (comma == std::string_view::npos) return Bad(what, text, "must be LAT,LON, e.g. 35.6595,139.7005");
+  std::string lat_what = std::string(what) + " latitude", lon_what = std::string(what) + " longitude";
+  KURA_ASSIGN_OR_RETURN(double lat, ParseDegrees(text.substr(0, comma), lat_what, -90, 90));
+  KURA_ASSIGN_OR_RETURN(double lon, ParseDegrees(text.substr(comma + 1), lon_what, -180, 180));
+  return PointArg{lat, lon};
+}
+
 Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what) {
   constexpr std::string_view kForm =
       "must be a duration like 90s, 30m, 2h, 3d or 1h30m (units s, m, h, d)";

@@ -27,6 +27,14 @@ Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what);
 // and more digits ("35.6595", "-0.5", "139"). Exponents, '+', "nan" and "inf" are refused.
 Result<double> ParseDegrees(std::string_view text, std::string_view what, double min, double max);
 
+// A point on Earth written "LAT,LON" in degrees ("35.6595,139.7005"): latitude in
+// -90..90, longitude in -180..180, each as ParseDegrees takes it.
+struct PointArg {
+  double lat = 0;
+  double lon = 0;
+};
+Result<PointArg> ParsePoint(std::string_view text, std::string_view what);
+
 // A duration as one or more <number><unit> parts, unit s, m, h or d: "90s", "30m",
 // "1h30m", "3d" -> seconds. Must be at least one second.
 Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what);

@@ -3,27 +3,18 @@
 // signed by the replica that made the hold; the store checks it offline against the
 // replicated key directory and accepts it once. `hold ticket` can show it as a QR image.
 #include <functional>
-#include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "kura/schema/ids.h"
 #include "output.h"
 #include "parse.h"
-#include "qr_image.h"
+#include "ticket_output.h"
 
 namespace kura::ctl {
 namespace {
 
 using nlohmann::json;
-
-constexpr int kSvgModulePx = 8;
-constexpr int kPngModulePx = 8;
-
-struct TicketArgs {
-  std::string id, png, svg;
-  bool qr = false, invert = false;
-};
 
 void PrintTicket(const json& t, std::ostream& out) {
   PrintFields({{"hold", Cell(t.at("hold"))},
@@ -33,24 +24,6 @@ void PrintTicket(const json& t, std::ostream& out) {
                {"expires", FormatUtc(t.at("expires_ms").get<int64_t>()) + " UTC"},
                {"issuer", Cell(t.at("issuer"))}},
               out);
-}
-
-// Writes the QR image files asked for; on failure says why on stderr and returns false.
-bool WriteImages(const TicketArgs& a, const std::string& code) {
-  if (a.png.empty() && a.svg.empty()) return true;
-  auto fail = [](const Status& s) {
-    PrintError(s.code_name(), s.message(), false, std::cout, std::cerr);
-    return false;
-  };
-  auto image = QrImage::Encode(code);
-  if (!image.ok()) return fail(image.status());
-  if (!a.svg.empty()) {
-    if (Status s = WriteTextFile(a.svg, image->Svg(kSvgModulePx)); !s.ok()) return fail(s);
-  }
-  if (!a.png.empty()) {
-    if (Status s = image->WritePng(a.png, kPngModulePx); !s.ok()) return fail(s);
-  }
-  return true;
 }
 
 Result<std::string> CodeArg(const std::string& text) {
@@ -63,41 +36,34 @@ Result<std::string> CodeArg(const std::string& text) {
 }
 
 void AddHoldTicket(CLI::App* hold, Plan* plan) {
-  auto a = std::make_shared<TicketArgs>();
+  auto id = std::make_shared<std::string>();
+  auto images = std::make_shared<TicketImageArgs>();
   CLI::App* cmd = hold->add_subcommand(
       "ticket", "Show the signed pickup ticket of an active hold this store made: its text code, "
                 "and with --qr a QR image in the terminal; --png/--svg write the QR image to a file");
-  cmd->add_option("ID", a->id, "hold id, e.g. tokyo-01.42")->required()->type_name("");
-  cmd->add_flag("--qr", a->qr, "also draw the QR image in the terminal (Unicode half blocks)");
-  cmd->add_flag("--qr-invert", a->invert,
-                "draw the QR image for a light terminal background (dark modules as blocks)");
-  cmd->add_option("--png", a->png, "write the QR image as a PNG file")->type_name("FILE");
-  cmd->add_option("--svg", a->svg, "write the QR image as an SVG file")->type_name("FILE");
+  cmd->add_option("ID", *id, "hold id, e.g. tokyo-01.42")->required()->type_name("");
+  AddTicketImageOptions(cmd, images.get());
   cmd->footer(
       "The code is signed (Ed25519) by the replica that made the hold and carries hold id, store, "
       "lines, expiry and issuer. Any copy of it works once, at that store only: check it with "
       "'kuractl ticket verify CODE', hand the goods over with 'kuractl ticket redeem CODE'.\n"
       "Example: kuractl hold ticket tokyo-01.42 --qr --png ticket.png");
-  OnParsed(cmd, plan, [a]() -> Result<Invocation> {
-    KURA_ASSIGN_OR_RETURN(std::string id, ParseId(a->id, "ID", ValidateHoldId));
-    Invocation inv{"hold.ticket", {{"id", id}}, true, nullptr, nullptr};
-    inv.render = [a](const json& r, std::ostream& out) {
+  OnParsed(cmd, plan, [id, images]() -> Result<Invocation> {
+    KURA_ASSIGN_OR_RETURN(std::string hold_id, ParseId(*id, "ID", ValidateHoldId));
+    Invocation inv{"hold.ticket", {{"id", hold_id}}, true, nullptr, nullptr};
+    inv.render = [images](const json& r, std::ostream& out) {
       std::string code = r.at("code").get<std::string>();
       out << code << "\n";
-      if (a->qr || a->invert) {
-        auto image = QrImage::Encode(code);
-        if (image.ok()) out << image->Terminal(a->invert);
-      }
+      DrawTicketQr(code, *images, out);
       PrintTicket({{"hold", r["hold"]["id"]}, {"kind", r["hold"]["kind"]}, {"store", r["hold"]["store"]},
                    {"lines", r["hold"]["lines"]}, {"expires_ms", r["hold"]["expires_ms"]},
                    {"issuer", r["hold"]["issuer"]}},
                   out);
-      if (!a->svg.empty()) out << "QR image written to " << a->svg << "\n";
-      if (!a->png.empty()) out << "QR image written to " << a->png << "\n";
+      PrintImagesWritten(*images, out);
     };
     // The files are written whatever the output format, before anything is printed.
-    inv.outcome = [a](const json& r) {
-      return WriteImages(*a, r.at("code").get<std::string>()) ? Exit::kOk : Exit::kDaemonError;
+    inv.outcome = [images](const json& r) {
+      return WriteTicketImages(*images, r.at("code").get<std::string>()) ? Exit::kOk : Exit::kDaemonError;
     };
     return inv;
   });

@@ -1,9 +1,7 @@
 // kuractl against a real kura-store: the binary is run through the shell exactly as a
 // script would run it, and its exit code, stdout and stderr are checked.
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,49 +11,13 @@
 
 #include "chain.h"
 #include "daemon_process.h"
+#include "kuractl_run.h"
 #include "temp_dir.h"
 
 using kura::test::DaemonProcess;
+using kura::test::Kuractl;
 using kura::test::TempDir;
 using nlohmann::json;
-
-namespace {
-
-struct CtlRun {
-  int exit_code = -1;
-  std::string out, err;
-  // stdout as JSON; fails the test when it is not one JSON document.
-  json Json() const {
-    INFO("stdout: " << out << "\nstderr: " << err);
-    json doc = json::parse(out, nullptr, /*allow_exceptions=*/false);
-    REQUIRE_FALSE(doc.is_discarded());
-    return doc;
-  }
-};
-
-// Runs `kuractl --api <endpoint> [--json] <args>`; `args` is passed through the shell, so
-// tests quote what needs quoting.
-CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
-               bool json_output = true) {
-  std::string err_path = dir.Sub("kuractl.err");
-  std::string command = std::string("'") + KURACTL_BIN + "' --api '" + endpoint + "'" +
-                        (json_output ? " --json " : " ") + args + " 2>'" + err_path + "'";
-  CtlRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
-  int status = pclose(pipe);
-  REQUIRE(WIFEXITED(status));
-  run.exit_code = WEXITSTATUS(status);
-  std::ifstream err(err_path);
-  std::stringstream ss;
-  ss << err.rdbuf();
-  run.err = ss.str();
-  return run;
-}
-
-}  // namespace
 
 TEST_CASE("kuractl stock receive, sell and get agree on on_hand and atp", "[kuractl]") {
   TempDir dir;
