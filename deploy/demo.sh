@@ -4,7 +4,7 @@
 # kura-store daemons on a temporary directory, publishes the store directory and an
 # allotment policy, drives one store through a morning with kuractl as the staff and the
 # tills would, cuts another store off from HQ while it keeps selling and HQ takes an online
-# order for it, restores the link, has the store hand the order over against its ticket
+# order for it (and one for a linked store, which that store decides itself), restores the link, has the store hand the order over against its ticket
 # (once: a second presentation is refused), and checks that HQ's totals converge to the sum
 # of what the stores themselves hold. Exits non-zero if any of that fails. Leaves nothing
 # running.
@@ -245,6 +245,15 @@ if refused=$(hq hq order place --store umeda-02 --kind pickup --line TEE-WHITE-M
   fail "HQ promised more than umeda-02 allotted it"
 fi
 echo "$refused"
+
+step "13:40 the same shopper orders from shibuya-01 instead: it is linked, so the store decides"
+linked_order=$(hq --json hq order place --store shibuya-01 --kind pickup --line TEE-WHITE-M:1 \
+  --customer c-7002) || fail "HQ refused the order for shibuya-01"
+decided_by=$(json_str decided_by <<<"$linked_order")
+linked_id=$(json_str id <<<"$linked_order")
+[ "$decided_by" = store ] || fail "shibuya-01's order was decided by '$decided_by', not by the store"
+echo "order $linked_id decided by the store itself (signed with shibuya-01's key); at shibuya-01:"
+ctl hold get "$linked_id"
 
 step "14:00 umeda-02's link is restored"
 stop umeda-02
