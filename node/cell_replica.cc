@@ -124,18 +124,24 @@ Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
   std::size_t bytes = 0;
   // A store ships only its own writes; HQ relays every origin's. Cell lanes go first, so
   // stock and holds overtake a backlog of receipts.
-  std::vector<std::string> lanes;
+  std::vector<std::pair<std::string, uint64_t>> lanes;  // lane, its last seq here
   if (role_ == Role::kStore) {
-    lanes = {self_, keys::JournalLane(self_)};
+    for (std::string lane : {self_, keys::JournalLane(self_)}) {
+      KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+      lanes.emplace_back(std::move(lane), last);
+    }
   } else {
-    KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view) {
-      lanes.emplace_back(key.substr(4));
-      return true;
+    Status inner;
+    KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view value) {
+      uint64_t last = 0;
+      inner = Decode(value, &last);  // the scan has the value LastSeq would read again
+      lanes.emplace_back(key.substr(4), last);
+      return inner.ok();
     }));
-    std::stable_partition(lanes.begin(), lanes.end(), [](const std::string& l) { return !keys::IsJournalLane(l); });
+    KURA_RETURN_IF_ERROR(inner);
+    std::stable_partition(lanes.begin(), lanes.end(), [](const auto& l) { return !keys::IsJournalLane(l.first); });
   }
-  for (const std::string& lane : lanes) {
-    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+  for (const auto& [lane, last] : lanes) {
     if (last <= from.Get(lane)) continue;
     // Cells ride alone: a batch of stock is not held up merging receipts behind it.
     if (keys::IsJournalLane(lane) && !out.empty()) break;

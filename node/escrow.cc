@@ -4,9 +4,11 @@
 #include <map>
 
 #include "change_log.h"
+#include "escrow_dirty.h"
 #include "held_index.h"
 #include "hq_index.h"
 #include "kura/schema/args.h"
+#include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
@@ -29,6 +31,7 @@ Status UpdateRights(OpContext& ctx, std::string_view store, std::string_view sku
   uint64_t previous = mutate(cell, seq);
   ctx.txn.Write(Cf::kCells, key, cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
+  MarkEscrowDirty(ctx.txn, store, sku);
   return Status::Ok();
 }
 
@@ -66,37 +69,67 @@ Result<int64_t> HqAllotment(Txn& txn, std::string_view store, std::string_view s
   return std::max<int64_t>(cell.Of(kHqOrigin), 0);
 }
 
-Result<int64_t> GrantAllotments(OpContext& ctx) {
-  KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, ctx.origin()));
-  if (policy.share_pct == 0 || policy.cap == 0) return 0;
-  struct Grant { std::string sku; int64_t units; };
-  std::vector<Grant> grants;
-  std::string prefix = keys::StockPrefix(ctx.origin());
-  Status inner;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, prefix, [&](std::string_view key, std::string_view value) {
-    std::string sku(key.substr(prefix.size()));
-    PnCounter stock;
-    inner = Decode(value, &stock);
-    if (!inner.ok()) return false;
-    auto held = HeldUnits(ctx.txn, sku);
-    auto allotted = HqAllotment(ctx.txn, ctx.origin(), sku);
-    if (!held.ok() || !allotted.ok()) {
-      inner = held.ok() ? allotted.status() : held.status();
-      return false;
-    }
-    int64_t target = policy.Target(stock.Value() - *held - ctx.options.safety_stock);
-    if (target > *allotted) grants.push_back({std::move(sku), target - *allotted});
+namespace {
+
+// What the store grants HQ for one SKU: up to the target for its ATP, or 0.
+Result<int64_t> GrantFor(OpContext& ctx, const AllotmentPolicy& policy, const std::string& sku,
+                         const PnCounter& stock) {
+  KURA_ASSIGN_OR_RETURN(int64_t held, HeldUnits(ctx.txn, sku));
+  int64_t target = policy.Target(stock.Value() - held - ctx.options.safety_stock);
+  if (target == 0) return 0;
+  KURA_ASSIGN_OR_RETURN(int64_t allotted, HqAllotment(ctx.txn, ctx.origin(), sku));
+  return std::max<int64_t>(target - allotted, 0);
+}
+
+// A fingerprint of every allotment policy (g/policy/...): a change means every SKU's
+// target may have moved.
+Result<uint64_t> PoliciesFingerprint(Txn& txn, int64_t safety_stock) {
+  uint64_t h = Fnv1a64(std::to_string(safety_stock));
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, keys::kPolicyPrefix, [&](std::string_view key, std::string_view value) {
+    h = Fnv1a64(value, Fnv1a64(key, h));
     return true;
   }));
-  KURA_RETURN_IF_ERROR(inner);
+  return h;
+}
+
+}  // namespace
+
+Result<int64_t> GrantAllotments(OpContext& ctx) {
+  KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, ctx.origin()));
+  KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
+  KURA_ASSIGN_OR_RETURN(bool every_sku, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  std::vector<std::pair<std::string, int64_t>> grants;
+  auto consider = [&](const std::string& sku, const PnCounter& stock) -> Status {
+    KURA_ASSIGN_OR_RETURN(int64_t units, GrantFor(ctx, policy, sku, stock));
+    if (units > 0) grants.emplace_back(sku, units);
+    return Status::Ok();
+  };
+  if (every_sku) {
+    std::string prefix = keys::StockPrefix(ctx.origin());
+    Status inner;
+    KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, prefix, [&](std::string_view key, std::string_view value) {
+      PnCounter stock;
+      inner = Decode(value, &stock);
+      if (inner.ok()) inner = consider(std::string(key.substr(prefix.size())), stock);
+      return inner.ok();
+    }));
+    KURA_RETURN_IF_ERROR(inner);
+  }
+  // The marks are cleared either way: a full pass has seen them all.
+  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, ctx.origin(), [&](std::string_view, std::string_view sku) -> Status {
+    if (every_sku) return Status::Ok();
+    KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<PnCounter>(Cf::kCells, keys::Stock(ctx.origin(), sku)));
+    return stock ? consider(std::string(sku), *stock) : Status::Ok();
+  }));
   int64_t total = 0;
-  for (const Grant& g : grants) {
-    KURA_RETURN_IF_ERROR(UpdateRights(ctx, ctx.origin(), g.sku, [&](RightsCell& cell, uint64_t seq) {
-      uint64_t previous = cell.Create(ctx.origin(), seq, g.units);
-      cell.Send(ctx.origin(), kHqOrigin, seq, g.units);
+  for (const auto& [sku, units] : grants) {
+    KURA_RETURN_IF_ERROR(UpdateRights(ctx, ctx.origin(), sku, [&](RightsCell& cell, uint64_t seq) {
+      uint64_t previous = cell.Create(ctx.origin(), seq, units);
+      cell.Send(ctx.origin(), kHqOrigin, seq, units);
       return previous;
     }));
-    total += g.units;
+    ClearEscrowDirty(ctx.txn, ctx.origin(), sku);
+    total += units;
   }
   return total;
 }
@@ -117,42 +150,46 @@ Status SpendAllotment(OpContext& ctx, std::string_view store, std::string_view s
 Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
   struct Excess { std::string store, sku; int64_t units; };
   std::vector<Excess> excess;
-  std::map<std::string, AllotmentPolicy> policies;
-  Status inner;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, "r/", [&](std::string_view key, std::string_view value) {
-    // r/<store>/<sku>
-    std::string_view rest = key.substr(2);
-    std::string store(rest.substr(0, rest.find('/')));
-    std::string sku(rest.substr(store.size() + 1));
+  std::map<std::string, AllotmentPolicy, std::less<>> policies;
+  auto consider = [&](std::string_view store, std::string_view sku, const RightsCell& rights) -> Status {
     auto policy = policies.find(store);
     if (policy == policies.end()) {
-      auto loaded = LoadPolicy(ctx.txn, store);
-      if (!loaded.ok()) {
-        inner = loaded.status();
-        return false;
-      }
-      policy = policies.emplace(store, *loaded).first;
+      KURA_ASSIGN_OR_RETURN(AllotmentPolicy loaded, LoadPolicy(ctx.txn, store));
+      policy = policies.emplace(std::string(store), loaded).first;
     }
-    RightsCell rights;
-    inner = Decode(value, &rights);
-    if (!inner.ok()) return false;
-    auto entry = ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, store));
-    if (!entry.ok()) {
-      inner = entry.status();
-      return false;
-    }
-    HqStockEntry e = entry->value_or(HqStockEntry{});
+    KURA_ASSIGN_OR_RETURN(auto entry, ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, store)));
+    HqStockEntry e = entry.value_or(HqStockEntry{});
     int64_t mine = rights.Of(kHqOrigin);
     int64_t target = policy->second.Target(e.on_hand - e.held);
-    if (mine > target) excess.push_back({std::move(store), std::move(sku), mine - target});
-    return true;
+    if (mine > target) excess.push_back({std::string(store), std::string(sku), mine - target});
+    return Status::Ok();
+  };
+  KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
+  KURA_ASSIGN_OR_RETURN(bool every_cell, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  if (every_cell) {
+    Status inner;
+    KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, "r/", [&](std::string_view key, std::string_view value) {
+      // r/<store>/<sku>
+      std::string_view rest = key.substr(2);
+      std::string_view store = rest.substr(0, rest.find('/'));
+      RightsCell rights;
+      inner = Decode(value, &rights);
+      if (inner.ok()) inner = consider(store, rest.substr(store.size() + 1), rights);
+      return inner.ok();
+    }));
+    KURA_RETURN_IF_ERROR(inner);
+  }
+  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, "", [&](std::string_view store, std::string_view sku) -> Status {
+    if (every_cell) return Status::Ok();
+    KURA_ASSIGN_OR_RETURN(auto rights, ctx.txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
+    return rights ? consider(store, sku, *rights) : Status::Ok();
   }));
-  KURA_RETURN_IF_ERROR(inner);
   int64_t total = 0;
   for (const Excess& x : excess) {
     KURA_RETURN_IF_ERROR(UpdateRights(ctx, x.store, x.sku, [&](RightsCell& cell, uint64_t seq) {
       return cell.Send(ctx.origin(), x.store, seq, x.units);
     }));
+    ClearEscrowDirty(ctx.txn, x.store, x.sku);
     total += x.units;
   }
   return total;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "change_log.h"
+#include "escrow_dirty.h"
 #include "held_index.h"
 #include "journal.h"
 #include "kura/schema/args.h"
@@ -103,6 +104,7 @@ Result<std::vector<HoldLine>> LinesArg(const json& args) {
 Status AdmitHold(OpContext& ctx, const HoldBody& body) {
   for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
     KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
+    MarkEscrowDirty(ctx.txn, body.store, sku);
   }
   ctx.txn.Put(Cf::kLocal, keys::Expiry(body.expires_ms, body.id), "");
   QueueSlip(ctx, body);
@@ -112,6 +114,7 @@ Status AdmitHold(OpContext& ctx, const HoldBody& body) {
 Status ReleaseHold(OpContext& ctx, const HoldBody& body) {
   for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
     KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
+    MarkEscrowDirty(ctx.txn, body.store, sku);
   }
   ctx.txn.Delete(Cf::kLocal, keys::Expiry(body.expires_ms, body.id));
   DropSlip(ctx, body.id);

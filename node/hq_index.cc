@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "escrow_dirty.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/records.h"
 #include "kura/sync/cell_slice.h"
@@ -19,6 +20,7 @@ Status Update(Txn& txn, std::string_view sku, std::string_view store, int64_t on
   if (set_on_hand) e.on_hand = on_hand_set;
   e.held += held_delta;
   txn.Write(Cf::kLocal, key, e);
+  MarkEscrowDirty(txn, store, sku);  // the store's ATP as HQ sees it moved
   return Status::Ok();
 }
 
@@ -68,6 +70,13 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
       for (const auto& line : now.body.lines) {
         KURA_RETURN_IF_ERROR(Update(txn, line.sku, now.body.store, 0, false, is ? line.qty : -line.qty));
       }
+      return Status::Ok();
+    }
+    case CellType::kRights: {
+      // r/<store>/<sku>: the store granted or took back rights.
+      std::string_view rest = key.substr(2);
+      std::string_view store = rest.substr(0, rest.find('/'));
+      MarkEscrowDirty(txn, store, rest.substr(store.size() + 1));
       return Status::Ok();
     }
     case CellType::kJournal: {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "change_log.h"
+#include "escrow_dirty.h"
 #include "escrow.h"
 #include "held_index.h"
 #include "journal.h"
@@ -62,6 +63,7 @@ Status AddStock(OpContext& ctx, std::string_view sku, int64_t delta, bool create
   uint64_t previous = cell->Add(ctx.origin(), seq, delta);
   ctx.txn.Write(Cf::kCells, key, *cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
+  MarkEscrowDirty(ctx.txn, ctx.origin(), sku);
   return Status::Ok();
 }
 

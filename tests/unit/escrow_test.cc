@@ -190,5 +190,22 @@ TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of t
   CHECK((*unanswered)["decided_by"] == "hq");
 }
 
+TEST_CASE("escrow: a grant revisits every SKU after a policy change, and otherwise the SKUs that changed", "[escrow]") {
+  Chain c;  // TEE: 10 units at the store, policy 50% capped at 4
+  c.store.Ok("stock.receive", {{"sku", "CAP"}, {"qty", 10}});
+  CHECK(c.store.Ok("escrow.grant")["granted"] == 8);  // 4 TEE + 4 CAP
+  CHECK(c.store.Ok("escrow.grant")["granted"] == 0);
+  c.hq.Ok("hq.policy.set", {{"share_pct", 50}, {"cap", 5}});
+  c.Sync();
+  CHECK(c.store.Ok("escrow.grant")["granted"] == 2);  // every SKU up to the new cap
+  // HQ promises 3 TEE; on sync the store holds them and HQ has 2 left: TEE's target is
+  // now min(5, 50% of 10 - 3) = 3, so the store tops HQ up by 1. CAP did not change.
+  c.hq.Ok("hq.order.place", c.Order(3));
+  c.Sync();
+  CHECK(c.store.Ok("escrow.grant")["granted"] == 1);
+  CHECK(c.store.Ok("stock.get", {{"sku", "TEE"}})["promised_online"] == 3);
+  CHECK(c.store.Ok("stock.get", {{"sku", "CAP"}})["promised_online"] == 5);
+}
+
 }  // namespace
 }  // namespace kura::test

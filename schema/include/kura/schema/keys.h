@@ -65,6 +65,7 @@ inline constexpr std::string_view kDirectoryPrefix = "g/dir/";
 std::string StoreStatus(std::string_view store);
 inline constexpr std::string_view kStoreStatusPrefix = "g/status/";
 std::string Policy(std::string_view store);
+inline constexpr std::string_view kPolicyPrefix = "g/policy/";
 inline constexpr std::string_view kDefaultPolicy = "g/policy/*";
 
 // Whether the cell `key` belongs to `store`'s partition: its own stock, holds, journal and
