@@ -19,6 +19,11 @@
 #include "work_dir.h"
 
 namespace kura::bench {
+
+using harness::Daemon;
+using harness::WorkDir;
+using harness::WriteHqConfig;
+
 namespace {
 
 using nlohmann::json;

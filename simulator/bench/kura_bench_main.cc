@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "daemon.h"
 #include "hq_ingest_suite.h"
 #include "orders_suite.h"
 #include "report.h"
@@ -58,16 +59,10 @@ struct BenchOptions {
 
 // The kura-store binary: --store-bin, else $KURA_STORE_BIN, else the one built next to
 // this kura-bench.
-std::string DefaultStoreBin() {
-  const char* env = std::getenv("KURA_STORE_BIN");
-  return (env != nullptr && *env != '\0') ? env : KURA_STORE_BIN;
-}
+std::string DefaultStoreBin() { return kura::harness::Daemon::BinaryFromEnv("KURA_STORE_BIN", KURA_STORE_BIN); }
 
 // The kura-hq binary: --hq-bin, else $KURA_HQ_BIN, else the one built next to this kura-bench.
-std::string DefaultHqBin() {
-  const char* env = std::getenv("KURA_HQ_BIN");
-  return (env != nullptr && *env != '\0') ? env : KURA_HQ_BIN;
-}
+std::string DefaultHqBin() { return kura::harness::Daemon::BinaryFromEnv("KURA_HQ_BIN", KURA_HQ_BIN); }
 
 void Progress(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 

@@ -12,6 +12,9 @@
 #include "daemon.h"
 
 namespace kura::bench {
+
+using harness::Daemon;
+
 namespace {
 
 constexpr int kStartTimeoutMs = 20'000;

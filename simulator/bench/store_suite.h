@@ -17,6 +17,9 @@
 
 namespace kura::bench {
 
+using harness::FilesystemInfo;
+using harness::WorkDir;
+
 // The targets the suite reports against (issue: "kura-store performance").
 inline constexpr double kTargetOpsPerS = 20'000;  // with kTargetClients clients
 inline constexpr int kTargetClients = 32;

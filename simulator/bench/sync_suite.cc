@@ -13,6 +13,9 @@
 #include "work_dir.h"
 
 namespace kura::bench {
+
+using harness::WorkDir;
+
 namespace {
 
 using nlohmann::json;

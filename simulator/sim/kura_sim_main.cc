@@ -1,5 +1,6 @@
 // kura-sim: N stores and HQ in one process, running the real engines and sync sessions over
-// a simulated network and clock, under faults, with invariant checks and a report.
+// a simulated network and clock, under faults, with invariant checks and a report; and
+// `kura-sim processes`, the same kind of checks against real daemons (process_cli.h).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "process_cli.h"
 #include "report.h"
 #include "world.h"
 
@@ -62,7 +64,10 @@ int main(int argc, char** argv) {
       "run event for event (compare the trace hash). Prints the invariants that held, the\n"
       "online-order strategy table, and writes an SVG plot of sync lag and ATP. Exit status:\n"
       "0 when every invariant held, 1 on a violation (seed and last events printed), 2 on\n"
-      "bad usage."};
+      "bad usage.\n"
+      "\n"
+      "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
+      "processes under SIGKILL, SIGSTOP and cut links."};
   app.add_option("--seed", o.seed, "seed of the run (or the first of a sweep)")->capture_default_str();
   app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail")
       ->capture_default_str()->check(CLI::Range(1, 1'000'000));
@@ -102,7 +107,11 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
   app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
   app.add_flag("--quiet", quiet, "no progress bar");
+  ProcessCommand processes;
+  AddProcessesCommand(app, &processes);
+  app.require_subcommand(0, 1);
   CLI11_PARSE(app, argc, argv);
+  if (processes.app->parsed()) return RunProcessesCommand(processes);
   if (no_faults) o.faults = false;
   o.progress = !quiet && isatty(STDERR_FILENO);
 

@@ -4,17 +4,13 @@
 #include <cstdio>
 #include <sstream>
 
+#include "text_format.h"
+
 namespace kura::sim {
 
 using nlohmann::json;
 
 namespace {
-
-std::string Printf(const char* format, auto... args) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, format, args...);
-  return buf;
-}
 
 const RunResult* FirstAvailable(const std::vector<RunResult>& runs) {
   for (const auto& run : runs) {

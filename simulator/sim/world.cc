@@ -25,13 +25,13 @@ constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session 
 constexpr int64_t kExpiryEveryMs = 60'000;  // the stores' expiry job
 constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
 
+}  // namespace
+
 std::string StoreId(int i) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "store-%03d", i);
   return buf;
 }
-
-}  // namespace
 
 uint64_t DeriveSeed(uint64_t seed, uint64_t purpose) {
   uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (purpose + 1);

@@ -155,4 +155,7 @@ class World {
 // An independent stream for `purpose` from the run's seed (splitmix64).
 uint64_t DeriveSeed(uint64_t seed, uint64_t purpose);
 
+// The id kura-sim gives store `i`: "store-000", "store-001", ...
+std::string StoreId(int i);
+
 }  // namespace kura::sim

@@ -1,8 +1,8 @@
-// Daemon: a real kura daemon (kura-store or kura-hq) run as a child process of kura-bench,
-// serving its local API only on an ipc:// endpoint inside its data directory, with its
-// operator log (stderr) in a file. Start() returns once the daemon answers `status`, so the
-// bench synchronises on the daemon itself, not on sleeps. Not thread-safe; use from the
-// thread that started it.
+// Daemon: a real kura daemon (kura-store or kura-hq) run as a child process of kura-bench
+// or kura-sim's multi-process mode, serving its local API only on an ipc:// endpoint inside
+// its data directory, with its operator log (stderr) in a file. Start() returns once the
+// daemon answers `status`, so callers synchronise on the daemon itself, not on sleeps.
+// Not thread-safe; use from the thread that started it.
 #pragma once
 
 #include <sys/types.h>
@@ -15,7 +15,7 @@
 
 #include "kura/schema/status.h"
 
-namespace kura::bench {
+namespace kura::harness {
 
 class Daemon {
  public:
@@ -29,13 +29,24 @@ class Daemon {
 
   // NotFound unless `binary` is an executable file; lets a run fail before measuring.
   static Status CheckBinary(const std::string& binary);
+  // The binary to run by default: $`env_var` when set and not empty, else `built` (the one
+  // built in the same tree).
+  static std::string BinaryFromEnv(const char* env_var, const std::string& built);
 
   // Spawns the daemon and waits up to `timeout_ms` for it to answer `status`. Fails with
   // the tail of its log when the binary is missing, the daemon exits, or it never answers.
+  // The daemon is SIGKILLed when the calling thread exits (PR_SET_PDEATHSIG), so call it
+  // from a thread that outlives the daemon.
   // REQUIRES: not running.
   Status Start(zmq::context_t& context, int timeout_ms);
   // SIGTERM, then waits for a clean exit (SIGKILL after 10 s). IOError unless it exited 0.
+  // REQUIRES: not stopped by SIGSTOP (a stopped daemon would sit out the 10 s).
   Status Stop();
+  // SIGKILL and reap: a crash, no clean shutdown. A no-op when not running.
+  void Kill();
+  // Sends `signal` (SIGSTOP, SIGCONT, ...) without waiting. IOError when not running or
+  // when kill(2) fails.
+  Status Signal(int signal);
 
   // The daemon's resident set size (VmRSS), in bytes. REQUIRES: running.
   Result<int64_t> RssBytes() const { return StatusBytes("VmRSS"); }
@@ -63,4 +74,4 @@ class Daemon {
   pid_t pid_ = -1;
 };
 
-}  // namespace kura::bench
+}  // namespace kura::harness

@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <iterator>
@@ -17,7 +19,7 @@
 
 #include "kura/node/api_client.h"
 
-namespace kura::bench {
+namespace kura::harness {
 namespace {
 
 // How long one readiness probe waits; the daemon normally answers the first or second.
@@ -51,10 +53,19 @@ Daemon::Daemon(std::string binary, std::vector<std::string> args, std::string da
       data_dir_(std::move(data_dir)),
       log_path_(std::move(log_path)) {}
 
-Daemon::~Daemon() {
+Daemon::~Daemon() { Kill(); }
+
+void Daemon::Kill() {
   if (!running()) return;
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+Status Daemon::Signal(int signal) {
+  if (!running()) return Status::IOError(name_ + " is not running");
+  if (kill(pid_, signal) != 0) return Status::IOError(name_ + ": kill(" + std::to_string(signal) + ") failed");
+  return Status::Ok();
 }
 
 bool Daemon::Reaped(int* wait_status) {
@@ -68,6 +79,11 @@ Status Daemon::CheckBinary(const std::string& binary) {
   return Status::NotFound(binary + " is not an executable file (see --store-bin, --hq-bin)");
 }
 
+std::string Daemon::BinaryFromEnv(const char* env_var, const std::string& built) {
+  const char* env = std::getenv(env_var);
+  return (env != nullptr && *env != '\0') ? env : built;
+}
+
 Status Daemon::Start(zmq::context_t& context, int timeout_ms) {
   KURA_RETURN_IF_ERROR(CheckBinary(binary_));
   if (endpoint().size() - 6 >= sizeof(sockaddr_un::sun_path)) {
@@ -75,9 +91,13 @@ Status Daemon::Start(zmq::context_t& context, int timeout_ms) {
   }
   std::vector<std::string> args = {binary_, "--data-dir", data_dir_, "--api", endpoint()};
   args.insert(args.end(), args_.begin(), args_.end());
+  pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) return Status::IOError("fork failed");
   if (pid_ == 0) {
+    // The daemon dies with its parent (a run stopped with Ctrl-C leaves none behind).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, STDERR_FILENO);
@@ -159,4 +179,4 @@ std::string Daemon::LogTail(int lines) const {
   return out;
 }
 
-}  // namespace kura::bench
+}  // namespace kura::harness

@@ -1,4 +1,4 @@
-// The kura-hq configuration kura-bench runs HQ with: HQ's keypair file and a TOML config
+// The kura-hq configuration kura-bench and kura-sim run HQ with: HQ's keypair file and a TOML config
 // allowing the given stores, syncing on a loopback port of HQ's choosing (read it back
 // from hq.sync_status's endpoint). Call from one thread.
 #pragma once
@@ -10,10 +10,10 @@
 #include "kura/schema/status.h"
 #include "work_dir.h"
 
-namespace kura::bench {
+namespace kura::harness {
 
 // Writes work/hq.key and work/kura-hq.toml; returns the config's path.
 Result<std::string> WriteHqConfig(const WorkDir& work, const CurveKeyPair& hq_keys,
                                   const std::vector<std::string>& ids, const std::vector<CurveKeyPair>& keys);
 
-}  // namespace kura::bench
+}  // namespace kura::harness

@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-namespace kura::bench {
+namespace kura::harness {
 
 Result<std::string> WriteHqConfig(const WorkDir& work, const CurveKeyPair& hq_keys,
                                   const std::vector<std::string>& ids, const std::vector<CurveKeyPair>& keys) {
@@ -18,4 +18,4 @@ Result<std::string> WriteHqConfig(const WorkDir& work, const CurveKeyPair& hq_ke
   return path;
 }
 
-}  // namespace kura::bench
+}  // namespace kura::harness

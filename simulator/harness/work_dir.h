@@ -1,6 +1,6 @@
-// WorkDir: the directory one kura-bench run writes in (the raw RocksDB, the daemon's data
-// directory and log, ipc sockets): a fresh kura-bench-XXXXXX under a parent directory,
-// removed with everything in it when the object dies unless kept. It also names the
+// WorkDir: the directory one kura-bench or kura-sim run writes in (the raw RocksDB, the
+// daemons' data directories and logs, ipc sockets): a fresh <prefix>-XXXXXX under a parent
+// directory, removed with everything in it when the object dies unless kept. It also names the
 // filesystem it lives on, because a synced write's cost is a property of that filesystem
 // and disk: every figure of a run is measured there. Not thread-safe (immutable after
 // Create, so concurrent reads are fine).
@@ -11,7 +11,7 @@
 
 #include "kura/schema/status.h"
 
-namespace kura::bench {
+namespace kura::harness {
 
 struct FilesystemInfo {
   std::string mount_point;  // "/" when unknown
@@ -21,9 +21,10 @@ struct FilesystemInfo {
 
 class WorkDir {
  public:
-  // Makes a fresh directory under `parent` (created if missing; empty means $TMPDIR or
-  // /tmp). IOError when it cannot be made.
-  static Result<std::unique_ptr<WorkDir>> Create(const std::string& parent, bool keep);
+  // Makes a fresh directory `prefix`-XXXXXX under `parent` (created if missing; empty
+  // means $TMPDIR or /tmp). IOError when it cannot be made.
+  static Result<std::unique_ptr<WorkDir>> Create(const std::string& parent, bool keep,
+                                                 const std::string& prefix = "kura-bench");
   ~WorkDir();
   WorkDir(const WorkDir&) = delete;
   WorkDir& operator=(const WorkDir&) = delete;
@@ -41,4 +42,4 @@ class WorkDir {
   bool keep_;
 };
 
-}  // namespace kura::bench
+}  // namespace kura::harness

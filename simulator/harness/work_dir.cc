@@ -8,9 +8,9 @@
 #include <sstream>
 #include <vector>
 
-namespace kura::bench {
+namespace kura::harness {
 
-Result<std::unique_ptr<WorkDir>> WorkDir::Create(const std::string& parent, bool keep) {
+Result<std::unique_ptr<WorkDir>> WorkDir::Create(const std::string& parent, bool keep, const std::string& prefix) {
   std::string base = parent;
   if (base.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -19,7 +19,7 @@ Result<std::unique_ptr<WorkDir>> WorkDir::Create(const std::string& parent, bool
   std::error_code ec;
   std::filesystem::create_directories(base, ec);
   if (ec) return Status::IOError("cannot create " + base + ": " + ec.message());
-  std::string tmpl = std::filesystem::absolute(base, ec).string() + "/kura-bench-XXXXXX";
+  std::string tmpl = std::filesystem::absolute(base, ec).string() + "/" + prefix + "-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot create a directory in " + base);
   return std::unique_ptr<WorkDir>(new WorkDir(tmpl, keep));
 }
@@ -56,4 +56,4 @@ FilesystemInfo WorkDir::Filesystem() const {
   return best;
 }
 
-}  // namespace kura::bench
+}  // namespace kura::harness

@@ -1,0 +1,201 @@
+#include "process_chain.h"
+
+#include <signal.h>
+
+#include "hq_config_file.h"
+#include "kura/node/api_client.h"
+#include "poll_until.h"
+#include "world.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kStartTimeoutMs = 30'000;
+constexpr int kSetupTimeoutMs = 60'000;
+constexpr int kCallTimeoutMs = 10'000;
+
+}  // namespace
+
+Result<std::unique_ptr<ProcessChain>> ProcessChain::Start(const ProcessOptions& options,
+                                                          zmq::context_t& context) {
+  std::unique_ptr<ProcessChain> chain(new ProcessChain(options, context));
+  KURA_RETURN_IF_ERROR(chain->Init());
+  KURA_RETURN_IF_ERROR(chain->SetUp());
+  return chain;
+}
+
+ProcessChain::~ProcessChain() {
+  // Frozen or not, SIGKILL ends them; the work directory goes after its daemons.
+  for (auto& node : stores_) node->daemon.reset();
+  if (hq_) hq_->daemon.reset();
+}
+
+int ProcessChain::StoreIndex(const std::string& id) const {
+  for (int i = 0; i < stores(); ++i) {
+    if (stores_[i]->id == id) return i;
+  }
+  return -1;
+}
+
+std::string ProcessChain::store_endpoint(int i) const {
+  return "ipc://" + stores_[i]->dir + "/api.sock";
+}
+std::string ProcessChain::hq_endpoint() const { return "ipc://" + hq_->dir + "/api.sock"; }
+
+Status ProcessChain::Init() {
+  KURA_RETURN_IF_ERROR(harness::Daemon::CheckBinary(options_.hq_bin));
+  KURA_RETURN_IF_ERROR(harness::Daemon::CheckBinary(options_.store_bin));
+  KURA_ASSIGN_OR_RETURN(work_,
+                        harness::WorkDir::Create(options_.data_dir, options_.keep, "kura-sim"));
+  KURA_ASSIGN_OR_RETURN(hq_keys_, GenerateCurveKeyPair());
+  std::vector<std::string> ids;
+  std::vector<CurveKeyPair> keys;
+  for (int i = 0; i < options_.stores; ++i) {
+    KURA_ASSIGN_OR_RETURN(CurveKeyPair pair, GenerateCurveKeyPair());
+    auto node = std::make_unique<Node>();
+    node->id = StoreId(i);
+    node->dir = work_->Sub(node->id);
+    node->log = work_->Sub(node->id + ".log");
+    KURA_RETURN_IF_ERROR(WriteKeyFile(work_->Sub(node->id + ".key"), pair));
+    ids.push_back(node->id);
+    keys.push_back(pair);
+    stores_.push_back(std::move(node));
+  }
+  KURA_ASSIGN_OR_RETURN(hq_config_, harness::WriteHqConfig(*work_, hq_keys_, ids, keys));
+  hq_ = std::make_unique<Node>();
+  hq_->id = "hq";
+  hq_->dir = work_->Sub("hq");
+  hq_->log = work_->Sub("kura-hq.log");
+
+  // HQ picks a free loopback port the first time; every restart binds that same one, so
+  // the stores' --hq flags stay right.
+  KURA_RETURN_IF_ERROR(Launch(*hq_, false));
+  ApiClient hq(context_, hq_endpoint(), kCallTimeoutMs);
+  KURA_ASSIGN_OR_RETURN(json status, hq.Call("hq.sync_status"));
+  hq_sync_ = status["endpoint"].get<std::string>();
+  for (auto& node : stores_) KURA_RETURN_IF_ERROR(Launch(*node, false));
+  return Status::Ok();
+}
+
+Status ProcessChain::SetUp() {
+  ApiClient hq(context_, hq_endpoint(), kCallTimeoutMs);
+  for (int i = 0; i < stores(); ++i) {
+    json record = {{"store", store_id(i)},
+                   {"name", "Store " + std::to_string(i)},
+                   {"lat", 35.60 + 0.02 * i},
+                   {"lon", 139.70 + 0.02 * i},
+                   {"pickup_enabled", true}};
+    KURA_RETURN_IF_ERROR(
+        hq.Call("hq.directory.set", record, "setup-directory-" + std::to_string(i)).status());
+    ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
+    KURA_RETURN_IF_ERROR(
+        store.Call("store.status.set", {{"status", "open"}}, "setup-open").status());
+  }
+  KURA_RETURN_IF_ERROR(hq.Call("hq.policy.set",
+                               {{"share_pct", options_.share_pct}, {"cap", options_.cap}},
+                               "setup-policy")
+                           .status());
+  bool ready = PollUntil(
+      [&] {
+        auto sync = hq.Call("hq.sync_status");
+        auto directory = hq.Call("directory.list");
+        if (!sync.ok() || !directory.ok()) return false;
+        int connected = 0, open = 0;
+        for (const json& row : (*sync)["stores"])
+          connected += row.value("connected", false) ? 1 : 0;
+        for (const json& row : (*directory)["stores"])
+          open += row.value("can_hand_over", false) ? 1 : 0;
+        return connected == stores() && open == stores();
+      },
+      kSetupTimeoutMs);
+  if (!ready)
+    return Status::IOError("HQ did not see every store connected and open; logs:\n" + LogTails(5));
+  return Status::Ok();
+}
+
+std::vector<std::string> ProcessChain::Args(const Node& node) const {
+  if (IsHq(node)) {
+    std::vector<std::string> args = {"--config", hq_config_};
+    if (!hq_sync_.empty()) args.insert(args.end(), {"--sync", hq_sync_});
+    return args;
+  }
+  std::vector<std::string> args = {"--store-id", node.id};
+  if (node.linked) {
+    args.insert(args.end(), {"--hq", hq_sync_, "--hq-key", hq_keys_.public_z85, "--key-file",
+                             work_->Sub(node.id + ".key")});
+  }
+  return args;
+}
+
+Status ProcessChain::Launch(Node& node, bool restart) {
+  if (restart && node.daemon && node.daemon->running()) return Status::Ok();
+  node.daemon = std::make_unique<harness::Daemon>(IsHq(node) ? options_.hq_bin : options_.store_bin,
+                                                  Args(node), node.dir, node.log);
+  KURA_RETURN_IF_ERROR(node.daemon->Start(context_, kStartTimeoutMs));
+  node.frozen = false;
+  node.up = true;
+  return Status::Ok();
+}
+
+Status ProcessChain::Kill(Node& node) {
+  node.up = false;
+  node.daemon->Kill();
+  node.frozen = false;
+  return Status::Ok();
+}
+
+Status ProcessChain::Freeze(Node& node) {
+  KURA_RETURN_IF_ERROR(node.daemon->Signal(SIGSTOP));
+  node.frozen = true;
+  return Status::Ok();
+}
+
+Status ProcessChain::Thaw(Node& node) {
+  if (!node.frozen) return Status::Ok();
+  KURA_RETURN_IF_ERROR(node.daemon->Signal(SIGCONT));
+  node.frozen = false;
+  return Status::Ok();
+}
+
+Status ProcessChain::CutStore(int i) {
+  Node& node = *stores_[i];
+  node.up = false;
+  KURA_RETURN_IF_ERROR(node.daemon->Stop());
+  node.linked = false;
+  return Launch(node, false);
+}
+
+Status ProcessChain::RelinkStore(int i) {
+  Node& node = *stores_[i];
+  if (node.linked) return Status::Ok();
+  node.up = false;
+  KURA_RETURN_IF_ERROR(node.daemon->Stop());
+  node.linked = true;
+  return Launch(node, false);
+}
+
+Status ProcessChain::HealAll() {
+  KURA_RETURN_IF_ERROR(Thaw(*hq_));
+  KURA_RETURN_IF_ERROR(Launch(*hq_, true));
+  for (int i = 0; i < stores(); ++i) {
+    KURA_RETURN_IF_ERROR(Thaw(*stores_[i]));
+    KURA_RETURN_IF_ERROR(Launch(*stores_[i], true));
+    KURA_RETURN_IF_ERROR(RelinkStore(i));
+  }
+  return Status::Ok();
+}
+
+std::string ProcessChain::LogTails(int lines) const {
+  std::string out;
+  auto tail = [&](const Node& node) {
+    if (node.daemon) out += node.id + ":\n" + node.daemon->LogTail(lines);
+  };
+  tail(*hq_);
+  for (const auto& node : stores_) tail(*node);
+  return out;
+}
+
+}  // namespace kura::sim

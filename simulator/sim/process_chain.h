@@ -1,0 +1,99 @@
+// ProcessChain: a real kura-hq and N real kura-store processes on loopback, linked over
+// CURVE (fresh keys, HQ's allow-list), in one work directory — and the faults kura-sim's
+// multi-process mode makes to them: SIGKILL and restart, SIGSTOP and SIGCONT, and cutting
+// a store's link the way deploy/demo.sh does (restart the store without its --hq flags,
+// later with them again). A restart synchronises on the daemon answering `status`.
+//
+// Thread safety: Start, the faults and HealAll are called from one control thread; any
+// thread may read the endpoints and the up flags (atomics), which is all the workload's
+// threads do.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "curve_keys.h"
+#include "daemon.h"
+#include "kura/schema/status.h"
+#include "process_options.h"
+#include "work_dir.h"
+
+namespace kura::sim {
+
+class ProcessChain {
+ public:
+  // Makes the work directory and keys, starts HQ and every store linked to it, and sets up
+  // the chain: every store in HQ's directory and open, HQ's allotment policy; returns once
+  // HQ sees every store connected and able to hand over. `context` must outlive the chain.
+  static Result<std::unique_ptr<ProcessChain>> Start(const ProcessOptions& options,
+                                                     zmq::context_t& context);
+  ~ProcessChain();  // SIGKILLs every daemon still running; removes the directory unless kept
+  ProcessChain(const ProcessChain&) = delete;
+  ProcessChain& operator=(const ProcessChain&) = delete;
+
+  int stores() const { return static_cast<int>(stores_.size()); }
+  const std::string& store_id(int i) const { return stores_[i]->id; }
+  // The index of `id`, -1 when no store has it.
+  int StoreIndex(const std::string& id) const;
+  std::string store_endpoint(int i) const;
+  std::string hq_endpoint() const;
+  const std::string& path() const { return work_->path(); }
+
+  // Whether a till or client should send the daemon requests now: false from a kill (or a
+  // cut's restart) until the daemon answers again. A frozen daemon counts as up: nobody can
+  // tell it from a slow one.
+  bool store_up(int i) const { return stores_[i]->up.load(); }
+  bool hq_up() const { return hq_->up.load(); }
+
+  // Faults. REQUIRES: the daemon is in its normal state (running, not frozen, linked) for
+  // Kill, Freeze and Cut, and in the matching fault for its end. IOError when the harness
+  // cannot do it, e.g. a daemon that does not come back.
+  Status KillStore(int i) { return Kill(*stores_[i]); }
+  Status RestartStore(int i) { return Launch(*stores_[i], true); }
+  Status FreezeStore(int i) { return Freeze(*stores_[i]); }
+  Status ThawStore(int i) { return Thaw(*stores_[i]); }
+  Status CutStore(int i);
+  Status RelinkStore(int i);
+  Status KillHq() { return Kill(*hq_); }
+  Status RestartHq() { return Launch(*hq_, true); }
+  Status FreezeHq() { return Freeze(*hq_); }
+  Status ThawHq() { return Thaw(*hq_); }
+  // Ends whatever fault is still going: thaws, restarts and relinks every daemon.
+  Status HealAll();
+
+  // The last lines of every daemon's log, for a failed run.
+  std::string LogTails(int lines) const;
+
+ private:
+  struct Node {
+    std::string id, dir, log;
+    std::unique_ptr<harness::Daemon> daemon;
+    std::atomic<bool> up{false};
+    bool frozen = false, linked = true;
+  };
+
+  ProcessChain(const ProcessOptions& options, zmq::context_t& context)
+      : options_(options), context_(context) {}
+  Status Init();
+  Status SetUp();
+  // (Re)starts `node` (an HQ or a store, linked or not as node.linked says).
+  Status Launch(Node& node, bool restart);
+  Status Kill(Node& node);
+  Status Freeze(Node& node);
+  Status Thaw(Node& node);
+  std::vector<std::string> Args(const Node& node) const;
+  bool IsHq(const Node& node) const { return &node == hq_.get(); }
+
+  ProcessOptions options_;
+  zmq::context_t& context_;
+  std::unique_ptr<harness::WorkDir> work_;
+  CurveKeyPair hq_keys_;
+  std::string hq_config_, hq_sync_;
+  std::unique_ptr<Node> hq_;
+  std::vector<std::unique_ptr<Node>> stores_;
+};
+
+}  // namespace kura::sim

@@ -1,0 +1,181 @@
+#include "process_cli.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "daemon.h"
+#include "process_report.h"
+#include "process_run.h"
+
+namespace kura::sim {
+
+namespace {
+
+constexpr char kDescription[] =
+    "kura-sim processes: the same kind of checks as the in-process world, against real\n"
+    "kura-store and kura-hq processes on loopback, linked over CURVE with fresh keys, in a\n"
+    "temporary directory (removed unless --keep). Sets up HQ's store directory, the stores'\n"
+    "open status and HQ's allotment policy, stocks every store, then runs a seeded workload\n"
+    "through the local APIs for --seconds: one till thread per store (sales, with an override\n"
+    "when HQ's allotment is in the way; deliveries; returns; phone holds; collections and\n"
+    "cancellations of active holds) and an online shop placing pickup and try-on orders at\n"
+    "HQ (hq.order.place: a connected store decides, otherwise HQ's allotment). Meanwhile it\n"
+    "injects faults: SIGKILL and restart of a store or HQ, SIGSTOP/SIGCONT of a store or HQ,\n"
+    "and cutting a store's link (restarting it without its --hq flags, later with them).\n"
+    "\n"
+    "Every acknowledged operation goes into a ledger; one without a reply in time is\n"
+    "unknown, and the checks allow for exactly that: a sale, return, hold or order happened\n"
+    "iff its receipt or hold shows up (each carries a customer id unique to its request), a\n"
+    "collection iff its hold ended collected, and unknown deliveries as a subset sum. While\n"
+    "running: held <= on-hand + recorded overrides at every store and HQ. After the final\n"
+    "heal it polls (deadline --converge-timeout) until every link is up and caught up and\n"
+    "HQ's views equal the stores', then checks on that snapshot: on-hand per store and SKU\n"
+    "= the ledger; hq.stock per store = the store's view; no acknowledged hold or order lost\n"
+    "and only forward hold moves; no oversold promise at any store or HQ; every sale, return\n"
+    "and collection journaled once and the whole journal acknowledged by HQ; admin.check.\n"
+    "\n"
+    "Not replayable event for event: the seed fixes the workload's draws and the fault plan\n"
+    "(which daemon, when, how long), but wall-clock timing decides how they meet the\n"
+    "daemons. Exit status: 0 when every check held, 1 on a violation (the seed, the check\n"
+    "and the last operations and faults are printed), 2 when the run could not be carried\n"
+    "out (a daemon would not start), CLI11's codes (105, 109, ...) on bad usage.";
+
+}  // namespace
+
+void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
+  ProcessOptions& o = command->options;
+  o.store_bin = harness::Daemon::BinaryFromEnv("KURA_STORE_BIN", KURA_STORE_BIN);
+  o.hq_bin = harness::Daemon::BinaryFromEnv("KURA_HQ_BIN", KURA_HQ_BIN);
+  CLI::App* cmd =
+      app.add_subcommand("processes",
+                         "the multi-process mode: real kura-store and kura-hq processes under "
+                         "SIGKILL, SIGSTOP and cut\n"
+                         "links, checked as the in-process world is (kura-sim processes --help)");
+  cmd->footer(kDescription);
+  command->app = cmd;
+  cmd->add_option("--seed", o.seed, "seed of the workload's draws and the fault plan")
+      ->capture_default_str();
+  cmd->add_option("--stores", o.stores, "kura-store processes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 32));
+  cmd->add_option("--skus", o.skus, "SKUs every store stocks")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 5000));
+  cmd->add_option("--seconds", o.seconds,
+                  "wall-clock time the workload runs (faults happen within it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
+  cmd->add_option("--ops", o.ops,
+                  "stop the workload after this many operations (0: run for --seconds); faults are "
+                  "planned over --seconds, so an early stop injects only those already due")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));
+  cmd->add_option("--till-rate", o.till_rate, "operations a second at each store's till (Poisson)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 10000.0));
+  cmd->add_option("--order-rate", o.order_rate, "online orders a second at HQ (Poisson; 0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10000.0));
+  cmd->add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity (SKU-00000 busiest)")
+      ->capture_default_str();
+  auto* mix = cmd->add_option_group("till mix", "relative weights of what a till does");
+  mix->add_option(
+         "--w-sale", o.w_sale,
+         "sale of 1-2 units on the shelf; refused needs_override is repeated with override 1")
+      ->capture_default_str();
+  mix->add_option("--w-delivery", o.w_delivery, "delivery of 2-11 units (stock.receive)")
+      ->capture_default_str();
+  mix->add_option("--w-return", o.w_return, "customer return of 1 unit")->capture_default_str();
+  mix->add_option("--w-hold", o.w_hold, "phone hold of 1-2 units (hold.create)")
+      ->capture_default_str();
+  mix->add_option("--w-collect", o.w_collect,
+                  "collection of an active hold, readied first half of the time")
+      ->capture_default_str();
+  mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold")
+      ->capture_default_str();
+  cmd->add_option("--tryon-share", o.tryon_share,
+                  "share of online orders that are try-ons expiring in 5-20 s (the rest: pickups)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--share-pct", o.share_pct,
+                  "HQ's allotment policy: share of each store's ATP (hq.policy.set)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100));
+  cmd->add_option("--cap", o.cap, "HQ's allotment policy: at most this many units per SKU")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1'000'000));
+  auto* faults = cmd->add_option_group("faults",
+                                       "counts over the run, drawn from the seed; each within "
+                                       "5-85% of it; one daemon's faults never overlap");
+  faults->add_option("--store-kills", o.store_kills, "SIGKILL a store, restart it after 0.5-3 s")
+      ->capture_default_str();
+  faults
+      ->add_option("--hq-kills", o.hq_kills,
+                   "SIGKILL kura-hq, restart it after 0.5-3 s (same sync port)")
+      ->capture_default_str();
+  faults->add_option("--store-stops", o.store_stops, "SIGSTOP a store, SIGCONT after 1-4 s")
+      ->capture_default_str();
+  faults->add_option("--hq-stops", o.hq_stops, "SIGSTOP kura-hq, SIGCONT after 1-4 s")
+      ->capture_default_str();
+  faults
+      ->add_option("--link-cuts", o.link_cuts,
+                   "restart a store without its --hq flags, relink it after 3-12 s (kura-hq counts "
+                   "a store unreachable after 10 s of silence)")
+      ->capture_default_str();
+  faults->add_flag_callback(
+      "--no-faults", [&o] { o.faults = false; }, "none of the above");
+  cmd->add_option("--store-timeout-ms", o.store_timeout_ms,
+                  "a till request without a reply within this is unknown")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600'000));
+  cmd->add_option("--hq-timeout-ms", o.hq_timeout_ms,
+                  "the same for online orders (keep it above kura-hq's 2 s route timeout)")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600'000));
+  cmd->add_option("--converge-timeout", o.converge_timeout_s,
+                  "seconds after the final heal to wait for convergence")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
+  cmd->add_option("--check-every", o.check_every_s,
+                  "seconds between continuous checks while the workload runs")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  cmd->add_option("--store-bin", o.store_bin,
+                  "kura-store binary (default $KURA_STORE_BIN, else the one built with kura-sim)")
+      ->capture_default_str();
+  cmd->add_option("--hq-bin", o.hq_bin,
+                  "kura-hq binary (default $KURA_HQ_BIN, else the one built with kura-sim)")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", o.data_dir,
+                  "parent of the run's directory (default $TMPDIR or /tmp)");
+  cmd->add_flag("--keep", o.keep, "keep the run's directory: databases, keys, daemon logs");
+  cmd->add_flag("--corrupt-expectation", o.corrupt_expectation,
+                "TEST ONLY: expect one unit more of SKU-00000 at the first store than the ledger "
+                "says; the on-hand check must fail");
+  cmd->add_flag("--json", command->json, "print the report as JSON instead of a table");
+  cmd->add_flag("--quiet", command->quiet, "no progress lines on stderr");
+}
+
+int RunProcessesCommand(ProcessCommand& command) {
+  ProcessOptions& o = command.options;
+  o.progress = !command.quiet;
+  // One line, rewritten in place on a terminal; one line per update otherwise.
+  bool tty = isatty(STDERR_FILENO);
+  auto progress = [&](const std::string& line) {
+    if (o.progress)
+      std::fprintf(stderr, tty ? "\r\033[Kkura-sim processes: %s" : "kura-sim processes: %s\n",
+                   line.c_str());
+  };
+  ProcessResult result = RunProcesses(o, progress);
+  if (o.progress && tty) std::fprintf(stderr, "\n");
+  if (command.json)
+    std::cout << ProcessRunJson(o, result).dump(2) << "\n";
+  else
+    std::cout << FormatProcessRun(o, result);
+  if (!result.error.empty()) return 2;
+  return result.ok ? 0 : 1;
+}
+
+}  // namespace kura::sim

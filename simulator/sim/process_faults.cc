@@ -1,0 +1,104 @@
+#include "process_faults.h"
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "world.h"
+
+namespace kura::sim {
+namespace {
+
+constexpr uint64_t kFaultStream = 97;
+
+struct Range {
+  int64_t lo, hi;
+};
+
+Range LengthOf(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kKillStore:
+    case FaultKind::kKillHq:
+      return {500, 3000};
+    case FaultKind::kFreezeStore:
+    case FaultKind::kFreezeHq:
+      return {1000, 4000};
+    case FaultKind::kCutStore:
+      return {3000, 12000};  // past kura-hq's 10 s reachability window at times
+  }
+  return {1000, 1000};
+}
+
+}  // namespace
+
+const char* FaultName(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kKillStore:
+    case FaultKind::kKillHq:
+      return "SIGKILL";
+    case FaultKind::kFreezeStore:
+    case FaultKind::kFreezeHq:
+      return "SIGSTOP";
+    case FaultKind::kCutStore:
+      return "link cut";
+  }
+  return "?";
+}
+
+bool AtHq(FaultKind kind) { return kind == FaultKind::kKillHq || kind == FaultKind::kFreezeHq; }
+
+std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms) {
+  std::vector<Fault> out;
+  if (!options.faults || options.stores < 1) return out;
+  std::mt19937_64 rng(DeriveSeed(options.seed, kFaultStream));
+  auto uniform = [&] { return std::uniform_real_distribution<double>(0, 1)(rng); };
+  auto store = [&] {
+    return std::min(options.stores - 1, static_cast<int>(uniform() * options.stores));
+  };
+
+  // Targets first (-1 is HQ), with their lengths.
+  std::map<int, std::vector<Fault>> by_target;
+  auto add = [&](FaultKind kind, int count) {
+    for (int n = 0; n < count; ++n) {
+      Fault f{kind, AtHq(kind) ? -1 : store(), 0, 0};
+      Range r = LengthOf(kind);
+      f.length_ms = r.lo + static_cast<int64_t>(uniform() * (r.hi - r.lo));
+      by_target[f.store].push_back(f);
+    }
+  };
+  add(FaultKind::kKillStore, options.store_kills);
+  add(FaultKind::kKillHq, options.hq_kills);
+  add(FaultKind::kFreezeStore, options.store_stops);
+  add(FaultKind::kFreezeHq, options.hq_stops);
+  add(FaultKind::kCutStore, options.link_cuts);
+
+  // Each target's faults one after another in a random order, shrunk to fit the window,
+  // with the spare time split at random before, between and after them.
+  const int64_t begin = duration_ms / 20, window = duration_ms * 80 / 100;
+  for (auto& [target, faults] : by_target) {
+    std::shuffle(faults.begin(), faults.end(), rng);
+    int64_t busy = 0;
+    for (const Fault& f : faults) busy += f.length_ms;
+    if (busy > window * 9 / 10) {
+      for (Fault& f : faults)
+        f.length_ms = std::max<int64_t>(300, f.length_ms * (window * 9 / 10) / busy);
+      busy = 0;
+      for (const Fault& f : faults) busy += f.length_ms;
+    }
+    std::vector<double> cuts(faults.size() + 1);
+    double total = 0;
+    for (double& c : cuts) total += (c = uniform() + 1e-6);
+    int64_t spare = std::max<int64_t>(0, window - busy), at = begin;
+    for (std::size_t i = 0; i < faults.size(); ++i) {
+      at += static_cast<int64_t>(spare * cuts[i] / total);
+      faults[i].at_ms = at;
+      at += faults[i].length_ms;
+      out.push_back(faults[i]);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
+  return out;
+}
+
+}  // namespace kura::sim

@@ -1,0 +1,33 @@
+// The fault plan of a multi-process run, drawn from the seed before the run starts: which
+// daemon gets which fault (SIGKILL and restart, SIGSTOP and SIGCONT, a cut link), when
+// (wall-clock offsets from the workload's start) and for how long. One daemon's faults
+// never overlap; every fault starts after 5% and ends before 85% of the run. The plan is
+// replayable; its execution is not (wall-clock timing meets the daemons' own timing).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "process_options.h"
+
+namespace kura::sim {
+
+enum class FaultKind { kKillStore = 1, kKillHq, kFreezeStore, kFreezeHq, kCutStore };
+
+struct Fault {
+  FaultKind kind = FaultKind::kKillStore;
+  int store = -1;  // -1 for HQ's faults
+  int64_t at_ms = 0;
+  int64_t length_ms = 0;
+};
+
+// Every fault of the run in start order, for a workload of `duration_ms`.
+std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms);
+
+// "SIGKILL", "SIGSTOP", "link cut".
+const char* FaultName(FaultKind kind);
+bool AtHq(FaultKind kind);
+
+}  // namespace kura::sim

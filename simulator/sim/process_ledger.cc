@@ -1,0 +1,176 @@
+#include "process_ledger.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kOpLines = 16, kEventLines = 10;
+
+}  // namespace
+
+ProcessLedger::ProcessLedger(std::vector<std::string> store_ids)
+    : store_ids_(std::move(store_ids)),
+      ledger_(static_cast<int>(store_ids_.size())),
+      uncertain_sold_(store_ids_.size()) {}
+
+int64_t ProcessLedger::ElapsedMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               t0_)
+      .count();
+}
+
+std::string ProcessLedger::Kind(const OpRecord& record) {
+  if (record.op == "stock.sell" && record.args.value("override", 0) == 1)
+    return "stock.sell override";
+  return record.op;
+}
+
+void ProcessLedger::AddUncertainSale(const OpRecord& record, int64_t sign) {
+  if (record.op != "stock.sell") return;
+  for (const json& line : record.args["lines"]) {
+    uncertain_sold_[record.store][line["sku"].get<std::string>()] +=
+        sign * line["qty"].get<int64_t>();
+  }
+}
+
+std::size_t ProcessLedger::Begin(int store, bool at_hq, const std::string& op,
+                                 const std::string& rid, const json& args) {
+  std::lock_guard<std::mutex> lock(mu_);
+  records_.push_back(OpRecord{store, at_hq, op, rid, args, OpOutcome::kPending, nullptr, ""});
+  AddUncertainSale(records_.back(), +1);
+  return records_.size() - 1;
+}
+
+void ProcessLedger::Resolve(OpRecord& record, OpOutcome outcome, const std::string& what) {
+  record.outcome = outcome;
+  OpCounts& counts = counts_[Kind(record)];
+  ++(outcome == OpOutcome::kAcked     ? counts.acked
+     : outcome == OpOutcome::kRefused ? counts.refused
+                                      : counts.unknown);
+  if (outcome == OpOutcome::kRefused) ++counts.refusals[record.refusal];
+  std::string where = record.at_hq ? "hq" : store_ids_[record.store];
+  std::string args = record.args.dump();
+  if (args.size() > 110) args = args.substr(0, 107) + "...";
+  AddLine(&op_lines_, where + " " + record.op + " " + record.rid + " " + args + " -> " + what);
+}
+
+void ProcessLedger::Ack(std::size_t handle, const json& result) {
+  std::lock_guard<std::mutex> lock(mu_);
+  OpRecord& record = records_[handle];
+  record.result = result;
+  AddUncertainSale(record, -1);
+  int store = record.store;
+  if (record.op == "hq.order.place") {
+    // HQ names the store in the hold; it must be the one ordered from.
+    std::string id = result.value("store", "");
+    for (std::size_t i = 0; i < store_ids_.size(); ++i) {
+      if (store_ids_[i] == id) store = static_cast<int>(i);
+    }
+  }
+  ledger_.Apply(store, record.op, record.args, result);
+  Resolve(record, OpOutcome::kAcked,
+          record.op == "hq.order.place" ? "ok " + result.value("id", "") : "ok");
+}
+
+void ProcessLedger::Refuse(std::size_t handle, const Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  OpRecord& record = records_[handle];
+  record.refusal = std::string(Status::CodeName(status.code()));
+  AddUncertainSale(record, -1);
+  Resolve(record, OpOutcome::kRefused, record.refusal);
+}
+
+void ProcessLedger::Lose(std::size_t handle) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Resolve(records_[handle], OpOutcome::kUnknown, "NO REPLY (unknown)");
+}
+
+void ProcessLedger::Note(const std::string& line) {
+  std::lock_guard<std::mutex> lock(mu_);
+  AddLine(&event_lines_, line);
+}
+
+void ProcessLedger::AddLine(std::deque<std::pair<int64_t, std::string>>* lines, std::string line) {
+  lines->emplace_back(ElapsedMs(), std::move(line));
+  if (lines->size() > (lines == &op_lines_ ? kOpLines : kEventLines)) lines->pop_front();
+}
+
+std::string ProcessLedger::Tail() const {
+  std::vector<std::pair<int64_t, std::string>> all(op_lines_.begin(), op_lines_.end());
+  all.insert(all.end(), event_lines_.begin(), event_lines_.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& [at, line] : all) {
+    char when[32];
+    std::snprintf(when, sizeof when, "  %8.3f s  ", at / 1000.0);
+    out += when + line + "\n";
+  }
+  return out;
+}
+
+void ProcessLedger::Violation(const std::string& what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  AddLine(&event_lines_, "VIOLATION " + what);
+  if (!violation_.empty()) return;
+  violation_ = what;
+  violation_trace_ = Tail();
+}
+
+std::string ProcessLedger::ViolationTrace() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return violation_.empty() ? Tail() : violation_trace_;
+}
+
+std::string ProcessLedger::violation() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return violation_;
+}
+
+int64_t ProcessLedger::OnHand(int store, const std::string& sku) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ledger_.OnHand(store, sku);
+}
+
+std::optional<std::string> ProcessLedger::PickActive(int store, double u) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto& active = ledger_.Active(store);
+  if (active.empty()) return std::nullopt;
+  auto it = active.begin();
+  std::advance(
+      it, std::min<std::size_t>(active.size() - 1, static_cast<std::size_t>(u * active.size())));
+  return *it;
+}
+
+bool ProcessLedger::Observe(const std::string& hold_id, HoldState state, std::string* why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  HoldState from = HoldState::kUnknown;
+  if (ledger_.Observe(hold_id, state, &from)) return true;
+  *why = "hold " + hold_id + " moved from " + std::string(HoldStateName(from)) + " to " +
+         std::string(HoldStateName(state));
+  return false;
+}
+
+int64_t ProcessLedger::OverrideBound(int store, const std::string& sku) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = uncertain_sold_[store].find(sku);
+  return ledger_.Overrides(store, sku) + (it == uncertain_sold_[store].end() ? 0 : it->second);
+}
+
+std::string ProcessLedger::TraceTail() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Tail();
+}
+
+std::map<std::string, OpCounts> ProcessLedger::Counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counts_;
+}
+
+}  // namespace kura::sim

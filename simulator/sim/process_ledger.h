@@ -1,0 +1,109 @@
+// ProcessLedger: kura-sim's account of what it asked real daemons to do, for the
+// multi-process mode. Every operation is recorded before it is sent and resolved by what
+// came back: acknowledged (an ok reply: its effect goes into the Ledger, ledger.h, as in
+// the in-process world), refused (an error reply: no effect), or unknown (no reply in time:
+// the daemon may or may not have applied it, and the checks must allow for both). Also
+// keeps the trace of recent operations and faults for a violation report, and the counts
+// per kind of operation for the report.
+//
+// Thread-safe: the workload's threads and the control thread share one instance. The
+// accessors marked "quiescent" may be used only once no workload thread is running.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kura/schema/status.h"
+#include "ledger.h"
+
+namespace kura::sim {
+
+enum class OpOutcome { kPending = 1, kAcked, kRefused, kUnknown };
+
+struct OpRecord {
+  int store = -1;  // the store it concerns (for hq.order.place, the ordered store)
+  bool at_hq = false;
+  std::string op, rid;
+  nlohmann::json args;
+  OpOutcome outcome = OpOutcome::kPending;
+  nlohmann::json result;  // the acknowledged reply's result
+  std::string refusal;    // the refusal's code, e.g. "insufficient_stock"
+};
+
+// Acknowledged, refused and unknown operations of one kind, and the refusals by code.
+struct OpCounts {
+  int64_t acked = 0, refused = 0, unknown = 0;
+  std::map<std::string, int64_t> refusals;
+};
+
+class ProcessLedger {
+ public:
+  explicit ProcessLedger(std::vector<std::string> store_ids);
+
+  // Records `op` about to be sent (to HQ when `at_hq`); returns its handle.
+  std::size_t Begin(int store, bool at_hq, const std::string& op, const std::string& rid,
+                    const nlohmann::json& args);
+  // The reply was ok: applies its effect. A hold the reply names moves in the Ledger.
+  void Ack(std::size_t handle, const nlohmann::json& result);
+  void Refuse(std::size_t handle, const Status& status);
+  // No reply came: the operation stays unknown.
+  void Lose(std::size_t handle);
+  // A line for the trace (faults, harness events).
+  void Note(const std::string& line);
+  // A check failed while the workload ran; the first one is the run's violation.
+  void Violation(const std::string& what);
+  std::string violation() const;
+
+  // For the workload.
+  int64_t OnHand(int store, const std::string& sku) const;
+  // An active hold at `store`, picked by `u` in [0, 1); none when it has none.
+  std::optional<std::string> PickActive(int store, double u) const;
+  // A hold seen in `state`; false (and *why set) when that is not a legal move.
+  bool Observe(const std::string& hold_id, HoldState state, std::string* why);
+
+  // For the continuous checks: the units of `sku` that `store`'s till sales may have taken
+  // beyond available-to-promise — recorded overrides plus the whole of every sale still
+  // pending or unknown.
+  int64_t OverrideBound(int store, const std::string& sku) const;
+
+  std::string TraceTail() const;
+  // The trace as it was at the first violation (the current one when none).
+  std::string ViolationTrace() const;
+  int64_t ElapsedMs() const;
+  std::map<std::string, OpCounts> Counts() const;
+
+  // Quiescent accessors.
+  const Ledger& ledger() const { return ledger_; }
+  Ledger& mutable_ledger() { return ledger_; }
+  const std::vector<OpRecord>& records() const { return records_; }
+  const std::vector<std::string>& store_ids() const { return store_ids_; }
+
+ private:
+  static std::string Kind(const OpRecord& record);
+  void Resolve(OpRecord& record, OpOutcome outcome, const std::string& what);
+  void AddUncertainSale(const OpRecord& record, int64_t sign);
+  // REQUIRES: mu_ held.
+  std::string Tail() const;
+  void AddLine(std::deque<std::pair<int64_t, std::string>>* lines, std::string line);
+
+  mutable std::mutex mu_;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+  std::vector<std::string> store_ids_;
+  Ledger ledger_;
+  std::vector<OpRecord> records_;
+  std::vector<std::map<std::string, int64_t>> uncertain_sold_;  // per store, per SKU
+  std::map<std::string, OpCounts> counts_;
+  // The last operations and, apart, the last faults and events, so that a burst of
+  // operations does not push the faults out of a violation report.
+  std::deque<std::pair<int64_t, std::string>> op_lines_, event_lines_;
+  std::string violation_, violation_trace_;
+};
+
+}  // namespace kura::sim

@@ -1,0 +1,137 @@
+#include "process_report.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "text_format.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+long long L(int64_t v) { return static_cast<long long>(v); }
+
+std::string Rerun(const ProcessOptions& o) {
+  return Printf("kura-sim processes --seed %llu --stores %d --skus %d --seconds %g",
+                static_cast<unsigned long long>(o.seed), o.stores, o.skus, o.seconds);
+}
+
+}  // namespace
+
+std::string FormatProcessViolation(const ProcessOptions& options, const ProcessResult& r) {
+  return "VIOLATION (seed " + std::to_string(r.seed) + "): " + r.violation +
+         "\nlast operations and faults:\n" + r.trace_tail + "run again: " + Rerun(options) +
+         " (same workload draws and fault plan; wall-clock timing differs)\n";
+}
+
+std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
+  std::ostringstream out;
+  out << Printf(
+      "kura-sim processes  seed %llu: %d kura-store + kura-hq on loopback over CURVE, %d SKUs, "
+      "%.1f s workload\n",
+      static_cast<unsigned long long>(r.seed), r.stores, o.skus, r.workload_s);
+  out << "(wall-clock timing: the seed fixes the workload's draws and the fault plan, not how they "
+         "interleave with\n"
+         " the daemons; a run is not replayable event for event)\n";
+  if (!r.error.empty()) {
+    out << "\nRUN FAILED (no verdict): " << r.error << "\n";
+    return out.str();
+  }
+  out << Printf("\n%-22s %12s %8s %8s\n", "operation", "acknowledged", "refused", "unknown");
+  OpCounts total;
+  for (const auto& [kind, c] : r.ops) {
+    out << Printf("  %-20s %12lld %8lld %8lld\n", kind.c_str(), L(c.acked), L(c.refused),
+                  L(c.unknown));
+    total.acked += c.acked;
+    total.refused += c.refused;
+    total.unknown += c.unknown;
+  }
+  out << Printf("  %-20s %12lld %8lld %8lld\n", "total", L(total.acked), L(total.refused),
+                L(total.unknown));
+  std::string refusals;
+  for (const auto& [kind, c] : r.ops) {
+    for (const auto& [code, n] : c.refusals)
+      refusals += (refusals.empty() ? "" : ", ") + kind + " " + code + " " + std::to_string(n);
+  }
+  if (!refusals.empty()) out << "refused: " << refusals << "\n";
+  out << Printf(
+      "online orders decided by the store: %lld, by HQ's allotment: %lld; turns skipped while a "
+      "daemon was down: %lld\n",
+      L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped));
+  out << Printf("\n%-22s %8s %9s\n", "fault", "planned", "injected");
+  for (const auto& [kind, c] : r.faults)
+    out << Printf("  %-20s %8lld %9lld\n", kind.c_str(), L(c.planned), L(c.injected));
+  const UnknownTally& u = r.checks.unknown;
+  out << Printf(
+      "\nunknown operations: %lld happened, %lld did not (by receipts, holds and hold states), "
+      "%lld deliveries\n"
+      "allowed for as a subset sum, %lld ready/cancel judged by hold states only\n",
+      L(u.happened), L(u.did_not), L(u.bounded), L(u.state_only));
+  if (r.converge_s >= 0)
+    out << Printf("converged %.1f s after the final heal", r.converge_s);
+  else
+    out << "NOT converged by the deadline ("
+        << (r.not_converged.empty() ? "" : r.not_converged.front()) << ")";
+  out << Printf("; %lld continuous checks while running", L(r.continuous_checks));
+  if (r.checks.stranded_holds > 0) {
+    out << Printf("; %lld store holds stranded by orders HQ answered itself",
+                  L(r.checks.stranded_holds));
+  }
+  out << "\n\n" << (r.ok ? "checks (all held):\n" : "checks:\n");
+  for (const CheckResult& c : r.checks.checks) {
+    out << "  " << (c.ok ? "ok    " : "FAIL  ") << c.name << "\n";
+    if (!c.ok) out << "        " << c.detail << "\n";
+  }
+  if (!r.ok) out << "\n" << FormatProcessViolation(o, r);
+  out << Printf("\nwall time %.1f s", r.wall_s);
+  if (!r.work_dir.empty()) out << "; kept " << r.work_dir;
+  out << "\n";
+  return out.str();
+}
+
+json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
+  json ops = json::object(), faults = json::object(), checks = json::array();
+  for (const auto& [kind, c] : r.ops) {
+    ops[kind] = {{"acknowledged", c.acked},
+                 {"refused", c.refused},
+                 {"unknown", c.unknown},
+                 {"refusals", c.refusals}};
+  }
+  for (const auto& [kind, c] : r.faults)
+    faults[kind] = {{"planned", c.planned}, {"injected", c.injected}};
+  for (const CheckResult& c : r.checks.checks)
+    checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  const UnknownTally& u = r.checks.unknown;
+  json out = {
+      {"mode", "processes"},
+      {"seed", r.seed},
+      {"stores", r.stores},
+      {"skus", o.skus},
+      {"replayable", false},
+      {"ok", r.ok},
+      {"error", r.error},
+      {"violation", r.violation},
+      {"workload_s", r.workload_s},
+      {"converge_s", r.converge_s},
+      {"wall_s", r.wall_s},
+      {"ops", ops},
+      {"skipped", r.skipped},
+      {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},
+      {"faults", faults},
+      {"unknown",
+       {{"happened", u.happened},
+        {"did_not", u.did_not},
+        {"bounded", u.bounded},
+        {"state_only", u.state_only}}},
+      {"continuous_checks", r.continuous_checks},
+      {"stranded_holds", r.checks.stranded_holds},
+      {"not_converged", r.not_converged},
+      {"checks", checks}};
+  if (!r.ok) out["trace_tail"] = r.trace_tail;
+  if (!r.work_dir.empty()) out["work_dir"] = r.work_dir;
+  return out;
+}
+
+}  // namespace kura::sim

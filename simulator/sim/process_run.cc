@@ -1,0 +1,278 @@
+#include "process_run.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "kura/node/api_client.h"
+#include "poll_until.h"
+#include "process_chain.h"
+#include "process_faults.h"
+#include "process_snapshot.h"
+#include "process_workload.h"
+#include "workload.h"
+
+namespace kura::sim {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kWatchTimeoutMs = 1000;
+constexpr int kSnapshotTimeoutMs = 10'000;
+constexpr int kConvergePollMs = 250;
+
+double Since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string FaultLabel(const Fault& f) {
+  if (f.kind == FaultKind::kCutStore) return FaultName(f.kind);
+  return std::string(FaultName(f.kind)) + (f.store < 0 ? " hq" : " store");
+}
+
+// One fault's start or end, at a wall-clock offset from the workload's start.
+struct Step {
+  int64_t at_ms;
+  const Fault* fault;
+  bool start;
+};
+
+class Run {
+ public:
+  Run(const ProcessOptions& options, ProcessResult* result,
+      const std::function<void(const std::string&)>& progress)
+      : options_(options), result_(result), progress_(progress) {}
+
+  void Go() {
+    auto started = ProcessChain::Start(options_, context_);
+    if (!started.ok()) return Fail("starting the chain: " + started.status().ToString());
+    chain_ = std::move(*started);
+    if (options_.keep) result_->work_dir = chain_->path();
+    std::vector<std::string> ids;
+    for (int i = 0; i < chain_->stores(); ++i) ids.push_back(chain_->store_id(i));
+    ledger_ = std::make_unique<ProcessLedger>(ids);
+    workload_ = std::make_unique<ProcessWorkload>(options_, chain_.get(), ledger_.get(), &context_);
+    if (Status s = workload_->Stock(); !s.ok()) return Fail(s.ToString());
+    Say("chain up in " + chain_->path() + "; workload running");
+    Drive();
+    workload_->Stop();
+    Collect();
+    if (!result_->error.empty()) return;
+    ledger_->Note("FINAL HEAL: every daemon thawed, restarted and relinked");
+    if (Status s = chain_->HealAll(); !s.ok()) return Fail("final heal: " + s.ToString());
+    Converge();
+  }
+
+  ~Run() {
+    if (workload_) workload_->Stop();
+  }
+
+ private:
+  void Fail(const std::string& what) {
+    result_->error = what;
+    if (chain_) result_->error += "\ndaemon logs:\n" + chain_->LogTails(8);
+  }
+
+  void Say(const std::string& line) {
+    if (progress_) progress_(line);
+  }
+
+  void Drive() {
+    int64_t duration_ms = static_cast<int64_t>(options_.seconds * 1000);
+    auto plan = PlanFaults(options_, duration_ms);
+    std::vector<Step> steps;
+    for (const Fault& f : plan) {
+      ++result_->faults[FaultLabel(f)].planned;
+      steps.push_back({f.at_ms, &f, true});
+      steps.push_back({f.at_ms + f.length_ms, &f, false});
+    }
+    std::stable_sort(steps.begin(), steps.end(),
+                     [](const Step& a, const Step& b) { return a.at_ms < b.at_ms; });
+    workload_->Start();
+    auto t0 = Clock::now();
+    std::size_t next = 0;
+    int64_t next_watch = static_cast<int64_t>(options_.check_every_s * 1000), next_say = 1000;
+    while (true) {
+      int64_t now = static_cast<int64_t>(Since(t0) * 1000);
+      if (now >= duration_ms || workload_->Spent()) break;
+      for (; next < steps.size() && steps[next].at_ms <= now; ++next) {
+        if (Status s = Apply(steps[next]); !s.ok()) return Fail(s.ToString());
+      }
+      if (now >= next_watch) {
+        Watch();
+        next_watch = now + static_cast<int64_t>(options_.check_every_s * 1000);
+      }
+      if (now >= next_say) {
+        Say(StatusLine(now, duration_ms));
+        next_say = now + 1000;
+      }
+      int64_t wake = std::min({duration_ms, next_watch, next_say,
+                               next < steps.size() ? steps[next].at_ms : duration_ms});
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::clamp<int64_t>(wake - now, 1, 100)));
+    }
+    result_->workload_s = Since(t0);
+  }
+
+  Status Apply(const Step& step) {
+    const Fault& f = *step.fault;
+    std::string who = f.store < 0 ? "hq" : chain_->store_id(f.store);
+    char length[32];
+    std::snprintf(length, sizeof length, "%.1f s", f.length_ms / 1000.0);
+    if (step.start) {
+      ++result_->faults[FaultLabel(f)].injected;
+      ledger_->Note("FAULT " + who + " " + FaultName(f.kind) + " for " + length);
+    }
+    Status s;
+    switch (f.kind) {
+      case FaultKind::kKillStore:
+        s = step.start ? chain_->KillStore(f.store) : chain_->RestartStore(f.store);
+        break;
+      case FaultKind::kKillHq:
+        s = step.start ? chain_->KillHq() : chain_->RestartHq();
+        break;
+      case FaultKind::kFreezeStore:
+        s = step.start ? chain_->FreezeStore(f.store) : chain_->ThawStore(f.store);
+        break;
+      case FaultKind::kFreezeHq:
+        s = step.start ? chain_->FreezeHq() : chain_->ThawHq();
+        break;
+      case FaultKind::kCutStore:
+        s = step.start ? chain_->CutStore(f.store) : chain_->RelinkStore(f.store);
+        break;
+    }
+    if (!step.start && s.ok()) {
+      ledger_->Note(who + (f.kind == FaultKind::kCutStore                      ? " relinked"
+                           : AtHq(f.kind) || f.kind == FaultKind::kFreezeStore ? " resumed"
+                                                                               : " restarted"));
+    }
+    return s;
+  }
+
+  // The continuous check: held <= on-hand + overrides at every store and HQ that answers.
+  // Each view is read before the ledger's bound, so a sale the view already shows is
+  // either acknowledged or still counted as uncertain.
+  void Watch() {
+    ++result_->continuous_checks;
+    for (int i = 0; i < chain_->stores(); ++i) {
+      if (!chain_->store_up(i)) continue;
+      ApiClient api(context_, chain_->store_endpoint(i), kWatchTimeoutMs);
+      auto list = api.Call("stock.list", {{"limit", 100'000}});
+      if (!list.ok()) continue;
+      for (const json& item : (*list)["items"]) {
+        std::string sku = item["sku"];
+        StockRow row{item["on_hand"].get<int64_t>(), item["held"].get<int64_t>()};
+        std::string why = CheckHeld(chain_->store_id(i), sku, row, ledger_->OverrideBound(i, sku));
+        if (!why.empty()) ledger_->Violation("while running: " + why);
+      }
+    }
+    if (!chain_->hq_up()) return;
+    ApiClient hq(context_, chain_->hq_endpoint(), kWatchTimeoutMs);
+    for (int k = 0; k < options_.skus; ++k) {
+      auto view = hq.Call("hq.stock", {{"sku", Workload::Sku(k)}});
+      if (!view.ok()) {
+        if (view.status().code() == Status::Code::kIOError) return;  // frozen: try next round
+        continue;
+      }
+      for (const json& row : (*view)["stores"]) {
+        int i = chain_->StoreIndex(row["store"]);
+        if (i < 0) continue;
+        StockRow r{row["on_hand"].get<int64_t>(), row["held"].get<int64_t>()};
+        std::string why = CheckHeld("hq's view of " + chain_->store_id(i), Workload::Sku(k), r,
+                                    ledger_->OverrideBound(i, Workload::Sku(k)));
+        if (!why.empty()) ledger_->Violation("while running: " + why);
+      }
+    }
+  }
+
+  std::string StatusLine(int64_t now_ms, int64_t duration_ms) {
+    int64_t acked = 0, unknown = 0;
+    for (const auto& [kind, c] : ledger_->Counts()) {
+      acked += c.acked;
+      unknown += c.unknown;
+    }
+    int64_t injected = 0;
+    for (const auto& [kind, c] : result_->faults) injected += c.injected;
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "%5.1f/%.0f s  %lld ops acknowledged, %lld unknown, %lld faults injected",
+                  now_ms / 1000.0, duration_ms / 1000.0, static_cast<long long>(acked),
+                  static_cast<long long>(unknown), static_cast<long long>(injected));
+    return line;
+  }
+
+  void Collect() {
+    result_->ops = ledger_->Counts();
+    result_->skipped = workload_->skipped();
+    result_->decided_by_store = workload_->decided_by_store();
+    result_->decided_by_hq = workload_->decided_by_hq();
+  }
+
+  void Converge() {
+    Say("workload stopped after " + std::to_string(static_cast<int>(result_->workload_s)) +
+        " s; every fault healed; waiting for the chain to converge");
+    std::vector<std::string> skus, orders;
+    for (int k = 0; k < options_.skus; ++k) skus.push_back(Workload::Sku(k));
+    for (const OpRecord& r : ledger_->records()) {
+      if (r.op == "hq.order.place" && r.outcome == OpOutcome::kAcked)
+        orders.push_back(r.result["id"]);
+    }
+    auto t0 = Clock::now();
+    ChainSnapshot snapshot;
+    std::vector<std::string> problems;
+    bool converged = PollUntil(
+        [&] {
+          snapshot = TakeSnapshot(context_, *chain_, skus, orders, kSnapshotTimeoutMs);
+          problems = ConvergenceProblems(snapshot);
+          return problems.empty();
+        },
+        static_cast<int64_t>(options_.converge_timeout_s * 1000), kConvergePollMs);
+    if (converged) {
+      result_->converge_s = Since(t0);
+      ledger_->Note("converged " + std::to_string(Since(t0)).substr(0, 5) +
+                    " s after the final heal");
+    } else {
+      result_->not_converged = problems;
+      ledger_->Violation("not converged " +
+                         std::to_string(static_cast<int>(options_.converge_timeout_s)) +
+                         " s after the final heal: " + problems.front());
+    }
+    result_->checks =
+        RunChecks(snapshot, ledger_->ledger(), ledger_->records(), options_.corrupt_expectation);
+    for (const CheckResult& c : result_->checks.checks) {
+      if (!c.ok) ledger_->Violation(c.name + ": " + c.detail);
+    }
+    result_->violation = ledger_->violation();
+    result_->ok = result_->violation.empty();
+    result_->trace_tail = ledger_->ViolationTrace();
+  }
+
+  ProcessOptions options_;
+  ProcessResult* result_;
+  std::function<void(const std::string&)> progress_;
+  zmq::context_t context_;
+  std::unique_ptr<ProcessChain> chain_;
+  std::unique_ptr<ProcessLedger> ledger_;
+  std::unique_ptr<ProcessWorkload> workload_;
+};
+
+}  // namespace
+
+ProcessResult RunProcesses(const ProcessOptions& options,
+                           const std::function<void(const std::string&)>& progress) {
+  auto t0 = Clock::now();
+  ProcessResult result;
+  result.seed = options.seed;
+  result.stores = options.stores;
+  {
+    Run run(options, &result, progress);
+    run.Go();
+  }
+  result.wall_s = Since(t0);
+  return result;
+}
+
+}  // namespace kura::sim

@@ -1,0 +1,50 @@
+// RunProcesses: one run of kura-sim's multi-process mode. Starts the chain (ProcessChain),
+// stocks it, runs the workload (ProcessWorkload) for the wall-clock duration while the
+// fault plan (process_faults.h) is carried out and a continuous check watches for oversold
+// promises, then stops the workload, ends every fault, polls until the chain has converged
+// (or the deadline passes) and runs the checks (process_checks.h) on that converged
+// snapshot. Not replayable event for event: the seed fixes the workload's draws and the
+// fault plan, but wall-clock timing decides how they meet. Call from one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "process_checks.h"
+#include "process_ledger.h"
+#include "process_options.h"
+
+namespace kura::sim {
+
+struct FaultCount {
+  int64_t planned = 0, injected = 0;
+};
+
+struct ProcessResult {
+  uint64_t seed = 0;
+  int stores = 0;
+  bool ok = false;         // the run completed and every check held
+  std::string error;       // the harness failed (a daemon would not start, ...); no verdict
+  std::string violation;   // the first check that failed
+  std::string trace_tail;  // the last operations and faults, for a violation report
+  std::map<std::string, OpCounts> ops;
+  int64_t skipped = 0;  // turns a till or the shop sat out while its daemon was down
+  int64_t decided_by_store = 0, decided_by_hq = 0;
+  std::map<std::string, FaultCount> faults;  // by "SIGKILL store", "link cut", ...
+  int64_t continuous_checks = 0;             // rounds while the workload ran
+  double workload_s = 0;
+  double converge_s = -1;                  // from the final heal to converged; -1: never
+  std::vector<std::string> not_converged;  // what still differed at the deadline
+  CheckReport checks;
+  double wall_s = 0;
+  std::string work_dir;  // set when kept
+};
+
+// `progress` (may be empty) gets a one-line status now and then.
+ProcessResult RunProcesses(const ProcessOptions& options,
+                           const std::function<void(const std::string&)>& progress);
+
+}  // namespace kura::sim

@@ -1,0 +1,188 @@
+// kura-sim's multi-process mode: real kura-store and kura-hq processes keep every check
+// under SIGKILL, SIGSTOP and a cut link; and the checks do fail on what the acknowledged
+// operations do not explain, allowing for unknown ones exactly.
+#include <catch2/catch.hpp>
+
+#include "ledger.h"
+#include "process_checks.h"
+#include "process_report.h"
+#include "process_run.h"
+
+namespace kura::sim {
+namespace {
+
+using nlohmann::json;
+
+// Two stores for 6 s, with one of every fault but a frozen HQ.
+ProcessOptions Brief() {
+  return ProcessOptions{.seed = 1,
+                        .stores = 2,
+                        .skus = 10,
+                        .seconds = 6,
+                        .store_kills = 1,
+                        .hq_kills = 1,
+                        .store_stops = 1,
+                        .hq_stops = 0,
+                        .link_cuts = 1,
+                        .converge_timeout_s = 30,
+                        .store_bin = KURA_STORE_BIN,
+                        .hq_bin = KURA_HQ_BIN,
+                        .data_dir = "",
+                        .keep = false,
+                        .progress = false,
+                        .corrupt_expectation = false};
+}
+
+int64_t Acknowledged(const ProcessResult& r) {
+  int64_t n = 0;
+  for (const auto& [kind, c] : r.ops) n += c.acked;
+  return n;
+}
+
+TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
+          "[sim][processes]") {
+  ProcessOptions o = Brief();
+  ProcessResult r = RunProcesses(o, {});
+  INFO(FormatProcessRun(o, r));
+  REQUIRE(r.error.empty());
+  REQUIRE(r.ok);
+  CHECK(r.faults["SIGKILL store"].injected == 1);
+  CHECK(r.faults["SIGKILL hq"].injected == 1);
+  CHECK(r.faults["SIGSTOP store"].injected == 1);
+  CHECK(r.faults["link cut"].injected == 1);
+  CHECK(r.converge_s >= 0);
+  CHECK(r.checks.checks.size() == 6);
+  CHECK(Acknowledged(r) > 50);
+  CHECK(r.ops["hq.order.place"].acked > 0);
+}
+
+TEST_CASE("a run whose expectation is corrupted fails the on-hand check", "[sim][processes]") {
+  ProcessOptions o = Brief();
+  o.seconds = 2;
+  o.faults = false;
+  o.corrupt_expectation = true;
+  ProcessResult r = RunProcesses(o, {});
+  INFO(FormatProcessRun(o, r));
+  REQUIRE(r.error.empty());
+  REQUIRE_FALSE(r.ok);
+  CHECK(r.violation.find("on-hand") != std::string::npos);
+  CHECK(FormatProcessViolation(o, r).find("seed 1") != std::string::npos);
+}
+
+// One store, one SKU: the ledger saw a delivery of 5 acknowledged; the daemons say `row`.
+struct Fabricated {
+  ChainSnapshot snapshot;
+  Ledger ledger{1};
+  std::vector<OpRecord> records;
+
+  explicit Fabricated(StockRow row) {
+    snapshot.store_ids = {"store-000"};
+    snapshot.stores.resize(1);
+    StoreSnapshot& store = snapshot.stores[0];
+    store.read = true;
+    store.stock["SKU-00000"] = row;
+    store.sync = {{"journal_head_seq", 0}, {"journal_acked_seq", 0}};
+    store.check = {{"ok", true}};
+    snapshot.hq.read = true;
+    snapshot.hq.stock["SKU-00000"]["store-000"] = row;
+    json args = {{"sku", "SKU-00000"}, {"qty", 5}};
+    Add("stock.receive", "open", args, OpOutcome::kAcked);
+    ledger.Apply(0, "stock.receive", args, json::object());
+  }
+
+  void Add(const std::string& op, const std::string& rid, const json& args, OpOutcome outcome) {
+    records.push_back(OpRecord{0, false, op, rid, args, outcome, nullptr, ""});
+  }
+
+  void SetOnHand(int64_t on_hand) {
+    snapshot.stores[0].stock["SKU-00000"].on_hand = on_hand;
+    snapshot.hq.stock["SKU-00000"]["store-000"].on_hand = on_hand;
+  }
+
+  CheckResult Check(const std::string& prefix, bool corrupt = false) const {
+    for (const CheckResult& c : RunChecks(snapshot, ledger, records, corrupt).checks) {
+      if (c.name.rfind(prefix, 0) == 0) return c;
+    }
+    FAIL("no check named " << prefix);
+    return {};
+  }
+};
+
+TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]") {
+  Fabricated f(StockRow{5, 0});
+  REQUIRE(RunChecks(f.snapshot, f.ledger, f.records, false).ok());
+
+  SECTION("a unit the acknowledged operations do not explain") {
+    f.SetOnHand(6);
+    CheckResult c = f.Check("on-hand");
+    CHECK_FALSE(c.ok);
+    CHECK(c.detail == "store-000 SKU-00000: on-hand 6, acknowledged operations say 5");
+  }
+  SECTION("the test-only corruption of one expectation") {
+    CHECK_FALSE(f.Check("on-hand", true).ok);
+  }
+  SECTION("an unknown delivery may or may not have happened, and nothing more") {
+    f.Add("stock.receive", "t0-1", {{"sku", "SKU-00000"}, {"qty", 3}}, OpOutcome::kUnknown);
+    f.SetOnHand(8);
+    CHECK(f.Check("on-hand").ok);
+    f.SetOnHand(5);
+    CHECK(f.Check("on-hand").ok);
+    f.SetOnHand(6);
+    CHECK_FALSE(f.Check("on-hand").ok);
+  }
+  SECTION("an unknown sale happened exactly when its receipt is journaled") {
+    json line = {{"sku", "SKU-00000"}, {"qty", 1}, {"price_cents", 1990}};
+    f.Add("stock.sell", "t0-2", {{"lines", json::array({line})}, {"customer", "c-t0-2"}},
+          OpOutcome::kUnknown);
+    f.SetOnHand(4);
+    CHECK_FALSE(f.Check("on-hand").ok);  // sold, but no receipt
+    f.snapshot.stores[0].receipts.push_back({{"origin", "store-000"},
+                                             {"seq", 1},
+                                             {"kind", "sale"},
+                                             {"customer", "c-t0-2"},
+                                             {"lines", json::array({line})}});
+    f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 1}};
+    CHECK(f.Check("on-hand").ok);
+    CHECK(f.Check("receipts").ok);
+    f.SetOnHand(5);
+    CHECK_FALSE(f.Check("on-hand").ok);  // a receipt, but the unit never left
+  }
+  SECTION("HQ's view of the store differs from the store's") {
+    f.snapshot.hq.stock["SKU-00000"]["store-000"].held = 1;
+    CHECK_FALSE(f.Check("HQ's hq.stock").ok);
+  }
+  SECTION("more held than on hand without an override") {
+    f.snapshot.stores[0].stock["SKU-00000"].held = 6;
+    CheckResult c = f.Check("no oversold");
+    CHECK_FALSE(c.ok);
+    CHECK(c.detail == "store-000 SKU-00000: 6 held > 5 on hand + 0 overridden");
+  }
+  SECTION("a receipt HQ has not acknowledged") {
+    f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 0}};
+    CHECK_FALSE(f.Check("receipts").ok);
+  }
+  SECTION("an acknowledged hold missing at its store") {
+    json hold = {{"id", "store-000.1"},
+                 {"store", "store-000"},
+                 {"state", "held"},
+                 {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}}})}};
+    f.ledger.Apply(0, "hold.create", {{"kind", "phone"}}, hold);
+    CHECK_FALSE(f.Check("no acknowledged hold").ok);
+    f.snapshot.stores[0].holds["store-000.1"] = hold;
+    CHECK(f.Check("no acknowledged hold").ok);
+    f.snapshot.stores[0].holds["store-000.1"]["state"] = "collected";  // nobody asked to collect it
+    CHECK_FALSE(f.Check("no acknowledged hold").ok);
+  }
+}
+
+TEST_CASE("subset sums allow exactly the unknown deliveries' combinations", "[sim][processes]") {
+  CHECK(IsSubsetSum({}, 0));
+  CHECK_FALSE(IsSubsetSum({}, 1));
+  CHECK(IsSubsetSum({2, 5}, 7));
+  CHECK(IsSubsetSum({2, 5}, 5));
+  CHECK_FALSE(IsSubsetSum({2, 5}, 3));
+  CHECK_FALSE(IsSubsetSum({2, 5}, -2));
+}
+
+}  // namespace
+}  // namespace kura::sim
