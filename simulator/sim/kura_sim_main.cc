@@ -110,7 +110,12 @@ int main(int argc, char** argv) {
   ProcessCommand processes;
   AddProcessesCommand(app, &processes);
   app.require_subcommand(0, 1);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help, or the error
+    return code == 0 ? 0 : 2;  // bad usage is 2, as --help says, in both modes
+  }
   if (processes.app->parsed()) return RunProcessesCommand(processes);
   if (no_faults) o.faults = false;
   o.progress = !quiet && isatty(STDERR_FILENO);

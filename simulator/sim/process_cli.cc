@@ -40,7 +40,7 @@ constexpr char kDescription[] =
     "(which daemon, when, how long), but wall-clock timing decides how they meet the\n"
     "daemons. Exit status: 0 when every check held, 1 on a violation (the seed, the check\n"
     "and the last operations and faults are printed), 2 when the run could not be carried\n"
-    "out (a daemon would not start), CLI11's codes (105, 109, ...) on bad usage.";
+    "out (a daemon would not start) or on bad usage.";
 
 }  // namespace
 
