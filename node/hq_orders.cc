@@ -112,7 +112,6 @@ std::string StringField(const json& object, const char* name) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::string HoldIdOfAnswer(const json& hold) { return hold.is_object() ? StringField(hold, "id") : ""; }
 
 // Records an order the store decided and made (node/order_router.h). The answer comes from
 // the store, so it is checked before HQ repeats it: a new hold of that store, of the kind
@@ -132,8 +131,9 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
   return hold;
 }
 
-
 }  // namespace
+
+std::string HoldIdOfAnswer(const json& hold) { return hold.is_object() ? StringField(hold, "id") : ""; }
 
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
   KURA_ASSIGN_OR_RETURN(auto store, txn.Read<std::string>(Cf::kLocal, OrderKey(hold_id)));

@@ -17,6 +17,9 @@ Result<nlohmann::json> OpHqAvailability(OpContext& ctx, const nlohmann::json& ar
 Result<nlohmann::json> OpHqOrderPlace(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqOrderCancel(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& args);
+// The `id` of a hold in a store's answer, or "" when the answer is not a hold (it came
+// from a peer: never throws).
+std::string HoldIdOfAnswer(const nlohmann::json& hold);
 // The store an order HQ placed (or routed) is for; NotFound for an id HQ did not place.
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id);
 // Gives stores back HQ's rights above their policy's target (run every few seconds).

@@ -30,12 +30,8 @@ std::string StoreRid(const std::string& rid) {
   return rid.size() <= 59 ? "hq:o:" + rid : HashedRid("o#", "", rid);
 }
 
-// The id of a hold in a store's answer, or "" when the answer is not a hold.
-std::string HoldIdOf(const Result<json>& answer) {
-  if (!answer.ok() || !answer->is_object()) return "";
-  auto id = answer->find("id");
-  return id != answer->end() && id->is_string() ? id->get<std::string>() : "";
-}
+// The id of a hold in a store's answer, or "" when it is a refusal or not a hold.
+std::string HoldIdOf(const Result<json>& answer) { return answer.ok() ? HoldIdOfAnswer(answer.value()) : ""; }
 
 // The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
 std::string StoreRequest(const ApiRequest& order) {
