@@ -31,8 +31,7 @@ Status UpdateRights(OpContext& ctx, std::string_view store, std::string_view sku
   uint64_t previous = mutate(cell, seq);
   ctx.txn.Write(Cf::kCells, key, cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
-  MarkEscrowDirty(ctx.txn, store, sku);
-  return Status::Ok();
+  return MarkEscrowDirty(ctx.txn, store, sku);
 }
 
 Result<RightsCell> ReadRights(Txn& txn, std::string_view store, std::string_view sku) {
@@ -115,9 +114,9 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
     }));
     KURA_RETURN_IF_ERROR(inner);
   }
-  // The marks are cleared either way: a full pass has seen them all.
-  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, ctx.origin(), [&](std::string_view, std::string_view sku) -> Status {
-    if (every_sku) return Status::Ok();
+  // A full pass has seen every marked pair already; the marks are cleared either way.
+  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, [&](std::string_view store, std::string_view sku) -> Status {
+    if (every_sku || store != ctx.origin()) return Status::Ok();
     KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<PnCounter>(Cf::kCells, keys::Stock(ctx.origin(), sku)));
     return stock ? consider(std::string(sku), *stock) : Status::Ok();
   }));
@@ -128,9 +127,9 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
       cell.Send(ctx.origin(), kHqOrigin, seq, units);
       return previous;
     }));
-    ClearEscrowDirty(ctx.txn, ctx.origin(), sku);
     total += units;
   }
+  KURA_RETURN_IF_ERROR(ClearEscrowDirty(ctx.txn));
   return total;
 }
 
@@ -179,7 +178,7 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     }));
     KURA_RETURN_IF_ERROR(inner);
   }
-  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, "", [&](std::string_view store, std::string_view sku) -> Status {
+  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, [&](std::string_view store, std::string_view sku) -> Status {
     if (every_cell) return Status::Ok();
     KURA_ASSIGN_OR_RETURN(auto rights, ctx.txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
     return rights ? consider(store, sku, *rights) : Status::Ok();
@@ -189,9 +188,9 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     KURA_RETURN_IF_ERROR(UpdateRights(ctx, x.store, x.sku, [&](RightsCell& cell, uint64_t seq) {
       return cell.Send(ctx.origin(), x.store, seq, x.units);
     }));
-    ClearEscrowDirty(ctx.txn, x.store, x.sku);
     total += x.units;
   }
+  KURA_RETURN_IF_ERROR(ClearEscrowDirty(ctx.txn));
   return total;
 }
 

@@ -1,43 +1,76 @@
 #include "escrow_dirty.h"
 
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kura {
 namespace {
 
-constexpr std::string_view kDirtyPrefix = "escrow_dirty/";
-constexpr std::string_view kPoliciesKey = "escrow_policies";
+constexpr std::string_view kMarkPrefix = "escrow_marks/";
+constexpr std::string_view kNextKey = "escrow_marks_next";
+constexpr std::string_view kFromKey = "escrow_marks_from";
+// Named apart from format 2's `escrow_policies`, which came with per-pair marks this
+// code does not read: a directory written before runs one full pass, and misses nothing.
+constexpr std::string_view kPoliciesKey = "escrow_policies_applied";
 
-std::string DirtyPrefix(std::string_view store) {
-  return std::string(kDirtyPrefix) + (store.empty() ? "" : std::string(store) + "/");
+std::string MarkKey(uint64_t n) {
+  std::string key(kMarkPrefix);
+  PutBigEndian64(&key, n);
+  return key;
+}
+
+Result<uint64_t> ReadCounter(Txn& txn, std::string_view key) {
+  KURA_ASSIGN_OR_RETURN(auto value, txn.Read<uint64_t>(Cf::kLocal, key));
+  return value.value_or(0);
+}
+
+// Calls fn(key, "<store>/<sku>") for every mark from the cursor on.
+Status ScanMarks(Txn& txn, const std::function<void(std::string_view key, std::string_view pair)>& fn) {
+  KURA_ASSIGN_OR_RETURN(uint64_t from, ReadCounter(txn, kFromKey));
+  return txn.Scan(Cf::kLocal, kMarkPrefix, [&](std::string_view key, std::string_view pair) {
+    fn(key, pair);
+    return true;
+  }, MarkKey(from));
 }
 
 }  // namespace
 
-void MarkEscrowDirty(Txn& txn, std::string_view store, std::string_view sku) {
-  txn.Put(Cf::kLocal, DirtyPrefix(store) + std::string(sku), "");
+Status MarkEscrowDirty(Txn& txn, std::string_view store, std::string_view sku) {
+  KURA_ASSIGN_OR_RETURN(uint64_t n, ReadCounter(txn, kNextKey));
+  std::string pair(store);
+  pair.push_back('/');
+  pair.append(sku);
+  txn.Put(Cf::kLocal, MarkKey(n), pair);
+  txn.Write(Cf::kLocal, kNextKey, n + 1);
+  return Status::Ok();
 }
 
-void ClearEscrowDirty(Txn& txn, std::string_view store, std::string_view sku) {
-  txn.Delete(Cf::kLocal, DirtyPrefix(store) + std::string(sku));
-}
-
-Status VisitEscrowDirty(Txn& txn, std::string_view store,
+Status VisitEscrowDirty(Txn& txn,
                         const std::function<Status(std::string_view store, std::string_view sku)>& visit) {
-  // Collected first: visiting writes (and marks again) under the prefix being scanned.
-  std::vector<std::string> keys;
-  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, DirtyPrefix(store), [&](std::string_view key, std::string_view) {
-    keys.emplace_back(key);
-    return true;
+  // Collected first (a pair may be marked many times), and because visiting marks again.
+  std::set<std::pair<std::string, std::string>> pairs;
+  Status bad;
+  KURA_RETURN_IF_ERROR(ScanMarks(txn, [&](std::string_view key, std::string_view pair) {
+    std::size_t slash = pair.find('/');
+    if (slash == std::string_view::npos) {
+      bad = Status::Corruption("escrow mark " + std::string(key) + " names no SKU");
+      return;
+    }
+    pairs.emplace(pair.substr(0, slash), pair.substr(slash + 1));
   }));
-  for (const std::string& key : keys) {
-    std::string_view rest = std::string_view(key).substr(kDirtyPrefix.size());
-    std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) return Status::Corruption("escrow mark " + key + " has no SKU");
-    KURA_RETURN_IF_ERROR(visit(rest.substr(0, slash), rest.substr(slash + 1)));
-  }
-  for (const std::string& key : keys) txn.Delete(Cf::kLocal, key);
+  KURA_RETURN_IF_ERROR(bad);
+  for (const auto& [store, sku] : pairs) KURA_RETURN_IF_ERROR(visit(store, sku));
+  return Status::Ok();
+}
+
+Status ClearEscrowDirty(Txn& txn) {
+  std::vector<std::string> marks;
+  KURA_RETURN_IF_ERROR(ScanMarks(txn, [&](std::string_view key, std::string_view) { marks.emplace_back(key); }));
+  for (const std::string& key : marks) txn.Delete(Cf::kLocal, key);
+  KURA_ASSIGN_OR_RETURN(uint64_t next, ReadCounter(txn, kNextKey));
+  txn.Write(Cf::kLocal, kFromKey, next);
   return Status::Ok();
 }
 

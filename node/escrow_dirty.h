@@ -3,8 +3,15 @@
 // pair in the same write, so `escrow.grant` and `hq.escrow.return` visit only those
 // instead of every SKU of every store (a full pass only when the policies changed).
 //
-//   cf "local"  escrow_dirty/<store>/<sku>  empty
-//               escrow_policies             u64: fingerprint of the policies last applied
+// Marks form a queue in arrival order behind a cursor, not a set keyed by the pair: a
+// visit seeks straight to the cursor, so the marks it cleared (deleted keys RocksDB keeps
+// until compaction) are never walked again. A set would make every visit step over every
+// pair ever cleared, which at HQ is every pair of the chain.
+//
+//   cf "local"  escrow_marks/<u64be n>      "<store>/<sku>"
+//               escrow_marks_next            u64: n of the next mark
+//               escrow_marks_from            u64: the cursor; marks below it were visited
+//               escrow_policies_applied      u64: fingerprint of the policies last applied
 //
 // Not thread-safe (runs inside one commit group).
 #pragma once
@@ -17,14 +24,16 @@
 
 namespace kura {
 
-void MarkEscrowDirty(Txn& txn, std::string_view store, std::string_view sku);
-// For the escrow jobs' own writes, which leave the pair at its target.
-void ClearEscrowDirty(Txn& txn, std::string_view store, std::string_view sku);
+Status MarkEscrowDirty(Txn& txn, std::string_view store, std::string_view sku);
 
-// Calls visit(store, sku) for each marked pair of `store` (every store when empty), in key
-// order, and clears the marks it visited (in the same write as whatever visit wrote).
-Status VisitEscrowDirty(Txn& txn, std::string_view store,
+// Calls visit(store, sku) once for each pair marked since the last ClearEscrowDirty, in
+// (store, sku) order.
+Status VisitEscrowDirty(Txn& txn,
                         const std::function<Status(std::string_view store, std::string_view sku)>& visit);
+
+// Clears every mark so far — those visited and those the job's own writes made since,
+// which leave their pairs at the target — in the same write as the job's.
+Status ClearEscrowDirty(Txn& txn);
 
 // Whether `fingerprint` differs from the one recorded by the last call; records it.
 Result<bool> EscrowPoliciesChanged(Txn& txn, uint64_t fingerprint);

@@ -4,6 +4,7 @@
 
 #include "change_log.h"
 #include "escrow_dirty.h"
+#include "expiry_queue.h"
 #include "held_index.h"
 #include "journal.h"
 #include "kura/schema/args.h"
@@ -104,9 +105,9 @@ Result<std::vector<HoldLine>> LinesArg(const json& args) {
 Status AdmitHold(OpContext& ctx, const HoldBody& body) {
   for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
     KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
-    MarkEscrowDirty(ctx.txn, body.store, sku);
+    KURA_RETURN_IF_ERROR(MarkEscrowDirty(ctx.txn, body.store, sku));
   }
-  ctx.txn.Put(Cf::kLocal, keys::Expiry(body.expires_ms, body.id), "");
+  KURA_RETURN_IF_ERROR(EnqueueExpiry(ctx.txn, body.expires_ms, body.id));
   QueueSlip(ctx, body);
   return Status::Ok();
 }
@@ -114,9 +115,9 @@ Status AdmitHold(OpContext& ctx, const HoldBody& body) {
 Status ReleaseHold(OpContext& ctx, const HoldBody& body) {
   for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
     KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
-    MarkEscrowDirty(ctx.txn, body.store, sku);
+    KURA_RETURN_IF_ERROR(MarkEscrowDirty(ctx.txn, body.store, sku));
   }
-  ctx.txn.Delete(Cf::kLocal, keys::Expiry(body.expires_ms, body.id));
+  DequeueExpiry(ctx.txn, body.expires_ms, body.id);
   DropSlip(ctx, body.id);
   return Status::Ok();
 }
@@ -246,12 +247,7 @@ Result<json> OpHoldList(OpContext& ctx, const json& args) {
 }
 
 Result<int> ExpireDueHolds(OpContext& ctx) {
-  std::vector<std::string> due;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, keys::kExpiryPrefix, [&](std::string_view key, std::string_view) {
-    if (keys::MillisOfExpiry(key) > ctx.now_ms) return false;
-    due.emplace_back(key);
-    return true;
-  }));
+  KURA_ASSIGN_OR_RETURN(std::vector<std::string> due, DueExpiries(ctx.txn, ctx.now_ms));
   int expired = 0;
   for (const auto& key : due) {
     auto cell = ReadHold(ctx, keys::HoldIdOfExpiry(key));
@@ -265,6 +261,7 @@ Result<int> ExpireDueHolds(OpContext& ctx) {
     KURA_RETURN_IF_ERROR(EndHold(ctx, *cell, HoldState::kExpired));
     ++expired;
   }
+  KURA_RETURN_IF_ERROR(AdvanceExpiryCursor(ctx.txn, ctx.now_ms, !due.empty()));
   return expired;
 }
 

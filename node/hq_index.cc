@@ -20,8 +20,7 @@ Status Update(Txn& txn, std::string_view sku, std::string_view store, int64_t on
   if (set_on_hand) e.on_hand = on_hand_set;
   e.held += held_delta;
   txn.Write(Cf::kLocal, key, e);
-  MarkEscrowDirty(txn, store, sku);  // the store's ATP as HQ sees it moved
-  return Status::Ok();
+  return MarkEscrowDirty(txn, store, sku);  // the store's ATP as HQ sees it moved
 }
 
 }  // namespace
@@ -76,8 +75,7 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
       // r/<store>/<sku>: the store granted or took back rights.
       std::string_view rest = key.substr(2);
       std::string_view store = rest.substr(0, rest.find('/'));
-      MarkEscrowDirty(txn, store, rest.substr(store.size() + 1));
-      return Status::Ok();
+      return MarkEscrowDirty(txn, store, rest.substr(store.size() + 1));
     }
     case CellType::kJournal: {
       // A till sale that ate into promised units is an exception HQ lists.

@@ -63,8 +63,7 @@ Status AddStock(OpContext& ctx, std::string_view sku, int64_t delta, bool create
   uint64_t previous = cell->Add(ctx.origin(), seq, delta);
   ctx.txn.Write(Cf::kCells, key, *cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
-  MarkEscrowDirty(ctx.txn, ctx.origin(), sku);
-  return Status::Ok();
+  return MarkEscrowDirty(ctx.txn, ctx.origin(), sku);
 }
 
 Result<json> OpStockGet(OpContext& ctx, const json& args) {

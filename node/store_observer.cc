@@ -14,8 +14,7 @@ Status StoreObserver::OnCellMerged(Txn& txn, std::string_view key, const std::st
   if (type == CellType::kRights || type == CellType::kCounter) {
     // HQ spent or returned rights, or our stock came back after a wiped disk.
     std::string_view rest = key.substr(2);  // <store>/<sku>
-    MarkEscrowDirty(txn, rest.substr(0, rest.find('/')), rest.substr(rest.find('/') + 1));
-    return Status::Ok();
+    return MarkEscrowDirty(txn, rest.substr(0, rest.find('/')), rest.substr(rest.find('/') + 1));
   }
   if (type != CellType::kHold) return Status::Ok();
   HoldCell now;

@@ -384,6 +384,27 @@ TEST_CASE("store hold expiry releases held units once when its time has come",
   CHECK(e.Ok("admin.check")["ok"] == true);
 }
 
+TEST_CASE("store hold expiry: a hold due before the job's last run still expires (clock set back)",
+          "[store][hold]") {
+  EngineHarness e;
+  e.Receive("SKU-1", 5);
+  e.clock.Advance(2 * 3'600'000);  // the clock runs 2 h fast, and the job runs
+  CHECK(*e.store->ExpireDueHolds() == 0);
+  std::string early = e.Hold("SKU-1", 1, "tryon", 60);
+  CHECK(*e.store->ExpireDueHolds() == 0);
+  e.clock.Advance(-2 * 3'600'000);  // corrected: the job has run up to 2 h ahead of now
+  std::string hold = e.Hold("SKU-1", 2, "tryon", 60);
+  e.clock.Advance(60'000);
+  CHECK(*e.store->ExpireDueHolds() == 1);
+  CHECK(e.HoldState(hold) == "expired");
+  CHECK(e.HoldState(early) == "held");
+  e.clock.Advance(2 * 3'600'000);
+  CHECK(*e.store->ExpireDueHolds() == 1);
+  CHECK(e.HoldState(early) == "expired");
+  CHECK(e.Stock("SKU-1")["held"] == 0);
+  CHECK(e.Ok("admin.check")["ok"] == true);
+}
+
 TEST_CASE("store default hold expiry depends on the kind", "[store][hold]") {
   EngineHarness e;
   e.Receive("SKU-1", 10);
