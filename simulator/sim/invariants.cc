@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <vector>
 
 #include "kura/schema/keys.h"
 #include "txn.h"
@@ -31,9 +32,9 @@ void Invariants::Held(const std::string& name) {
   if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
 }
 
-void Invariants::CheckStores() {
+void Invariants::CheckStores(bool every_sku) {
   for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) {
-    if (world_->store(i).up()) CheckStore(i);
+    if (world_->store(i).up()) CheckStore(i, every_sku);
   }
   if (world_->stopped()) return;
   Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
@@ -41,23 +42,61 @@ void Invariants::CheckStores() {
   Held("only legal hold-state transitions");
 }
 
-void Invariants::CheckStore(int i) {
+bool Invariants::ReadStock(int i, const std::set<std::string>* skus,
+                           std::map<std::string, std::pair<int64_t, int64_t>>* out) {
+  SimNode& node = world_->store(i);
+  auto add = [&](const json& view) {
+    (*out)[view["sku"].get<std::string>()] = {view["on_hand"].get<int64_t>(), view["held"].get<int64_t>()};
+  };
+  // One listing is cheaper than a read per SKU once a fair share of them is wanted.
+  if (skus == nullptr || skus->size() * 4 > static_cast<std::size_t>(world_->options().skus)) {
+    auto list = world_->Read(node, "stock.list", {{"limit", 100000}});
+    if (!list.ok()) {
+      world_->Violation(node.id() + " stock.list: " + list.status().ToString());
+      return false;
+    }
+    for (const auto& item : (*list)["items"]) {
+      if (skus == nullptr || skus->count(item["sku"].get<std::string>()) > 0) add(item);
+    }
+    return true;
+  }
+  for (const std::string& sku : *skus) {
+    auto view = world_->Read(node, "stock.get", {{"sku", sku}});
+    if (view.ok()) {
+      add(*view);
+    } else if (view.status().code() != Status::Code::kNotFound) {
+      world_->Violation(node.id() + " stock.get " + sku + ": " + view.status().ToString());
+      return false;
+    }
+  }
+  return true;
+}
+
+void Invariants::CheckStore(int i, bool every_sku) {
   SimNode& node = world_->store(i);
   Ledger& ledger = world_->ledger();
-  auto list = world_->Read(node, "stock.list", {{"limit", 100000}});
-  if (!list.ok()) return world_->Violation(node.id() + " stock.list: " + list.status().ToString());
-  std::map<std::string, json> seen;
-  for (const auto& item : (*list)["items"]) seen[item["sku"].get<std::string>()] = item;
-  for (const auto& [sku, expected] : ledger.Skus(i)) {
+  std::set<std::string> touched = ledger.TakeTouched(i);
+  std::map<std::string, std::pair<int64_t, int64_t>> seen;  // sku -> on_hand, held
+  if (!ReadStock(i, every_sku ? nullptr : &touched, &seen)) return;
+  auto check_on_hand = [&](const std::string& sku, int64_t expected) {
     auto it = seen.find(sku);
-    int64_t on_hand = it == seen.end() ? 0 : it->second["on_hand"].get<int64_t>();
-    if (on_hand != expected) {
-      return world_->Violation(node.id() + " " + sku + ": on-hand " + std::to_string(on_hand) +
-                               ", acknowledged operations say " + std::to_string(expected));
+    int64_t on_hand = it == seen.end() ? 0 : it->second.first;
+    if (on_hand == expected) return true;
+    world_->Violation(node.id() + " " + sku + ": on-hand " + std::to_string(on_hand) +
+                      ", acknowledged operations say " + std::to_string(expected));
+    return false;
+  };
+  if (every_sku) {
+    for (const auto& [sku, expected] : ledger.Skus(i)) {
+      if (!check_on_hand(sku, expected)) return;
+    }
+  } else {
+    for (const std::string& sku : touched) {
+      if (!check_on_hand(sku, ledger.OnHand(i, sku))) return;
     }
   }
   for (const auto& [sku, view] : seen) {
-    int64_t held = view["held"], on_hand = view["on_hand"];
+    auto [on_hand, held] = view;
     if (held > on_hand + ledger.Overrides(i, sku)) {
       return world_->Violation(node.id() + " " + sku + ": " + std::to_string(held) + " held > " +
                                std::to_string(on_hand) + " on hand + " +
@@ -116,6 +155,11 @@ void Invariants::CheckReplicasEqual(int i) {
 }
 
 void Invariants::CheckHqTotals() {
+  // Each store's own view, read once per store rather than once per SKU.
+  std::vector<std::map<std::string, std::pair<int64_t, int64_t>>> views(world_->stores());
+  for (int i = 0; i < world_->stores(); ++i) {
+    if (!ReadStock(i, nullptr, &views[i])) return;
+  }
   for (int k = 0; k < world_->options().skus; ++k) {
     std::string sku = Workload::Sku(k);
     auto at_hq = world_->Read(world_->hq(), "hq.stock", {{"sku", sku}});
@@ -125,19 +169,20 @@ void Invariants::CheckHqTotals() {
     }
     int64_t on_hand = 0, held = 0;
     for (int i = 0; i < world_->stores(); ++i) {
-      SimNode& store = world_->store(i);
-      auto view = world_->Read(store, "stock.get", {{"sku", sku}});
-      if (!view.ok()) continue;
-      on_hand += (*view)["on_hand"].get<int64_t>();
-      held += (*view)["held"].get<int64_t>();
-      auto it = by_store.find(store.id());
+      auto view = views[i].find(sku);
+      if (view == views[i].end()) continue;
+      auto [store_on_hand, store_held] = view->second;
+      on_hand += store_on_hand;
+      held += store_held;
+      const std::string& store = world_->store(i).id();
+      auto it = by_store.find(store);
       int64_t hq_on_hand = it == by_store.end() ? 0 : it->second["on_hand"].get<int64_t>();
       int64_t hq_held = it == by_store.end() ? 0 : it->second["held"].get<int64_t>();
-      if (hq_on_hand != (*view)["on_hand"] || hq_held != (*view)["held"]) {
-        return world_->Violation("hq.stock " + sku + " for " + store.id() + ": on_hand " +
+      if (hq_on_hand != store_on_hand || hq_held != store_held) {
+        return world_->Violation("hq.stock " + sku + " for " + store + ": on_hand " +
                                  std::to_string(hq_on_hand) + " held " + std::to_string(hq_held) +
-                                 ", the store says " + std::to_string((*view)["on_hand"].get<int64_t>()) +
-                                 " and " + std::to_string((*view)["held"].get<int64_t>()));
+                                 ", the store says " + std::to_string(store_on_hand) + " and " +
+                                 std::to_string(store_held));
       }
     }
     int64_t total_on_hand = at_hq.ok() ? (*at_hq)["total"]["on_hand"].get<int64_t>() : 0;

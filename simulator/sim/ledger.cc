@@ -27,6 +27,20 @@ int64_t Ledger::Overrides(int store, const std::string& sku) const {
   return it == overrides_[store].end() ? 0 : it->second;
 }
 
+std::set<std::string> Ledger::TakeTouched(int store) {
+  std::set<std::string> out;
+  out.swap(touched_[store]);
+  return out;
+}
+
+void Ledger::Touch(int store, const json& j) {
+  if (!j.is_object()) return;
+  if (auto sku = j.find("sku"); sku != j.end() && sku->is_string()) touched_[store].insert(sku->get<std::string>());
+  if (auto lines = j.find("lines"); lines != j.end() && lines->is_array()) {
+    for (const auto& line : *lines) Touch(store, line);
+  }
+}
+
 void Ledger::AddHold(int store, const json& hold) {
   HoldRecord record;
   record.store = store;
@@ -51,6 +65,8 @@ bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* fro
 
 void Ledger::Apply(int store, const std::string& op, const json& args, const json& result) {
   auto& stock = on_hand_[store];
+  Touch(store, args);
+  Touch(store, result);
   if (op == "stock.receive" || op == "stock.transfer_in") {
     stock[args["sku"].get<std::string>()] += args["qty"].get<int64_t>();
   } else if (op == "stock.transfer_out") {

@@ -31,7 +31,7 @@ bool LegalHoldMove(HoldState from, HoldState to);
 
 class Ledger {
  public:
-  explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores) {}
+  explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores), touched_(stores) {}
 
   // Records the effect of an acknowledged (ok) reply to `op` at `store`.
   void Apply(int store, const std::string& op, const nlohmann::json& args,
@@ -46,17 +46,23 @@ class Ledger {
   int64_t Overrides(int store, const std::string& sku) const;
   int64_t Receipts(int store) const { return receipts_[store]; }
   const std::map<std::string, int64_t>& Skus(int store) const { return on_hand_[store]; }
+  // The SKUs of `store` whose on-hand or held units an acknowledged operation moved since
+  // the last call, in order; the call forgets them.
+  std::set<std::string> TakeTouched(int store);
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
   const std::map<std::string, HoldRecord>& holds() const { return holds_; }
 
  private:
   void AddHold(int store, const nlohmann::json& hold);
+  // Notes the SKUs `j` names: its "sku", and the "sku" of each of its "lines".
+  void Touch(int store, const nlohmann::json& j);
 
   std::vector<std::map<std::string, int64_t>> on_hand_;
   std::vector<std::map<std::string, int64_t>> overrides_;
   std::vector<int64_t> receipts_;
   std::vector<std::set<std::string>> active_;
+  std::vector<std::set<std::string>> touched_;
   std::map<std::string, HoldRecord> holds_;
 };
 

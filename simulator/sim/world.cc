@@ -391,7 +391,7 @@ RunResult World::Run(const std::function<void(double)>& progress) {
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) queue_.At(t, [this] { TakeSample(); });
   for (int c = 1; c <= options_.checks; ++c) {
-    queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckStores(); });
+    queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckStores(/*every_sku=*/false); });
   }
   queue_.At(duration_ms_, [this] { FinalHeal(); });
 
@@ -412,7 +412,7 @@ RunResult World::Run(const std::function<void(double)>& progress) {
   }
   if (!stopped()) {
     TakeSample();
-    invariants_->CheckStores();
+    invariants_->CheckStores(/*every_sku=*/true);
     if (!stopped()) invariants_->CheckFinal();
   }
   result_.sim_ms = now();
