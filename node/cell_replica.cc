@@ -27,19 +27,49 @@ Result<VersionVector> CellReplica::Held(const std::string& peer) {
     return held;
   }
   // HQ may send a store anything (it relays), our own origin included after a wipe.
-  Status inner;
-  KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view value) {
-    uint64_t seq = 0;
-    inner = Decode(value, &seq);
-    held.Advance(std::string(key.substr(4)), seq);
-    return inner.ok();
-  }));
-  KURA_RETURN_IF_ERROR(inner);
+  KURA_ASSIGN_OR_RETURN(auto lanes, AllLanes());
+  for (const auto& [lane, seq] : lanes) {
+    if (seq > 0) held.Advance(lane, seq);
+  }
   return held;
 }
 
+bool CellReplica::IsOwnLane(std::string_view lane) const {
+  return lane == self_ || (keys::IsJournalLane(lane) && keys::OriginOfLane(lane) == self_);
+}
+
+Status CellReplica::LoadLanes() {
+  if (lanes_loaded_) return Status::Ok();
+  Status inner;
+  KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view value) {
+    std::string_view lane = key.substr(4);
+    uint64_t seq = 0;
+    inner = Decode(value, &seq);
+    if (!inner.ok()) return false;
+    if (IsOwnLane(lane)) return true;
+    lane_heads_.emplace(lane, seq);
+    // Unknown until a global cell arrives: any change up to the head may be one.
+    if (!keys::IsJournalLane(lane)) shared_heads_.emplace(lane, seq);
+    return true;
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  lanes_loaded_ = true;
+  return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> CellReplica::AllLanes() {
+  KURA_RETURN_IF_ERROR(LoadLanes());
+  std::vector<std::pair<std::string, uint64_t>> lanes(lane_heads_.begin(), lane_heads_.end());
+  for (std::string lane : {self_, keys::JournalLane(self_)}) {
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+    if (last > 0) lanes.emplace_back(std::move(lane), last);
+  }
+  std::sort(lanes.begin(), lanes.end());
+  return lanes;
+}
+
 Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
-                               std::size_t max_bytes, std::size_t* bytes,
+                               uint64_t last, std::size_t max_bytes, std::size_t* bytes,
                                std::vector<Component>* out, VersionVector* through) {
   Status inner;
   bool full = false;
@@ -74,20 +104,16 @@ Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origi
       },
       shared_only ? keys::SharedChange(origin, after + 1) : keys::Change(origin, after + 1)));
   KURA_RETURN_IF_ERROR(inner);
-  if (!full) {
-    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, origin));
-    through->Advance(origin, last);
-  }
+  if (!full) through->Advance(origin, last);
   return full ? Status::TooLarge("batch full") : Status::Ok();
 }
 
 Status CellReplica::ReadJournal(const std::string& peer, const std::string& lane, uint64_t after,
-                                std::size_t max_bytes, std::size_t* bytes,
+                                uint64_t last, std::size_t max_bytes, std::size_t* bytes,
                                 std::vector<Component>* out, VersionVector* through) {
   std::string origin(keys::OriginOfLane(lane));
   if (role_ == Role::kHq && !keys::InPartition(keys::JournalPrefix(origin), peer)) {
     // Not the peer's: skipping it is holding it.
-    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
     through->Advance(lane, last);
     return Status::Ok();
   }
@@ -107,11 +133,8 @@ Status CellReplica::ReadJournal(const std::string& peer, const std::string& lane
         return true;
       },
       keys::Journal(origin, after + 1)));
-  if (!full) {
-    // Receipts compacted away below `after` were acknowledged: the lane's head is held.
-    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
-    through->Advance(lane, last);
-  }
+  // Receipts compacted away below `after` were acknowledged: the lane's head is held.
+  if (!full) through->Advance(lane, last);
   return full ? Status::TooLarge("batch full") : Status::Ok();
 }
 
@@ -131,23 +154,25 @@ Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
       lanes.emplace_back(std::move(lane), last);
     }
   } else {
-    Status inner;
-    KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kMeta, "seq/", [&](std::string_view key, std::string_view value) {
-      uint64_t last = 0;
-      inner = Decode(value, &last);  // the scan has the value LastSeq would read again
-      lanes.emplace_back(key.substr(4), last);
-      return inner.ok();
-    }));
-    KURA_RETURN_IF_ERROR(inner);
+    KURA_ASSIGN_OR_RETURN(lanes, AllLanes());
     std::stable_partition(lanes.begin(), lanes.end(), [](const auto& l) { return !keys::IsJournalLane(l.first); });
   }
   for (const auto& [lane, last] : lanes) {
-    if (last <= from.Get(lane)) continue;
+    uint64_t after = from.Get(lane);
+    if (last <= after) continue;
     // Cells ride alone: a batch of stock is not held up merging receipts behind it.
     if (keys::IsJournalLane(lane) && !out.empty()) break;
+    if (role_ == Role::kHq && !keys::IsJournalLane(lane) && lane != peer && !IsOwnLane(lane)) {
+      // Another store's origin: the peer may receive only its global cells, none beyond `after`.
+      auto shared = shared_heads_.find(lane);
+      if (shared == shared_heads_.end() || shared->second <= after) {
+        through->Advance(lane, last);
+        continue;
+      }
+    }
     Status s = keys::IsJournalLane(lane)
-                   ? ReadJournal(peer, lane, from.Get(lane), max_bytes, &bytes, &out, through)
-                   : ReadOrigin(peer, lane, from.Get(lane), max_bytes, &bytes, &out, through);
+                   ? ReadJournal(peer, lane, after, last, max_bytes, &bytes, &out, through)
+                   : ReadOrigin(peer, lane, after, last, max_bytes, &bytes, &out, through);
     if (s.code() == Status::Code::kTooLarge) break;
     KURA_RETURN_IF_ERROR(s);
   }
@@ -176,7 +201,9 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
     KURA_RETURN_IF_ERROR(Authorize(peer, c));
     if (c.seq > through.Get(LaneOf(c))) return Status::InvalidArgument("component " + c.key + " lies beyond the batch");
   }
+  KURA_RETURN_IF_ERROR(LoadLanes());
   std::map<std::string, uint64_t> held;  // lane -> what we held before this batch
+  std::map<std::string, uint64_t> heads, shared;  // what lane_heads_ and shared_heads_ become
   Status s = [&]() -> Status {
     for (const Component& c : components) {
       std::string lane = LaneOf(c);
@@ -202,16 +229,36 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
       if (!merged.changed) continue;
       txn_.Put(Cf::kCells, c.key, merged.cell);
       IndexChange(txn_, c.origin, merged.previous_seq, c.seq, c.key, 0);
+      if (c.key.compare(0, keys::kGlobalPrefix.size(), keys::kGlobalPrefix) == 0) {
+        uint64_t& newest = shared[c.origin];
+        newest = std::max(newest, c.seq);
+      }
       if (observer_ != nullptr) KURA_RETURN_IF_ERROR(observer_->OnCellMerged(txn_, c.key, before, merged.cell));
     }
     for (const auto& [lane, seq] : through.seqs) {
       if (role_ == Role::kHq && keys::OriginOfLane(lane) != peer) continue;  // a store vouches only for itself
-      KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
-      if (seq > last) txn_.Write(Cf::kMeta, keys::OriginSeq(lane), seq);
+      uint64_t last = 0;
+      if (IsOwnLane(lane)) {
+        KURA_ASSIGN_OR_RETURN(last, LastSeq(txn_, lane));
+      } else if (auto it = lane_heads_.find(lane); it != lane_heads_.end()) {
+        last = it->second;
+      }
+      if (seq <= last) continue;
+      txn_.Write(Cf::kMeta, keys::OriginSeq(lane), seq);
+      if (!IsOwnLane(lane)) heads[lane] = seq;
     }
     return txn_.Commit();
   }();
-  if (!s.ok()) txn_.Clear();
+  if (!s.ok()) {
+    txn_.Clear();
+    return s;
+  }
+  for (const auto& [lane, seq] : heads) lane_heads_[lane] = seq;
+  for (const auto& [origin, seq] : shared) {
+    if (IsOwnLane(origin)) continue;
+    uint64_t& newest = shared_heads_[origin];
+    newest = std::max(newest, seq);
+  }
   return s;
 }
 

@@ -11,7 +11,10 @@
 // A batch with one forbidden component is refused whole. Not thread-safe: one per loop.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "db.h"
 #include "kura/schema/ids.h"
@@ -55,21 +58,37 @@ class CellReplica final : public SyncReplica {
   Status Authorize(const std::string& peer, const Component& component) const;
   // The version-vector lane a component belongs to (schema/keys.h, "Sequence lanes").
   static std::string LaneOf(const Component& c);
-  // Appends origin's components beyond `after` that `peer` may receive.
+  // Appends origin's components beyond `after` (up to `last`, its head) that `peer` may receive.
   Status ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
-                    std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                    uint64_t last, std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
                     VersionVector* through);
 
   // The same for a journal lane: its receipts, read straight from the cells in seq order.
   Status ReadJournal(const std::string& peer, const std::string& lane, uint64_t after,
-                     std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                     uint64_t last, std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
                      VersionVector* through);
+
+  bool IsOwnLane(std::string_view lane) const;
+  // Fills lane_heads_ and shared_heads_ from cf meta, once.
+  Status LoadLanes();
+  // Every lane held here with its head, ours read afresh, sorted by lane.
+  Result<std::vector<std::pair<std::string, uint64_t>>> AllLanes();
 
   Db* db_;
   std::string self_;
   Role role_;
   Observer* observer_;
   Txn txn_;
+
+  // Heads of the lanes of other origins. Only Merge writes those (the engine writes our
+  // own two, which are read afresh), so they are read from cf meta once and then kept in
+  // step here. Scanning `seq/` instead would step over every version of every head that
+  // RocksDB still keeps, and each batch rewrites them.
+  bool lanes_loaded_ = false;
+  std::map<std::string, uint64_t, std::less<>> lane_heads_;
+  // Per other origin, a bound on the seq of its newest global-cell change: HQ relays a
+  // store's origin to another store only for those, so below it there is nothing to read.
+  std::map<std::string, uint64_t, std::less<>> shared_heads_;
 };
 
 }  // namespace kura
