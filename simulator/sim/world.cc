@@ -9,6 +9,7 @@
 #include "invariants.h"
 #include "kura/schema/api.h"
 #include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
 #include "strategy.h"
 #include "workload.h"
@@ -340,11 +341,17 @@ bool World::Quiescent() {
   for (int i = 0; i < stores(); ++i) {
     SimNode& node = *stores_[i];
     if (!node.up()) return false;
+    // Receipts travel in their own lane, behind the cells: both must have arrived.
+    std::string journal = keys::JournalLane(node.id());
     auto head = node.replica()->Head();
+    auto journal_head = node.replica()->LaneHead(journal);
     auto at_hq = hq_->replica()->Held(node.id());
     auto from_hq = node.replica()->Held(hq_->id());
-    if (!head.ok() || !at_hq.ok() || !from_hq.ok()) return false;
-    if (at_hq->Get(node.id()) != *head || from_hq->Get(hq_->id()) < *hq_head) return false;
+    if (!head.ok() || !journal_head.ok() || !at_hq.ok() || !from_hq.ok()) return false;
+    if (at_hq->Get(node.id()) != *head || at_hq->Get(journal) != *journal_head ||
+        from_hq->Get(hq_->id()) < *hq_head) {
+      return false;
+    }
   }
   return true;
 }
