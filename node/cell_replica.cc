@@ -142,19 +142,32 @@ Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
                                                        const VersionVector& from,
                                                        std::size_t max_bytes,
                                                        VersionVector* through) {
-  *through = from;
+  through->seqs.clear();
   std::vector<Component> out;
   std::size_t bytes = 0;
   // A store ships only its own writes; HQ relays every origin's. Cell lanes go first, so
   // stock and holds overtake a backlog of receipts.
   std::vector<std::pair<std::string, uint64_t>> lanes;  // lane, its last seq here
-  if (role_ == Role::kStore) {
-    for (std::string lane : {self_, keys::JournalLane(self_)}) {
-      KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
-      lanes.emplace_back(std::move(lane), last);
+  for (std::string lane : {self_, keys::JournalLane(self_)}) {
+    KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+    lanes.emplace_back(std::move(lane), last);
+  }
+  if (role_ == Role::kHq) {
+    KURA_RETURN_IF_ERROR(LoadLanes());
+    // The peer's own lanes (it may have lost them with its disk), and of another store's
+    // origin only the lanes with a global cell beyond the peer's position: the rest holds
+    // nothing the peer may receive, and is left out rather than walked on every push.
+    for (std::string lane : {peer, keys::JournalLane(peer)}) {
+      if (auto it = lane_heads_.find(lane); it != lane_heads_.end()) lanes.emplace_back(std::move(lane), it->second);
     }
-  } else {
-    KURA_ASSIGN_OR_RETURN(lanes, AllLanes());
+    auto held = from.seqs.begin();  // both maps are in lane order: walk them together
+    for (const auto& [lane, shared] : shared_heads_) {
+      while (held != from.seqs.end() && held->first < lane) ++held;
+      uint64_t after = held != from.seqs.end() && held->first == lane ? held->second : 0;
+      if (shared <= after || lane == peer) continue;
+      if (auto head = lane_heads_.find(lane); head != lane_heads_.end()) lanes.emplace_back(lane, head->second);
+    }
+    std::sort(lanes.begin(), lanes.end());
     std::stable_partition(lanes.begin(), lanes.end(), [](const auto& l) { return !keys::IsJournalLane(l.first); });
   }
   for (const auto& [lane, last] : lanes) {
@@ -162,14 +175,6 @@ Result<std::vector<Component>> CellReplica::ReadBeyond(const std::string& peer,
     if (last <= after) continue;
     // Cells ride alone: a batch of stock is not held up merging receipts behind it.
     if (keys::IsJournalLane(lane) && !out.empty()) break;
-    if (role_ == Role::kHq && !keys::IsJournalLane(lane) && lane != peer && !IsOwnLane(lane)) {
-      // Another store's origin: the peer may receive only its global cells, none beyond `after`.
-      auto shared = shared_heads_.find(lane);
-      if (shared == shared_heads_.end() || shared->second <= after) {
-        through->Advance(lane, last);
-        continue;
-      }
-    }
     Status s = keys::IsJournalLane(lane)
                    ? ReadJournal(peer, lane, after, last, max_bytes, &bytes, &out, through)
                    : ReadOrigin(peer, lane, after, last, max_bytes, &bytes, &out, through);

@@ -135,7 +135,7 @@ class Fields {
   }
   VersionVector Vv(std::string_view name) const {
     VersionVector vv;
-    vv.seqs = Get<std::map<std::string, uint64_t>>(name);
+    vv.seqs = Get<std::map<std::string, uint64_t, std::less<>>>(name);
     return vv;
   }
 

@@ -45,16 +45,26 @@ void SyncSession::Rewind() {
 void SyncSession::Push(int64_t now_ms) {
   if (!greeted_) return;
   while (static_cast<int>(in_flight_.size()) < options_.window) {
-    VersionVector through = sent_;
+    VersionVector through;  // only the lanes this batch advances: a chain has hundreds
     auto components = replica_->ReadBeyond(peer_, sent_, options_.batch_bytes, &through);
     if (!components.ok()) return Fail(components.status());
-    if (components->empty() && through == sent_) return;  // nothing new
-    Batch batch{next_batch_++, sent_, through, std::move(*components), hlc_->Now()};
+    if (components->empty() && through.seqs.empty()) return;  // nothing new
+    InFlight sent{next_batch_++, {}};
+    for (const auto& [lane, seq] : through.seqs) sent.lanes.push_back(lane);
+    VersionVector from;  // where the receiver must be: this batch's lanes and those in flight
+    auto require = [&](const std::string& lane) {
+      if (uint64_t held = sent_.Get(lane); held > 0) from.seqs.emplace(lane, held);
+    };
+    for (const std::string& lane : sent.lanes) require(lane);
+    for (const InFlight& earlier : in_flight_) {
+      for (const std::string& lane : earlier.lanes) require(lane);
+    }
+    sent_.Merge(through);
+    Batch batch{sent.number, std::move(from), std::move(through), std::move(*components), hlc_->Now()};
     stats_.components_sent += batch.components.size();
     ++stats_.batches_sent;
     if (in_flight_.empty()) oldest_unacked_ms_ = now_ms;
-    in_flight_.push_back(batch.number);
-    sent_ = through;
+    in_flight_.push_back(std::move(sent));
     Send(batch);
     last_sent_ms_ = now_ms;
   }
@@ -89,8 +99,10 @@ void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
   Status s = replica_->Merge(peer_, m.components, m.through);
   if (!s.ok()) return Fail(s);
   stats_.components_received += m.components.size();
-  held->Merge(m.through);
-  Send(Ack{m.number, *held, /*gap=*/false, hlc_->Now()});
+  // What the batch moved is news to the peer; the rest it learned from our hello.
+  VersionVector now_held;
+  for (const auto& [lane, seq] : m.through.seqs) now_held.seqs.emplace(lane, std::max(seq, held->Get(lane)));
+  Send(Ack{m.number, std::move(now_held), /*gap=*/false, hlc_->Now()});
   last_sent_ms_ = now_ms;
 }
 
@@ -100,7 +112,8 @@ void SyncSession::OnAck(const Ack& m, int64_t now_ms) {
   if (m.gap) {
     Rewind();
   } else {
-    auto it = std::find(in_flight_.begin(), in_flight_.end(), m.number);
+    auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
+                           [&](const InFlight& f) { return f.number == m.number; });
     if (it != in_flight_.end()) in_flight_.erase(in_flight_.begin(), it + 1);
     oldest_unacked_ms_ = now_ms;
     retransmit_ms_ = options_.retransmit_ms;

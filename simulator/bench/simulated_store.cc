@@ -82,8 +82,8 @@ Result<std::vector<Component>> SimulatedStore::ShippingReplica::ReadBeyond(const
   for (Component& c : components) {
     if (c.origin == self) own.push_back(std::move(c));
   }
-  *through = from;
-  through->Advance(self, all.Get(self));
+  through->seqs.clear();
+  if (uint64_t read = all.Get(self); read > 0) through->Advance(self, read);
   if (!own.empty()) store_->shipped_[through->Get(self)] += own.size();
   return own;
 }

@@ -148,7 +148,7 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
       (journal ? report.journal_lower_bound_bytes : report.stock_lower_bound_bytes) += size;
       ++(journal ? report.journal_entries : report.stock_components);
     }
-    cursor = through;
+    cursor.Merge(through);
   }
 
   progress("sync 3/3: reconnecting and converging");

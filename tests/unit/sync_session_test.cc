@@ -202,3 +202,48 @@ TEST_CASE("calls pass through a session to the daemon uninterpreted, and a flood
   CHECK(at_store.TakeCalls().size() == 1024);
   CHECK(at_store.stats().rejected == 5000 - 1024);
 }
+
+TEST_CASE("a batch is not applied while an earlier one that advanced another lane was lost", "[sync][session]") {
+  // Batches name in `from` only the lanes they and those still in flight advance (a chain
+  // has hundreds of lanes); acks are cumulative, so leaving out the lost batch's lane
+  // would let the next batch be acked for both and the lost one never be sent again.
+  ManualClock clock(1'700'000'000'000);
+  kura::HybridLogicalClock hq_hlc(&clock), store_hlc(&clock);
+  MemoryReplica hq("hq"), store("store-1");
+  kura::SyncSession relay(&hq, "hq", "store-1", &hq_hlc), receiver(&store, "store-1", "hq", &store_hlc);
+  auto deliver = [&](kura::SyncSession& from, kura::SyncSession& to) {
+    for (auto& bytes : from.TakeOutbox()) to.Receive(bytes, clock.NowMillis());
+  };
+  relay.Start(clock.NowMillis());
+  receiver.Start(clock.NowMillis());
+  deliver(relay, receiver);
+  deliver(receiver, relay);
+  deliver(relay, receiver);
+
+  hq.Write("g/catalog", "v1");
+  relay.Tick(clock.NowMillis());
+  REQUIRE(relay.TakeOutbox().size() == 1);  // batch 1 (lane hq) is lost
+  kura::VersionVector through;
+  through.Advance("store-2", 1);
+  REQUIRE(hq.Merge("store-2", {kura::Component{"g/keys/store-2", "store-2", 1, "k"}}, through).ok());
+  relay.Tick(clock.NowMillis());  // batch 2 (lane store-2) arrives
+  auto out = relay.TakeOutbox();
+  REQUIRE(out.size() == 1);
+  auto batch = kura::DecodeSyncMessage(out[0]);
+  REQUIRE(batch.ok());
+  REQUIRE(std::holds_alternative<kura::Batch>(*batch));
+  CHECK(std::get<kura::Batch>(*batch).from.Get("hq") == 1);
+  receiver.Receive(out[0], clock.NowMillis());
+  auto ack = kura::DecodeSyncMessage(receiver.TakeOutbox().at(0));
+  REQUIRE(ack.ok());
+  REQUIRE(std::holds_alternative<kura::Ack>(*ack));
+  CHECK(std::get<kura::Ack>(*ack).gap);
+  CHECK(store.cells().empty());
+
+  relay.Receive(kura::EncodeSyncMessage(*ack), clock.NowMillis());  // the gap rewinds the relay
+  for (int i = 0; i < 5; ++i) {
+    deliver(relay, receiver);
+    deliver(receiver, relay);
+  }
+  CHECK(store.cells() == hq.cells());
+}

@@ -40,7 +40,7 @@ class MemoryReplica final : public SyncReplica {
                                             std::size_t max_bytes, VersionVector* through) override {
     std::vector<Component> out;
     std::size_t bytes = 0;
-    *through = from;
+    through->seqs.clear();
     for (const auto& [origin, last] : last_) {
       if (origin == peer) continue;  // the peer has its own writes
       for (auto it = index_.upper_bound({origin, from.Get(origin)});
@@ -51,7 +51,7 @@ class MemoryReplica final : public SyncReplica {
         out.push_back(c);
         through->Advance(origin, c.seq);
       }
-      through->Advance(origin, last);
+      if (last > from.Get(origin)) through->Advance(origin, last);
     }
     return out;
   }

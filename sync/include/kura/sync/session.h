@@ -38,8 +38,9 @@ class SyncReplica {
   // What this replica holds of what `peer` may send it.
   virtual Result<VersionVector> Held(const std::string& peer) = 0;
   // Components `peer` may receive that lie beyond `from`, in (origin, seq) order, stopping
-  // before max_bytes of values; *through is set to the vector the peer will hold after
-  // them (past filtered-out entries too).
+  // before max_bytes of values. *through is set to the lanes read past `from` and how far
+  // (past filtered-out entries too): what the peer will hold after them, beyond `from`.
+  // A lane with nothing for the peer may be left out; it is not read again until it moves.
   virtual Result<std::vector<Component>> ReadBeyond(const std::string& peer,
                                                      const VersionVector& from,
                                                      std::size_t max_bytes,
@@ -119,7 +120,14 @@ class SyncSession {
 
   bool greeted_ = false;       // the peer's Hello has arrived since Start
   VersionVector sent_;         // cursor: pushed up to here (acked or in flight)
-  std::deque<uint64_t> in_flight_;
+  // Batches sent and not yet acknowledged, with the lanes each advanced. A batch's `from`
+  // names those lanes too: acks are cumulative, so a batch must not apply (and be acked)
+  // while one before it that advanced another lane was lost.
+  struct InFlight {
+    uint64_t number;
+    std::vector<std::string> lanes;
+  };
+  std::deque<InFlight> in_flight_;
   uint64_t next_batch_ = 1;
   int64_t oldest_unacked_ms_ = 0;
   int64_t last_sent_ms_ = 0;

@@ -7,24 +7,29 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <msgpack.hpp>
 
 namespace kura {
 
 struct VersionVector {
-  std::map<std::string, uint64_t> seqs;  // origin -> highest seq held; absent = 0
+  std::map<std::string, uint64_t, std::less<>> seqs;  // origin -> highest seq held; absent = 0
   MSGPACK_DEFINE_MAP(seqs);
   bool operator==(const VersionVector&) const = default;
 
-  uint64_t Get(const std::string& origin) const {
+  uint64_t Get(std::string_view origin) const {
     auto it = seqs.find(origin);
     return it == seqs.end() ? 0 : it->second;
   }
   // Raises origin's entry to `seq` if it is lower.
-  void Advance(const std::string& origin, uint64_t seq) {
-    uint64_t& s = seqs[origin];
-    if (seq > s) s = seq;
+  void Advance(std::string_view origin, uint64_t seq) {
+    auto it = seqs.find(origin);
+    if (it == seqs.end()) {
+      seqs.emplace(std::string(origin), seq);
+    } else if (seq > it->second) {
+      it->second = seq;
+    }
   }
   // Pointwise max.
   void Merge(const VersionVector& other) {
