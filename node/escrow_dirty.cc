@@ -68,6 +68,7 @@ Status VisitEscrowDirty(Txn& txn,
 Status ClearEscrowDirty(Txn& txn) {
   std::vector<std::string> marks;
   KURA_RETURN_IF_ERROR(ScanMarks(txn, [&](std::string_view key, std::string_view) { marks.emplace_back(key); }));
+  if (marks.empty()) return Status::Ok();  // nothing to move: a job with no work writes nothing
   for (const std::string& key : marks) txn.Delete(Cf::kLocal, key);
   KURA_ASSIGN_OR_RETURN(uint64_t next, ReadCounter(txn, kNextKey));
   txn.Write(Cf::kLocal, kFromKey, next);
