@@ -54,8 +54,15 @@ SyncSession* SimNode::session(const std::string& peer) {
 
 std::string SimNode::Execute(const std::string& op, const std::string& rid,
                              const nlohmann::json& args) {
-  std::string request = EncodeRequest(ApiRequest{op, rid, args});
-  return std::move(engine_->ExecuteGroup({request})[0]);
+  return std::move(ExecuteGroup({ApiRequest{op, rid, args}})[0]);
+}
+
+std::vector<std::string> SimNode::ExecuteGroup(const std::vector<ApiRequest>& requests) {
+  std::vector<std::string> encoded;
+  encoded.reserve(requests.size());
+  for (const ApiRequest& request : requests) encoded.push_back(EncodeRequest(request));
+  std::vector<std::string_view> views(encoded.begin(), encoded.end());
+  return engine_->ExecuteGroup(views);
 }
 
 }  // namespace kura::sim

@@ -9,12 +9,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cell_replica.h"
 #include "engine.h"
 #include "kura/sync/clock.h"
+#include "kura/schema/api.h"
 #include "kura/sync/session.h"
 
 namespace kura::sim {
@@ -38,6 +40,8 @@ class SimNode {
   // Executes one request (a group of one, as a till's request would be). Returns the reply
   // bytes. REQUIRES: up().
   std::string Execute(const std::string& op, const std::string& rid, const nlohmann::json& args);
+  // Executes `requests` as one commit group, as the API loop does with a burst. REQUIRES: up().
+  std::vector<std::string> ExecuteGroup(const std::vector<ApiRequest>& requests);
 
   bool up() const { return engine_ != nullptr; }
   bool hq() const { return index_ < 0; }

@@ -52,13 +52,19 @@ Workload::Workload(World* world)
 void Workload::Start() {
   // Opening stock: busier SKUs get more, every store has every SKU. Groups of 256
   // requests, as the API loop would commit them.
+  constexpr int kGroup = 256;
   const SimOptions& o = world_->options();
   for (int s = 0; s < o.stores; ++s) {
+    std::vector<ApiRequest> group;
     for (int k = 0; k < o.skus; ++k) {
       int64_t qty = 4 + static_cast<int64_t>(40.0 / std::sqrt(k + 1.0)) +
                     static_cast<int64_t>(world_->workload_rng()() % 8);
-      world_->CallEventually(s, "stock.receive", "open-" + std::to_string(s) + "-" + std::to_string(k),
-                             {{"sku", Sku(k)}, {"qty", qty}});
+      group.push_back(ApiRequest{"stock.receive", "open-" + std::to_string(s) + "-" + std::to_string(k),
+                                 {{"sku", Sku(k)}, {"qty", qty}}});
+      if (static_cast<int>(group.size()) == kGroup || k + 1 == o.skus) {
+        world_->CallGroup(s, group);
+        group.clear();
+      }
     }
   }
   world_->queue().At(0, [this] { Next(); });

@@ -102,7 +102,23 @@ Result<json> World::Read(SimNode& node, const std::string& op, const json& args)
 Result<json> World::Call(SimNode& node, const std::string& op, const std::string& rid,
                          const json& args) {
   node.SetTime(now());
-  std::string bytes = node.Execute(op, rid, args);
+  return Record(node, ApiRequest{op, rid, args}, node.Execute(op, rid, args));
+}
+
+void World::CallGroup(int store, const std::vector<ApiRequest>& requests) {
+  SimNode& node = *stores_[store];
+  node.SetTime(now());
+  std::vector<std::string> replies = node.ExecuteGroup(requests);
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    auto reply = Record(node, requests[k], replies[k]);
+    if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
+      return Violation(node.id() + " " + requests[k].op + ": " + reply.status().ToString());
+    }
+  }
+}
+
+Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::string& bytes) {
+  const auto& [op, rid, args] = request;
   trace_.Mix(bytes);
   auto reply = DecodeReply(bytes);
   trace_.Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +

@@ -96,6 +96,8 @@ class World {
   // into the trace hash. Returns the decoded reply. REQUIRES: node.up().
   Result<nlohmann::json> Call(SimNode& node, const std::string& op, const std::string& rid,
                               const nlohmann::json& args);
+  // Call for each of `requests` at store i, as one commit group. REQUIRES: the store is up.
+  void CallGroup(int store, const std::vector<ApiRequest>& requests);
   // A read (no rid, no ledger, not traced).
   Result<nlohmann::json> Read(SimNode& node, const std::string& op, const nlohmann::json& args);
   // Queues a mutating request for `store` that must eventually run (a transfer's arrival,
@@ -104,6 +106,7 @@ class World {
                       const nlohmann::json& args);
   // Whether HQ and `store` can talk right now: both up and the link not cut.
   bool Reachable(int store) const;
+
 
   void CrashStore(int i, int64_t down_ms, bool in_flight, bool applied);
   void CrashHq(int64_t down_ms);
@@ -116,6 +119,8 @@ class World {
   bool stopped() const { return !result_.ok; }
 
  private:
+  // Traces an executed request's reply and, when ok, records its effect; returns the reply.
+  Result<nlohmann::json> Record(SimNode& node, const ApiRequest& request, const std::string& bytes);
   SimNode* Node(int store) { return store < 0 ? hq_.get() : stores_[store].get(); }
   std::string PeerOf(SimNode& node, int store) { return node.hq() ? stores_[store]->id() : hq_->id(); }
   // Sends what `node`'s session for `store`'s link has queued, and re-arms its timer.
