@@ -40,7 +40,9 @@ constexpr char kDescription[] =
     "(which daemon, when, how long), but wall-clock timing decides how they meet the\n"
     "daemons. Exit status: 0 when every check held, 1 on a violation (the seed, the check\n"
     "and the last operations and faults are printed), 2 when the run could not be carried\n"
-    "out (a daemon would not start) or on bad usage.";
+    "out (a daemon would not start) or on bad usage, 130 when stopped by Ctrl-C (SIGINT or\n"
+    "SIGTERM: the daemons are stopped and the directory removed unless --keep; a second\n"
+    "Ctrl-C stops at once).";
 
 }  // namespace
 
@@ -174,6 +176,7 @@ int RunProcessesCommand(ProcessCommand& command) {
     std::cout << ProcessRunJson(o, result).dump(2) << "\n";
   else
     std::cout << FormatProcessRun(o, result);
+  if (result.interrupted) return 130;  // as a shell reports a Ctrl-C
   if (!result.error.empty()) return 2;
   return result.ok ? 0 : 1;
 }

@@ -28,6 +28,7 @@ struct ProcessResult {
   int stores = 0;
   bool ok = false;         // the run completed and every check held
   std::string error;       // the harness failed (a daemon would not start, ...); no verdict
+  bool interrupted = false;  // stopped by SIGINT/SIGTERM (error says so); daemons stopped, directory removed unless kept
   std::string violation;   // the first check that failed
   std::string trace_tail;  // the last operations and faults, for a violation report
   std::map<std::string, OpCounts> ops;

@@ -1,12 +1,23 @@
 // kura-sim's multi-process mode: real kura-store and kura-hq processes keep every check
 // under SIGKILL, SIGSTOP and a cut link; and the checks do fail on what the acknowledged
 // operations do not explain, allowing for unknown ones exactly.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "ledger.h"
 #include "process_checks.h"
 #include "process_report.h"
 #include "process_run.h"
+#include "temp_dir.h"
 
 namespace kura::sim {
 namespace {
@@ -67,6 +78,43 @@ TEST_CASE("a run whose expectation is corrupted fails the on-hand check", "[sim]
   REQUIRE_FALSE(r.ok);
   CHECK(r.violation.find("on-hand") != std::string::npos);
   CHECK(FormatProcessViolation(o, r).find("seed 1") != std::string::npos);
+}
+
+// Whether a process's command line mentions `text` (its data directory, say).
+bool AnyProcessMentions(const std::string& text) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("Ctrl-C stops the daemons and removes the run's directory", "[sim][processes]") {
+  kura::test::TempDir parent;
+  ProcessOptions o = Brief();
+  o.seconds = 60;
+  o.faults = false;
+  o.data_dir = parent.path();
+  std::atomic<bool> running{false};
+  ProcessResult r;
+  std::thread run([&] {
+    r = RunProcesses(o, [&](const std::string& line) {
+      if (line.find("workload running") != std::string::npos) running = true;
+    });
+  });
+  // No sleep as synchronisation: wait for the run to say its workload is running.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!running && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  REQUIRE(running);
+  REQUIRE(AnyProcessMentions(parent.path()));
+  kill(getpid(), SIGINT);  // the run's handler takes it: the test process lives on
+  run.join();
+  CHECK(r.interrupted);
+  CHECK(r.error.find("interrupted") != std::string::npos);
+  CHECK(r.workload_s < 60);
+  CHECK(std::filesystem::is_empty(parent.path()));
+  CHECK_FALSE(AnyProcessMentions(parent.path()));
 }
 
 // One store, one SKU: the ledger saw a delivery of 5 acknowledged; the daemons say `row`.
