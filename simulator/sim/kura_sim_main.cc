@@ -38,11 +38,11 @@ std::vector<RunResult> RunSeed(const SimOptions& options, const std::vector<Stra
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     World world(options, kinds[k]);
     std::string label = StrategyName(kinds[k]);
-    auto bar = [&](double done) {
+    auto bar = [&](const char* phase, double done) {
       int filled = static_cast<int>(done * 30);
-      std::fprintf(stderr, "\r%-10s [%s%s] %3d%%", label.c_str(), std::string(filled, '#').c_str(),
-                   std::string(30 - filled, ' ').c_str(), static_cast<int>(done * 100));
-      if (done >= 1.0) std::fprintf(stderr, "\n");
+      std::fprintf(stderr, "\r%-10s [%s%s] %3d%% %-13s", label.c_str(), std::string(filled, '#').c_str(),
+                   std::string(30 - filled, ' ').c_str(), static_cast<int>(done * 100), phase);
+      if (done >= 1.0 && std::string_view(phase) == "day") std::fprintf(stderr, "\n");
     };
     runs.push_back(progress ? world.Run(bar) : world.Run());
   }

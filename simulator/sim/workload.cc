@@ -49,7 +49,7 @@ Workload::Workload(World* world)
   mean_gap_ms_ = static_cast<double>(world->duration_ms()) / std::max<int64_t>(1, o.ops);
 }
 
-void Workload::Start() {
+void Workload::Start(const std::function<void(double)>& progress) {
   // Opening stock: busier SKUs get more, every store has every SKU. Groups of 256
   // requests, as the API loop would commit them.
   constexpr int kGroup = 256;
@@ -66,6 +66,7 @@ void Workload::Start() {
         group.clear();
       }
     }
+    progress(static_cast<double>(s + 1) / o.stores);
   }
   world_->queue().At(0, [this] { Next(); });
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,9 @@ class Workload {
  public:
   explicit Workload(World* world);
 
-  // Stocks every store and schedules the first operation.
-  void Start();
+  // Stocks every store (telling `progress` the fraction done after each store) and
+  // schedules the first operation.
+  void Start(const std::function<void(double)>& progress);
   int64_t done() const { return done_; }
   int64_t skipped() const { return skipped_; }
 

@@ -382,7 +382,7 @@ void World::FinalHeal() {
   for (int i = 0; i < stores(); ++i) LinkUp(i);
 }
 
-RunResult World::Run(const std::function<void(double)>& progress) {
+RunResult World::Run(const Progress& progress) {
   TEST_SetBrokenPnMerge(options_.break_merge);
   if (Status s = hq_->Open(result_.store_ids); !s.ok()) {
     Violation("hq failed to open: " + s.ToString());
@@ -399,7 +399,9 @@ RunResult World::Run(const std::function<void(double)>& progress) {
     TEST_SetBrokenPnMerge(false);
     return result_;
   }
-  workload_->Start();
+  workload_->Start([&](double done) {
+    if (progress) progress("opening stock", done);
+  });
   for (int i = 0; i < stores(); ++i) {
     stores_[i]->SetTime(0);
     stores_[i]->session(hq_->id())->Start(stores_[i]->LocalNow());
@@ -431,7 +433,7 @@ RunResult World::Run(const std::function<void(double)>& progress) {
       if (healed_) result_.quiescent_after_ms = now() - duration_ms_;
       break;
     }
-    if (progress && steps % 2048 == 0 && now() < duration_ms_) progress(static_cast<double>(now()) / duration_ms_);
+    if (progress && steps % 2048 == 0 && now() < duration_ms_) progress("day", static_cast<double>(now()) / duration_ms_);
   }
   if (!stopped()) {
     TakeSample();
@@ -450,7 +452,7 @@ RunResult World::Run(const std::function<void(double)>& progress) {
     if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
   }
   TEST_SetBrokenPnMerge(false);
-  if (progress) progress(1.0);
+  if (progress) progress("day", 1.0);
   return result_;
 }
 

@@ -73,8 +73,10 @@ class World {
   World(const SimOptions& options, StrategyKind strategy);
   ~World();
 
-  // Runs the whole scenario once. `progress` (may be empty) gets the fraction done.
-  RunResult Run(const std::function<void(double)>& progress = {});
+  // Runs the whole scenario once. `progress` (may be empty) gets the phase ("opening
+  // stock", then "day") and the fraction of it done.
+  using Progress = std::function<void(const char* phase, double done)>;
+  RunResult Run(const Progress& progress = {});
 
   // --- for the world's parts (workload, faults, strategies, checks) ---
   const SimOptions& options() const { return options_; }
