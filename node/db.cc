@@ -87,6 +87,26 @@ Db::~Db() {
   if (db_) db_->Close().PermitUncheckedError();
 }
 
+Db::Footprint Db::MeasureFootprint(const std::string& path, rocksdb::Env* env) {
+  Footprint f;
+  // The cache is shared by every column family: ask one of them.
+  db_->GetIntProperty(handles_[0], rocksdb::DB::Properties::kBlockCacheUsage, &f.cache_bytes);
+  for (auto* h : handles_) {
+    uint64_t readers = 0;
+    db_->GetIntProperty(h, rocksdb::DB::Properties::kEstimateTableReadersMem, &readers);
+    f.table_reader_bytes += readers;
+  }
+  if (env == nullptr) env = rocksdb::Env::Default();
+  std::vector<std::string> children;
+  if (env->GetChildren(path, &children).ok()) {
+    for (const std::string& name : children) {
+      uint64_t size = 0;
+      if (env->GetFileSize(path + "/" + name, &size).ok()) f.file_bytes += size;
+    }
+  }
+  return f;
+}
+
 Status Db::Get(Cf cf, std::string_view key, std::string* value) {
   return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
                    "get");

@@ -32,6 +32,15 @@ class Db {
   // Applies `batch` atomically and syncs the WAL before returning.
   Status WriteSynced(rocksdb::WriteBatch* batch);
 
+  // What the database holds in memory and on its file system, in bytes: the block cache
+  // (which memtables are charged to), table readers, and every file under `path` (`env`
+  // as at Open). In the simulator's memory environment the files are in RAM too.
+  struct Footprint {
+    uint64_t cache_bytes = 0, table_reader_bytes = 0, file_bytes = 0;
+    uint64_t total() const { return cache_bytes + table_reader_bytes + file_bytes; }
+  };
+  Footprint MeasureFootprint(const std::string& path, rocksdb::Env* env);
+
   rocksdb::DB* raw() { return db_.get(); }
   rocksdb::ColumnFamilyHandle* handle(Cf cf) { return handles_[static_cast<int>(cf)]; }
 

@@ -78,6 +78,9 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
   }
   out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %d stores + hq, in-memory RocksDB)\n",
                 m.wall_s, m.peak_rss_mb, o.stores);
+  double hq_mb = 0;
+  for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
+  out << Printf("hq's database at the end: %.0f MB (block cache incl. memtables, table readers, its files)\n", hq_mb);
   return out.str();
 }
 
@@ -90,7 +93,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
     if (r.strategy_available) {
       const OrderStats& s = r.orders;
       run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
-                  {"events", r.events}, {"sim_ms", r.sim_ms}, {"quiescent_after_ms", r.quiescent_after_ms},
+                  {"events", r.events}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
                   {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped}, {"crashes", r.crashes},
                   {"partitions", r.partitions}, {"clock_faults", r.clock_faults},
                   {"invariants_held", r.invariants},

@@ -16,7 +16,7 @@ SimNode::~SimNode() { Crash(); }
 Status SimNode::Open(const std::vector<std::string>& peers) {
   StoreOptions options;
   options.store_id = id_;
-  options.data_dir = "/kura-sim/" + id_;
+  options.data_dir = DataDir();
   options.clock = &clock_;
   options.env = env_;
   // A deterministic ticket key, so tickets and the key directory replay byte for byte.
@@ -37,6 +37,8 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   ++incarnation_;
   return Status::Ok();
 }
+
+Db::Footprint SimNode::Footprint() { return engine_->db()->MeasureFootprint(DataDir(), env_); }
 
 void SimNode::Crash() {
   // Sessions and replica borrow the engine's database: they go first.

@@ -43,6 +43,9 @@ class SimNode {
   // Executes `requests` as one commit group, as the API loop does with a burst. REQUIRES: up().
   std::vector<std::string> ExecuteGroup(const std::vector<ApiRequest>& requests);
 
+  // The node's database footprint (Db::MeasureFootprint). REQUIRES: up().
+  Db::Footprint Footprint();
+
   bool up() const { return engine_ != nullptr; }
   bool hq() const { return index_ < 0; }
   int index() const { return index_; }
@@ -63,6 +66,7 @@ class SimNode {
   std::map<std::string, Timer> timers;
 
  private:
+  std::string DataDir() const { return "/kura-sim/" + id_; }
   std::string id_;
   int index_;
   rocksdb::Env* env_;

@@ -451,6 +451,7 @@ RunResult World::Run(const Progress& progress) {
   for (int i = 0; i < stores(); ++i) {
     if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
   }
+  if (hq_->up()) result_.hq_footprint_mb = hq_->Footprint().total() / 1e6;
   TEST_SetBrokenPnMerge(false);
   if (progress) progress("day", 1.0);
   return result_;

@@ -64,6 +64,7 @@ struct RunResult {
   OrderStats orders;
   NetStats net;
   uint64_t components_synced = 0;
+  double hq_footprint_mb = 0;  // HQ's database after the run (Db::Footprint): its share of the RSS
   std::vector<Sample> samples;
   std::vector<std::string> store_ids;
 };
