@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str();
   faults->add_flag("--no-faults", no_faults, "no partitions, crashes or clock faults, and a perfect network");
   app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(CLI::Range(100, 600000));
-  app.add_option("--checks", o.checks, "invariant checks of every store during the run (plus the final ones)")->capture_default_str();
+  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU)")->capture_default_str();
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
