@@ -14,14 +14,19 @@ CellReplica::CellReplica(Db* db, std::string self, Role role, Observer* observer
     : db_(db), self_(std::move(self)), role_(role), observer_(observer), txn_(db) {}
 
 Result<uint64_t> CellReplica::Head() { return LastSeq(txn_, self_); }
-Result<uint64_t> CellReplica::LaneHead(std::string_view lane) { return LastSeq(txn_, lane); }
+Result<uint64_t> CellReplica::LaneHead(std::string_view lane) {
+  if (IsOwnLane(lane)) return LastSeq(txn_, lane);
+  KURA_RETURN_IF_ERROR(LoadLanes());
+  auto it = lane_heads_.find(lane);
+  return it == lane_heads_.end() ? 0 : it->second;
+}
 
 Result<VersionVector> CellReplica::Held(const std::string& peer) {
   VersionVector held;
   if (role_ == Role::kHq) {
     // A store may send us only its own origin's lanes.
     for (const std::string& lane : {peer, keys::JournalLane(peer)}) {
-      KURA_ASSIGN_OR_RETURN(uint64_t seq, LastSeq(txn_, lane));
+      KURA_ASSIGN_OR_RETURN(uint64_t seq, LaneHead(lane));
       if (seq > 0) held.Advance(lane, seq);
     }
     return held;
@@ -214,7 +219,7 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
       std::string lane = LaneOf(c);
       auto it = held.find(lane);
       if (it == held.end()) {
-        KURA_ASSIGN_OR_RETURN(uint64_t last, LastSeq(txn_, lane));
+        KURA_ASSIGN_OR_RETURN(uint64_t last, LaneHead(lane));
         it = held.emplace(lane, last).first;
       }
       // We hold everything of the lane up to there: this version or a newer one is here.
@@ -242,12 +247,7 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
     }
     for (const auto& [lane, seq] : through.seqs) {
       if (role_ == Role::kHq && keys::OriginOfLane(lane) != peer) continue;  // a store vouches only for itself
-      uint64_t last = 0;
-      if (IsOwnLane(lane)) {
-        KURA_ASSIGN_OR_RETURN(last, LastSeq(txn_, lane));
-      } else if (auto it = lane_heads_.find(lane); it != lane_heads_.end()) {
-        last = it->second;
-      }
+      KURA_ASSIGN_OR_RETURN(uint64_t last, LaneHead(lane));
       if (seq <= last) continue;
       txn_.Write(Cf::kMeta, keys::OriginSeq(lane), seq);
       if (!IsOwnLane(lane)) heads[lane] = seq;

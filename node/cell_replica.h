@@ -41,7 +41,8 @@ class CellReplica final : public SyncReplica {
   CellReplica(Db* db, std::string self, Role role, Observer* observer);
 
   Result<uint64_t> Head() override;
-  // The highest seq of `lane` held here.
+  // The highest seq of `lane` held here (committed, and for our own lanes also pending in
+  // this replica's write).
   Result<uint64_t> LaneHead(std::string_view lane);
   Result<VersionVector> Held(const std::string& peer) override;
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
