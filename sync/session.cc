@@ -99,6 +99,10 @@ void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
   Status s = replica_->Merge(peer_, m.components, m.through);
   if (!s.ok()) return Fail(s);
   stats_.components_received += m.components.size();
+  // The peer read this batch from its own durable state, so it holds `through`: never
+  // send it back (HQ would otherwise echo every store's writes to their author).
+  stats_.peer_held.Merge(m.through);
+  sent_.Merge(m.through);
   // What the batch moved is news to the peer; the rest it learned from our hello.
   VersionVector now_held;
   for (const auto& [lane, seq] : m.through.seqs) now_held.seqs.emplace(lane, std::max(seq, held->Get(lane)));
