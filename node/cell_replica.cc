@@ -39,6 +39,12 @@ Result<VersionVector> CellReplica::Held(const std::string& peer) {
   return held;
 }
 
+Result<uint64_t> CellReplica::HeldLane(const std::string& peer, std::string_view lane) {
+  // As Held: HQ holds of a store only what that store may send, its own two lanes.
+  if (role_ == Role::kHq && lane != peer && lane != keys::JournalLane(peer)) return 0;
+  return LaneHead(lane);
+}
+
 bool CellReplica::IsOwnLane(std::string_view lane) const {
   return lane == self_ || (keys::IsJournalLane(lane) && keys::OriginOfLane(lane) == self_);
 }

@@ -45,6 +45,7 @@ class CellReplica final : public SyncReplica {
   // this replica's write).
   Result<uint64_t> LaneHead(std::string_view lane);
   Result<VersionVector> Held(const std::string& peer) override;
+  Result<uint64_t> HeldLane(const std::string& peer, std::string_view lane) override;
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
                                             std::size_t max_bytes, VersionVector* through) override;
   Status Merge(const std::string& peer, const std::vector<Component>& components,

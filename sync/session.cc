@@ -87,14 +87,18 @@ void SyncSession::OnHello(const Hello& m, int64_t now_ms) {
 }
 
 void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
-  auto held = replica_->Held(peer_);
-  if (!held.ok()) return Fail(held.status());
   ++stats_.batches_received;
-  if (!held->Covers(m.from)) {
-    // A predecessor was lost or overtaken: applying this would claim what we lack.
-    Send(Ack{m.number, *held, /*gap=*/true, hlc_->Now()});
-    last_sent_ms_ = now_ms;
-    return;
+  // Lane by lane: the batch names a few of the hundreds of lanes we may hold.
+  for (const auto& [lane, seq] : m.from.seqs) {
+    auto held = replica_->HeldLane(peer_, lane);
+    if (!held.ok()) return Fail(held.status());
+    if (*held < seq) return SendGapAck(m.number, now_ms);
+  }
+  VersionVector now_held;  // what the batch moved is news to the peer; the rest it learned from our hello
+  for (const auto& [lane, seq] : m.through.seqs) {
+    auto held = replica_->HeldLane(peer_, lane);
+    if (!held.ok()) return Fail(held.status());
+    now_held.seqs.emplace(lane, std::max(seq, *held));
   }
   Status s = replica_->Merge(peer_, m.components, m.through);
   if (!s.ok()) return Fail(s);
@@ -103,10 +107,15 @@ void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
   // send it back (HQ would otherwise echo every store's writes to their author).
   stats_.peer_held.Merge(m.through);
   sent_.Merge(m.through);
-  // What the batch moved is news to the peer; the rest it learned from our hello.
-  VersionVector now_held;
-  for (const auto& [lane, seq] : m.through.seqs) now_held.seqs.emplace(lane, std::max(seq, held->Get(lane)));
   Send(Ack{m.number, std::move(now_held), /*gap=*/false, hlc_->Now()});
+  last_sent_ms_ = now_ms;
+}
+
+void SyncSession::SendGapAck(uint64_t number, int64_t now_ms) {
+  // A predecessor was lost or overtaken: applying the batch would claim what we lack.
+  auto held = replica_->Held(peer_);
+  if (!held.ok()) return Fail(held.status());
+  Send(Ack{number, *held, /*gap=*/true, hlc_->Now()});
   last_sent_ms_ = now_ms;
 }
 

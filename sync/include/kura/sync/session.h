@@ -37,6 +37,13 @@ class SyncReplica {
   virtual Result<uint64_t> Head() = 0;
   // What this replica holds of what `peer` may send it.
   virtual Result<VersionVector> Held(const std::string& peer) = 0;
+  // Held(peer).Get(lane), for a replica that can answer it without the whole vector (a
+  // store of a 200-store chain knows 400 lanes; a batch names a few).
+  virtual Result<uint64_t> HeldLane(const std::string& peer, std::string_view lane) {
+    auto held = Held(peer);
+    if (!held.ok()) return held.status();
+    return held->Get(lane);
+  }
   // Components `peer` may receive that lie beyond `from`, in (origin, seq) order, stopping
   // before max_bytes of values. *through is set to the lanes read past `from` and how far
   // (past filtered-out entries too): what the peer will hold after them, beyond `from`.
@@ -110,6 +117,7 @@ class SyncSession {
   void Rewind();
   void OnHello(const Hello& m, int64_t now_ms);
   void OnBatch(const Batch& m, int64_t now_ms);
+  void SendGapAck(uint64_t number, int64_t now_ms);
   void OnAck(const Ack& m, int64_t now_ms);
   void Fail(const Status& s);
 
