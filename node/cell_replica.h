@@ -46,6 +46,8 @@ class CellReplica final : public SyncReplica {
   Result<uint64_t> LaneHead(std::string_view lane);
   Result<VersionVector> Held(const std::string& peer) override;
   Result<uint64_t> HeldLane(const std::string& peer, std::string_view lane) override;
+  // The database's write count: every change, ours or merged, is a write.
+  std::optional<uint64_t> Generation() override { return db_->writes(); }
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
                                             std::size_t max_bytes, VersionVector* through) override;
   Status Merge(const std::string& peer, const std::vector<Component>& components,

@@ -115,6 +115,9 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value) {
 Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
   rocksdb::WriteOptions wo;
   wo.sync = true;
+  // Counted even on failure: a failed write may have applied, and a spurious change only
+  // costs a reader one more look.
+  writes_.fetch_add(1, std::memory_order_relaxed);
   return FromRocks(db_->Write(wo, batch), "write");
 }
 

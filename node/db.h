@@ -3,6 +3,7 @@
 // RocksDB errors. Thread-safe (RocksDB is); the handles live as long as the Db.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ class Db {
   Status Get(Cf cf, std::string_view key, std::string* value);
   // Applies `batch` atomically and syncs the WAL before returning.
   Status WriteSynced(rocksdb::WriteBatch* batch);
+  // How many writes this handle has made: changes whenever the database may have.
+  uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
 
   // What the database holds in memory and on its file system, in bytes: the block cache
   // (which memtables are charged to), table readers, and every file under `path` (`env`
@@ -48,6 +51,7 @@ class Db {
   Db() = default;
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::atomic<uint64_t> writes_{0};
   rocksdb::ColumnFamilyHandle* handles_[kCfCount] = {};
 };
 

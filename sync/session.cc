@@ -39,16 +39,22 @@ void SyncSession::Start(int64_t now_ms) {
 
 void SyncSession::Rewind() {
   sent_ = stats_.peer_held;
+  drained_at_.reset();
   in_flight_.clear();
 }
 
 void SyncSession::Push(int64_t now_ms) {
   if (!greeted_) return;
+  std::optional<uint64_t> generation = replica_->Generation();
+  if (generation && generation == drained_at_) return;  // nothing written since: nothing new
   while (static_cast<int>(in_flight_.size()) < options_.window) {
     VersionVector through;  // only the lanes this batch advances: a chain has hundreds
     auto components = replica_->ReadBeyond(peer_, sent_, options_.batch_bytes, &through);
     if (!components.ok()) return Fail(components.status());
-    if (components->empty() && through.seqs.empty()) return;  // nothing new
+    if (components->empty() && through.seqs.empty()) {  // nothing new
+      drained_at_ = generation;
+      return;
+    }
     InFlight sent{next_batch_++, {}};
     for (const auto& [lane, seq] : through.seqs) sent.lanes.push_back(lane);
     VersionVector from;  // where the receiver must be: this batch's lanes and those in flight

@@ -142,6 +142,22 @@ TEST_CASE("sync session resumes after a restart without resending acknowledged d
   CHECK(link.store_.cells() == link.hq_.cells());
 }
 
+TEST_CASE("an idle session reads its replica again only after a write", "[sync][session]") {
+  Link link(11, {});
+  std::mt19937_64 rng(11);
+  WriteRandom(link.store_, rng, 100, "s/store-1/");
+  link.Start();
+  link.Run(2000);
+  REQUIRE(link.store_.cells() == link.hq_.cells());
+  int reads = link.store_.reads;
+  link.Run(10'000);  // ticks and pings, nothing written
+  CHECK(link.store_.reads == reads);
+  WriteRandom(link.store_, rng, 1, "s/store-1/late");
+  link.Run(100);
+  CHECK(link.store_.reads > reads);
+  CHECK(link.store_.cells() == link.hq_.cells());
+}
+
 TEST_CASE("a merge failure is not acknowledged and the batch is sent again", "[sync][session]") {
   Link link(3, {});
   std::mt19937_64 rng(3);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -38,6 +39,7 @@ class MemoryReplica final : public SyncReplica {
 
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
                                             std::size_t max_bytes, VersionVector* through) override {
+    ++reads;
     std::vector<Component> out;
     std::size_t bytes = 0;
     through->seqs.clear();
@@ -58,6 +60,7 @@ class MemoryReplica final : public SyncReplica {
 
   Status Merge(const std::string& peer, const std::vector<Component>& components,
                const VersionVector& through) override {
+    ++generation_;  // as a real replica's failed write may have applied
     if (fail_merges) return Status::IOError("injected merge failure");
     for (const Component& c : components) {
       if (c.origin == self_) return Status::InvalidArgument(peer + " sent our own origin");
@@ -70,14 +73,18 @@ class MemoryReplica final : public SyncReplica {
     return Status::Ok();
   }
 
+  std::optional<uint64_t> Generation() override { return generation_; }
+
   // Every component held, for comparing replicas.
   std::map<std::pair<std::string, std::string>, Component> cells() const { return cells_; }
 
   bool fail_merges = false;
   int merges = 0;
+  int reads = 0;  // ReadBeyond calls
 
  private:
   void Put(const Component& c) {
+    ++generation_;
     auto& slot = cells_[{c.key, c.origin}];
     if (slot.seq >= c.seq && !slot.key.empty()) return;
     if (!slot.key.empty()) index_.erase({c.origin, slot.seq});
@@ -87,6 +94,7 @@ class MemoryReplica final : public SyncReplica {
   }
 
   std::string self_;
+  uint64_t generation_ = 0;
   std::map<std::string, uint64_t> last_;                               // origin -> seq
   std::map<std::pair<std::string, std::string>, Component> cells_;     // (key, origin)
   std::map<std::pair<std::string, uint64_t>, std::string> index_;      // (origin, seq) -> key

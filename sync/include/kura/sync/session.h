@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,10 @@ class SyncReplica {
                                                      const VersionVector& from,
                                                      std::size_t max_bytes,
                                                      VersionVector* through) = 0;
+  // A number that changes whenever what ReadBeyond returns may have changed (every write
+  // here, say), so a session that found nothing new need not read again until it does.
+  // nullopt: not tracked, always read.
+  virtual std::optional<uint64_t> Generation() { return std::nullopt; }
   // Merges `components` sent by `peer` and records `through` as held, durably, in one
   // write. Refuses the whole batch (PermissionDenied-like InvalidArgument) when `peer` may
   // not write one of them.
@@ -128,6 +133,9 @@ class SyncSession {
 
   bool greeted_ = false;       // the peer's Hello has arrived since Start
   VersionVector sent_;         // cursor: pushed up to here (acked or in flight)
+  // The replica's Generation() when a read from sent_ last found nothing to send: until
+  // it moves (or the cursor is rewound) there is still nothing, and Push skips the read.
+  std::optional<uint64_t> drained_at_;
   // Batches sent and not yet acknowledged, with the lanes each advanced. A batch's `from`
   // names those lanes too: acks are cumulative, so a batch must not apply (and be acked)
   // while one before it that advanced another lane was lost.
