@@ -1,5 +1,6 @@
 #include "network.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace kura::sim {
@@ -9,7 +10,7 @@ void SimNetwork::HealAll() {
   hq_cut_ = 0;
 }
 
-void SimNetwork::Send(int store, std::string bytes,
+void SimNetwork::Send(int store, bool to_hq, std::string bytes,
                       std::function<void(const std::string&)> deliver) {
   ++stats_.sent;
   stats_.bytes += bytes.size();
@@ -31,12 +32,17 @@ void SimNetwork::Send(int store, std::string bytes,
   auto on_arrival = std::make_shared<std::function<void(const std::string&)>>(std::move(deliver));
   for (int i = 0; i < copies; ++i) {
     double jitter = i == 0 ? u_jitter : u_jitter2;
-    int64_t delay = options_.latency_ms + static_cast<int64_t>(jitter * options_.latency_ms);
+    int64_t at = queue_->now() + options_.latency_ms + static_cast<int64_t>(jitter * options_.latency_ms);
     if (faulty_ && i == 0 && u_reorder < options_.reorder) {
       ++stats_.reordered;
-      delay += static_cast<int64_t>(u_hold * options_.reorder_ms);
+      at += static_cast<int64_t>(u_hold * options_.reorder_ms);
+    } else if (i == 0) {
+      // In order behind what was sent before (same-time events run in scheduling order).
+      int64_t& last = last_arrival_[2 * store + (to_hq ? 1 : 0)];
+      at = std::max(at, last);
+      last = at;
     }
-    queue_->At(queue_->now() + delay, [this, store, shared, on_arrival] {
+    queue_->At(at, [this, store, shared, on_arrival] {
       if (!Connected(store)) {
         ++stats_.cut;
         return;

@@ -175,7 +175,7 @@ void World::Flush(SimNode& node, int store) {
   bool to_hq = !node.hq();
   for (auto& bytes : session->TakeOutbox()) {
     uint64_t incarnation = to_hq ? hq_->incarnation() : stores_[store]->incarnation();
-    net_.Send(store, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
+    net_.Send(store, to_hq, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
       Deliver(store, to_hq, incarnation, b);
     });
   }
