@@ -45,6 +45,9 @@ class Invariants {
   void Held(const std::string& name);
 
   World* world_;
+  // Per store, every SKU's {on_hand, held} as the last every-SKU check read it: the
+  // final check compares HQ against these rather than reading 200 x 5,000 SKUs again.
+  std::map<int, std::map<std::string, std::pair<int64_t, int64_t>>> every_sku_views_;
 };
 
 }  // namespace kura::sim
