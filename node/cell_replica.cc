@@ -39,6 +39,14 @@ Result<VersionVector> CellReplica::Held(const std::string& peer) {
   return held;
 }
 
+std::optional<uint64_t> CellReplica::Generation(const std::string& peer) {
+  if (role_ != Role::kHq) return db_->writes();
+  // A store's batch without global cells moved only its own lanes: news to that store
+  // alone (which holds them already, but may have lost its disk).
+  auto own = private_merges_by_.find(peer);
+  return db_->writes() - private_merges_ + (own == private_merges_by_.end() ? 0 : own->second);
+}
+
 Result<uint64_t> CellReplica::HeldLane(const std::string& peer, std::string_view lane) {
   // As Held: HQ holds of a store only what that store may send, its own two lanes.
   if (role_ == Role::kHq && lane != peer && lane != keys::JournalLane(peer)) return 0;
@@ -257,6 +265,11 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
       if (seq <= last) continue;
       txn_.Write(Cf::kMeta, keys::OriginSeq(lane), seq);
       if (!IsOwnLane(lane)) heads[lane] = seq;
+    }
+    // Counted before the write, as Db counts it: an empty merge writes nothing.
+    if (role_ == Role::kHq && shared.empty() && !txn_.empty()) {
+      ++private_merges_;
+      ++private_merges_by_[peer];
     }
     return txn_.Commit();
   }();

@@ -28,7 +28,8 @@ class CellReplica final : public SyncReplica {
   enum class Role { kStore, kHq };
 
   // Told about every cell a merge changed, inside the merge's write, so derived state
-  // (a store's held units, slips) stays in step with the cells.
+  // (a store's held units, slips) stays in step with the cells. It must not write cells
+  // of our own origin: Generation counts a merge as private to the sending store.
   class Observer {
    public:
     virtual ~Observer() = default;
@@ -46,8 +47,10 @@ class CellReplica final : public SyncReplica {
   Result<uint64_t> LaneHead(std::string_view lane);
   Result<VersionVector> Held(const std::string& peer) override;
   Result<uint64_t> HeldLane(const std::string& peer, std::string_view lane) override;
-  // The database's write count: every change, ours or merged, is a write.
-  std::optional<uint64_t> Generation() override { return db_->writes(); }
+  // The database's write count (every change, ours or merged, is a write), less HQ's
+  // merges of another store's batch that carried nothing global: those change nothing
+  // `peer` may receive, and at 200 stores they are most of HQ's writes.
+  std::optional<uint64_t> Generation(const std::string& peer) override;
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
                                             std::size_t max_bytes, VersionVector* through) override;
   Status Merge(const std::string& peer, const std::vector<Component>& components,
@@ -93,6 +96,9 @@ class CellReplica final : public SyncReplica {
   // Per other origin, a bound on the seq of its newest global-cell change: HQ relays a
   // store's origin to another store only for those, so below it there is nothing to read.
   std::map<std::string, uint64_t, std::less<>> shared_heads_;
+  // HQ's merges that wrote and carried no global cell: in total, and per sending store.
+  uint64_t private_merges_ = 0;
+  std::map<std::string, uint64_t, std::less<>> private_merges_by_;
 };
 
 }  // namespace kura

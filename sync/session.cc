@@ -45,7 +45,7 @@ void SyncSession::Rewind() {
 
 void SyncSession::Push(int64_t now_ms) {
   if (!greeted_) return;
-  std::optional<uint64_t> generation = replica_->Generation();
+  std::optional<uint64_t> generation = replica_->Generation(peer_);
   if (generation && generation == drained_at_) return;  // nothing written since: nothing new
   while (static_cast<int>(in_flight_.size()) < options_.window) {
     VersionVector through;  // only the lanes this batch advances: a chain has hundreds

@@ -30,3 +30,31 @@ TEST_CASE("hq does not send a store's own writes back to it", "[sync][session]")
 }
 
 }  // namespace kura::test
+
+namespace kura::test {
+
+// HQ's sessions skip reading while the replica's generation for their store stands still;
+// another store's stock (nothing global) must not move it, HQ's own writes must.
+TEST_CASE("hq's generation for a store ignores another store's private batches", "[sync][session]") {
+  Replica a("store-001"), b("store-002"), hq("hq");
+  Link link_a(a, hq), link_b(b, hq);
+  link_a.Start();
+  link_b.Start();
+  link_a.Flush();
+  link_b.Flush();
+  auto before_b = hq.cells->Generation("store-002");
+  auto before_a = hq.cells->Generation("store-001");
+  REQUIRE(before_b.has_value());
+
+  a.Ok("stock.receive", {{"sku", "SKU-1"}, {"qty", 3}});
+  link_a.Tick();
+  link_a.Flush();
+  REQUIRE(link_a.hq_session().stats().components_received >= 1);
+  CHECK(hq.cells->Generation("store-002") == before_b);
+  CHECK(hq.cells->Generation("store-001") != before_a);
+
+  hq.Ok("hq.policy.set", {{"share_pct", 50}, {"cap", 10}});  // a global cell HQ writes
+  CHECK(hq.cells->Generation("store-002") != before_b);
+}
+
+}  // namespace kura::test

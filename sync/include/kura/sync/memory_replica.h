@@ -73,7 +73,7 @@ class MemoryReplica final : public SyncReplica {
     return Status::Ok();
   }
 
-  std::optional<uint64_t> Generation() override { return generation_; }
+  std::optional<uint64_t> Generation(const std::string&) override { return generation_; }
 
   // Every component held, for comparing replicas.
   std::map<std::pair<std::string, std::string>, Component> cells() const { return cells_; }

@@ -53,10 +53,13 @@ class SyncReplica {
                                                      const VersionVector& from,
                                                      std::size_t max_bytes,
                                                      VersionVector* through) = 0;
-  // A number that changes whenever what ReadBeyond returns may have changed (every write
-  // here, say), so a session that found nothing new need not read again until it does.
-  // nullopt: not tracked, always read.
-  virtual std::optional<uint64_t> Generation() { return std::nullopt; }
+  // A number that changes whenever what ReadBeyond(peer, ...) returns may have changed
+  // (every write here, say), so a session that found nothing new need not read again
+  // until it does. nullopt: not tracked, always read.
+  virtual std::optional<uint64_t> Generation(const std::string& peer) {
+    (void)peer;
+    return std::nullopt;
+  }
   // Merges `components` sent by `peer` and records `through` as held, durably, in one
   // write. Refuses the whole batch (PermissionDenied-like InvalidArgument) when `peer` may
   // not write one of them.
@@ -133,7 +136,7 @@ class SyncSession {
 
   bool greeted_ = false;       // the peer's Hello has arrived since Start
   VersionVector sent_;         // cursor: pushed up to here (acked or in flight)
-  // The replica's Generation() when a read from sent_ last found nothing to send: until
+  // The replica's Generation(peer_) when a read from sent_ last found nothing to send: until
   // it moves (or the cursor is rewound) there is still nothing, and Push skips the read.
   std::optional<uint64_t> drained_at_;
   // Batches sent and not yet acknowledged, with the lanes each advanced. A batch's `from`
