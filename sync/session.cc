@@ -94,17 +94,25 @@ void SyncSession::OnHello(const Hello& m, int64_t now_ms) {
 
 void SyncSession::OnBatch(const Batch& m, int64_t now_ms) {
   ++stats_.batches_received;
-  // Lane by lane: the batch names a few of the hundreds of lanes we may hold.
+  // Lane by lane: the batch names a few of the hundreds of lanes we may hold. A lane is
+  // usually in both `from` and `through`; it is read once.
+  VersionVector held;
+  auto held_of = [&](const std::string& lane) -> Result<uint64_t> {
+    if (auto it = held.seqs.find(lane); it != held.seqs.end()) return it->second;
+    auto seq = replica_->HeldLane(peer_, lane);
+    if (seq.ok()) held.seqs.emplace(lane, *seq);
+    return seq;
+  };
   for (const auto& [lane, seq] : m.from.seqs) {
-    auto held = replica_->HeldLane(peer_, lane);
-    if (!held.ok()) return Fail(held.status());
-    if (*held < seq) return SendGapAck(m.number, now_ms);
+    auto have = held_of(lane);
+    if (!have.ok()) return Fail(have.status());
+    if (*have < seq) return SendGapAck(m.number, now_ms);
   }
   VersionVector now_held;  // what the batch moved is news to the peer; the rest it learned from our hello
   for (const auto& [lane, seq] : m.through.seqs) {
-    auto held = replica_->HeldLane(peer_, lane);
-    if (!held.ok()) return Fail(held.status());
-    now_held.seqs.emplace(lane, std::max(seq, *held));
+    auto have = held_of(lane);
+    if (!have.ok()) return Fail(have.status());
+    now_held.seqs.emplace(lane, std::max(seq, *have));
   }
   Status s = replica_->Merge(peer_, m.components, m.through);
   if (!s.ok()) return Fail(s);

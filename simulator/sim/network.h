@@ -1,9 +1,10 @@
 // SimNetwork: the links between each store and HQ, as kura-sim models them. A message
 // takes the link latency plus jitter, and each direction of a link keeps order (it is
 // a TCP connection); a message may be dropped, duplicated or held back (reordered, the
-// only way one overtakes another) with the configured probabilities; a cut link (the store's or HQ's side
-// partitioned) loses everything sent over it, and so does a link that is cut while the
-// message is on its way. Draws only from the rng it is given. Not thread-safe.
+// only way one overtakes another) with the configured probabilities; a cut link (the
+// store's or HQ's side partitioned) loses everything sent over it, and so does a link
+// that is cut while the message is on its way. Draws only from the rng it is given.
+// Not thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,8 @@
-// HQ relays every origin's components in a store's partition, the store's own included
-// (a wiped store bootstraps that way). What the store itself just sent must not come
-// back: the batch told HQ the store holds it.
+// What HQ sends a store, and when it looks: HQ relays every origin's components in a
+// store's partition, the store's own included (a wiped store bootstraps that way), but
+// what the store itself just sent must not come back (the batch told HQ the store holds
+// it); and another store's private batch gives HQ's session for this store nothing to
+// read.
 #include <catch2/catch.hpp>
 
 #include "replica_harness.h"
@@ -28,10 +30,6 @@ TEST_CASE("hq does not send a store's own writes back to it", "[sync][session]")
   CHECK(hq.Ok("hq.stock", {{"sku", "SKU-0"}})["total"]["on_hand"] == 4);
   CHECK(link.hq_session().stats().components_sent == relayed_before);
 }
-
-}  // namespace kura::test
-
-namespace kura::test {
 
 // HQ's sessions skip reading while the replica's generation for their store stands still;
 // another store's stock (nothing global) must not move it, HQ's own writes must.

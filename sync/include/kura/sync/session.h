@@ -56,10 +56,7 @@ class SyncReplica {
   // A number that changes whenever what ReadBeyond(peer, ...) returns may have changed
   // (every write here, say), so a session that found nothing new need not read again
   // until it does. nullopt: not tracked, always read.
-  virtual std::optional<uint64_t> Generation(const std::string& peer) {
-    (void)peer;
-    return std::nullopt;
-  }
+  virtual std::optional<uint64_t> Generation(const std::string& /*peer*/) { return std::nullopt; }
   // Merges `components` sent by `peer` and records `through` as held, durably, in one
   // write. Refuses the whole batch (PermissionDenied-like InvalidArgument) when `peer` may
   // not write one of them.
