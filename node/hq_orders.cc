@@ -1,6 +1,7 @@
 #include "hq_orders.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include "directory.h"
@@ -28,19 +29,32 @@ struct Offer {
   std::optional<double> distance_km;
 };
 
+// The directory, nearest first from `near` when given; *origin is set to near's point.
+Result<std::vector<DirectoryEntry>> DirectoryNearestFirst(Txn& txn, const json* near,
+                                                          std::optional<std::pair<double, double>>* origin) {
+  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, LoadDirectory(txn));
+  if (near != nullptr) {
+    KURA_ASSIGN_OR_RETURN(double lat, ArgNumber(*near, "lat", -90, 90));
+    KURA_ASSIGN_OR_RETURN(double lon, ArgNumber(*near, "lon", -180, 180));
+    SortNearestFirst(lat, lon, &entries);
+    *origin = std::make_pair(lat, lon);
+  }
+  return entries;
+}
+
+std::optional<double> DistanceFrom(const std::optional<std::pair<double, double>>& origin, const DirectoryEntry& e) {
+  if (!origin || !e.record) return std::nullopt;
+  return DistanceKm(origin->first, origin->second, e.record->lat, e.record->lon);
+}
+
 // Every store in the directory with its figures for `sku`, nearest first from `near`.
 Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku, const json* near) {
-  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, LoadDirectory(ctx.txn));
-  double lat = 0, lon = 0;
-  if (near != nullptr) {
-    KURA_ASSIGN_OR_RETURN(lat, ArgNumber(*near, "lat", -90, 90));
-    KURA_ASSIGN_OR_RETURN(lon, ArgNumber(*near, "lon", -180, 180));
-    SortNearestFirst(lat, lon, &entries);
-  }
+  std::optional<std::pair<double, double>> origin;
+  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near, &origin));
   std::vector<Offer> offers;
   for (DirectoryEntry& e : entries) {
     Offer o;
-    if (near != nullptr && e.record) o.distance_km = DistanceKm(lat, lon, e.record->lat, e.record->lon);
+    o.distance_km = DistanceFrom(origin, e);
     o.reachable = ctx.sync != nullptr && ctx.sync->Reachable(e.store, ctx.now_ms);
     KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, e.store)));
     o.stock = stock.value_or(HqStockEntry{});
@@ -64,34 +78,32 @@ json ToJson(const Offer& o) {
   return out;
 }
 
-// "shibuya-01 (1.2 km), ..." for the stores (other than `store`) that can promise every
-// line, nearest first.
+// "shibuya-01 (1.2 km), ..." for the three nearest stores (other than `store`) that can
+// promise every line. Store by store, stopping at the third: a refusal at a 200-store
+// chain need not read every store's allotment of every line.
 Result<std::string> Alternatives(OpContext& ctx, std::string_view store, const HoldRequest& request,
                                  const json* near) {
-  std::vector<std::string> names;
-  std::vector<std::vector<Offer>> per_sku;
-  for (const auto& [sku, qty] : request.UnitsBySku()) {
-    KURA_ASSIGN_OR_RETURN(auto offers, Offers(ctx, sku, near));
-    per_sku.push_back(std::move(offers));
-  }
-  if (per_sku.empty()) return std::string();
-  for (std::size_t i = 0; i < per_sku[0].size(); ++i) {
-    const Offer& first = per_sku[0][i];
-    if (first.entry.store == store || !CanHandOver(first.entry)) continue;
+  std::map<std::string, int64_t> lines = request.UnitsBySku();
+  if (lines.empty()) return std::string();
+  std::optional<std::pair<double, double>> origin;
+  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near, &origin));
+  std::string out;
+  int named = 0;
+  for (const DirectoryEntry& e : entries) {
+    if (e.store == store || !CanHandOver(e)) continue;
     bool all = true;
-    std::size_t line = 0;
-    for (const auto& [sku, qty] : request.UnitsBySku()) {
-      const Offer& o = per_sku[line++][i];
-      all = all && o.allotment >= qty;
+    for (const auto& [sku, qty] : lines) {
+      KURA_ASSIGN_OR_RETURN(int64_t allotment, HqAllotment(ctx.txn, e.store, sku));
+      if (allotment < qty) {
+        all = false;
+        break;
+      }
     }
     if (!all) continue;
-    std::string name = first.entry.store;
-    if (first.distance_km) name += " (" + std::to_string(static_cast<int>(*first.distance_km + 0.5)) + " km)";
-    names.push_back(name);
-    if (names.size() == 3) break;
+    out += (out.empty() ? "" : ", ") + e.store;
+    if (auto km = DistanceFrom(origin, e)) out += " (" + std::to_string(static_cast<int>(*km + 0.5)) + " km)";
+    if (++named == 3) break;
   }
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
