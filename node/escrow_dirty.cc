@@ -3,7 +3,6 @@
 #include <set>
 #include <string>
 #include <utility>
-#include <vector>
 
 namespace kura {
 namespace {
@@ -66,11 +65,11 @@ Status VisitEscrowDirty(Txn& txn,
 }
 
 Status ClearEscrowDirty(Txn& txn) {
-  std::vector<std::string> marks;
-  KURA_RETURN_IF_ERROR(ScanMarks(txn, [&](std::string_view key, std::string_view) { marks.emplace_back(key); }));
-  if (marks.empty()) return Status::Ok();  // nothing to move: a job with no work writes nothing
-  for (const std::string& key : marks) txn.Delete(Cf::kLocal, key);
+  // Marks are numbered without gaps from the cursor to the next number: no scan needed.
+  KURA_ASSIGN_OR_RETURN(uint64_t from, ReadCounter(txn, kFromKey));
   KURA_ASSIGN_OR_RETURN(uint64_t next, ReadCounter(txn, kNextKey));
+  if (from == next) return Status::Ok();  // nothing to move: a job with no work writes nothing
+  for (uint64_t n = from; n < next; ++n) txn.Delete(Cf::kLocal, MarkKey(n));
   txn.Write(Cf::kLocal, kFromKey, next);
   return Status::Ok();
 }
