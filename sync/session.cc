@@ -39,6 +39,7 @@ void SyncSession::Start(int64_t now_ms) {
 
 void SyncSession::Rewind() {
   sent_ = stats_.peer_held;
+  skipped_.seqs.clear();  // read again from the peer's position
   drained_at_.reset();
   in_flight_.clear();
 }
@@ -46,15 +47,30 @@ void SyncSession::Rewind() {
 void SyncSession::Push(int64_t now_ms) {
   if (!greeted_) return;
   std::optional<uint64_t> generation = replica_->Generation(peer_);
-  if (generation && generation == drained_at_) return;  // nothing written since: nothing new
+  // Lanes read past with nothing for the peer wait for the next batch, or for the link to
+  // idle a heartbeat (then they go instead of a Ping): at HQ, every order for one store
+  // would otherwise send every other store an empty batch, and make it write and Ack.
+  bool tell_skipped = !skipped_.seqs.empty() && now_ms - last_sent_ms_ >= options_.heartbeat_ms;
+  if (generation && generation == drained_at_ && !tell_skipped) return;  // nothing written since
   while (static_cast<int>(in_flight_.size()) < options_.window) {
     VersionVector through;  // only the lanes this batch advances: a chain has hundreds
-    auto components = replica_->ReadBeyond(peer_, sent_, options_.batch_bytes, &through);
-    if (!components.ok()) return Fail(components.status());
-    if (components->empty() && through.seqs.empty()) {  // nothing new
-      drained_at_ = generation;
-      return;
+    Result<std::vector<Component>> components = std::vector<Component>();
+    if (skipped_.seqs.empty()) {
+      components = replica_->ReadBeyond(peer_, sent_, options_.batch_bytes, &through);
+    } else {
+      VersionVector cursor = sent_;
+      cursor.Merge(skipped_);
+      components = replica_->ReadBeyond(peer_, cursor, options_.batch_bytes, &through);
     }
+    if (!components.ok()) return Fail(components.status());
+    if (components->empty()) {
+      skipped_.Merge(through);
+      drained_at_ = generation;  // nothing new to read until the next write
+      if (!tell_skipped || skipped_.seqs.empty()) return;
+    }
+    through.Merge(skipped_);
+    skipped_.seqs.clear();
+    bool only_skipped = components->empty();
     InFlight sent{next_batch_++, {}};
     for (const auto& [lane, seq] : through.seqs) sent.lanes.push_back(lane);
     VersionVector from;  // where the receiver must be: this batch's lanes and those in flight
@@ -73,6 +89,7 @@ void SyncSession::Push(int64_t now_ms) {
     in_flight_.push_back(std::move(sent));
     Send(batch);
     last_sent_ms_ = now_ms;
+    if (only_skipped) return;
   }
 }
 

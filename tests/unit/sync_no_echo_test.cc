@@ -1,8 +1,8 @@
 // What HQ sends a store, and when it looks: HQ relays every origin's components in a
 // store's partition, the store's own included (a wiped store bootstraps that way), but
 // what the store itself just sent must not come back (the batch told HQ the store holds
-// it); and another store's private batch gives HQ's session for this store nothing to
-// read.
+// it); another store's private batch gives HQ's session for this store nothing to read;
+// and HQ's writes for another store reach it only as a heartbeat.
 #include <catch2/catch.hpp>
 
 #include "replica_harness.h"
@@ -53,6 +53,48 @@ TEST_CASE("hq's generation for a store ignores another store's private batches",
 
   hq.Ok("hq.policy.set", {{"share_pct", 50}, {"cap", 10}});  // a global cell HQ writes
   CHECK(hq.cells->Generation("store-002") != before_b);
+}
+
+// An order HQ places for one store moves HQ's own lane, which HQ's session for every
+// store reads. The others find nothing of theirs there and say so only when their link
+// idles a heartbeat, in place of a Ping: not with an empty batch, a write and an Ack each.
+TEST_CASE("hq tells other stores of its writes for one store only at the heartbeat", "[sync][session]") {
+  Replica a("store-001"), b("store-002"), hq("hq");
+  hq.Ok("hq.directory.set", {{"store", "store-001"}, {"name", "One"}, {"lat", 35.68}, {"lon", 139.77},
+                             {"pickup_enabled", true}});
+  hq.Ok("hq.store_status.set", {{"store", "store-001"}, {"status", "open"}});
+  hq.Ok("hq.policy.set", {{"share_pct", 50}, {"cap", 4}});
+  a.Ok("stock.receive", {{"sku", "TEE"}, {"qty", 10}});
+  Link link_a(a, hq), link_b(b, hq);
+  link_a.Start();
+  link_b.Start();
+  link_a.Flush();
+  link_b.Flush();
+  a.Ok("escrow.grant");
+  link_a.Tick();
+  link_a.Flush();
+  auto order = [&] {
+    hq.Ok("hq.order.place", {{"store", "store-001"}, {"kind", "pickup"}, {"lines", {{{"sku", "TEE"}, {"qty", 1}}}}});
+  };
+  order();  // the first ticket publishes HQ's signing key, a global cell every store gets
+  link_b.Tick();
+  link_b.Flush();
+  auto held_by_b = [&] { return b.cells->Held("hq")->Get("hq"); };
+  uint64_t batches_before = link_b.store_session().stats().batches_received;
+
+  order();
+  uint64_t hq_head = *hq.cells->Head();
+  REQUIRE(held_by_b() < hq_head);
+  link_b.Tick();
+  link_b.Flush();
+  CHECK(link_b.store_session().stats().batches_received == batches_before);
+
+  SessionOptions defaults;
+  for (Replica* r : {&a, &b, &hq}) r->clock.Advance(defaults.heartbeat_ms);
+  link_b.Tick();
+  link_b.Flush();
+  CHECK(link_b.store_session().stats().batches_received == batches_before + 1);
+  CHECK(held_by_b() == hq_head);
 }
 
 }  // namespace kura::test

@@ -11,7 +11,9 @@
 //    now holds; a batch that does not start where the receiver is (a lost or reordered
 //    predecessor) is refused with Ack{gap}, and the sender rewinds to the receiver's vector;
 //  - no Ack within `retransmit_ms` rewinds too, and doubles the timeout (up to
-//    `max_retransmit_ms`) until an Ack arrives; Pings keep an idle link measured.
+//    `max_retransmit_ms`) until an Ack arrives; Pings keep an idle link measured;
+//  - lanes read past with nothing for the peer ride on the next batch, or replace the
+//    Ping of a link idle for a heartbeat: they are not worth a batch, a write and an Ack.
 // Duplicates and reordering are harmless because merges are idempotent and batches only
 // apply in order. A restart resumes from what the peer acknowledged durably.
 // Not thread-safe.
@@ -136,6 +138,10 @@ class SyncSession {
   // The replica's Generation(peer_) when a read from sent_ last found nothing to send: until
   // it moves (or the cursor is rewound) there is still nothing, and Push skips the read.
   std::optional<uint64_t> drained_at_;
+  // Lanes read past beyond sent_ that held nothing for the peer (HQ's own lane, say, after
+  // orders for other stores), not yet told: the next batch's `through` carries them, or
+  // an otherwise idle link sends them at the next heartbeat instead of a Ping.
+  VersionVector skipped_;
   // Batches sent and not yet acknowledged, with the lanes each advanced. A batch's `from`
   // names those lanes too: acks are cumulative, so a batch must not apply (and be acked)
   // while one before it that advanced another lane was lost.
