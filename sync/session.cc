@@ -47,11 +47,10 @@ void SyncSession::Rewind() {
 void SyncSession::Push(int64_t now_ms) {
   if (!greeted_) return;
   std::optional<uint64_t> generation = replica_->Generation(peer_);
-  // Lanes read past with nothing for the peer wait for the next batch, or for the link to
-  // idle a heartbeat (then they go instead of a Ping): at HQ, every order for one store
-  // would otherwise send every other store an empty batch, and make it write and Ack.
-  bool tell_skipped = !skipped_.seqs.empty() && now_ms - last_sent_ms_ >= options_.heartbeat_ms;
-  if (generation && generation == drained_at_ && !tell_skipped) return;  // nothing written since
+  // Lanes read past with nothing for the peer wait for the next batch, or a heartbeat
+  // (then they go instead of a Ping): at HQ, every order for one store would otherwise send
+  // every other store an empty batch, and make it write and Ack.
+  if (generation && generation == drained_at_ && !SkippedDue(now_ms)) return;  // nothing written since
   while (static_cast<int>(in_flight_.size()) < options_.window) {
     VersionVector through;  // only the lanes this batch advances: a chain has hundreds
     Result<std::vector<Component>> components = std::vector<Component>();
@@ -64,9 +63,10 @@ void SyncSession::Push(int64_t now_ms) {
     }
     if (!components.ok()) return Fail(components.status());
     if (components->empty()) {
+      if (skipped_.seqs.empty()) skipped_since_ms_ = now_ms;
       skipped_.Merge(through);
       drained_at_ = generation;  // nothing new to read until the next write
-      if (!tell_skipped || skipped_.seqs.empty()) return;
+      if (!SkippedDue(now_ms)) return;
     }
     through.Merge(skipped_);
     skipped_.seqs.clear();
@@ -230,8 +230,16 @@ std::vector<std::string> SyncSession::TakeOutbox() {
   return out;
 }
 
+bool SyncSession::SkippedDue(int64_t now_ms) const {
+  return !skipped_.seqs.empty() && now_ms - skipped_since_ms_ >= options_.heartbeat_ms;
+}
+
 int64_t SyncSession::NextTimerMs() const {
   int64_t next = last_sent_ms_ + options_.heartbeat_ms;
+  // Not while the window is full: the Ack that frees it pushes anyway.
+  if (!skipped_.seqs.empty() && static_cast<int>(in_flight_.size()) < options_.window) {
+    next = std::min(next, skipped_since_ms_ + options_.heartbeat_ms);
+  }
   if (!in_flight_.empty()) next = std::min(next, oldest_unacked_ms_ + retransmit_ms_);
   return next;
 }

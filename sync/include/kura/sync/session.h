@@ -12,8 +12,8 @@
 //    predecessor) is refused with Ack{gap}, and the sender rewinds to the receiver's vector;
 //  - no Ack within `retransmit_ms` rewinds too, and doubles the timeout (up to
 //    `max_retransmit_ms`) until an Ack arrives; Pings keep an idle link measured;
-//  - lanes read past with nothing for the peer ride on the next batch, or replace the
-//    Ping of a link idle for a heartbeat: they are not worth a batch, a write and an Ack.
+//  - lanes read past with nothing for the peer ride on the next batch, or go a heartbeat
+//    later in a batch of their own: they are not worth a batch, a write and an Ack each.
 // Duplicates and reordering are harmless because merges are idempotent and batches only
 // apply in order. A restart resumes from what the peer acknowledged durably.
 // Not thread-safe.
@@ -122,6 +122,7 @@ class SyncSession {
   void SendHello(bool reply, int64_t now_ms);
   void Push(int64_t now_ms);
   void Rewind();
+  bool SkippedDue(int64_t now_ms) const;  // skipped_ has waited a heartbeat
   void OnHello(const Hello& m, int64_t now_ms);
   void OnBatch(const Batch& m, int64_t now_ms);
   void SendGapAck(uint64_t number, int64_t now_ms);
@@ -135,13 +136,16 @@ class SyncSession {
 
   bool greeted_ = false;       // the peer's Hello has arrived since Start
   VersionVector sent_;         // cursor: pushed up to here (acked or in flight)
-  // The replica's Generation(peer_) when a read from sent_ last found nothing to send: until
-  // it moves (or the cursor is rewound) there is still nothing, and Push skips the read.
+  // The replica's Generation(peer_) when a read from sent_ (and skipped_) last found
+  // nothing to send: until it moves (or the cursor is rewound) there is still nothing, and
+  // Push skips the read.
   std::optional<uint64_t> drained_at_;
   // Lanes read past beyond sent_ that held nothing for the peer (HQ's own lane, say, after
-  // orders for other stores), not yet told: the next batch's `through` carries them, or
-  // an otherwise idle link sends them at the next heartbeat instead of a Ping.
+  // orders for other stores), not yet told, since skipped_since_ms_: the next batch's
+  // `through` carries them, or a batch of their own a heartbeat later, instead of a Ping.
+  // Cleared by Rewind: read again from the peer's position, a lost batch is resent.
   VersionVector skipped_;
+  int64_t skipped_since_ms_ = 0;
   // Batches sent and not yet acknowledged, with the lanes each advanced. A batch's `from`
   // names those lanes too: acks are cumulative, so a batch must not apply (and be acked)
   // while one before it that advanced another lane was lost.
