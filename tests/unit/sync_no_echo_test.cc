@@ -124,4 +124,25 @@ TEST_CASE("a busy link still learns of hq's writes for other stores", "[sync][se
   CHECK(w.HeldByB() == hq_head);
 }
 
+// Kept lanes are positions past entries the store may not receive, beyond the send
+// cursor. A rewind (here: a lost batch's retransmit timeout) must drop them, or the resend
+// would claim the lost batch's lane in a `through` without its components.
+TEST_CASE("a rewind resends a lost batch rather than claim it with kept lanes", "[sync][session]") {
+  OrdersForOneStore w;
+  w.hq.Ok("hq.policy.set", {{"share_pct", 60}, {"cap", 4}});  // global: for store-002 too
+  w.link_b.Tick();
+  REQUIRE(w.link_b.in_flight() == 1);
+  std::mt19937_64 rng(1);
+  w.link_b.DeliverOne(rng, /*drop=*/1.0);
+  w.Order();  // kept for store-002, past the lost batch
+  w.link_b.Tick();
+  REQUIRE(w.link_b.in_flight() == 0);
+
+  w.Advance(SessionOptions{}.retransmit_ms);
+  w.link_b.Tick();
+  w.link_b.Flush();
+  CHECK(w.b.Ok("policy.get")["share_pct"] == 60);
+  CHECK(w.HeldByB() == *w.hq.cells->Head());
+}
+
 }  // namespace kura::test
