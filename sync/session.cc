@@ -47,20 +47,17 @@ void SyncSession::Rewind() {
 void SyncSession::Push(int64_t now_ms) {
   if (!greeted_) return;
   std::optional<uint64_t> generation = replica_->Generation(peer_);
-  // Lanes read past with nothing for the peer wait for the next batch, or a heartbeat
-  // (then they go instead of a Ping): at HQ, every order for one store would otherwise send
-  // every other store an empty batch, and make it write and Ack.
+  // Kept lanes (skipped_) do not count as news until they have waited a heartbeat.
   if (generation && generation == drained_at_ && !SkippedDue(now_ms)) return;  // nothing written since
   while (static_cast<int>(in_flight_.size()) < options_.window) {
     VersionVector through;  // only the lanes this batch advances: a chain has hundreds
-    Result<std::vector<Component>> components = std::vector<Component>();
-    if (skipped_.seqs.empty()) {
-      components = replica_->ReadBeyond(peer_, sent_, options_.batch_bytes, &through);
-    } else {
-      VersionVector cursor = sent_;
-      cursor.Merge(skipped_);
-      components = replica_->ReadBeyond(peer_, cursor, options_.batch_bytes, &through);
+    VersionVector past_skipped;  // the cursor with the kept lanes, when there are any
+    if (!skipped_.seqs.empty()) {
+      past_skipped = sent_;
+      past_skipped.Merge(skipped_);
     }
+    auto components = replica_->ReadBeyond(peer_, skipped_.seqs.empty() ? sent_ : past_skipped,
+                                           options_.batch_bytes, &through);
     if (!components.ok()) return Fail(components.status());
     if (components->empty()) {
       if (skipped_.seqs.empty()) skipped_since_ms_ = now_ms;
