@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <cstdlib>
+
 #include "hq_config_file.h"
 #include "kura/node/api_client.h"
 #include "poll_until.h"
@@ -56,6 +58,7 @@ Status ProcessChain::Init() {
   for (int i = 0; i < options_.stores; ++i) {
     KURA_ASSIGN_OR_RETURN(CurveKeyPair pair, GenerateCurveKeyPair());
     auto node = std::make_unique<Node>();
+    node->index = i;
     node->id = StoreId(i);
     node->dir = work_->Sub(node->id);
     node->log = work_->Sub(node->id + ".log");
@@ -76,6 +79,9 @@ Status ProcessChain::Init() {
   ApiClient hq(context_, hq_endpoint(), kCallTimeoutMs);
   KURA_ASSIGN_OR_RETURN(json status, hq.Call("hq.sync_status"));
   hq_sync_ = status["endpoint"].get<std::string>();
+  // Stores reach HQ through the relay, so a link can be cut with both daemons running.
+  int hq_port = std::atoi(hq_sync_.substr(hq_sync_.rfind(':') + 1).c_str());
+  KURA_ASSIGN_OR_RETURN(relay_, LinkRelay::Start(hq_port, stores()));
   for (auto& node : stores_) KURA_RETURN_IF_ERROR(Launch(*node, false));
   return Status::Ok();
 }
@@ -122,12 +128,8 @@ std::vector<std::string> ProcessChain::Args(const Node& node) const {
     if (!hq_sync_.empty()) args.insert(args.end(), {"--sync", hq_sync_});
     return args;
   }
-  std::vector<std::string> args = {"--store-id", node.id};
-  if (node.linked) {
-    args.insert(args.end(), {"--hq", hq_sync_, "--hq-key", hq_keys_.public_z85, "--key-file",
-                             work_->Sub(node.id + ".key")});
-  }
-  return args;
+  return {"--store-id", node.id,           "--hq",       relay_->endpoint(node.index),
+          "--hq-key",   hq_keys_.public_z85, "--key-file", work_->Sub(node.id + ".key")};
 }
 
 Status ProcessChain::Launch(Node& node, bool restart) {
@@ -161,20 +163,22 @@ Status ProcessChain::Thaw(Node& node) {
 }
 
 Status ProcessChain::CutStore(int i) {
-  Node& node = *stores_[i];
-  node.up = false;
-  KURA_RETURN_IF_ERROR(node.daemon->Stop());
-  node.linked = false;
-  return Launch(node, false);
+  relay_->Cut(i);
+  // The store keeps running; it must see the link go, or the cut did not happen.
+  ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
+  bool down = PollUntil(
+      [&] {
+        auto sync = store.Call("sync.status");
+        return sync.ok() && (*sync).value("link", "") == "down";
+      },
+      kCallTimeoutMs);
+  if (!down) return Status::IOError(store_id(i) + " still reports its link up after the cut");
+  return Status::Ok();
 }
 
 Status ProcessChain::RelinkStore(int i) {
-  Node& node = *stores_[i];
-  if (node.linked) return Status::Ok();
-  node.up = false;
-  KURA_RETURN_IF_ERROR(node.daemon->Stop());
-  node.linked = true;
-  return Launch(node, false);
+  relay_->Restore(i);
+  return Status::Ok();
 }
 
 Status ProcessChain::HealAll() {
@@ -183,7 +187,7 @@ Status ProcessChain::HealAll() {
   for (int i = 0; i < stores(); ++i) {
     KURA_RETURN_IF_ERROR(Thaw(*stores_[i]));
     KURA_RETURN_IF_ERROR(Launch(*stores_[i], true));
-    KURA_RETURN_IF_ERROR(RelinkStore(i));
+    relay_->Restore(i);
   }
   return Status::Ok();
 }

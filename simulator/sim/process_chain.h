@@ -1,8 +1,9 @@
 // ProcessChain: a real kura-hq and N real kura-store processes on loopback, linked over
 // CURVE (fresh keys, HQ's allow-list), in one work directory — and the faults kura-sim's
 // multi-process mode makes to them: SIGKILL and restart, SIGSTOP and SIGCONT, and cutting
-// a store's link the way deploy/demo.sh does (restart the store without its --hq flags,
-// later with them again). A restart synchronises on the daemon answering `status`.
+// a store's link while both daemons run (stores reach HQ through a LinkRelay, which drops
+// the link's connections and refuses new ones until relinked). A restart synchronises on
+// the daemon answering `status`; a cut on the store reporting its link down.
 //
 // Thread safety: Start, the faults and HealAll are called from one control thread; any
 // thread may read the endpoints and the up flags (atomics), which is all the workload's
@@ -18,6 +19,7 @@
 #include "curve_keys.h"
 #include "daemon.h"
 #include "kura/schema/status.h"
+#include "link_relay.h"
 #include "process_options.h"
 #include "work_dir.h"
 
@@ -42,15 +44,15 @@ class ProcessChain {
   std::string hq_endpoint() const;
   const std::string& path() const { return work_->path(); }
 
-  // Whether a till or client should send the daemon requests now: false from a kill (or a
-  // cut's restart) until the daemon answers again. A frozen daemon counts as up: nobody can
+  // Whether a till or client should send the daemon requests now: false from a kill until
+  // the daemon answers again; a cut store stays up and keeps selling. A frozen daemon counts as up: nobody can
   // tell it from a slow one.
   bool store_up(int i) const { return stores_[i]->up.load(); }
   bool hq_up() const { return hq_->up.load(); }
 
   // Faults. REQUIRES: the daemon is in its normal state (running, not frozen, linked) for
   // Kill, Freeze and Cut, and in the matching fault for its end. IOError when the harness
-  // cannot do it, e.g. a daemon that does not come back.
+  // cannot do it, e.g. a daemon that does not come back or a cut store whose link stays up.
   Status KillStore(int i) { return Kill(*stores_[i]); }
   Status RestartStore(int i) { return Launch(*stores_[i], true); }
   Status FreezeStore(int i) { return Freeze(*stores_[i]); }
@@ -69,17 +71,18 @@ class ProcessChain {
 
  private:
   struct Node {
+    int index = -1;  // a store's; -1 for HQ
     std::string id, dir, log;
     std::unique_ptr<harness::Daemon> daemon;
     std::atomic<bool> up{false};
-    bool frozen = false, linked = true;
+    bool frozen = false;
   };
 
   ProcessChain(const ProcessOptions& options, zmq::context_t& context)
       : options_(options), context_(context) {}
   Status Init();
   Status SetUp();
-  // (Re)starts `node` (an HQ or a store, linked or not as node.linked says).
+  // (Re)starts `node`, an HQ or a store.
   Status Launch(Node& node, bool restart);
   Status Kill(Node& node);
   Status Freeze(Node& node);
@@ -94,6 +97,7 @@ class ProcessChain {
   std::string hq_config_, hq_sync_;
   std::unique_ptr<Node> hq_;
   std::vector<std::unique_ptr<Node>> stores_;
+  std::unique_ptr<LinkRelay> relay_;  // every store's way to HQ's sync port
 };
 
 }  // namespace kura::sim

@@ -23,7 +23,8 @@ constexpr char kDescription[] =
     "cancellations of active holds) and an online shop placing pickup and try-on orders at\n"
     "HQ (hq.order.place: a connected store decides, otherwise HQ's allotment). Meanwhile it\n"
     "injects faults: SIGKILL and restart of a store or HQ, SIGSTOP/SIGCONT of a store or HQ,\n"
-    "and cutting a store's link (restarting it without its --hq flags, later with them).\n"
+    "and cutting a store's link while both keep running (stores reach HQ through a TCP relay\n"
+    "in kura-sim that drops the link's connections and refuses new ones until relinked).\n"
     "\n"
     "Every acknowledged operation goes into a ledger; one without a reply in time is\n"
     "unknown, and the checks allow for exactly that: a sale, return, hold or order happened\n"
@@ -123,8 +124,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->capture_default_str();
   faults
       ->add_option("--link-cuts", o.link_cuts,
-                   "restart a store without its --hq flags, relink it after 3-12 s (kura-hq counts "
-                   "a store unreachable after 10 s of silence)")
+                   "cut a store's link to HQ (the store keeps selling), relink it after 3-12 s "
+                   "(kura-hq counts a store unreachable after 10 s of silence)")
       ->capture_default_str();
   faults->add_flag_callback(
       "--no-faults", [&o] { o.faults = false; }, "none of the above");

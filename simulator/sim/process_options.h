@@ -31,7 +31,7 @@ struct ProcessOptions {
   int hq_kills = 1;     // SIGKILL HQ, restart it after 0.5-3 s
   int store_stops = 1;  // SIGSTOP a store, SIGCONT after 1-4 s
   int hq_stops = 1;     // SIGSTOP HQ, SIGCONT after 1-4 s
-  int link_cuts = 2;    // restart a store without its --hq flags, relink it after 3-12 s
+  int link_cuts = 2;    // cut a store's link (LinkRelay), relink it after 3-12 s
   bool faults = true;   // false: none of the above
   // Timeouts: an operation without a reply within these is "unknown".
   int store_timeout_ms = 1500;
