@@ -108,8 +108,27 @@ Db::Footprint Db::MeasureFootprint(const std::string& path, rocksdb::Env* env) {
 }
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value) {
-  return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
-                   "get");
+  if (cf != Cf::kMeta) {
+    return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
+                     "get");
+  }
+  uint64_t epoch;
+  {
+    std::lock_guard<std::mutex> lock(meta_mu_);
+    if (auto it = meta_.find(std::string(key)); it != meta_.end()) {
+      if (!it->second) return Status::NotFound("get: meta key absent");
+      *value = *it->second;
+      return Status::Ok();
+    }
+    epoch = meta_epoch_;
+  }
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "get");
+  std::lock_guard<std::mutex> lock(meta_mu_);
+  // A write that landed meanwhile may have made what we read stale: remember only when
+  // none did (that write's RememberMeta comes after it in any case).
+  if (meta_epoch_ == epoch) meta_.emplace(std::string(key), s.ok() ? std::optional(*value) : std::nullopt);
+  return FromRocks(s, "get");
 }
 
 Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
@@ -118,7 +137,43 @@ Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
   // Counted even on failure: a failed write may have applied, and a spurious change only
   // costs a reader one more look.
   writes_.fetch_add(1, std::memory_order_relaxed);
-  return FromRocks(db_->Write(wo, batch), "write");
+  rocksdb::Status s = db_->Write(wo, batch);
+  if (s.ok()) {
+    RememberMeta(*batch);
+  } else {
+    std::lock_guard<std::mutex> lock(meta_mu_);  // it may have applied: forget it all
+    meta_.clear();
+    ++meta_epoch_;
+  }
+  return FromRocks(s, "write");
+}
+
+void Db::RememberMeta(const rocksdb::WriteBatch& batch) {
+  struct Remember : rocksdb::WriteBatch::Handler {
+    uint32_t meta_cf;
+    std::unordered_map<std::string, std::optional<std::string>>* meta;
+    rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
+      if (cf == meta_cf) (*meta)[key.ToString()] = value.ToString();
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+      if (cf == meta_cf) (*meta)[key.ToString()] = std::nullopt;
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status SingleDeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+      return DeleteCF(cf, key);
+    }
+    rocksdb::Status DeleteRangeCF(uint32_t cf, const rocksdb::Slice&, const rocksdb::Slice&) override {
+      if (cf == meta_cf) meta->clear();  // never done to meta; forgetting is always right
+      return rocksdb::Status::OK();
+    }
+  };
+  std::lock_guard<std::mutex> lock(meta_mu_);
+  Remember handler;
+  handler.meta_cf = handle(Cf::kMeta)->GetID();
+  handler.meta = &meta_;
+  batch.Iterate(&handler).PermitUncheckedError();
+  ++meta_epoch_;
 }
 
 }  // namespace kura

@@ -6,7 +6,10 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <mutex>
+#include <optional>
 #include <string_view>
+#include <unordered_map>
 
 #include <rocksdb/db.h>
 
@@ -28,7 +31,7 @@ class Db {
   Db& operator=(const Db&) = delete;
   ~Db();
 
-  // NotFound when the key is absent.
+  // NotFound when the key is absent. Cf::kMeta reads come from memory after the first.
   Status Get(Cf cf, std::string_view key, std::string* value);
   // Applies `batch` atomically and syncs the WAL before returning.
   Status WriteSynced(rocksdb::WriteBatch* batch);
@@ -50,8 +53,16 @@ class Db {
  private:
   Db() = default;
 
+  // Cf::kMeta: a few records per origin (sequence heads, counters) that nearly every
+  // write reads. Each key's committed value (nullopt: absent) once read, kept current by
+  // WriteSynced, the only way anything writes.
+  void RememberMeta(const rocksdb::WriteBatch& batch);
+
   std::unique_ptr<rocksdb::DB> db_;
   std::atomic<uint64_t> writes_{0};
+  std::mutex meta_mu_;
+  std::unordered_map<std::string, std::optional<std::string>> meta_;
+  uint64_t meta_epoch_ = 0;  // bumped by every write, under meta_mu_
   rocksdb::ColumnFamilyHandle* handles_[kCfCount] = {};
 };
 

@@ -7,6 +7,18 @@ namespace kura {
 Txn::Txn(Db* db) : db_(db), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
 Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
+  if (cf == Cf::kMeta) {
+    // Pending writes first; then Db, which keeps meta in memory.
+    std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->handle(cf)));
+    it->Seek(rocksdb::Slice(key));
+    if (it->Valid() && it->Entry().key == rocksdb::Slice(key)) {
+      // overwrite_key: one entry per key, the newest.
+      if (it->Entry().type != rocksdb::kPutRecord) return Status::NotFound("get: deleted");
+      value->assign(it->Entry().value.data(), it->Entry().value.size());
+      return Status::Ok();
+    }
+    return db_->Get(cf, key, value);
+  }
   return FromRocks(batch_.GetFromBatchAndDB(db_->raw(), rocksdb::ReadOptions(), db_->handle(cf),
                                             rocksdb::Slice(key), value),
                    "get");
