@@ -1,5 +1,6 @@
 #include "db.h"
 
+#include <algorithm>
 #include <vector>
 
 #include <rocksdb/cache.h>
@@ -13,11 +14,11 @@
 namespace kura {
 namespace {
 
-// A store is small (thousands of SKUs). One memory budget covers every column family's
-// memtables (charged to the block cache), so memory stays bounded however much is written.
-constexpr size_t kWriteBufferBytes = 2 << 20;
-constexpr size_t kMemtableBudgetBytes = 8 << 20;
-constexpr size_t kBlockCacheBytes = 12 << 20;
+// One memory budget, the block cache, covers every column family's memtables too (up to
+// two thirds of it), so memory stays bounded however much is written. A memtable is a
+// quarter of that share, between 2 and 16 MiB: deeper skip lists cost every insert.
+constexpr size_t kMinWriteBufferBytes = 2 << 20;
+constexpr size_t kMaxWriteBufferBytes = 16 << 20;
 
 const char* CfName(int i) {
   static const char* const kNames[kCfCount] = {keys::kCellsCf, keys::kChangesCf, keys::kLocalCf,
@@ -36,7 +37,10 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   return Status::IOError(msg);
 }
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env) {
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env, int64_t cache_mb) {
+  if (cache_mb < 4 || cache_mb > 65536) return Status::InvalidArgument("cache_mb must be in 4..65536");
+  size_t cache_bytes = static_cast<size_t>(cache_mb) << 20;
+  size_t memtable_bytes = cache_bytes / 3 * 2;
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -45,14 +49,14 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env)
   if (env != nullptr) options.env = env;
 
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  table.block_cache = rocksdb::NewLRUCache(cache_bytes);
   // Most point lookups miss (every new request id is looked up first): bloom filters on
   // the tables and in the memtables keep a miss from visiting every file.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.write_buffer_manager =
-      std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudgetBytes, table.block_cache);
+      std::make_shared<rocksdb::WriteBufferManager>(memtable_bytes, table.block_cache);
   rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.write_buffer_size = kWriteBufferBytes;
+  cf_options.write_buffer_size = std::clamp(memtable_bytes / 4, kMinWriteBufferBytes, kMaxWriteBufferBytes);
   cf_options.max_write_buffer_number = 2;
   cf_options.memtable_prefix_bloom_size_ratio = 0.05;
   cf_options.memtable_whole_key_filtering = true;

@@ -13,6 +13,7 @@
 
 #include <rocksdb/db.h>
 
+#include "kura/node/store.h"
 #include "kura/schema/status.h"
 
 namespace kura {
@@ -24,8 +25,9 @@ class Db {
  public:
   // Opens (creating if missing) the database in `path`. A directory already opened by
   // another process gives Status::Busy. `env` may be null (the real file system); the
-  // simulator passes an in-memory one.
-  static Result<std::unique_ptr<Db>> Open(const std::string& path, rocksdb::Env* env = nullptr);
+  // simulator passes an in-memory one. `cache_mb` bounds its memory (StoreOptions::cache_mb).
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, rocksdb::Env* env = nullptr,
+                                          int64_t cache_mb = kStoreCacheMb);
 
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -29,6 +29,7 @@ std::string AddStore(const std::string& spec, std::map<std::string, std::string>
 HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* output) {
   *exit_code = -1;
   HqConfig config;
+  config.engine.cache_mb = kHqCacheMb;
   std::string config_path;
   std::vector<std::string> store_specs;
   CLI::App app(kDescription, "kura-hq");
@@ -45,6 +46,10 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
                  "How long an online order for a connected store waits for that store to decide "
                  "before HQ promises it from its allotment for the store (default 2000)")
       ->check(CLI::Range(int64_t{100}, int64_t{60000}));
+  app.add_option("--cache-mb", config.engine.cache_mb,
+                 "RocksDB memory in MiB: block cache, with the memtables charged to it (default " +
+                     std::to_string(kHqCacheMb) + ")")
+      ->check(CLI::Range(int64_t{16}, int64_t{65536}));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error (default info)");
   try {
     app.parse(argc, argv);
@@ -66,6 +71,7 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     file.String("key_file", "--key-file", &config.sync.key_file);
     file.StringTable("stores", "--store", &config.sync.stores);
     file.Int("route_timeout_ms", "--route-timeout-ms", &config.route_timeout_ms);
+    file.Int("cache_mb", "--cache-mb", &config.engine.cache_mb);
     file.String("log_level", "--log-level", &config.log_level);
     error = file.Finish();
   }
@@ -73,6 +79,9 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   if (error.empty() && config.sync.key_file.empty()) error = "--key-file (or key_file) is required";
   if (error.empty() && (config.route_timeout_ms < 100 || config.route_timeout_ms > 60000)) {
     error = "route_timeout_ms must be in 100..60000";
+  }
+  if (error.empty() && (config.engine.cache_mb < 16 || config.engine.cache_mb > 65536)) {
+    error = "cache_mb must be in 16..65536";
   }
   if (!error.empty()) {
     *exit_code = 2;

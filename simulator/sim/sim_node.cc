@@ -19,6 +19,7 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   options.data_dir = DataDir();
   options.clock = &clock_;
   options.env = env_;
+  if (hq()) options.cache_mb = kHqCacheMb;
   // A deterministic ticket key, so tickets and the key directory replay byte for byte.
   options.signing_seed = (id_ + std::string(32, '#')).substr(0, 32);
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));

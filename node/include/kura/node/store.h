@@ -20,6 +20,11 @@ class Env;
 
 namespace kura {
 
+// RocksDB's memory per database, in MiB (StoreOptions::cache_mb): a store holds thousands
+// of SKUs; HQ holds every store's, and merges what they send into it all day.
+inline constexpr int64_t kStoreCacheMb = 12;
+inline constexpr int64_t kHqCacheMb = 256;
+
 struct StoreOptions {
   std::string store_id;  // required; the store's replication origin
   std::string data_dir;  // required; created if missing
@@ -32,6 +37,9 @@ struct StoreOptions {
   // Receipts HQ has acknowledged are kept this long before journal.compact drops them.
   // Default 30 days.
   int64_t journal_retention_ms = 30LL * 24 * 3600 * 1000;
+  // RocksDB block cache in MiB; the memtables are charged to it (up to two thirds), so
+  // this bounds the database's memory however much is written. Default kStoreCacheMb.
+  int64_t cache_mb = kStoreCacheMb;
   // Time source; null means the system clock. Not owned; must outlive the Store.
   Clock* clock = nullptr;
   // RocksDB environment; null means the real file system. kura-sim passes an in-memory
