@@ -2,10 +2,10 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,17 +17,37 @@ namespace kura::sim {
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+// How often a down target or a busy port is tried again.
+constexpr int kRetryMs = 100;
+// A connect to the target gives up after this: a frozen HQ with a full accept queue
+// must not stall every link.
+constexpr int kConnectTimeoutMs = 1000;
 
 void NoDelay(int fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-// A connection to 127.0.0.1:port, non-blocking once made; -1 when refused (the target is
-// down: the accepted end is closed and the daemon retries, as it would against HQ).
+// A non-blocking listening socket on 127.0.0.1:port (0: any free port); -1 on failure.
+int Listen(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -1;
+  int one = 1;  // reopening a port whose old connections linger in TIME_WAIT
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr = LoopbackAddress(port);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 16) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// A connection to 127.0.0.1:port, non-blocking once made; -1 when refused or timed out.
 int ConnectTo(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  timeval timeout{kConnectTimeoutMs / 1000, 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);  // bounds connect()
   sockaddr_in addr = LoopbackAddress(port);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
@@ -55,6 +75,8 @@ LinkRelay::Pipe::~Pipe() {
 }
 
 Result<std::unique_ptr<LinkRelay>> LinkRelay::Start(int target_port, int links) {
+  if (target_port <= 0 || target_port > 65535)
+    return Status::InvalidArgument("relay: no target port " + std::to_string(target_port));
   std::unique_ptr<LinkRelay> relay(new LinkRelay(target_port));
   KURA_RETURN_IF_ERROR(relay->Open(links));
   relay->thread_ = std::thread([r = relay.get()] { r->Loop(); });
@@ -66,12 +88,10 @@ Status LinkRelay::Open(int links) {
     return Status::IOError(std::string("relay: pipe: ") + std::strerror(errno));
   links_.resize(links);
   for (Link& link : links_) {
-    link.listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in addr = LoopbackAddress(0);  // any free port
+    link.listener = Listen(0);
+    sockaddr_in addr{};
     socklen_t len = sizeof addr;
-    if (link.listener < 0 || bind(link.listener, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-        listen(link.listener, 16) != 0 ||
-        getsockname(link.listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    if (link.listener < 0 || getsockname(link.listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
       return Status::IOError(std::string("relay: listen: ") + std::strerror(errno));
     link.port = ntohs(addr.sin_port);
   }
@@ -100,17 +120,17 @@ std::string LinkRelay::endpoint(int link) const {
   return "tcp://127.0.0.1:" + std::to_string(links_[link].port);
 }
 
-void LinkRelay::Cut(int link) {
+Status LinkRelay::Cut(int link) { return Request(link, true); }
+Status LinkRelay::Restore(int link) { return Request(link, false); }
+
+Status LinkRelay::Request(int link, bool cut) {
   std::unique_lock<std::mutex> lock(mu_);
-  links_[link].cut = true;
+  links_[link].cut = cut;
   uint64_t generation = ++requested_;
   Wake();
-  changed_.wait(lock, [&] { return applied_ >= generation; });
-}
-
-void LinkRelay::Restore(int link) {
-  std::lock_guard<std::mutex> lock(mu_);
-  links_[link].cut = false;
+  changed_.wait(lock, [&] { return applied_ >= generation || !failure_.empty(); });
+  if (!failure_.empty()) return Status::IOError("relay stopped: " + failure_);
+  return Status::Ok();
 }
 
 bool LinkRelay::cut(int link) const {
@@ -128,34 +148,71 @@ void LinkRelay::Wake() {
   (void)!write(wake_[1], &byte, 1);  // a full pipe already wakes the loop
 }
 
+bool LinkRelay::ProbeTarget() {
+  int fd = ConnectTo(target_port_);
+  target_down_ = fd < 0;
+  if (fd >= 0) close(fd);
+  return !target_down_;
+}
+
+bool LinkRelay::Reconcile() {
+  if (target_down_) ProbeTarget();
+  std::lock_guard<std::mutex> lock(mu_);
+  std::erase_if(pipes_, [&](const auto& p) { return links_[p->link].cut; });
+  bool settled = true;
+  for (Link& link : links_) {
+    bool open = !link.cut && !target_down_;
+    if (!open && link.listener >= 0) {
+      close(link.listener);
+      link.listener = -1;
+    } else if (open && link.listener < 0) {
+      link.listener = Listen(link.port);
+      settled = settled && link.listener >= 0;
+    }
+  }
+  applied_ = requested_;
+  return settled;
+}
+
 void LinkRelay::Loop() {
+  struct Slot {
+    int link = -1;          // a listener's link, or -1
+    Pipe* pipe = nullptr;   // else a pipe and its direction
+    int direction = 0;
+  };
   std::vector<pollfd> fds;
-  std::vector<std::pair<Pipe*, int>> pumps;  // per entry of fds past the listeners: pipe, direction
+  std::vector<Slot> slots;  // what fds[i + 1] is
   for (;;) {
     {
-      // Apply cuts first: a cut link's connections go before anything more moves.
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return;
-      std::erase_if(pipes_, [&](const auto& p) { return links_[p->link].cut; });
-      applied_ = requested_;
     }
+    bool settled = Reconcile();
     changed_.notify_all();
 
-    fds.clear();
-    pumps.clear();
-    fds.push_back({wake_[0], POLLIN, 0});
-    for (const Link& link : links_) fds.push_back({link.listener, POLLIN, 0});
+    fds.assign(1, pollfd{wake_[0], POLLIN, 0});
+    slots.clear();
+    for (int i = 0; i < static_cast<int>(links_.size()); ++i) {
+      if (links_[i].listener < 0) continue;
+      fds.push_back({links_[i].listener, POLLIN, 0});
+      slots.push_back({i, nullptr, 0});
+    }
     for (auto& pipe : pipes_) {
       for (int d = 0; d < 2; ++d) {
         // Read from the source while nothing waits; else wait until the sink takes more.
         bool waiting = !pipe->pending[d].empty();
         fds.push_back({waiting ? pipe->fd[1 - d] : pipe->fd[d],
                        static_cast<short>(waiting ? POLLOUT : POLLIN), 0});
-        pumps.emplace_back(pipe.get(), d);
+        slots.push_back({-1, pipe.get(), d});
       }
     }
-    if (poll(fds.data(), fds.size(), -1) < 0) {
+    int timeout = settled && !target_down_ ? -1 : kRetryMs;
+    if (poll(fds.data(), fds.size(), timeout) < 0) {
       if (errno == EINTR) continue;
+      std::lock_guard<std::mutex> lock(mu_);
+      failure_ = std::string("poll: ") + std::strerror(errno);
+      pipes_.clear();
+      changed_.notify_all();
       return;
     }
     if (fds[0].revents != 0) {
@@ -163,15 +220,19 @@ void LinkRelay::Loop() {
       while (read(wake_[0], drain, sizeof drain) > 0) {
       }
     }
-    for (std::size_t i = 0; i < links_.size(); ++i) {
-      if (fds[1 + i].revents != 0) Accept(static_cast<int>(i));
-    }
     std::vector<Pipe*> broken;
-    for (std::size_t i = 0; i < pumps.size(); ++i) {
-      if (fds[1 + links_.size() + i].revents == 0) continue;
-      auto [pipe, d] = pumps[i];
-      if (!Pump(*pipe, d == 0)) broken.push_back(pipe);
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (fds[i + 1].revents == 0) continue;
+      const Slot& slot = slots[i];
+      if (slot.pipe == nullptr) {
+        Accept(slot.link);
+      } else if (!Pump(*slot.pipe, slot.direction == 0)) {
+        broken.push_back(slot.pipe);
+      }
     }
+    // Before the daemon sees its connection end and redials: was it the target dying?
+    // Then the redial must be refused, not accepted and dropped.
+    if (!broken.empty() && !ProbeTarget()) Reconcile();
     std::erase_if(pipes_, [&](const auto& p) {
       return std::find(broken.begin(), broken.end(), p.get()) != broken.end();
     });
@@ -181,28 +242,21 @@ void LinkRelay::Loop() {
 void LinkRelay::Accept(int link) {
   int fd = accept4(links_[link].listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (links_[link].cut) {
-      close(fd);
-      return;
-    }
-  }
   NoDelay(fd);
   int target = ConnectTo(target_port_);
   if (target < 0) {
+    // The target died since the last look: this one is dropped, the next refused.
+    target_down_ = true;
     close(fd);
     return;
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++links_[link].connections;
   }
   auto pipe = std::make_unique<Pipe>();
   pipe->link = link;
   pipe->fd[0] = fd;
   pipe->fd[1] = target;
   pipes_.push_back(std::move(pipe));
+  std::lock_guard<std::mutex> lock(mu_);
+  ++links_[link].connections;
 }
 
 bool LinkRelay::Pump(Pipe& pipe, bool up) {

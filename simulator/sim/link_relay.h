@@ -4,12 +4,16 @@
 // between the daemons, so it sees ciphertext and cannot forge or read anything.
 //
 // One listening port per link on 127.0.0.1; each accepted connection gets its own
-// connection to the target. Cut(link) resets every connection of the link and refuses
-// (accepts and closes at once) new ones until Restore(link): to the daemons that is a
-// link that drops and will not come back, whatever they retry.
+// connection to the target. Cut(link) closes the link's connections and its listening
+// port until Restore(link) opens that same port again: the daemon sees its connection end
+// and every redial refused, as with a dead route, and redials as usual (ZeroMQ's
+// reconnect interval) once restored. While the target itself is down (a connection to it
+// refused) every listening port is closed too, so a store meets a dead HQ as it would
+// without the relay: refused, not accepted and dropped (which ZeroMQ reports as a failed
+// handshake). A half-close ends the whole relayed connection; ZMTP never half-closes.
 //
 // Thread safety: one internal thread moves the bytes; Cut, Restore and the accessors may
-// be called from any thread. Cut returns once the link's connections are closed.
+// be called from any thread. Cut and Restore return once the relay acts on them.
 #pragma once
 
 #include <netinet/in.h>
@@ -39,15 +43,16 @@ class LinkRelay {
 
   // "tcp://127.0.0.1:PORT": where link `i`'s end should connect instead of the target.
   std::string endpoint(int link) const;
-  void Cut(int link);
-  void Restore(int link);
+  // IOError when the relay thread has failed (its links are all down then).
+  Status Cut(int link);
+  Status Restore(int link);
   bool cut(int link) const;
-  // Connections accepted and relayed for `link` so far (refused ones not counted).
+  // Connections accepted and relayed for `link` so far.
   int64_t connections(int link) const;
 
  private:
   struct Link {
-    int listener = -1;
+    int listener = -1;        // the relay thread's; -1 while cut or the target is down
     int port = 0;
     bool cut = false;         // under mu_
     int64_t connections = 0;  // under mu_
@@ -64,19 +69,28 @@ class LinkRelay {
   explicit LinkRelay(int target_port) : target_port_(target_port) {}
   Status Open(int links);
   void Loop();
+  // Makes the relay match what was asked: cut links' pipes gone, listeners open exactly
+  // where neither the link is cut nor the target down. False while a listener that
+  // should be open could not be (its port is busy): retry soon.
+  bool Reconcile();
   void Accept(int link);
   // Whether the pipe still stands after moving what it can in direction `up`.
   bool Pump(Pipe& pipe, bool up);
+  // Whether the target accepts connections; false marks it down.
+  bool ProbeTarget();
+  Status Request(int link, bool cut);
   void Wake();
 
   const int target_port_;
   std::vector<Link> links_;
   std::vector<std::unique_ptr<Pipe>> pipes_;  // the relay thread's alone
-  int wake_[2] = {-1, -1};                    // self-pipe: a Cut, Restore or stop to look at
+  bool target_down_ = false;                  // the relay thread's alone
+  int wake_[2] = {-1, -1};                    // self-pipe: a request or stop to look at
   mutable std::mutex mu_;
   std::condition_variable changed_;
   uint64_t requested_ = 0, applied_ = 0;  // Cut/Restore generations, under mu_
-  bool stopping_ = false;
+  bool stopping_ = false;                 // under mu_
+  std::string failure_;                   // why the relay thread stopped, under mu_
   std::thread thread_;
 };
 

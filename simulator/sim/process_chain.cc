@@ -80,7 +80,7 @@ Status ProcessChain::Init() {
   KURA_ASSIGN_OR_RETURN(json status, hq.Call("hq.sync_status"));
   hq_sync_ = status["endpoint"].get<std::string>();
   // Stores reach HQ through the relay, so a link can be cut with both daemons running.
-  int hq_port = std::atoi(hq_sync_.substr(hq_sync_.rfind(':') + 1).c_str());
+  int hq_port = std::atoi(hq_sync_.substr(hq_sync_.rfind(':') + 1).c_str());  // 0: refused below
   KURA_ASSIGN_OR_RETURN(relay_, LinkRelay::Start(hq_port, stores()));
   for (auto& node : stores_) KURA_RETURN_IF_ERROR(Launch(*node, false));
   return Status::Ok();
@@ -163,7 +163,7 @@ Status ProcessChain::Thaw(Node& node) {
 }
 
 Status ProcessChain::CutStore(int i) {
-  relay_->Cut(i);
+  KURA_RETURN_IF_ERROR(relay_->Cut(i));
   // The store keeps running; it must see the link go, or the cut did not happen.
   ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
   bool down = PollUntil(
@@ -176,18 +176,15 @@ Status ProcessChain::CutStore(int i) {
   return Status::Ok();
 }
 
-Status ProcessChain::RelinkStore(int i) {
-  relay_->Restore(i);
-  return Status::Ok();
-}
+Status ProcessChain::RelinkStore(int i) { return relay_->Restore(i); }
 
 Status ProcessChain::HealAll() {
   KURA_RETURN_IF_ERROR(Thaw(*hq_));
   KURA_RETURN_IF_ERROR(Launch(*hq_, true));
   for (int i = 0; i < stores(); ++i) {
     KURA_RETURN_IF_ERROR(Thaw(*stores_[i]));
+    KURA_RETURN_IF_ERROR(relay_->Restore(i));  // first: a store started cut would back off
     KURA_RETURN_IF_ERROR(Launch(*stores_[i], true));
-    relay_->Restore(i);
   }
   return Status::Ok();
 }

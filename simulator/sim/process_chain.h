@@ -45,8 +45,8 @@ class ProcessChain {
   const std::string& path() const { return work_->path(); }
 
   // Whether a till or client should send the daemon requests now: false from a kill until
-  // the daemon answers again; a cut store stays up and keeps selling. A frozen daemon counts as up: nobody can
-  // tell it from a slow one.
+  // the daemon answers again. A cut store stays up and keeps selling; a frozen daemon
+  // counts as up: nobody can tell it from a slow one.
   bool store_up(int i) const { return stores_[i]->up.load(); }
   bool hq_up() const { return hq_->up.load(); }
 
