@@ -38,7 +38,10 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
 }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env, int64_t cache_mb) {
-  if (cache_mb < 4 || cache_mb > 65536) return Status::InvalidArgument("cache_mb must be in 4..65536");
+  if (cache_mb < kMinCacheMb || cache_mb > kMaxCacheMb) {
+    return Status::InvalidArgument("cache_mb must be in " + std::to_string(kMinCacheMb) + ".." +
+                                   std::to_string(kMaxCacheMb));
+  }
   size_t cache_bytes = static_cast<size_t>(cache_mb) << 20;
   size_t memtable_bytes = cache_bytes / 3 * 2;
   rocksdb::Options options;
@@ -141,6 +144,8 @@ Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
   // Counted even on failure: a failed write may have applied, and a spurious change only
   // costs a reader one more look.
   writes_.fetch_add(1, std::memory_order_relaxed);
+  // One writer at a time, so meta_ learns the writes in the order they landed.
+  std::lock_guard<std::mutex> serial(write_mu_);
   rocksdb::Status s = db_->Write(wo, batch);
   if (s.ok()) {
     RememberMeta(*batch);
@@ -171,12 +176,17 @@ void Db::RememberMeta(const rocksdb::WriteBatch& batch) {
       if (cf == meta_cf) meta->clear();  // never done to meta; forgetting is always right
       return rocksdb::Status::OK();
     }
+    rocksdb::Status MergeCF(uint32_t cf, const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      if (cf == meta_cf) meta->erase(key.ToString());  // never done; read it again
+      return rocksdb::Status::OK();
+    }
   };
   std::lock_guard<std::mutex> lock(meta_mu_);
   Remember handler;
   handler.meta_cf = handle(Cf::kMeta)->GetID();
   handler.meta = &meta_;
-  batch.Iterate(&handler).PermitUncheckedError();
+  // A record type the handler does not take stops the walk: forget everything then.
+  if (!batch.Iterate(&handler).ok()) meta_.clear();
   ++meta_epoch_;
 }
 

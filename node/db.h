@@ -62,6 +62,7 @@ class Db {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::atomic<uint64_t> writes_{0};
+  std::mutex write_mu_;  // held across a write and its RememberMeta
   std::mutex meta_mu_;
   std::unordered_map<std::string, std::optional<std::string>> meta_;
   uint64_t meta_epoch_ = 0;  // bumped by every write, under meta_mu_

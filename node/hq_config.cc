@@ -49,7 +49,7 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   app.add_option("--cache-mb", config.engine.cache_mb,
                  "RocksDB memory in MiB: block cache, with the memtables charged to it (default " +
                      std::to_string(kHqCacheMb) + ")")
-      ->check(CLI::Range(int64_t{16}, int64_t{65536}));
+      ->check(CLI::Range(kMinCacheMb, kMaxCacheMb));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error (default info)");
   try {
     app.parse(argc, argv);
@@ -80,8 +80,8 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   if (error.empty() && (config.route_timeout_ms < 100 || config.route_timeout_ms > 60000)) {
     error = "route_timeout_ms must be in 100..60000";
   }
-  if (error.empty() && (config.engine.cache_mb < 16 || config.engine.cache_mb > 65536)) {
-    error = "cache_mb must be in 16..65536";
+  if (error.empty() && (config.engine.cache_mb < kMinCacheMb || config.engine.cache_mb > kMaxCacheMb)) {
+    error = "cache_mb must be in " + std::to_string(kMinCacheMb) + ".." + std::to_string(kMaxCacheMb);
   }
   if (!error.empty()) {
     *exit_code = 2;

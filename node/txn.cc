@@ -11,13 +11,15 @@ Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
     // Pending writes first; then Db, which keeps meta in memory.
     std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->handle(cf)));
     it->Seek(rocksdb::Slice(key));
-    if (it->Valid() && it->Entry().key == rocksdb::Slice(key)) {
-      // overwrite_key: one entry per key, the newest.
-      if (it->Entry().type != rocksdb::kPutRecord) return Status::NotFound("get: deleted");
+    bool pending = it->Valid() && it->Entry().key == rocksdb::Slice(key);
+    // overwrite_key: one entry per key, the newest, for puts and deletes (kura merges nothing).
+    rocksdb::WriteType type = pending ? it->Entry().type : rocksdb::kUnknownRecord;
+    if (type == rocksdb::kPutRecord) {
       value->assign(it->Entry().value.data(), it->Entry().value.size());
       return Status::Ok();
     }
-    return db_->Get(cf, key, value);
+    if (type == rocksdb::kDeleteRecord || type == rocksdb::kSingleDeleteRecord) return Status::NotFound("get: deleted");
+    if (!pending) return db_->Get(cf, key, value);
   }
   return FromRocks(batch_.GetFromBatchAndDB(db_->raw(), rocksdb::ReadOptions(), db_->handle(cf),
                                             rocksdb::Slice(key), value),

@@ -102,6 +102,7 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   KURA_ASSIGN_OR_RETURN(auto work, WorkDir::Create(options.data_dir, options.keep));
   StoreOptions store_options{"store-1", work->Sub("store")};
   StoreOptions hq_options{kHqOrigin, work->Sub("hq")};
+  hq_options.cache_mb = kHqCacheMb;  // as kura-hq runs
   KURA_ASSIGN_OR_RETURN(auto store, Engine::Open(store_options, StoreOps()));
   KURA_ASSIGN_OR_RETURN(auto hq, Engine::Open(hq_options, HqOps()));
   StoreObserver store_observer(&store->options(), store->clock());

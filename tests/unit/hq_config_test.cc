@@ -39,13 +39,13 @@ TEST_CASE("kura-hq sizes its database's memory from the file or --cache-mb", "[c
   CHECK(from_file.config.engine.cache_mb == 64);
   CHECK(Parse({"--config", file, "--cache-mb", "512"}).config.engine.cache_mb == 512);
 
-  Parsed flag_too_small = Parse({"--cache-mb", "8"});
+  Parsed flag_too_small = Parse({"--cache-mb", "4"});
   CHECK(flag_too_small.exit_code != -1);
   CHECK_THAT(flag_too_small.output, Catch::Contains("--cache-mb"));
-  std::ofstream(file) << "cache_mb = 8\n";
+  std::ofstream(file) << "cache_mb = 4\n";
   Parsed file_too_small = Parse({"--config", file});
   CHECK(file_too_small.exit_code == 2);
-  CHECK_THAT(file_too_small.output, Catch::Contains("cache_mb must be in 16..65536"));
+  CHECK_THAT(file_too_small.output, Catch::Contains("cache_mb must be in 8..65536"));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ namespace kura {
 // of SKUs; HQ holds every store's, and merges what they send into it all day.
 inline constexpr int64_t kStoreCacheMb = 12;
 inline constexpr int64_t kHqCacheMb = 256;
+inline constexpr int64_t kMinCacheMb = 8, kMaxCacheMb = 65536;
 
 struct StoreOptions {
   std::string store_id;  // required; the store's replication origin
@@ -37,8 +38,9 @@ struct StoreOptions {
   // Receipts HQ has acknowledged are kept this long before journal.compact drops them.
   // Default 30 days.
   int64_t journal_retention_ms = 30LL * 24 * 3600 * 1000;
-  // RocksDB block cache in MiB; the memtables are charged to it (up to two thirds), so
-  // this bounds the database's memory however much is written. Default kStoreCacheMb.
+  // RocksDB block cache in MiB, kMinCacheMb..kMaxCacheMb; the memtables are charged to it
+  // (up to two thirds), so this bounds both however much is written (index and filter
+  // blocks come on top). Default kStoreCacheMb.
   int64_t cache_mb = kStoreCacheMb;
   // Time source; null means the system clock. Not owned; must outlive the Store.
   Clock* clock = nullptr;
