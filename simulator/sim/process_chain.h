@@ -49,6 +49,8 @@ class ProcessChain {
   // counts as up: nobody can tell it from a slow one.
   bool store_up(int i) const { return stores_[i]->up.load(); }
   bool hq_up() const { return hq_->up.load(); }
+  // Whether store i's link is cut now (from the cut's start to its relink).
+  bool store_cut(int i) const { return relay_->cut(i); }
 
   // Faults. REQUIRES: the daemon is in its normal state (running, not frozen, linked) for
   // Kill, Freeze and Cut, and in the matching fault for its end. IOError when the harness

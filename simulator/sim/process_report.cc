@@ -58,8 +58,8 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   if (!refusals.empty()) out << "refused: " << refusals << "\n";
   out << Printf(
       "online orders decided by the store: %lld, by HQ's allotment: %lld; turns skipped while a "
-      "daemon was down: %lld\n",
-      L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped));
+      "daemon was down: %lld; store operations acknowledged while its link was cut: %lld\n",
+      L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped), L(r.acked_while_cut));
   out << Printf("\n%-22s %8s %9s\n", "fault", "planned", "injected");
   for (const auto& [kind, c] : r.faults)
     out << Printf("  %-20s %8lld %9lld\n", kind.c_str(), L(c.planned), L(c.injected));
@@ -118,6 +118,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"wall_s", r.wall_s},
       {"ops", ops},
       {"skipped", r.skipped},
+      {"acked_while_cut", r.acked_while_cut},
       {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},
       {"faults", faults},
       {"unknown",

@@ -242,6 +242,7 @@ class Run {
   void Collect() {
     result_->ops = ledger_->Counts();
     result_->skipped = workload_->skipped();
+    result_->acked_while_cut = workload_->acked_while_cut();
     result_->decided_by_store = workload_->decided_by_store();
     result_->decided_by_hq = workload_->decided_by_hq();
   }

@@ -33,6 +33,7 @@ struct ProcessResult {
   std::string trace_tail;  // the last operations and faults, for a violation report
   std::map<std::string, OpCounts> ops;
   int64_t skipped = 0;  // turns a till or the shop sat out while its daemon was down
+  int64_t acked_while_cut = 0;  // store operations acknowledged while that store's link was cut
   int64_t decided_by_store = 0, decided_by_hq = 0;
   std::map<std::string, FaultCount> faults;  // by "SIGKILL store", "link cut", ...
   int64_t continuous_checks = 0;             // rounds while the workload ran

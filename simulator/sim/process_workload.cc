@@ -46,9 +46,10 @@ std::optional<Result<json>> ProcessWorkload::Send(ApiClient& client, int store, 
     return std::nullopt;
   }
   auto reply = DecodeReply(*raw);
-  if (reply.ok())
+  if (reply.ok()) {
     ledger_->Ack(handle, *reply);
-  else
+    if (!at_hq && chain_->store_cut(store)) ++acked_while_cut_;
+  } else
     ledger_->Refuse(handle, reply.status());
   return reply;
 }

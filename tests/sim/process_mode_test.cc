@@ -61,6 +61,7 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.faults["SIGKILL hq"].injected == 1);
   CHECK(r.faults["SIGSTOP store"].injected == 1);
   CHECK(r.faults["link cut"].injected == 1);
+  CHECK(r.acked_while_cut > 0);  // the cut store kept selling
   CHECK(r.converge_s >= 0);
   CHECK(r.checks.checks.size() == 6);
   CHECK(Acknowledged(r) > 50);
