@@ -156,7 +156,6 @@ bool LinkRelay::ProbeTarget() {
 }
 
 bool LinkRelay::Reconcile() {
-  if (target_down_) ProbeTarget();
   std::lock_guard<std::mutex> lock(mu_);
   std::erase_if(pipes_, [&](const auto& p) { return links_[p->link].cut; });
   bool settled = true;
@@ -187,6 +186,7 @@ void LinkRelay::Loop() {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return;
     }
+    if (target_down_) ProbeTarget();  // every kRetryMs while down
     bool settled = Reconcile();
     changed_.notify_all();
 

@@ -69,8 +69,8 @@ class LinkRelay {
   explicit LinkRelay(int target_port) : target_port_(target_port) {}
   Status Open(int links);
   void Loop();
-  // Makes the relay match what was asked: cut links' pipes gone, listeners open exactly
-  // where neither the link is cut nor the target down. False while a listener that
+  // Makes the relay match what was asked and what the last probe found: cut links' pipes
+  // gone, listeners open exactly where neither the link is cut nor the target down. False while a listener that
   // should be open could not be (its port is busy): retry soon.
   bool Reconcile();
   void Accept(int link);

@@ -6,8 +6,8 @@
 // the daemon answering `status`; a cut on the store reporting its link down.
 //
 // Thread safety: Start, the faults and HealAll are called from one control thread; any
-// thread may read the endpoints and the up flags (atomics), which is all the workload's
-// threads do.
+// thread may read the endpoints, the up flags (atomics) and the cut flags (the relay's,
+// under its lock), which is all the workload's threads do.
 #pragma once
 
 #include <atomic>
