@@ -114,8 +114,34 @@ Db::Footprint Db::MeasureFootprint(const std::string& path, rocksdb::Env* env) {
   return f;
 }
 
+Db::Work& Db::Work::operator+=(const Work& other) {
+  synced_writes += other.synced_writes;
+  keys_written += other.keys_written;
+  bytes_written += other.bytes_written;
+  point_reads += other.point_reads;
+  scans += other.scans;
+  scan_steps += other.scan_steps;
+  return *this;
+}
+
+Db::Work Db::work() const {
+  auto load = [](const std::atomic<uint64_t>& n) { return n.load(std::memory_order_relaxed); };
+  return Work{load(writes_), load(keys_written_), load(bytes_written_),
+              load(point_reads_), load(scans_), load(scan_steps_)};
+}
+
+uint64_t Db::EstimatedKeys() {
+  uint64_t total = 0;
+  for (auto* h : handles_) {
+    uint64_t keys = 0;
+    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kEstimateNumKeys, &keys)) total += keys;
+  }
+  return total;
+}
+
 Status Db::Get(Cf cf, std::string_view key, std::string* value) {
   if (cf != Cf::kMeta) {
+    CountPointRead();
     return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
                      "get");
   }
@@ -129,6 +155,7 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value) {
     }
     epoch = meta_epoch_;
   }
+  CountPointRead();
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "get");
   std::lock_guard<std::mutex> lock(meta_mu_);
@@ -147,6 +174,8 @@ Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
   // One writer at a time, so meta_ learns the writes in the order they landed.
   std::lock_guard<std::mutex> serial(write_mu_);
   rocksdb::Status s = db_->Write(wo, batch);
+  keys_written_.fetch_add(batch->Count(), std::memory_order_relaxed);
+  bytes_written_.fetch_add(batch->GetDataSize(), std::memory_order_relaxed);
   if (s.ok()) {
     RememberMeta(*batch);
   } else {

@@ -40,6 +40,23 @@ class Db {
   // How many writes this handle has made: changes whenever the database may have.
   uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
 
+  // What this handle has asked of RocksDB, so a run can be set beside raw RocksDB doing
+  // the same amount of work (kura-sim --storage-floor). Meta reads served from memory
+  // are not counted; a Txn counts its reads and scans here.
+  struct Work {
+    uint64_t synced_writes = 0, keys_written = 0, bytes_written = 0;
+    uint64_t point_reads = 0, scans = 0, scan_steps = 0;
+    Work& operator+=(const Work& other);
+  };
+  Work work() const;
+  // RocksDB's estimate of the keys held, over every column family.
+  uint64_t EstimatedKeys();
+  void CountPointRead() { point_reads_.fetch_add(1, std::memory_order_relaxed); }
+  void CountScan(uint64_t steps) {
+    scans_.fetch_add(1, std::memory_order_relaxed);
+    scan_steps_.fetch_add(steps, std::memory_order_relaxed);
+  }
+
   // What the database holds in memory and on its file system, in bytes: the block cache
   // (which memtables are charged to), table readers, and every file under `path` (`env`
   // as at Open). In the simulator's memory environment the files are in RAM too.
@@ -62,6 +79,7 @@ class Db {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::atomic<uint64_t> writes_{0};
+  std::atomic<uint64_t> keys_written_{0}, bytes_written_{0}, point_reads_{0}, scans_{0}, scan_steps_{0};
   std::mutex write_mu_;  // held across a write and its RememberMeta
   std::mutex meta_mu_;
   std::unordered_map<std::string, std::optional<std::string>> meta_;

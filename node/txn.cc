@@ -21,6 +21,7 @@ Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
     if (type == rocksdb::kDeleteRecord || type == rocksdb::kSingleDeleteRecord) return Status::NotFound("get: deleted");
     if (!pending) return db_->Get(cf, key, value);
   }
+  db_->CountPointRead();
   return FromRocks(batch_.GetFromBatchAndDB(db_->raw(), rocksdb::ReadOptions(), db_->handle(cf),
                                             rocksdb::Slice(key), value),
                    "get");
@@ -39,11 +40,14 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
   std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
       db_->handle(cf), db_->raw()->NewIterator(ro, db_->handle(cf))));
   rocksdb::Slice seek = start.empty() ? rocksdb::Slice(prefix) : rocksdb::Slice(start);
+  uint64_t steps = 0;
   for (it->Seek(seek); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (key.substr(0, prefix.size()) != prefix) break;
+    ++steps;
     if (!fn(key, std::string_view(it->value().data(), it->value().size()))) break;
   }
+  db_->CountScan(steps);
   return FromRocks(it->status(), "scan");
 }
 

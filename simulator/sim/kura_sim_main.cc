@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   SimOptions o;
   std::string strategy = "all", plot = "kura-sim.svg";
   int runs = 1;
-  bool json_out = false, no_faults = false, quiet = false;
+  bool json_out = false, no_faults = false, quiet = false, storage_floor = false;
 
   CLI::App app{
       "kura-sim: a chain of kura stores and HQ in one process — the real engines (RocksDB in\n"
@@ -107,6 +107,11 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
   app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
   app.add_flag("--quiet", quiet, "no progress bar");
+  app.add_flag("--storage-floor", storage_floor,
+               "after the run, replay every node's RocksDB work (synced writes, keys and bytes written, "
+               "point reads, scans) on raw RocksDB with kura's options and no kura code, and report the "
+               "run's wall time as a multiple of it: the floor of the same storage work on this machine. "
+               "Takes about that floor's time again; single runs only");
   ProcessCommand processes;
   AddProcessesCommand(app, &processes);
   app.require_subcommand(0, 1);
@@ -118,6 +123,10 @@ int main(int argc, char** argv) {
   }
   if (processes.app->parsed()) return RunProcessesCommand(processes);
   if (no_faults) o.faults = false;
+  if (storage_floor && runs > 1) {
+    std::cerr << "--storage-floor measures a single run, not a sweep (--runs)\n";
+    return 2;
+  }
   o.progress = !quiet && isatty(STDERR_FILENO);
 
   auto kinds = Strategies(strategy);
@@ -155,6 +164,19 @@ int main(int argc, char** argv) {
 
   auto results = RunSeed(o, kinds, o.progress);
   Measured m{wall(), PeakRssMb()};
+  if (storage_floor) {
+    std::vector<NodeStorage> nodes;
+    for (const auto& run : results) nodes.insert(nodes.end(), run.storage.begin(), run.storage.end());
+    auto floor = MeasureStorageFloor(nodes, [&](double done) {
+      if (o.progress) std::fprintf(stderr, "\rstorage floor %3d%%", static_cast<int>(done * 100));
+    });
+    if (o.progress) std::fprintf(stderr, "\n");
+    if (!floor.ok()) {
+      std::cerr << "storage floor: " << floor.status().ToString() << "\n";
+      return 1;
+    }
+    m.storage_floor_s = floor->seconds;
+  }
   if (json_out) {
     std::cout << RunsJson(o, results, m).dump(2) << "\n";
   } else {

@@ -19,6 +19,19 @@ const RunResult* FirstAvailable(const std::vector<RunResult>& runs) {
   return nullptr;
 }
 
+Db::Work AllWork(const std::vector<RunResult>& runs) {
+  Db::Work total;
+  for (const auto& run : runs) total += TotalWork(run.storage);
+  return total;
+}
+
+// "1.23 M", "456 k", "789"
+std::string Count(uint64_t n) {
+  if (n >= 1'000'000) return Printf("%.2f M", n / 1e6);
+  if (n >= 10'000) return Printf("%.0f k", n / 1e3);
+  return std::to_string(n);
+}
+
 }  // namespace
 
 std::string FormatViolation(const RunResult& run) {
@@ -81,6 +94,14 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
   double hq_mb = 0;
   for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
   out << Printf("hq's database at the end: %.0f MB (block cache incl. memtables, table readers, its files)\n", hq_mb);
+  Db::Work w = AllWork(runs);
+  out << "storage work: " << Count(w.synced_writes) << " synced writes of " << Count(w.keys_written) << " keys ("
+      << Printf("%.0f MB", w.bytes_written / 1e6) << "), " << Count(w.point_reads) << " point reads, "
+      << Count(w.scans) << " scans over " << Count(w.scan_steps) << " entries\n";
+  if (m.storage_floor_s >= 0) {
+    out << Printf("the same work on raw RocksDB alone: %.2f s; this run took %.1fx that\n", m.storage_floor_s,
+                  m.wall_s / std::max(1e-9, m.storage_floor_s));
+  }
   return out.str();
 }
 
@@ -88,6 +109,11 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
   json out = {{"seed", o.seed}, {"stores", o.stores}, {"skus", o.skus}, {"ops", o.ops},
               {"days", o.days}, {"faults", o.faults}, {"wall_s", m.wall_s},
               {"peak_rss_mb", m.peak_rss_mb}, {"runs", json::array()}};
+  Db::Work w = AllWork(runs);
+  out["storage_work"] = {{"synced_writes", w.synced_writes}, {"keys_written", w.keys_written},
+                         {"bytes_written", w.bytes_written}, {"point_reads", w.point_reads},
+                         {"scans", w.scans}, {"scan_steps", w.scan_steps}};
+  out["storage_floor_s"] = m.storage_floor_s >= 0 ? json(m.storage_floor_s) : json(nullptr);
   for (const auto& r : runs) {
     json run = {{"strategy", r.strategy}, {"available", r.strategy_available}};
     if (r.strategy_available) {

@@ -16,6 +16,8 @@ namespace kura::sim {
 struct Measured {
   double wall_s = 0;
   double peak_rss_mb = 0;  // the whole process: every store and HQ
+  // The same storage work on raw RocksDB (storage_floor.h), every run's; < 0 when not measured.
+  double storage_floor_s = -1;
 };
 
 std::string FormatRun(const SimOptions& options, const std::vector<RunResult>& runs, const Measured& m);

@@ -19,7 +19,7 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   options.data_dir = DataDir();
   options.clock = &clock_;
   options.env = env_;
-  if (hq()) options.cache_mb = kHqCacheMb;
+  options.cache_mb = cache_mb();
   // A deterministic ticket key, so tickets and the key directory replay byte for byte.
   options.signing_seed = (id_ + std::string(32, '#')).substr(0, 32);
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));
@@ -41,7 +41,14 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
 
 Db::Footprint SimNode::Footprint() { return engine_->db()->MeasureFootprint(DataDir(), env_); }
 
+Db::Work SimNode::Work() const {
+  Db::Work work = past_work_;
+  if (engine_) work += engine_->db()->work();
+  return work;
+}
+
 void SimNode::Crash() {
+  if (engine_) past_work_ += engine_->db()->work();
   // Sessions and replica borrow the engine's database: they go first.
   sessions_.clear();
   replica_.reset();

@@ -45,9 +45,13 @@ class SimNode {
 
   // The node's database footprint (Db::MeasureFootprint). REQUIRES: up().
   Db::Footprint Footprint();
+  // What the node has asked of RocksDB over all its incarnations (Db::Work).
+  Db::Work Work() const;
 
   bool up() const { return engine_ != nullptr; }
   bool hq() const { return index_ < 0; }
+  // Its database's memory budget: HQ merges every store's cells.
+  int64_t cache_mb() const { return hq() ? kHqCacheMb : kStoreCacheMb; }
   int index() const { return index_; }
   const std::string& id() const { return id_; }
   uint64_t incarnation() const { return incarnation_; }
@@ -73,6 +77,7 @@ class SimNode {
   ManualClock clock_;
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;
+  Db::Work past_work_;  // of the incarnations before this one
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<CellReplica::Observer> observer_;
   std::unique_ptr<CellReplica> replica_;

@@ -452,6 +452,11 @@ RunResult World::Run(const Progress& progress) {
     if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
   }
   if (hq_->up()) result_.hq_footprint_mb = hq_->Footprint().total() / 1e6;
+  for (int i = 0; i <= stores(); ++i) {
+    SimNode& node = i < stores() ? *stores_[i] : *hq_;
+    result_.storage.push_back(
+        NodeStorage{node.Work(), node.up() ? node.engine()->db()->EstimatedKeys() : 0, node.cache_mb()});
+  }
   TEST_SetBrokenPnMerge(false);
   if (progress) progress("day", 1.0);
   return result_;

@@ -24,6 +24,7 @@
 #include "network.h"
 #include "sim_node.h"
 #include "sim_options.h"
+#include "storage_floor.h"
 
 namespace kura::sim {
 
@@ -65,6 +66,7 @@ struct RunResult {
   NetStats net;
   uint64_t components_synced = 0;
   double hq_footprint_mb = 0;  // HQ's database after the run (Db::Footprint): its share of the RSS
+  std::vector<NodeStorage> storage;  // per node, the stores then HQ: what it asked of RocksDB
   std::vector<Sample> samples;
   std::vector<std::string> store_ids;
 };

@@ -1,0 +1,55 @@
+// Db counts what is asked of RocksDB (Db::Work), for kura-sim's storage floor: every
+// synced write with its keys and bytes, every point read that reaches RocksDB (a meta read
+// served from memory does not), every scan and the entries it stepped over.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "db.h"
+#include "temp_dir.h"
+#include "txn.h"
+
+using namespace kura;
+
+TEST_CASE("Db::Work counts writes, keys, bytes, reads and scan steps exactly", "[db]") {
+  kura::test::TempDir dir;
+  auto db = Db::Open(dir.Sub("db"));
+  REQUIRE(db.ok());
+  Txn txn(db->get());
+  Db::Work before = (*db)->work();
+  CHECK(before.synced_writes == 0);
+  CHECK(before.keys_written == 0);
+
+  for (char c : std::string("abcde")) txn.Put(Cf::kCells, std::string("s/") + c, "value");
+  txn.Delete(Cf::kCells, "s/z");
+  REQUIRE(txn.Commit().ok());
+  Db::Work w = (*db)->work();
+  CHECK(w.synced_writes == 1);
+  CHECK(w.keys_written == 6);
+  CHECK(w.bytes_written > 6 * 3);  // keys, values and the batch's own framing
+  CHECK(w.point_reads == 0);
+  CHECK(txn.Commit().ok());  // nothing pending: no write
+  CHECK((*db)->work().synced_writes == 1);
+
+  std::string value;
+  CHECK(txn.Get(Cf::kCells, "s/a", &value).ok());
+  CHECK(txn.Get(Cf::kCells, "s/missing", &value).code() == Status::Code::kNotFound);
+  CHECK((*db)->work().point_reads == 2);
+  // Meta: the first read goes to RocksDB, the second is served from memory.
+  CHECK(txn.Get(Cf::kMeta, "seq/x", &value).code() == Status::Code::kNotFound);
+  CHECK(txn.Get(Cf::kMeta, "seq/x", &value).code() == Status::Code::kNotFound);
+  CHECK((*db)->work().point_reads == 3);
+
+  int seen = 0;
+  REQUIRE(txn.Scan(Cf::kCells, "s/", [&](std::string_view, std::string_view) { return ++seen < 2; }).ok());
+  REQUIRE(txn.Scan(Cf::kCells, "s/", [&](std::string_view, std::string_view) { return true; }, "s/d").ok());
+  w = (*db)->work();
+  CHECK(w.scans == 2);
+  CHECK(w.scan_steps == 2 + 2);  // stopped at the second; then d and e
+
+  Db::Work sum = before;
+  sum += w;
+  sum += w;
+  CHECK(sum.keys_written == 12);
+  CHECK(sum.scan_steps == 8);
+}
