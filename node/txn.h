@@ -64,6 +64,12 @@ class Txn {
   void Clear();
 
  private:
+  // Batches of at least this many records are checked for rewritten keys at commit.
+  static constexpr uint32_t kCollapseFrom = 4;
+  // Fills `newest` with the newest version of every pending key; false if a record is
+  // neither a put nor a delete.
+  bool Collapse(rocksdb::WriteBatch* newest);
+
   Db* db_;
   rocksdb::WriteBatchWithIndex batch_;
 };

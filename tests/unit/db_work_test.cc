@@ -53,3 +53,33 @@ TEST_CASE("Db::Work counts writes, keys, bytes, reads and scan steps exactly", "
   CHECK(sum.keys_written == 12);
   CHECK(sum.scan_steps == 8);
 }
+
+TEST_CASE("a commit writes each pending key once, at its newest version", "[db]") {
+  kura::test::TempDir dir;
+  auto db = Db::Open(dir.Sub("db"));
+  REQUIRE(db.ok());
+  Txn txn(db->get());
+  txn.Put(Cf::kCells, "s/kept", "old");
+  REQUIRE(txn.Commit().ok());
+  uint64_t before = (*db)->work().keys_written;
+
+  for (int i = 1; i <= 5; ++i) txn.Write(Cf::kMeta, "seq/x", uint64_t(i));  // a head per request
+  txn.Put(Cf::kCells, "s/kept", "new");
+  txn.Put(Cf::kCells, "s/gone", "briefly");
+  txn.Delete(Cf::kCells, "s/gone");
+  txn.SetSavePoint();
+  txn.Put(Cf::kCells, "s/rolled-back", "x");
+  txn.RollbackToSavePoint();
+  REQUIRE(txn.Commit().ok());
+  CHECK((*db)->work().keys_written - before == 3);  // seq/x, s/kept, s/gone's delete
+
+  Txn reader(db->get());
+  auto seq = reader.Read<uint64_t>(Cf::kMeta, "seq/x");
+  REQUIRE(seq.ok());
+  CHECK(seq->value_or(0) == 5);
+  std::string value;
+  REQUIRE(reader.Get(Cf::kCells, "s/kept", &value).ok());
+  CHECK(value == "new");
+  CHECK(reader.Get(Cf::kCells, "s/gone", &value).code() == Status::Code::kNotFound);
+  CHECK(reader.Get(Cf::kCells, "s/rolled-back", &value).code() == Status::Code::kNotFound);
+}
