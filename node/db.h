@@ -41,8 +41,9 @@ class Db {
   uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
 
   // What this handle has asked of RocksDB, so a run can be set beside raw RocksDB doing
-  // the same amount of work (kura-sim --storage-floor). Meta reads served from memory
-  // are not counted; a Txn counts its reads and scans here.
+  // the same amount of work (kura-sim --storage-floor). Reads served from memory (meta,
+  // a Txn's pending writes) are not counted; a Txn counts its scans here, the steps over
+  // its pending writes included.
   struct Work {
     uint64_t synced_writes = 0, keys_written = 0, bytes_written = 0;
     uint64_t point_reads = 0, scans = 0, scan_steps = 0;
@@ -51,11 +52,6 @@ class Db {
   Work work() const;
   // RocksDB's estimate of the keys held, over every column family.
   uint64_t EstimatedKeys();
-  void CountPointRead() { point_reads_.fetch_add(1, std::memory_order_relaxed); }
-  void CountScan(uint64_t steps) {
-    scans_.fetch_add(1, std::memory_order_relaxed);
-    scan_steps_.fetch_add(steps, std::memory_order_relaxed);
-  }
 
   // What the database holds in memory and on its file system, in bytes: the block cache
   // (which memtables are charged to), table readers, and every file under `path` (`env`
@@ -70,7 +66,14 @@ class Db {
   rocksdb::ColumnFamilyHandle* handle(Cf cf) { return handles_[static_cast<int>(cf)]; }
 
  private:
+  friend class Txn;  // counts its scans
   Db() = default;
+
+  void CountPointRead() { point_reads_.fetch_add(1, std::memory_order_relaxed); }
+  void CountScan(uint64_t steps) {
+    scans_.fetch_add(1, std::memory_order_relaxed);
+    scan_steps_.fetch_add(steps, std::memory_order_relaxed);
+  }
 
   // Cf::kMeta: a few records per origin (sequence heads, counters) that nearly every
   // write reads. Each key's committed value (nullopt: absent) once read, kept current by

@@ -7,24 +7,19 @@ namespace kura {
 Txn::Txn(Db* db) : db_(db), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
 Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
-  if (cf == Cf::kMeta) {
-    // Pending writes first; then Db, which keeps meta in memory.
-    std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->handle(cf)));
-    it->Seek(rocksdb::Slice(key));
-    bool pending = it->Valid() && it->Entry().key == rocksdb::Slice(key);
-    // overwrite_key: one entry per key, the newest, for puts and deletes (kura merges nothing).
-    rocksdb::WriteType type = pending ? it->Entry().type : rocksdb::kUnknownRecord;
-    if (type == rocksdb::kPutRecord) {
-      value->assign(it->Entry().value.data(), it->Entry().value.size());
-      return Status::Ok();
-    }
-    if (type == rocksdb::kDeleteRecord || type == rocksdb::kSingleDeleteRecord) return Status::NotFound("get: deleted");
-    if (!pending) return db_->Get(cf, key, value);
+  // Pending writes first; then Db (which keeps meta in memory and counts what reaches RocksDB).
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->handle(cf)));
+  it->Seek(rocksdb::Slice(key));
+  bool pending = it->Valid() && it->Entry().key == rocksdb::Slice(key);
+  if (!pending) return db_->Get(cf, key, value);
+  // overwrite_key: one entry per key, the newest, for puts and deletes (kura merges nothing).
+  rocksdb::WriteType type = it->Entry().type;
+  if (type == rocksdb::kPutRecord) {
+    value->assign(it->Entry().value.data(), it->Entry().value.size());
+    return Status::Ok();
   }
-  db_->CountPointRead();
-  return FromRocks(batch_.GetFromBatchAndDB(db_->raw(), rocksdb::ReadOptions(), db_->handle(cf),
-                                            rocksdb::Slice(key), value),
-                   "get");
+  if (type == rocksdb::kDeleteRecord || type == rocksdb::kSingleDeleteRecord) return Status::NotFound("get: deleted");
+  return Status::Corruption("get: pending record of unexpected type " + std::to_string(type));
 }
 
 void Txn::Put(Cf cf, std::string_view key, std::string_view value) {

@@ -64,7 +64,9 @@ class Txn {
   void Clear();
 
  private:
-  // Batches of at least this many records are checked for rewritten keys at commit.
+  // Batches of at least this many records are rewritten from the index at commit, whether
+  // or not a key repeats (WriteBatchWithIndex does not say); a request's own batch is
+  // smaller and seldom repeats one, and copying it would cost more than it saves.
   static constexpr uint32_t kCollapseFrom = 4;
   // Fills `newest` with the newest version of every pending key; false if a record is
   // neither a put nor a delete.

@@ -165,17 +165,19 @@ int main(int argc, char** argv) {
   auto results = RunSeed(o, kinds, o.progress);
   Measured m{wall(), PeakRssMb()};
   if (storage_floor) {
-    std::vector<NodeStorage> nodes;
-    for (const auto& run : results) nodes.insert(nodes.end(), run.storage.begin(), run.storage.end());
-    auto floor = MeasureStorageFloor(nodes, [&](double done) {
-      if (o.progress) std::fprintf(stderr, "\rstorage floor %3d%%", static_cast<int>(done * 100));
-    });
-    if (o.progress) std::fprintf(stderr, "\n");
-    if (!floor.ok()) {
-      std::cerr << "storage floor: " << floor.status().ToString() << "\n";
-      return 1;
+    // One replay per strategy's run, as the runs came one after another.
+    m.storage_floor_s = 0;
+    for (const auto& run : results) {
+      auto floor = MeasureStorageFloor(run.storage, [&](double done) {
+        if (o.progress) std::fprintf(stderr, "\rstorage floor %-10s %3d%%", run.strategy.c_str(), static_cast<int>(done * 100));
+      });
+      if (!floor.ok()) {
+        std::cerr << "storage floor: " << floor.status().ToString() << "\n";
+        return 1;
+      }
+      m.storage_floor_s += floor->seconds;
     }
-    m.storage_floor_s = floor->seconds;
+    if (o.progress) std::fprintf(stderr, "\n");
   }
   if (json_out) {
     std::cout << RunsJson(o, results, m).dump(2) << "\n";

@@ -47,8 +47,13 @@ Db::Work SimNode::Work() const {
   return work;
 }
 
+uint64_t SimNode::KeysHeld() { return engine_ ? engine_->db()->EstimatedKeys() : keys_at_crash_; }
+
 void SimNode::Crash() {
-  if (engine_) past_work_ += engine_->db()->work();
+  if (engine_) {
+    past_work_ += engine_->db()->work();
+    keys_at_crash_ = engine_->db()->EstimatedKeys();
+  }
   // Sessions and replica borrow the engine's database: they go first.
   sessions_.clear();
   replica_.reset();

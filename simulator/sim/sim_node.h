@@ -47,6 +47,8 @@ class SimNode {
   Db::Footprint Footprint();
   // What the node has asked of RocksDB over all its incarnations (Db::Work).
   Db::Work Work() const;
+  // RocksDB's estimate of the keys its database holds (when down: at the crash).
+  uint64_t KeysHeld();
 
   bool up() const { return engine_ != nullptr; }
   bool hq() const { return index_ < 0; }
@@ -78,6 +80,7 @@ class SimNode {
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;
   Db::Work past_work_;  // of the incarnations before this one
+  uint64_t keys_at_crash_ = 0;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<CellReplica::Observer> observer_;
   std::unique_ptr<CellReplica> replica_;

@@ -39,27 +39,34 @@ class NodeReplay {
   }
 
   uint64_t writes() const { return node_.work.synced_writes; }
-  bool finished() const { return written_ >= writes(); }
+  // One per write; a node that only read still takes one step.
+  uint64_t steps() const {
+    const Db::Work& w = node_.work;
+    return std::max<uint64_t>(writes(), w.point_reads + w.scans > 0 ? 1 : 0);
+  }
+  bool finished() const { return step_ >= steps(); }
 
   // The node's next write, and the reads and scans that fall to it.
   Status Step() {
     const Db::Work& w = node_.work;
     rocksdb::ColumnFamilyHandle* cf = db_->handle(Cf::kCells);
-    rocksdb::WriteBatch batch;
-    for (uint64_t n = ShareOf(w.keys_written, writes(), written_); n > 0; --n) {
-      batch.Put(cf, Key(), rocksdb::Slice(noise_.data() + rng_() % 256, value_bytes_)).PermitUncheckedError();
+    if (step_ < writes()) {
+      rocksdb::WriteBatch batch;
+      for (uint64_t n = ShareOf(w.keys_written, writes(), step_); n > 0; --n) {
+        batch.Put(cf, Key(), rocksdb::Slice(noise_.data() + rng_() % 256, value_bytes_)).PermitUncheckedError();
+      }
+      rocksdb::WriteOptions synced;
+      synced.sync = true;
+      KURA_RETURN_IF_ERROR(FromRocks(db_->raw()->Write(synced, &batch), "storage floor write"));
+      done_ += Db::Work{1, batch.Count(), batch.GetDataSize(), 0, 0, 0};
     }
-    rocksdb::WriteOptions synced;
-    synced.sync = true;
-    KURA_RETURN_IF_ERROR(FromRocks(db_->raw()->Write(synced, &batch), "storage floor write"));
-    done_ += Db::Work{1, batch.Count(), batch.GetDataSize(), 0, 0, 0};
     std::string value;
-    for (uint64_t n = ShareOf(w.point_reads, writes(), written_); n > 0; --n) {
+    for (uint64_t n = ShareOf(w.point_reads, steps(), step_); n > 0; --n) {
       rocksdb::Status s = db_->raw()->Get(rocksdb::ReadOptions(), cf, Key(), &value);
       if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "storage floor get");
       ++done_.point_reads;
     }
-    for (uint64_t n = ShareOf(w.scans, writes(), written_); n > 0; --n) {
+    for (uint64_t n = ShareOf(w.scans, steps(), step_); n > 0; --n) {
       uint64_t steps = ShareOf(w.scan_steps, std::max<uint64_t>(1, w.scans), done_.scans);
       std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), cf));
       it->Seek(Key());
@@ -72,7 +79,7 @@ class NodeReplay {
       KURA_RETURN_IF_ERROR(FromRocks(it->status(), "storage floor scan"));
       ++done_.scans;
     }
-    ++written_;
+    ++step_;
     return Status::Ok();
   }
 
@@ -97,7 +104,7 @@ class NodeReplay {
   uint64_t keyspace_;
   std::size_t value_bytes_ = 1;
   std::string noise_;
-  uint64_t written_ = 0;
+  uint64_t step_ = 0;
   Db::Work done_;
 };
 
@@ -114,19 +121,19 @@ Result<StorageFloor> MeasureStorageFloor(const std::vector<NodeStorage>& nodes,
   std::unique_ptr<rocksdb::Env> env(rocksdb::NewMemEnv(rocksdb::Env::Default()));
   std::vector<NodeReplay> replays;
   replays.reserve(nodes.size());
-  uint64_t total_writes = 0;
+  uint64_t total_steps = 0;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     KURA_ASSIGN_OR_RETURN(auto db, Db::Open("/storage-floor/" + std::to_string(i), env.get(), nodes[i].cache_mb));
     replays.emplace_back(nodes[i], std::move(db), i + 1);
-    total_writes += nodes[i].work.synced_writes;
+    total_steps += replays.back().steps();
   }
-  // Each node's k-th write falls at (k + 0.5) / its writes: every node spread over the
+  // Each node's k-th step falls at (k + 0.5) / its steps: every node spread over the
   // whole replay, as over the whole run.
   using Due = std::pair<double, std::size_t>;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
-  std::vector<uint64_t> steps(replays.size(), 0);
+  std::vector<uint64_t> taken(replays.size(), 0);
   for (std::size_t i = 0; i < replays.size(); ++i) {
-    if (!replays[i].finished()) due.emplace(0.5 / replays[i].writes(), i);
+    if (!replays[i].finished()) due.emplace(0.5 / replays[i].steps(), i);
   }
   auto start = std::chrono::steady_clock::now();
   uint64_t done = 0;
@@ -134,9 +141,9 @@ Result<StorageFloor> MeasureStorageFloor(const std::vector<NodeStorage>& nodes,
     std::size_t i = due.top().second;
     due.pop();
     KURA_RETURN_IF_ERROR(replays[i].Step());
-    ++steps[i];
-    if (!replays[i].finished()) due.emplace((steps[i] + 0.5) / replays[i].writes(), i);
-    if (progress && ++done % 4096 == 0) progress(static_cast<double>(done) / total_writes);
+    ++taken[i];
+    if (!replays[i].finished()) due.emplace((taken[i] + 0.5) / replays[i].steps(), i);
+    if (progress && ++done % 4096 == 0) progress(static_cast<double>(done) / total_steps);
   }
   StorageFloor floor;
   floor.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

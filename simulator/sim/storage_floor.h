@@ -6,11 +6,11 @@
 // Db::Open with that node's memory budget in a fresh memory environment, through the raw
 // RocksDB handle: made-up keys of a typical length over as many distinct keys as the node
 // held at the end, drawn with a Zipf-like skew (key k about 1/(k+1)), values of the run's
-// mean size, the nodes' writes interleaved in proportion as the run interleaves them. No kura code runs between the calls, so the
-// time is a floor under any implementation that makes the same reads and writes: the
-// run's wall time over it says how much the engines, sync and the simulator add.
-// Deletes are replayed as puts, and the replay does no compaction work of its own beyond
-// what its writes cause. Not thread-safe.
+// mean size, the nodes' writes interleaved in proportion as the run interleaves them. No
+// kura code runs between the calls, so the time is a floor under any implementation that
+// makes the same reads and writes: the run's wall time over it says how much the engines,
+// sync and the simulator add. Deletes are replayed as puts, and the replay does no
+// compaction work of its own beyond what its writes cause. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,7 @@ namespace kura::sim {
 // What one node asked of RocksDB over a run (every incarnation), and its database's size.
 struct NodeStorage {
   Db::Work work;
-  uint64_t keys_held = 0;  // RocksDB's estimate at the end of the run
+  uint64_t keys_held = 0;  // RocksDB's estimate at the end of the run (or the node's last crash)
   int64_t cache_mb = kStoreCacheMb;
 };
 
@@ -35,7 +35,8 @@ struct StorageFloor {
   Db::Work replayed;   // what it did: the nodes' work, bytes within rounding
 };
 
-// Replays `nodes`' work on raw RocksDB. `progress` (may be empty) gets the fraction done.
+// Replays `nodes`' work on raw RocksDB, all their databases open at once, as in one run.
+// `progress` (may be empty) gets the fraction done.
 // IOError when a database cannot be opened or a write fails.
 Result<StorageFloor> MeasureStorageFloor(const std::vector<NodeStorage>& nodes,
                                    const std::function<void(double done)>& progress = {});

@@ -455,7 +455,7 @@ RunResult World::Run(const Progress& progress) {
   for (int i = 0; i <= stores(); ++i) {
     SimNode& node = i < stores() ? *stores_[i] : *hq_;
     result_.storage.push_back(
-        NodeStorage{node.Work(), node.up() ? node.engine()->db()->EstimatedKeys() : 0, node.cache_mb()});
+        NodeStorage{node.Work(), node.KeysHeld(), node.cache_mb()});
   }
   TEST_SetBrokenPnMerge(false);
   if (progress) progress("day", 1.0);

@@ -35,6 +35,11 @@ TEST_CASE("Db::Work counts writes, keys, bytes, reads and scan steps exactly", "
   CHECK(txn.Get(Cf::kCells, "s/a", &value).ok());
   CHECK(txn.Get(Cf::kCells, "s/missing", &value).code() == Status::Code::kNotFound);
   CHECK((*db)->work().point_reads == 2);
+  // A read of the Txn's own pending write is served from its batch.
+  txn.Put(Cf::kCells, "s/pending", "p");
+  CHECK(txn.Get(Cf::kCells, "s/pending", &value).ok());
+  CHECK((*db)->work().point_reads == 2);
+  txn.Clear();
   // Meta: the first read goes to RocksDB, the second is served from memory.
   CHECK(txn.Get(Cf::kMeta, "seq/x", &value).code() == Status::Code::kNotFound);
   CHECK(txn.Get(Cf::kMeta, "seq/x", &value).code() == Status::Code::kNotFound);
@@ -67,11 +72,13 @@ TEST_CASE("a commit writes each pending key once, at its newest version", "[db]"
   txn.Put(Cf::kCells, "s/kept", "new");
   txn.Put(Cf::kCells, "s/gone", "briefly");
   txn.Delete(Cf::kCells, "s/gone");
+  txn.Delete(Cf::kCells, "s/back");
+  txn.Put(Cf::kCells, "s/back", "again");
   txn.SetSavePoint();
   txn.Put(Cf::kCells, "s/rolled-back", "x");
   txn.RollbackToSavePoint();
   REQUIRE(txn.Commit().ok());
-  CHECK((*db)->work().keys_written - before == 3);  // seq/x, s/kept, s/gone's delete
+  CHECK((*db)->work().keys_written - before == 4);  // seq/x, s/kept, s/gone's delete, s/back
 
   Txn reader(db->get());
   auto seq = reader.Read<uint64_t>(Cf::kMeta, "seq/x");
@@ -81,5 +88,7 @@ TEST_CASE("a commit writes each pending key once, at its newest version", "[db]"
   REQUIRE(reader.Get(Cf::kCells, "s/kept", &value).ok());
   CHECK(value == "new");
   CHECK(reader.Get(Cf::kCells, "s/gone", &value).code() == Status::Code::kNotFound);
+  REQUIRE(reader.Get(Cf::kCells, "s/back", &value).ok());
+  CHECK(value == "again");
   CHECK(reader.Get(Cf::kCells, "s/rolled-back", &value).code() == Status::Code::kNotFound);
 }
