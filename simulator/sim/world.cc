@@ -23,7 +23,7 @@ namespace {
 // 2026-11-23 00:00 UTC: the world's epoch; node clocks read this plus sim time and skew.
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
-constexpr int64_t kExpiryEveryMs = 60'000;  // the stores' expiry job
+constexpr int64_t kExpiryEveryMs = 60'000;  // the stores' expiry and allotment job; HQ's allotment job
 constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
 
 }  // namespace
@@ -320,6 +320,19 @@ void World::ExpiryJob(int i) {
   if (!stopped()) queue_.At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
 }
 
+void World::HqEscrowJob() {
+  if (hq_->up()) {
+    hq_->SetTime(now());
+    // HQ's allotment job, as kura-hq runs it: gives back what it holds beyond a store's
+    // policy. The rights it writes reach the stores with their sessions' next push.
+    auto returned = DecodeReply(hq_->Execute("hq.escrow.return", "", json::object()));
+    if (!returned.ok()) return Violation("hq.escrow.return failed: " + returned.status().ToString());
+    int64_t units = (*returned)["returned"].get<int64_t>();
+    if (units > 0) trace_.Add(now(), "hq returned " + std::to_string(units) + " allotted units");
+  }
+  if (!stopped()) queue_.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
+}
+
 void World::TakeSample() {
   Sample sample;
   sample.at_ms = now();
@@ -412,6 +425,7 @@ RunResult World::Run(const Progress& progress) {
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
     queue_.At(stagger, [this, i] { ExpiryJob(i); });
   }
+  queue_.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) queue_.At(t, [this] { TakeSample(); });

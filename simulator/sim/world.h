@@ -140,6 +140,7 @@ class World {
   void RestartStore(int i);
   void RestartHq();
   void ExpiryJob(int i);
+  void HqEscrowJob();
   void TakeSample();
   void FinalHeal();
   bool Quiescent();
