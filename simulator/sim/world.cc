@@ -23,7 +23,7 @@ namespace {
 // 2026-11-23 00:00 UTC: the world's epoch; node clocks read this plus sim time and skew.
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
-constexpr int64_t kExpiryEveryMs = 60'000;  // the stores' expiry and allotment job; HQ's allotment job
+constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
 constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
 
 }  // namespace
@@ -468,8 +468,7 @@ RunResult World::Run(const Progress& progress) {
   if (hq_->up()) result_.hq_footprint_mb = hq_->Footprint().total() / 1e6;
   for (int i = 0; i <= stores(); ++i) {
     SimNode& node = i < stores() ? *stores_[i] : *hq_;
-    result_.storage.push_back(
-        NodeStorage{node.Work(), node.KeysHeld(), node.cache_mb()});
+    result_.storage.push_back(NodeStorage{node.Work(), node.KeysHeld(), node.cache_mb()});
   }
   TEST_SetBrokenPnMerge(false);
   if (progress) progress("day", 1.0);
