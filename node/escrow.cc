@@ -4,7 +4,7 @@
 #include <map>
 
 #include "change_log.h"
-#include "escrow_dirty.h"
+#include "escrow_changes.h"
 #include "held_index.h"
 #include "hq_index.h"
 #include "kura/schema/args.h"
@@ -31,7 +31,7 @@ Status UpdateRights(OpContext& ctx, std::string_view store, std::string_view sku
   uint64_t previous = mutate(cell, seq);
   ctx.txn.Write(Cf::kCells, key, cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
-  return MarkEscrowDirty(ctx.txn, store, sku);
+  return Status::Ok();
 }
 
 Result<RightsCell> ReadRights(Txn& txn, std::string_view store, std::string_view sku) {
@@ -103,6 +103,7 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
     if (units > 0) grants.emplace_back(sku, units);
     return Status::Ok();
   };
+  std::size_t visited = 0;
   if (every_sku) {
     std::string prefix = keys::StockPrefix(ctx.origin());
     Status inner;
@@ -113,13 +114,13 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
       return inner.ok();
     }));
     KURA_RETURN_IF_ERROR(inner);
+  } else {
+    KURA_ASSIGN_OR_RETURN(visited, VisitEscrowChanges(ctx.txn, ctx.origin(), [&](std::string_view store, std::string_view sku) -> Status {
+      if (store != ctx.origin()) return Status::Ok();
+      KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<PnCounter>(Cf::kCells, keys::Stock(ctx.origin(), sku)));
+      return stock ? consider(std::string(sku), *stock) : Status::Ok();
+    }));
   }
-  // A full pass has seen every marked pair already; the marks are cleared either way.
-  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, [&](std::string_view store, std::string_view sku) -> Status {
-    if (every_sku || store != ctx.origin()) return Status::Ok();
-    KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<PnCounter>(Cf::kCells, keys::Stock(ctx.origin(), sku)));
-    return stock ? consider(std::string(sku), *stock) : Status::Ok();
-  }));
   int64_t total = 0;
   for (const auto& [sku, units] : grants) {
     KURA_RETURN_IF_ERROR(UpdateRights(ctx, ctx.origin(), sku, [&](RightsCell& cell, uint64_t seq) {
@@ -129,7 +130,7 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
     }));
     total += units;
   }
-  KURA_RETURN_IF_ERROR(ClearEscrowDirty(ctx.txn));
+  if (every_sku || visited > 0) KURA_RETURN_IF_ERROR(MarkEscrowChangesSeen(ctx.txn, ctx.origin()));
   return total;
 }
 
@@ -165,6 +166,7 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
   };
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
   KURA_ASSIGN_OR_RETURN(bool every_cell, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  std::size_t visited = 0;
   if (every_cell) {
     Status inner;
     KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, "r/", [&](std::string_view key, std::string_view value) {
@@ -177,12 +179,12 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
       return inner.ok();
     }));
     KURA_RETURN_IF_ERROR(inner);
+  } else {
+    KURA_ASSIGN_OR_RETURN(visited, VisitEscrowChanges(ctx.txn, ctx.origin(), [&](std::string_view store, std::string_view sku) -> Status {
+      KURA_ASSIGN_OR_RETURN(auto rights, ctx.txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
+      return rights ? consider(store, sku, *rights) : Status::Ok();
+    }));
   }
-  KURA_RETURN_IF_ERROR(VisitEscrowDirty(ctx.txn, [&](std::string_view store, std::string_view sku) -> Status {
-    if (every_cell) return Status::Ok();
-    KURA_ASSIGN_OR_RETURN(auto rights, ctx.txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
-    return rights ? consider(store, sku, *rights) : Status::Ok();
-  }));
   int64_t total = 0;
   for (const Excess& x : excess) {
     KURA_RETURN_IF_ERROR(UpdateRights(ctx, x.store, x.sku, [&](RightsCell& cell, uint64_t seq) {
@@ -190,7 +192,7 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     }));
     total += x.units;
   }
-  KURA_RETURN_IF_ERROR(ClearEscrowDirty(ctx.txn));
+  if (every_cell || visited > 0) KURA_RETURN_IF_ERROR(MarkEscrowChangesSeen(ctx.txn, ctx.origin()));
   return total;
 }
 

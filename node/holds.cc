@@ -3,7 +3,6 @@
 #include <map>
 
 #include "change_log.h"
-#include "escrow_dirty.h"
 #include "expiry_queue.h"
 #include "held_index.h"
 #include "journal.h"
@@ -103,20 +102,14 @@ Result<std::vector<HoldLine>> LinesArg(const json& args) {
 }  // namespace
 
 Status AdmitHold(OpContext& ctx, const HoldBody& body) {
-  for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
-    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
-    KURA_RETURN_IF_ERROR(MarkEscrowDirty(ctx.txn, body.store, sku));
-  }
+  for (const auto& [sku, qty] : UnitsBySku(body.lines)) KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, qty));
   KURA_RETURN_IF_ERROR(EnqueueExpiry(ctx.txn, body.expires_ms, body.id));
   QueueSlip(ctx, body);
   return Status::Ok();
 }
 
 Status ReleaseHold(OpContext& ctx, const HoldBody& body) {
-  for (const auto& [sku, qty] : UnitsBySku(body.lines)) {
-    KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
-    KURA_RETURN_IF_ERROR(MarkEscrowDirty(ctx.txn, body.store, sku));
-  }
+  for (const auto& [sku, qty] : UnitsBySku(body.lines)) KURA_RETURN_IF_ERROR(AddHeldUnits(ctx.txn, sku, -qty));
   DequeueExpiry(ctx.txn, body.expires_ms, body.id);
   DropSlip(ctx, body.id);
   return Status::Ok();

@@ -2,7 +2,6 @@
 
 #include <atomic>
 
-#include "escrow_dirty.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/records.h"
 #include "kura/sync/cell_slice.h"
@@ -20,7 +19,7 @@ Status Update(Txn& txn, std::string_view sku, std::string_view store, int64_t on
   if (set_on_hand) e.on_hand = on_hand_set;
   e.held += held_delta;
   txn.Write(Cf::kLocal, key, e);
-  return MarkEscrowDirty(txn, store, sku);  // the store's ATP as HQ sees it moved
+  return Status::Ok();
 }
 
 }  // namespace
@@ -70,12 +69,6 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
         KURA_RETURN_IF_ERROR(Update(txn, line.sku, now.body.store, 0, false, is ? line.qty : -line.qty));
       }
       return Status::Ok();
-    }
-    case CellType::kRights: {
-      // r/<store>/<sku>: the store granted or took back rights.
-      std::string_view rest = key.substr(2);
-      std::string_view store = rest.substr(0, rest.find('/'));
-      return MarkEscrowDirty(txn, store, rest.substr(store.size() + 1));
     }
     case CellType::kJournal: {
       // A till sale that ate into promised units is an exception HQ lists.

@@ -3,7 +3,6 @@
 #include <map>
 
 #include "change_log.h"
-#include "escrow_dirty.h"
 #include "escrow.h"
 #include "held_index.h"
 #include "journal.h"
@@ -63,7 +62,7 @@ Status AddStock(OpContext& ctx, std::string_view sku, int64_t delta, bool create
   uint64_t previous = cell->Add(ctx.origin(), seq, delta);
   ctx.txn.Write(Cf::kCells, key, *cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
-  return MarkEscrowDirty(ctx.txn, ctx.origin(), sku);
+  return Status::Ok();
 }
 
 Result<json> OpStockGet(OpContext& ctx, const json& args) {

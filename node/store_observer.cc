@@ -1,6 +1,5 @@
 #include "store_observer.h"
 
-#include "escrow_dirty.h"
 #include "holds.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/cell_slice.h"
@@ -10,13 +9,7 @@ namespace kura {
 
 Status StoreObserver::OnCellMerged(Txn& txn, std::string_view key, const std::string* before,
                                    const std::string& after) {
-  CellType type = CellTypeOfKey(key);
-  if (type == CellType::kRights || type == CellType::kCounter) {
-    // HQ spent or returned rights, or our stock came back after a wiped disk.
-    std::string_view rest = key.substr(2);  // <store>/<sku>
-    return MarkEscrowDirty(txn, rest.substr(0, rest.find('/')), rest.substr(rest.find('/') + 1));
-  }
-  if (type != CellType::kHold) return Status::Ok();
+  if (CellTypeOfKey(key) != CellType::kHold) return Status::Ok();
   HoldCell now;
   KURA_RETURN_IF_ERROR(Decode(after, &now));
   bool was_active = false;

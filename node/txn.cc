@@ -75,8 +75,8 @@ bool Txn::Collapse(rocksdb::WriteBatch* newest) {
 Status Txn::Commit() {
   if (empty()) return Status::Ok();
   rocksdb::WriteBatch* batch = batch_.GetWriteBatch();
-  // A group rewrites some keys many times (a sequence head per request, a counter per
-  // escrow mark). The batch keeps every version and each would cost a memtable insert;
+  // A group rewrites some keys many times (a sequence head per request, a held-units
+  // count per hold). The batch keeps every version and each would cost a memtable insert;
   // the index (overwrite_key) holds only the newest, so a larger batch is written from it.
   rocksdb::WriteBatch newest;
   if (batch->Count() >= kCollapseFrom && Collapse(&newest)) batch = &newest;

@@ -1,0 +1,111 @@
+#include "escrow_changes.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "change_log.h"
+#include "kura/schema/codec.h"
+#include "kura/schema/ids.h"
+#include "kura/schema/keys.h"
+#include "kura/sync/cell_slice.h"
+#include "kura/sync/hold_cell.h"
+
+namespace kura {
+namespace {
+
+// Named apart from format 2's mark queue (`escrow_marks/...`, `escrow_marks_next`,
+// `escrow_marks_from`), which this code does not read: a directory written before has no
+// cursors, so its first run reads every change it holds, and misses nothing.
+constexpr std::string_view kSeenKey = "escrow_seen";
+// Named apart from format 2's `escrow_policies`, which came with per-pair marks this
+// code does not read: a directory written before runs one full pass, and misses nothing.
+constexpr std::string_view kPoliciesKey = "escrow_policies_applied";
+
+using Cursors = std::map<std::string, uint64_t, std::less<>>;
+using Pairs = std::set<std::pair<std::string, std::string>>;
+
+Result<Cursors> ReadCursors(Txn& txn) {
+  KURA_ASSIGN_OR_RETURN(auto seen, txn.Read<Cursors>(Cf::kLocal, kSeenKey));
+  return seen.value_or(Cursors{});
+}
+
+// The cell lanes that can carry a change to `self`'s pairs (see the header).
+Result<std::vector<std::string>> Lanes(Txn& txn, std::string_view self) {
+  if (self != kHqOrigin) return std::vector<std::string>{std::string(self), kHqOrigin};
+  std::vector<std::string> lanes;
+  std::string prefix = keys::OriginSeq("");
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kMeta, prefix, [&](std::string_view key, std::string_view) {
+    std::string_view lane = key.substr(prefix.size());
+    if (!keys::IsJournalLane(lane)) lanes.emplace_back(lane);
+    return true;
+  }));
+  return lanes;
+}
+
+// Adds the pairs whose stock, held units or rights the change to `cell_key` may move.
+Status AddPairsOf(Txn& txn, std::string_view cell_key, Pairs* pairs) {
+  CellType type = CellTypeOfKey(cell_key);
+  if (type == CellType::kCounter || type == CellType::kRights) {
+    std::string_view rest = cell_key.substr(2);  // <store>/<sku>
+    std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return Status::Corruption("cell key " + std::string(cell_key) + " names no SKU");
+    pairs->emplace(rest.substr(0, slash), rest.substr(slash + 1));
+    return Status::Ok();
+  }
+  if (type != CellType::kHold) return Status::Ok();
+  KURA_ASSIGN_OR_RETURN(auto hold, txn.Read<HoldCell>(Cf::kCells, cell_key));
+  if (!hold) return Status::Ok();
+  for (const auto& line : hold->body.lines) pairs->emplace(hold->body.store, line.sku);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::size_t> VisitEscrowChanges(Txn& txn, std::string_view self,
+                          const std::function<Status(std::string_view store, std::string_view sku)>& visit) {
+  KURA_ASSIGN_OR_RETURN(Cursors seen, ReadCursors(txn));
+  KURA_ASSIGN_OR_RETURN(std::vector<std::string> lanes, Lanes(txn, self));
+  // Collected first: a pair may have changed in many cells and lanes, and visiting writes.
+  Pairs pairs;
+  for (const std::string& lane : lanes) {
+    KURA_ASSIGN_OR_RETURN(uint64_t head, LastSeq(txn, lane));
+    auto cursor = seen.find(lane);
+    uint64_t from = cursor == seen.end() ? 0 : cursor->second;
+    if (head <= from) continue;
+    Status inner;
+    KURA_RETURN_IF_ERROR(txn.Scan(Cf::kChanges, keys::ChangePrefix(lane), [&](std::string_view, std::string_view value) {
+      inner = AddPairsOf(txn, ParseChangeEntry(value).cell_key, &pairs);
+      return inner.ok();
+    }, keys::Change(lane, from + 1)));
+    KURA_RETURN_IF_ERROR(inner);
+  }
+  for (const auto& [store, sku] : pairs) KURA_RETURN_IF_ERROR(visit(store, sku));
+  return pairs.size();
+}
+
+Status MarkEscrowChangesSeen(Txn& txn, std::string_view self) {
+  KURA_ASSIGN_OR_RETURN(Cursors seen, ReadCursors(txn));
+  KURA_ASSIGN_OR_RETURN(std::vector<std::string> lanes, Lanes(txn, self));
+  bool moved = false;
+  for (const std::string& lane : lanes) {
+    KURA_ASSIGN_OR_RETURN(uint64_t head, LastSeq(txn, lane));
+    uint64_t& cursor = seen[lane];
+    if (cursor == head) continue;
+    cursor = head;
+    moved = true;
+  }
+  if (moved) txn.Write(Cf::kLocal, kSeenKey, seen);  // a job with no work writes nothing
+  return Status::Ok();
+}
+
+Result<bool> EscrowPoliciesChanged(Txn& txn, uint64_t fingerprint) {
+  KURA_ASSIGN_OR_RETURN(auto last, txn.Read<uint64_t>(Cf::kLocal, kPoliciesKey));
+  if (last && *last == fingerprint) return false;
+  txn.Write(Cf::kLocal, kPoliciesKey, fingerprint);
+  return true;
+}
+
+}  // namespace kura
