@@ -87,13 +87,29 @@ Result<std::vector<std::pair<std::string, uint64_t>>> CellReplica::AllLanes() {
   return lanes;
 }
 
+Result<bool> CellReplica::Append(const std::string& origin, uint64_t seq, std::string_view cell_key,
+                                 std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                                 VersionVector* through) {
+  std::string cell;
+  KURA_RETURN_IF_ERROR(txn_.Get(Cf::kCells, cell_key, &cell));
+  KURA_ASSIGN_OR_RETURN(Component component, SliceCell(cell_key, cell, origin));
+  if (!out->empty() && (*bytes + component.value.size() > max_bytes || out->size() >= kMaxBatchComponents)) {
+    return false;
+  }
+  *bytes += component.value.size();
+  out->push_back(std::move(component));
+  through->Advance(origin, seq);
+  return true;
+}
+
 Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
                                uint64_t last, std::size_t max_bytes, std::size_t* bytes,
                                std::vector<Component>* out, VersionVector* through) {
+  if (role_ == Role::kHq && origin == self_) return ReadOwnLaneFor(peer, after, last, max_bytes, bytes, out, through);
   Status inner;
   bool full = false;
   // Of another store's origin, a store may receive only global cells: read just those.
-  bool shared_only = role_ == Role::kHq && origin != peer && origin != kHqOrigin;
+  bool shared_only = role_ == Role::kHq && origin != peer;
   KURA_RETURN_IF_ERROR(txn_.Scan(
       Cf::kChanges, shared_only ? keys::SharedChangePrefix(origin) : keys::ChangePrefix(origin),
       [&](std::string_view key, std::string_view value) {
@@ -103,28 +119,47 @@ Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origi
           through->Advance(origin, seq);  // not the peer's: skipping it is holding it
           return true;
         }
-        std::string cell;
-        inner = txn_.Get(Cf::kCells, entry.cell_key, &cell);
-        if (!inner.ok()) return false;
-        auto component = SliceCell(entry.cell_key, cell, origin);
-        if (!component.ok()) {
-          inner = component.status();
-          return false;
-        }
-        if (!out->empty() && (*bytes + component->value.size() > max_bytes ||
-                              out->size() >= kMaxBatchComponents)) {
-          full = true;
-          return false;
-        }
-        *bytes += component->value.size();
-        out->push_back(std::move(*component));
-        through->Advance(origin, seq);
-        return true;
+        auto appended = Append(origin, seq, entry.cell_key, max_bytes, bytes, out, through);
+        if (!appended.ok()) inner = appended.status();
+        full = appended.ok() && !*appended;
+        return appended.ok() && *appended;
       },
       shared_only ? keys::SharedChange(origin, after + 1) : keys::Change(origin, after + 1)));
   KURA_RETURN_IF_ERROR(inner);
   if (!full) through->Advance(origin, last);
   return full ? Status::TooLarge("batch full") : Status::Ok();
+}
+
+Status CellReplica::ReadOwnLaneFor(const std::string& peer, uint64_t after, uint64_t last,
+                                   std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                                   VersionVector* through) {
+  // Our lane holds our writes to every store's holds and rights; the peer may receive its
+  // own and the global cells, which two views list apart (PROTOCOL.md 3). Merged in seq
+  // order. A view read only in part bounds what the batch can vouch for.
+  std::vector<std::pair<uint64_t, std::string>> entries;  // seq, cell key
+  uint64_t complete_to = last;
+  for (const auto& [prefix, start] : {std::pair(keys::SharedChangePrefix(self_), keys::SharedChange(self_, after + 1)),
+                                      std::pair(keys::StoreChangePrefix(peer), keys::StoreChange(peer, after + 1))}) {
+    std::size_t read = 0;
+    KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kChanges, prefix, [&](std::string_view key, std::string_view value) {
+      uint64_t seq = keys::SeqOfChange(key);
+      if (seq > complete_to) return false;
+      if (read++ == kMaxBatchComponents) {
+        complete_to = seq - 1;
+        return false;
+      }
+      entries.emplace_back(seq, ParseChangeEntry(value).cell_key);
+      return true;
+    }, start));
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const auto& [seq, cell_key] : entries) {
+    if (seq > complete_to) break;
+    KURA_ASSIGN_OR_RETURN(bool appended, Append(self_, seq, cell_key, max_bytes, bytes, out, through));
+    if (!appended) return Status::TooLarge("batch full");
+  }
+  through->Advance(self_, complete_to);
+  return complete_to < last ? Status::TooLarge("batch full") : Status::Ok();
 }
 
 Status CellReplica::ReadJournal(const std::string& peer, const std::string& lane, uint64_t after,
@@ -252,7 +287,7 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
       KURA_ASSIGN_OR_RETURN(MergedCell merged, MergeComponent(c, before));
       if (!merged.changed) continue;
       txn_.Put(Cf::kCells, c.key, merged.cell);
-      IndexChange(txn_, c.origin, merged.previous_seq, c.seq, c.key, 0);
+      IndexMergedChange(txn_, c.origin, merged.previous_seq, c.seq, c.key);
       if (c.key.compare(0, keys::kGlobalPrefix.size(), keys::kGlobalPrefix) == 0) {
         uint64_t& newest = shared[c.origin];
         newest = std::max(newest, c.seq);

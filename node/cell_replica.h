@@ -65,10 +65,19 @@ class CellReplica final : public SyncReplica {
   Status Authorize(const std::string& peer, const Component& component) const;
   // The version-vector lane a component belongs to (schema/keys.h, "Sequence lanes").
   static std::string LaneOf(const Component& c);
+  // Appends origin's component of `cell_key`, its change `seq`, to the batch unless that
+  // would overfill it (then false).
+  Result<bool> Append(const std::string& origin, uint64_t seq, std::string_view cell_key,
+                      std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
+                      VersionVector* through);
   // Appends origin's components beyond `after` (up to `last`, its head) that `peer` may receive.
   Status ReadOrigin(const std::string& peer, const std::string& origin, uint64_t after,
                     uint64_t last, std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
                     VersionVector* through);
+
+  // ReadOrigin of HQ's own lane, at HQ: from the views of it the peer may receive.
+  Status ReadOwnLaneFor(const std::string& peer, uint64_t after, uint64_t last, std::size_t max_bytes,
+                        std::size_t* bytes, std::vector<Component>* out, VersionVector* through);
 
   // The same for a journal lane: its receipts, read straight from the cells in seq order.
   Status ReadJournal(const std::string& peer, const std::string& lane, uint64_t after,

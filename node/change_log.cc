@@ -1,5 +1,6 @@
 #include "change_log.h"
 
+#include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 
 namespace kura {
@@ -15,18 +16,37 @@ Result<uint64_t> NextSeq(Txn& txn, std::string_view origin) {
   return last + 1;
 }
 
-void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
-                 std::string_view cell_key, int64_t at_ms) {
+namespace {
+
+// Writes the entry under `origin` and under each view it belongs to, retiring the previous.
+void Index(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
+           std::string_view cell_key, int64_t at_ms, bool store_view) {
+  std::string owner;
+  if (store_view) owner = keys::OwnerOf(cell_key);
   bool shared = cell_key.substr(0, keys::kGlobalPrefix.size()) == keys::kGlobalPrefix;
   if (previous_seq != 0) {
     txn.Delete(Cf::kChanges, keys::Change(origin, previous_seq));
     if (shared) txn.Delete(Cf::kChanges, keys::SharedChange(origin, previous_seq));
+    if (!owner.empty()) txn.Delete(Cf::kChanges, keys::StoreChange(owner, previous_seq));
   }
   std::string value;
   PutBigEndian64(&value, static_cast<uint64_t>(at_ms));
   value.append(cell_key);
   txn.Put(Cf::kChanges, keys::Change(origin, seq), value);
   if (shared) txn.Put(Cf::kChanges, keys::SharedChange(origin, seq), value);
+  if (!owner.empty()) txn.Put(Cf::kChanges, keys::StoreChange(owner, seq), value);
+}
+
+}  // namespace
+
+void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
+                 std::string_view cell_key, int64_t at_ms) {
+  Index(txn, origin, previous_seq, seq, cell_key, at_ms, /*store_view=*/origin == kHqOrigin);
+}
+
+void IndexMergedChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
+                       std::string_view cell_key) {
+  Index(txn, origin, previous_seq, seq, cell_key, 0, /*store_view=*/false);
 }
 
 ChangeEntry ParseChangeEntry(std::string_view value) {

@@ -17,10 +17,14 @@ Result<uint64_t> NextSeq(Txn& txn, std::string_view origin);
 // The highest sequence number of `origin` held here (0 if none).
 Result<uint64_t> LastSeq(Txn& txn, std::string_view origin);
 
-// Records that `origin`'s component of `cell_key` is now at `seq` (written at `at_ms`),
-// retiring the index entry of its previous version `previous_seq` (0: the component is new).
+// Records that this replica, `origin`, wrote its component of `cell_key` at `seq` (at
+// `at_ms`), retiring the index entry of its previous version `previous_seq` (0: the
+// component is new). HQ's writes to a store's cells also enter that store's view.
 void IndexChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
                  std::string_view cell_key, int64_t at_ms);
+// As IndexChange, for `origin`'s component merged from a peer (no write time, no store view).
+void IndexMergedChange(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
+                       std::string_view cell_key);
 
 // A change-index value: u64be written-at ms, then the cell key.
 struct ChangeEntry {

@@ -7,6 +7,7 @@
 #include "kura/schema/keys.h"
 #include "cell_replica.h"
 #include "ops.h"
+#include "format_upgrade.h"
 #include "system_clock.h"
 
 namespace kura {
@@ -55,7 +56,7 @@ Status Engine::Init() {
     txn_.Write(Cf::kMeta, keys::kMetaStoreId, options_.store_id);
     return txn_.Commit();
   }
-  if (*format != keys::kFormatVersion) {
+  if (!CanUpgradeFrom(*format)) {
     return Status::Unsupported("data format " + std::to_string(*format) + " is not supported");
   }
   KURA_ASSIGN_OR_RETURN(auto owner, txn_.Read<std::string>(Cf::kMeta, keys::kMetaStoreId));
@@ -63,7 +64,8 @@ Status Engine::Init() {
     return Status::InvalidArgument("data directory belongs to store " + owner.value_or("?") +
                                    ", not " + options_.store_id);
   }
-  return Status::Ok();
+  if (*format == keys::kFormatVersion) return Status::Ok();
+  return UpgradeFormat(txn_, options_.store_id, *format);
 }
 
 std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote) {

@@ -28,7 +28,8 @@ namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// The <store> (or <origin>) of s/<store>/..., h/, j/, r/ keys; empty for other keys.
+}  // namespace
+
 std::string_view OwnerOf(std::string_view key) {
   if (key.size() < 4 || key[1] != '/') return {};
   char type = key[0];
@@ -38,8 +39,6 @@ std::string_view OwnerOf(std::string_view key) {
   if (slash == std::string_view::npos || slash == 0) return {};
   return rest.substr(0, slash);
 }
-
-}  // namespace
 
 bool InPartition(std::string_view key, std::string_view store) {
   if (StartsWith(key, kGlobalPrefix)) return true;
@@ -83,6 +82,15 @@ std::string SharedChangePrefix(std::string_view origin) {
 }
 std::string SharedChange(std::string_view origin, uint64_t seq) {
   std::string key = SharedChangePrefix(origin);
+  PutBigEndian64(&key, seq);
+  return key;
+}
+
+std::string StoreChangePrefix(std::string_view store) {
+  return std::string(kStoreChangePrefix) + std::string(store) + "/";
+}
+std::string StoreChange(std::string_view store, uint64_t seq) {
+  std::string key = StoreChangePrefix(store);
   PutBigEndian64(&key, seq);
   return key;
 }

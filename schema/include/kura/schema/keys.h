@@ -43,7 +43,8 @@ inline constexpr char kLocalCf[] = "local";
 inline constexpr char kRequestsCf[] = "requests";
 inline constexpr char kMetaCf[] = "meta";
 
-inline constexpr uint64_t kFormatVersion = 2;
+// 3: HQ keeps StoreChange entries (a format-2 directory is migrated on open).
+inline constexpr uint64_t kFormatVersion = 3;
 
 std::string Stock(std::string_view store, std::string_view sku);
 std::string StockPrefix(std::string_view store);
@@ -71,6 +72,8 @@ inline constexpr std::string_view kDefaultPolicy = "g/policy/*";
 // Whether the cell `key` belongs to `store`'s partition: its own stock, holds, journal and
 // promise rights, and the global cells. HQ holds every partition.
 bool InPartition(std::string_view key, std::string_view store);
+// The <store> (or <origin>) of s/<store>/..., h/, j/, r/ keys; empty for other keys.
+std::string_view OwnerOf(std::string_view key);
 
 // Whether `origin` may write a component of the cell `key` at all: stock and journal only
 // by their store; holds and promise rights by their store or HQ; a key-directory entry only
@@ -90,13 +93,18 @@ std::string_view OriginOfLane(std::string_view lane);
 
 std::string Change(std::string_view origin, uint64_t seq);
 std::string ChangePrefix(std::string_view origin);
-// REQUIRES: key made by Change() or SharedChange()
+// REQUIRES: key made by Change(), SharedChange() or StoreChange()
 uint64_t SeqOfChange(std::string_view key);
 // The index of `origin`'s changes to global cells (g/...) alone, beside Change(): all that
 // another store may receive of a store's origin, so HQ relays it without reading the rest.
 std::string SharedChange(std::string_view origin, uint64_t seq);
 std::string SharedChangePrefix(std::string_view origin);
 inline constexpr std::string_view kSharedChangePrefix = "~g/";
+// The index of HQ's own changes to one store's cells (h/, r/), beside Change(hq, ...): with
+// the shared view of HQ's origin, all of HQ's lane that store may receive.
+std::string StoreChange(std::string_view store, uint64_t seq);
+std::string StoreChangePrefix(std::string_view store);
+inline constexpr std::string_view kStoreChangePrefix = "~s/";
 
 std::string Held(std::string_view sku);
 std::string Expiry(int64_t expires_ms, std::string_view hold_id);
