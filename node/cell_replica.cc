@@ -109,17 +109,14 @@ Status CellReplica::ReadOrigin(const std::string& peer, const std::string& origi
   Status inner;
   bool full = false;
   // Of another store's origin, a store may receive only global cells: read just those.
+  // Everything else read here is the peer's: at HQ its own lane, which HQ accepted only
+  // within its partition (Authorize); at a store, our own lane.
   bool shared_only = role_ == Role::kHq && origin != peer;
   KURA_RETURN_IF_ERROR(txn_.Scan(
       Cf::kChanges, shared_only ? keys::SharedChangePrefix(origin) : keys::ChangePrefix(origin),
       [&](std::string_view key, std::string_view value) {
         uint64_t seq = keys::SeqOfChange(key);
-        ChangeEntry entry = ParseChangeEntry(value);
-        if (role_ == Role::kHq && !keys::InPartition(entry.cell_key, peer)) {
-          through->Advance(origin, seq);  // not the peer's: skipping it is holding it
-          return true;
-        }
-        auto appended = Append(origin, seq, entry.cell_key, max_bytes, bytes, out, through);
+        auto appended = Append(origin, seq, ParseChangeEntry(value).cell_key, max_bytes, bytes, out, through);
         if (!appended.ok()) inner = appended.status();
         full = appended.ok() && !*appended;
         return appended.ok() && *appended;
@@ -135,8 +132,10 @@ Status CellReplica::ReadOwnLaneFor(const std::string& peer, uint64_t after, uint
                                    VersionVector* through) {
   // Our lane holds our writes to every store's holds and rights; the peer may receive its
   // own and the global cells, which two views list apart (PROTOCOL.md 3). Merged in seq
-  // order. A view read only in part bounds what the batch can vouch for.
+  // order, each only as far as the batch has room. A view read only in part bounds what
+  // the batch can vouch for.
   std::vector<std::pair<uint64_t, std::string>> entries;  // seq, cell key
+  std::size_t room = kMaxBatchComponents - std::min(out->size(), kMaxBatchComponents);
   uint64_t complete_to = last;
   for (const auto& [prefix, start] : {std::pair(keys::SharedChangePrefix(self_), keys::SharedChange(self_, after + 1)),
                                       std::pair(keys::StoreChangePrefix(peer), keys::StoreChange(peer, after + 1))}) {
@@ -144,7 +143,7 @@ Status CellReplica::ReadOwnLaneFor(const std::string& peer, uint64_t after, uint
     KURA_RETURN_IF_ERROR(txn_.Scan(Cf::kChanges, prefix, [&](std::string_view key, std::string_view value) {
       uint64_t seq = keys::SeqOfChange(key);
       if (seq > complete_to) return false;
-      if (read++ == kMaxBatchComponents) {
+      if (read++ == room) {
         complete_to = seq - 1;
         return false;
       }

@@ -21,8 +21,7 @@ namespace {
 // Writes the entry under `origin` and under each view it belongs to, retiring the previous.
 void Index(Txn& txn, std::string_view origin, uint64_t previous_seq, uint64_t seq,
            std::string_view cell_key, int64_t at_ms, bool store_view) {
-  std::string owner;
-  if (store_view) owner = keys::OwnerOf(cell_key);
+  std::string_view owner = store_view ? keys::OwnerOf(cell_key) : std::string_view();
   bool shared = cell_key.substr(0, keys::kGlobalPrefix.size()) == keys::kGlobalPrefix;
   if (previous_seq != 0) {
     txn.Delete(Cf::kChanges, keys::Change(origin, previous_seq));

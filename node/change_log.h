@@ -2,7 +2,10 @@
 // reads ("give me every component of origin O newer than seq s").
 //
 // Every write by origin O to a cell takes O's next seq; the index keeps one entry per
-// (cell, origin) — the newest version — so sync ships states, not operations.
+// (cell, origin) — the newest version — so sync ships states, not operations. Two views
+// repeat some entries so HQ reads only what a store may receive: every origin's changes
+// to global cells (`~g/<origin>/`), and HQ's own changes to one store's cells
+// (`~s/<store>/`). PROTOCOL.md 3.
 #pragma once
 
 #include <cstdint>

@@ -1,13 +1,13 @@
 #include "engine.h"
 
+#include "cell_replica.h"
+#include "format_upgrade.h"
 #include "holds.h"
 #include "kura/schema/api.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
-#include "cell_replica.h"
 #include "ops.h"
-#include "format_upgrade.h"
 #include "system_clock.h"
 
 namespace kura {
@@ -56,7 +56,7 @@ Status Engine::Init() {
     txn_.Write(Cf::kMeta, keys::kMetaStoreId, options_.store_id);
     return txn_.Commit();
   }
-  if (!CanUpgradeFrom(*format)) {
+  if (!CanOpenFormat(*format)) {
     return Status::Unsupported("data format " + std::to_string(*format) + " is not supported");
   }
   KURA_ASSIGN_OR_RETURN(auto owner, txn_.Read<std::string>(Cf::kMeta, keys::kMetaStoreId));

@@ -96,7 +96,9 @@ Result<uint64_t> PoliciesFingerprint(Txn& txn, int64_t safety_stock) {
 Result<int64_t> GrantAllotments(OpContext& ctx) {
   KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, ctx.origin()));
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
-  KURA_ASSIGN_OR_RETURN(bool every_sku, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  KURA_ASSIGN_OR_RETURN(bool policies_changed, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin()));
+  bool every_sku = policies_changed || changes.fresh();
   std::vector<std::pair<std::string, int64_t>> grants;
   auto consider = [&](const std::string& sku, const PnCounter& stock) -> Status {
     KURA_ASSIGN_OR_RETURN(int64_t units, GrantFor(ctx, policy, sku, stock));
@@ -115,7 +117,7 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
     }));
     KURA_RETURN_IF_ERROR(inner);
   } else {
-    KURA_ASSIGN_OR_RETURN(visited, VisitEscrowChanges(ctx.txn, ctx.origin(), [&](std::string_view store, std::string_view sku) -> Status {
+    KURA_ASSIGN_OR_RETURN(visited, changes.Visit([&](std::string_view store, std::string_view sku) -> Status {
       if (store != ctx.origin()) return Status::Ok();
       KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<PnCounter>(Cf::kCells, keys::Stock(ctx.origin(), sku)));
       return stock ? consider(std::string(sku), *stock) : Status::Ok();
@@ -130,7 +132,7 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
     }));
     total += units;
   }
-  if (every_sku || visited > 0) KURA_RETURN_IF_ERROR(MarkEscrowChangesSeen(ctx.txn, ctx.origin()));
+  if (every_sku || visited > 0) KURA_RETURN_IF_ERROR(changes.MarkSeen());
   return total;
 }
 
@@ -165,7 +167,9 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     return Status::Ok();
   };
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
-  KURA_ASSIGN_OR_RETURN(bool every_cell, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  KURA_ASSIGN_OR_RETURN(bool policies_changed, EscrowPoliciesChanged(ctx.txn, fingerprint));
+  KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin()));
+  bool every_cell = policies_changed || changes.fresh();
   std::size_t visited = 0;
   if (every_cell) {
     Status inner;
@@ -180,7 +184,7 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     }));
     KURA_RETURN_IF_ERROR(inner);
   } else {
-    KURA_ASSIGN_OR_RETURN(visited, VisitEscrowChanges(ctx.txn, ctx.origin(), [&](std::string_view store, std::string_view sku) -> Status {
+    KURA_ASSIGN_OR_RETURN(visited, changes.Visit([&](std::string_view store, std::string_view sku) -> Status {
       KURA_ASSIGN_OR_RETURN(auto rights, ctx.txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
       return rights ? consider(store, sku, *rights) : Status::Ok();
     }));
@@ -192,7 +196,7 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     }));
     total += x.units;
   }
-  if (every_cell || visited > 0) KURA_RETURN_IF_ERROR(MarkEscrowChangesSeen(ctx.txn, ctx.origin()));
+  if (every_cell || visited > 0) KURA_RETURN_IF_ERROR(changes.MarkSeen());
   return total;
 }
 

@@ -1,6 +1,7 @@
 #include "escrow_changes.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -16,21 +17,12 @@
 namespace kura {
 namespace {
 
-// Named apart from format 2's mark queue (`escrow_marks/...`, `escrow_marks_next`,
-// `escrow_marks_from`), which this code does not read: a directory written before has no
-// cursors, so its first run reads every change it holds, and misses nothing.
+// A directory written by an earlier build kept marks instead (removed by the format-3
+// upgrade, format_upgrade.h); without cursors its first run is a full pass.
 constexpr std::string_view kSeenKey = "escrow_seen";
-// Named apart from format 2's `escrow_policies`, which came with per-pair marks this
-// code does not read: a directory written before runs one full pass, and misses nothing.
 constexpr std::string_view kPoliciesKey = "escrow_policies_applied";
 
-using Cursors = std::map<std::string, uint64_t, std::less<>>;
 using Pairs = std::set<std::pair<std::string, std::string>>;
-
-Result<Cursors> ReadCursors(Txn& txn) {
-  KURA_ASSIGN_OR_RETURN(auto seen, txn.Read<Cursors>(Cf::kLocal, kSeenKey));
-  return seen.value_or(Cursors{});
-}
 
 // The cell lanes that can carry a change to `self`'s pairs (see the header).
 Result<std::vector<std::string>> Lanes(Txn& txn, std::string_view self) {
@@ -64,20 +56,27 @@ Status AddPairsOf(Txn& txn, std::string_view cell_key, Pairs* pairs) {
 
 }  // namespace
 
-Result<std::size_t> VisitEscrowChanges(Txn& txn, std::string_view self,
-                          const std::function<Status(std::string_view store, std::string_view sku)>& visit) {
-  KURA_ASSIGN_OR_RETURN(Cursors seen, ReadCursors(txn));
+EscrowChanges::EscrowChanges(Txn& txn, std::vector<std::string> lanes, std::optional<Cursors> stored)
+    : txn_(&txn), lanes_(std::move(lanes)), fresh_(!stored), seen_(stored.value_or(Cursors{})) {}
+
+Result<EscrowChanges> EscrowChanges::Load(Txn& txn, std::string_view self) {
+  KURA_ASSIGN_OR_RETURN(auto stored, txn.Read<Cursors>(Cf::kLocal, kSeenKey));
   KURA_ASSIGN_OR_RETURN(std::vector<std::string> lanes, Lanes(txn, self));
+  return EscrowChanges(txn, std::move(lanes), std::move(stored));
+}
+
+Result<std::size_t> EscrowChanges::Visit(
+    const std::function<Status(std::string_view store, std::string_view sku)>& visit) {
   // Collected first: a pair may have changed in many cells and lanes, and visiting writes.
   Pairs pairs;
-  for (const std::string& lane : lanes) {
-    KURA_ASSIGN_OR_RETURN(uint64_t head, LastSeq(txn, lane));
-    auto cursor = seen.find(lane);
-    uint64_t from = cursor == seen.end() ? 0 : cursor->second;
+  for (const std::string& lane : lanes_) {
+    KURA_ASSIGN_OR_RETURN(uint64_t head, LastSeq(*txn_, lane));
+    auto cursor = seen_.find(lane);
+    uint64_t from = cursor == seen_.end() ? 0 : cursor->second;
     if (head <= from) continue;
     Status inner;
-    KURA_RETURN_IF_ERROR(txn.Scan(Cf::kChanges, keys::ChangePrefix(lane), [&](std::string_view, std::string_view value) {
-      inner = AddPairsOf(txn, ParseChangeEntry(value).cell_key, &pairs);
+    KURA_RETURN_IF_ERROR(txn_->Scan(Cf::kChanges, keys::ChangePrefix(lane), [&](std::string_view, std::string_view value) {
+      inner = AddPairsOf(*txn_, ParseChangeEntry(value).cell_key, &pairs);
       return inner.ok();
     }, keys::Change(lane, from + 1)));
     KURA_RETURN_IF_ERROR(inner);
@@ -86,18 +85,17 @@ Result<std::size_t> VisitEscrowChanges(Txn& txn, std::string_view self,
   return pairs.size();
 }
 
-Status MarkEscrowChangesSeen(Txn& txn, std::string_view self) {
-  KURA_ASSIGN_OR_RETURN(Cursors seen, ReadCursors(txn));
-  KURA_ASSIGN_OR_RETURN(std::vector<std::string> lanes, Lanes(txn, self));
-  bool moved = false;
-  for (const std::string& lane : lanes) {
-    KURA_ASSIGN_OR_RETURN(uint64_t head, LastSeq(txn, lane));
-    uint64_t& cursor = seen[lane];
+Status EscrowChanges::MarkSeen() {
+  bool moved = fresh_;
+  for (const std::string& lane : lanes_) {
+    KURA_ASSIGN_OR_RETURN(uint64_t head, LastSeq(*txn_, lane));
+    uint64_t& cursor = seen_[lane];
     if (cursor == head) continue;
     cursor = head;
     moved = true;
   }
-  if (moved) txn.Write(Cf::kLocal, kSeenKey, seen);  // a job with no work writes nothing
+  if (moved) txn_->Write(Cf::kLocal, kSeenKey, seen_);  // a job with no work writes nothing
+  fresh_ = false;
   return Status::Ok();
 }
 

@@ -1,7 +1,7 @@
 // Which (store, SKU) pairs the escrow jobs must look at again: those whose stock, held
 // units or rights moved since the jobs last ran, so `escrow.grant` and `hq.escrow.return`
-// visit only those instead of every SKU of every store (a full pass only when the
-// policies changed).
+// visit only those instead of every SKU of every store (a full pass when the policies
+// changed, or before there are cursors).
 //
 // The change index (change_log.h) already records every cell each lane changed, newest
 // version only, in sequence order; the jobs keep one cursor per lane and read the cells
@@ -12,32 +12,57 @@
 //   cf "local"  escrow_seen               {lane: u64 seq}: the lane's changes up to seq were visited
 //               escrow_policies_applied   u64: fingerprint of the policies last applied
 //
-// Lanes read: at HQ every origin it holds; at a store its own and HQ's (another store's
-// lane reaches a store with global cells only, PROTOCOL.md 2.3 rule 6).
+// Lanes read: at HQ every origin it holds; at a store its own and HQ's, the only origins
+// that may write a store's cells (PROTOCOL.md 3.6; a store syncs with HQ alone, 2.3 rule 5).
 // Not thread-safe (runs inside one commit group).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "txn.h"
 
 namespace kura {
 
-// Calls visit(store, sku) once for each pair whose stock (s/), rights (r/) or one of whose
-// holds (h/) changed since the last MarkEscrowChangesSeen at the replica `self`, in
-// (store, sku) order. Returns the number of pairs visited.
-Result<std::size_t> VisitEscrowChanges(Txn& txn, std::string_view self,
-                          const std::function<Status(std::string_view store, std::string_view sku)>& visit);
+// The escrow jobs' cursors at one replica, read once per job run (inside its commit group).
+class EscrowChanges {
+ public:
+  // The cursors of replica `self`, and the lanes it reads.
+  static Result<EscrowChanges> Load(Txn& txn, std::string_view self);
 
-// Moves every lane's cursor to its head, past the job's own writes too (which leave their
-// pairs at the target), in the same write as the job's. A job calls it after a full pass
-// or a visit of at least one pair: when the lanes moved only with cells no pair depends on
-// (catalog, status), it is cheaper to read those again next run than to write each run.
-Status MarkEscrowChangesSeen(Txn& txn, std::string_view self);
+  // No cursors yet (a new directory, or one written by a build that kept marks instead):
+  // the job makes a full pass, rather than read every change entry ever into memory.
+  bool fresh() const { return fresh_; }
 
-// Whether `fingerprint` differs from the one recorded by the last call; records it.
+  // Calls visit(store, sku) once for each pair whose stock (s/), rights (r/) or one of
+  // whose holds (h/) changed beyond the cursors, in (store, sku) order. Returns the number
+  // of pairs visited.
+  Result<std::size_t> Visit(const std::function<Status(std::string_view store, std::string_view sku)>& visit);
+
+  // Moves every lane's cursor to its head, past the job's own writes too (which leave their
+  // pairs at the target), in the same write as the job's; the first cursors are written
+  // even if no lane moved. A job calls it after a full pass or a visit of at least one
+  // pair: when the lanes moved only with cells no pair depends on (catalog, status), it is
+  // cheaper to read those again next run than to write each run.
+  Status MarkSeen();
+
+ private:
+  using Cursors = std::map<std::string, uint64_t, std::less<>>;
+  EscrowChanges(Txn& txn, std::vector<std::string> lanes, std::optional<Cursors> stored);
+
+  Txn* txn_;
+  std::vector<std::string> lanes_;
+  bool fresh_;
+  Cursors seen_;
+};
+
+// Whether `fingerprint` (of the policies) differs from the one recorded by the last call;
+// records it.
 Result<bool> EscrowPoliciesChanged(Txn& txn, uint64_t fingerprint);
 
 }  // namespace kura

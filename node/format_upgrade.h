@@ -1,5 +1,5 @@
 // Brings a data directory written in an earlier disk format up to keys::kFormatVersion
-// when the daemon opens it (PROTOCOL.md 3, `format`). Each step is idempotent and the
+// when the daemon opens it (PROTOCOL.md 3, `format`). Each step can be repeated, and the
 // format is written with its last write, so a crash part-way repeats it on the next open.
 // Not thread-safe (runs before the loop starts).
 #pragma once
@@ -11,10 +11,10 @@
 
 namespace kura {
 
-// Whether this build can open a directory of disk format `format` (current or upgradable).
-bool CanUpgradeFrom(uint64_t format);
+// Whether this build opens a directory of disk format `format` (current or upgradable).
+bool CanOpenFormat(uint64_t format);
 
-// Upgrades the directory of replica `self` from `format`; commits. REQUIRES: CanUpgradeFrom(format).
+// Upgrades the directory of replica `self` from `format`; commits. REQUIRES: CanOpenFormat(format).
 Status UpgradeFormat(Txn& txn, std::string_view self, uint64_t format);
 
 }  // namespace kura

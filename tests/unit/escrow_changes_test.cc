@@ -1,7 +1,8 @@
 // The escrow jobs' view of what changed (node/escrow_changes.h): each pair whose stock,
 // rights or hold moved is visited once, in (store, sku) order, read from the change index
-// beyond per-lane cursors; a store reads only its own lane and HQ's; a visit does not walk
-// the changes before its cursors (counted by RocksDB's perf context).
+// beyond per-lane cursors; without cursors the job makes a full pass; a store reads only
+// its own lane and HQ's; a visit does not walk the changes before its cursors (counted by
+// RocksDB's perf context).
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -57,7 +58,9 @@ class Replica {
 
   Pairs Visit() {
     Pairs seen;
-    auto visited = VisitEscrowChanges(*txn_, self_, [&](std::string_view store, std::string_view sku) {
+    auto changes = EscrowChanges::Load(*txn_, self_);
+    REQUIRE(changes.ok());
+    auto visited = changes->Visit([&](std::string_view store, std::string_view sku) {
       seen.emplace_back(store, sku);
       return Status::Ok();
     });
@@ -65,7 +68,16 @@ class Replica {
     CHECK(*visited == seen.size());
     return seen;
   }
-  void MarkSeen() { REQUIRE(MarkEscrowChangesSeen(*txn_, self_).ok()); }
+  void MarkSeen() {
+    auto changes = EscrowChanges::Load(*txn_, self_);
+    REQUIRE(changes.ok());
+    REQUIRE(changes->MarkSeen().ok());
+  }
+  bool Fresh() {
+    auto changes = EscrowChanges::Load(*txn_, self_);
+    REQUIRE(changes.ok());
+    return changes->fresh();
+  }
   Txn& txn() { return *txn_; }
 
  private:
@@ -85,6 +97,7 @@ TEST_CASE("escrow changes: each changed pair once, in order, until seen", "[escr
   store.Change("s1", "g/catalog");                       // moves no pair
   store.Change("s2", keys::Policy("s2"));                // another store's lane: not read
   store.Commit();
+  CHECK(store.Fresh());  // no cursors yet: the job makes a full pass
   CHECK(store.Visit() == Pairs{{"s1", "SKU-2"}, {"s1", "SKU-9"}});
   CHECK(store.Visit().size() == 2);  // visiting alone moves no cursor
 
@@ -92,6 +105,7 @@ TEST_CASE("escrow changes: each changed pair once, in order, until seen", "[escr
   store.Change("s1", keys::Rights("s1", "SKU-5"));
   store.MarkSeen();
   store.Commit();
+  CHECK_FALSE(store.Fresh());
   CHECK(store.Visit().empty());
 
   store.Change("s1", keys::Stock("s1", "SKU-2"));

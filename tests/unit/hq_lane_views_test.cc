@@ -2,7 +2,7 @@
 // only its own and the global cells. HQ reads those from two views of its lane (change
 // index `~s/<store>/` and `~g/hq/`, node/change_log.h), merged in seq order: each store
 // gets exactly its share, a batch cut short vouches only for what it read, and a format-2
-// HQ directory gets its views on open.
+// HQ directory gets its views (and loses the escrow marks of earlier builds) on open.
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -142,6 +142,25 @@ TEST_CASE("a batch cut short vouches only for the part of hq's lane it read", "[
   CHECK(first.count("g/catalog") == 1);
 }
 
+TEST_CASE("a view read in part vouches up to its first unread entry", "[sync][hq]") {
+  HqLane hq;
+  // More global changes than a batch holds, each followed by one for another store: the
+  // global view is cut at its 4097th entry, and the batch vouches up to just below it.
+  uint64_t first_unread = 0;
+  for (std::size_t i = 0; i < kMaxBatchComponents + 4; ++i) {
+    uint64_t seq = hq.SetGlobal("g/catalog-" + std::to_string(i));
+    if (i == kMaxBatchComponents) first_unread = seq;
+    hq.SendRights("s2", "SKU-" + std::to_string(i));
+  }
+  auto [first, through] = hq.Read("s1", 0);
+  CHECK(first.size() == kMaxBatchComponents);
+  CHECK(through == first_unread - 1);  // past s2's entry after the last global sent
+  auto [rest, through_rest] = hq.Read("s1", through);
+  CHECK(rest.size() == 4);
+  CHECK(rest.count("g/catalog-" + std::to_string(kMaxBatchComponents)) == 1);
+  CHECK(through_rest == hq.Head());
+}
+
 TEST_CASE("a format-2 hq directory gets its store views of hq's lane on open", "[sync][hq]") {
   HqLane hq;
   hq.SendRights("s1", "SKU-1");
@@ -157,10 +176,13 @@ TEST_CASE("a format-2 hq directory gets its store views of hq's lane on open", "
     }).ok());
     REQUIRE(views.size() == 2);
     for (const auto& key : views) txn.Delete(Cf::kChanges, key);
+    // A stale view entry (an interrupted upgrade, then an older build), and old marks.
+    txn.Put(Cf::kChanges, keys::StoreChange("s1", 1000), "stale");
+    txn.Put(Cf::kLocal, "escrow_marks/x", "s1/SKU-1");
+    txn.Write(Cf::kLocal, "escrow_marks_next", uint64_t{1});
     txn.Write(Cf::kMeta, keys::kMetaFormat, uint64_t{2});
     REQUIRE(txn.Commit().ok());
   }
-  CHECK(hq.Read("s1", 0).first == std::multiset<std::string>{"g/catalog"});  // the views are gone
 
   hq.Open();
   CHECK(hq.Read("s1", 0).first == std::multiset<std::string>{keys::Rights("s1", "SKU-1"), "g/catalog"});
@@ -169,6 +191,10 @@ TEST_CASE("a format-2 hq directory gets its store views of hq's lane on open", "
   auto format = txn.Read<uint64_t>(Cf::kMeta, keys::kMetaFormat);
   REQUIRE(format.ok());
   CHECK(format->value_or(0) == keys::kFormatVersion);
+  std::string ignored;
+  CHECK(txn.Get(Cf::kChanges, keys::StoreChange("s1", 1000), &ignored).code() == Status::Code::kNotFound);
+  CHECK(txn.Get(Cf::kLocal, "escrow_marks/x", &ignored).code() == Status::Code::kNotFound);
+  CHECK(txn.Get(Cf::kLocal, "escrow_marks_next", &ignored).code() == Status::Code::kNotFound);
 }
 
 TEST_CASE("neither a store's own writes nor merged hq writes enter a store view", "[sync][hq]") {
