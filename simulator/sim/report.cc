@@ -55,9 +55,15 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   "%lld clock faults, quiet %s after the final heal\n",
                   run.strategy.c_str(), static_cast<unsigned long long>(run.trace_hash),
                   static_cast<unsigned long long>(run.events), static_cast<long long>(run.ops_done),
-                  static_cast<long long>(run.ops_skipped), static_cast<long long>(run.crashes),
+                  static_cast<long long>(run.ops_skipped.total()), static_cast<long long>(run.crashes),
                   static_cast<long long>(run.partitions), static_cast<long long>(run.clock_faults),
                   run.quiescent_after_ms < 0 ? "never" : FormatSimTime(run.quiescent_after_ms).c_str());
+    if (const OpSkips& k = run.ops_skipped; k.total() > 0) {
+      out << Printf("%-10s skipped: %lld with the store down, %lld with too little on the shelf, %lld with no hold "
+                    "to collect or cancel, %lld transfers to the same store\n",
+                    "", static_cast<long long>(k.store_down), static_cast<long long>(k.empty_shelf),
+                    static_cast<long long>(k.no_hold), static_cast<long long>(k.same_store));
+    }
     if (!run.ok) out << FormatViolation(run);
   }
   if (main != nullptr) {
@@ -120,7 +126,10 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
       const OrderStats& s = r.orders;
       run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
                   {"events", r.events}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
-                  {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped}, {"crashes", r.crashes},
+                  {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped.total()},
+                  {"ops_skipped_by", {{"store_down", r.ops_skipped.store_down}, {"empty_shelf", r.ops_skipped.empty_shelf},
+                                      {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},
+                  {"crashes", r.crashes},
                   {"partitions", r.partitions}, {"clock_faults", r.clock_faults},
                   {"invariants_held", r.invariants},
                   {"orders", {{"orders", s.orders}, {"accepted", s.accepted},

@@ -94,16 +94,15 @@ void Workload::Run(int64_t n, const double* u) {
   SimNode& node = world_->store(store);
   bool store_side = kind != kPickup && kind != kTryOn;
   if (store_side && !node.up()) {
-    ++skipped_;  // the tills are down with the back-office machine
+    ++skipped_.store_down;  // the tills are down with the back-office machine
     return;
   }
-  ++done_;
   switch (kind) {
     case kSale: {
       int64_t qty = u[3] < 0.8 ? 1 : 2;
       // A till sells what is on the shelf; beyond available-to-promise it is an override.
       if (world_->ledger().OnHand(store, sku) < qty) {
-        ++skipped_;
+        ++skipped_.empty_shelf;
         return;
       }
       json line = {{"sku", sku}, {"qty", qty}, {"price_cents", 1990}};
@@ -125,7 +124,10 @@ void Workload::Run(int64_t n, const double* u) {
     }
     case kTransfer: {
       int to = std::min(o.stores - 1, static_cast<int>(u[4] * o.stores));
-      if (to == store || o.stores < 2) return;
+      if (to == store || o.stores < 2) {
+        ++skipped_.same_store;
+        return;
+      }
       int64_t qty = 1 + static_cast<int64_t>(u[3] * 3);
       auto out = world_->Call(node, "stock.transfer_out", rid,
                               {{"sku", sku}, {"qty", qty}, {"to", world_->store(to).id()}});
@@ -151,7 +153,7 @@ void Workload::Run(int64_t n, const double* u) {
     case kCancel: {
       const auto& active = world_->ledger().Active(store);
       if (active.empty()) {
-        ++skipped_;
+        ++skipped_.no_hold;
         return;
       }
       auto it = active.begin();

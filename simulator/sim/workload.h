@@ -26,6 +26,15 @@ class ZipfPicker {
   std::vector<double> cdf_;
 };
 
+// Operations the workload drew but could not take, by why.
+struct OpSkips {
+  int64_t store_down = 0;   // a till operation while the store's back office was down
+  int64_t empty_shelf = 0;  // a till sale of a SKU the store had too few of
+  int64_t no_hold = 0;      // a collection or cancellation at a store with no active hold
+  int64_t same_store = 0;   // a transfer drawn to the store it leaves
+  int64_t total() const { return store_down + empty_shelf + no_hold + same_store; }
+};
+
 class Workload {
  public:
   explicit Workload(World* world);
@@ -33,8 +42,9 @@ class Workload {
   // Stocks every store (telling `progress` the fraction done after each store) and
   // schedules the first operation.
   void Start(const std::function<void(double)>& progress);
-  int64_t done() const { return done_; }
-  int64_t skipped() const { return skipped_; }
+  // Operations taken, and those drawn but not taken.
+  int64_t done() const { return issued_ - skipped_.total(); }
+  const OpSkips& skipped() const { return skipped_; }
 
   static std::string Sku(int i);
 
@@ -45,7 +55,8 @@ class Workload {
   World* world_;
   ZipfPicker store_pick_, sku_pick_;
   std::vector<double> kind_cdf_;
-  int64_t done_ = 0, skipped_ = 0, issued_ = 0;
+  int64_t issued_ = 0;
+  OpSkips skipped_;
   double mean_gap_ms_;
 };
 

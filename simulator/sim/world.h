@@ -25,6 +25,7 @@
 #include "sim_node.h"
 #include "sim_options.h"
 #include "storage_floor.h"
+#include "workload.h"
 
 namespace kura::sim {
 
@@ -60,7 +61,8 @@ struct RunResult {
   uint64_t events = 0;
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
-  int64_t ops_done = 0, ops_skipped = 0, crashes = 0, partitions = 0, clock_faults = 0;
+  int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
+  OpSkips ops_skipped;
   std::vector<std::string> invariants;  // the checks that ran and held
   OrderStats orders;
   NetStats net;

@@ -34,8 +34,21 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
       CHECK(r.quiescent_after_ms >= 0);
       CHECK(r.invariants.size() >= 6);
       CHECK(r.ops_done > 1000);
+      // Every operation drawn was taken or skipped for one reason, never both.
+      CHECK(r.ops_done + r.ops_skipped.total() <= Small(seed).ops);
     }
   }
+}
+
+TEST_CASE("a run says why it skipped the operations it did not take", "[sim]") {
+  SimOptions o = Small(1);
+  o.ops = 4000;
+  RunResult r = RunOnce(o, StrategyKind::kLastKnown);
+  REQUIRE(r.ok);
+  const OpSkips& k = r.ops_skipped;
+  CHECK(k.empty_shelf + k.no_hold + k.same_store > 0);  // the busiest SKUs run short by design
+  CHECK(r.ops_done + k.total() <= o.ops);
+  CHECK(r.ops_done + k.total() > o.ops * 9 / 10);  // the day ends before the last few are drawn
 }
 
 TEST_CASE("the same seed replays the same run event for event", "[sim]") {
