@@ -96,9 +96,8 @@ Result<uint64_t> PoliciesFingerprint(Txn& txn, int64_t safety_stock) {
 Result<int64_t> GrantAllotments(OpContext& ctx) {
   KURA_ASSIGN_OR_RETURN(AllotmentPolicy policy, LoadPolicy(ctx.txn, ctx.origin()));
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
-  KURA_ASSIGN_OR_RETURN(bool policies_changed, EscrowPoliciesChanged(ctx.txn, fingerprint));
-  KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin()));
-  bool every_sku = policies_changed || changes.fresh();
+  KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin(), fingerprint));
+  bool every_sku = changes.full_pass();
   std::vector<std::pair<std::string, int64_t>> grants;
   auto consider = [&](const std::string& sku, const PnCounter& stock) -> Status {
     KURA_ASSIGN_OR_RETURN(int64_t units, GrantFor(ctx, policy, sku, stock));
@@ -167,19 +166,15 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     return Status::Ok();
   };
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
-  KURA_ASSIGN_OR_RETURN(bool policies_changed, EscrowPoliciesChanged(ctx.txn, fingerprint));
-  KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin()));
-  bool every_cell = policies_changed || changes.fresh();
+  KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin(), fingerprint));
+  bool every_cell = changes.full_pass();
   std::size_t visited = 0;
   if (every_cell) {
     Status inner;
     KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, "r/", [&](std::string_view key, std::string_view value) {
-      // r/<store>/<sku>
-      std::string_view rest = key.substr(2);
-      std::string_view store = rest.substr(0, rest.find('/'));
       RightsCell rights;
       inner = Decode(value, &rights);
-      if (inner.ok()) inner = consider(store, rest.substr(store.size() + 1), rights);
+      if (inner.ok()) inner = consider(keys::OwnerOf(key), keys::SkuOf(key), rights);
       return inner.ok();
     }));
     KURA_RETURN_IF_ERROR(inner);

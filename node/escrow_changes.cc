@@ -41,10 +41,9 @@ Result<std::vector<std::string>> Lanes(Txn& txn, std::string_view self) {
 Status AddPairsOf(Txn& txn, std::string_view cell_key, Pairs* pairs) {
   CellType type = CellTypeOfKey(cell_key);
   if (type == CellType::kCounter || type == CellType::kRights) {
-    std::string_view rest = cell_key.substr(2);  // <store>/<sku>
-    std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) return Status::Corruption("cell key " + std::string(cell_key) + " names no SKU");
-    pairs->emplace(rest.substr(0, slash), rest.substr(slash + 1));
+    std::string_view sku = keys::SkuOf(cell_key);
+    if (sku.empty()) return Status::Corruption("cell key " + std::string(cell_key) + " names no SKU");
+    pairs->emplace(keys::OwnerOf(cell_key), sku);
     return Status::Ok();
   }
   if (type != CellType::kHold) return Status::Ok();
@@ -56,13 +55,18 @@ Status AddPairsOf(Txn& txn, std::string_view cell_key, Pairs* pairs) {
 
 }  // namespace
 
-EscrowChanges::EscrowChanges(Txn& txn, std::vector<std::string> lanes, std::optional<Cursors> stored)
-    : txn_(&txn), lanes_(std::move(lanes)), fresh_(!stored), seen_(stored.value_or(Cursors{})) {}
+EscrowChanges::EscrowChanges(Txn& txn, std::vector<std::string> lanes, std::optional<Cursors> stored,
+                             bool policies_changed)
+    : txn_(&txn), lanes_(std::move(lanes)), fresh_(!stored), full_pass_(policies_changed || fresh_),
+      seen_(stored.value_or(Cursors{})) {}
 
-Result<EscrowChanges> EscrowChanges::Load(Txn& txn, std::string_view self) {
+Result<EscrowChanges> EscrowChanges::Load(Txn& txn, std::string_view self, uint64_t policies) {
+  KURA_ASSIGN_OR_RETURN(auto applied, txn.Read<uint64_t>(Cf::kLocal, kPoliciesKey));
+  bool policies_changed = !applied || *applied != policies;
+  if (policies_changed) txn.Write(Cf::kLocal, kPoliciesKey, policies);
   KURA_ASSIGN_OR_RETURN(auto stored, txn.Read<Cursors>(Cf::kLocal, kSeenKey));
   KURA_ASSIGN_OR_RETURN(std::vector<std::string> lanes, Lanes(txn, self));
-  return EscrowChanges(txn, std::move(lanes), std::move(stored));
+  return EscrowChanges(txn, std::move(lanes), std::move(stored), policies_changed);
 }
 
 Result<std::size_t> EscrowChanges::Visit(
@@ -97,13 +101,6 @@ Status EscrowChanges::MarkSeen() {
   if (moved) txn_->Write(Cf::kLocal, kSeenKey, seen_);  // a job with no work writes nothing
   fresh_ = false;
   return Status::Ok();
-}
-
-Result<bool> EscrowPoliciesChanged(Txn& txn, uint64_t fingerprint) {
-  KURA_ASSIGN_OR_RETURN(auto last, txn.Read<uint64_t>(Cf::kLocal, kPoliciesKey));
-  if (last && *last == fingerprint) return false;
-  txn.Write(Cf::kLocal, kPoliciesKey, fingerprint);
-  return true;
 }
 
 }  // namespace kura

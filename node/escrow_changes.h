@@ -32,12 +32,14 @@ namespace kura {
 // The escrow jobs' cursors at one replica, read once per job run (inside its commit group).
 class EscrowChanges {
  public:
-  // The cursors of replica `self`, and the lanes it reads.
-  static Result<EscrowChanges> Load(Txn& txn, std::string_view self);
+  // The cursors of replica `self`, and the lanes it reads. Records `policies`, the
+  // fingerprint of every allotment policy (and the safety stock) the job applies.
+  static Result<EscrowChanges> Load(Txn& txn, std::string_view self, uint64_t policies);
 
-  // No cursors yet (a new directory, or one written by a build that kept marks instead):
-  // the job makes a full pass, rather than read every change entry ever into memory.
-  bool fresh() const { return fresh_; }
+  // Whether the job must visit every pair: the policies changed since the last Load, or
+  // there are no cursors yet (a new directory, or one written by a build that kept marks
+  // instead; reading every change entry ever into memory would cost more).
+  bool full_pass() const { return full_pass_; }
 
   // Calls visit(store, sku) once for each pair whose stock (s/), rights (r/) or one of
   // whose holds (h/) changed beyond the cursors, in (store, sku) order. Returns the number
@@ -53,16 +55,13 @@ class EscrowChanges {
 
  private:
   using Cursors = std::map<std::string, uint64_t, std::less<>>;
-  EscrowChanges(Txn& txn, std::vector<std::string> lanes, std::optional<Cursors> stored);
+  EscrowChanges(Txn& txn, std::vector<std::string> lanes, std::optional<Cursors> stored, bool policies_changed);
 
   Txn* txn_;
   std::vector<std::string> lanes_;
-  bool fresh_;
+  bool fresh_;  // no cursors stored yet
+  bool full_pass_;
   Cursors seen_;
 };
-
-// Whether `fingerprint` (of the policies) differs from the one recorded by the last call;
-// records it.
-Result<bool> EscrowPoliciesChanged(Txn& txn, uint64_t fingerprint);
 
 }  // namespace kura

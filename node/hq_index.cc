@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "kura/schema/codec.h"
+#include "kura/schema/keys.h"
 #include "kura/schema/records.h"
 #include "kura/sync/cell_slice.h"
 #include "kura/sync/hold_cell.h"
@@ -44,13 +45,9 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
                                 const std::string& after) {
   switch (CellTypeOfKey(key)) {
     case CellType::kCounter: {
-      // s/<store>/<sku>
-      std::string_view rest = key.substr(2);
-      std::string_view store = rest.substr(0, rest.find('/'));
-      std::string_view sku = rest.substr(store.size() + 1);
       PnCounter cell;
       KURA_RETURN_IF_ERROR(Decode(after, &cell));
-      return Update(txn, sku, store, cell.Value(), true, 0);
+      return Update(txn, keys::SkuOf(key), keys::OwnerOf(key), cell.Value(), true, 0);
     }
     case CellType::kHold: {
       HoldCell now;

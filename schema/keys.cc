@@ -40,6 +40,12 @@ std::string_view OwnerOf(std::string_view key) {
   return rest.substr(0, slash);
 }
 
+std::string_view SkuOf(std::string_view key) {
+  if (key.empty() || (key[0] != 's' && key[0] != 'r')) return {};
+  std::string_view owner = OwnerOf(key);
+  return owner.empty() ? std::string_view() : key.substr(2 + owner.size() + 1);
+}
+
 bool InPartition(std::string_view key, std::string_view store) {
   if (StartsWith(key, kGlobalPrefix)) return true;
   std::string_view owner = OwnerOf(key);

@@ -27,6 +27,7 @@ using namespace kura;
 namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
+constexpr uint64_t kPolicies = 7;  // the fingerprint of unchanging policies
 
 class Replica {
  public:
@@ -58,7 +59,7 @@ class Replica {
 
   Pairs Visit() {
     Pairs seen;
-    auto changes = EscrowChanges::Load(*txn_, self_);
+    auto changes = EscrowChanges::Load(*txn_, self_, kPolicies);
     REQUIRE(changes.ok());
     auto visited = changes->Visit([&](std::string_view store, std::string_view sku) {
       seen.emplace_back(store, sku);
@@ -69,14 +70,14 @@ class Replica {
     return seen;
   }
   void MarkSeen() {
-    auto changes = EscrowChanges::Load(*txn_, self_);
+    auto changes = EscrowChanges::Load(*txn_, self_, kPolicies);
     REQUIRE(changes.ok());
     REQUIRE(changes->MarkSeen().ok());
   }
-  bool Fresh() {
-    auto changes = EscrowChanges::Load(*txn_, self_);
+  bool FullPass() {
+    auto changes = EscrowChanges::Load(*txn_, self_, kPolicies);
     REQUIRE(changes.ok());
-    return changes->fresh();
+    return changes->full_pass();
   }
   Txn& txn() { return *txn_; }
 
@@ -97,7 +98,8 @@ TEST_CASE("escrow changes: each changed pair once, in order, until seen", "[escr
   store.Change("s1", "g/catalog");                       // moves no pair
   store.Change("s2", keys::Policy("s2"));                // another store's lane: not read
   store.Commit();
-  CHECK(store.Fresh());  // no cursors yet: the job makes a full pass
+  CHECK(store.FullPass());  // new policies
+  CHECK(store.FullPass());  // the same policies, but no cursors yet
   CHECK(store.Visit() == Pairs{{"s1", "SKU-2"}, {"s1", "SKU-9"}});
   CHECK(store.Visit().size() == 2);  // visiting alone moves no cursor
 
@@ -105,7 +107,7 @@ TEST_CASE("escrow changes: each changed pair once, in order, until seen", "[escr
   store.Change("s1", keys::Rights("s1", "SKU-5"));
   store.MarkSeen();
   store.Commit();
-  CHECK_FALSE(store.Fresh());
+  CHECK_FALSE(store.FullPass());
   CHECK(store.Visit().empty());
 
   store.Change("s1", keys::Stock("s1", "SKU-2"));

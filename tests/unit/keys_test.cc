@@ -221,5 +221,14 @@ TEST_CASE("customer and request ids accept their extra characters only", "[keys]
   CHECK_FALSE(ValidateRequestId("till/3").ok());
 }
 
+TEST_CASE("stock and rights keys name their store and SKU", "[keys]") {
+  CHECK(keys::OwnerOf(keys::Rights("osaka-02", "SKU-1")) == "osaka-02");
+  CHECK(keys::SkuOf(keys::Rights("osaka-02", "SKU-1")) == "SKU-1");
+  CHECK(keys::SkuOf(keys::Stock("osaka-02", "SKU-7")) == "SKU-7");
+  CHECK(keys::SkuOf(keys::Hold("osaka-02", "osaka-02.3")).empty());  // a hold names no SKU
+  CHECK(keys::SkuOf("s/osaka-02").empty());
+  CHECK(keys::SkuOf("g/policy/*").empty());
+}
+
 }  // namespace
 }  // namespace kura

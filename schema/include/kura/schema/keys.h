@@ -74,6 +74,8 @@ inline constexpr std::string_view kDefaultPolicy = "g/policy/*";
 bool InPartition(std::string_view key, std::string_view store);
 // The <store> (or <origin>) of s/<store>/..., h/, j/, r/ keys; empty for other keys.
 std::string_view OwnerOf(std::string_view key);
+// The <sku> of s/<store>/<sku> and r/<store>/<sku> keys; empty for other keys.
+std::string_view SkuOf(std::string_view key);
 
 // Whether `origin` may write a component of the cell `key` at all: stock and journal only
 // by their store; holds and promise rights by their store or HQ; a key-directory entry only
