@@ -4,14 +4,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "parallel_runs.h"
 #include "process_cli.h"
+#include "progress_line.h"
 #include "report.h"
 #include "world.h"
 
@@ -32,21 +36,33 @@ std::vector<StrategyKind> Strategies(const std::string& name) {
   return {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong};
 }
 
-std::vector<RunResult> RunSeed(const SimOptions& options, const std::vector<StrategyKind>& kinds,
-                               bool progress) {
-  std::vector<RunResult> runs;
-  for (std::size_t k = 0; k < kinds.size(); ++k) {
-    World world(options, kinds[k]);
-    std::string label = StrategyName(kinds[k]);
-    auto bar = [&](const char* phase, double done) {
-      int filled = static_cast<int>(done * 30);
-      std::fprintf(stderr, "\r%-10s [%s%s] %3d%% %-13s", label.c_str(), std::string(filled, '#').c_str(),
-                   std::string(30 - filled, ' ').c_str(), static_cast<int>(done * 100), phase);
-      if (done >= 1.0 && std::string_view(phase) == "day") std::fprintf(stderr, "\n");
-    };
-    runs.push_back(progress ? world.Run(bar) : world.Run());
-  }
-  return runs;
+// Runs one world per (seed, strategy), up to `jobs` at once: world t is seed
+// options.seed + t / kinds.size() with strategy kinds[t % kinds.size()]. `done` gets each
+// seed's runs, strategies in the order given, seeds in order, as soon as they are ready.
+void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds, int seeds, int jobs,
+               ProgressLine* progress, const std::function<void(const SimOptions&, std::vector<RunResult>)>& done) {
+  const std::size_t per_seed = kinds.size();
+  auto seed_options = [&](std::size_t t) {
+    SimOptions seeded = options;
+    seeded.seed = options.seed + t / per_seed;
+    return seeded;
+  };
+  std::vector<RunResult> seed_runs;
+  RunInOrder<RunResult>(
+      static_cast<std::size_t>(seeds) * per_seed, jobs,
+      [&](std::size_t t) {
+        World world(seed_options(t), kinds[t % per_seed]);
+        if (progress == nullptr) return world.Run();
+        RunResult run = world.Run([&](const char* phase, double d) { progress->Update(t, phase, d); });
+        progress->Finish(t);
+        return run;
+      },
+      [&](std::size_t t, RunResult run) {
+        seed_runs.push_back(std::move(run));
+        if (seed_runs.size() < per_seed) return;
+        done(seed_options(t), std::move(seed_runs));
+        seed_runs.clear();
+      });
 }
 
 }  // namespace
@@ -54,7 +70,7 @@ std::vector<RunResult> RunSeed(const SimOptions& options, const std::vector<Stra
 int main(int argc, char** argv) {
   SimOptions o;
   std::string strategy = "all", plot = "kura-sim.svg";
-  int runs = 1;
+  int runs = 1, jobs = DefaultJobs();
   bool json_out = false, no_faults = false, quiet = false, storage_floor = false;
 
   CLI::App app{
@@ -103,6 +119,11 @@ int main(int argc, char** argv) {
   app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU)")->capture_default_str();
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
+  app.add_option("--jobs", jobs,
+                 "worlds run at once, one per thread (each strategy of each seed is its own world); "
+                 "the same runs event for event whatever this is, only faster. Memory grows with it. "
+                 "Default: this machine's cores")
+      ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
   app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
@@ -111,7 +132,7 @@ int main(int argc, char** argv) {
                "after the run, replay every node's RocksDB work (synced writes, keys and bytes written, "
                "point reads, scans) on raw RocksDB with kura's options and no kura code, and report the "
                "run's wall time as a multiple of it: the floor of the same storage work on this machine. "
-               "Takes about that floor's time again; single runs only");
+               "Takes about that floor's time again; single runs only, one world at a time");
   ProcessCommand processes;
   AddProcessesCommand(app, &processes);
   app.require_subcommand(0, 1);
@@ -130,27 +151,29 @@ int main(int argc, char** argv) {
   o.progress = !quiet && isatty(STDERR_FILENO);
 
   auto kinds = Strategies(strategy);
+  // The floor is set beside the run's wall time: the worlds must run one at a time, as
+  // the replays do.
+  if (storage_floor) jobs = 1;
+  const int worlds_at_once = std::min<int>(jobs, static_cast<int>(kinds.size()) * runs);
   auto t0 = std::chrono::steady_clock::now();
   auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
   if (runs > 1) {
     std::vector<uint64_t> failed;
     nlohmann::json all = nlohmann::json::array();
-    for (int r = 0; r < runs; ++r) {
-      SimOptions seed_options = o;
-      seed_options.seed = o.seed + r;
-      auto results = RunSeed(seed_options, kinds, false);
+    int swept = 0;
+    RunWorlds(o, kinds, runs, jobs, nullptr, [&](const SimOptions& seeded, std::vector<RunResult> results) {
       bool ok = true;
       for (const auto& run : results) {
         if (run.ok) continue;
         ok = false;
         if (!json_out) std::cout << FormatViolation(run);
       }
-      if (!ok) failed.push_back(seed_options.seed);
-      if (json_out) all.push_back(RunsJson(seed_options, results, {wall(), PeakRssMb()}));
-      else std::cout << "seed " << seed_options.seed << ": " << (ok ? "ok" : "FAILED") << "\n";
-      if (o.progress) std::fprintf(stderr, "\rsweep %d/%d", r + 1, runs);
-    }
+      if (!ok) failed.push_back(seeded.seed);
+      if (json_out) all.push_back(RunsJson(seeded, results, {wall(), PeakRssMb(), worlds_at_once}));
+      else std::cout << "seed " << seeded.seed << ": " << (ok ? "ok" : "FAILED") << std::endl;
+      if (o.progress) std::fprintf(stderr, "\rsweep %d/%d", ++swept, runs);
+    });
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
       std::cout << nlohmann::json{{"sweep", all}, {"failed_seeds", failed}, {"wall_s", wall()}}.dump(2) << "\n";
@@ -162,8 +185,16 @@ int main(int argc, char** argv) {
     return failed.empty() ? 0 : 1;
   }
 
-  auto results = RunSeed(o, kinds, o.progress);
-  Measured m{wall(), PeakRssMb()};
+  std::vector<RunResult> results;
+  {
+    std::vector<std::string> labels;
+    for (StrategyKind kind : kinds) labels.push_back(StrategyName(kind));
+    ProgressLine line(labels);
+    RunWorlds(o, kinds, 1, jobs, o.progress ? &line : nullptr,
+              [&](const SimOptions&, std::vector<RunResult> runs) { results = std::move(runs); });
+    if (o.progress) line.Close();
+  }
+  Measured m{wall(), PeakRssMb(), worlds_at_once};
   if (storage_floor) {
     // One replay per strategy's run, as the runs came one after another.
     m.storage_floor_s = 0;

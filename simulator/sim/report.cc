@@ -95,8 +95,9 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   static_cast<long long>(s.refused_stock), static_cast<long long>(s.oversold),
                   static_cast<long long>(s.cancelled_no_stock));
   }
-  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %d stores + hq, in-memory RocksDB)\n",
-                m.wall_s, m.peak_rss_mb, o.stores);
+  std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
+  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%d stores + hq, in-memory RocksDB)\n",
+                m.wall_s, m.peak_rss_mb, worlds.c_str(), o.stores);
   double hq_mb = 0;
   for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
   out << Printf("hq's database at the end: %.0f MB (block cache incl. memtables, table readers, its files)\n", hq_mb);
@@ -114,7 +115,7 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
 json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
   json out = {{"seed", o.seed}, {"stores", o.stores}, {"skus", o.skus}, {"ops", o.ops},
               {"days", o.days}, {"faults", o.faults}, {"wall_s", m.wall_s},
-              {"peak_rss_mb", m.peak_rss_mb}, {"runs", json::array()}};
+              {"peak_rss_mb", m.peak_rss_mb}, {"worlds_at_once", m.worlds_at_once}, {"runs", json::array()}};
   Db::Work w = AllWork(runs);
   out["storage_work"] = {{"synced_writes", w.synced_writes}, {"keys_written", w.keys_written},
                          {"bytes_written", w.bytes_written}, {"point_reads", w.point_reads},

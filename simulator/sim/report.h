@@ -15,7 +15,8 @@ namespace kura::sim {
 
 struct Measured {
   double wall_s = 0;
-  double peak_rss_mb = 0;  // the whole process: every store and HQ
+  double peak_rss_mb = 0;  // the whole process: every store and HQ, of every world at once
+  int worlds_at_once = 1;  // --jobs, as far as there were worlds to run side by side
   // The same storage work on raw RocksDB (storage_floor.h), every run's; < 0 when not measured.
   double storage_floor_s = -1;
 };

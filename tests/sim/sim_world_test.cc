@@ -3,22 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "report.h"
+#include "small_world.h"
 #include "world.h"
 
 namespace kura::sim {
 namespace {
-
-SimOptions Small(uint64_t seed) {
-  SimOptions o;
-  o.seed = seed;
-  o.stores = 4;
-  o.skus = 50;
-  o.ops = 2000;
-  o.days = 0.5;
-  o.checks = 6;
-  o.plot_samples = 50;
-  return o;
-}
 
 RunResult RunOnce(const SimOptions& o, StrategyKind kind) {
   World world(o, kind);
@@ -28,20 +17,20 @@ RunResult RunOnce(const SimOptions& o, StrategyKind kind) {
 TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
   for (uint64_t seed : {1, 2}) {
     for (StrategyKind kind : {StrategyKind::kStrong, StrategyKind::kLastKnown}) {
-      RunResult r = RunOnce(Small(seed), kind);
+      RunResult r = RunOnce(SmallWorld(seed), kind);
       INFO(FormatViolation(r));
       REQUIRE(r.ok);
       CHECK(r.quiescent_after_ms >= 0);
       CHECK(r.invariants.size() >= 6);
       CHECK(r.ops_done > 1000);
       // Every operation drawn was taken or skipped for one reason, never both.
-      CHECK(r.ops_done + r.ops_skipped.total() <= Small(seed).ops);
+      CHECK(r.ops_done + r.ops_skipped.total() <= SmallWorld(seed).ops);
     }
   }
 }
 
 TEST_CASE("a run says why it skipped the operations it did not take", "[sim]") {
-  SimOptions o = Small(1);
+  SimOptions o = SmallWorld(1);
   o.ops = 4000;
   RunResult r = RunOnce(o, StrategyKind::kLastKnown);
   REQUIRE(r.ok);
@@ -52,9 +41,9 @@ TEST_CASE("a run says why it skipped the operations it did not take", "[sim]") {
 }
 
 TEST_CASE("the same seed replays the same run event for event", "[sim]") {
-  RunResult a = RunOnce(Small(7), StrategyKind::kLastKnown);
-  RunResult b = RunOnce(Small(7), StrategyKind::kLastKnown);
-  RunResult c = RunOnce(Small(8), StrategyKind::kLastKnown);
+  RunResult a = RunOnce(SmallWorld(7), StrategyKind::kLastKnown);
+  RunResult b = RunOnce(SmallWorld(7), StrategyKind::kLastKnown);
+  RunResult c = RunOnce(SmallWorld(8), StrategyKind::kLastKnown);
   REQUIRE(a.ok);
   CHECK(a.trace_hash == b.trace_hash);
   CHECK(a.events == b.events);
@@ -64,18 +53,18 @@ TEST_CASE("the same seed replays the same run event for event", "[sim]") {
 TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
   int caught = 0;
   for (uint64_t seed : {1, 2, 3}) {
-    SimOptions o = Small(seed);
+    SimOptions o = SmallWorld(seed);
     o.break_merge = true;
     RunResult r = RunOnce(o, StrategyKind::kStrong);
     if (!r.ok) ++caught;
   }
   CHECK(caught >= 1);
   // The switch is off again afterwards: a clean run still passes.
-  REQUIRE(RunOnce(Small(1), StrategyKind::kStrong).ok);
+  REQUIRE(RunOnce(SmallWorld(1), StrategyKind::kStrong).ok);
 }
 
 TEST_CASE("escrow runs when hq.order.place exists and says so when it does not", "[sim]") {
-  RunResult r = RunOnce(Small(1), StrategyKind::kEscrow);
+  RunResult r = RunOnce(SmallWorld(1), StrategyKind::kEscrow);
   INFO(FormatViolation(r));
   CHECK(r.ok);
   if (!r.strategy_available) CHECK(r.ops_done == 0);
