@@ -4,7 +4,7 @@
 
 namespace kura {
 namespace {
-bool broken_merge = false;  // TEST_SetBrokenPnMerge
+thread_local bool broken_merge = false;  // TEST_SetBrokenPnMerge, per thread
 }  // namespace
 
 void TEST_SetBrokenPnMerge(bool broken) { broken_merge = broken; }

@@ -53,8 +53,8 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
       [&](std::size_t t) {
         World world(seed_options(t), kinds[t % per_seed]);
         if (progress == nullptr) return world.Run();
-        RunResult run = world.Run([&](const char* phase, double d) { progress->Update(t, phase, d); });
-        progress->Finish(t);
+        RunResult run = world.Run([&](const char* phase, double d) { progress->Update(t % per_seed, phase, d); });
+        progress->Finish(t % per_seed);
         return run;
       },
       [&](std::size_t t, RunResult run) {
@@ -121,8 +121,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_option("--jobs", jobs,
                  "worlds run at once, one per thread (each strategy of each seed is its own world); "
-                 "the same runs event for event whatever this is, only faster. Memory grows with it. "
-                 "Default: this machine's cores")
+                 "the same runs event for event whatever this is, only faster. Memory grows with it: "
+                 "each world holds its stores and HQ. --storage-floor runs one at a time. "
+                 "Default: the cores this process may use")
       ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
@@ -176,11 +177,15 @@ int main(int argc, char** argv) {
     });
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
-      std::cout << nlohmann::json{{"sweep", all}, {"failed_seeds", failed}, {"wall_s", wall()}}.dump(2) << "\n";
+      std::cout << nlohmann::json{{"sweep", all}, {"failed_seeds", failed}, {"wall_s", wall()},
+                                  {"peak_rss_mb", PeakRssMb()}, {"worlds_at_once", worlds_at_once}}
+                       .dump(2)
+                << "\n";
     } else {
       std::cout << runs << " seeds, " << failed.size() << " failed";
       for (std::size_t i = 0; i < failed.size(); ++i) std::cout << (i ? ", " : ": ") << failed[i];
-      std::printf("\nwall time %.2f s, peak RSS %.0f MB\n", wall(), PeakRssMb());
+      std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once)\n", wall(), PeakRssMb(),
+                  worlds_at_once);
     }
     return failed.empty() ? 0 : 1;
   }

@@ -33,16 +33,14 @@ void ProgressLine::Close() {
 void ProgressLine::PrintLocked() {
   std::string line;
   for (const Entry& e : entries_) {
-    if (!line.empty()) line += "  |  ";
+    if (!line.empty()) line += " | ";
     line += e.label + " ";
     if (e.finished) {
       line += "done";
     } else if (e.percent < 0) {
       line += "waiting";
     } else {
-      int filled = e.percent / 10;
-      line += "[" + std::string(filled, '#') + std::string(10 - filled, ' ') + "] " +
-              std::to_string(e.percent) + "% " + e.phase;
+      line += std::to_string(e.percent) + "% " + e.phase;
     }
   }
   // Pad over whatever a longer previous line left on the terminal.

@@ -1,5 +1,6 @@
 // The progress of worlds that may run at once, on one terminal line (stderr): each
-// world's label, the share of its current phase done and the phase. Thread-safe.
+// world's label, the share of its current phase done and the phase, short enough for 80
+// columns with three worlds (a wrapped line would not redraw in place). Thread-safe.
 #pragma once
 
 #include <mutex>

@@ -396,7 +396,11 @@ void World::FinalHeal() {
 }
 
 RunResult World::Run(const Progress& progress) {
-  TEST_SetBrokenPnMerge(options_.break_merge);
+  // --break-merge for this world's thread, off again however the run ends.
+  struct BrokenMerge {
+    explicit BrokenMerge(bool on) { TEST_SetBrokenPnMerge(on); }
+    ~BrokenMerge() { TEST_SetBrokenPnMerge(false); }
+  } broken_merge(options_.break_merge);
   if (Status s = hq_->Open(result_.store_ids); !s.ok()) {
     Violation("hq failed to open: " + s.ToString());
     return result_;
@@ -408,10 +412,7 @@ RunResult World::Run(const Progress& progress) {
     }
   }
   result_.strategy_available = strategy_->Available(*this);
-  if (!result_.strategy_available) {
-    TEST_SetBrokenPnMerge(false);
-    return result_;
-  }
+  if (!result_.strategy_available) return result_;
   workload_->Start([&](double done) {
     if (progress) progress("opening stock", done);
   });
@@ -470,7 +471,6 @@ RunResult World::Run(const Progress& progress) {
     SimNode& node = i < stores() ? *stores_[i] : *hq_;
     result_.storage.push_back(NodeStorage{node.Work(), node.KeysHeld(), node.cache_mb()});
   }
-  TEST_SetBrokenPnMerge(false);
   if (progress) progress("day", 1.0);
   return result_;
 }

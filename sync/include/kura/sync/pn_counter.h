@@ -41,7 +41,9 @@ struct PnCounter {
 
 // TEST ONLY: when set, PnCounter::Merge keeps the minimum of the decrement field `n`
 // instead of the maximum — a deliberately broken merge that kura-sim --break-merge and
-// its test use to show the simulator catches a wrong merge. Never set in a daemon.
+// its test use to show the simulator catches a wrong merge. Never set in a daemon. It
+// holds for the calling thread only: kura-sim runs each world on one thread, several
+// worlds at once (--jobs), and one world's switch must not reach another.
 void TEST_SetBrokenPnMerge(bool broken);
 
 }  // namespace kura
