@@ -42,7 +42,7 @@ TEST_CASE("worlds run side by side replay exactly as they do one at a time", "[s
   CHECK(one_at_a_time[0].trace_hash != one_at_a_time[1].trace_hash);
 }
 
-TEST_CASE("--break-merge reaches only its own world when worlds run side by side", "[sim]") {
+TEST_CASE("a broken merge reaches only its own world when worlds run side by side", "[sim]") {
   auto options = [](std::size_t i) {
     SimOptions o = SmallWorld(1 + i / 2);
     o.break_merge = i % 2 == 0;  // worlds 0 and 2 broken, 1 and 3 clean
