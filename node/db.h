@@ -26,6 +26,7 @@ class Db {
   // Opens (creating if missing) the database in `path`. A directory already opened by
   // another process gives Status::Busy. `env` may be null (the real file system); the
   // simulator passes an in-memory one. `cache_mb` bounds its memory (StoreOptions::cache_mb).
+  // Turns RocksDB's perf counters off for the calling thread, the one expected to use it.
   static Result<std::unique_ptr<Db>> Open(const std::string& path, rocksdb::Env* env = nullptr,
                                           int64_t cache_mb = kStoreCacheMb);
 
