@@ -69,45 +69,40 @@ void RunInOrder(std::size_t count, int jobs, const std::function<T(std::size_t)>
     }
   };
 
-  std::vector<std::thread> threads;
-  // Stops and joins the threads on every way out, an exception from done() included.
-  struct Joiner {
-    std::vector<std::thread>& threads;
-    std::mutex& mu;
-    std::condition_variable& changed;
-    bool& stop;
-    ~Joiner() {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        stop = true;
-      }
-      changed.notify_all();
-      for (auto& thread : threads) thread.join();
-    }
-  } joiner{threads, mu, changed, stop};
-  for (std::size_t t = 0; t < threads_wanted; ++t) threads.emplace_back(worker);
-
-  for (std::size_t i = 0; i < count; ++i) {
-    std::unique_lock<std::mutex> lock(mu);
-    // Run i either finishes, or threw, or (after a failure) never starts.
-    changed.wait(lock, [&] { return ready.count(i) > 0 || first_failed <= i || (failure && i >= next); });
-    auto it = ready.find(i);
-    if (it == ready.end()) break;
-    T result = std::move(it->second);
-    ready.erase(it);
-    ++handed;
-    lock.unlock();
-    changed.notify_all();  // the window moved
-    done(i, std::move(result));
-  }
-  // Join before reading `failure`: a run still going may be the first to fail.
   {
-    std::lock_guard<std::mutex> lock(mu);
-    stop = true;
+    std::vector<std::thread> threads;
+    // Stops and joins the threads on every way out of this block, an exception from done()
+    // included; `failure` is read only after it, when no thread can still write it.
+    struct Joiner {
+      std::vector<std::thread>& threads;
+      std::mutex& mu;
+      std::condition_variable& changed;
+      bool& stop;
+      ~Joiner() {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          stop = true;
+        }
+        changed.notify_all();
+        for (auto& thread : threads) thread.join();
+      }
+    } joiner{threads, mu, changed, stop};
+    for (std::size_t t = 0; t < threads_wanted; ++t) threads.emplace_back(worker);
+
+    for (std::size_t i = 0; i < count; ++i) {
+      std::unique_lock<std::mutex> lock(mu);
+      // Run i either finishes, or threw, or (after a failure) never starts.
+      changed.wait(lock, [&] { return ready.count(i) > 0 || first_failed <= i || (failure && i >= next); });
+      auto it = ready.find(i);
+      if (it == ready.end()) break;
+      T result = std::move(it->second);
+      ready.erase(it);
+      ++handed;
+      lock.unlock();
+      changed.notify_all();  // the window moved
+      done(i, std::move(result));
+    }
   }
-  changed.notify_all();
-  for (auto& thread : threads) thread.join();
-  threads.clear();
   if (failure) std::rethrow_exception(failure);
 }
 
