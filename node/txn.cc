@@ -1,91 +1,124 @@
 #include "txn.h"
 
-#include <rocksdb/comparator.h>
+#include <memory>
+
+#include <rocksdb/write_batch.h>
 
 namespace kura {
 
-Txn::Txn(Db* db) : db_(db), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
-
 Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
-  // Pending writes first; then Db (which keeps meta in memory and counts what reaches RocksDB).
-  std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(db_->handle(cf)));
-  it->Seek(rocksdb::Slice(key));
-  bool pending = it->Valid() && it->Entry().key == rocksdb::Slice(key);
-  if (!pending) return db_->Get(cf, key, value);
-  // overwrite_key: one entry per key, the newest, for puts and deletes (kura merges nothing).
-  rocksdb::WriteType type = it->Entry().type;
-  if (type == rocksdb::kPutRecord) {
-    value->assign(it->Entry().value.data(), it->Entry().value.size());
-    return Status::Ok();
+  const Pending& pending = pending_[static_cast<int>(cf)];
+  auto it = pending.find(key);
+  // Not pending: Db (which keeps meta in memory and counts what reaches RocksDB).
+  if (it == pending.end()) return db_->Get(cf, key, value);
+  if (!it->second) return Status::NotFound("get: deleted");
+  *value = *it->second;
+  return Status::Ok();
+}
+
+void Txn::Set(Cf cf, std::string_view key, std::optional<std::string> value) {
+  Pending& pending = pending_[static_cast<int>(cf)];
+  auto it = pending.find(key);
+  if (it == pending.end()) {
+    if (!save_points_.empty()) undo_.push_back(Undo{cf, std::string(key), false, std::nullopt});
+    pending.emplace(std::string(key), std::move(value));
+    return;
   }
-  if (type == rocksdb::kDeleteRecord || type == rocksdb::kSingleDeleteRecord) return Status::NotFound("get: deleted");
-  return Status::Corruption("get: pending record of unexpected type " + std::to_string(type));
+  if (!save_points_.empty()) undo_.push_back(Undo{cf, std::string(key), true, std::move(it->second)});
+  it->second = std::move(value);
 }
 
-void Txn::Put(Cf cf, std::string_view key, std::string_view value) {
-  batch_.Put(db_->handle(cf), rocksdb::Slice(key), rocksdb::Slice(value)).PermitUncheckedError();
-}
+void Txn::Put(Cf cf, std::string_view key, std::string_view value) { Set(cf, key, std::string(value)); }
 
-void Txn::Delete(Cf cf, std::string_view key) {
-  batch_.Delete(db_->handle(cf), rocksdb::Slice(key)).PermitUncheckedError();
-}
+void Txn::Delete(Cf cf, std::string_view key) { Set(cf, key, std::nullopt); }
 
 Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_view start) {
-  rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
-      db_->handle(cf), db_->raw()->NewIterator(ro, db_->handle(cf))));
-  rocksdb::Slice seek = start.empty() ? rocksdb::Slice(prefix) : rocksdb::Slice(start);
+  // The database's keys and the pending ones, merged in key order; a pending version
+  // (or deletion) hides the database's.
+  std::string_view seek = start.empty() ? prefix : start;
+  const Pending& pending = pending_[static_cast<int>(cf)];
+  auto next_pending = pending.lower_bound(seek);
+  std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->handle(cf)));
+  it->Seek(rocksdb::Slice(seek));
+  auto under_prefix = [&](std::string_view key) { return key.substr(0, prefix.size()) == prefix; };
   uint64_t steps = 0;
-  for (it->Seek(seek); it->Valid(); it->Next()) {
-    std::string_view key(it->key().data(), it->key().size());
-    if (key.substr(0, prefix.size()) != prefix) break;
-    ++steps;
-    if (!fn(key, std::string_view(it->value().data(), it->value().size()))) break;
+  while (true) {
+    std::string_view stored = it->Valid() ? std::string_view(it->key().data(), it->key().size()) : std::string_view();
+    bool has_stored = it->Valid() && under_prefix(stored);
+    bool has_pending = next_pending != pending.end() && under_prefix(next_pending->first);
+    if (!has_stored && !has_pending) break;
+    if (has_pending && (!has_stored || next_pending->first <= stored)) {
+      if (has_stored && next_pending->first == stored) it->Next();
+      auto current = next_pending++;
+      if (!current->second) continue;
+      ++steps;
+      if (!fn(current->first, *current->second)) break;
+    } else {
+      ++steps;
+      std::string_view value(it->value().data(), it->value().size());
+      if (!fn(stored, value)) break;
+      it->Next();
+    }
   }
   db_->CountScan(steps);
   return FromRocks(it->status(), "scan");
 }
 
-void Txn::SetSavePoint() { batch_.SetSavePoint(); }
-void Txn::RollbackToSavePoint() { batch_.RollbackToSavePoint().PermitUncheckedError(); }
-void Txn::PopSavePoint() { batch_.PopSavePoint().PermitUncheckedError(); }
+void Txn::SetSavePoint() { save_points_.push_back(undo_.size()); }
 
-bool Txn::empty() { return batch_.GetWriteBatch()->Count() == 0; }
-
-bool Txn::Collapse(rocksdb::WriteBatch* newest) {
-  for (int i = 0; i < kCfCount; ++i) {
-    rocksdb::ColumnFamilyHandle* cf = db_->handle(static_cast<Cf>(i));
-    std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(cf));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const rocksdb::WriteEntry& entry = it->Entry();
-      rocksdb::Status s;
-      if (entry.type == rocksdb::kPutRecord) {
-        s = newest->Put(cf, entry.key, entry.value);
-      } else if (entry.type == rocksdb::kDeleteRecord) {
-        s = newest->Delete(cf, entry.key);
-      } else {
-        return false;  // kura writes nothing else; if it ever does, write the batch as it is
-      }
-      if (!s.ok()) return false;
+void Txn::RollbackToSavePoint() {
+  if (save_points_.empty()) return;
+  std::size_t mark = save_points_.back();
+  save_points_.pop_back();
+  while (undo_.size() > mark) {
+    Undo& undo = undo_.back();
+    Pending& pending = pending_[static_cast<int>(undo.cf)];
+    if (undo.had) {
+      pending[undo.key] = std::move(undo.before);
+    } else {
+      pending.erase(undo.key);
     }
+    undo_.pop_back();
+  }
+  if (save_points_.empty()) undo_.clear();
+}
+
+void Txn::PopSavePoint() {
+  if (save_points_.empty()) return;
+  save_points_.pop_back();
+  // The outer save point, if any, still rolls these writes back.
+  if (save_points_.empty()) undo_.clear();
+}
+
+bool Txn::empty() const {
+  for (const Pending& pending : pending_) {
+    if (!pending.empty()) return false;
   }
   return true;
 }
 
 Status Txn::Commit() {
   if (empty()) return Status::Ok();
-  rocksdb::WriteBatch* batch = batch_.GetWriteBatch();
-  // A group rewrites some keys many times (a sequence head per request, a held-units
-  // count per hold). The batch keeps every version and each would cost a memtable insert;
-  // the index (overwrite_key) holds only the newest, so a larger batch is written from it.
-  rocksdb::WriteBatch newest;
-  if (batch->Count() >= kCollapseFrom && Collapse(&newest)) batch = &newest;
-  Status s = db_->WriteSynced(batch);
-  batch_.Clear();
+  rocksdb::WriteBatch batch;
+  for (int i = 0; i < kCfCount; ++i) {
+    rocksdb::ColumnFamilyHandle* cf = db_->handle(static_cast<Cf>(i));
+    for (const auto& [key, value] : pending_[i]) {
+      rocksdb::Status s = value ? batch.Put(cf, key, *value) : batch.Delete(cf, key);
+      if (!s.ok()) {
+        Clear();
+        return FromRocks(s, "commit");
+      }
+    }
+  }
+  Status s = db_->WriteSynced(&batch);
+  Clear();
   return s;
 }
 
-void Txn::Clear() { batch_.Clear(); }
+void Txn::Clear() {
+  for (Pending& pending : pending_) pending.clear();
+  undo_.clear();
+  save_points_.clear();
+}
 
 }  // namespace kura
-
