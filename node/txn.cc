@@ -42,7 +42,7 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
   it->Seek(rocksdb::Slice(seek));
   auto under_prefix = [&](std::string_view key) { return key.substr(0, prefix.size()) == prefix; };
   uint64_t steps = 0;
-  while (true) {
+  while (it->status().ok()) {  // a failed read stops the scan, pending keys too
     std::string_view stored = it->Valid() ? std::string_view(it->key().data(), it->key().size()) : std::string_view();
     bool has_stored = it->Valid() && under_prefix(stored);
     bool has_pending = next_pending != pending.end() && under_prefix(next_pending->first);

@@ -53,8 +53,9 @@ class Txn {
 
   // Calls `fn(key, value)` for every key starting with `prefix`, in key order, pending
   // writes included, from `start` (inclusive; empty = the prefix itself). Stops early when
-  // fn returns false. fn may delete or overwrite the key it is given; other writes it
-  // makes under the prefix may or may not be visited.
+  // fn returns false. fn may delete or overwrite the key it is given once it is done with
+  // `value` (the write replaces what `value` shows); other writes it makes under the
+  // prefix may or may not be visited.
   using ScanFn = std::function<bool(std::string_view key, std::string_view value)>;
   Status Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_view start = {});
 
