@@ -9,6 +9,7 @@ packages=(
   catch2 libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libqrencode-dev
   libzstd-dev
   libpng-dev
+  libjemalloc-dev
 )
 
 missing=()
