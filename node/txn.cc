@@ -18,10 +18,10 @@ Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
 
 void Txn::Set(Cf cf, std::string_view key, std::optional<std::string> value) {
   Pending& pending = pending_[static_cast<int>(cf)];
-  auto it = pending.find(key);
-  if (it == pending.end()) {
+  auto it = pending.lower_bound(key);  // one search, also where a new key goes
+  if (it == pending.end() || it->first != key) {
     if (!save_points_.empty()) undo_.push_back(Undo{cf, std::string(key), false, std::nullopt});
-    pending.emplace(std::string(key), std::move(value));
+    pending.emplace_hint(it, std::string(key), std::move(value));
     return;
   }
   if (!save_points_.empty()) undo_.push_back(Undo{cf, std::string(key), true, std::move(it->second)});

@@ -35,7 +35,7 @@ TEST_CASE("Db::Work counts writes, keys, bytes, reads and scan steps exactly", "
   CHECK(txn.Get(Cf::kCells, "s/a", &value).ok());
   CHECK(txn.Get(Cf::kCells, "s/missing", &value).code() == Status::Code::kNotFound);
   CHECK((*db)->work().point_reads == 2);
-  // A read of the Txn's own pending write is served from its batch.
+  // A read of the Txn's own pending write is served from its pending writes.
   txn.Put(Cf::kCells, "s/pending", "p");
   CHECK(txn.Get(Cf::kCells, "s/pending", &value).ok());
   CHECK((*db)->work().point_reads == 2);
