@@ -135,18 +135,9 @@ Db::Work Db::work() const {
               load(point_reads_), load(scans_), load(scan_steps_)};
 }
 
-uint64_t Db::EstimatedKeys() {
-  uint64_t total = 0;
-  for (auto* h : handles_) {
-    uint64_t keys = 0;
-    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kEstimateNumKeys, &keys)) total += keys;
-  }
-  return total;
-}
-
 Status Db::Get(Cf cf, std::string_view key, std::string* value) {
   if (cf != Cf::kMeta) {
-    CountPointRead();
+    CountPointRead(cf, key);
     return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
                      "get");
   }
@@ -160,7 +151,7 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value) {
     }
     epoch = meta_epoch_;
   }
-  CountPointRead();
+  CountPointRead(cf, key);
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "get");
   std::lock_guard<std::mutex> lock(meta_mu_);
@@ -181,6 +172,7 @@ Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
   rocksdb::Status s = db_->Write(wo, batch);
   keys_written_.fetch_add(batch->Count(), std::memory_order_relaxed);
   bytes_written_.fetch_add(batch->GetDataSize(), std::memory_order_relaxed);
+  if (observer_ != nullptr) observer_->OnWrite(*batch);
   if (s.ok()) {
     RememberMeta(*batch);
   } else {

@@ -21,6 +21,17 @@ namespace kura {
 enum class Cf { kCells = 0, kChanges, kLocal, kRequests, kMeta };
 inline constexpr int kCfCount = 5;
 
+// Sees every request a Db passes to RocksDB, in order, as it is made: what Db::Work
+// counts, with its keys. kura-sim records them to replay on raw RocksDB (storage_floor.h).
+class StorageObserver {
+ public:
+  virtual ~StorageObserver() = default;
+  virtual void OnWrite(const rocksdb::WriteBatch& batch) = 0;
+  virtual void OnGet(Cf cf, std::string_view key) = 0;
+  // A scan that sought `seek` and took `steps` entries (a Txn's pending ones included).
+  virtual void OnScan(Cf cf, std::string_view seek, uint64_t steps) = 0;
+};
+
 class Db {
  public:
   // Opens (creating if missing) the database in `path`. A directory already opened by
@@ -51,8 +62,6 @@ class Db {
     Work& operator+=(const Work& other);
   };
   Work work() const;
-  // RocksDB's estimate of the keys held, over every column family.
-  uint64_t EstimatedKeys();
 
   // What the database holds in memory and on its file system, in bytes: the block cache
   // (which memtables are charged to), table readers, and every file under `path` (`env`
@@ -63,6 +72,9 @@ class Db {
   };
   Footprint MeasureFootprint(const std::string& path, rocksdb::Env* env);
 
+  // Null: none. Not owned; must outlive the Db or be replaced first.
+  void SetObserver(StorageObserver* observer) { observer_ = observer; }
+
   rocksdb::DB* raw() { return db_.get(); }
   rocksdb::ColumnFamilyHandle* handle(Cf cf) { return handles_[static_cast<int>(cf)]; }
 
@@ -70,10 +82,14 @@ class Db {
   friend class Txn;  // counts its scans
   Db() = default;
 
-  void CountPointRead() { point_reads_.fetch_add(1, std::memory_order_relaxed); }
-  void CountScan(uint64_t steps) {
+  void CountPointRead(Cf cf, std::string_view key) {
+    point_reads_.fetch_add(1, std::memory_order_relaxed);
+    if (observer_ != nullptr) observer_->OnGet(cf, key);
+  }
+  void CountScan(Cf cf, std::string_view seek, uint64_t steps) {
     scans_.fetch_add(1, std::memory_order_relaxed);
     scan_steps_.fetch_add(steps, std::memory_order_relaxed);
+    if (observer_ != nullptr) observer_->OnScan(cf, seek, steps);
   }
 
   // Cf::kMeta: a few records per origin (sequence heads, counters) that nearly every
@@ -89,6 +105,7 @@ class Db {
   std::unordered_map<std::string, std::optional<std::string>> meta_;
   uint64_t meta_epoch_ = 0;  // bumped by every write, under meta_mu_
   rocksdb::ColumnFamilyHandle* handles_[kCfCount] = {};
+  StorageObserver* observer_ = nullptr;
 };
 
 // Converts a RocksDB status into ours; `context` names what was being done.

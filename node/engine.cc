@@ -38,6 +38,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const StoreOptions& options,
   if (options.store_id != kHqOrigin) KURA_RETURN_IF_ERROR(ValidateStoreId(options.store_id));
   if (options.data_dir.empty()) return Status::InvalidArgument("data dir is required");
   KURA_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(options.data_dir, options.env, options.cache_mb));
+  db->SetObserver(options.storage_observer);
   Clock* clock = options.clock != nullptr ? options.clock : SystemClock::Get();
   auto engine = std::make_unique<Engine>(options, std::move(db), clock, ops);
   KURA_RETURN_IF_ERROR(engine->Init());

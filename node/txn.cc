@@ -60,7 +60,7 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
       it->Next();
     }
   }
-  db_->CountScan(steps);
+  db_->CountScan(cf, seek, steps);
   return FromRocks(it->status(), "scan");
 }
 

@@ -20,6 +20,7 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   options.clock = &clock_;
   options.env = env_;
   options.cache_mb = cache_mb();
+  options.storage_observer = storage_observer_;
   // A deterministic ticket key, so tickets and the key directory replay byte for byte.
   options.signing_seed = (id_ + std::string(32, '#')).substr(0, 32);
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));
@@ -47,13 +48,8 @@ Db::Work SimNode::Work() const {
   return work;
 }
 
-uint64_t SimNode::KeysHeld() { return engine_ ? engine_->db()->EstimatedKeys() : keys_at_crash_; }
-
 void SimNode::Crash() {
-  if (engine_) {
-    past_work_ += engine_->db()->work();
-    keys_at_crash_ = engine_->db()->EstimatedKeys();
-  }
+  if (engine_) past_work_ += engine_->db()->work();
   // Sessions and replica borrow the engine's database: they go first.
   sessions_.clear();
   replica_.reset();

@@ -47,8 +47,9 @@ class SimNode {
   Db::Footprint Footprint();
   // What the node has asked of RocksDB over all its incarnations (Db::Work).
   Db::Work Work() const;
-  // RocksDB's estimate of the keys its database holds (when down: at the crash).
-  uint64_t KeysHeld();
+  // Told of every request the node's database passes to RocksDB, from its next Open on
+  // (StoreOptions::storage_observer). Not owned.
+  void set_storage_observer(StorageObserver* observer) { storage_observer_ = observer; }
 
   bool up() const { return engine_ != nullptr; }
   bool hq() const { return index_ < 0; }
@@ -80,7 +81,7 @@ class SimNode {
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;
   Db::Work past_work_;  // of the incarnations before this one
-  uint64_t keys_at_crash_ = 0;
+  StorageObserver* storage_observer_ = nullptr;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<CellReplica::Observer> observer_;
   std::unique_ptr<CellReplica> replica_;

@@ -36,6 +36,9 @@ struct SimOptions {
   // Checks.
   int checks = 24;            // continuous invariant checks spread over the run
   bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
+  // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for
+  // --storage-floor to replay: memory about the bytes the run writes.
+  bool record_storage = false;
   // Output.
   bool progress = false;
   int plot_samples = 300;

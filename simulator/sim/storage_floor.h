@@ -1,16 +1,16 @@
 // The storage floor of a kura-sim run: how long RocksDB alone takes to do the storage
 // work the run asked of it, measured in the same process (kura-sim --storage-floor).
 //
-// Every node's Db::Work (synced writes, keys and bytes written, point reads, scans and the
-// entries they stepped over) is replayed against a fresh database per node, opened by
-// Db::Open with that node's memory budget in a fresh memory environment, through the raw
-// RocksDB handle: made-up keys of a typical length over as many distinct keys as the node
-// held at the end, drawn with a Zipf-like skew (key k about 1/(k+1)), values of the run's
-// mean size, the nodes' writes interleaved in proportion as the run interleaves them. No
+// The run records every request its nodes passed to RocksDB (storage_log.h): each synced
+// write's batch, each point read's key, each scan's start and length. The floor replays
+// them in the same order against a fresh database per node, opened by Db::Open with that
+// node's memory budget in a fresh memory environment, through the raw RocksDB handle. No
 // kura code runs between the calls, so the time is a floor under any implementation that
 // makes the same reads and writes: the run's wall time over it says how much the engines,
-// sync and the simulator add. Deletes are replayed as puts, and the replay does no
-// compaction work of its own beyond what its writes cause. Not thread-safe.
+// sync and the simulator add. What the replay leaves out: a crashed node's restart (its
+// database stays open) and the reads Db serves from memory (meta, which it never counts).
+// A scan takes as many entries as the run's did, its pending writes included, wherever
+// they fall. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -18,13 +18,13 @@
 #include <vector>
 
 #include "db.h"
+#include "storage_log.h"
 
 namespace kura::sim {
 
-// What one node asked of RocksDB over a run (every incarnation), and its database's size.
+// What one node asked of RocksDB over a run (every incarnation), and its memory budget.
 struct NodeStorage {
   Db::Work work;
-  uint64_t keys_held = 0;  // RocksDB's estimate at the end of the run (or the node's last crash)
   int64_t cache_mb = kStoreCacheMb;
 };
 
@@ -32,13 +32,14 @@ Db::Work TotalWork(const std::vector<NodeStorage>& nodes);
 
 struct StorageFloor {
   double seconds = 0;  // the replay, opening the databases excluded
-  Db::Work replayed;   // what it did: the nodes' work, bytes within rounding
+  Db::Work replayed;   // what it did: the log's requests (a scan stops early at the end of its family)
 };
 
-// Replays `nodes`' work on raw RocksDB, all their databases open at once, as in one run.
-// `progress` (may be empty) gets the fraction done.
-// IOError when a database cannot be opened or a write fails.
-Result<StorageFloor> MeasureStorageFloor(const std::vector<NodeStorage>& nodes,
-                                   const std::function<void(double done)>& progress = {});
+// Replays `log`, whose node indexes `nodes` describes, on raw RocksDB, every database
+// open at once as in the run. `progress` (may be empty) gets the fraction done.
+// IOError when a database cannot be opened or a request fails; InvalidArgument when a
+// record names a node beyond `nodes`.
+Result<StorageFloor> MeasureStorageFloor(const StorageLog& log, const std::vector<NodeStorage>& nodes,
+                                         const std::function<void(double done)>& progress = {});
 
 }  // namespace kura::sim

@@ -70,6 +70,14 @@ World::World(const SimOptions& options, StrategyKind strategy)
     result_.store_ids.push_back(StoreId(i));
   }
   hq_ = std::make_unique<SimNode>(std::string(kHqOrigin), -1, env_.get(), kEpochMs, session);
+  if (options.record_storage) {
+    // Node indexes as in result_.storage: the stores, then HQ.
+    auto log = std::make_shared<StorageLog>();
+    for (int i = 0; i <= options.stores; ++i) {
+      (i < options.stores ? *stores_[i] : *hq_).set_storage_observer(log->ForNode(static_cast<uint32_t>(i)));
+    }
+    result_.storage_log = std::move(log);
+  }
   net_.set_faulty(options.faults);
   result_.seed = options.seed;
   result_.strategy = StrategyName(strategy);
@@ -469,7 +477,7 @@ RunResult World::Run(const Progress& progress) {
   if (hq_->up()) result_.hq_footprint_mb = hq_->Footprint().total() / 1e6;
   for (int i = 0; i <= stores(); ++i) {
     SimNode& node = i < stores() ? *stores_[i] : *hq_;
-    result_.storage.push_back(NodeStorage{node.Work(), node.KeysHeld(), node.cache_mb()});
+    result_.storage.push_back(NodeStorage{node.Work(), node.cache_mb()});
   }
   if (progress) progress("day", 1.0);
   return result_;

@@ -69,6 +69,7 @@ struct RunResult {
   uint64_t components_synced = 0;
   double hq_footprint_mb = 0;  // HQ's database after the run (Db::Footprint): its share of the RSS
   std::vector<NodeStorage> storage;  // per node, the stores then HQ: what it asked of RocksDB
+  std::shared_ptr<const StorageLog> storage_log;  // every request, when SimOptions::record_storage
   std::vector<Sample> samples;
   std::vector<std::string> store_ids;
 };

@@ -20,6 +20,8 @@ class Env;
 
 namespace kura {
 
+class StorageObserver;
+
 // RocksDB's memory per database, in MiB (StoreOptions::cache_mb): a store holds thousands
 // of SKUs; HQ holds every store's, and merges what they send into it all day.
 inline constexpr int64_t kStoreCacheMb = 12;
@@ -48,6 +50,10 @@ struct StoreOptions {
   // one (rocksdb::NewMemEnv) so a hundred stores run without disk I/O. Not owned; must
   // outlive the Store.
   rocksdb::Env* env = nullptr;
+  // Told of every request the store's database passes to RocksDB (node/db.h); null: none.
+  // kura-sim records them to replay on raw RocksDB (--storage-floor). Not owned; must
+  // outlive the Store.
+  StorageObserver* storage_observer = nullptr;
   // 32 bytes seeding this replica's Ed25519 ticket key on first use; empty: a random key.
   // kura-sim sets it so that a seed replays byte for byte.
   std::string signing_seed = {};

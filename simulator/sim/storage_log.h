@@ -1,0 +1,53 @@
+// StorageLog: every request a run's nodes passed to RocksDB — each synced write's batch,
+// each point read's key, each scan's start and length — in the order they made them
+// (kura-sim --storage-floor), for storage_floor.h to replay on raw RocksDB. Kept in
+// memory: about the bytes the run wrote plus every point read's key, several GB for the
+// full scale target. Not thread-safe: one world, one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db.h"
+
+namespace kura::sim {
+
+class StorageLog {
+ public:
+  enum class Kind : uint8_t { kWrite = 0, kGet = 1, kScan = 2 };
+  struct Record {
+    Kind kind;
+    uint32_t node;
+    Cf cf;                  // kGet and kScan
+    std::string_view bytes; // kWrite: the batch's representation; else the key or seek target
+    uint64_t steps;         // kScan: the entries it took
+  };
+
+  StorageLog();
+  ~StorageLog();
+  StorageLog(const StorageLog&) = delete;
+  StorageLog& operator=(const StorageLog&) = delete;
+
+  // The observer that logs as node `node` (an index the caller chooses). It lives as long
+  // as the log.
+  StorageObserver* ForNode(uint32_t node);
+
+  // Calls `fn` for every record, in order; stops at the first error and returns it.
+  Status ForEach(const std::function<Status(const Record&)>& fn) const;
+  uint64_t records() const { return records_; }
+  uint64_t bytes() const;
+
+ private:
+  class NodeObserver;
+  void Append(Kind kind, uint32_t node, Cf cf, std::string_view bytes, uint64_t steps);
+
+  std::vector<std::string> chunks_;  // records end to end, a new chunk every few MB
+  uint64_t records_ = 0;
+  std::vector<std::unique_ptr<NodeObserver>> nodes_;
+};
+
+}  // namespace kura::sim
