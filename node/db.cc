@@ -137,9 +137,9 @@ Db::Work Db::work() const {
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value) {
   if (cf != Cf::kMeta) {
-    CountPointRead(cf, key);
-    return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value),
-                     "get");
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
+    CountPointRead(cf, key, s.ok());
+    return FromRocks(s, "get");
   }
   uint64_t epoch;
   {
@@ -151,8 +151,8 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value) {
     }
     epoch = meta_epoch_;
   }
-  CountPointRead(cf, key);
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
+  CountPointRead(cf, key, s.ok());
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "get");
   std::lock_guard<std::mutex> lock(meta_mu_);
   // A write that landed meanwhile may have made what we read stale: remember only when

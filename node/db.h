@@ -22,14 +22,19 @@ enum class Cf { kCells = 0, kChanges, kLocal, kRequests, kMeta };
 inline constexpr int kCfCount = 5;
 
 // Sees every request a Db passes to RocksDB, in order, as it is made: what Db::Work
-// counts, with its keys. kura-sim records them to replay on raw RocksDB (storage_floor.h).
+// counts, with its keys and what RocksDB answered. kura-sim records them to replay on raw
+// RocksDB (storage_floor.h). Called on the requesting thread, without a lock: an observer
+// of a Db that several threads use must be thread-safe.
 class StorageObserver {
  public:
   virtual ~StorageObserver() = default;
+  // Every write, failed ones too (Db::Work counts them).
   virtual void OnWrite(const rocksdb::WriteBatch& batch) = 0;
-  virtual void OnGet(Cf cf, std::string_view key) = 0;
-  // A scan that sought `seek` and took `steps` entries (a Txn's pending ones included).
-  virtual void OnScan(Cf cf, std::string_view seek, uint64_t steps) = 0;
+  // `found`: RocksDB held the key (false for an error too).
+  virtual void OnGet(Cf cf, std::string_view key, bool found) = 0;
+  // A scan that sought `seek` and moved its RocksDB iterator `moved` entries on (past
+  // those a Txn's pending writes hid too; Db::Work's steps count what it handed over).
+  virtual void OnScan(Cf cf, std::string_view seek, uint64_t moved) = 0;
 };
 
 class Db {
@@ -82,14 +87,14 @@ class Db {
   friend class Txn;  // counts its scans
   Db() = default;
 
-  void CountPointRead(Cf cf, std::string_view key) {
+  void CountPointRead(Cf cf, std::string_view key, bool found) {
     point_reads_.fetch_add(1, std::memory_order_relaxed);
-    if (observer_ != nullptr) observer_->OnGet(cf, key);
+    if (observer_ != nullptr) observer_->OnGet(cf, key, found);
   }
-  void CountScan(Cf cf, std::string_view seek, uint64_t steps) {
+  void CountScan(Cf cf, std::string_view seek, uint64_t steps, uint64_t moved) {
     scans_.fetch_add(1, std::memory_order_relaxed);
     scan_steps_.fetch_add(steps, std::memory_order_relaxed);
-    if (observer_ != nullptr) observer_->OnScan(cf, seek, steps);
+    if (observer_ != nullptr) observer_->OnScan(cf, seek, moved);
   }
 
   // Cf::kMeta: a few records per origin (sequence heads, counters) that nearly every

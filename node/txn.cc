@@ -41,14 +41,18 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
   std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->handle(cf)));
   it->Seek(rocksdb::Slice(seek));
   auto under_prefix = [&](std::string_view key) { return key.substr(0, prefix.size()) == prefix; };
-  uint64_t steps = 0;
+  uint64_t steps = 0;   // entries handed to fn
+  uint64_t moved = 0;   // RocksDB entries the iterator moved past, hidden ones included
   while (it->status().ok()) {  // a failed read stops the scan, pending keys too
     std::string_view stored = it->Valid() ? std::string_view(it->key().data(), it->key().size()) : std::string_view();
     bool has_stored = it->Valid() && under_prefix(stored);
     bool has_pending = next_pending != pending.end() && under_prefix(next_pending->first);
     if (!has_stored && !has_pending) break;
     if (has_pending && (!has_stored || next_pending->first <= stored)) {
-      if (has_stored && next_pending->first == stored) it->Next();
+      if (has_stored && next_pending->first == stored) {
+        it->Next();
+        ++moved;
+      }
       auto current = next_pending++;
       if (!current->second) continue;
       ++steps;
@@ -58,9 +62,10 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
       std::string_view value(it->value().data(), it->value().size());
       if (!fn(stored, value)) break;
       it->Next();
+      ++moved;
     }
   }
-  db_->CountScan(cf, seek, steps);
+  db_->CountScan(cf, seek, steps, moved);
   return FromRocks(it->status(), "scan");
 }
 

@@ -134,8 +134,9 @@ int main(int argc, char** argv) {
                "read's key, each scan's start and length) and, after the run, replay them in order on raw "
                "RocksDB with kura's options and no kura code; report the run's wall time as a multiple of "
                "that replay: the floor of the same storage work on this machine. Takes about that floor's "
-               "time again, and memory for the log (about the bytes written plus the keys read: several GB "
-               "at 200 x 5,000 x 1,000,000); single runs only, one world at a time");
+               "time again, and memory for each strategy's log until its replay (about the bytes written "
+               "plus the keys read: several GB at 200 x 5,000 x 1,000,000; the peak RSS reported includes "
+               "it); single runs only, one world at a time");
   ProcessCommand processes;
   AddProcessesCommand(app, &processes);
   app.require_subcommand(0, 1);
@@ -207,6 +208,7 @@ int main(int argc, char** argv) {
     // One replay per strategy's run, as the runs came one after another.
     m.storage_floor_s = 0;
     for (auto& run : results) {
+      if (run.storage.empty()) continue;  // stopped before its day: a node failed to open, or no strategy
       auto floor = MeasureStorageFloor(*run.storage_log, run.storage, [&](double done) {
         if (o.progress) std::fprintf(stderr, "\rstorage floor %-10s %3d%%", run.strategy.c_str(), static_cast<int>(done * 100));
       });

@@ -10,7 +10,14 @@
 namespace kura::sim {
 namespace {
 
-// One record on its node's raw database, added to `done`.
+// What the run saw and the replay did not: the replay has diverged from the run.
+Status Diverged(const StorageLog::Record& r, const std::string& what) {
+  return Status::Corruption("storage floor: node " + std::to_string(r.node) + "'s " + what +
+                            " differs from the run's; the replay is not the run's storage work");
+}
+
+// One record on its node's raw database, added to `done`. The same writes in the same
+// order leave each database as the run's was, so every read must find what the run found.
 Status Replay(const StorageLog::Record& r, Db& db, Db::Work* done) {
   switch (r.kind) {
     case StorageLog::Kind::kWrite: {
@@ -25,13 +32,15 @@ Status Replay(const StorageLog::Record& r, Db& db, Db::Work* done) {
       std::string value;
       rocksdb::Status s = db.raw()->Get(rocksdb::ReadOptions(), db.handle(r.cf), r.bytes, &value);
       if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "storage floor get");
+      if (s.ok() != r.found) return Diverged(r, "read of " + std::string(r.bytes));
       ++done->point_reads;
       return Status::Ok();
     }
     case StorageLog::Kind::kScan: {
       std::unique_ptr<rocksdb::Iterator> it(db.raw()->NewIterator(rocksdb::ReadOptions(), db.handle(r.cf)));
       it->Seek(r.bytes);
-      for (uint64_t k = 0; k < r.steps && it->Valid(); ++k, it->Next()) {
+      for (uint64_t k = 0; k < r.moved; ++k, it->Next()) {
+        if (!it->Valid()) return Diverged(r, "scan from " + std::string(r.bytes));
         (void)it->value();  // a scan hands each value over
         ++done->scan_steps;
       }

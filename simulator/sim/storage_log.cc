@@ -1,13 +1,19 @@
 #include "storage_log.h"
 
+#include <algorithm>
+
 #include <rocksdb/write_batch.h>
 
 namespace kura::sim {
 namespace {
 
-// A record: one byte of kind (high nibble) and column family (low), then varints for
-// the node, the byte count and (scans only) the steps, then the bytes.
+// A record is a head byte (kind in bits 4-5, a get's found in bit 6, the column family
+// in bits 0-3), varints for the node, the byte count and a scan's moved entries, then
+// the bytes. Records never span chunks, so a chunk is never moved once written.
 constexpr std::size_t kChunkBytes = 16 << 20;
+constexpr std::size_t kMaxHeadBytes = 1 + 3 * 10;
+constexpr uint8_t kFoundBit = 0x40;
+static_assert(kCfCount <= 16, "a column family fits the head byte's low nibble");
 
 void PutVarint(std::string* out, uint64_t v) {
   while (v >= 0x80) {
@@ -32,11 +38,13 @@ class StorageLog::NodeObserver : public StorageObserver {
  public:
   NodeObserver(StorageLog* log, uint32_t node) : log_(log), node_(node) {}
   void OnWrite(const rocksdb::WriteBatch& batch) override {
-    log_->Append(Kind::kWrite, node_, Cf::kCells, batch.Data(), 0);
+    log_->Append(Kind::kWrite, node_, Cf::kCells, false, batch.Data(), 0);
   }
-  void OnGet(Cf cf, std::string_view key) override { log_->Append(Kind::kGet, node_, cf, key, 0); }
-  void OnScan(Cf cf, std::string_view seek, uint64_t steps) override {
-    log_->Append(Kind::kScan, node_, cf, seek, steps);
+  void OnGet(Cf cf, std::string_view key, bool found) override {
+    log_->Append(Kind::kGet, node_, cf, found, key, 0);
+  }
+  void OnScan(Cf cf, std::string_view seek, uint64_t moved) override {
+    log_->Append(Kind::kScan, node_, cf, false, seek, moved);
   }
 
  private:
@@ -52,16 +60,16 @@ StorageObserver* StorageLog::ForNode(uint32_t node) {
   return nodes_.back().get();
 }
 
-void StorageLog::Append(Kind kind, uint32_t node, Cf cf, std::string_view bytes, uint64_t steps) {
-  if (chunks_.empty() || chunks_.back().size() + bytes.size() + 32 > kChunkBytes) {
+void StorageLog::Append(Kind kind, uint32_t node, Cf cf, bool found, std::string_view bytes, uint64_t moved) {
+  if (chunks_.empty() || chunks_.back().size() + bytes.size() + kMaxHeadBytes > kChunkBytes) {
     chunks_.emplace_back();
-    chunks_.back().reserve(std::max(kChunkBytes, bytes.size() + 32));
+    chunks_.back().reserve(std::max(kChunkBytes, bytes.size() + kMaxHeadBytes));
   }
   std::string& out = chunks_.back();
-  out.push_back(static_cast<char>(static_cast<uint8_t>(kind) << 4 | static_cast<uint8_t>(cf)));
+  out.push_back(static_cast<char>(static_cast<uint8_t>(kind) << 4 | (found ? kFoundBit : 0) | static_cast<uint8_t>(cf)));
   PutVarint(&out, node);
   PutVarint(&out, bytes.size());
-  if (kind == Kind::kScan) PutVarint(&out, steps);
+  if (kind == Kind::kScan) PutVarint(&out, moved);
   out.append(bytes);
   ++records_;
 }
@@ -72,10 +80,10 @@ Status StorageLog::ForEach(const std::function<Status(const Record&)>& fn) const
     const char* end = p + chunk.size();
     while (p < end) {
       auto head = static_cast<uint8_t>(*p++);
-      Record r{static_cast<Kind>(head >> 4), 0, static_cast<Cf>(head & 0x0f), {}, 0};
+      Record r{static_cast<Kind>((head >> 4) & 0x3), 0, static_cast<Cf>(head & 0x0f), {}, (head & kFoundBit) != 0, 0};
       r.node = static_cast<uint32_t>(GetVarint(&p));
       uint64_t size = GetVarint(&p);
-      if (r.kind == Kind::kScan) r.steps = GetVarint(&p);
+      if (r.kind == Kind::kScan) r.moved = GetVarint(&p);
       r.bytes = std::string_view(p, size);
       p += size;
       KURA_RETURN_IF_ERROR(fn(r));

@@ -1,8 +1,9 @@
 // StorageLog: every request a run's nodes passed to RocksDB — each synced write's batch,
-// each point read's key, each scan's start and length — in the order they made them
-// (kura-sim --storage-floor), for storage_floor.h to replay on raw RocksDB. Kept in
-// memory: about the bytes the run wrote plus every point read's key, several GB for the
-// full scale target. Not thread-safe: one world, one thread.
+// each point read's key and whether it was found, each scan's start and how far its
+// iterator went — in the order they made them (kura-sim --storage-floor), for
+// storage_floor.h to replay on raw RocksDB. (RocksDB's own trace and replayer keep no
+// iterator steps.) Kept in memory: about the bytes the run wrote plus every point read's
+// key, several GB for the full scale target. Not thread-safe: one world, one thread.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,8 @@ class StorageLog {
     uint32_t node;
     Cf cf;                  // kGet and kScan
     std::string_view bytes; // kWrite: the batch's representation; else the key or seek target
-    uint64_t steps;         // kScan: the entries it took
+    bool found;             // kGet: RocksDB held the key
+    uint64_t moved;         // kScan: the entries its iterator moved on
   };
 
   StorageLog();
@@ -43,7 +45,7 @@ class StorageLog {
 
  private:
   class NodeObserver;
-  void Append(Kind kind, uint32_t node, Cf cf, std::string_view bytes, uint64_t steps);
+  void Append(Kind kind, uint32_t node, Cf cf, bool found, std::string_view bytes, uint64_t moved);
 
   std::vector<std::string> chunks_;  // records end to end, a new chunk every few MB
   uint64_t records_ = 0;

@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
+
+#include <rocksdb/write_batch.h>
 
 #include "db.h"
 #include "temp_dir.h"
@@ -91,4 +94,51 @@ TEST_CASE("a commit writes each pending key once, at its newest version", "[db]"
   REQUIRE(reader.Get(Cf::kCells, "s/back", &value).ok());
   CHECK(value == "again");
   CHECK(reader.Get(Cf::kCells, "s/rolled-back", &value).code() == Status::Code::kNotFound);
+}
+
+TEST_CASE("a storage observer is told each request that reaches RocksDB, with its keys", "[db]") {
+  struct Recorder : StorageObserver {
+    std::vector<std::string> seen;
+    void OnWrite(const rocksdb::WriteBatch& batch) override {
+      seen.push_back("write " + std::to_string(batch.Count()));
+    }
+    void OnGet(Cf cf, std::string_view key, bool found) override {
+      seen.push_back("get " + std::to_string(static_cast<int>(cf)) + " " + std::string(key) + (found ? " found" : " missed"));
+    }
+    void OnScan(Cf cf, std::string_view seek, uint64_t moved) override {
+      seen.push_back("scan " + std::to_string(static_cast<int>(cf)) + " " + std::string(seek) + " " + std::to_string(moved));
+    }
+  } recorder;
+  kura::test::TempDir dir;
+  auto db = Db::Open(dir.Sub("db"));
+  REQUIRE(db.ok());
+  (*db)->SetObserver(&recorder);
+  Txn txn(db->get());
+  for (char c : std::string("abc")) txn.Put(Cf::kLocal, std::string("s/") + c, "v");
+  REQUIRE(txn.Commit().ok());
+
+  std::string value;
+  CHECK(txn.Get(Cf::kLocal, "s/a", &value).ok());
+  CHECK(txn.Get(Cf::kCells, "s/a", &value).code() == Status::Code::kNotFound);  // another family
+  txn.Put(Cf::kLocal, "s/pending", "p");
+  CHECK(txn.Get(Cf::kLocal, "s/pending", &value).ok());  // pending: not RocksDB's
+  CHECK(txn.Get(Cf::kMeta, "seq/x", &value).code() == Status::Code::kNotFound);
+  CHECK(txn.Get(Cf::kMeta, "seq/x", &value).code() == Status::Code::kNotFound);  // from memory
+  // s/b is hidden by a pending delete: the iterator still moves past it. The scan hands
+  // over a, c and s/pending, moving past a, b and c.
+  txn.Delete(Cf::kLocal, "s/b");
+  int handed = 0;
+  REQUIRE(txn.Scan(Cf::kLocal, "s/", [&](std::string_view, std::string_view) { return ++handed > 0; }).ok());
+  CHECK(handed == 3);
+  // Stopped at the first entry, before moving on.
+  REQUIRE(txn.Scan(Cf::kLocal, "s/", [&](std::string_view, std::string_view) { return false; }, "s/c").ok());
+  txn.Clear();
+
+  std::vector<std::string> want = {"write 3",           "get 2 s/a found", "get 0 s/a missed",
+                                   "get 4 seq/x missed", "scan 2 s/ 3",     "scan 2 s/c 0"};
+  CHECK(recorder.seen == want);
+  Db::Work w = (*db)->work();
+  CHECK(w.point_reads == 3);
+  CHECK(w.scan_steps == 3 + 1);  // what the scans handed over
+  (*db)->SetObserver(nullptr);
 }
