@@ -131,9 +131,10 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", quiet, "no progress bar");
   app.add_flag("--storage-floor", storage_floor,
                "record every request the nodes pass to RocksDB (each synced write's batch, each point "
-               "read's key, each scan's start and length) and, after the run, replay them in order on raw "
-               "RocksDB with kura's options and no kura code; report the run's wall time as a multiple of "
-               "that replay: the floor of the same storage work on this machine. Takes about that floor's "
+               "read's key, each scan's start and how far it went) and, after the run, replay them in order "
+               "on raw RocksDB with kura's options and no kura code, each read finding what the run's found "
+               "(or the replay fails); report the run's wall time as a multiple of that replay: the floor "
+               "of the same storage work on this machine. Takes about that floor's "
                "time again, and memory for each strategy's log until its replay (about the bytes written "
                "plus the keys read: several GB at 200 x 5,000 x 1,000,000; the peak RSS reported includes "
                "it); single runs only, one world at a time");

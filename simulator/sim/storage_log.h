@@ -1,9 +1,10 @@
 // StorageLog: every request a run's nodes passed to RocksDB — each synced write's batch,
 // each point read's key and whether it was found, each scan's start and how far its
 // iterator went — in the order they made them (kura-sim --storage-floor), for
-// storage_floor.h to replay on raw RocksDB. (RocksDB's own trace and replayer keep no
-// iterator steps.) Kept in memory: about the bytes the run wrote plus every point read's
-// key, several GB for the full scale target. Not thread-safe: one world, one thread.
+// storage_floor.h to replay on raw RocksDB. (RocksDB's own tracer records a scan's seek
+// but not how far it went.) Kept in memory: about the bytes the run wrote plus every
+// point read's key, several GB for the full scale target. Not thread-safe: one world,
+// one thread.
 #pragma once
 
 #include <cstdint>
