@@ -136,13 +136,9 @@ Db::Work Db::work() const {
 }
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value) {
-  if (cf != Cf::kMeta) {
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
-    CountPointRead(cf, key, s.ok());
-    return FromRocks(s, "get");
-  }
-  uint64_t epoch;
-  {
+  const bool meta = cf == Cf::kMeta;
+  uint64_t epoch = 0;
+  if (meta) {
     std::lock_guard<std::mutex> lock(meta_mu_);
     if (auto it = meta_.find(std::string(key)); it != meta_.end()) {
       if (!it->second) return Status::NotFound("get: meta key absent");
@@ -153,7 +149,7 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value) {
   }
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
   CountPointRead(cf, key, s.ok());
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "get");
+  if (!meta || (!s.ok() && !s.IsNotFound())) return FromRocks(s, "get");
   std::lock_guard<std::mutex> lock(meta_mu_);
   // A write that landed meanwhile may have made what we read stale: remember only when
   // none did (that write's RememberMeta comes after it in any case).
