@@ -18,6 +18,7 @@
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 
+#include "kura/schema/msgpack_map.h"
 #include "kura/sync/hlc.h"
 #include "op_context.h"
 
@@ -37,7 +38,7 @@ struct DirectoryRecord {
   double lon = 0;        // degrees, -180..180
   std::string hours;     // opening hours as people write them, e.g. "Mo-Sa 09:00-20:00"
   bool pickup_enabled = false;  // takes click-and-collect (and try-on) orders
-  MSGPACK_DEFINE_MAP(name, address, lat, lon, hours, pickup_enabled);
+  KURA_MSGPACK_MAP(name, address, lat, lon, hours, pickup_enabled);
   bool operator==(const DirectoryRecord&) const = default;
 };
 
@@ -59,7 +60,7 @@ struct StoreStatus {
   int status = 0;        // a StoreState
   std::string note;      // 0..140 bytes, e.g. "stocktake until 14:00"
   int64_t since_ms = 0;  // when this state began, by the writer's clock
-  MSGPACK_DEFINE_MAP(status, note, since_ms);
+  KURA_MSGPACK_MAP(status, note, since_ms);
   bool operator==(const StoreStatus&) const = default;
 
   StoreState state() const;

@@ -20,6 +20,7 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
 #include "op_context.h"
 
 namespace kura {
@@ -27,7 +28,7 @@ namespace kura {
 struct AllotmentPolicy {
   int64_t share_pct = 0;  // 0..100: the share of the store's ATP allotted to HQ
   int64_t cap = 0;        // at most this many units per SKU
-  MSGPACK_DEFINE_MAP(share_pct, cap);
+  KURA_MSGPACK_MAP(share_pct, cap);
 
   // HQ's target allotment for a SKU whose ATP (before any allotment) is `atp`.
   int64_t Target(int64_t atp) const;

@@ -13,6 +13,7 @@
 #include <msgpack.hpp>
 
 #include "cell_replica.h"
+#include "kura/schema/msgpack_map.h"
 #include "txn.h"
 
 namespace kura {
@@ -20,7 +21,7 @@ namespace kura {
 struct HqStockEntry {
   int64_t on_hand = 0;
   int64_t held = 0;
-  MSGPACK_DEFINE_MAP(on_hand, held);
+  KURA_MSGPACK_MAP(on_hand, held);
 };
 
 std::string StockBySkuPrefix(std::string_view sku);
@@ -31,7 +32,7 @@ struct HqException {
   std::string kind;   // e.g. "sync_refused"
   std::string store;
   std::string message;
-  MSGPACK_DEFINE_MAP(at_ms, kind, store, message);
+  KURA_MSGPACK_MAP(at_ms, kind, store, message);
 };
 inline constexpr std::string_view kExceptionPrefix = "exc/";
 

@@ -2,8 +2,8 @@
 // enums have on the wire. Plain structs; thread-compatible.
 //
 // Disk encoding: each record is a msgpack map keyed by the field names below
-// (MSGPACK_DEFINE_MAP), documented in schema/PROTOCOL.md, "Stored values". Readers ignore
-// keys they do not know, so fields can be added without a format bump.
+// (KURA_MSGPACK_MAP, msgpack_map.h), documented in schema/PROTOCOL.md, "Stored values".
+// Readers ignore keys they do not know, so fields can be added without a format bump.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <msgpack.hpp>
+
+#include "kura/schema/msgpack_map.h"
 
 namespace kura {
 
@@ -40,7 +42,7 @@ std::optional<HoldState> ParseHoldState(std::string_view name);
 struct HoldLine {
   std::string sku;
   int64_t qty = 0;
-  MSGPACK_DEFINE_MAP(sku, qty);
+  KURA_MSGPACK_MAP(sku, qty);
 };
 
 // What never changes about a hold once made; its state lives in the hold cell.
@@ -53,14 +55,14 @@ struct HoldBody {
   int64_t created_ms = 0;  // wall clock, ms since the Unix epoch
   int64_t expires_ms = 0;
   std::string issuer;    // the replica (origin) that made the hold
-  MSGPACK_DEFINE_MAP(id, store, kind, lines, customer, created_ms, expires_ms, issuer);
+  KURA_MSGPACK_MAP(id, store, kind, lines, customer, created_ms, expires_ms, issuer);
 };
 
 struct ReceiptLine {
   std::string sku;
   int64_t qty = 0;          // > 0 for a sale or collection, < 0 for a return
   int64_t price_cents = 0;  // unit price in the store's currency, minor units
-  MSGPACK_DEFINE_MAP(sku, qty, price_cents);
+  KURA_MSGPACK_MAP(sku, qty, price_cents);
 };
 
 enum class ReceiptKind : uint8_t { kUnknown = 0, kSale = 1, kReturn = 2, kCollection = 3 };
@@ -76,7 +78,7 @@ struct Receipt {
   std::string hold_id;  // set for a collection
   int64_t at_ms = 0;
   bool override_promised = false;  // a till sale that ate into promised units (node/escrow.h)
-  MSGPACK_DEFINE_MAP(origin, seq, kind, lines, customer, hold_id, at_ms, override_promised);
+  KURA_MSGPACK_MAP(origin, seq, kind, lines, customer, hold_id, at_ms, override_promised);
 };
 
 // A pick slip: store-local, one per pickup or try-on hold.
@@ -85,7 +87,7 @@ struct Slip {
   std::string shelf;  // where the goods go, e.g. "HOLD-07"
   int64_t created_ms = 0;
   int64_t acked_ms = 0;  // 0 while the goods are not yet on the shelf
-  MSGPACK_DEFINE_MAP(hold_id, shelf, created_ms, acked_ms);
+  KURA_MSGPACK_MAP(hold_id, shelf, created_ms, acked_ms);
 };
 
 }  // namespace kura

@@ -21,6 +21,7 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
 #include "kura/schema/records.h"
 #include "kura/schema/status.h"
 
@@ -50,7 +51,7 @@ struct TicketPayload {
   std::vector<TicketLine> lines;
   int64_t expires_ms = 0;
   std::string issuer;  // the replica that made the hold and signed the ticket
-  MSGPACK_DEFINE_MAP(v, hold, store, kind, lines, expires_ms, issuer);
+  KURA_MSGPACK_MAP(v, hold, store, kind, lines, expires_ms, issuer);
   bool operator==(const TicketPayload&) const = default;
 };
 

@@ -12,6 +12,7 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
 #include "kura/schema/records.h"
 
 namespace kura {
@@ -25,14 +26,14 @@ struct HoldStateComponent {
   uint64_t seq = 0;
   HoldState state = HoldState::kUnknown;
   int64_t at_ms = 0;  // when this origin moved the hold to `state`
-  MSGPACK_DEFINE_MAP(seq, state, at_ms);
+  KURA_MSGPACK_MAP(seq, state, at_ms);
   bool operator==(const HoldStateComponent&) const = default;
 };
 
 struct HoldCell {
   HoldBody body;
   std::map<std::string, HoldStateComponent> states;  // origin -> component
-  MSGPACK_DEFINE_MAP(body, states);
+  KURA_MSGPACK_MAP(body, states);
 
   HoldState State() const;
   // When the hold reached its current state (the latest such origin stamp).

@@ -10,6 +10,7 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
 #include "kura/sync/hlc.h"
 
 namespace kura {
@@ -19,7 +20,7 @@ struct LwwRegister {
   HlcTimestamp hlc = 0;
   std::string origin;  // the writer; breaks ties between equal timestamps
   uint64_t seq = 0;    // the writer's sequence number of this write
-  MSGPACK_DEFINE_MAP(value, hlc, origin, seq);
+  KURA_MSGPACK_MAP(value, hlc, origin, seq);
   bool operator==(const LwwRegister&) const = default;
 
   // True when `other` wins over this register.
@@ -35,7 +36,7 @@ struct LwwRegister {
 // components: each origin's latest write. Its value is the write that wins over all.
 struct RegisterCell {
   std::map<std::string, LwwRegister> writes;  // origin -> its latest write
-  MSGPACK_DEFINE_MAP(writes);
+  KURA_MSGPACK_MAP(writes);
 
   // Null when nobody has written.
   const LwwRegister* Winner() const {

@@ -13,19 +13,21 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
+
 namespace kura {
 
 struct PnComponent {
   uint64_t seq = 0;
   int64_t p = 0;  // sum of increments, >= 0
   int64_t n = 0;  // sum of decrements, >= 0
-  MSGPACK_DEFINE_MAP(seq, p, n);
+  KURA_MSGPACK_MAP(seq, p, n);
   bool operator==(const PnComponent&) const = default;
 };
 
 struct PnCounter {
   std::map<std::string, PnComponent> components;  // origin -> component
-  MSGPACK_DEFINE_MAP(components);
+  KURA_MSGPACK_MAP(components);
   bool operator==(const PnCounter&) const = default;
 
   int64_t Value() const;

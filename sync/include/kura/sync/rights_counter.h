@@ -21,6 +21,8 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
+
 namespace kura {
 
 struct RightsComponent {
@@ -28,7 +30,7 @@ struct RightsComponent {
   int64_t created = 0;                  // >= 0, grows
   int64_t spent = 0;                    // >= 0, grows
   std::map<std::string, int64_t> sent;  // to replica -> cumulative rights given, grows
-  MSGPACK_DEFINE_MAP(seq, created, spent, sent);
+  KURA_MSGPACK_MAP(seq, created, spent, sent);
   bool operator==(const RightsComponent&) const = default;
 
   // Whether every field is at least `older`'s: a later version of the same origin.
@@ -37,7 +39,7 @@ struct RightsComponent {
 
 struct RightsCell {
   std::map<std::string, RightsComponent> components;  // origin -> component
-  MSGPACK_DEFINE_MAP(components);
+  KURA_MSGPACK_MAP(components);
   bool operator==(const RightsCell&) const = default;
 
   // The rights `replica` holds in this view.

@@ -11,11 +11,13 @@
 
 #include <msgpack.hpp>
 
+#include "kura/schema/msgpack_map.h"
+
 namespace kura {
 
 struct VersionVector {
   std::map<std::string, uint64_t, std::less<>> seqs;  // origin -> highest seq held; absent = 0
-  MSGPACK_DEFINE_MAP(seqs);
+  KURA_MSGPACK_MAP(seqs);
   bool operator==(const VersionVector&) const = default;
 
   uint64_t Get(std::string_view origin) const {
