@@ -20,23 +20,27 @@ namespace {
 
 using nlohmann::json;
 
+Result<RightsCell> ReadRights(Txn& txn, std::string_view store, std::string_view sku) {
+  KURA_ASSIGN_OR_RETURN(auto cell, txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
+  return cell.value_or(RightsCell{});
+}
+
+// What HQ may promise from a rights cell.
+int64_t HqShare(const RightsCell& cell) { return std::max<int64_t>(cell.Of(kHqOrigin), 0); }
+
 // Applies `mutate(cell, seq)` (which returns the component's previous seq) to this
-// replica's component of the rights cell (store, sku), as one indexed write.
+// replica's component of `cell`, the rights cell (store, sku) as this transaction read it,
+// and writes it as one indexed write. Callers pass the cell they decided on rather than
+// reading it again: every grant, spend and return would otherwise read it twice.
 template <typename Mutate>
-Status UpdateRights(OpContext& ctx, std::string_view store, std::string_view sku, Mutate mutate) {
+Status WriteRights(OpContext& ctx, std::string_view store, std::string_view sku, RightsCell cell,
+                   Mutate mutate) {
   std::string key = keys::Rights(store, sku);
-  KURA_ASSIGN_OR_RETURN(auto stored, ctx.txn.Read<RightsCell>(Cf::kCells, key));
-  RightsCell cell = stored.value_or(RightsCell{});
   KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
   uint64_t previous = mutate(cell, seq);
   ctx.txn.Write(Cf::kCells, key, cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
   return Status::Ok();
-}
-
-Result<RightsCell> ReadRights(Txn& txn, std::string_view store, std::string_view sku) {
-  KURA_ASSIGN_OR_RETURN(auto cell, txn.Read<RightsCell>(Cf::kCells, keys::Rights(store, sku)));
-  return cell.value_or(RightsCell{});
 }
 
 Result<std::optional<AllotmentPolicy>> ReadPolicy(Txn& txn, std::string_view key) {
@@ -65,19 +69,28 @@ Result<AllotmentPolicy> LoadPolicy(Txn& txn, std::string_view store) {
 
 Result<int64_t> HqAllotment(Txn& txn, std::string_view store, std::string_view sku) {
   KURA_ASSIGN_OR_RETURN(RightsCell cell, ReadRights(txn, store, sku));
-  return std::max<int64_t>(cell.Of(kHqOrigin), 0);
+  return HqShare(cell);
 }
 
 namespace {
 
+struct Grant {
+  std::string sku;
+  int64_t units = 0;
+  RightsCell rights;  // the store's rights cell for the SKU, as read
+};
+
 // What the store grants HQ for one SKU: up to the target for its ATP, or 0.
-Result<int64_t> GrantFor(OpContext& ctx, const AllotmentPolicy& policy, const std::string& sku,
-                         const PnCounter& stock) {
+Result<Grant> GrantFor(OpContext& ctx, const AllotmentPolicy& policy, const std::string& sku,
+                       const PnCounter& stock) {
+  Grant grant;
+  grant.sku = sku;
   KURA_ASSIGN_OR_RETURN(int64_t held, HeldUnits(ctx.txn, sku));
   int64_t target = policy.Target(stock.Value() - held - ctx.options.safety_stock);
-  if (target == 0) return 0;
-  KURA_ASSIGN_OR_RETURN(int64_t allotted, HqAllotment(ctx.txn, ctx.origin(), sku));
-  return std::max<int64_t>(target - allotted, 0);
+  if (target == 0) return grant;
+  KURA_ASSIGN_OR_RETURN(grant.rights, ReadRights(ctx.txn, ctx.origin(), sku));
+  grant.units = std::max<int64_t>(target - HqShare(grant.rights), 0);
+  return grant;
 }
 
 // A fingerprint of every allotment policy (g/policy/...): a change means every SKU's
@@ -98,10 +111,10 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
   KURA_ASSIGN_OR_RETURN(EscrowChanges changes, EscrowChanges::Load(ctx.txn, ctx.origin(), fingerprint));
   bool every_sku = changes.full_pass();
-  std::vector<std::pair<std::string, int64_t>> grants;
+  std::vector<Grant> grants;
   auto consider = [&](const std::string& sku, const PnCounter& stock) -> Status {
-    KURA_ASSIGN_OR_RETURN(int64_t units, GrantFor(ctx, policy, sku, stock));
-    if (units > 0) grants.emplace_back(sku, units);
+    KURA_ASSIGN_OR_RETURN(Grant grant, GrantFor(ctx, policy, sku, stock));
+    if (grant.units > 0) grants.push_back(std::move(grant));
     return Status::Ok();
   };
   std::size_t visited = 0;
@@ -123,12 +136,14 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
     }));
   }
   int64_t total = 0;
-  for (const auto& [sku, units] : grants) {
-    KURA_RETURN_IF_ERROR(UpdateRights(ctx, ctx.origin(), sku, [&](RightsCell& cell, uint64_t seq) {
-      uint64_t previous = cell.Create(ctx.origin(), seq, units);
-      cell.Send(ctx.origin(), kHqOrigin, seq, units);
-      return previous;
-    }));
+  for (Grant& grant : grants) {
+    int64_t units = grant.units;
+    KURA_RETURN_IF_ERROR(WriteRights(ctx, ctx.origin(), grant.sku, std::move(grant.rights),
+                                     [&](RightsCell& cell, uint64_t seq) {
+                                       uint64_t previous = cell.Create(ctx.origin(), seq, units);
+                                       cell.Send(ctx.origin(), kHqOrigin, seq, units);
+                                       return previous;
+                                     }));
     total += units;
   }
   if (every_sku || visited > 0) KURA_RETURN_IF_ERROR(changes.MarkSeen());
@@ -136,20 +151,21 @@ Result<int64_t> GrantAllotments(OpContext& ctx) {
 }
 
 Status SpendAllotment(OpContext& ctx, std::string_view store, std::string_view sku, int64_t qty) {
-  KURA_ASSIGN_OR_RETURN(int64_t allotted, HqAllotment(ctx.txn, store, sku));
+  KURA_ASSIGN_OR_RETURN(RightsCell rights, ReadRights(ctx.txn, store, sku));
+  int64_t allotted = HqShare(rights);
   if (qty > allotted) {
     return Status::InsufficientStock("sku " + std::string(sku) + " at " + std::string(store) + ": " +
                                      std::to_string(qty) + " requested, HQ may promise " +
                                      std::to_string(allotted) + " (short by " +
                                      std::to_string(qty - allotted) + ")");
   }
-  return UpdateRights(ctx, store, sku, [&](RightsCell& cell, uint64_t seq) {
+  return WriteRights(ctx, store, sku, std::move(rights), [&](RightsCell& cell, uint64_t seq) {
     return cell.Spend(ctx.origin(), seq, qty);
   });
 }
 
 Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
-  struct Excess { std::string store, sku; int64_t units; };
+  struct Excess { std::string store, sku; int64_t units; RightsCell rights; };
   std::vector<Excess> excess;
   std::map<std::string, AllotmentPolicy, std::less<>> policies;
   auto consider = [&](std::string_view store, std::string_view sku, const RightsCell& rights) -> Status {
@@ -162,7 +178,7 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     HqStockEntry e = entry.value_or(HqStockEntry{});
     int64_t mine = rights.Of(kHqOrigin);
     int64_t target = policy->second.Target(e.on_hand - e.held);
-    if (mine > target) excess.push_back({std::string(store), std::string(sku), mine - target});
+    if (mine > target) excess.push_back({std::string(store), std::string(sku), mine - target, rights});
     return Status::Ok();
   };
   KURA_ASSIGN_OR_RETURN(uint64_t fingerprint, PoliciesFingerprint(ctx.txn, ctx.options.safety_stock));
@@ -185,8 +201,8 @@ Result<int64_t> ReturnExcessAllotments(OpContext& ctx) {
     }));
   }
   int64_t total = 0;
-  for (const Excess& x : excess) {
-    KURA_RETURN_IF_ERROR(UpdateRights(ctx, x.store, x.sku, [&](RightsCell& cell, uint64_t seq) {
+  for (Excess& x : excess) {
+    KURA_RETURN_IF_ERROR(WriteRights(ctx, x.store, x.sku, std::move(x.rights), [&](RightsCell& cell, uint64_t seq) {
       return cell.Send(ctx.origin(), x.store, seq, x.units);
     }));
     total += x.units;
