@@ -95,7 +95,7 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
   txn_.SetSavePoint();
   Result<nlohmann::json> result = op->handler(ctx, request->args);
   if (!result.ok()) txn_.RollbackToSavePoint(); else txn_.PopSavePoint();
-  std::string reply = result.ok() ? EncodeReply(Status::Ok(), *result)
+  std::string reply = result.ok() ? EncodeReply(Status::Ok(), std::move(*result))
                                   : EncodeReply(result.status(), nullptr);
   if (op->mutating) {
     std::string record;

@@ -99,19 +99,21 @@ Result<ApiRequest> DecodeRequest(std::string_view bytes) {
 std::string EncodeRequest(const ApiRequest& request) {
   json envelope = {{"v", kApiVersion}, {"op", request.op}, {"args", request.args}};
   if (!request.rid.empty()) envelope["rid"] = request.rid;
-  std::vector<uint8_t> bytes = json::to_msgpack(envelope);
-  return std::string(bytes.begin(), bytes.end());
+  std::string bytes;
+  json::to_msgpack(envelope, bytes);
+  return bytes;
 }
 
-std::string EncodeReply(const Status& status, const json& result) {
+std::string EncodeReply(const Status& status, json result) {
   json reply = {{"v", kApiVersion}, {"ok", status.ok()}};
   if (status.ok()) {
-    reply["result"] = result;
+    reply["result"] = std::move(result);
   } else {
     reply["error"] = {{"code", status.code_name()}, {"message", status.message()}};
   }
-  std::vector<uint8_t> bytes = json::to_msgpack(reply);
-  return std::string(bytes.begin(), bytes.end());
+  std::string bytes;
+  json::to_msgpack(reply, bytes);
+  return bytes;
 }
 
 Result<json> DecodeReply(std::string_view bytes) {
@@ -122,7 +124,7 @@ Result<json> DecodeReply(std::string_view bytes) {
   if (ok == reply.end() || !ok->is_boolean()) return not_a_reply();
   if (ok->get<bool>()) {
     auto result = reply.find("result");
-    return result == reply.end() ? json::object() : *result;
+    return result == reply.end() ? json::object() : std::move(*result);
   }
   auto err = reply.find("error");
   if (err == reply.end() || !err->is_object()) return not_a_reply();

@@ -28,8 +28,9 @@ struct ApiRequest {
 Result<ApiRequest> DecodeRequest(std::string_view bytes);
 std::string EncodeRequest(const ApiRequest& request);
 
-// A reply carrying `result` or, when `status` is not ok, its error.
-std::string EncodeReply(const Status& status, const nlohmann::json& result);
+// A reply carrying `result` or, when `status` is not ok, its error. Takes `result` by
+// value: a caller done with it moves it in rather than copying a large reply.
+std::string EncodeReply(const Status& status, nlohmann::json result);
 // For clients: the result of an ok reply, or the error it carries as a Status (with the
 // wire code mapped back). Bytes that are not a reply give BadRequest.
 Result<nlohmann::json> DecodeReply(std::string_view bytes);
