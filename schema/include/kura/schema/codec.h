@@ -35,12 +35,17 @@ std::string Encode(const T& value) {
   return std::string(buf.data(), buf.size());
 }
 
+// Tells msgpack-c to leave strings and binaries in the input rather than copy them into
+// its object tree: the decoders below convert the tree before the input goes away.
+inline bool ReferenceInput(msgpack::type::object_type, std::size_t, void*) { return true; }
+
 // Decodes bytes we wrote ourselves (RocksDB values). Trailing bytes are corruption.
 template <typename T>
 Status Decode(std::string_view bytes, T* out) {
   try {
     std::size_t offset = 0;
-    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset);
+    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset, ReferenceInput, nullptr,
+                                                msgpack::unpack_limit());
     if (offset != bytes.size()) return Status::Corruption("trailing bytes after value");
     oh.get().convert(*out);
     return Status::Ok();
@@ -57,7 +62,7 @@ Status DecodeUntrusted(std::string_view bytes, T* out) {
   try {
     std::size_t offset = 0;
     msgpack::object_handle oh = msgpack::unpack(
-        bytes.data(), bytes.size(), offset, nullptr, nullptr,
+        bytes.data(), bytes.size(), offset, ReferenceInput, nullptr,
         msgpack::unpack_limit(kMaxContainerEntries * 16, kMaxContainerEntries * 16, 64 * 1024,
                               64 * 1024, 0, kMaxNestingDepth));
     if (offset != bytes.size()) return Status::BadRequest("trailing bytes after value");
