@@ -55,7 +55,7 @@ Result<ApiRequest> DecodeRequest(std::string_view bytes) {
   json envelope;
   try {
     std::size_t offset = 0;
-    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr,
+    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset, ReferenceInput,
                                                 nullptr, UntrustedLimits());
     if (offset != bytes.size()) return Status::BadRequest("trailing bytes after the request");
     KURA_ASSIGN_OR_RETURN(envelope, ToJson(oh.get()));

@@ -65,7 +65,7 @@ Result<TicketPayload> DecodeTicketPayload(std::string_view bytes) {
     std::size_t offset = 0;
     // Seven fields, up to kMaxTicketLines lines of two, ids of at most 64 bytes.
     msgpack::object_handle oh =
-        msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr,
+        msgpack::unpack(bytes.data(), bytes.size(), offset, ReferenceInput, nullptr,
                         msgpack::unpack_limit(kMaxTicketLines, 16, 64, 0, 0, 3));
     if (offset != bytes.size()) return Malformed("trailing bytes after the payload");
     oh.get().convert(t);

@@ -5,6 +5,9 @@
 
 #include <zstd.h>
 
+#include "kura/schema/codec.h"
+#include "kura/schema/msgpack_map.h"
+
 namespace kura {
 namespace {
 
@@ -117,16 +120,7 @@ struct Encoder {
 class Fields {
  public:
   explicit Fields(const msgpack::object& map) : map_(map) {}
-  const msgpack::object* Find(std::string_view name) const {
-    for (uint32_t i = 0; i < map_.via.map.size; ++i) {
-      const auto& kv = map_.via.map.ptr[i];
-      if (kv.key.type == msgpack::type::STR &&
-          std::string_view(kv.key.via.str.ptr, kv.key.via.str.size) == name) {
-        return &kv.val;
-      }
-    }
-    return nullptr;
-  }
+  const msgpack::object* Find(std::string_view name) const { return msgpack_map::Find(map_, name); }
   template <typename T>
   T Get(std::string_view name) const {
     const msgpack::object* o = Find(name);
@@ -182,7 +176,7 @@ Result<std::vector<Component>> DecompressComponents(std::string_view frame) {
   std::size_t n = ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), frame.data(), frame.size());
   if (ZSTD_isError(n) || n != raw.size()) return Status::BadRequest("corrupt component block");
   std::size_t offset = 0;
-  msgpack::object_handle oh = msgpack::unpack(raw.data(), raw.size(), offset, nullptr, nullptr, SyncLimits(kMaxValueBytes));
+  msgpack::object_handle oh = msgpack::unpack(raw.data(), raw.size(), offset, ReferenceInput, nullptr, SyncLimits(kMaxValueBytes));
   if (offset != raw.size()) return Status::BadRequest("trailing bytes after component block");
   return ComponentsOf(oh.get());
 }
@@ -201,7 +195,7 @@ Result<SyncMessage> DecodeSyncMessage(std::string_view bytes) {
   try {
     std::size_t offset = 0;
     msgpack::object_handle oh =
-        msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, SyncLimits(kMaxSyncMessageBytes));
+        msgpack::unpack(bytes.data(), bytes.size(), offset, ReferenceInput, nullptr, SyncLimits(kMaxSyncMessageBytes));
     if (offset != bytes.size()) return Status::BadRequest("trailing bytes after sync message");
     const msgpack::object& root = oh.get();
     if (root.type != msgpack::type::MAP) return Status::BadRequest("sync message is not a map");

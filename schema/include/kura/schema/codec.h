@@ -36,7 +36,8 @@ std::string Encode(const T& value) {
 }
 
 // Tells msgpack-c to leave strings and binaries in the input rather than copy them into
-// its object tree: the decoders below convert the tree before the input goes away.
+// its object tree. For every decoder that converts the tree before the input goes away
+// (those below, requests, sync messages, ticket payloads).
 inline bool ReferenceInput(msgpack::type::object_type, std::size_t, void*) { return true; }
 
 // Decodes bytes we wrote ourselves (RocksDB values). Trailing bytes are corruption.

@@ -19,11 +19,14 @@
 
 namespace kura::msgpack_map {
 
-// The value of the first key equal to `name` in `map`, or null.
+// The value of the first string key equal to `name` in `map`, or null. REQUIRES: `map`
+// is a MAP. Also the sync messages' field lookup (sync/messages.cc).
 inline const msgpack::object* Find(const msgpack::object& map, std::string_view name) {
   for (uint32_t i = 0; i < map.via.map.size; ++i) {
     const msgpack::object& key = map.via.map.ptr[i].key;
-    if (std::string_view(key.via.str.ptr, key.via.str.size) == name) return &map.via.map.ptr[i].val;
+    if (key.type == msgpack::type::STR && std::string_view(key.via.str.ptr, key.via.str.size) == name) {
+      return &map.via.map.ptr[i].val;
+    }
   }
   return nullptr;
 }
