@@ -25,18 +25,38 @@ void Trace::Mix(std::string_view bytes) {
   for (unsigned char c : bytes) hash_ = (hash_ ^ c) * 1099511628211ULL;
 }
 
+void Trace::MixHash(uint64_t other) {
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(other >> (8 * i));
+  Mix(std::string_view(bytes, sizeof bytes));
+}
+
 void Trace::Add(int64_t at_ms, const std::string& line) {
   std::string full = FormatSimTime(at_ms) + " " + line;
   Mix(full);
   Mix(std::string_view("\n", 1));
   ++lines_;
-  last_.push_back(std::move(full));
+  last_.emplace_back(at_ms, std::move(full));
   if (last_.size() > keep_) last_.pop_front();
 }
 
 std::string Trace::Tail() const {
   std::string out;
-  for (const auto& line : last_) out += "  " + line + "\n";
+  for (const auto& [at, line] : last_) out += "  " + line + "\n";
+  return out;
+}
+
+std::string Trace::Tail(const std::vector<const Trace*>& traces) {
+  std::vector<std::pair<int64_t, const std::string*>> lines;
+  for (const Trace* trace : traces) {
+    for (const auto& [at, line] : trace->last()) lines.emplace_back(at, &line);
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t keep = traces.empty() ? 0 : traces.front()->keep();
+  std::string out;
+  for (std::size_t i = lines.size() > keep ? lines.size() - keep : 0; i < lines.size(); ++i) {
+    out += "  " + *lines[i].second + "\n";
+  }
   return out;
 }
 

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kura::sim {
@@ -20,6 +22,8 @@ class EventQueue {
   void At(int64_t at_ms, Fn fn);
   // Runs the next event; false when none is left or it lies beyond `until_ms`.
   bool RunNext(int64_t until_ms);
+  // When the next event is due; the largest int64 when none is left.
+  int64_t next_at() const { return heap_.empty() ? std::numeric_limits<int64_t>::max() : heap_.front().at; }
   int64_t now() const { return now_; }
   void set_now(int64_t now) { now_ = now; }
   uint64_t executed() const { return executed_; }
@@ -46,13 +50,21 @@ class Trace {
   void Add(int64_t at_ms, const std::string& line);
   // Mixes bytes into the hash without keeping a line (message payloads, replies).
   void Mix(std::string_view bytes);
+  // Mixes another trace's fingerprint into this one (the world's lanes keep a trace each).
+  void MixHash(uint64_t other);
   uint64_t hash() const { return hash_; }
   uint64_t lines() const { return lines_; }
+  std::size_t keep() const { return keep_; }
+  // The last lines kept, each with its sim time.
+  const std::deque<std::pair<int64_t, std::string>>& last() const { return last_; }
   std::string Tail() const;
+  // The last lines of several traces together, in sim-time order (earlier traces first at
+  // the same time), as many as the first keeps.
+  static std::string Tail(const std::vector<const Trace*>& traces);
 
  private:
   std::size_t keep_;
-  std::deque<std::string> last_;
+  std::deque<std::pair<int64_t, std::string>> last_;
   uint64_t hash_ = 1469598103934665603ULL;
   uint64_t lines_ = 0;
 };

@@ -70,7 +70,7 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
 int main(int argc, char** argv) {
   SimOptions o;
   std::string strategy = "all", plot = "kura-sim.svg";
-  int runs = 1, jobs = DefaultJobs();
+  int runs = 1, jobs = DefaultJobs(), threads = 0;
   bool json_out = false, no_faults = false, quiet = false, storage_floor = false;
 
   CLI::App app{
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str();
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str();
   auto* net = app.add_option_group("network", "every store-HQ sync link");
-  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake)")->capture_default_str();
+  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake)")->capture_default_str()->check(CLI::Range(1, 3'600'000));
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(CLI::Range(0.0, 0.9));
   net->add_option("--duplicate", o.duplicate, "probability a message arrives twice")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   net->add_option("--reorder", o.reorder, "probability a message is held back up to 2 s")->capture_default_str()->check(CLI::Range(0.0, 1.0));
@@ -125,6 +125,12 @@ int main(int argc, char** argv) {
                  "each world holds its stores and HQ. --storage-floor runs one at a time. "
                  "Default: the cores this process may use")
       ->capture_default_str()->check(CLI::Range(1, 256));
+  app.add_option("--threads", threads,
+                 "threads for each world: 2 runs HQ's events beside the stores' (in windows of one link "
+                 "latency, which no message can cross), 1 one after the other; the same run event for event "
+                 "either way. Default: 2 when one world runs at a time on two cores or more, else 1. "
+                 "--storage-floor runs on one")
+      ->check(CLI::Range(1, 2));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
   app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
@@ -161,6 +167,8 @@ int main(int argc, char** argv) {
   if (storage_floor) jobs = 1;
   o.record_storage = storage_floor;
   const int worlds_at_once = std::min<int>(jobs, static_cast<int>(kinds.size()) * runs);
+  if (threads == 0) threads = worlds_at_once == 1 && DefaultJobs() >= 2 ? 2 : 1;
+  o.threads = storage_floor ? 1 : threads;
   auto t0 = std::chrono::steady_clock::now();
   auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
@@ -176,21 +184,22 @@ int main(int argc, char** argv) {
         if (!json_out) std::cout << FormatViolation(run);
       }
       if (!ok) failed.push_back(seeded.seed);
-      if (json_out) all.push_back(RunsJson(seeded, results, {wall(), PeakRssMb(), worlds_at_once}));
+      if (json_out) all.push_back(RunsJson(seeded, results, {wall(), PeakRssMb(), worlds_at_once, o.threads}));
       else std::cout << "seed " << seeded.seed << ": " << (ok ? "ok" : "FAILED") << std::endl;
       if (o.progress) std::fprintf(stderr, "\rsweep %d/%d", ++swept, runs);
     });
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
       std::cout << nlohmann::json{{"sweep", all}, {"failed_seeds", failed}, {"wall_s", wall()},
-                                  {"peak_rss_mb", PeakRssMb()}, {"worlds_at_once", worlds_at_once}}
+                                  {"peak_rss_mb", PeakRssMb()}, {"worlds_at_once", worlds_at_once},
+                                  {"threads_per_world", o.threads}}
                        .dump(2)
                 << "\n";
     } else {
       std::cout << runs << " seeds, " << failed.size() << " failed";
       for (std::size_t i = 0; i < failed.size(); ++i) std::cout << (i ? ", " : ": ") << failed[i];
-      std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once)\n", wall(), PeakRssMb(),
-                  worlds_at_once);
+      std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once, %d %s each)\n", wall(),
+                  PeakRssMb(), worlds_at_once, o.threads, o.threads == 1 ? "thread" : "threads");
     }
     return failed.empty() ? 0 : 1;
   }
@@ -204,7 +213,7 @@ int main(int argc, char** argv) {
               [&](const SimOptions&, std::vector<RunResult> runs) { results = std::move(runs); });
     if (o.progress) line.Close();
   }
-  Measured m{wall(), PeakRssMb(), worlds_at_once};
+  Measured m{wall(), PeakRssMb(), worlds_at_once, o.threads};
   if (storage_floor) {
     // One replay per strategy's run, as the runs came one after another.
     m.storage_floor_s = 0;

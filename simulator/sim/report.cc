@@ -96,8 +96,9 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   static_cast<long long>(s.cancelled_no_stock));
   }
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
-  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%d stores + hq, in-memory RocksDB)\n",
-                m.wall_s, m.peak_rss_mb, worlds.c_str(), o.stores);
+  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%d stores + hq, in-memory RocksDB, %d %s)\n",
+                m.wall_s, m.peak_rss_mb, worlds.c_str(), o.stores, m.threads_per_world,
+                m.threads_per_world == 1 ? "thread" : "threads");
   double hq_mb = 0;
   for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
   out << Printf("hq's database at the end: %.0f MB (block cache incl. memtables, table readers, its files)\n", hq_mb);
@@ -115,7 +116,8 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
 json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
   json out = {{"seed", o.seed}, {"stores", o.stores}, {"skus", o.skus}, {"ops", o.ops},
               {"days", o.days}, {"faults", o.faults}, {"wall_s", m.wall_s},
-              {"peak_rss_mb", m.peak_rss_mb}, {"worlds_at_once", m.worlds_at_once}, {"runs", json::array()}};
+              {"peak_rss_mb", m.peak_rss_mb}, {"worlds_at_once", m.worlds_at_once},
+              {"threads_per_world", m.threads_per_world}, {"runs", json::array()}};
   Db::Work w = AllWork(runs);
   out["storage_work"] = {{"synced_writes", w.synced_writes}, {"keys_written", w.keys_written},
                          {"bytes_written", w.bytes_written}, {"point_reads", w.point_reads},
@@ -126,7 +128,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
     if (r.strategy_available) {
       const OrderStats& s = r.orders;
       run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
-                  {"events", r.events}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
+                  {"events", r.events}, {"windows", r.windows}, {"windows_side_by_side", r.windows_side_by_side}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
                   {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped.total()},
                   {"ops_skipped_by", {{"store_down", r.ops_skipped.store_down}, {"empty_shelf", r.ops_skipped.empty_shelf},
                                       {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},

@@ -17,6 +17,7 @@ struct Measured {
   double wall_s = 0;
   double peak_rss_mb = 0;  // the whole process: every store and HQ, of every world at once
   int worlds_at_once = 1;  // --jobs, as far as there were worlds to run side by side
+  int threads_per_world = 1;  // --threads
   // The same storage work on raw RocksDB (storage_floor.h), every run's; < 0 when not measured.
   double storage_floor_s = -1;
 };

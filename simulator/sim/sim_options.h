@@ -39,6 +39,9 @@ struct SimOptions {
   // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for
   // --storage-floor to replay: memory about the bytes the run writes.
   bool record_storage = false;
+  // Threads for one world: 2 runs HQ's lane of each window beside the stores' (world.h),
+  // 1 after them. The run is the same either way; record_storage makes it 1.
+  int threads = 2;
   // Output.
   bool progress = false;
   int plot_samples = 300;

@@ -37,7 +37,10 @@ void OnlineOrderStrategy::Place(World& world, int store, const std::string& kind
     ++stats_.refused_unreachable;
     return;
   }
-  PlaceUnreachable(world, store, kind, lines, customer, rid);
+  // HQ answers in its own part of the world: as of the end of the window running now.
+  world.AfterWindow([this, &world, store, kind, lines, customer, rid] {
+    PlaceUnreachable(world, store, kind, lines, customer, rid);
+  });
 }
 
 namespace {

@@ -31,7 +31,8 @@ class OnlineOrderStrategy {
   virtual bool Available(World&) { return true; }
   // A customer orders `lines` at `store`; `rid` identifies the order. The same for every
   // strategy while the store is reachable (it decides) or HQ is down (refused); otherwise
-  // PlaceUnreachable decides.
+  // PlaceUnreachable decides, in HQ's part of the world: between windows, as of the end
+  // of the one running now (World::AfterWindow).
   void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
              const std::string& customer, const std::string& rid);
   // `store`'s link to HQ is up again.

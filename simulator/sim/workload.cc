@@ -71,7 +71,7 @@ void Workload::Start(const std::function<void(double)>& progress) {
     world_->ledger().TakeTouched(s);
     progress(static_cast<double>(s + 1) / o.stores);
   }
-  world_->queue().At(0, [this] { Next(); });
+  world_->queue(World::Part::kStores).At(0, [this] { Next(); });
 }
 
 void Workload::Next() {
@@ -81,7 +81,7 @@ void Workload::Next() {
   Run(issued_++, u);
   int64_t gap = static_cast<int64_t>(-std::log(1.0 - u[7]) * mean_gap_ms_);
   if (world_->now() + gap < world_->duration_ms()) {
-    world_->queue().At(world_->now() + gap, [this] { Next(); });
+    world_->queue(World::Part::kStores).At(world_->now() + gap, [this] { Next(); });
   }
 }
 
@@ -135,7 +135,7 @@ void Workload::Run(int64_t n, const double* u) {
       // The goods arrive hours later; the receiving store books them whenever it is up.
       int64_t travel = 2 * 3600 * 1000 + static_cast<int64_t>(u[5] * 4 * 3600 * 1000);
       json in = {{"sku", sku}, {"qty", qty}, {"from", node.id()}};
-      world_->queue().At(world_->now() + travel, [this, to, rid, in] {
+      world_->queue(World::Part::kStores).At(world_->now() + travel, [this, to, rid, in] {
         world_->CallEventually(to, "stock.transfer_in", rid + ".in", in);
       });
       return;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include <rocksdb/env.h>
 
@@ -11,6 +12,7 @@
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
+#include "side_thread.h"
 #include "strategy.h"
 #include "workload.h"
 
@@ -25,6 +27,9 @@ constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
 constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
 constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
+// After the final heal, sync is checked for quiet every this many steps (windows or the
+// world's own events): a check reads every store.
+constexpr uint64_t kStepsPerQuietCheck = 16;
 
 }  // namespace
 
@@ -50,15 +55,18 @@ const char* StrategyName(StrategyKind kind) {
   return "?";
 }
 
+thread_local World::Lane* World::running_ = nullptr;
+
 World::World(const SimOptions& options, StrategyKind strategy)
     : options_(options),
       duration_ms_(static_cast<int64_t>(options.days * 86'400'000)),
+      // A message sent in a window arrives after it: no message takes less than the latency.
+      window_ms_(std::max<int64_t>(1, options.latency_ms)),
       env_(rocksdb::NewMemEnv(rocksdb::Env::Default())),
       workload_rng_(DeriveSeed(options.seed, 1)),
       fault_rng_(DeriveSeed(options.seed, 2)),
-      net_rng_(DeriveSeed(options.seed, 3)),
-      net_(&queue_, &net_rng_, options.stores,
-           NetOptions{options.latency_ms, options.drop, options.duplicate, options.reorder}),
+      net_(options.stores, NetOptions{options.latency_ms, options.drop, options.duplicate, options.reorder},
+           DeriveSeed(options.seed, 3), DeriveSeed(options.seed, 4)),
       ledger_(options.stores),
       pending_(options.stores),
       strategy_(MakeStrategy(strategy)) {
@@ -71,6 +79,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
   }
   hq_ = std::make_unique<SimNode>(std::string(kHqOrigin), -1, env_.get(), kEpochMs, session);
   if (options.record_storage) {
+    options_.threads = 1;  // the log keeps one order for every node's requests
     // Node indexes as in result_.storage: the stores, then HQ.
     auto log = std::make_shared<StorageLog>();
     for (int i = 0; i <= options.stores; ++i) {
@@ -91,12 +100,31 @@ World::~World() {
   hq_.reset();
 }
 
+int64_t World::now() const { return running_ != nullptr ? running_->queue.now() : world_queue_.now(); }
+
+EventQueue& World::queue(Part part) { return part == Part::kWorld ? world_queue_ : lane(part).queue; }
+
+Trace& World::trace() { return running_ != nullptr ? running_->trace : stores_lane_.trace; }
+
+void World::AfterWindow(std::function<void()> fn) {
+  if (running_ == nullptr) return fn();
+  after_window_.push_back(std::move(fn));
+}
+
 void World::Violation(const std::string& what) {
-  if (!result_.ok) return;
+  if (stopped()) return;
+  trace().Add(now(), "VIOLATION " + what);
+  if (running_ != nullptr) {
+    // The lane stops; the run stops when the window ends.
+    running_->violation = what;
+    running_->violation_at = now();
+    return;
+  }
   result_.ok = false;
   result_.violation = what;
-  trace_.Add(now(), "VIOLATION " + what);
 }
+
+bool World::stopped() const { return !result_.ok || (running_ != nullptr && !running_->violation.empty()); }
 
 bool World::Reachable(int store) const {
   return net_.Connected(store) && stores_[store]->up() && hq_->up();
@@ -127,10 +155,10 @@ void World::CallGroup(int store, const std::vector<ApiRequest>& requests) {
 
 Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::string& bytes) {
   const auto& [op, rid, args] = request;
-  trace_.Mix(bytes);
+  trace().Mix(bytes);
   auto reply = DecodeReply(bytes);
-  trace_.Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
-                        (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
+  trace().Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
+                         (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
   if (!reply.ok()) return reply;
   if (!node.hq()) {
     ledger_.Apply(node.index(), op, args, *reply);
@@ -162,7 +190,9 @@ void World::Arm(SimNode& node, int store, int64_t at) {
   timer.at = at;
   uint64_t token = ++timer.token;
   uint64_t incarnation = node.incarnation();
-  queue_.At(at, [this, &node, store, token, incarnation] { OnTimer(node, store, token, incarnation); });
+  queue(node.hq() ? Part::kHq : Part::kStores).At(at, [this, &node, store, token, incarnation] {
+    OnTimer(node, store, token, incarnation);
+  });
 }
 
 void World::OnTimer(SimNode& node, int store, uint64_t token, uint64_t incarnation) {
@@ -183,7 +213,7 @@ void World::Flush(SimNode& node, int store) {
   bool to_hq = !node.hq();
   for (auto& bytes : session->TakeOutbox()) {
     uint64_t incarnation = to_hq ? hq_->incarnation() : stores_[store]->incarnation();
-    net_.Send(store, to_hq, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
+    net_.Send(now(), store, to_hq, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
       Deliver(store, to_hq, incarnation, b);
     });
   }
@@ -196,7 +226,7 @@ void World::Deliver(int store, bool to_hq, uint64_t incarnation, const std::stri
   // A message to a node that crashed since it was sent died with the connection.
   if (!node.up() || node.incarnation() != incarnation) return;
   node.SetTime(now());
-  trace_.Mix(bytes);
+  trace().Mix(bytes);
   SyncSession* session = node.session(PeerOf(node, store));
   session->Receive(bytes, node.LocalNow());
   if (!session->stats().last_error.empty() && session->stats().last_error.find("clock") == std::string::npos &&
@@ -224,7 +254,7 @@ void World::RestartStore(int i) {
   node.SetTime(now());
   Status s = node.Open({hq_->id()});
   if (!s.ok()) return Violation(node.id() + " failed to restart: " + s.ToString());
-  trace_.Add(now(), node.id() + " restarted");
+  trace().Add(now(), node.id() + " restarted");
   std::vector<ApiRequest> owed;
   owed.swap(pending_[i]);
   for (const auto& request : owed) CallEventually(i, request.op, request.rid, request.args);
@@ -238,7 +268,7 @@ void World::RestartHq() {
   hq_->SetTime(now());
   Status s = hq_->Open(result_.store_ids);
   if (!s.ok()) return Violation("hq failed to restart: " + s.ToString());
-  trace_.Add(now(), "hq restarted");
+  trace().Add(now(), "hq restarted");
   for (int i = 0; i < stores(); ++i) {
     hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
     Flush(*hq_, i);
@@ -263,27 +293,27 @@ void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
     pending_[i].push_back(ApiRequest{"stock.receive", rid, args});
     line += applied ? " (request " + rid + " applied, reply lost)" : " (request " + rid + " lost)";
   }
-  trace_.Add(now(), line);
+  trace().Add(now(), line);
   node.Crash();
-  queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
+  world_queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
 }
 
 void World::CrashHq(int64_t down_ms) {
   if (!hq_->up() || healed_) return;
   ++result_.crashes;
-  trace_.Add(now(), "hq CRASH for " + FormatSimTime(down_ms));
+  trace().Add(now(), "hq CRASH for " + FormatSimTime(down_ms));
   hq_->Crash();
-  queue_.At(now() + down_ms, [this] { RestartHq(); });
+  world_queue_.At(now() + down_ms, [this] { RestartHq(); });
 }
 
 void World::CutStore(int i, int64_t for_ms) {
   if (healed_) return;
   ++result_.partitions;
-  trace_.Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
+  trace().Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
   net_.CutStore(i);
-  queue_.At(now() + for_ms, [this, i] {
+  world_queue_.At(now() + for_ms, [this, i] {
     net_.HealStore(i);
-    trace_.Add(now(), stores_[i]->id() + " link healed");
+    trace().Add(now(), stores_[i]->id() + " link healed");
     LinkUp(i);
   });
 }
@@ -291,11 +321,11 @@ void World::CutStore(int i, int64_t for_ms) {
 void World::CutHq(int64_t for_ms) {
   if (healed_) return;
   ++result_.partitions;
-  trace_.Add(now(), "hq PARTITIONED for " + FormatSimTime(for_ms));
+  trace().Add(now(), "hq PARTITIONED for " + FormatSimTime(for_ms));
   net_.CutHq();
-  queue_.At(now() + for_ms, [this] {
+  world_queue_.At(now() + for_ms, [this] {
     net_.HealHq();
-    trace_.Add(now(), "hq link healed");
+    trace().Add(now(), "hq link healed");
     for (int i = 0; i < stores(); ++i) LinkUp(i);
   });
 }
@@ -305,9 +335,9 @@ void World::ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms) {
   ++result_.clock_faults;
   SimNode& node = *stores_[i];
   node.offset_ms = jump ? node.offset_ms + offset_ms : offset_ms;
-  trace_.Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
-                        " ms for " + FormatSimTime(for_ms));
-  queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
+  trace().Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
+                         " ms for " + FormatSimTime(for_ms));
+  world_queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
 }
 
 void World::ExpiryJob(int i) {
@@ -317,7 +347,7 @@ void World::ExpiryJob(int i) {
     auto expired = node.engine()->ExpireDueHolds();
     if (!expired.ok()) return Violation(node.id() + " expiry failed: " + expired.status().ToString());
     if (*expired > 0) {
-      trace_.Add(now(), node.id() + " expired " + std::to_string(*expired) + " holds");
+      trace().Add(now(), node.id() + " expired " + std::to_string(*expired) + " holds");
       Poke(node, i);
     }
     // The store's allotment job, as kura-store runs it (a no-op without a policy).
@@ -325,7 +355,7 @@ void World::ExpiryJob(int i) {
     if (!granted.ok()) return Violation(node.id() + " escrow.grant failed: " + granted.status().ToString());
     if ((*granted)["granted"].get<int64_t>() > 0) Poke(node, i);
   }
-  if (!stopped()) queue_.At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
+  if (!stopped()) queue(Part::kStores).At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
 }
 
 void World::HqEscrowJob() {
@@ -336,9 +366,9 @@ void World::HqEscrowJob() {
     auto returned = DecodeReply(hq_->Execute("hq.escrow.return", "", json::object()));
     if (!returned.ok()) return Violation("hq.escrow.return failed: " + returned.status().ToString());
     int64_t units = (*returned)["returned"].get<int64_t>();
-    if (units > 0) trace_.Add(now(), "hq returned " + std::to_string(units) + " allotted units");
+    if (units > 0) trace().Add(now(), "hq returned " + std::to_string(units) + " allotted units");
   }
-  if (!stopped()) queue_.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
+  if (!stopped()) queue(Part::kHq).At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
 }
 
 void World::TakeSample() {
@@ -394,13 +424,62 @@ bool World::Quiescent() {
 }
 
 void World::FinalHeal() {
-  trace_.Add(now(), "FINAL HEAL: links healed, nodes restarted, clocks corrected");
+  trace().Add(now(), "FINAL HEAL: links healed, nodes restarted, clocks corrected");
   healed_ = true;
   net_.HealAll();
   for (auto& node : stores_) node->offset_ms = 0;
   RestartHq();
   for (int i = 0; i < stores(); ++i) RestartStore(i);
   for (int i = 0; i < stores(); ++i) LinkUp(i);
+}
+
+void World::RunLane(Lane& lane, int64_t end) {
+  struct Running {
+    explicit Running(Lane* lane) { running_ = lane; }
+    ~Running() { running_ = nullptr; }
+  } running(&lane);
+  while (!stopped() && lane.queue.RunNext(end - 1)) {
+  }
+}
+
+void World::RunWindow(int64_t end, SideThread* side) {
+  bool stores_due = stores_lane_.queue.next_at() < end, hq_due = hq_lane_.queue.next_at() < end;
+  ++result_.windows;
+  if (side != nullptr && stores_due && hq_due) {
+    ++result_.windows_side_by_side;
+    side->Start([this, end] {
+      TEST_SetBrokenPnMerge(options_.break_merge);  // per thread, like the main one's
+      RunLane(hq_lane_, end);
+    });
+    RunLane(stores_lane_, end);
+    side->Wait();
+  } else {
+    if (stores_due) RunLane(stores_lane_, end);
+    if (hq_due) RunLane(hq_lane_, end);
+  }
+  world_queue_.set_now(end);
+  HandOverMessages();
+  const Lane* first = nullptr;
+  for (const Lane* l : {&stores_lane_, &hq_lane_}) {
+    if (!l->violation.empty() && (first == nullptr || l->violation_at < first->violation_at)) first = l;
+  }
+  if (first != nullptr) {
+    result_.ok = false;
+    result_.violation = first->violation;
+    after_window_.clear();
+    return;
+  }
+  std::vector<std::function<void()>> left;
+  left.swap(after_window_);
+  for (auto& fn : left) {
+    if (!stopped()) fn();
+  }
+  HandOverMessages();
+}
+
+void World::HandOverMessages() {
+  net_.HandOver(/*to_hq=*/true, &hq_lane_.queue);
+  net_.HandOver(/*to_hq=*/false, &stores_lane_.queue);
 }
 
 RunResult World::Run(const Progress& progress) {
@@ -432,41 +511,57 @@ RunResult World::Run(const Progress& progress) {
     hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
     Flush(*hq_, i);
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
-    queue_.At(stagger, [this, i] { ExpiryJob(i); });
+    queue(Part::kStores).At(stagger, [this, i] { ExpiryJob(i); });
   }
-  queue_.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
+  queue(Part::kHq).At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
-  for (int64_t t = 0; t <= duration_ms_; t += sample_every) queue_.At(t, [this] { TakeSample(); });
+  for (int64_t t = 0; t <= duration_ms_; t += sample_every) world_queue_.At(t, [this] { TakeSample(); });
   for (int c = 1; c <= options_.checks; ++c) {
-    queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckStores(/*every_sku=*/false); });
+    world_queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckStores(/*every_sku=*/false); });
   }
-  queue_.At(duration_ms_, [this] { FinalHeal(); });
+  world_queue_.At(duration_ms_, [this] { FinalHeal(); });
+  HandOverMessages();
 
+  std::optional<SideThread> side;
+  if (options_.threads > 1) side.emplace();
   int64_t deadline = duration_ms_ + kQuiesceWithinMs;
   uint64_t steps = 0;
   while (!stopped()) {
-    ++steps;
-    if (healed_ && steps % 64 == 0 && Quiescent()) {
+    if (healed_ && ++steps % kStepsPerQuietCheck == 0 && Quiescent()) {
       result_.quiescent_after_ms = now() - duration_ms_;
       break;
     }
-    if (!queue_.RunNext(deadline)) {
+    int64_t next = std::min({stores_lane_.queue.next_at(), hq_lane_.queue.next_at(), world_queue_.next_at()});
+    if (next > deadline) {
       if (healed_ && !Quiescent()) Violation("sync did not go quiet within " + FormatSimTime(kQuiesceWithinMs) + " of the final heal");
       if (healed_) result_.quiescent_after_ms = now() - duration_ms_;
       break;
     }
-    if (progress && steps % 2048 == 0 && now() < duration_ms_) progress("day", static_cast<double>(now()) / duration_ms_);
+    if (world_queue_.next_at() == next) {
+      // The world's own events come first at their time, with both lanes stopped before it.
+      while (!stopped() && world_queue_.RunNext(next)) {
+      }
+      HandOverMessages();
+      continue;
+    }
+    RunWindow(std::min({next + window_ms_, world_queue_.next_at(), deadline + 1}), side ? &*side : nullptr);
+    if (progress && result_.windows % 256 == 0 && now() < duration_ms_) {
+      progress("day", static_cast<double>(now()) / duration_ms_);
+    }
   }
+  side.reset();
   if (!stopped()) {
     TakeSample();
     invariants_->CheckStores(/*every_sku=*/true);
     if (!stopped()) invariants_->CheckFinal();
   }
   result_.sim_ms = now();
-  result_.events = queue_.executed();
-  result_.trace_hash = trace_.hash();
-  result_.trace_tail = trace_.Tail();
+  result_.events = stores_lane_.queue.executed() + hq_lane_.queue.executed() + world_queue_.executed();
+  Trace joined = stores_lane_.trace;
+  joined.MixHash(hq_lane_.trace.hash());
+  result_.trace_hash = joined.hash();
+  result_.trace_tail = Trace::Tail({&stores_lane_.trace, &hq_lane_.trace});
   result_.net = net_.stats();
   result_.orders = strategy_->stats();
   result_.ops_done = workload_->done();

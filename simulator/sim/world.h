@@ -3,10 +3,21 @@
 // the workload and an online-order strategy — and the loop that drives them: run the
 // workload under faults, heal everything, wait for sync to go quiet, check.
 //
-// Determinism: every random draw comes from one of three mt19937_64 streams derived from
-// the seed (workload, faults, network), so the same workload and faults meet every
-// strategy; nothing reads wall time inside the world; only ordered containers are
-// iterated. The trace hash fingerprints a run. Not thread-safe.
+// Determinism: every random draw comes from an mt19937_64 stream derived from the seed
+// (workload, faults, and each direction of the network), so the same workload and faults
+// meet every strategy; nothing reads wall time inside the world; only ordered containers
+// are iterated. The trace hash fingerprints a run.
+//
+// Lanes: the stores' events (and the workload's) and HQ's events are kept apart, in two
+// lanes that meet only at window boundaries. A window is at most one link latency long
+// and ends before the next event of the world's own (faults, checks, samples): within
+// it nothing one lane does can reach the other, because a message takes at least the
+// latency. So the lanes can run one after the other or at once (SimOptions::threads, HQ's
+// on a second thread) with the same result, event for event. Between windows the world
+// hands each lane the messages the other sent, takes the lanes' violations, and runs
+// what the stores' lane left for HQ (an online order for a store HQ cannot reach is
+// answered as of the window's end). Each lane keeps its own trace; the run's hash joins
+// them. One World is used by one thread (and its side thread).
 #pragma once
 
 #include <functional>
@@ -59,6 +70,8 @@ struct RunResult {
   std::string trace_tail;  // the last trace lines, for a violation report
   uint64_t trace_hash = 0;
   uint64_t events = 0;
+  uint64_t windows = 0;               // spans the lanes ran apart (see World)
+  uint64_t windows_side_by_side = 0;  // of those, run on two threads at once
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
@@ -85,11 +98,19 @@ class World {
   RunResult Run(const Progress& progress = {});
 
   // --- for the world's parts (workload, faults, strategies, checks) ---
+  // Where an event runs: the stores' lane (stores, tills, the workload), HQ's lane, or
+  // the world's own, between windows (faults, checks, samples).
+  enum class Part { kStores, kHq, kWorld };
   const SimOptions& options() const { return options_; }
-  int64_t now() const { return queue_.now(); }
+  // The sim time of the part running now.
+  int64_t now() const;
   int64_t duration_ms() const { return duration_ms_; }
-  EventQueue& queue() { return queue_; }
-  Trace& trace() { return trace_; }
+  EventQueue& queue(Part part);
+  // The running lane's trace; between windows, the stores' lane's.
+  Trace& trace();
+  // Runs `fn` between windows, at the end of the one running now (at once between
+  // windows): what a lane must do in the other's part of the world.
+  void AfterWindow(std::function<void()> fn);
   SimNetwork& net() { return net_; }
   Ledger& ledger() { return ledger_; }
   RunResult& result() { return result_; }
@@ -122,9 +143,11 @@ class World {
   void CutHq(int64_t for_ms);
   void ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms);
 
-  // Stops the run with a violation (the first one wins).
+  // Stops the run with a violation (the first one wins; of two lanes' in one window, the
+  // earlier, the stores' on a tie).
   void Violation(const std::string& what);
-  bool stopped() const { return !result_.ok; }
+  // Whether the run, or the lane running now, has stopped.
+  bool stopped() const;
 
  private:
   // Traces an executed request's reply and, when ok, records its effect; returns the reply.
@@ -148,12 +171,32 @@ class World {
   void FinalHeal();
   bool Quiescent();
 
+  // One lane's events, trace and first violation.
+  struct Lane {
+    EventQueue queue;
+    Trace trace;
+    std::string violation;
+    int64_t violation_at = 0;
+  };
+  Lane& lane(Part part) { return part == Part::kHq ? hq_lane_ : stores_lane_; }
+  // Runs every event of `lane` before `end`, as that lane.
+  void RunLane(Lane& lane, int64_t end);
+  // Runs both lanes up to `end` (HQ's on `side` when both have work), then settles the
+  // window: messages handed over, violations taken, what was left for HQ run.
+  void RunWindow(int64_t end, class SideThread* side);
+  void HandOverMessages();
+
+  // The lane this thread is running, null between windows.
+  static thread_local Lane* running_;
+
   SimOptions options_;
   int64_t duration_ms_;
+  int64_t window_ms_;
   std::unique_ptr<rocksdb::Env> env_;
-  EventQueue queue_;
-  Trace trace_;
-  std::mt19937_64 workload_rng_, fault_rng_, net_rng_;
+  Lane stores_lane_, hq_lane_;
+  EventQueue world_queue_;
+  std::vector<std::function<void()>> after_window_;
+  std::mt19937_64 workload_rng_, fault_rng_;
   SimNetwork net_;
   Ledger ledger_;
   std::vector<std::unique_ptr<SimNode>> stores_;

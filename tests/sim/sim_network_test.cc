@@ -2,7 +2,6 @@
 // connection), however the jitter falls; only the reorder fault lets a message overtake.
 #include <catch2/catch.hpp>
 
-#include <random>
 #include <vector>
 
 #include "network.h"
@@ -14,13 +13,14 @@ namespace {
 // jitter), and returns the order they arrived in, per direction.
 std::vector<std::vector<int>> Arrivals(NetOptions options, int n) {
   EventQueue queue;
-  std::mt19937_64 rng(42);
-  SimNetwork net(&queue, &rng, 1, options);
+  SimNetwork net(1, options, 42, 43);
   std::vector<std::vector<int>> arrived(2);
   for (int i = 0; i < n; ++i) {
     queue.At(i, [&, i] {
       for (bool to_hq : {false, true}) {
-        net.Send(0, to_hq, std::to_string(i), [&, to_hq](const std::string& b) { arrived[to_hq].push_back(std::stoi(b)); });
+        net.Send(queue.now(), 0, to_hq, std::to_string(i),
+                 [&, to_hq](const std::string& b) { arrived[to_hq].push_back(std::stoi(b)); });
+        net.HandOver(to_hq, &queue);
       }
     });
   }

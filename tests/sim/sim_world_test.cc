@@ -50,6 +50,30 @@ TEST_CASE("the same seed replays the same run event for event", "[sim]") {
   CHECK(a.trace_hash != c.trace_hash);
 }
 
+TEST_CASE("HQ's lane on a second thread replays the one-thread run exactly", "[sim]") {
+  for (StrategyKind kind : {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong}) {
+    for (bool broken : {false, true}) {
+      SimOptions o = SmallWorld(3);
+      o.break_merge = broken;
+      o.threads = 1;
+      RunResult one = RunOnce(o, kind);
+      o.threads = 2;
+      RunResult two = RunOnce(o, kind);
+      INFO(one.strategy << (broken ? ", broken merge" : ""));
+      CHECK(one.ok == two.ok);
+      CHECK(one.violation == two.violation);
+      CHECK(one.trace_hash == two.trace_hash);
+      CHECK(one.events == two.events);
+      CHECK(one.ops_done == two.ops_done);
+      CHECK(one.orders.accepted_unreachable == two.orders.accepted_unreachable);
+      CHECK(one.net.delivered == two.net.delivered);
+      CHECK(one.windows == two.windows);
+      CHECK(one.windows_side_by_side == 0);
+      CHECK(two.windows_side_by_side > 0);
+    }
+  }
+}
+
 TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
   int caught = 0;
   for (uint64_t seed : {1, 2, 3}) {

@@ -1,0 +1,75 @@
+#include "side_thread.h"
+
+#include <utility>
+
+namespace kura::sim {
+namespace {
+
+// A window's work is often done within microseconds of the other side's, and waking a
+// sleeping thread takes tens of microseconds on a virtual machine: each side polls this
+// long (a fraction of a millisecond) before it sleeps.
+constexpr int kSpins = 20'000;
+
+void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+template <typename Done>
+void SpinUntil(Done done) {
+  for (int spin = 0; spin < kSpins && !done(); ++spin) CpuRelax();
+}
+
+}  // namespace
+
+SideThread::SideThread() : thread_([this] { Loop(); }) {}
+
+SideThread::~SideThread() {
+  try {
+    Wait();
+  } catch (...) {
+    // Whoever destroys the side thread is already unwinding, or has waited.
+  }
+  stop_ = true;
+  posted_.fetch_add(1, std::memory_order_release);
+  posted_.notify_one();
+  thread_.join();
+}
+
+void SideThread::Start(std::function<void()> work) {
+  work_ = std::move(work);
+  posted_.fetch_add(1, std::memory_order_release);
+  posted_.notify_one();
+}
+
+void SideThread::Wait() {
+  uint32_t posted = posted_.load(std::memory_order_relaxed);
+  SpinUntil([&] { return finished_.load(std::memory_order_acquire) == posted; });
+  for (uint32_t done = finished_.load(std::memory_order_acquire); done != posted;
+       done = finished_.load(std::memory_order_acquire)) {
+    finished_.wait(done, std::memory_order_acquire);
+  }
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+void SideThread::Loop() {
+  uint32_t seen = 0;
+  for (;;) {
+    SpinUntil([&] { return posted_.load(std::memory_order_acquire) != seen; });
+    posted_.wait(seen, std::memory_order_acquire);
+    seen = posted_.load(std::memory_order_acquire);
+    if (stop_) return;
+    try {
+      work_();
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    finished_.store(seen, std::memory_order_release);
+    finished_.notify_one();
+  }
+}
+
+}  // namespace kura::sim

@@ -1,0 +1,42 @@
+// SideThread: a second thread that runs one piece of work at a time on request, for the
+// world's HQ lane (world.h): Start hands it the work of one window, the caller does its own
+// meanwhile, and Wait returns once the side thread is done, so both sides see everything
+// the other wrote before (release on hand-over, acquire on return). Windows are short and
+// many (one link latency each, millions at full scale), so the hand-over is two futex
+// words rather than a mutex and condition variable. An exception in the work is rethrown
+// by Wait. One caller thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <thread>
+
+namespace kura::sim {
+
+class SideThread {
+ public:
+  SideThread();
+  SideThread(const SideThread&) = delete;
+  SideThread& operator=(const SideThread&) = delete;
+  // Waits for the work in hand, if any, then stops the thread.
+  ~SideThread();
+
+  // Starts `work` on the side thread. REQUIRES: no work in hand (Wait since the last Start).
+  void Start(std::function<void()> work);
+  // Returns when the work started last is done; rethrows what it threw.
+  void Wait();
+
+ private:
+  void Loop();
+
+  std::function<void()> work_;  // written before `posted_` moves, read after
+  std::exception_ptr error_;    // written before `finished_` moves, read after
+  bool stop_ = false;
+  std::atomic<uint32_t> posted_{0};    // pieces of work handed over
+  std::atomic<uint32_t> finished_{0};  // pieces of work done
+  std::thread thread_;
+};
+
+}  // namespace kura::sim
