@@ -70,8 +70,8 @@ struct RunResult {
   std::string trace_tail;  // the last trace lines, for a violation report
   uint64_t trace_hash = 0;
   uint64_t events = 0;
-  uint64_t windows = 0;               // spans the lanes ran apart (see World)
-  uint64_t windows_side_by_side = 0;  // of those, run on two threads at once
+  uint64_t windows = 0;                 // spans the lanes ran apart (see World)
+  uint64_t windows_on_side_thread = 0;  // of those, with HQ's lane on a second thread
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
@@ -181,8 +181,8 @@ class World {
   Lane& lane(Part part) { return part == Part::kHq ? hq_lane_ : stores_lane_; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
-  // Runs both lanes up to `end` (HQ's on `side` when both have work), then settles the
-  // window: messages handed over, violations taken, what was left for HQ run.
+  // Runs both lanes up to `end` (HQ's on `side`, when given), then settles the window:
+  // messages handed over, violations taken, what was left for HQ run.
   void RunWindow(int64_t end, class SideThread* side);
   void HandOverMessages();
 

@@ -68,8 +68,8 @@ TEST_CASE("HQ's lane on a second thread replays the one-thread run exactly", "[s
       CHECK(one.orders.accepted_unreachable == two.orders.accepted_unreachable);
       CHECK(one.net.delivered == two.net.delivered);
       CHECK(one.windows == two.windows);
-      CHECK(one.windows_side_by_side == 0);
-      CHECK(two.windows_side_by_side > 0);
+      CHECK(one.windows_on_side_thread == 0);
+      CHECK(two.windows_on_side_thread > 0);
     }
   }
 }
