@@ -2,9 +2,10 @@
 // world's HQ lane (world.h): Start hands it the work of one window, the caller does its own
 // meanwhile, and Wait returns once the side thread is done, so both sides see everything
 // the other wrote before (release on hand-over, acquire on return). Windows are short and
-// many (one link latency each, millions at full scale), so the hand-over is two futex
-// words rather than a mutex and condition variable. An exception in the work is rethrown
-// by Wait. One caller thread.
+// many (one link latency each, millions at full scale), so the hand-over is two atomic
+// words that each side polls briefly before it sleeps on them (a futex), rather than a
+// mutex and condition variable. An exception in the work is rethrown by Wait. One caller
+// thread.
 #pragma once
 
 #include <atomic>

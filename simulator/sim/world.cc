@@ -108,7 +108,7 @@ Trace& World::trace() { return running_ != nullptr ? running_->trace : stores_la
 
 void World::AfterWindow(std::function<void()> fn) {
   if (running_ == nullptr) return fn();
-  after_window_.push_back(std::move(fn));
+  running_->after_window.push_back(std::move(fn));
 }
 
 void World::Violation(const std::string& what) {
@@ -470,13 +470,14 @@ void World::RunWindow(int64_t end, SideThread* side) {
   if (first != nullptr) {
     result_.ok = false;
     result_.violation = first->violation;
-    after_window_.clear();
     return;
   }
-  std::vector<std::function<void()>> left;
-  left.swap(after_window_);
-  for (auto& fn : left) {
-    if (!stopped()) fn();
+  for (Lane* l : {&stores_lane_, &hq_lane_}) {
+    std::vector<std::function<void()>> left;
+    left.swap(l->after_window);
+    for (auto& fn : left) {
+      if (!stopped()) fn();
+    }
   }
   HandOverMessages();
 }

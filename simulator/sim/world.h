@@ -177,6 +177,7 @@ class World {
     Trace trace;
     std::string violation;
     int64_t violation_at = 0;
+    std::vector<std::function<void()>> after_window;  // World::AfterWindow
   };
   Lane& lane(Part part) { return part == Part::kHq ? hq_lane_ : stores_lane_; }
   // Runs every event of `lane` before `end`, as that lane.
@@ -195,7 +196,6 @@ class World {
   std::unique_ptr<rocksdb::Env> env_;
   Lane stores_lane_, hq_lane_;
   EventQueue world_queue_;
-  std::vector<std::function<void()>> after_window_;
   std::mt19937_64 workload_rng_, fault_rng_;
   SimNetwork net_;
   Ledger ledger_;
