@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <rocksdb/env.h>
+#include <rocksdb/perf_level.h>
 
 #include "faults.h"
 #include "invariants.h"
@@ -452,7 +453,10 @@ void World::RunWindow(int64_t end, SideThread* side) {
   if (side != nullptr && hq_due) {
     ++result_.windows_on_side_thread;
     side->Start([this, end] {
-      TEST_SetBrokenPnMerge(options_.break_merge);  // per thread, like the main one's
+      // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's
+      // perf counting off (Db::Open turns it off only on the thread that opens).
+      TEST_SetBrokenPnMerge(options_.break_merge);
+      rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
       RunLane(hq_lane_, end);
     });
     if (stores_due) RunLane(stores_lane_, end);

@@ -1,5 +1,5 @@
 // World: one deterministic kura-sim run — N stores and HQ as SimNodes in one process,
-// the simulated network between them, the event queue, the ledger, the fault schedule,
+// the simulated network between them, the event queues, the ledger, the fault schedule,
 // the workload and an online-order strategy — and the loop that drives them: run the
 // workload under faults, heal everything, wait for sync to go quiet, check.
 //
