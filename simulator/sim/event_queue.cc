@@ -40,12 +40,6 @@ void Trace::Add(int64_t at_ms, const std::string& line) {
   if (last_.size() > keep_) last_.pop_front();
 }
 
-std::string Trace::Tail() const {
-  std::string out;
-  for (const auto& [at, line] : last_) out += "  " + line + "\n";
-  return out;
-}
-
 std::string Trace::Tail(const std::vector<const Trace*>& traces) {
   std::vector<std::pair<int64_t, const std::string*>> lines;
   for (const Trace* trace : traces) {

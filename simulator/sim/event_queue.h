@@ -57,7 +57,6 @@ class Trace {
   std::size_t keep() const { return keep_; }
   // The last lines kept, each with its sim time.
   const std::deque<std::pair<int64_t, std::string>>& last() const { return last_; }
-  std::string Tail() const;
   // The last lines of several traces together, in sim-time order (earlier traces first at
   // the same time), as many as the first keeps.
   static std::string Tail(const std::vector<const Trace*>& traces);
