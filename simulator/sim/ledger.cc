@@ -49,11 +49,13 @@ void Ledger::AddHold(int store, const json& hold) {
     record.lines.emplace_back(line["sku"].get<std::string>(), line["qty"].get<int64_t>());
   }
   std::string id = hold["id"].get<std::string>();
+  std::lock_guard lock(holds_mutex_);
   holds_[id] = record;
   if (IsActive(record.state)) active_[store].insert(id);
 }
 
 bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* from) {
+  std::lock_guard lock(holds_mutex_);
   auto it = holds_.find(hold_id);
   if (it == holds_.end()) return true;  // made elsewhere and not acknowledged to us
   *from = it->second.state;

@@ -3,11 +3,13 @@
 // seen of each — built only from the replies the engines gave. The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
-// Not thread-safe.
+// Thread-safe only as the world's lanes use it: everything of a store from one thread at
+// a time, while the holds of all stores share one map (guarded: lanes add theirs at once).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -63,6 +65,7 @@ class Ledger {
   std::vector<int64_t> receipts_;
   std::vector<std::set<std::string>> active_;
   std::vector<std::set<std::string>> touched_;
+  std::mutex holds_mutex_;  // for holds_'s shape; a hold's record is its store's
   std::map<std::string, HoldRecord> holds_;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "splitmix.h"
+
 namespace kura::sim {
 
 void SimNetwork::HealAll() {
@@ -10,22 +12,21 @@ void SimNetwork::HealAll() {
   hq_cut_ = 0;
 }
 
-SimNetwork::SimNetwork(int stores, NetOptions options, uint64_t seed_to_hq, uint64_t seed_from_hq)
-    : options_(options), cut_(stores, 0) {
-  directions_[0].rng.seed(seed_from_hq);
-  directions_[1].rng.seed(seed_to_hq);
-  for (Direction& d : directions_) d.last_arrival.assign(stores, 0);
+SimNetwork::SimNetwork(int stores, NetOptions options, uint64_t seed, int senders)
+    : options_(options), cut_(stores, 0), ways_(2 * static_cast<std::size_t>(stores)), in_flight_(senders) {
+  for (std::size_t i = 0; i < ways_.size(); ++i) ways_[i].rng = DeriveSeed(seed, i);
 }
 
-void SimNetwork::Send(int64_t now, int store, bool to_hq, std::string bytes,
+void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::string bytes,
                       std::function<void(const std::string&)> deliver) {
-  Direction& d = directions_[to_hq ? 1 : 0];
+  Way& d = way(store, to_hq);
   ++d.sent.sent;
   d.sent.bytes += bytes.size();
   // Every message draws the same number of random values, lost or not, so one fault
   // decision never shifts the ones after it.
-  double u_drop = Uniform(d.rng), u_dup = Uniform(d.rng), u_reorder = Uniform(d.rng), u_jitter = Uniform(d.rng),
-         u_hold = Uniform(d.rng), u_jitter2 = Uniform(d.rng);
+  double u[6];
+  for (double& x : u) x = SplitMixUniform(d.rng);
+  auto [u_drop, u_dup, u_reorder, u_jitter, u_hold, u_jitter2] = u;
   if (!Connected(store)) {
     ++d.sent.cut;
     return;
@@ -46,11 +47,10 @@ void SimNetwork::Send(int64_t now, int store, bool to_hq, std::string bytes,
       at += static_cast<int64_t>(u_hold * options_.reorder_ms);
     } else if (i == 0) {
       // In order behind what was sent before (same-time events run in scheduling order).
-      int64_t& last = d.last_arrival[store];
-      at = std::max(at, last);
-      last = at;
+      at = std::max(at, d.last_arrival);
+      d.last_arrival = at;
     }
-    d.in_flight.push_back(Arrival{at, [this, &d, store, shared, on_arrival] {
+    in_flight_[sender].push_back(Arrival{at, store, to_hq, [this, &d, store, shared, on_arrival] {
                                     if (!Connected(store)) {
                                       ++d.arrived.cut;
                                       return;
@@ -61,15 +61,16 @@ void SimNetwork::Send(int64_t now, int store, bool to_hq, std::string bytes,
   }
 }
 
-void SimNetwork::HandOver(bool to_hq, EventQueue* receiver) {
-  Direction& d = directions_[to_hq ? 1 : 0];
-  for (Arrival& arrival : d.in_flight) receiver->At(arrival.at, std::move(arrival.fn));
-  d.in_flight.clear();
+void SimNetwork::HandOver(const Receiver& receiver) {
+  for (auto& sent : in_flight_) {
+    for (Arrival& arrival : sent) receiver(arrival.store, arrival.to_hq)->At(arrival.at, std::move(arrival.fn));
+    sent.clear();
+  }
 }
 
 NetStats SimNetwork::stats() const {
   NetStats total;
-  for (const Direction& d : directions_) {
+  for (const Way& d : ways_) {
     for (const NetStats* part : {&d.sent, &d.arrived}) {
       total.sent += part->sent;
       total.delivered += part->delivered;

@@ -5,17 +5,17 @@
 // store's or HQ's side partitioned) loses everything sent over it, and so does a link
 // that is cut while the message is on its way.
 //
-// The two directions are apart, so that the stores' side and HQ's can send at once from
-// their own lanes of the world (world.h): each direction draws from its own random
-// stream, counts its own messages, and keeps what was sent until HandOver puts it in the
-// receiver's queue; a message takes at least the latency, so it is never due before the
-// sender's window ends. Thread-safe only in that way: one thread per direction's sends,
-// one per direction's arrivals, cuts and heals while neither runs.
+// Each direction of each link draws from its own random stream and counts its own
+// messages, so the world's lanes (world.h) can send at once, and which lane a store runs
+// in does not change what its link does. A message waits in its sender's list until
+// HandOver puts it in the receiver's queue; it takes at least the latency, so it is never
+// due before the sender's window ends. Thread-safe only in that way: a link direction's
+// sends from one lane at a time, its arrivals likewise, each sender's list filled by one
+// lane; cuts, heals and HandOver while no lane runs.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -36,8 +36,9 @@ struct NetStats {
 
 class SimNetwork {
  public:
-  // `seed_to_hq` and `seed_from_hq` seed each direction's stream.
-  SimNetwork(int stores, NetOptions options, uint64_t seed_to_hq, uint64_t seed_from_hq);
+  // `seed` seeds every link direction's stream; `senders` is how many lists HandOver
+  // drains (one per lane of the world).
+  SimNetwork(int stores, NetOptions options, uint64_t seed, int senders = 1);
 
   // Partitions nest: a store cut twice is whole again after two heals.
   void CutStore(int store) { ++cut_[store]; }
@@ -49,11 +50,15 @@ class SimNetwork {
   bool Connected(int store) const { return cut_[store] == 0 && hq_cut_ == 0; }
 
   // Sends `bytes` at sim time `now` over `store`'s link, towards HQ or from it; `deliver`
-  // runs at arrival unless the message is lost. The message waits for HandOver.
-  void Send(int64_t now, int store, bool to_hq, std::string bytes, std::function<void(const std::string&)> deliver);
-  // Schedules in `receiver` every message sent towards HQ (or from it) since the last call,
-  // in the order sent.
-  void HandOver(bool to_hq, EventQueue* receiver);
+  // runs at arrival unless the message is lost. The message waits in list `sender` for
+  // HandOver.
+  void Send(int sender, int64_t now, int store, bool to_hq, std::string bytes,
+            std::function<void(const std::string&)> deliver);
+  // Where a message on `store`'s link, towards HQ or from it, is to arrive.
+  using Receiver = std::function<EventQueue*(int store, bool to_hq)>;
+  // Schedules every message sent since the last call at its receiver: sender by sender,
+  // each in the order sent.
+  void HandOver(const Receiver& receiver);
   void set_faulty(bool faulty) { faulty_ = faulty; }
   // Both directions together.
   NetStats stats() const;
@@ -61,27 +66,28 @@ class SimNetwork {
  private:
   struct Arrival {
     int64_t at;
+    int store;
+    bool to_hq;
     std::function<void()> fn;
   };
-  // One direction of every link. The sender's part and the receiver's are written by
-  // different threads.
-  struct Direction {
+  // One direction of one link. The sender's part and the receiver's may be written by
+  // different threads (a line each).
+  struct alignas(64) Way {
     // Sender's part.
-    std::mt19937_64 rng;
-    // Per store: the latest in-order arrival scheduled, which the next may not precede.
-    std::vector<int64_t> last_arrival;
+    uint64_t rng = 0;           // splitmix.h
+    int64_t last_arrival = 0;   // the latest in-order arrival scheduled: the next may not precede it
     NetStats sent;
-    std::vector<Arrival> in_flight;  // sent since the last HandOver
     // Receiver's part.
     alignas(64) NetStats arrived;
   };
-  static double Uniform(std::mt19937_64& rng) { return std::uniform_real_distribution<double>(0, 1)(rng); }
+  Way& way(int store, bool to_hq) { return ways_[2 * static_cast<std::size_t>(store) + (to_hq ? 1 : 0)]; }
 
   NetOptions options_;
   std::vector<int> cut_;
   int hq_cut_ = 0;
   bool faulty_ = true;
-  Direction directions_[2];  // [0]: from HQ, [1]: to HQ
+  std::vector<Way> ways_;                      // per store: from HQ, to HQ
+  std::vector<std::vector<Arrival>> in_flight_;  // per sender: sent since the last HandOver
 };
 
 }  // namespace kura::sim

@@ -128,7 +128,10 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
     if (r.strategy_available) {
       const OrderStats& s = r.orders;
       run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
-                  {"events", r.events}, {"windows", r.windows}, {"windows_on_side_thread", r.windows_on_side_thread}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
+                  {"events", r.events}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
+                  {"lanes", {{"windows", r.windows}, {"windows_on_side_thread", r.windows_on_side_thread},
+                             {"stores_in_hq_lane", r.stores_in_hq_lane},
+                             {"stores_lane_s", r.stores_lane_s}, {"hq_lane_s", r.hq_lane_s}}},
                   {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped.total()},
                   {"ops_skipped_by", {{"store_down", r.ops_skipped.store_down}, {"empty_shelf", r.ops_skipped.empty_shelf},
                                       {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <sched.h>
+
 namespace kura::sim {
 namespace {
 
@@ -9,6 +11,11 @@ namespace {
 // sleeping thread takes tens of microseconds on a virtual machine: each side polls this
 // long (a fraction of a millisecond) before it sleeps.
 constexpr int kSpins = 20'000;
+// Every this many pauses a poller yields the core: on two cores, RocksDB's flushes and
+// compactions or a preempted lane may be waiting for it, and a poller holding it on
+// slows the very window it waits for (SCALE.md, thirteenth stop). With nothing else
+// runnable the yield returns at once.
+constexpr int kSpinsPerYield = 512;
 
 void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -20,7 +27,10 @@ void CpuRelax() {
 
 template <typename Done>
 void SpinUntil(Done done) {
-  for (int spin = 0; spin < kSpins && !done(); ++spin) CpuRelax();
+  for (int spin = 0; spin < kSpins && !done(); ++spin) {
+    CpuRelax();
+    if (spin % kSpinsPerYield == kSpinsPerYield - 1) sched_yield();
+  }
 }
 
 }  // namespace

@@ -43,6 +43,11 @@ struct SimOptions {
   // 1 after them. The run is the same either way; record_storage makes it 1. (kura-sim
   // picks 2 when one world runs at a time.)
   int threads = 1;
+  // The share of the stores' work that HQ's lane takes on, its quietest stores
+  // (StoresForHqLane): HQ alone carried about 40% of the lanes' work at scale and the
+  // stores 60% (SCALE.md, twelfth stop), so a sixth evens them. It changes the run (the
+  // order of same-time events), unlike `threads`.
+  double hq_lane_stores_share = 1.0 / 6;
   // Output.
   bool progress = false;
   int plot_samples = 300;

@@ -20,9 +20,9 @@ void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const std::strin
   auto hold = world.Call(world.store(store), "hold.create", rid,
                          {{"kind", kind}, {"lines", LinesJson(lines)}, {"customer", customer}});
   if (hold.ok()) {
-    ++stats_.accepted;
+    ++by_store_[store].accepted;
   } else if (hold.status().code() == Status::Code::kInsufficientStock) {
-    ++stats_.refused_stock;
+    ++by_store_[store].refused_stock;
   } else {
     world.Violation("hold.create at " + world.store(store).id() + ": " + hold.status().ToString());
   }
@@ -31,10 +31,10 @@ void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const std::strin
 void OnlineOrderStrategy::Place(World& world, int store, const std::string& kind,
                                 const OrderLines& lines, const std::string& customer,
                                 const std::string& rid) {
-  ++stats_.orders;
+  ++by_store_[store].orders;
   if (world.Reachable(store)) return PlaceAtStore(world, store, kind, lines, customer, rid);
   if (!world.hq().up()) {
-    ++stats_.refused_unreachable;
+    ++by_store_[store].refused_unreachable;
     return;
   }
   // HQ answers in its own part of the world: as of the end of the window running now.
@@ -47,14 +47,16 @@ namespace {
 
 class Strong final : public OnlineOrderStrategy {
  public:
-  void PlaceUnreachable(World&, int, const std::string&, const OrderLines&, const std::string&,
+  using OnlineOrderStrategy::OnlineOrderStrategy;
+  void PlaceUnreachable(World&, int store, const std::string&, const OrderLines&, const std::string&,
                         const std::string&) override {
-    ++stats_.refused_unreachable;
+    ++by_store_[store].refused_unreachable;
   }
 };
 
 class LastKnown final : public OnlineOrderStrategy {
  public:
+  using OnlineOrderStrategy::OnlineOrderStrategy;
   void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
                         const std::string& customer, const std::string& rid) override {
     // HQ's last snapshot of the store, less what HQ itself promised since.
@@ -68,13 +70,13 @@ class LastKnown final : public OnlineOrderStrategy {
         }
       }
       if (qty > atp - promised[sku]) {
-        ++stats_.refused_stock;
+        ++by_store_[store].refused_stock;
         return;
       }
     }
     for (const auto& [sku, qty] : lines) promised[sku] += qty;
-    ++stats_.accepted;
-    ++stats_.accepted_unreachable;
+    ++by_store_[store].accepted;
+    ++by_store_[store].accepted_unreachable;
     owed_[store].push_back(Order{kind, lines, customer, rid});
     world.trace().Add(world.now(), "hq promised " + rid + " for " + world.store(store).id() + " from its snapshot");
   }
@@ -91,8 +93,8 @@ class LastKnown final : public OnlineOrderStrategy {
                              {{"kind", o.kind}, {"lines", LinesJson(o.lines)}, {"customer", o.customer}});
       if (!hold.ok()) {
         // The store had sold the goods meanwhile: the customer's order is cancelled.
-        ++stats_.oversold;
-        ++stats_.cancelled_no_stock;
+        ++by_store_[store].oversold;
+        ++by_store_[store].cancelled_no_stock;
       }
     }
   }
@@ -115,6 +117,7 @@ class LastKnown final : public OnlineOrderStrategy {
 
 class Escrow final : public OnlineOrderStrategy {
  public:
+  using OnlineOrderStrategy::OnlineOrderStrategy;
   // Describes every store as open for pickup and sets a chain-wide allotment policy, so
   // the stores' grant jobs give HQ rights to promise from.
   bool Available(World& world) override {
@@ -136,10 +139,10 @@ class Escrow final : public OnlineOrderStrategy {
                            {{"store", world.store(store).id()}, {"kind", kind},
                             {"lines", LinesJson(lines)}, {"customer", customer}});
     if (hold.ok()) {
-      ++stats_.accepted;
-      ++stats_.accepted_unreachable;
+      ++by_store_[store].accepted;
+      ++by_store_[store].accepted_unreachable;
     } else if (hold.status().code() == Status::Code::kInsufficientStock) {
-      ++stats_.refused_stock;
+      ++by_store_[store].refused_stock;
     } else {
       world.Violation("hq.order.place for " + world.store(store).id() + ": " + hold.status().ToString());
     }
@@ -148,11 +151,25 @@ class Escrow final : public OnlineOrderStrategy {
 
 }  // namespace
 
-std::unique_ptr<OnlineOrderStrategy> MakeStrategy(StrategyKind kind) {
+OrderStats OnlineOrderStrategy::stats() const {
+  OrderStats total;
+  for (const OrderStats& s : by_store_) {
+    total.orders += s.orders;
+    total.accepted += s.accepted;
+    total.accepted_unreachable += s.accepted_unreachable;
+    total.refused_unreachable += s.refused_unreachable;
+    total.refused_stock += s.refused_stock;
+    total.oversold += s.oversold;
+    total.cancelled_no_stock += s.cancelled_no_stock;
+  }
+  return total;
+}
+
+std::unique_ptr<OnlineOrderStrategy> MakeStrategy(StrategyKind kind, int stores) {
   switch (kind) {
-    case StrategyKind::kEscrow: return std::make_unique<Escrow>();
-    case StrategyKind::kLastKnown: return std::make_unique<LastKnown>();
-    case StrategyKind::kStrong: return std::make_unique<Strong>();
+    case StrategyKind::kEscrow: return std::make_unique<Escrow>(stores);
+    case StrategyKind::kLastKnown: return std::make_unique<LastKnown>(stores);
+    case StrategyKind::kStrong: return std::make_unique<Strong>(stores);
   }
   return nullptr;
 }

@@ -9,7 +9,8 @@
 //    then refuses is an oversold promise, cancelled for lack of stock;
 //  - strong: HQ forwards to the store when it is reachable and refuses otherwise.
 // When the store is reachable every strategy lets the store decide on fresh data
-// (`hold.create` at the store engine). Not thread-safe.
+// (`hold.create` at the store engine). Thread-safe as the world's lanes use it: a store's
+// orders from one thread at a time (outcomes are counted per store).
 #pragma once
 
 #include <memory>
@@ -26,6 +27,7 @@ using OrderLines = std::vector<std::pair<std::string, int64_t>>;
 
 class OnlineOrderStrategy {
  public:
+  explicit OnlineOrderStrategy(int stores) : by_store_(stores) {}
   virtual ~OnlineOrderStrategy() = default;
   // Whether this build can run the strategy (checked once the nodes are open).
   virtual bool Available(World&) { return true; }
@@ -39,7 +41,8 @@ class OnlineOrderStrategy {
   virtual void OnLinkUp(World&, int) {}
   // Orders accepted but not yet placed at their store.
   virtual std::size_t Pending() const { return 0; }
-  const OrderStats& stats() const { return stats_; }
+  // Every store's outcomes together.
+  OrderStats stats() const;
 
  protected:
   // HQ is up but cannot reach `store`: the strategy's own answer. Counts the outcome.
@@ -51,9 +54,9 @@ class OnlineOrderStrategy {
                     const std::string& customer, const std::string& rid);
   static nlohmann::json LinesJson(const OrderLines& lines);
 
-  OrderStats stats_;
+  std::vector<OrderStats> by_store_;
 };
 
-std::unique_ptr<OnlineOrderStrategy> MakeStrategy(StrategyKind kind);
+std::unique_ptr<OnlineOrderStrategy> MakeStrategy(StrategyKind kind, int stores);
 
 }  // namespace kura::sim

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <limits>
 
 #include "strategy.h"
 #include "world.h"
@@ -15,7 +16,6 @@ using nlohmann::json;
 namespace {
 
 enum Kind { kSale, kDelivery, kReturn, kStocktake, kTransfer, kPickup, kTryOn, kCollect, kCancel, kKinds };
-constexpr int kDraws = 8;  // random values per operation, used or not
 
 }  // namespace
 
@@ -39,7 +39,9 @@ std::string Workload::Sku(int i) {
 Workload::Workload(World* world)
     : world_(world),
       store_pick_(world->options().stores, world->options().store_skew),
-      sku_pick_(world->options().skus, world->options().sku_skew) {
+      sku_pick_(world->options().skus, world->options().sku_skew),
+      next_at_(std::numeric_limits<int64_t>::max()),
+      skipped_(world->options().stores) {
   const SimOptions& o = world->options();
   double weights[kKinds] = {o.w_sale,   o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer,
                             o.w_pickup, o.w_tryon,    o.w_collect, o.w_cancel};
@@ -71,21 +73,28 @@ void Workload::Start(const std::function<void(double)>& progress) {
     world_->ledger().TakeTouched(s);
     progress(static_cast<double>(s + 1) / o.stores);
   }
-  world_->queue(World::Part::kStores).At(0, [this] { Next(); });
+  if (o.ops > 0) next_at_ = 0;
 }
 
-void Workload::Next() {
-  if (world_->stopped() || issued_ >= world_->options().ops) return;
-  double u[kDraws];
-  for (double& x : u) x = std::uniform_real_distribution<double>(0, 1)(world_->workload_rng());
-  Run(issued_++, u);
-  int64_t gap = static_cast<int64_t>(-std::log(1.0 - u[7]) * mean_gap_ms_);
-  if (world_->now() + gap < world_->duration_ms()) {
-    world_->queue(World::Part::kStores).At(world_->now() + gap, [this] { Next(); });
+void Workload::DrawUntil(int64_t end) {
+  while (next_at_ < end && !world_->stopped()) {
+    Draws u;
+    for (double& x : u) x = std::uniform_real_distribution<double>(0, 1)(world_->workload_rng());
+    int64_t n = issued_++;
+    world_->AtStore(store_pick_.Pick(u[1]), next_at_, [this, n, u] { Run(n, u); });
+    int64_t gap = static_cast<int64_t>(-std::log(1.0 - u[7]) * mean_gap_ms_);
+    bool more = issued_ < world_->options().ops && next_at_ + gap < world_->duration_ms();
+    next_at_ = more ? next_at_ + gap : std::numeric_limits<int64_t>::max();
   }
 }
 
-void Workload::Run(int64_t n, const double* u) {
+OpSkips Workload::skipped() const {
+  OpSkips total;
+  for (const OpSkips& s : skipped_) total += s;
+  return total;
+}
+
+void Workload::Run(int64_t n, const Draws& u) {
   const SimOptions& o = world_->options();
   int kind = static_cast<int>(std::lower_bound(kind_cdf_.begin(), kind_cdf_.end(), u[0]) - kind_cdf_.begin());
   int store = store_pick_.Pick(u[1]);
@@ -94,7 +103,7 @@ void Workload::Run(int64_t n, const double* u) {
   SimNode& node = world_->store(store);
   bool store_side = kind != kPickup && kind != kTryOn;
   if (store_side && !node.up()) {
-    ++skipped_.store_down;  // the tills are down with the back-office machine
+    ++skipped_[store].store_down;  // the tills are down with the back-office machine
     return;
   }
   switch (kind) {
@@ -102,7 +111,7 @@ void Workload::Run(int64_t n, const double* u) {
       int64_t qty = u[3] < 0.8 ? 1 : 2;
       // A till sells what is on the shelf; beyond available-to-promise it is an override.
       if (world_->ledger().OnHand(store, sku) < qty) {
-        ++skipped_.empty_shelf;
+        ++skipped_[store].empty_shelf;
         return;
       }
       json line = {{"sku", sku}, {"qty", qty}, {"price_cents", 1990}};
@@ -125,7 +134,7 @@ void Workload::Run(int64_t n, const double* u) {
     case kTransfer: {
       int to = std::min(o.stores - 1, static_cast<int>(u[4] * o.stores));
       if (to == store || o.stores < 2) {
-        ++skipped_.same_store;
+        ++skipped_[store].same_store;
         return;
       }
       int64_t qty = 1 + static_cast<int64_t>(u[3] * 3);
@@ -135,7 +144,7 @@ void Workload::Run(int64_t n, const double* u) {
       // The goods arrive hours later; the receiving store books them whenever it is up.
       int64_t travel = 2 * 3600 * 1000 + static_cast<int64_t>(u[5] * 4 * 3600 * 1000);
       json in = {{"sku", sku}, {"qty", qty}, {"from", node.id()}};
-      world_->queue(World::Part::kStores).At(world_->now() + travel, [this, to, rid, in] {
+      world_->AtStore(to, world_->now() + travel, [this, to, rid, in] {
         world_->CallEventually(to, "stock.transfer_in", rid + ".in", in);
       });
       return;
@@ -153,7 +162,7 @@ void Workload::Run(int64_t n, const double* u) {
     case kCancel: {
       const auto& active = world_->ledger().Active(store);
       if (active.empty()) {
-        ++skipped_.no_hold;
+        ++skipped_[store].no_hold;
         return;
       }
       auto it = active.begin();

@@ -4,9 +4,15 @@
 // stocktakes, transfers between stores, online pickup orders and try-on requests (through
 // the run's OnlineOrderStrategy), collections and cancellations of holds; expiries happen
 // in the stores' own expiry job. Each operation draws the same number of random values
-// whatever happens to it, so strategies see the same workload. Not thread-safe.
+// whatever happens to it, so strategies see the same workload.
+//
+// The draws do not depend on the world's state, so they are made between windows
+// (DrawUntil) and each operation is queued in its store's lane; what it then does at
+// the store reads that store's state only. Thread-safe as the lanes use it: a store's
+// operations run in one lane at a time (skips are counted per store).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,6 +27,8 @@ class ZipfPicker {
  public:
   ZipfPicker(int n, double s);
   int Pick(double u) const;
+  // The probability of picking `i`.
+  double Share(int i) const { return cdf_[i] - (i > 0 ? cdf_[i - 1] : 0.0); }
 
  private:
   std::vector<double> cdf_;
@@ -33,30 +41,46 @@ struct OpSkips {
   int64_t no_hold = 0;      // a collection or cancellation at a store with no active hold
   int64_t same_store = 0;   // a transfer drawn to the store it leaves
   int64_t total() const { return store_down + empty_shelf + no_hold + same_store; }
+  OpSkips& operator+=(const OpSkips& o) {
+    store_down += o.store_down;
+    empty_shelf += o.empty_shelf;
+    no_hold += o.no_hold;
+    same_store += o.same_store;
+    return *this;
+  }
 };
 
 class Workload {
  public:
   explicit Workload(World* world);
 
-  // Stocks every store (telling `progress` the fraction done after each store) and
-  // schedules the first operation.
+  // Stocks every store (telling `progress` the fraction done after each store); the
+  // first operation is due at time 0.
   void Start(const std::function<void(double)>& progress);
+  // When the next operation not yet drawn is due; the largest int64 when none is left.
+  int64_t next_at() const { return next_at_; }
+  // Draws every operation due before `end` and queues each in its store's lane.
+  // Call between windows.
+  void DrawUntil(int64_t end);
+  // The share of the operations `store` gets.
+  double StoreShare(int store) const { return store_pick_.Share(store); }
   // Operations taken, and those drawn but not taken.
-  int64_t done() const { return issued_ - skipped_.total(); }
-  const OpSkips& skipped() const { return skipped_; }
+  int64_t done() const { return issued_ - skipped().total(); }
+  OpSkips skipped() const;
 
   static std::string Sku(int i);
 
  private:
-  void Next();
-  void Run(int64_t n, const double* u);
+  static constexpr int kDraws = 8;  // random values per operation, used or not
+  using Draws = std::array<double, kDraws>;
+  void Run(int64_t n, const Draws& u);
 
   World* world_;
   ZipfPicker store_pick_, sku_pick_;
   std::vector<double> kind_cdf_;
   int64_t issued_ = 0;
-  OpSkips skipped_;
+  int64_t next_at_;
+  std::vector<OpSkips> skipped_;  // per store
   double mean_gap_ms_;
 };
 

@@ -1,8 +1,10 @@
 #include "world.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <optional>
+#include <stdexcept>
 
 #include <rocksdb/env.h>
 #include <rocksdb/perf_level.h>
@@ -34,17 +36,21 @@ constexpr uint64_t kStepsPerQuietCheck = 16;
 
 }  // namespace
 
+std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double share) {
+  std::vector<bool> in_hq_lane(ops_share.size(), false);
+  double even = 1.0 / std::max<std::size_t>(1, ops_share.size()), taken = 0;
+  for (std::size_t i = ops_share.size(); i-- > 0;) {
+    taken += (ops_share[i] + even) / 2;
+    if (taken > share) break;
+    in_hq_lane[i] = true;
+  }
+  return in_hq_lane;
+}
+
 std::string StoreId(int i) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "store-%03d", i);
   return buf;
-}
-
-uint64_t DeriveSeed(uint64_t seed, uint64_t purpose) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (purpose + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
 }
 
 const char* StrategyName(StrategyKind kind) {
@@ -67,10 +73,11 @@ World::World(const SimOptions& options, StrategyKind strategy)
       workload_rng_(DeriveSeed(options.seed, 1)),
       fault_rng_(DeriveSeed(options.seed, 2)),
       net_(options.stores, NetOptions{options.latency_ms, options.drop, options.duplicate, options.reorder},
-           DeriveSeed(options.seed, 3), DeriveSeed(options.seed, 4)),
+           DeriveSeed(options.seed, 3), /*senders=*/2),
       ledger_(options.stores),
       pending_(options.stores),
-      strategy_(MakeStrategy(strategy)) {
+      strategy_(MakeStrategy(strategy, options.stores)) {
+  hq_lane_.index = 1;
   SessionOptions session;
   session.heartbeat_ms = options.heartbeat_ms;
   session.peer_timeout_ms = std::max<int64_t>(session.peer_timeout_ms, 3 * options.heartbeat_ms);
@@ -93,6 +100,12 @@ World::World(const SimOptions& options, StrategyKind strategy)
   result_.strategy = StrategyName(strategy);
   workload_ = std::make_unique<Workload>(this);
   invariants_ = std::make_unique<Invariants>(this);
+  std::vector<double> ops_share;
+  for (int i = 0; i < options.stores; ++i) ops_share.push_back(workload_->StoreShare(i));
+  for (bool in_hq_lane : StoresForHqLane(ops_share, options.hq_lane_stores_share)) {
+    store_lanes_.push_back(in_hq_lane ? &hq_lane_ : &stores_lane_);
+    result_.stores_in_hq_lane += in_hq_lane ? 1 : 0;
+  }
 }
 
 World::~World() {
@@ -106,6 +119,13 @@ int64_t World::now() const { return running_ != nullptr ? running_->queue.now() 
 EventQueue& World::queue(Part part) { return part == Part::kWorld ? world_queue_ : lane(part).queue; }
 
 Trace& World::trace() { return running_ != nullptr ? running_->trace : stores_lane_.trace; }
+
+void World::AtStore(int store, int64_t at, EventQueue::Fn fn) {
+  Lane& target = LaneOf(store);
+  if (running_ == nullptr || running_ == &target) return target.queue.At(at, std::move(fn));
+  if (at < now() + window_ms_) throw std::logic_error("World::AtStore: another lane's event within the window");
+  AfterWindow([&target, at, fn = std::move(fn)]() mutable { target.queue.At(at, std::move(fn)); });
+}
 
 void World::AfterWindow(std::function<void()> fn) {
   if (running_ == nullptr) return fn();
@@ -191,7 +211,7 @@ void World::Arm(SimNode& node, int store, int64_t at) {
   timer.at = at;
   uint64_t token = ++timer.token;
   uint64_t incarnation = node.incarnation();
-  queue(node.hq() ? Part::kHq : Part::kStores).At(at, [this, &node, store, token, incarnation] {
+  (node.hq() ? hq_lane_ : LaneOf(store)).queue.At(at, [this, &node, store, token, incarnation] {
     OnTimer(node, store, token, incarnation);
   });
 }
@@ -214,7 +234,8 @@ void World::Flush(SimNode& node, int store) {
   bool to_hq = !node.hq();
   for (auto& bytes : session->TakeOutbox()) {
     uint64_t incarnation = to_hq ? hq_->incarnation() : stores_[store]->incarnation();
-    net_.Send(now(), store, to_hq, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
+    int sender = running_ != nullptr ? running_->index : 0;
+    net_.Send(sender, now(), store, to_hq, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
       Deliver(store, to_hq, incarnation, b);
     });
   }
@@ -356,7 +377,7 @@ void World::ExpiryJob(int i) {
     if (!granted.ok()) return Violation(node.id() + " escrow.grant failed: " + granted.status().ToString());
     if ((*granted)["granted"].get<int64_t>() > 0) Poke(node, i);
   }
-  if (!stopped()) queue(Part::kStores).At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
+  if (!stopped()) LaneOf(i).queue.At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
 }
 
 void World::HqEscrowJob() {
@@ -436,8 +457,13 @@ void World::FinalHeal() {
 
 void World::RunLane(Lane& lane, int64_t end) {
   struct Running {
-    explicit Running(Lane* lane) { running_ = lane; }
-    ~Running() { running_ = nullptr; }
+    explicit Running(Lane* lane) : lane(lane), start(std::chrono::steady_clock::now()) { running_ = lane; }
+    ~Running() {
+      running_ = nullptr;
+      lane->busy_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    Lane* lane;
+    std::chrono::steady_clock::time_point start;
   } running(&lane);
   while (!stopped() && lane.queue.RunNext(end - 1)) {
   }
@@ -487,8 +513,7 @@ void World::RunWindow(int64_t end, SideThread* side) {
 }
 
 void World::HandOverMessages() {
-  net_.HandOver(/*to_hq=*/true, &hq_lane_.queue);
-  net_.HandOver(/*to_hq=*/false, &stores_lane_.queue);
+  net_.HandOver([this](int store, bool to_hq) { return to_hq ? &hq_lane_.queue : &LaneOf(store).queue; });
 }
 
 RunResult World::Run(const Progress& progress) {
@@ -520,7 +545,7 @@ RunResult World::Run(const Progress& progress) {
     hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
     Flush(*hq_, i);
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
-    queue(Part::kStores).At(stagger, [this, i] { ExpiryJob(i); });
+    LaneOf(i).queue.At(stagger, [this, i] { ExpiryJob(i); });
   }
   queue(Part::kHq).At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
   if (options_.faults) ScheduleFaults(*this);
@@ -541,7 +566,8 @@ RunResult World::Run(const Progress& progress) {
       result_.quiescent_after_ms = now() - duration_ms_;
       break;
     }
-    int64_t next = std::min({stores_lane_.queue.next_at(), hq_lane_.queue.next_at(), world_queue_.next_at()});
+    int64_t next = std::min({stores_lane_.queue.next_at(), hq_lane_.queue.next_at(), world_queue_.next_at(),
+                             workload_->next_at()});
     if (next > deadline) {
       if (healed_ && !Quiescent()) Violation("sync did not go quiet within " + FormatSimTime(kQuiesceWithinMs) + " of the final heal");
       if (healed_) result_.quiescent_after_ms = now() - duration_ms_;
@@ -554,7 +580,9 @@ RunResult World::Run(const Progress& progress) {
       HandOverMessages();
       continue;
     }
-    RunWindow(std::min({next + window_ms_, world_queue_.next_at(), deadline + 1}), side ? &*side : nullptr);
+    int64_t end = std::min({next + window_ms_, world_queue_.next_at(), deadline + 1});
+    workload_->DrawUntil(end);
+    RunWindow(end, side ? &*side : nullptr);
     if (progress && result_.windows % 256 == 0 && now() < duration_ms_) {
       progress("day", static_cast<double>(now()) / duration_ms_);
     }
@@ -575,6 +603,8 @@ RunResult World::Run(const Progress& progress) {
   result_.orders = strategy_->stats();
   result_.ops_done = workload_->done();
   result_.ops_skipped = workload_->skipped();
+  result_.stores_lane_s = stores_lane_.busy_s;
+  result_.hq_lane_s = hq_lane_.busy_s;
   for (int i = 0; i < stores(); ++i) {
     if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
   }

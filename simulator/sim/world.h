@@ -8,16 +8,19 @@
 // meet every strategy; nothing reads wall time inside the world; only ordered containers
 // are iterated. The trace hash fingerprints a run.
 //
-// Lanes: the stores' events (and the workload's) and HQ's events are kept apart, in two
-// lanes that meet only at window boundaries. A window is at most one link latency long
-// and ends before the next event of the world's own (faults, checks, samples): within
-// it nothing one lane does can reach the other, because a message takes at least the
-// latency. So the lanes can run one after the other or at once (SimOptions::threads, HQ's
-// on a second thread) with the same result, event for event. Between windows the world
-// hands each lane the messages the other sent, takes the lanes' violations, and runs
-// what the stores' lane left for HQ (an online order for a store HQ cannot reach is
-// answered as of the window's end). Each lane keeps its own trace; the run's hash joins
-// them. One World is used by one thread (and its side thread).
+// Lanes: the world's events run in two lanes that meet only at window boundaries: HQ's
+// lane (HQ, and the quietest stores) and the stores' lane (the other stores). A window is
+// at most one link latency long and ends before the next event of the world's own
+// (faults, checks, samples): within it nothing one lane does can reach the other, because
+// a message takes at least the latency. So the lanes can run one after the other or at
+// once (SimOptions::threads, HQ's on a second thread) with the same result, event for
+// event. Between windows the world draws the workload's operations due in the next
+// window and queues each in its store's lane, hands each lane the messages the other
+// sent, takes the lanes' violations, and runs what a lane left for the other part of the
+// world (an online order for a store HQ cannot reach is answered as of the window's end).
+// Which stores join HQ's lane is fixed by the options (StoresForHqLane), never by
+// timing, so it does not depend on the thread count. Each lane keeps its own trace; the
+// run's hash joins them. One World is used by one thread (and its side thread).
 #pragma once
 
 #include <functional>
@@ -35,6 +38,7 @@
 #include "network.h"
 #include "sim_node.h"
 #include "sim_options.h"
+#include "splitmix.h"
 #include "storage_floor.h"
 #include "workload.h"
 
@@ -72,6 +76,9 @@ struct RunResult {
   uint64_t events = 0;
   uint64_t windows = 0;                 // spans the lanes ran apart (see World)
   uint64_t windows_on_side_thread = 0;  // of those, with HQ's lane on a second thread
+  int stores_in_hq_lane = 0;            // the quietest stores, run in HQ's lane
+  // Wall time each lane spent running (not part of the replay: it varies run to run).
+  double stores_lane_s = 0, hq_lane_s = 0;
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
@@ -98,14 +105,17 @@ class World {
   RunResult Run(const Progress& progress = {});
 
   // --- for the world's parts (workload, faults, strategies, checks) ---
-  // Where an event runs: the stores' lane (stores, tills, the workload), HQ's lane, or
-  // the world's own, between windows (faults, checks, samples).
+  // Where an event runs: the stores' lane (the busier stores), HQ's lane (HQ and the
+  // quietest stores), or the world's own, between windows (faults, checks, samples).
   enum class Part { kStores, kHq, kWorld };
   const SimOptions& options() const { return options_; }
   // The sim time of the part running now.
   int64_t now() const;
   int64_t duration_ms() const { return duration_ms_; }
   EventQueue& queue(Part part);
+  // Runs `fn` at `at` in `store`'s lane. From the other lane, `at` must lie beyond the
+  // window running now (at least one latency ahead): it is queued when the window ends.
+  void AtStore(int store, int64_t at, EventQueue::Fn fn);
   // The running lane's trace; between windows, the stores' lane's.
   Trace& trace();
   // Runs `fn` between windows, at the end of the one running now (at once between
@@ -173,6 +183,8 @@ class World {
 
   // One lane's events, trace and first violation.
   struct Lane {
+    int index = 0;  // its list of messages sent (SimNetwork)
+    double busy_s = 0;  // wall time spent running it
     EventQueue queue;
     Trace trace;
     std::string violation;
@@ -180,6 +192,7 @@ class World {
     std::vector<std::function<void()>> after_window;  // World::AfterWindow
   };
   Lane& lane(Part part) { return part == Part::kHq ? hq_lane_ : stores_lane_; }
+  Lane& LaneOf(int store) { return *store_lanes_[store]; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
   // Runs both lanes up to `end` (HQ's on `side`, when given), then settles the window:
@@ -195,6 +208,7 @@ class World {
   int64_t window_ms_;
   std::unique_ptr<rocksdb::Env> env_;
   Lane stores_lane_, hq_lane_;
+  std::vector<Lane*> store_lanes_;  // per store: the lane it runs in
   EventQueue world_queue_;
   std::mt19937_64 workload_rng_, fault_rng_;
   SimNetwork net_;
@@ -209,8 +223,11 @@ class World {
   bool healed_ = false;
 };
 
-// An independent stream for `purpose` from the run's seed (splitmix64).
-uint64_t DeriveSeed(uint64_t seed, uint64_t purpose);
+// Which stores run in HQ's lane: the quietest, from the last, as long as they carry no
+// more than `share` of the stores' work. A store's work is counted as its share of the
+// operations and an even share of the per-store jobs (timers, expiry and grant jobs,
+// heartbeats), half and half; `ops_share` is each store's share of the operations.
+std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double share);
 
 // The id kura-sim gives store `i`: "store-000", "store-001", ...
 std::string StoreId(int i);

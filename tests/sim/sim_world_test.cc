@@ -55,6 +55,9 @@ TEST_CASE("HQ's lane on a second thread replays the one-thread run exactly", "[s
     for (bool broken : {false, true}) {
       SimOptions o = SmallWorld(3);
       o.break_merge = broken;
+      // Half the stores' work in HQ's lane: two of the four stores, so transfers, online
+      // orders and sync cross between lanes.
+      o.hq_lane_stores_share = 0.5;
       o.threads = 1;
       RunResult one = RunOnce(o, kind);
       o.threads = 2;
@@ -68,10 +71,24 @@ TEST_CASE("HQ's lane on a second thread replays the one-thread run exactly", "[s
       CHECK(one.orders.accepted_unreachable == two.orders.accepted_unreachable);
       CHECK(one.net.delivered == two.net.delivered);
       CHECK(one.windows == two.windows);
+      CHECK(one.stores_in_hq_lane == 2);
+      CHECK(two.stores_in_hq_lane == 2);
       CHECK(one.windows_on_side_thread == 0);
       CHECK(two.windows_on_side_thread > 0);
     }
   }
+}
+
+TEST_CASE("HQ's lane takes the quietest stores up to its share of the stores' work", "[sim]") {
+  // Work per store: half its share of the operations, half an even share (1/4 here).
+  std::vector<double> ops = {0.4, 0.3, 0.2, 0.1};
+  CHECK(StoresForHqLane(ops, 0.0) == std::vector<bool>{false, false, false, false});
+  CHECK(StoresForHqLane(ops, 0.17) == std::vector<bool>{false, false, false, false});  // the last is 0.175
+  CHECK(StoresForHqLane(ops, 0.18) == std::vector<bool>{false, false, false, true});
+  CHECK(StoresForHqLane(ops, 0.39) == std::vector<bool>{false, false, false, true});  // 0.4 with the next
+  CHECK(StoresForHqLane(ops, 0.41) == std::vector<bool>{false, false, true, true});
+  CHECK(StoresForHqLane(ops, 1.0) == std::vector<bool>{true, true, true, true});
+  CHECK(StoresForHqLane({}, 0.5).empty());
 }
 
 TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
