@@ -53,6 +53,7 @@ class Ledger {
   std::set<std::string> TakeTouched(int store);
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
+  // Unguarded: between windows (or with no lanes) only.
   const std::map<std::string, HoldRecord>& holds() const { return holds_; }
 
  private:

@@ -50,7 +50,7 @@ void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::strin
       at = std::max(at, d.last_arrival);
       d.last_arrival = at;
     }
-    in_flight_[sender].push_back(Arrival{at, store, to_hq, [this, &d, store, shared, on_arrival] {
+    in_flight_[sender].arrivals.push_back(Arrival{at, store, to_hq, [this, &d, store, shared, on_arrival] {
                                     if (!Connected(store)) {
                                       ++d.arrived.cut;
                                       return;
@@ -62,9 +62,9 @@ void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::strin
 }
 
 void SimNetwork::HandOver(const Receiver& receiver) {
-  for (auto& sent : in_flight_) {
-    for (Arrival& arrival : sent) receiver(arrival.store, arrival.to_hq)->At(arrival.at, std::move(arrival.fn));
-    sent.clear();
+  for (Sent& sent : in_flight_) {
+    for (Arrival& arrival : sent.arrivals) receiver(arrival.store, arrival.to_hq)->At(arrival.at, std::move(arrival.fn));
+    sent.arrivals.clear();
   }
 }
 

@@ -6,8 +6,8 @@
 // that is cut while the message is on its way.
 //
 // Each direction of each link draws from its own random stream and counts its own
-// messages, so the world's lanes (world.h) can send at once, and which lane a store runs
-// in does not change what its link does. A message waits in its sender's list until
+// messages, so the world's lanes (world.h) can send at once, and a link draws from the
+// same stream whichever lane its store runs in. A message waits in its sender's list until
 // HandOver puts it in the receiver's queue; it takes at least the latency, so it is never
 // due before the sender's window ends. Thread-safe only in that way: a link direction's
 // sends from one lane at a time, its arrivals likewise, each sender's list filled by one
@@ -71,7 +71,7 @@ class SimNetwork {
     std::function<void()> fn;
   };
   // One direction of one link. The sender's part and the receiver's may be written by
-  // different threads (a line each).
+  // different threads (their own cache lines).
   struct alignas(64) Way {
     // Sender's part.
     uint64_t rng = 0;           // splitmix.h
@@ -87,7 +87,11 @@ class SimNetwork {
   int hq_cut_ = 0;
   bool faulty_ = true;
   std::vector<Way> ways_;                      // per store: from HQ, to HQ
-  std::vector<std::vector<Arrival>> in_flight_;  // per sender: sent since the last HandOver
+  // Per sender: sent since the last HandOver (a cache line each: the lanes send at once).
+  struct alignas(64) Sent {
+    std::vector<Arrival> arrivals;
+  };
+  std::vector<Sent> in_flight_;
 };
 
 }  // namespace kura::sim

@@ -14,7 +14,8 @@ constexpr int kSpins = 20'000;
 // Every this many pauses a poller yields the core: on two cores, RocksDB's flushes and
 // compactions or a preempted lane may be waiting for it, and a poller holding it on
 // slows the very window it waits for (SCALE.md, thirteenth stop). With nothing else
-// runnable the yield returns at once.
+// runnable the yield returns at once. (A machine busier than our two threads is the
+// world's SidePacer's to notice: there windows go back to one thread.)
 constexpr int kSpinsPerYield = 512;
 
 void CpuRelax() {

@@ -43,6 +43,10 @@ struct SimOptions {
   // 1 after them. The run is the same either way; record_storage makes it 1. (kura-sim
   // picks 2 when one world runs at a time.)
   int threads = 1;
+  // With 2 threads, whether timing may send windows back to one thread when side by side
+  // loses (SidePacer); false keeps every window with work for HQ's lane on the second
+  // thread (the tests, so that the lanes do run at once).
+  bool pace_threads = true;
   // The share of the stores' work that HQ's lane takes on, its quietest stores
   // (StoresForHqLane): HQ alone carried about 40% of the lanes' work at scale and the
   // stores 60% (SCALE.md, twelfth stop), so a sixth evens them. It changes the run (the

@@ -9,8 +9,9 @@
 //    then refuses is an oversold promise, cancelled for lack of stock;
 //  - strong: HQ forwards to the store when it is reachable and refuses otherwise.
 // When the store is reachable every strategy lets the store decide on fresh data
-// (`hold.create` at the store engine). Thread-safe as the world's lanes use it: a store's
-// orders from one thread at a time (outcomes are counted per store).
+// (`hold.create` at the store engine). Thread-safe as the world's lanes use it: Place
+// runs in the store's lane and counts per store; PlaceUnreachable, OnLinkUp and Pending
+// (and what they share across stores) run only between windows.
 #pragma once
 
 #include <memory>
@@ -37,7 +38,7 @@ class OnlineOrderStrategy {
   // of the one running now (World::AfterWindow).
   void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
              const std::string& customer, const std::string& rid);
-  // `store`'s link to HQ is up again.
+  // `store`'s link to HQ is up again. Between windows.
   virtual void OnLinkUp(World&, int) {}
   // Orders accepted but not yet placed at their store.
   virtual std::size_t Pending() const { return 0; }

@@ -41,6 +41,7 @@ Workload::Workload(World* world)
       store_pick_(world->options().stores, world->options().store_skew),
       sku_pick_(world->options().skus, world->options().sku_skew),
       next_at_(std::numeric_limits<int64_t>::max()),
+      ran_(world->options().stores, 0),
       skipped_(world->options().stores) {
   const SimOptions& o = world->options();
   double weights[kKinds] = {o.w_sale,   o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer,
@@ -88,6 +89,12 @@ void Workload::DrawUntil(int64_t end) {
   }
 }
 
+int64_t Workload::done() const {
+  int64_t ran = 0;
+  for (int64_t n : ran_) ran += n;
+  return ran - skipped().total();
+}
+
 OpSkips Workload::skipped() const {
   OpSkips total;
   for (const OpSkips& s : skipped_) total += s;
@@ -101,6 +108,7 @@ void Workload::Run(int64_t n, const Draws& u) {
   std::string sku = Sku(sku_pick_.Pick(u[2]));
   std::string rid = "w" + std::to_string(n);
   SimNode& node = world_->store(store);
+  ++ran_[store];
   bool store_side = kind != kPickup && kind != kTryOn;
   if (store_side && !node.up()) {
     ++skipped_[store].store_down;  // the tills are down with the back-office machine

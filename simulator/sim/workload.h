@@ -7,9 +7,11 @@
 // whatever happens to it, so strategies see the same workload.
 //
 // The draws do not depend on the world's state, so they are made between windows
-// (DrawUntil) and each operation is queued in its store's lane; what it then does at
-// the store reads that store's state only. Thread-safe as the lanes use it: a store's
-// operations run in one lane at a time (skips are counted per store).
+// (DrawUntil) and each operation is queued in its store's lane. What it then does reads
+// and writes that store's state (and reads whether HQ is up and reachable, which changes
+// only between windows); a transfer queues its arrival in the receiving store's lane
+// (World::AtStore), an online order HQ must answer waits for the window's end. Thread-
+// safe as the lanes use it: a store's operations run in one lane (counts are per store).
 #pragma once
 
 #include <array>
@@ -65,7 +67,7 @@ class Workload {
   // The share of the operations `store` gets.
   double StoreShare(int store) const { return store_pick_.Share(store); }
   // Operations taken, and those drawn but not taken.
-  int64_t done() const { return issued_ - skipped().total(); }
+  int64_t done() const;
   OpSkips skipped() const;
 
   static std::string Sku(int i);
@@ -80,6 +82,7 @@ class Workload {
   std::vector<double> kind_cdf_;
   int64_t issued_ = 0;
   int64_t next_at_;
+  std::vector<int64_t> ran_;       // per store: operations that came due (taken or skipped)
   std::vector<OpSkips> skipped_;  // per store
   double mean_gap_ms_;
 };

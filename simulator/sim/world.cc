@@ -76,7 +76,8 @@ World::World(const SimOptions& options, StrategyKind strategy)
            DeriveSeed(options.seed, 3), /*senders=*/2),
       ledger_(options.stores),
       pending_(options.stores),
-      strategy_(MakeStrategy(strategy, options.stores)) {
+      strategy_(MakeStrategy(strategy, options.stores)),
+      side_pacer_(options.pace_threads) {
   hq_lane_.index = 1;
   SessionOptions session;
   session.heartbeat_ms = options.heartbeat_ms;
@@ -185,6 +186,7 @@ Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::
     ledger_.Apply(node.index(), op, args, *reply);
     Poke(node, node.index());
   } else if (op == "hq.order.place") {
+    // Only between windows (Strategy::PlaceUnreachable): store i's ledger belongs to its lane.
     std::string store = (*reply)["store"].get<std::string>();
     int i = std::stoi(store.substr(store.rfind('-') + 1));
     ledger_.Apply(i, op, args, *reply);
@@ -476,8 +478,10 @@ void World::RunWindow(int64_t end, SideThread* side) {
   // nothing due: HQ's data (memtables, caches: hundreds of MB at scale) then stays with
   // one core. Running it on whichever thread was free cost more than the overlap gained
   // (SCALE.md, twelfth stop).
-  if (side != nullptr && hq_due) {
+  if (side != nullptr && hq_due && side_pacer_.UseSide()) {
     ++result_.windows_on_side_thread;
+    auto start = std::chrono::steady_clock::now();
+    double work_before = stores_lane_.busy_s + hq_lane_.busy_s;
     side->Start([this, end] {
       // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's
       // perf counting off (Db::Open turns it off only on the thread that opens).
@@ -487,6 +491,8 @@ void World::RunWindow(int64_t end, SideThread* side) {
     });
     if (stores_due) RunLane(stores_lane_, end);
     side->Wait();
+    side_pacer_.Record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                       stores_lane_.busy_s + hq_lane_.busy_s - work_before);
   } else {
     if (stores_due) RunLane(stores_lane_, end);
     if (hq_due) RunLane(hq_lane_, end);

@@ -3,9 +3,9 @@
 // the workload and an online-order strategy — and the loop that drives them: run the
 // workload under faults, heal everything, wait for sync to go quiet, check.
 //
-// Determinism: every random draw comes from an mt19937_64 stream derived from the seed
-// (workload, faults, and each direction of the network), so the same workload and faults
-// meet every strategy; nothing reads wall time inside the world; only ordered containers
+// Determinism: every random draw comes from a stream derived from the seed (the
+// workload's and the faults' mt19937_64, each link direction's splitmix64), so the same
+// workload and faults meet every strategy; nothing reads wall time inside the world; only ordered containers
 // are iterated. The trace hash fingerprints a run.
 //
 // Lanes: the world's events run in two lanes that meet only at window boundaries: HQ's
@@ -15,11 +15,12 @@
 // a message takes at least the latency. So the lanes can run one after the other or at
 // once (SimOptions::threads, HQ's on a second thread) with the same result, event for
 // event. Between windows the world draws the workload's operations due in the next
-// window and queues each in its store's lane, hands each lane the messages the other
-// sent, takes the lanes' violations, and runs what a lane left for the other part of the
-// world (an online order for a store HQ cannot reach is answered as of the window's end).
-// Which stores join HQ's lane is fixed by the options (StoresForHqLane), never by
-// timing, so it does not depend on the thread count. Each lane keeps its own trace; the
+// window and queues each in its store's lane, hands each lane the messages sent to it,
+// takes the lanes' violations, and runs what the lanes left for the window's end (an
+// online order for a store HQ cannot reach is answered then; a transfer's arrival at a
+// store of the other lane is queued then). Which stores join HQ's lane is fixed by the
+// options (StoresForHqLane), never by timing, so it does not depend on the thread
+// count; whether a window uses the second thread is timing's choice (SidePacer). Each lane keeps its own trace; the
 // run's hash joins them. One World is used by one thread (and its side thread).
 #pragma once
 
@@ -37,6 +38,7 @@
 #include "ledger.h"
 #include "network.h"
 #include "sim_node.h"
+#include "side_pacer.h"
 #include "sim_options.h"
 #include "splitmix.h"
 #include "storage_floor.h"
@@ -75,7 +77,9 @@ struct RunResult {
   uint64_t trace_hash = 0;
   uint64_t events = 0;
   uint64_t windows = 0;                 // spans the lanes ran apart (see World)
-  uint64_t windows_on_side_thread = 0;  // of those, with HQ's lane on a second thread
+  // Of those, with HQ's lane on a second thread. Timing decides (SidePacer), so unlike
+  // the run itself it varies from run to run.
+  uint64_t windows_on_side_thread = 0;
   int stores_in_hq_lane = 0;            // the quietest stores, run in HQ's lane
   // Wall time each lane spent running (not part of the replay: it varies run to run).
   double stores_lane_s = 0, hq_lane_s = 0;
@@ -112,6 +116,7 @@ class World {
   // The sim time of the part running now.
   int64_t now() const;
   int64_t duration_ms() const { return duration_ms_; }
+  // A part's queue. A store's events go through AtStore: the store may run in either lane.
   EventQueue& queue(Part part);
   // Runs `fn` at `at` in `store`'s lane. From the other lane, `at` must lie beyond the
   // window running now (at least one latency ahead): it is queued when the window ends.
@@ -195,8 +200,9 @@ class World {
   Lane& LaneOf(int store) { return *store_lanes_[store]; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
-  // Runs both lanes up to `end` (HQ's on `side`, when given), then settles the window:
-  // messages handed over, violations taken, what was left for HQ run.
+  // Runs both lanes up to `end` (HQ's on `side`, when given and the pacer agrees), then
+  // settles the window: messages handed over, violations taken, what the lanes left for
+  // the window's end run.
   void RunWindow(int64_t end, class SideThread* side);
   void HandOverMessages();
 
@@ -217,6 +223,7 @@ class World {
   std::unique_ptr<SimNode> hq_;
   std::vector<std::vector<ApiRequest>> pending_;  // per store: requests owed to it
   std::unique_ptr<OnlineOrderStrategy> strategy_;
+  SidePacer side_pacer_;  // whether a window uses the second thread
   std::unique_ptr<Workload> workload_;
   std::unique_ptr<Invariants> invariants_;
   RunResult result_;
