@@ -474,10 +474,10 @@ void World::RunLane(Lane& lane, int64_t end) {
 void World::RunWindow(int64_t end, SideThread* side) {
   bool stores_due = stores_lane_.queue.next_at() < end, hq_due = hq_lane_.queue.next_at() < end;
   ++result_.windows;
-  // With a side thread, HQ's lane always runs there, even when the stores' lane has
-  // nothing due: HQ's data (memtables, caches: hundreds of MB at scale) then stays with
-  // one core. Running it on whichever thread was free cost more than the overlap gained
-  // (SCALE.md, twelfth stop).
+  // With a side thread, HQ's lane always runs there (unless the pacer has sent windows
+  // back to one thread), even when the stores' lane has nothing due: HQ's data
+  // (memtables, caches: hundreds of MB at scale) then stays with one core. Running it on
+  // whichever thread was free cost more than the overlap gained (SCALE.md, twelfth stop).
   if (side != nullptr && hq_due && side_pacer_.UseSide()) {
     ++result_.windows_on_side_thread;
     auto start = std::chrono::steady_clock::now();
