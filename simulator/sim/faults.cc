@@ -32,7 +32,7 @@ void ScheduleFaults(World& world) {
   Draw draw(world.fault_rng());
   const SimOptions& o = world.options();
   int64_t span = world.duration_ms() * 9 / 10;
-  auto& q = world.queue(World::Part::kWorld);
+  auto& q = world.world_queue();
   for (int n = 0; n < o.partitions_one; ++n) {
     int64_t at = draw.Between(0, span), length = draw.LogBetween(2 * kMinute, 24 * kHour);
     int store = draw.Index(o.stores);

@@ -153,15 +153,7 @@ class Escrow final : public OnlineOrderStrategy {
 
 OrderStats OnlineOrderStrategy::stats() const {
   OrderStats total;
-  for (const OrderStats& s : by_store_) {
-    total.orders += s.orders;
-    total.accepted += s.accepted;
-    total.accepted_unreachable += s.accepted_unreachable;
-    total.refused_unreachable += s.refused_unreachable;
-    total.refused_stock += s.refused_stock;
-    total.oversold += s.oversold;
-    total.cancelled_no_stock += s.cancelled_no_stock;
-  }
+  for (const OrderStats& s : by_store_) total += s;
   return total;
 }
 

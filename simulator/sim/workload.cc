@@ -82,7 +82,8 @@ void Workload::DrawUntil(int64_t end) {
     Draws u;
     for (double& x : u) x = std::uniform_real_distribution<double>(0, 1)(world_->workload_rng());
     int64_t n = issued_++;
-    world_->AtStore(store_pick_.Pick(u[1]), next_at_, [this, n, u] { Run(n, u); });
+    int store = store_pick_.Pick(u[1]);
+    world_->AtStore(store, next_at_, [this, n, store, u] { Run(n, store, u); });
     int64_t gap = static_cast<int64_t>(-std::log(1.0 - u[7]) * mean_gap_ms_);
     bool more = issued_ < world_->options().ops && next_at_ + gap < world_->duration_ms();
     next_at_ = more ? next_at_ + gap : std::numeric_limits<int64_t>::max();
@@ -101,10 +102,9 @@ OpSkips Workload::skipped() const {
   return total;
 }
 
-void Workload::Run(int64_t n, const Draws& u) {
+void Workload::Run(int64_t n, int store, const Draws& u) {
   const SimOptions& o = world_->options();
   int kind = static_cast<int>(std::lower_bound(kind_cdf_.begin(), kind_cdf_.end(), u[0]) - kind_cdf_.begin());
-  int store = store_pick_.Pick(u[1]);
   std::string sku = Sku(sku_pick_.Pick(u[2]));
   std::string rid = "w" + std::to_string(n);
   SimNode& node = world_->store(store);

@@ -75,7 +75,8 @@ class Workload {
  private:
   static constexpr int kDraws = 8;  // random values per operation, used or not
   using Draws = std::array<double, kDraws>;
-  void Run(int64_t n, const Draws& u);
+  // Operation `n`, drawn for `store` (u[1] picked it).
+  void Run(int64_t n, int store, const Draws& u);
 
   World* world_;
   ZipfPicker store_pick_, sku_pick_;

@@ -117,8 +117,6 @@ World::~World() {
 
 int64_t World::now() const { return running_ != nullptr ? running_->queue.now() : world_queue_.now(); }
 
-EventQueue& World::queue(Part part) { return part == Part::kWorld ? world_queue_ : lane(part).queue; }
-
 Trace& World::trace() { return running_ != nullptr ? running_->trace : stores_lane_.trace; }
 
 void World::AtStore(int store, int64_t at, EventQueue::Fn fn) {
@@ -392,7 +390,7 @@ void World::HqEscrowJob() {
     int64_t units = (*returned)["returned"].get<int64_t>();
     if (units > 0) trace().Add(now(), "hq returned " + std::to_string(units) + " allotted units");
   }
-  if (!stopped()) queue(Part::kHq).At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
+  if (!stopped()) hq_lane_.queue.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
 }
 
 void World::TakeSample() {
@@ -553,7 +551,7 @@ RunResult World::Run(const Progress& progress) {
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
     LaneOf(i).queue.At(stagger, [this, i] { ExpiryJob(i); });
   }
-  queue(Part::kHq).At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
+  hq_lane_.queue.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) world_queue_.At(t, [this] { TakeSample(); });

@@ -58,6 +58,16 @@ struct OrderStats {
   int64_t refused_stock = 0;          // refused for lack of stock
   int64_t oversold = 0;               // promises the store could not cover when they arrived
   int64_t cancelled_no_stock = 0;     // accepted orders later cancelled for lack of stock
+  OrderStats& operator+=(const OrderStats& o) {
+    orders += o.orders;
+    accepted += o.accepted;
+    accepted_unreachable += o.accepted_unreachable;
+    refused_unreachable += o.refused_unreachable;
+    refused_stock += o.refused_stock;
+    oversold += o.oversold;
+    cancelled_no_stock += o.cancelled_no_stock;
+    return *this;
+  }
 };
 
 struct Sample {
@@ -109,15 +119,14 @@ class World {
   RunResult Run(const Progress& progress = {});
 
   // --- for the world's parts (workload, faults, strategies, checks) ---
-  // Where an event runs: the stores' lane (the busier stores), HQ's lane (HQ and the
-  // quietest stores), or the world's own, between windows (faults, checks, samples).
-  enum class Part { kStores, kHq, kWorld };
+  // An event runs in the stores' lane (the busier stores), in HQ's lane (HQ and the
+  // quietest stores), or as the world's own, between windows (faults, checks, samples).
   const SimOptions& options() const { return options_; }
-  // The sim time of the part running now.
+  // The sim time of the lane running now, or of the world between windows.
   int64_t now() const;
   int64_t duration_ms() const { return duration_ms_; }
-  // A part's queue. A store's events go through AtStore: the store may run in either lane.
-  EventQueue& queue(Part part);
+  // The world's own events: they run between windows, with both lanes stopped.
+  EventQueue& world_queue() { return world_queue_; }
   // Runs `fn` at `at` in `store`'s lane. From the other lane, `at` must lie beyond the
   // window running now (at least one latency ahead): it is queued when the window ends.
   void AtStore(int store, int64_t at, EventQueue::Fn fn);
@@ -196,7 +205,6 @@ class World {
     int64_t violation_at = 0;
     std::vector<std::function<void()>> after_window;  // World::AfterWindow
   };
-  Lane& lane(Part part) { return part == Part::kHq ? hq_lane_ : stores_lane_; }
   Lane& LaneOf(int store) { return *store_lanes_[store]; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
