@@ -127,10 +127,16 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--threads", threads,
                  "threads for each world: 2 runs HQ's lane (HQ and its quietest stores) beside the other "
-                 "stores' (in windows of one link latency, which no message can cross), 1 one after the other; "
-                 "the same run event for event either way. Default: 2 when one world runs at a time on two "
-                 "cores or more, else 1. --storage-floor runs on one")
+                 "stores' lanes, which the two threads share out (in windows of one link latency, which no "
+                 "message can cross), 1 one after the other; the same run event for event either way. "
+                 "Default: 2 when one world runs at a time on two cores or more, else 1. --storage-floor "
+                 "runs on one")
       ->check(CLI::Range(1, 2));
+  app.add_option("--store-lanes", o.store_lanes,
+                 "lanes the stores outside HQ's lane are spread over, evenly by their share of the work: "
+                 "more lanes than threads even out the threads' work in each window. It changes the "
+                 "order of same-time events, so the trace hash (unlike --threads)")
+      ->capture_default_str()->check(CLI::Range(1, 64));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
   app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();

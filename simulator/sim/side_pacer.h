@@ -1,5 +1,5 @@
-// SidePacer: whether a world's next window runs HQ's lane on the side thread or after
-// the stores' lane on this one. Either way the window runs the same (world.h), so only
+// SidePacer: whether a world's next window runs HQ's lane on the side thread (sharing
+// the stores' lanes with this one) or all its lanes on this one. Either way the window runs the same (world.h), so only
 // speed decides, by measurement: windows side by side are timed in batches, and when a
 // batch took more than twice its lanes' work (one after the other would have taken about
 // that work: the machine is busier than our two threads and each hand-over waits for a

@@ -52,6 +52,10 @@ struct SimOptions {
   // stores 60% (SCALE.md, twelfth stop), so a sixth evens them. It changes the run (the
   // order of same-time events), unlike `threads`.
   double hq_lane_stores_share = 1.0 / 6;
+  // The other stores are spread over this many lanes (StoreLanes), which the two threads
+  // share out window by window: more lanes than threads even out their work. Like the
+  // share above, it changes the order of same-time events (and the trace hash).
+  int store_lanes = 4;
   // Output.
   bool progress = false;
   int plot_samples = 300;

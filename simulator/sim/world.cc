@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 
@@ -34,17 +35,39 @@ constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
 // world's own events): a check reads every store.
 constexpr uint64_t kStepsPerQuietCheck = 16;
 
+// A store's share of the stores' work (StoresForHqLane).
+double StoreWork(const std::vector<double>& ops_share, std::size_t i) {
+  return (ops_share[i] + 1.0 / static_cast<double>(ops_share.size())) / 2;
+}
+
 }  // namespace
 
 std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double share) {
   std::vector<bool> in_hq_lane(ops_share.size(), false);
-  double even = 1.0 / std::max<std::size_t>(1, ops_share.size()), taken = 0;
+  double taken = 0;
   for (std::size_t i = ops_share.size(); i-- > 0;) {
-    taken += (ops_share[i] + even) / 2;
+    taken += StoreWork(ops_share, i);
     if (taken > share) break;
     in_hq_lane[i] = true;
   }
   return in_hq_lane;
+}
+
+std::vector<int> StoreLanes(const std::vector<double>& ops_share, double hq_share, int lanes) {
+  std::vector<bool> in_hq_lane = StoresForHqLane(ops_share, hq_share);
+  std::vector<std::size_t> busiest_first(ops_share.size());
+  std::iota(busiest_first.begin(), busiest_first.end(), std::size_t{0});
+  std::stable_sort(busiest_first.begin(), busiest_first.end(),
+                   [&](std::size_t a, std::size_t b) { return ops_share[a] > ops_share[b]; });
+  std::vector<int> lane(ops_share.size(), lanes);
+  std::vector<double> load(lanes, 0.0);
+  for (std::size_t i : busiest_first) {
+    if (in_hq_lane[i]) continue;
+    int least = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
+    lane[i] = least;
+    load[least] += StoreWork(ops_share, i);
+  }
+  return lane;
 }
 
 std::string StoreId(int i) {
@@ -73,12 +96,16 @@ World::World(const SimOptions& options, StrategyKind strategy)
       workload_rng_(DeriveSeed(options.seed, 1)),
       fault_rng_(DeriveSeed(options.seed, 2)),
       net_(options.stores, NetOptions{options.latency_ms, options.drop, options.duplicate, options.reorder},
-           DeriveSeed(options.seed, 3), /*senders=*/2),
+           DeriveSeed(options.seed, 3), /*senders=*/std::max(1, options.store_lanes) + 1),
       ledger_(options.stores),
       pending_(options.stores),
       strategy_(MakeStrategy(strategy, options.stores)),
       side_pacer_(options.pace_threads) {
-  hq_lane_.index = 1;
+  for (int i = 0; i <= std::max(1, options.store_lanes); ++i) {
+    lanes_.push_back(std::make_unique<Lane>());
+    lanes_.back()->index = i;
+  }
+  hq_lane_ = lanes_.back().get();
   SessionOptions session;
   session.heartbeat_ms = options.heartbeat_ms;
   session.peer_timeout_ms = std::max<int64_t>(session.peer_timeout_ms, 3 * options.heartbeat_ms);
@@ -103,10 +130,11 @@ World::World(const SimOptions& options, StrategyKind strategy)
   invariants_ = std::make_unique<Invariants>(this);
   std::vector<double> ops_share;
   for (int i = 0; i < options.stores; ++i) ops_share.push_back(workload_->StoreShare(i));
-  for (bool in_hq_lane : StoresForHqLane(ops_share, options.hq_lane_stores_share)) {
-    store_lanes_.push_back(in_hq_lane ? &hq_lane_ : &stores_lane_);
-    result_.stores_in_hq_lane += in_hq_lane ? 1 : 0;
+  for (int lane : StoreLanes(ops_share, options.hq_lane_stores_share, hq_lane_->index)) {
+    store_lanes_.push_back(lanes_[lane].get());
+    result_.stores_in_hq_lane += lane == hq_lane_->index ? 1 : 0;
   }
+  result_.store_lanes = hq_lane_->index;
 }
 
 World::~World() {
@@ -117,7 +145,7 @@ World::~World() {
 
 int64_t World::now() const { return running_ != nullptr ? running_->queue.now() : world_queue_.now(); }
 
-Trace& World::trace() { return running_ != nullptr ? running_->trace : stores_lane_.trace; }
+Trace& World::trace() { return running_ != nullptr ? running_->trace : lanes_.front()->trace; }
 
 void World::AtStore(int store, int64_t at, EventQueue::Fn fn) {
   Lane& target = LaneOf(store);
@@ -211,7 +239,7 @@ void World::Arm(SimNode& node, int store, int64_t at) {
   timer.at = at;
   uint64_t token = ++timer.token;
   uint64_t incarnation = node.incarnation();
-  (node.hq() ? hq_lane_ : LaneOf(store)).queue.At(at, [this, &node, store, token, incarnation] {
+  (node.hq() ? *hq_lane_ : LaneOf(store)).queue.At(at, [this, &node, store, token, incarnation] {
     OnTimer(node, store, token, incarnation);
   });
 }
@@ -390,7 +418,7 @@ void World::HqEscrowJob() {
     int64_t units = (*returned)["returned"].get<int64_t>();
     if (units > 0) trace().Add(now(), "hq returned " + std::to_string(units) + " allotted units");
   }
-  if (!stopped()) hq_lane_.queue.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
+  if (!stopped()) hq_lane_->queue.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
 }
 
 void World::TakeSample() {
@@ -469,44 +497,59 @@ void World::RunLane(Lane& lane, int64_t end) {
   }
 }
 
+void World::RunStoreLanes(const std::vector<Lane*>& due, std::atomic<std::size_t>& taken, int64_t end) {
+  for (std::size_t i = taken.fetch_add(1, std::memory_order_relaxed); i < due.size();
+       i = taken.fetch_add(1, std::memory_order_relaxed)) {
+    RunLane(*due[i], end);
+  }
+}
+
 void World::RunWindow(int64_t end, SideThread* side) {
-  bool stores_due = stores_lane_.queue.next_at() < end, hq_due = hq_lane_.queue.next_at() < end;
+  due_.clear();
+  for (std::size_t i = 0; i + 1 < lanes_.size(); ++i) {
+    if (lanes_[i]->queue.next_at() < end) due_.push_back(lanes_[i].get());
+  }
+  bool hq_due = hq_lane_->queue.next_at() < end;
   ++result_.windows;
   // With a side thread, HQ's lane always runs there (unless the pacer has sent windows
-  // back to one thread), even when the stores' lane has nothing due: HQ's data
+  // back to one thread), even when no stores' lane has anything due: HQ's data
   // (memtables, caches: hundreds of MB at scale) then stays with one core. Running it on
   // whichever thread was free cost more than the overlap gained (SCALE.md, twelfth stop).
-  if (side != nullptr && hq_due && side_pacer_.UseSide()) {
+  // The stores' lanes go to whichever thread is free, the busiest first; a lane's
+  // events never depend on another's within a window, so who runs it does not matter.
+  std::atomic<std::size_t> taken{0};
+  if (side != nullptr && (hq_due || due_.size() > 1) && side_pacer_.UseSide()) {
     ++result_.windows_on_side_thread;
     auto start = std::chrono::steady_clock::now();
-    double work_before = stores_lane_.busy_s + hq_lane_.busy_s;
-    side->Start([this, end] {
+    double work_before = LanesBusy();
+    side->Start([this, end, hq_due, &taken] {
       // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's
       // perf counting off (Db::Open turns it off only on the thread that opens).
       TEST_SetBrokenPnMerge(options_.break_merge);
       rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-      RunLane(hq_lane_, end);
+      if (hq_due) RunLane(*hq_lane_, end);
+      RunStoreLanes(due_, taken, end);
     });
-    if (stores_due) RunLane(stores_lane_, end);
+    RunStoreLanes(due_, taken, end);
     side->Wait();
     side_pacer_.Record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                       stores_lane_.busy_s + hq_lane_.busy_s - work_before);
+                       LanesBusy() - work_before);
   } else {
-    if (stores_due) RunLane(stores_lane_, end);
-    if (hq_due) RunLane(hq_lane_, end);
+    RunStoreLanes(due_, taken, end);
+    if (hq_due) RunLane(*hq_lane_, end);
   }
   world_queue_.set_now(end);
   HandOverMessages();
   const Lane* first = nullptr;
-  for (const Lane* l : {&stores_lane_, &hq_lane_}) {
-    if (!l->violation.empty() && (first == nullptr || l->violation_at < first->violation_at)) first = l;
+  for (const auto& l : lanes_) {
+    if (!l->violation.empty() && (first == nullptr || l->violation_at < first->violation_at)) first = l.get();
   }
   if (first != nullptr) {
     result_.ok = false;
     result_.violation = first->violation;
     return;
   }
-  for (Lane* l : {&stores_lane_, &hq_lane_}) {
+  for (const auto& l : lanes_) {
     std::vector<std::function<void()>> left;
     left.swap(l->after_window);
     for (auto& fn : left) {
@@ -516,8 +559,14 @@ void World::RunWindow(int64_t end, SideThread* side) {
   HandOverMessages();
 }
 
+double World::LanesBusy() const {
+  double busy = 0;
+  for (const auto& l : lanes_) busy += l->busy_s;
+  return busy;
+}
+
 void World::HandOverMessages() {
-  net_.HandOver([this](int store, bool to_hq) { return to_hq ? &hq_lane_.queue : &LaneOf(store).queue; });
+  net_.HandOver([this](int store, bool to_hq) { return to_hq ? &hq_lane_->queue : &LaneOf(store).queue; });
 }
 
 RunResult World::Run(const Progress& progress) {
@@ -551,7 +600,7 @@ RunResult World::Run(const Progress& progress) {
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
     LaneOf(i).queue.At(stagger, [this, i] { ExpiryJob(i); });
   }
-  hq_lane_.queue.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
+  hq_lane_->queue.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) world_queue_.At(t, [this] { TakeSample(); });
@@ -570,15 +619,15 @@ RunResult World::Run(const Progress& progress) {
       result_.quiescent_after_ms = now() - duration_ms_;
       break;
     }
-    int64_t next = std::min({stores_lane_.queue.next_at(), hq_lane_.queue.next_at(), world_queue_.next_at(),
-                             workload_->next_at()});
+    int64_t next = std::min(world_queue_.next_at(), workload_->next_at());
+    for (const auto& l : lanes_) next = std::min(next, l->queue.next_at());
     if (next > deadline) {
       if (healed_ && !Quiescent()) Violation("sync did not go quiet within " + FormatSimTime(kQuiesceWithinMs) + " of the final heal");
       if (healed_) result_.quiescent_after_ms = now() - duration_ms_;
       break;
     }
     if (world_queue_.next_at() == next) {
-      // The world's own events come first at their time, with both lanes stopped before it.
+      // The world's own events come first at their time, with every lane stopped before it.
       while (!stopped() && world_queue_.RunNext(next)) {
       }
       HandOverMessages();
@@ -598,17 +647,22 @@ RunResult World::Run(const Progress& progress) {
     if (!stopped()) invariants_->CheckFinal();
   }
   result_.sim_ms = now();
-  result_.events = stores_lane_.queue.executed() + hq_lane_.queue.executed() + world_queue_.executed();
-  Trace joined = stores_lane_.trace;
-  joined.MixHash(hq_lane_.trace.hash());
+  result_.events = world_queue_.executed();
+  Trace joined = lanes_.front()->trace;
+  std::vector<const Trace*> traces;
+  for (const auto& l : lanes_) {
+    result_.events += l->queue.executed();
+    if (l != lanes_.front()) joined.MixHash(l->trace.hash());
+    traces.push_back(&l->trace);
+  }
   result_.trace_hash = joined.hash();
-  result_.trace_tail = Trace::Tail({&stores_lane_.trace, &hq_lane_.trace});
+  result_.trace_tail = Trace::Tail(traces);
   result_.net = net_.stats();
   result_.orders = strategy_->stats();
   result_.ops_done = workload_->done();
   result_.ops_skipped = workload_->skipped();
-  result_.stores_lane_s = stores_lane_.busy_s;
-  result_.hq_lane_s = hq_lane_.busy_s;
+  result_.hq_lane_s = hq_lane_->busy_s;
+  result_.stores_lane_s = LanesBusy() - result_.hq_lane_s;
   for (int i = 0; i < stores(); ++i) {
     if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
   }

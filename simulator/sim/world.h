@@ -8,22 +8,25 @@
 // workload and faults meet every strategy; nothing reads wall time inside the world; only ordered containers
 // are iterated. The trace hash fingerprints a run.
 //
-// Lanes: the world's events run in two lanes that meet only at window boundaries: HQ's
-// lane (HQ, and the quietest stores) and the stores' lane (the other stores). A window is
-// at most one link latency long and ends before the next event of the world's own
-// (faults, checks, samples): within it nothing one lane does can reach the other, because
-// a message takes at least the latency. So the lanes can run one after the other or at
-// once (SimOptions::threads, HQ's on a second thread) with the same result, event for
-// event. Between windows the world draws the workload's operations due in the next
+// Lanes: the world's events run in lanes that meet only at window boundaries: HQ's lane
+// (HQ, and the quietest stores) and the stores' lanes (the other stores, spread over
+// SimOptions::store_lanes). A window is at most one link latency long and ends before the
+// next event of the world's own (faults, checks, samples): within it nothing one lane
+// does can reach another, because a message takes at least the latency. So the lanes can
+// run one after the other or at once (SimOptions::threads: HQ's lane on a second thread,
+// which then takes stores' lanes too while the first thread takes the rest) with the
+// same result, event for event. Between windows the world draws the workload's operations due in the next
 // window and queues each in its store's lane, hands each lane the messages sent to it,
 // takes the lanes' violations, and runs what the lanes left for the window's end (an
 // online order for a store HQ cannot reach is answered then; a transfer's arrival at a
-// store of the other lane is queued then). Which stores join HQ's lane is fixed by the
+// store of another lane is queued then). Which stores join HQ's lane is fixed by the
 // options (StoresForHqLane), never by timing, so it does not depend on the thread
-// count; whether a window uses the second thread is timing's choice (SidePacer). Each lane keeps its own trace; the
-// run's hash joins them. One World is used by one thread (and its side thread).
+// count; whether a window uses the second thread, and which thread runs which stores'
+// lane, is timing's choice (SidePacer). Each lane keeps its own trace; the run's hash
+// joins them in lane order. One World is used by one thread (and its side thread).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -91,7 +94,9 @@ struct RunResult {
   // the run itself it varies from run to run.
   uint64_t windows_on_side_thread = 0;
   int stores_in_hq_lane = 0;            // the quietest stores, run in HQ's lane
-  // Wall time each lane spent running (not part of the replay: it varies run to run).
+  int store_lanes = 0;                  // the lanes the other stores are spread over
+  // Wall time the stores' lanes (together) and HQ's spent running (not part of the
+  // replay: it varies run to run).
   double stores_lane_s = 0, hq_lane_s = 0;
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
@@ -119,18 +124,18 @@ class World {
   RunResult Run(const Progress& progress = {});
 
   // --- for the world's parts (workload, faults, strategies, checks) ---
-  // An event runs in the stores' lane (the busier stores), in HQ's lane (HQ and the
+  // An event runs in a stores' lane (the busier stores), in HQ's lane (HQ and the
   // quietest stores), or as the world's own, between windows (faults, checks, samples).
   const SimOptions& options() const { return options_; }
   // The sim time of the lane running now, or of the world between windows.
   int64_t now() const;
   int64_t duration_ms() const { return duration_ms_; }
-  // The world's own events: they run between windows, with both lanes stopped.
+  // The world's own events: they run between windows, with every lane stopped.
   EventQueue& world_queue() { return world_queue_; }
-  // Runs `fn` at `at` in `store`'s lane. From the other lane, `at` must lie beyond the
+  // Runs `fn` at `at` in `store`'s lane. From another lane, `at` must lie beyond the
   // window running now (at least one latency ahead): it is queued when the window ends.
   void AtStore(int store, int64_t at, EventQueue::Fn fn);
-  // The running lane's trace; between windows, the stores' lane's.
+  // The running lane's trace; between windows, the first lane's.
   Trace& trace();
   // Runs `fn` between windows, at the end of the one running now (at once between
   // windows): what a lane must do in the other's part of the world.
@@ -167,8 +172,8 @@ class World {
   void CutHq(int64_t for_ms);
   void ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms);
 
-  // Stops the run with a violation (the first one wins; of two lanes' in one window, the
-  // earlier, the stores' on a tie).
+  // Stops the run with a violation (the first one wins; of lanes' in one window, the
+  // earlier, the first lane's on a tie).
   void Violation(const std::string& what);
   // Whether the run, or the lane running now, has stopped.
   bool stopped() const;
@@ -208,10 +213,15 @@ class World {
   Lane& LaneOf(int store) { return *store_lanes_[store]; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
-  // Runs both lanes up to `end` (HQ's on `side`, when given and the pacer agrees), then
-  // settles the window: messages handed over, violations taken, what the lanes left for
-  // the window's end run.
+  // Runs the stores' lanes in `due` up to `end`, taking the next not yet taken from
+  // `taken` (shared by both threads).
+  void RunStoreLanes(const std::vector<Lane*>& due, std::atomic<std::size_t>& taken, int64_t end);
+  // Runs every lane up to `end` (with `side`, when given and the pacer agrees, HQ's
+  // lane there and the stores' lanes shared out between the threads), then settles the
+  // window: messages handed over, violations taken, what the lanes left for the
+  // window's end run.
   void RunWindow(int64_t end, class SideThread* side);
+  double LanesBusy() const;  // the lanes' busy_s, summed
   void HandOverMessages();
 
   // The lane this thread is running, null between windows.
@@ -221,8 +231,11 @@ class World {
   int64_t duration_ms_;
   int64_t window_ms_;
   std::unique_ptr<rocksdb::Env> env_;
-  Lane stores_lane_, hq_lane_;
+  // The stores' lanes, then HQ's (a lane's index is its place here).
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  Lane* hq_lane_;
   std::vector<Lane*> store_lanes_;  // per store: the lane it runs in
+  std::vector<Lane*> due_;          // RunWindow's: the stores' lanes with events due
   EventQueue world_queue_;
   std::mt19937_64 workload_rng_, fault_rng_;
   SimNetwork net_;
@@ -243,6 +256,10 @@ class World {
 // operations and an even share of the per-store jobs (timers, expiry and grant jobs,
 // heartbeats), half and half; `ops_share` is each store's share of the operations.
 std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double share);
+// The lane of each store: `lanes` (HQ's) for those StoresForHqLane(ops_share, hq_share)
+// picks; the others spread over lanes 0 to lanes-1, busiest first, each to the lane with
+// the least work so far (the lowest on a tie).
+std::vector<int> StoreLanes(const std::vector<double>& ops_share, double hq_share, int lanes);
 
 // The id kura-sim gives store `i`: "store-000", "store-001", ...
 std::string StoreId(int i);

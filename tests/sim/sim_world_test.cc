@@ -50,14 +50,16 @@ TEST_CASE("the same seed replays the same run event for event", "[sim]") {
   CHECK(a.trace_hash != c.trace_hash);
 }
 
-TEST_CASE("HQ's lane on a second thread replays the one-thread run exactly", "[sim]") {
+TEST_CASE("two threads sharing the lanes replay the one-thread run exactly", "[sim]") {
   for (StrategyKind kind : {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong}) {
     for (bool broken : {false, true}) {
       SimOptions o = SmallWorld(3);
       o.break_merge = broken;
-      // Half the stores' work in HQ's lane: two of the four stores, so transfers, online
-      // orders and sync cross between lanes.
+      // Half the stores' work in HQ's lane (two of the four stores) and a lane for each
+      // of the other two, so transfers, online orders and sync cross between lanes, and
+      // the threads share out the stores' lanes.
       o.hq_lane_stores_share = 0.5;
+      o.store_lanes = 2;
       o.threads = 1;
       RunResult one = RunOnce(o, kind);
       o.threads = 2;
@@ -75,6 +77,7 @@ TEST_CASE("HQ's lane on a second thread replays the one-thread run exactly", "[s
       CHECK(one.windows == two.windows);
       CHECK(one.stores_in_hq_lane == 2);
       CHECK(two.stores_in_hq_lane == 2);
+      CHECK(two.store_lanes == 2);
       CHECK(one.windows_on_side_thread == 0);
       CHECK(two.windows_on_side_thread > 0);
     }
@@ -91,6 +94,20 @@ TEST_CASE("HQ's lane takes the quietest stores up to its share of the stores' wo
   CHECK(StoresForHqLane(ops, 0.41) == std::vector<bool>{false, false, true, true});
   CHECK(StoresForHqLane(ops, 1.0) == std::vector<bool>{true, true, true, true});
   CHECK(StoresForHqLane({}, 0.5).empty());
+}
+
+TEST_CASE("the other stores are spread over the stores' lanes, busiest first, evenly", "[sim]") {
+  // Work per store as above: 0.325, 0.275, 0.225, 0.175; HQ's lane is lane `lanes`.
+  std::vector<double> ops = {0.4, 0.3, 0.2, 0.1};
+  CHECK(StoreLanes(ops, 0.18, 1) == std::vector<int>{0, 0, 0, 1});
+  // Store 2 joins store 1, the lane with less work (0.275 against 0.325).
+  CHECK(StoreLanes(ops, 0.18, 2) == std::vector<int>{0, 1, 1, 2});
+  CHECK(StoreLanes(ops, 0.0, 4) == std::vector<int>{0, 1, 2, 3});
+  // More lanes than stores leaves some empty; the busiest are placed first whatever
+  // their index.
+  CHECK(StoreLanes(ops, 0.0, 6) == std::vector<int>{0, 1, 2, 3});
+  CHECK(StoreLanes({0.1, 0.6, 0.3}, 0.0, 2) == std::vector<int>{1, 0, 1});
+  CHECK(StoreLanes(ops, 1.0, 3) == std::vector<int>{3, 3, 3, 3});
 }
 
 TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
