@@ -1,7 +1,7 @@
 // SidePacer: whether a world's next window runs HQ's lane on the side thread (sharing
-// the stores' lanes with this one) or all its lanes on this one. Either way the window runs the same (world.h), so only
-// speed decides, by measurement: windows side by side are timed in batches, and when a
-// batch took more than twice its lanes' work (one after the other would have taken about
+// the stores' lanes with this one) or all its lanes on this one. Either way the window
+// runs the same (world.h), so only speed decides, by measurement: windows side by side
+// are timed in batches, and when a batch took more than twice its lanes' work (one after the other would have taken about
 // that work: the machine is busier than our two threads and each hand-over waits for a
 // core), the windows that follow run on one thread, twice as many after each batch that
 // lost again, until a batch on the side thread is tried once more. Not "more than the
@@ -25,7 +25,8 @@ class SidePacer {
   // `adaptive` false: every window uses the side thread.
   explicit SidePacer(bool adaptive = true) : adaptive_(adaptive) {}
 
-  // Whether the next window with work for HQ's lane should use the side thread.
+  // Whether the next window with work for two threads (HQ's lane, or two stores' lanes)
+  // should use the side thread.
   bool UseSide() {
     if (!adaptive_ || inline_left_ == 0) return true;
     --inline_left_;

@@ -39,13 +39,14 @@ struct SimOptions {
   // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for
   // --storage-floor to replay: memory about the bytes the run writes.
   bool record_storage = false;
-  // Threads for one world: 2 runs HQ's lane of each window beside the stores' (world.h),
-  // 1 after them. The run is the same either way; record_storage makes it 1. (kura-sim
+  // Threads for one world: 2 runs HQ's lane of each window beside the stores' lanes, the
+  // second thread taking stores' lanes too once HQ's is done (world.h); 1 runs them one
+  // after another. The run is the same either way; record_storage makes it 1. (kura-sim
   // picks 2 when one world runs at a time.)
   int threads = 1;
   // With 2 threads, whether timing may send windows back to one thread when side by side
-  // loses (SidePacer); false keeps every window with work for HQ's lane on the second
-  // thread (the tests, so that the lanes do run at once).
+  // loses (SidePacer); false puts every window with work for two threads (HQ's lane, or
+  // two stores' lanes) on both (the tests, so that the lanes do run at once).
   bool pace_threads = true;
   // The share of the stores' work that HQ's lane takes on, its quietest stores
   // (StoresForHqLane): HQ alone carried about 40% of the lanes' work at scale and the

@@ -54,6 +54,7 @@ std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double s
 }
 
 std::vector<int> StoreLanes(const std::vector<double>& ops_share, double hq_share, int lanes) {
+  if (lanes < 1) throw std::invalid_argument("StoreLanes: no lane for the stores");
   std::vector<bool> in_hq_lane = StoresForHqLane(ops_share, hq_share);
   std::vector<std::size_t> busiest_first(ops_share.size());
   std::iota(busiest_first.begin(), busiest_first.end(), std::size_t{0});
@@ -131,7 +132,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
   std::vector<double> ops_share;
   for (int i = 0; i < options.stores; ++i) ops_share.push_back(workload_->StoreShare(i));
   for (int lane : StoreLanes(ops_share, options.hq_lane_stores_share, hq_lane_->index)) {
-    store_lanes_.push_back(lanes_[lane].get());
+    lane_of_store_.push_back(lanes_[lane].get());
     result_.stores_in_hq_lane += lane == hq_lane_->index ? 1 : 0;
   }
   result_.store_lanes = hq_lane_->index;
@@ -497,11 +498,13 @@ void World::RunLane(Lane& lane, int64_t end) {
   }
 }
 
-void World::RunStoreLanes(const std::vector<Lane*>& due, std::atomic<std::size_t>& taken, int64_t end) {
-  for (std::size_t i = taken.fetch_add(1, std::memory_order_relaxed); i < due.size();
-       i = taken.fetch_add(1, std::memory_order_relaxed)) {
-    RunLane(*due[i], end);
+uint64_t World::RunStoreLanes(int64_t end) {
+  uint64_t ran = 0;
+  for (std::size_t i = due_taken_.fetch_add(1, std::memory_order_relaxed); i < due_.size();
+       i = due_taken_.fetch_add(1, std::memory_order_relaxed), ++ran) {
+    RunLane(*due_[i], end);
   }
+  return ran;
 }
 
 void World::RunWindow(int64_t end, SideThread* side) {
@@ -515,27 +518,28 @@ void World::RunWindow(int64_t end, SideThread* side) {
   // back to one thread), even when no stores' lane has anything due: HQ's data
   // (memtables, caches: hundreds of MB at scale) then stays with one core. Running it on
   // whichever thread was free cost more than the overlap gained (SCALE.md, twelfth stop).
-  // The stores' lanes go to whichever thread is free, the busiest first; a lane's
-  // events never depend on another's within a window, so who runs it does not matter.
-  std::atomic<std::size_t> taken{0};
+  // The stores' lanes go to whichever thread is free; a lane's events never depend on
+  // another's within a window, so who runs it does not matter.
+  due_taken_.store(0, std::memory_order_relaxed);
   if (side != nullptr && (hq_due || due_.size() > 1) && side_pacer_.UseSide()) {
     ++result_.windows_on_side_thread;
     auto start = std::chrono::steady_clock::now();
     double work_before = LanesBusy();
-    side->Start([this, end, hq_due, &taken] {
+    side->Start([this, end, hq_due] {
       // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's
       // perf counting off (Db::Open turns it off only on the thread that opens).
       TEST_SetBrokenPnMerge(options_.break_merge);
       rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
       if (hq_due) RunLane(*hq_lane_, end);
-      RunStoreLanes(due_, taken, end);
+      result_.store_lanes_on_side_thread += RunStoreLanes(end);  // nothing else writes it meanwhile
     });
-    RunStoreLanes(due_, taken, end);
+    // Should this throw, Run's SideThread waits for the side's work before the world goes.
+    RunStoreLanes(end);
     side->Wait();
     side_pacer_.Record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                        LanesBusy() - work_before);
   } else {
-    RunStoreLanes(due_, taken, end);
+    RunStoreLanes(end);
     if (hq_due) RunLane(*hq_lane_, end);
   }
   world_queue_.set_now(end);

@@ -19,10 +19,10 @@
 // window and queues each in its store's lane, hands each lane the messages sent to it,
 // takes the lanes' violations, and runs what the lanes left for the window's end (an
 // online order for a store HQ cannot reach is answered then; a transfer's arrival at a
-// store of another lane is queued then). Which stores join HQ's lane is fixed by the
-// options (StoresForHqLane), never by timing, so it does not depend on the thread
-// count; whether a window uses the second thread, and which thread runs which stores'
-// lane, is timing's choice (SidePacer). Each lane keeps its own trace; the run's hash
+// store of another lane is queued then). Which lane each store joins is fixed by the
+// options (StoreLanes), never by timing, so it does not depend on the thread count;
+// whether a window uses the second thread is timing's choice (SidePacer), and so is
+// which thread runs which stores' lane (whichever takes it first). Each lane keeps its own trace; the run's hash
 // joins them in lane order. One World is used by one thread (and its side thread).
 #pragma once
 
@@ -90,9 +90,10 @@ struct RunResult {
   uint64_t trace_hash = 0;
   uint64_t events = 0;
   uint64_t windows = 0;                 // spans the lanes ran apart (see World)
-  // Of those, with HQ's lane on a second thread. Timing decides (SidePacer), so unlike
-  // the run itself it varies from run to run.
+  // Of those, with a second thread (running HQ's lane, and stores' lanes as it finds
+  // them). Timing decides (SidePacer), so unlike the run itself it varies from run to run.
   uint64_t windows_on_side_thread = 0;
+  uint64_t store_lanes_on_side_thread = 0;  // stores' lanes the second thread ran (timing too)
   int stores_in_hq_lane = 0;            // the quietest stores, run in HQ's lane
   int store_lanes = 0;                  // the lanes the other stores are spread over
   // Wall time the stores' lanes (together) and HQ's spent running (not part of the
@@ -138,7 +139,7 @@ class World {
   // The running lane's trace; between windows, the first lane's.
   Trace& trace();
   // Runs `fn` between windows, at the end of the one running now (at once between
-  // windows): what a lane must do in the other's part of the world.
+  // windows): what a lane must do in another lane's part of the world.
   void AfterWindow(std::function<void()> fn);
   SimNetwork& net() { return net_; }
   Ledger& ledger() { return ledger_; }
@@ -210,12 +211,12 @@ class World {
     int64_t violation_at = 0;
     std::vector<std::function<void()>> after_window;  // World::AfterWindow
   };
-  Lane& LaneOf(int store) { return *store_lanes_[store]; }
+  Lane& LaneOf(int store) { return *lane_of_store_[store]; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
-  // Runs the stores' lanes in `due` up to `end`, taking the next not yet taken from
-  // `taken` (shared by both threads).
-  void RunStoreLanes(const std::vector<Lane*>& due, std::atomic<std::size_t>& taken, int64_t end);
+  // Runs stores' lanes of due_ up to `end`, each not yet taken by either thread; returns
+  // how many it ran.
+  uint64_t RunStoreLanes(int64_t end);
   // Runs every lane up to `end` (with `side`, when given and the pacer agrees, HQ's
   // lane there and the stores' lanes shared out between the threads), then settles the
   // window: messages handed over, violations taken, what the lanes left for the
@@ -234,8 +235,11 @@ class World {
   // The stores' lanes, then HQ's (a lane's index is its place here).
   std::vector<std::unique_ptr<Lane>> lanes_;
   Lane* hq_lane_;
-  std::vector<Lane*> store_lanes_;  // per store: the lane it runs in
-  std::vector<Lane*> due_;          // RunWindow's: the stores' lanes with events due
+  std::vector<Lane*> lane_of_store_;  // per store: the lane it runs in
+  // RunWindow's: the stores' lanes with events due, and how many of them either thread
+  // has taken (a member, so that the side thread never outlives it).
+  std::vector<Lane*> due_;
+  std::atomic<std::size_t> due_taken_{0};
   EventQueue world_queue_;
   std::mt19937_64 workload_rng_, fault_rng_;
   SimNetwork net_;
@@ -258,7 +262,7 @@ class World {
 std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double share);
 // The lane of each store: `lanes` (HQ's) for those StoresForHqLane(ops_share, hq_share)
 // picks; the others spread over lanes 0 to lanes-1, busiest first, each to the lane with
-// the least work so far (the lowest on a tie).
+// the least work so far (the lowest on a tie). REQUIRES: lanes >= 1.
 std::vector<int> StoreLanes(const std::vector<double>& ops_share, double hq_share, int lanes);
 
 // The id kura-sim gives store `i`: "store-000", "store-001", ...

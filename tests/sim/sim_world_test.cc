@@ -2,6 +2,8 @@
 // deliberately broken merge is caught.
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
+
 #include "report.h"
 #include "small_world.h"
 #include "world.h"
@@ -63,7 +65,7 @@ TEST_CASE("two threads sharing the lanes replay the one-thread run exactly", "[s
       o.threads = 1;
       RunResult one = RunOnce(o, kind);
       o.threads = 2;
-      o.pace_threads = false;  // every window with HQ's work on the second thread
+      o.pace_threads = false;  // every window with work for two threads on both
       RunResult two = RunOnce(o, kind);
       INFO(one.strategy << (broken ? ", broken merge" : ""));
       if (!broken) CHECK(one.ok);  // every invariant holds with stores in both lanes
@@ -80,6 +82,9 @@ TEST_CASE("two threads sharing the lanes replay the one-thread run exactly", "[s
       CHECK(two.store_lanes == 2);
       CHECK(one.windows_on_side_thread == 0);
       CHECK(two.windows_on_side_thread > 0);
+      // The second thread takes stores' lanes too, not HQ's alone.
+      CHECK(one.store_lanes_on_side_thread == 0);
+      CHECK(two.store_lanes_on_side_thread > 0);
     }
   }
 }
@@ -108,6 +113,8 @@ TEST_CASE("the other stores are spread over the stores' lanes, busiest first, ev
   CHECK(StoreLanes(ops, 0.0, 6) == std::vector<int>{0, 1, 2, 3});
   CHECK(StoreLanes({0.1, 0.6, 0.3}, 0.0, 2) == std::vector<int>{1, 0, 1});
   CHECK(StoreLanes(ops, 1.0, 3) == std::vector<int>{3, 3, 3, 3});
+  CHECK(StoreLanes({}, 0.5, 4).empty());
+  CHECK_THROWS_AS(StoreLanes(ops, 0.0, 0), std::invalid_argument);
 }
 
 TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
