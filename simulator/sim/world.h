@@ -10,20 +10,21 @@
 //
 // Lanes: the world's events run in lanes that meet only at window boundaries: HQ's lane
 // (HQ, and the quietest stores) and the stores' lanes (the other stores, spread over
-// SimOptions::store_lanes). A window is at most one link latency long and ends before the
-// next event of the world's own (faults, checks, samples): within it nothing one lane
-// does can reach another, because a message takes at least the latency. So the lanes can
-// run one after the other or at once (SimOptions::threads: HQ's lane on a second thread,
-// which then takes stores' lanes too while the first thread takes the rest) with the
-// same result, event for event. Between windows the world draws the workload's operations due in the next
-// window and queues each in its store's lane, hands each lane the messages sent to it,
-// takes the lanes' violations, and runs what the lanes left for the window's end (an
-// online order for a store HQ cannot reach is answered then; a transfer's arrival at a
-// store of another lane is queued then). Which lane each store joins is fixed by the
-// options (StoreLanes), never by timing, so it does not depend on the thread count;
-// whether a window uses the second thread is timing's choice (SidePacer), and so is
-// which thread runs which stores' lane (whichever takes it first). Each lane keeps its own trace; the run's hash
-// joins them in lane order. One World is used by one thread (and its side thread).
+// SimOptions::store_lanes). A window is at most one link latency long and ends before
+// the next event of the world's own (faults, checks, samples): within it nothing one
+// lane does can reach another, because a message takes at least the latency. So the
+// lanes can run one after the other or at once (SimOptions::threads: HQ's lane on a
+// second thread, which then takes stores' lanes too while the first thread takes the
+// rest) with the same result, event for event. Between windows the world draws the
+// workload's operations due in the next window and queues each in its store's lane,
+// hands each lane the messages sent to it, takes the lanes' violations, and runs what
+// the lanes left for the window's end (an online order for a store HQ cannot reach is
+// answered then; a transfer's arrival at a store of another lane is queued then). Which
+// lane each store joins is fixed by the options (StoreLanes), never by timing, so it
+// does not depend on the thread count; whether a window uses the second thread is
+// timing's choice (SidePacer), and so is which thread runs which stores' lane (whichever
+// takes it first). Each lane keeps its own trace; the run's hash joins them in lane
+// order. One World is used by one thread (and its side thread).
 #pragma once
 
 #include <atomic>
