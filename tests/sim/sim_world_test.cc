@@ -82,9 +82,9 @@ TEST_CASE("two threads sharing the lanes replay the one-thread run exactly", "[s
       CHECK(two.store_lanes == 2);
       CHECK(one.windows_on_side_thread == 0);
       CHECK(two.windows_on_side_thread > 0);
-      // The second thread takes stores' lanes too, not HQ's alone.
+      // Whether the second thread also took stores' lanes is timing's (a run the broken
+      // merge stops early may give it none), so only one thread's zero is required.
       CHECK(one.store_lanes_on_side_thread == 0);
-      CHECK(two.store_lanes_on_side_thread > 0);
     }
   }
 }
