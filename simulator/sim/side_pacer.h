@@ -1,13 +1,14 @@
 // SidePacer: whether a world's next window runs HQ's lane on the side thread (sharing
 // the stores' lanes with this one) or all its lanes on this one. Either way the window
 // runs the same (world.h), so only speed decides, by measurement: windows side by side
-// are timed in batches, and when a batch took more than twice its lanes' work (one after the other would have taken about
-// that work: the machine is busier than our two threads and each hand-over waits for a
-// core), the windows that follow run on one thread, twice as many after each batch that
-// lost again, until a batch on the side thread is tried once more. Not "more than the
-// work": at scale, HQ's lane kept on one core pays beyond what the batch shows (its
-// data stays in that core's caches), and batches near the line did better side by side
-// (SCALE.md, thirteenth stop). Not thread-safe: the world's main thread uses it.
+// are timed in batches, and when a batch took more than twice its lanes' work (one after
+// the other would have taken about that work: the machine is busier than our two threads
+// and each hand-over waits for a core), the windows that follow run on one thread, twice
+// as many after each batch that lost again, until a batch on the side thread is tried
+// once more. Not "more than the work": at scale, HQ's lane kept on one core pays beyond
+// what the batch shows (its data stays in that core's caches), and batches near the line
+// did better side by side (SCALE.md, thirteenth stop). Not thread-safe: the world's main
+// thread uses it.
 #pragma once
 
 #include <algorithm>

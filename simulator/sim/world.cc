@@ -35,6 +35,9 @@ constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
 // world's own events): a check reads every store.
 constexpr uint64_t kStepsPerQuietCheck = 16;
 
+// The stores' lanes a world runs (at least one), HQ's lane coming after them.
+int StoreLaneCount(const SimOptions& options) { return std::max(1, options.store_lanes); }
+
 // A store's share of the stores' work (StoresForHqLane).
 double StoreWork(const std::vector<double>& ops_share, std::size_t i) {
   return (ops_share[i] + 1.0 / static_cast<double>(ops_share.size())) / 2;
@@ -97,12 +100,12 @@ World::World(const SimOptions& options, StrategyKind strategy)
       workload_rng_(DeriveSeed(options.seed, 1)),
       fault_rng_(DeriveSeed(options.seed, 2)),
       net_(options.stores, NetOptions{options.latency_ms, options.drop, options.duplicate, options.reorder},
-           DeriveSeed(options.seed, 3), /*senders=*/std::max(1, options.store_lanes) + 1),
+           DeriveSeed(options.seed, 3), /*senders=*/StoreLaneCount(options) + 1),
       ledger_(options.stores),
       pending_(options.stores),
       strategy_(MakeStrategy(strategy, options.stores)),
       side_pacer_(options.pace_threads) {
-  for (int i = 0; i <= std::max(1, options.store_lanes); ++i) {
+  for (int i = 0; i <= StoreLaneCount(options); ++i) {
     lanes_.push_back(std::make_unique<Lane>());
     lanes_.back()->index = i;
   }
@@ -500,8 +503,7 @@ void World::RunLane(Lane& lane, int64_t end) {
 
 uint64_t World::RunStoreLanes(int64_t end) {
   uint64_t ran = 0;
-  for (std::size_t i = due_taken_.fetch_add(1, std::memory_order_relaxed); i < due_.size();
-       i = due_taken_.fetch_add(1, std::memory_order_relaxed), ++ran) {
+  for (std::size_t i; (i = due_taken_.fetch_add(1, std::memory_order_relaxed)) < due_.size(); ++ran) {
     RunLane(*due_[i], end);
   }
   return ran;
