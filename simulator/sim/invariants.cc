@@ -35,17 +35,20 @@ void Invariants::Held(const std::string& name) {
 }
 
 void Invariants::CheckStores(bool every_sku) {
-  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) {
-    if (world_->store(i).up()) CheckStore(i, every_sku);
+  every_sku_views_.resize(world_->stores());
+  std::vector<std::string> violations(world_->stores());
+  world_->ForEachStore([&](int i) {
+    if (world_->store(i).up()) violations[i] = CheckStore(i, every_sku);
+  });
+  for (const std::string& violation : violations) {
+    if (!violation.empty()) return world_->Violation(violation);  // the first store's
   }
-  if (world_->stopped()) return;
   Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
   Held("no oversold promise (held <= on-hand + recorded overrides)");
   Held("only legal hold-state transitions");
 }
 
-bool Invariants::ReadStock(int i, const std::set<std::string>* skus,
-                           std::map<std::string, std::pair<int64_t, int64_t>>* out) {
+std::string Invariants::ReadStock(int i, const std::set<std::string>* skus, StockViews* out) {
   SimNode& node = world_->store(i);
   auto add = [&](const json& view) {
     (*out)[view["sku"].get<std::string>()] = {view["on_hand"].get<int64_t>(), view["held"].get<int64_t>()};
@@ -53,56 +56,50 @@ bool Invariants::ReadStock(int i, const std::set<std::string>* skus,
   // One listing is cheaper than a read per SKU once a fair share of them is wanted.
   if (skus == nullptr || skus->size() * 4 > static_cast<std::size_t>(world_->options().skus)) {
     auto list = world_->Read(node, "stock.list", {{"limit", 100000}});
-    if (!list.ok()) {
-      world_->Violation(node.id() + " stock.list: " + list.status().ToString());
-      return false;
-    }
+    if (!list.ok()) return node.id() + " stock.list: " + list.status().ToString();
     for (const auto& item : (*list)["items"]) {
       if (skus == nullptr || skus->count(item["sku"].get<std::string>()) > 0) add(item);
     }
-    return true;
+    return "";
   }
   for (const std::string& sku : *skus) {
     auto view = world_->Read(node, "stock.get", {{"sku", sku}});
     if (view.ok()) {
       add(*view);
     } else if (view.status().code() != Status::Code::kNotFound) {
-      world_->Violation(node.id() + " stock.get " + sku + ": " + view.status().ToString());
-      return false;
+      return node.id() + " stock.get " + sku + ": " + view.status().ToString();
     }
   }
-  return true;
+  return "";
 }
 
-void Invariants::CheckStore(int i, bool every_sku) {
+std::string Invariants::CheckStore(int i, bool every_sku) {
   SimNode& node = world_->store(i);
   Ledger& ledger = world_->ledger();
   std::set<std::string> touched = ledger.TakeTouched(i);
-  std::map<std::string, std::pair<int64_t, int64_t>> seen;  // sku -> on_hand, held
-  if (!ReadStock(i, every_sku ? nullptr : &touched, &seen)) return;
-  auto check_on_hand = [&](const std::string& sku, int64_t expected) {
+  StockViews seen;
+  if (std::string unread = ReadStock(i, every_sku ? nullptr : &touched, &seen); !unread.empty()) return unread;
+  auto wrong_on_hand = [&](const std::string& sku, int64_t expected) -> std::string {
     auto it = seen.find(sku);
     int64_t on_hand = it == seen.end() ? 0 : it->second.first;
-    if (on_hand == expected) return true;
-    world_->Violation(node.id() + " " + sku + ": on-hand " + std::to_string(on_hand) +
-                      ", acknowledged operations say " + std::to_string(expected));
-    return false;
+    if (on_hand == expected) return "";
+    return node.id() + " " + sku + ": on-hand " + std::to_string(on_hand) + ", acknowledged operations say " +
+           std::to_string(expected);
   };
   if (every_sku) {
     for (const auto& [sku, expected] : ledger.Skus(i)) {
-      if (!check_on_hand(sku, expected)) return;
+      if (std::string wrong = wrong_on_hand(sku, expected); !wrong.empty()) return wrong;
     }
   } else {
     for (const std::string& sku : touched) {
-      if (!check_on_hand(sku, ledger.OnHand(i, sku))) return;
+      if (std::string wrong = wrong_on_hand(sku, ledger.OnHand(i, sku)); !wrong.empty()) return wrong;
     }
   }
   for (const auto& [sku, view] : seen) {
     auto [on_hand, held] = view;
     if (held > on_hand + ledger.Overrides(i, sku)) {
-      return world_->Violation(node.id() + " " + sku + ": " + std::to_string(held) + " held > " +
-                               std::to_string(on_hand) + " on hand + " +
-                               std::to_string(ledger.Overrides(i, sku)) + " overridden");
+      return node.id() + " " + sku + ": " + std::to_string(held) + " held > " + std::to_string(on_hand) +
+             " on hand + " + std::to_string(ledger.Overrides(i, sku)) + " overridden";
     }
   }
   if (every_sku) every_sku_views_[i] = std::move(seen);
@@ -124,8 +121,9 @@ void Invariants::CheckStore(int i, bool every_sku) {
     }
     return true;
   });
-  if (!scanned.ok()) return world_->Violation(node.id() + " reading holds: " + scanned.ToString());
-  if (!bad.ok()) return world_->Violation(bad.message());
+  if (!scanned.ok()) return node.id() + " reading holds: " + scanned.ToString();
+  if (!bad.ok()) return bad.message();
+  return "";
 }
 
 void Invariants::CheckFinal() {
@@ -138,13 +136,17 @@ void Invariants::CheckFinal() {
   for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) CheckReceipts(i);
   if (world_->stopped()) return;
   Held("receipts journaled once per acknowledged sale, return and collection");
-  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) {
+  std::vector<std::string> inconsistent(world_->stores());
+  world_->ForEachStore([&](int i) {
     auto check = world_->Read(world_->store(i), "admin.check", json::object());
     if (!check.ok() || !(*check)["ok"].get<bool>()) {
-      world_->Violation(world_->store(i).id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString()));
+      inconsistent[i] = world_->store(i).id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString());
     }
+  });
+  for (const std::string& violation : inconsistent) {
+    if (!violation.empty()) return world_->Violation(violation);
   }
-  if (!world_->stopped()) Held("derived state consistent with cells (admin.check)");
+  Held("derived state consistent with cells (admin.check)");
 }
 
 void Invariants::CheckReplicasEqual(int i) {
@@ -170,12 +172,13 @@ void Invariants::CheckReplicasEqual(int i) {
 void Invariants::CheckHqTotals() {
   // Each store's own view, read once per store rather than once per SKU (by the final
   // every-SKU check when it ran; no write came since).
-  std::vector<std::map<std::string, std::pair<int64_t, int64_t>>> views(world_->stores());
+  std::vector<StockViews> views(world_->stores());
+  every_sku_views_.resize(world_->stores());
   for (int i = 0; i < world_->stores(); ++i) {
-    if (auto it = every_sku_views_.find(i); it != every_sku_views_.end()) {
-      views[i] = std::move(it->second);
-    } else if (!ReadStock(i, nullptr, &views[i])) {
-      return;
+    if (every_sku_views_[i]) {
+      views[i] = std::move(*every_sku_views_[i]);
+    } else if (std::string unread = ReadStock(i, nullptr, &views[i]); !unread.empty()) {
+      return world_->Violation(unread);
     }
   }
   every_sku_views_.clear();

@@ -16,13 +16,18 @@
 //  - receipts journaled at the store and at HQ equal the acknowledged sales, returns and
 //    collections;
 //  - admin.check finds the derived state of every store consistent with its cells.
+// The checks of one store alone (the first three, and admin.check) share the stores out
+// between the world's two threads (World::ForEachStore); those that read HQ run on one.
+// Either way the first store's violation is the one reported.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace kura::sim {
 
@@ -36,9 +41,14 @@ class Invariants {
   void CheckFinal();
 
  private:
-  void CheckStore(int i, bool every_sku);
-  // Each SKU's {on_hand, held} at store i: all of them, or just `skus`.
-  bool ReadStock(int i, const std::set<std::string>* skus, std::map<std::string, std::pair<int64_t, int64_t>>* out);
+  using StockViews = std::map<std::string, std::pair<int64_t, int64_t>>;  // sku -> on_hand, held
+
+  // Store i's checks, on either of the world's threads (World::ForEachStore): the
+  // violation found, or empty.
+  std::string CheckStore(int i, bool every_sku);
+  // Each SKU's {on_hand, held} at store i: all of them, or just `skus`. The violation
+  // when the store does not answer, or empty.
+  std::string ReadStock(int i, const std::set<std::string>* skus, StockViews* out);
   void CheckReplicasEqual(int i);
   void CheckHqTotals();
   void CheckReceipts(int i);
@@ -47,7 +57,8 @@ class Invariants {
   World* world_;
   // Per store, every SKU's {on_hand, held} as the last every-SKU check read it: the
   // final check compares HQ against these rather than reading 200 x 5,000 SKUs again.
-  std::map<int, std::map<std::string, std::pair<int64_t, int64_t>>> every_sku_views_;
+  // One slot per store, so that the two threads' checks write apart.
+  std::vector<std::optional<StockViews>> every_sku_views_;
 };
 
 }  // namespace kura::sim

@@ -83,4 +83,28 @@ void SideThread::Loop() {
   }
 }
 
+void ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
+              const std::function<void()>& on_side) {
+  std::atomic<int> taken{0};
+  auto take = [&] {
+    for (int i; (i = taken.fetch_add(1, std::memory_order_relaxed)) < count;) fn(i);
+  };
+  if (side == nullptr) return take();
+  side->Start([&] {
+    if (on_side) on_side();
+    take();
+  });
+  try {
+    take();
+  } catch (...) {
+    // The side's work refers to this frame: it must finish before the frame goes.
+    try {
+      side->Wait();
+    } catch (...) {
+    }
+    throw;
+  }
+  side->Wait();
+}
+
 }  // namespace kura::sim

@@ -1,11 +1,12 @@
 // SideThread: a second thread that runs one piece of work at a time on request, for the
-// world's HQ lane and its share of the stores' (world.h): Start hands it the work of one
+// world's HQ lane and its share of the stores' lanes (world.h), and for its share of
+// the stores' checks between windows (ShareOut, below): Start hands it the work of one
 // window, the caller does its own meanwhile, and Wait returns once the side thread is
 // done, so both sides see everything the other wrote before (release on hand-over,
 // acquire on return). Windows are short and many (one link latency each, millions at
 // full scale), so the hand-over is two atomic words that each side polls briefly before
-// it sleeps on them (a futex), rather than a mutex and condition variable. An exception in the work is rethrown by Wait. One caller
-// thread.
+// it sleeps on them (a futex), rather than a mutex and condition variable. An exception
+// in the work is rethrown by Wait. One caller thread.
 #pragma once
 
 #include <atomic>
@@ -39,5 +40,13 @@ class SideThread {
   std::atomic<uint32_t> finished_{0};  // pieces of work done
   std::thread thread_;
 };
+
+// Runs fn(i) once for each i in [0, count), on the calling thread and, when `side` is
+// given, on it at once, each taking the next i from a counter they share (which thread
+// runs which i is timing's). `on_side` first sets up the side thread (per-thread
+// settings). Returns when both are done; rethrows what either threw (the caller's first).
+// Without `side`, runs them in order on the caller.
+void ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
+              const std::function<void()>& on_side = {});
 
 }  // namespace kura::sim

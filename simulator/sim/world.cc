@@ -565,6 +565,11 @@ void World::RunWindow(int64_t end, SideThread* side) {
   HandOverMessages();
 }
 
+void World::ForEachStore(const std::function<void(int)>& fn) {
+  // RocksDB's perf counting off on the side thread, as for RunWindow's side work.
+  ShareOut(side_, stores(), fn, [] { rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable); });
+}
+
 double World::LanesBusy() const {
   double busy = 0;
   for (const auto& l : lanes_) busy += l->busy_s;
@@ -617,7 +622,11 @@ RunResult World::Run(const Progress& progress) {
   HandOverMessages();
 
   std::optional<SideThread> side;
-  if (options_.threads > 1) side.emplace();
+  if (options_.threads > 1) side_ = &side.emplace();
+  struct ForgetSide {
+    SideThread*& side;
+    ~ForgetSide() { side = nullptr; }
+  } forget_side{side_};  // however Run ends, before `side` goes
   int64_t deadline = duration_ms_ + kQuiesceWithinMs;
   uint64_t steps = 0;
   while (!stopped()) {
@@ -646,7 +655,6 @@ RunResult World::Run(const Progress& progress) {
       progress("day", static_cast<double>(now()) / duration_ms_);
     }
   }
-  side.reset();
   if (!stopped()) {
     TakeSample();
     invariants_->CheckStores(/*every_sku=*/true);

@@ -166,6 +166,11 @@ class World {
                       const nlohmann::json& args);
   // Whether HQ and `store` can talk right now: both up and the link not cut.
   bool Reachable(int store) const;
+  // Runs fn(i) for every store i between windows, sharing the stores out between the
+  // run's two threads when it has a second (each store on one of them), else in order.
+  // For work that touches store i's node and its part of the ledger only: not HQ, not the
+  // trace, no Violation (collect per store, report after).
+  void ForEachStore(const std::function<void(int)>& fn);
 
 
   void CrashStore(int i, int64_t down_ms, bool in_flight, bool applied);
@@ -241,6 +246,7 @@ class World {
   // has taken (a member, so that the side thread never outlives it).
   std::vector<Lane*> due_;
   std::atomic<std::size_t> due_taken_{0};
+  class SideThread* side_ = nullptr;  // Run's second thread, while it has one
   EventQueue world_queue_;
   std::mt19937_64 workload_rng_, fault_rng_;
   SimNetwork net_;

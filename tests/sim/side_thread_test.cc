@@ -2,8 +2,10 @@
 // hand-over must carry every write across in both directions, and a failure must surface.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "side_thread.h"
 
@@ -49,6 +51,52 @@ TEST_CASE("a side thread finishes the work in hand before it stops", "[sim]") {
     });
   }  // destroyed without Wait
   CHECK(finished);
+}
+
+TEST_CASE("ShareOut runs every index once, on the caller and the side thread together", "[sim]") {
+  SideThread side;
+  for (int count : {0, 1, 2, 1000}) {
+    // Plain values, each written by the one thread that took its index: only the
+    // hand-over orders them.
+    std::vector<int> runs(count, 0);
+    std::atomic<int> side_set_up{0};
+    ShareOut(&side, count, [&](int i) { ++runs[i]; }, [&] { side_set_up.fetch_add(1); });
+    INFO(count << " indices");
+    for (int i = 0; i < count; ++i) REQUIRE(runs[i] == 1);
+    // Set up once, whether or not it found an index left to take.
+    CHECK(side_set_up.load() == 1);
+  }
+}
+
+TEST_CASE("ShareOut without a side thread runs the indices in order on the caller", "[sim]") {
+  std::thread::id caller = std::this_thread::get_id();
+  std::vector<int> order;
+  bool elsewhere = false;
+  ShareOut(nullptr, 5, [&](int i) {
+    order.push_back(i);
+    elsewhere = elsewhere || std::this_thread::get_id() != caller;
+  });
+  CHECK(order == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK_FALSE(elsewhere);
+}
+
+TEST_CASE("ShareOut rethrows a failure on either thread once both are done", "[sim]") {
+  SideThread side;
+  // Whichever thread takes index 7 throws and stops; the other takes every index left,
+  // so each runs exactly once, and all have run by the time the failure surfaces.
+  std::vector<std::atomic<int>> runs(200);
+  CHECK_THROWS_WITH(ShareOut(&side, 200, [&](int i) {
+    runs[i].fetch_add(1);
+    if (i == 7) throw std::runtime_error("store 7 failed");
+  }), "store 7 failed");
+  for (int i = 0; i < 200; ++i) {
+    INFO("index " << i);
+    CHECK(runs[i].load() == 1);
+  }
+  // The side thread is free for the next.
+  std::atomic<int> after{0};
+  ShareOut(&side, 3, [&](int) { after.fetch_add(1); });
+  CHECK(after.load() == 3);
 }
 
 }  // namespace
