@@ -83,7 +83,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env,
   // RocksDB counts every key comparison and lookup in a thread-local perf context unless
   // told not to, about 8% of a busy thread's time in kura-sim's profile; kura reads none of
   // it. The thread that opens a Db is the one that uses it (a daemon's loop, a world),
-  // except kura-sim's HQ lane on its side thread, which turns it off there as well.
+  // except kura-sim's side thread (lanes, checks), which turns it off there as well.
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   std::unique_ptr<Db> db(new Db());
   db->db_.reset(raw);

@@ -3,8 +3,9 @@
 // seen of each — built only from the replies the engines gave. The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
-// Thread-safe only as the world's lanes use it: everything of a store from one thread at
-// a time, while the holds of all stores share one map (guarded: lanes add theirs at once).
+// Thread-safe only as the world's lanes and checks use it: everything of a store from one
+// thread at a time, while the holds of all stores share one map (guarded: lanes add
+// theirs, and the checks observe theirs, at once).
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,7 @@ class Ledger {
   std::set<std::string> TakeTouched(int store);
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
-  // Unguarded: between windows (or with no lanes) only.
+  // Unguarded: between windows (or with no lanes) only, and not in World::ForEachStore.
   const std::map<std::string, HoldRecord>& holds() const { return holds_; }
 
  private:

@@ -528,10 +528,7 @@ void World::RunWindow(int64_t end, SideThread* side) {
     auto start = std::chrono::steady_clock::now();
     double work_before = LanesBusy();
     side->Start([this, end, hq_due] {
-      // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's
-      // perf counting off (Db::Open turns it off only on the thread that opens).
-      TEST_SetBrokenPnMerge(options_.break_merge);
-      rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+      SetUpSideThread();
       if (hq_due) RunLane(*hq_lane_, end);
       result_.store_lanes_on_side_thread += RunStoreLanes(end);  // nothing else writes it meanwhile
     });
@@ -566,8 +563,15 @@ void World::RunWindow(int64_t end, SideThread* side) {
 }
 
 void World::ForEachStore(const std::function<void(int)>& fn) {
-  // RocksDB's perf counting off on the side thread, as for RunWindow's side work.
-  ShareOut(side_, stores(), fn, [] { rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable); });
+  // Unpaced: a handful of hand-overs per check, each with a store's worth of work or more.
+  ShareOut(side_, stores(), fn, [this] { SetUpSideThread(); });
+}
+
+void World::SetUpSideThread() const {
+  // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's perf
+  // counting off (Db::Open turns it off only on the thread that opens).
+  TEST_SetBrokenPnMerge(options_.break_merge);
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
 double World::LanesBusy() const {

@@ -167,7 +167,8 @@ class World {
   // Whether HQ and `store` can talk right now: both up and the link not cut.
   bool Reachable(int store) const;
   // Runs fn(i) for every store i between windows, sharing the stores out between the
-  // run's two threads when it has a second (each store on one of them), else in order.
+  // run's two threads when it has a second (each store on one of them; unlike windows,
+  // not paced: a check holds far more work than a hand-over costs), else in order.
   // For work that touches store i's node and its part of the ledger only: not HQ, not the
   // trace, no Violation (collect per store, report after).
   void ForEachStore(const std::function<void(int)>& fn);
@@ -228,6 +229,8 @@ class World {
   // window: messages handed over, violations taken, what the lanes left for the
   // window's end run.
   void RunWindow(int64_t end, class SideThread* side);
+  // On the side thread, before its work: the per-thread settings the main thread has.
+  void SetUpSideThread() const;
   double LanesBusy() const;  // the lanes' busy_s, summed
   void HandOverMessages();
 

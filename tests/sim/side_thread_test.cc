@@ -99,5 +99,22 @@ TEST_CASE("ShareOut rethrows a failure on either thread once both are done", "[s
   CHECK(after.load() == 3);
 }
 
+TEST_CASE("ShareOut rethrows the caller's failure when both threads fail", "[sim]") {
+  SideThread side;
+  std::thread::id caller = std::this_thread::get_id();
+  // The side thread fails on the first index it takes; the caller fails on its first
+  // only once the side has (the side stops at its failure, so the caller gets an index
+  // whichever thread takes the first).
+  std::atomic<bool> side_failed{false};
+  CHECK_THROWS_WITH(ShareOut(&side, 4, [&](int) {
+    if (std::this_thread::get_id() != caller) {
+      side_failed.store(true);
+      throw std::runtime_error("side failed");
+    }
+    while (!side_failed.load()) std::this_thread::yield();
+    throw std::runtime_error("caller failed");
+  }), "caller failed");
+}
+
 }  // namespace
 }  // namespace kura::sim
