@@ -127,29 +127,31 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
 }
 
 void Invariants::CheckFinal() {
-  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) CheckReplicasEqual(i);
-  if (world_->stopped()) return;
+  // What each store's own checks find (reads only: of the store, and of HQ's copy of its
+  // partition), on both threads; reported below in the order the checks are listed.
+  struct Found {
+    std::string replicas, receipts, derived;
+  };
+  std::vector<Found> found(world_->stores());
+  world_->ForEachStore([&](int i) { found[i] = {ReplicasDiffer(i), ReceiptsWrong(i), DerivedInconsistent(i)}; });
+  auto first = [&](std::string Found::*what) -> const std::string* {
+    for (const Found& f : found) {
+      if (!(f.*what).empty()) return &(f.*what);
+    }
+    return nullptr;
+  };
+  if (const std::string* violation = first(&Found::replicas)) return world_->Violation(*violation);
   Held("sync quiescent after the final heal; all replicas equal");
   CheckHqTotals();
   if (world_->stopped()) return;
   Held("HQ totals = sum of the stores' own views");
-  for (int i = 0; i < world_->stores() && !world_->stopped(); ++i) CheckReceipts(i);
-  if (world_->stopped()) return;
+  if (const std::string* violation = first(&Found::receipts)) return world_->Violation(*violation);
   Held("receipts journaled once per acknowledged sale, return and collection");
-  std::vector<std::string> inconsistent(world_->stores());
-  world_->ForEachStore([&](int i) {
-    auto check = world_->Read(world_->store(i), "admin.check", json::object());
-    if (!check.ok() || !(*check)["ok"].get<bool>()) {
-      inconsistent[i] = world_->store(i).id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString());
-    }
-  });
-  for (const std::string& violation : inconsistent) {
-    if (!violation.empty()) return world_->Violation(violation);
-  }
+  if (const std::string* violation = first(&Found::derived)) return world_->Violation(*violation);
   Held("derived state consistent with cells (admin.check)");
 }
 
-void Invariants::CheckReplicasEqual(int i) {
+std::string Invariants::ReplicasDiffer(int i) {
   SimNode& store = world_->store(i);
   for (const std::string& prefix : {keys::StockPrefix(store.id()), keys::HoldPrefix(store.id()),
                                     keys::JournalPrefix(store.id())}) {
@@ -163,10 +165,17 @@ void Invariants::CheckReplicasEqual(int i) {
       if (it->second != value) { example = key + " differs"; break; }
     }
     if (example.empty()) example = "hq holds cells the store lacks";
-    return world_->Violation("replicas differ after the final heal: " + store.id() + " vs hq, " +
-                             std::to_string(mine.size()) + " vs " + std::to_string(theirs.size()) +
-                             " cells under " + prefix + " (" + example + ")");
+    return "replicas differ after the final heal: " + store.id() + " vs hq, " + std::to_string(mine.size()) +
+           " vs " + std::to_string(theirs.size()) + " cells under " + prefix + " (" + example + ")";
   }
+  return "";
+}
+
+std::string Invariants::DerivedInconsistent(int i) {
+  SimNode& store = world_->store(i);
+  auto check = world_->Read(store, "admin.check", json::object());
+  if (check.ok() && (*check)["ok"].get<bool>()) return "";
+  return store.id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString());
 }
 
 void Invariants::CheckHqTotals() {
@@ -216,16 +225,15 @@ void Invariants::CheckHqTotals() {
   }
 }
 
-void Invariants::CheckReceipts(int i) {
+std::string Invariants::ReceiptsWrong(int i) {
   SimNode& store = world_->store(i);
   std::string prefix = keys::JournalPrefix(store.id());
   auto expected = static_cast<std::size_t>(world_->ledger().Receipts(i));
   std::size_t at_store = CellsWithPrefix(store, prefix).size();
   std::size_t at_hq = CellsWithPrefix(world_->hq(), prefix).size();
-  if (at_store != expected || at_hq != expected) {
-    world_->Violation(store.id() + ": " + std::to_string(expected) + " receipts acknowledged, " +
-                      std::to_string(at_store) + " journaled at the store, " + std::to_string(at_hq) + " at hq");
-  }
+  if (at_store == expected && at_hq == expected) return "";
+  return store.id() + ": " + std::to_string(expected) + " receipts acknowledged, " + std::to_string(at_store) +
+         " journaled at the store, " + std::to_string(at_hq) + " at hq";
 }
 
 }  // namespace kura::sim

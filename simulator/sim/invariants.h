@@ -16,9 +16,10 @@
 //  - receipts journaled at the store and at HQ equal the acknowledged sales, returns and
 //    collections;
 //  - admin.check finds the derived state of every store consistent with its cells.
-// The checks of one store alone (the first three, and admin.check) share the stores out
-// between the world's two threads (World::ForEachStore); those that read HQ run on one.
-// Either way the first store's violation is the one reported.
+// Each store's checks (all but HQ's totals, which go through HQ's engine) share the
+// stores out between the world's two threads (World::ForEachStore); they read HQ's
+// database, never its engine. Either way the first store's violation, of the first
+// check listed above that finds one, is the one reported.
 #pragma once
 
 #include <cstdint>
@@ -49,9 +50,12 @@ class Invariants {
   // Each SKU's {on_hand, held} at store i: all of them, or just `skus`. The violation
   // when the store does not answer, or empty.
   std::string ReadStock(int i, const std::set<std::string>* skus, StockViews* out);
-  void CheckReplicasEqual(int i);
-  void CheckHqTotals();
-  void CheckReceipts(int i);
+  // The final checks of store i, on either thread: the violation found, or empty. They
+  // read the store and HQ's copy of its partition (HQ's database, not its engine).
+  std::string ReplicasDiffer(int i);
+  std::string ReceiptsWrong(int i);
+  std::string DerivedInconsistent(int i);  // admin.check
+  void CheckHqTotals();  // through HQ's engine: one thread
   void Held(const std::string& name);
 
   World* world_;
