@@ -509,7 +509,7 @@ uint64_t World::RunStoreLanes(int64_t end) {
   return ran;
 }
 
-void World::RunWindow(int64_t end, SideThread* side) {
+void World::RunWindow(int64_t end) {
   due_.clear();
   for (std::size_t i = 0; i + 1 < lanes_.size(); ++i) {
     if (lanes_[i]->queue.next_at() < end) due_.push_back(lanes_[i].get());
@@ -523,18 +523,18 @@ void World::RunWindow(int64_t end, SideThread* side) {
   // The stores' lanes go to whichever thread is free; a lane's events never depend on
   // another's within a window, so who runs it does not matter.
   due_taken_.store(0, std::memory_order_relaxed);
-  if (side != nullptr && (hq_due || due_.size() > 1) && side_pacer_.UseSide()) {
+  if (side_ != nullptr && (hq_due || due_.size() > 1) && side_pacer_.UseSide()) {
     ++result_.windows_on_side_thread;
     auto start = std::chrono::steady_clock::now();
     double work_before = LanesBusy();
-    side->Start([this, end, hq_due] {
+    side_->Start([this, end, hq_due] {
       SetUpSideThread();
       if (hq_due) RunLane(*hq_lane_, end);
       result_.store_lanes_on_side_thread += RunStoreLanes(end);  // nothing else writes it meanwhile
     });
     // Should this throw, Run's SideThread waits for the side's work before the world goes.
     RunStoreLanes(end);
-    side->Wait();
+    side_->Wait();
     side_pacer_.Record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                        LanesBusy() - work_before);
   } else {
@@ -654,7 +654,7 @@ RunResult World::Run(const Progress& progress) {
     }
     int64_t end = std::min({next + window_ms_, world_queue_.next_at(), deadline + 1});
     workload_->DrawUntil(end);
-    RunWindow(end, side ? &*side : nullptr);
+    RunWindow(end);
     if (progress && result_.windows % 256 == 0 && now() < duration_ms_) {
       progress("day", static_cast<double>(now()) / duration_ms_);
     }

@@ -169,8 +169,9 @@ class World {
   // Runs fn(i) for every store i between windows, sharing the stores out between the
   // run's two threads when it has a second (each store on one of them; unlike windows,
   // not paced: a check holds far more work than a hand-over costs), else in order.
-  // For work that touches store i's node and its part of the ledger only: not HQ, not the
-  // trace, no Violation (collect per store, report after).
+  // For work that touches store i's node and its part of the ledger only, and reads HQ's
+  // database at most: not HQ's engine, not the trace, no Violation (collect per store,
+  // report after).
   void ForEachStore(const std::function<void(int)>& fn);
 
 
@@ -224,11 +225,11 @@ class World {
   // Runs stores' lanes of due_ up to `end`, each not yet taken by either thread; returns
   // how many it ran.
   uint64_t RunStoreLanes(int64_t end);
-  // Runs every lane up to `end` (with `side`, when given and the pacer agrees, HQ's
-  // lane there and the stores' lanes shared out between the threads), then settles the
-  // window: messages handed over, violations taken, what the lanes left for the
+  // Runs every lane up to `end` (with side_, when the run has one and the pacer agrees,
+  // HQ's lane there and the stores' lanes shared out between the threads), then settles
+  // the window: messages handed over, violations taken, what the lanes left for the
   // window's end run.
-  void RunWindow(int64_t end, class SideThread* side);
+  void RunWindow(int64_t end);
   // On the side thread, before its work: the per-thread settings the main thread has.
   void SetUpSideThread() const;
   double LanesBusy() const;  // the lanes' busy_s, summed
