@@ -127,37 +127,40 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
 }
 
 void Invariants::CheckFinal() {
-  // What each store's own checks find (reads only: of the store, and of HQ's copy of its
-  // partition), on both threads; reported below in the order the checks are listed.
-  struct Found {
-    std::string replicas, receipts, derived;
-  };
-  std::vector<Found> found(world_->stores());
-  world_->ForEachStore([&](int i) { found[i] = {ReplicasDiffer(i), ReceiptsWrong(i), DerivedInconsistent(i)}; });
-  auto first = [&](std::string Found::*what) -> const std::string* {
-    for (const Found& f : found) {
+  // Each store's findings (reads only: of the store, and of HQ's copy of its partition),
+  // on both threads; reported below in the order the checks are listed.
+  std::vector<FinalFindings> found(world_->stores());
+  world_->ForEachStore([&](int i) { found[i] = CheckStoreFinal(i); });
+  auto first = [&](std::string FinalFindings::*what) -> const std::string* {
+    for (const FinalFindings& f : found) {
       if (!(f.*what).empty()) return &(f.*what);
     }
     return nullptr;
   };
-  if (const std::string* violation = first(&Found::replicas)) return world_->Violation(*violation);
+  if (const std::string* violation = first(&FinalFindings::replicas)) return world_->Violation(*violation);
   Held("sync quiescent after the final heal; all replicas equal");
   CheckHqTotals();
   if (world_->stopped()) return;
   Held("HQ totals = sum of the stores' own views");
-  if (const std::string* violation = first(&Found::receipts)) return world_->Violation(*violation);
+  if (const std::string* violation = first(&FinalFindings::receipts)) return world_->Violation(*violation);
   Held("receipts journaled once per acknowledged sale, return and collection");
-  if (const std::string* violation = first(&Found::derived)) return world_->Violation(*violation);
+  if (const std::string* violation = first(&FinalFindings::derived)) return world_->Violation(*violation);
   Held("derived state consistent with cells (admin.check)");
 }
 
-std::string Invariants::ReplicasDiffer(int i) {
+Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
   SimNode& store = world_->store(i);
-  for (const std::string& prefix : {keys::StockPrefix(store.id()), keys::HoldPrefix(store.id()),
-                                    keys::JournalPrefix(store.id())}) {
+  FinalFindings found;
+  std::size_t journaled_at_store = 0, journaled_at_hq = 0;
+  std::string journal = keys::JournalPrefix(store.id());
+  for (const std::string& prefix : {keys::StockPrefix(store.id()), keys::HoldPrefix(store.id()), journal}) {
     auto mine = CellsWithPrefix(store, prefix);
     auto theirs = CellsWithPrefix(world_->hq(), prefix);
-    if (mine == theirs) continue;
+    if (prefix == journal) {  // the receipts, counted from the same scan
+      journaled_at_store = mine.size();
+      journaled_at_hq = theirs.size();
+    }
+    if (mine == theirs || !found.replicas.empty()) continue;
     std::string example;
     for (const auto& [key, value] : mine) {
       auto it = theirs.find(key);
@@ -165,10 +168,17 @@ std::string Invariants::ReplicasDiffer(int i) {
       if (it->second != value) { example = key + " differs"; break; }
     }
     if (example.empty()) example = "hq holds cells the store lacks";
-    return "replicas differ after the final heal: " + store.id() + " vs hq, " + std::to_string(mine.size()) +
-           " vs " + std::to_string(theirs.size()) + " cells under " + prefix + " (" + example + ")";
+    found.replicas = "replicas differ after the final heal: " + store.id() + " vs hq, " + std::to_string(mine.size()) +
+                     " vs " + std::to_string(theirs.size()) + " cells under " + prefix + " (" + example + ")";
   }
-  return "";
+  auto acknowledged = static_cast<std::size_t>(world_->ledger().Receipts(i));
+  if (journaled_at_store != acknowledged || journaled_at_hq != acknowledged) {
+    found.receipts = store.id() + ": " + std::to_string(acknowledged) + " receipts acknowledged, " +
+                     std::to_string(journaled_at_store) + " journaled at the store, " +
+                     std::to_string(journaled_at_hq) + " at hq";
+  }
+  found.derived = DerivedInconsistent(i);
+  return found;
 }
 
 std::string Invariants::DerivedInconsistent(int i) {
@@ -223,17 +233,6 @@ void Invariants::CheckHqTotals() {
                                " on hand, the stores sum to " + std::to_string(on_hand));
     }
   }
-}
-
-std::string Invariants::ReceiptsWrong(int i) {
-  SimNode& store = world_->store(i);
-  std::string prefix = keys::JournalPrefix(store.id());
-  auto expected = static_cast<std::size_t>(world_->ledger().Receipts(i));
-  std::size_t at_store = CellsWithPrefix(store, prefix).size();
-  std::size_t at_hq = CellsWithPrefix(world_->hq(), prefix).size();
-  if (at_store == expected && at_hq == expected) return "";
-  return store.id() + ": " + std::to_string(expected) + " receipts acknowledged, " + std::to_string(at_store) +
-         " journaled at the store, " + std::to_string(at_hq) + " at hq";
 }
 
 }  // namespace kura::sim

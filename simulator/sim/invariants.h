@@ -50,10 +50,13 @@ class Invariants {
   // Each SKU's {on_hand, held} at store i: all of them, or just `skus`. The violation
   // when the store does not answer, or empty.
   std::string ReadStock(int i, const std::set<std::string>* skus, StockViews* out);
-  // The final checks of store i, on either thread: the violation found, or empty. They
-  // read the store and HQ's copy of its partition (HQ's database, not its engine).
-  std::string ReplicasDiffer(int i);
-  std::string ReceiptsWrong(int i);
+  // What the final checks of store i find, each empty when it holds. On either thread:
+  // they read the store and HQ's copy of its partition (HQ's database, not its engine),
+  // each part once.
+  struct FinalFindings {
+    std::string replicas, receipts, derived;
+  };
+  FinalFindings CheckStoreFinal(int i);
   std::string DerivedInconsistent(int i);  // admin.check
   void CheckHqTotals();  // through HQ's engine: one thread
   void Held(const std::string& name);

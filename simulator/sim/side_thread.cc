@@ -83,16 +83,22 @@ void SideThread::Loop() {
   }
 }
 
-void ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
-              const std::function<void()>& on_side) {
+int ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
+             const std::function<void()>& on_side) {
   std::atomic<int> taken{0};
   auto take = [&] {
-    for (int i; (i = taken.fetch_add(1, std::memory_order_relaxed)) < count;) fn(i);
+    int ran = 0;
+    for (int i; (i = taken.fetch_add(1, std::memory_order_relaxed)) < count; ++ran) fn(i);
+    return ran;
   };
-  if (side == nullptr) return take();
+  if (side == nullptr) {
+    take();
+    return 0;
+  }
+  int side_ran = 0;  // written by the side thread, read after Wait
   side->Start([&] {
     if (on_side) on_side();
-    take();
+    side_ran = take();
   });
   try {
     take();
@@ -105,6 +111,7 @@ void ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
     throw;
   }
   side->Wait();
+  return side_ran;
 }
 
 }  // namespace kura::sim

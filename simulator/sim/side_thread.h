@@ -44,9 +44,10 @@ class SideThread {
 // Runs fn(i) once for each i in [0, count), on the calling thread and, when `side` is
 // given, on it at once, each taking the next i from a counter they share (which thread
 // runs which i is timing's). `on_side` first sets up the side thread (per-thread
-// settings). Returns when both are done; rethrows what either threw (the caller's first).
-// Without `side`, runs them in order on the caller.
-void ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
-              const std::function<void()>& on_side = {});
+// settings, or work of its own before it takes any). Returns, once both are done, how
+// many i the side thread ran; rethrows what either threw (the caller's first). Without
+// `side`, runs them in order on the caller.
+int ShareOut(SideThread* side, int count, const std::function<void(int)>& fn,
+             const std::function<void()>& on_side = {});
 
 }  // namespace kura::sim

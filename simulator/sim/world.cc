@@ -501,14 +501,6 @@ void World::RunLane(Lane& lane, int64_t end) {
   }
 }
 
-uint64_t World::RunStoreLanes(int64_t end) {
-  uint64_t ran = 0;
-  for (std::size_t i; (i = due_taken_.fetch_add(1, std::memory_order_relaxed)) < due_.size(); ++ran) {
-    RunLane(*due_[i], end);
-  }
-  return ran;
-}
-
 void World::RunWindow(int64_t end) {
   due_.clear();
   for (std::size_t i = 0; i + 1 < lanes_.size(); ++i) {
@@ -522,23 +514,20 @@ void World::RunWindow(int64_t end) {
   // whichever thread was free cost more than the overlap gained (SCALE.md, twelfth stop).
   // The stores' lanes go to whichever thread is free; a lane's events never depend on
   // another's within a window, so who runs it does not matter.
-  due_taken_.store(0, std::memory_order_relaxed);
-  if (side_ != nullptr && (hq_due || due_.size() > 1) && side_pacer_.UseSide()) {
+  auto run_store_lane = [&](int i) { RunLane(*due_[i], end); };
+  int due = static_cast<int>(due_.size());
+  if (side_ != nullptr && (hq_due || due > 1) && side_pacer_.UseSide()) {
     ++result_.windows_on_side_thread;
     auto start = std::chrono::steady_clock::now();
     double work_before = LanesBusy();
-    side_->Start([this, end, hq_due] {
+    result_.store_lanes_on_side_thread += ShareOut(side_, due, run_store_lane, [&] {
       SetUpSideThread();
       if (hq_due) RunLane(*hq_lane_, end);
-      result_.store_lanes_on_side_thread += RunStoreLanes(end);  // nothing else writes it meanwhile
     });
-    // Should this throw, Run's SideThread waits for the side's work before the world goes.
-    RunStoreLanes(end);
-    side_->Wait();
     side_pacer_.Record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
                        LanesBusy() - work_before);
   } else {
-    RunStoreLanes(end);
+    for (int i = 0; i < due; ++i) run_store_lane(i);
     if (hq_due) RunLane(*hq_lane_, end);
   }
   world_queue_.set_now(end);

@@ -27,7 +27,6 @@
 // order. One World is used by one thread (and its side thread).
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -222,9 +221,6 @@ class World {
   Lane& LaneOf(int store) { return *lane_of_store_[store]; }
   // Runs every event of `lane` before `end`, as that lane.
   void RunLane(Lane& lane, int64_t end);
-  // Runs stores' lanes of due_ up to `end`, each not yet taken by either thread; returns
-  // how many it ran.
-  uint64_t RunStoreLanes(int64_t end);
   // Runs every lane up to `end` (with side_, when the run has one and the pacer agrees,
   // HQ's lane there and the stores' lanes shared out between the threads), then settles
   // the window: messages handed over, violations taken, what the lanes left for the
@@ -246,10 +242,7 @@ class World {
   std::vector<std::unique_ptr<Lane>> lanes_;
   Lane* hq_lane_;
   std::vector<Lane*> lane_of_store_;  // per store: the lane it runs in
-  // RunWindow's: the stores' lanes with events due, and how many of them either thread
-  // has taken (a member, so that the side thread never outlives it).
-  std::vector<Lane*> due_;
-  std::atomic<std::size_t> due_taken_{0};
+  std::vector<Lane*> due_;  // RunWindow's: the stores' lanes with events due
   class SideThread* side_ = nullptr;  // Run's second thread, while it has one
   EventQueue world_queue_;
   std::mt19937_64 workload_rng_, fault_rng_;

@@ -2,6 +2,7 @@
 // hand-over must carry every write across in both directions, and a failure must surface.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -55,14 +56,21 @@ TEST_CASE("a side thread finishes the work in hand before it stops", "[sim]") {
 
 TEST_CASE("ShareOut runs every index once, on the caller and the side thread together", "[sim]") {
   SideThread side;
+  std::thread::id caller = std::this_thread::get_id();
   for (int count : {0, 1, 2, 1000}) {
     // Plain values, each written by the one thread that took its index: only the
     // hand-over orders them.
     std::vector<int> runs(count, 0);
+    std::vector<char> on_side(count, 0);  // not vector<bool>: its bits share words
     std::atomic<int> side_set_up{0};
-    ShareOut(&side, count, [&](int i) { ++runs[i]; }, [&] { side_set_up.fetch_add(1); });
+    int side_ran = ShareOut(&side, count, [&](int i) {
+      ++runs[i];
+      on_side[i] = std::this_thread::get_id() != caller;
+    }, [&] { side_set_up.fetch_add(1); });
     INFO(count << " indices");
     for (int i = 0; i < count; ++i) REQUIRE(runs[i] == 1);
+    // It counts what the side thread ran, however many that was.
+    CHECK(side_ran == std::count(on_side.begin(), on_side.end(), 1));
     // Set up once, whether or not it found an index left to take.
     CHECK(side_set_up.load() == 1);
   }
@@ -78,6 +86,7 @@ TEST_CASE("ShareOut without a side thread runs the indices in order on the calle
   });
   CHECK(order == std::vector<int>{0, 1, 2, 3, 4});
   CHECK_FALSE(elsewhere);
+  CHECK(ShareOut(nullptr, 3, [](int) {}) == 0);  // nothing ran on a side thread
 }
 
 TEST_CASE("ShareOut rethrows a failure on either thread once both are done", "[sim]") {
