@@ -1,12 +1,12 @@
 // SideThread: a second thread that runs one piece of work at a time on request, for the
-// world's HQ lane and its share of the stores' lanes (world.h), and for its share of
-// the stores' checks between windows (ShareOut, below): Start hands it the work of one
-// window, the caller does its own meanwhile, and Wait returns once the side thread is
-// done, so both sides see everything the other wrote before (release on hand-over,
-// acquire on return). Windows are short and many (one link latency each, millions at
-// full scale), so the hand-over is two atomic words that each side polls briefly before
-// it sleeps on them (a futex), rather than a mutex and condition variable. An exception
-// in the work is rethrown by Wait. One caller thread.
+// world's HQ lane and its share of the stores' lanes in each window, and its share of
+// the stores' checks between windows (both through ShareOut, below; world.h): Start
+// hands it the work, the caller does its own meanwhile, and Wait returns once the side
+// thread is done, so both sides see everything the other wrote before (release on
+// hand-over, acquire on return). Windows are short and many (one link latency each,
+// millions at full scale), so the hand-over is two atomic words that each side polls
+// briefly before it sleeps on them (a futex), rather than a mutex and condition
+// variable. An exception in the work is rethrown by Wait. One caller thread.
 #pragma once
 
 #include <atomic>
