@@ -1,14 +1,10 @@
 #include "world.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <numeric>
 #include <optional>
-#include <stdexcept>
 
 #include <rocksdb/env.h>
-#include <rocksdb/perf_level.h>
 
 #include "faults.h"
 #include "invariants.h"
@@ -38,41 +34,7 @@ constexpr uint64_t kStepsPerQuietCheck = 16;
 // The stores' lanes a world runs (at least one), HQ's lane coming after them.
 int StoreLaneCount(const SimOptions& options) { return std::max(1, options.store_lanes); }
 
-// A store's share of the stores' work (StoresForHqLane).
-double StoreWork(const std::vector<double>& ops_share, std::size_t i) {
-  return (ops_share[i] + 1.0 / static_cast<double>(ops_share.size())) / 2;
-}
-
 }  // namespace
-
-std::vector<bool> StoresForHqLane(const std::vector<double>& ops_share, double share) {
-  std::vector<bool> in_hq_lane(ops_share.size(), false);
-  double taken = 0;
-  for (std::size_t i = ops_share.size(); i-- > 0;) {
-    taken += StoreWork(ops_share, i);
-    if (taken > share) break;
-    in_hq_lane[i] = true;
-  }
-  return in_hq_lane;
-}
-
-std::vector<int> StoreLanes(const std::vector<double>& ops_share, double hq_share, int lanes) {
-  if (lanes < 1) throw std::invalid_argument("StoreLanes: no lane for the stores");
-  std::vector<bool> in_hq_lane = StoresForHqLane(ops_share, hq_share);
-  std::vector<std::size_t> busiest_first(ops_share.size());
-  std::iota(busiest_first.begin(), busiest_first.end(), std::size_t{0});
-  std::stable_sort(busiest_first.begin(), busiest_first.end(),
-                   [&](std::size_t a, std::size_t b) { return ops_share[a] > ops_share[b]; });
-  std::vector<int> lane(ops_share.size(), lanes);
-  std::vector<double> load(lanes, 0.0);
-  for (std::size_t i : busiest_first) {
-    if (in_hq_lane[i]) continue;
-    int least = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    lane[i] = least;
-    load[least] += StoreWork(ops_share, i);
-  }
-  return lane;
-}
 
 std::string StoreId(int i) {
   char buf[32];
@@ -88,8 +50,6 @@ const char* StrategyName(StrategyKind kind) {
   }
   return "?";
 }
-
-thread_local World::Lane* World::running_ = nullptr;
 
 World::World(const SimOptions& options, StrategyKind strategy)
     : options_(options),
@@ -150,18 +110,6 @@ World::~World() {
 int64_t World::now() const { return running_ != nullptr ? running_->queue.now() : world_queue_.now(); }
 
 Trace& World::trace() { return running_ != nullptr ? running_->trace : lanes_.front()->trace; }
-
-void World::AtStore(int store, int64_t at, EventQueue::Fn fn) {
-  Lane& target = LaneOf(store);
-  if (running_ == nullptr || running_ == &target) return target.queue.At(at, std::move(fn));
-  if (at < now() + window_ms_) throw std::logic_error("World::AtStore: another lane's event within the window");
-  AfterWindow([&target, at, fn = std::move(fn)]() mutable { target.queue.At(at, std::move(fn)); });
-}
-
-void World::AfterWindow(std::function<void()> fn) {
-  if (running_ == nullptr) return fn();
-  running_->after_window.push_back(std::move(fn));
-}
 
 void World::Violation(const std::string& what) {
   if (stopped()) return;
@@ -302,98 +250,6 @@ void World::LinkUp(int store) {
   strategy_->OnLinkUp(*this, store);
 }
 
-void World::RestartStore(int i) {
-  SimNode& node = *stores_[i];
-  if (node.up()) return;
-  node.SetTime(now());
-  Status s = node.Open({hq_->id()});
-  if (!s.ok()) return Violation(node.id() + " failed to restart: " + s.ToString());
-  trace().Add(now(), node.id() + " restarted");
-  std::vector<ApiRequest> owed;
-  owed.swap(pending_[i]);
-  for (const auto& request : owed) CallEventually(i, request.op, request.rid, request.args);
-  node.session(hq_->id())->Start(node.LocalNow());
-  Flush(node, i);
-  LinkUp(i);
-}
-
-void World::RestartHq() {
-  if (hq_->up()) return;
-  hq_->SetTime(now());
-  Status s = hq_->Open(result_.store_ids);
-  if (!s.ok()) return Violation("hq failed to restart: " + s.ToString());
-  trace().Add(now(), "hq restarted");
-  for (int i = 0; i < stores(); ++i) {
-    hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
-    Flush(*hq_, i);
-    LinkUp(i);
-  }
-}
-
-void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
-  SimNode& node = *stores_[i];
-  if (!node.up() || healed_) return;
-  ++result_.crashes;
-  std::string line = node.id() + " CRASH for " + FormatSimTime(down_ms);
-  if (in_flight) {
-    // A till's request was on its way: it may or may not have been applied, and the till
-    // retries it with the same request id once the store is back.
-    std::string rid = "crash-" + std::to_string(result_.crashes);
-    json args = {{"sku", Workload::Sku(0)}, {"qty", 5}};
-    if (applied) {
-      node.SetTime(now());
-      node.Execute("stock.receive", rid, args);
-    }
-    pending_[i].push_back(ApiRequest{"stock.receive", rid, args});
-    line += applied ? " (request " + rid + " applied, reply lost)" : " (request " + rid + " lost)";
-  }
-  trace().Add(now(), line);
-  node.Crash();
-  world_queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
-}
-
-void World::CrashHq(int64_t down_ms) {
-  if (!hq_->up() || healed_) return;
-  ++result_.crashes;
-  trace().Add(now(), "hq CRASH for " + FormatSimTime(down_ms));
-  hq_->Crash();
-  world_queue_.At(now() + down_ms, [this] { RestartHq(); });
-}
-
-void World::CutStore(int i, int64_t for_ms) {
-  if (healed_) return;
-  ++result_.partitions;
-  trace().Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
-  net_.CutStore(i);
-  world_queue_.At(now() + for_ms, [this, i] {
-    net_.HealStore(i);
-    trace().Add(now(), stores_[i]->id() + " link healed");
-    LinkUp(i);
-  });
-}
-
-void World::CutHq(int64_t for_ms) {
-  if (healed_) return;
-  ++result_.partitions;
-  trace().Add(now(), "hq PARTITIONED for " + FormatSimTime(for_ms));
-  net_.CutHq();
-  world_queue_.At(now() + for_ms, [this] {
-    net_.HealHq();
-    trace().Add(now(), "hq link healed");
-    for (int i = 0; i < stores(); ++i) LinkUp(i);
-  });
-}
-
-void World::ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms) {
-  if (healed_) return;
-  ++result_.clock_faults;
-  SimNode& node = *stores_[i];
-  node.offset_ms = jump ? node.offset_ms + offset_ms : offset_ms;
-  trace().Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
-                         " ms for " + FormatSimTime(for_ms));
-  world_queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
-}
-
 void World::ExpiryJob(int i) {
   SimNode& node = *stores_[i];
   if (node.up()) {
@@ -475,102 +331,6 @@ bool World::Quiescent() {
     }
   }
   return true;
-}
-
-void World::FinalHeal() {
-  trace().Add(now(), "FINAL HEAL: links healed, nodes restarted, clocks corrected");
-  healed_ = true;
-  net_.HealAll();
-  for (auto& node : stores_) node->offset_ms = 0;
-  RestartHq();
-  for (int i = 0; i < stores(); ++i) RestartStore(i);
-  for (int i = 0; i < stores(); ++i) LinkUp(i);
-}
-
-void World::RunLane(Lane& lane, int64_t end) {
-  struct Running {
-    explicit Running(Lane* lane) : lane(lane), start(std::chrono::steady_clock::now()) { running_ = lane; }
-    ~Running() {
-      running_ = nullptr;
-      lane->busy_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-    Lane* lane;
-    std::chrono::steady_clock::time_point start;
-  } running(&lane);
-  while (!stopped() && lane.queue.RunNext(end - 1)) {
-  }
-}
-
-void World::RunWindow(int64_t end) {
-  due_.clear();
-  for (std::size_t i = 0; i + 1 < lanes_.size(); ++i) {
-    if (lanes_[i]->queue.next_at() < end) due_.push_back(lanes_[i].get());
-  }
-  bool hq_due = hq_lane_->queue.next_at() < end;
-  ++result_.windows;
-  // With a side thread, HQ's lane always runs there (unless the pacer has sent windows
-  // back to one thread), even when no stores' lane has anything due: HQ's data
-  // (memtables, caches: hundreds of MB at scale) then stays with one core. Running it on
-  // whichever thread was free cost more than the overlap gained (SCALE.md, twelfth stop).
-  // The stores' lanes go to whichever thread is free; a lane's events never depend on
-  // another's within a window, so who runs it does not matter.
-  auto run_store_lane = [&](int i) { RunLane(*due_[i], end); };
-  int due = static_cast<int>(due_.size());
-  if (side_ != nullptr && (hq_due || due > 1) && side_pacer_.UseSide()) {
-    ++result_.windows_on_side_thread;
-    auto start = std::chrono::steady_clock::now();
-    double work_before = LanesBusy();
-    result_.store_lanes_on_side_thread += ShareOut(side_, due, run_store_lane, [&] {
-      SetUpSideThread();
-      if (hq_due) RunLane(*hq_lane_, end);
-    });
-    side_pacer_.Record(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                       LanesBusy() - work_before);
-  } else {
-    for (int i = 0; i < due; ++i) run_store_lane(i);
-    if (hq_due) RunLane(*hq_lane_, end);
-  }
-  world_queue_.set_now(end);
-  HandOverMessages();
-  const Lane* first = nullptr;
-  for (const auto& l : lanes_) {
-    if (!l->violation.empty() && (first == nullptr || l->violation_at < first->violation_at)) first = l.get();
-  }
-  if (first != nullptr) {
-    result_.ok = false;
-    result_.violation = first->violation;
-    return;
-  }
-  for (const auto& l : lanes_) {
-    std::vector<std::function<void()>> left;
-    left.swap(l->after_window);
-    for (auto& fn : left) {
-      if (!stopped()) fn();
-    }
-  }
-  HandOverMessages();
-}
-
-void World::ForEachStore(const std::function<void(int)>& fn) {
-  // Unpaced: a handful of hand-overs per check, each with a store's worth of work or more.
-  ShareOut(side_, stores(), fn, [this] { SetUpSideThread(); });
-}
-
-void World::SetUpSideThread() const {
-  // Per-thread settings, as the main thread has them: --break-merge, and RocksDB's perf
-  // counting off (Db::Open turns it off only on the thread that opens).
-  TEST_SetBrokenPnMerge(options_.break_merge);
-  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
-}
-
-double World::LanesBusy() const {
-  double busy = 0;
-  for (const auto& l : lanes_) busy += l->busy_s;
-  return busy;
-}
-
-void World::HandOverMessages() {
-  net_.HandOver([this](int store, bool to_hq) { return to_hq ? &hq_lane_->queue : &LaneOf(store).queue; });
 }
 
 RunResult World::Run(const Progress& progress) {

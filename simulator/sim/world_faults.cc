@@ -1,0 +1,111 @@
+#include "world.h"
+
+// How the world breaks and heals: crashes and restarts, cut links, shifted clocks, and
+// the final heal, after which the checks expect every replica equal.
+namespace kura::sim {
+
+using nlohmann::json;
+
+void World::RestartStore(int i) {
+  SimNode& node = *stores_[i];
+  if (node.up()) return;
+  node.SetTime(now());
+  Status s = node.Open({hq_->id()});
+  if (!s.ok()) return Violation(node.id() + " failed to restart: " + s.ToString());
+  trace().Add(now(), node.id() + " restarted");
+  std::vector<ApiRequest> owed;
+  owed.swap(pending_[i]);
+  for (const auto& request : owed) CallEventually(i, request.op, request.rid, request.args);
+  node.session(hq_->id())->Start(node.LocalNow());
+  Flush(node, i);
+  LinkUp(i);
+}
+
+void World::RestartHq() {
+  if (hq_->up()) return;
+  hq_->SetTime(now());
+  Status s = hq_->Open(result_.store_ids);
+  if (!s.ok()) return Violation("hq failed to restart: " + s.ToString());
+  trace().Add(now(), "hq restarted");
+  for (int i = 0; i < stores(); ++i) {
+    hq_->session(stores_[i]->id())->Start(hq_->LocalNow());
+    Flush(*hq_, i);
+    LinkUp(i);
+  }
+}
+
+void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
+  SimNode& node = *stores_[i];
+  if (!node.up() || healed_) return;
+  ++result_.crashes;
+  std::string line = node.id() + " CRASH for " + FormatSimTime(down_ms);
+  if (in_flight) {
+    // A till's request was on its way: it may or may not have been applied, and the till
+    // retries it with the same request id once the store is back.
+    std::string rid = "crash-" + std::to_string(result_.crashes);
+    json args = {{"sku", Workload::Sku(0)}, {"qty", 5}};
+    if (applied) {
+      node.SetTime(now());
+      node.Execute("stock.receive", rid, args);
+    }
+    pending_[i].push_back(ApiRequest{"stock.receive", rid, args});
+    line += applied ? " (request " + rid + " applied, reply lost)" : " (request " + rid + " lost)";
+  }
+  trace().Add(now(), line);
+  node.Crash();
+  world_queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
+}
+
+void World::CrashHq(int64_t down_ms) {
+  if (!hq_->up() || healed_) return;
+  ++result_.crashes;
+  trace().Add(now(), "hq CRASH for " + FormatSimTime(down_ms));
+  hq_->Crash();
+  world_queue_.At(now() + down_ms, [this] { RestartHq(); });
+}
+
+void World::CutStore(int i, int64_t for_ms) {
+  if (healed_) return;
+  ++result_.partitions;
+  trace().Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
+  net_.CutStore(i);
+  world_queue_.At(now() + for_ms, [this, i] {
+    net_.HealStore(i);
+    trace().Add(now(), stores_[i]->id() + " link healed");
+    LinkUp(i);
+  });
+}
+
+void World::CutHq(int64_t for_ms) {
+  if (healed_) return;
+  ++result_.partitions;
+  trace().Add(now(), "hq PARTITIONED for " + FormatSimTime(for_ms));
+  net_.CutHq();
+  world_queue_.At(now() + for_ms, [this] {
+    net_.HealHq();
+    trace().Add(now(), "hq link healed");
+    for (int i = 0; i < stores(); ++i) LinkUp(i);
+  });
+}
+
+void World::ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms) {
+  if (healed_) return;
+  ++result_.clock_faults;
+  SimNode& node = *stores_[i];
+  node.offset_ms = jump ? node.offset_ms + offset_ms : offset_ms;
+  trace().Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
+                         " ms for " + FormatSimTime(for_ms));
+  world_queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
+}
+
+void World::FinalHeal() {
+  trace().Add(now(), "FINAL HEAL: links healed, nodes restarted, clocks corrected");
+  healed_ = true;
+  net_.HealAll();
+  for (auto& node : stores_) node->offset_ms = 0;
+  RestartHq();
+  for (int i = 0; i < stores(); ++i) RestartStore(i);
+  for (int i = 0; i < stores(); ++i) LinkUp(i);
+}
+
+}  // namespace kura::sim
