@@ -1,13 +1,32 @@
 // The progress of worlds that may run at once, on one terminal line (stderr): each
-// world's label, the share of its current phase done and the phase, short enough for 80
-// columns with three worlds (a wrapped line would not redraw in place). Thread-safe.
+// world's label, the share of its current phase done and the phase, then the time since
+// the line began and, once every world is under way, an estimate of the time left in the
+// phases under way (the day is most of a run; the checks after it are not counted). Short
+// enough for 80 columns with three worlds in their day (a wrapped line would not redraw in
+// place). Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <vector>
 
 namespace kura::sim {
+
+struct ProgressEntry {
+  std::string label, phase;
+  double done = -1;              // of the phase, 0..1; -1: not started
+  double phase_started_s = 0;    // when the phase began, in seconds since the line began
+  bool finished = false;
+};
+
+// The line for `entries` at `now_s` seconds since it began. The time left is the longest
+// of the worlds' current phases at the pace each has kept in it, shown only when no world
+// waits and each has done at least 1% of its phase: a waiting world's time is unknown.
+std::string FormatProgress(const std::vector<ProgressEntry>& entries, double now_s);
+
+// M:SS, or H:MM:SS from an hour.
+std::string FormatDuration(double seconds);
 
 class ProgressLine {
  public:
@@ -21,15 +40,13 @@ class ProgressLine {
   void Close();
 
  private:
-  struct Entry {
-    std::string label, phase;
-    int percent = -1;  // -1: not started
-    bool finished = false;
-  };
+  double SecondsLocked() const;
   void PrintLocked();
 
   std::mutex mu_;
-  std::vector<Entry> entries_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::vector<ProgressEntry> entries_;
+  std::vector<int> percent_;  // each entry's last percent shown
   std::size_t printed_width_ = 0;
 };
 
