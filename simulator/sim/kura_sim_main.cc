@@ -182,7 +182,9 @@ int main(int argc, char** argv) {
     std::vector<uint64_t> failed;
     nlohmann::json all = nlohmann::json::array();
     int swept = 0;
+    int progress_width = 0;  // of the sweep line on stderr, cleared before each seed's line
     RunWorlds(o, kinds, runs, jobs, nullptr, [&](const SimOptions& seeded, std::vector<RunResult> results) {
+      if (progress_width > 0) std::fprintf(stderr, "\r%*s\r", progress_width, "");
       bool ok = true;
       for (const auto& run : results) {
         if (run.ok) continue;
@@ -192,7 +194,13 @@ int main(int argc, char** argv) {
       if (!ok) failed.push_back(seeded.seed);
       if (json_out) all.push_back(RunsJson(seeded, results, {wall(), PeakRssMb(), worlds_at_once, o.threads}));
       else std::cout << "seed " << seeded.seed << ": " << (ok ? "ok" : "FAILED") << std::endl;
-      if (o.progress) std::fprintf(stderr, "\rsweep %d/%d", ++swept, runs);
+      if (o.progress) {
+        ++swept;
+        double elapsed = wall();
+        std::string left = swept < runs ? ", ~" + FormatDuration(elapsed * (runs - swept) / swept) + " left" : "";
+        progress_width = std::fprintf(stderr, "\rsweep %d/%d (%s%s)", swept, runs, FormatDuration(elapsed).c_str(),
+                                      left.c_str());
+      }
     });
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
@@ -225,9 +233,11 @@ int main(int argc, char** argv) {
     m.storage_floor_s = 0;
     for (auto& run : results) {
       if (run.storage.empty()) continue;  // stopped before its day: a node failed to open, or no strategy
+      ProgressLine replay_line({run.strategy});
       auto floor = MeasureStorageFloor(*run.storage_log, run.storage, [&](double done) {
-        if (o.progress) std::fprintf(stderr, "\rstorage floor %-10s %3d%%", run.strategy.c_str(), static_cast<int>(done * 100));
+        if (o.progress) replay_line.Update(0, "storage floor replay", done);
       });
+      if (o.progress) replay_line.Close();
       if (!floor.ok()) {
         std::cerr << "storage floor: " << floor.status().ToString() << "\n";
         return 1;
@@ -235,7 +245,6 @@ int main(int argc, char** argv) {
       m.storage_floor_s += floor->seconds;
       run.storage_log.reset();  // its memory, before the next replay
     }
-    if (o.progress) std::fprintf(stderr, "\n");
   }
   if (json_out) {
     std::cout << RunsJson(o, results, m).dump(2) << "\n";
