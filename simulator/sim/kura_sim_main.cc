@@ -183,6 +183,7 @@ int main(int argc, char** argv) {
     nlohmann::json all = nlohmann::json::array();
     int swept = 0;
     int progress_width = 0;  // of the sweep line on stderr, cleared before each seed's line
+    double first_result_s = 0;
     RunWorlds(o, kinds, runs, jobs, nullptr, [&](const SimOptions& seeded, std::vector<RunResult> results) {
       if (progress_width > 0) std::fprintf(stderr, "\r%*s\r", progress_width, "");
       bool ok = true;
@@ -197,8 +198,15 @@ int main(int argc, char** argv) {
       if (o.progress) {
         ++swept;
         double elapsed = wall();
-        std::string left = swept < runs ? ", ~" + FormatDuration(elapsed * (runs - swept) / swept) + " left" : "";
-        progress_width = std::fprintf(stderr, "\rsweep %d/%d (%s%s)", swept, runs, FormatDuration(elapsed).c_str(),
+        // Seeds run side by side, so the pace is taken from the first result on: before
+        // it, one seed's time says little about how fast results come.
+        if (swept == 1) first_result_s = elapsed;
+        std::string left;
+        if (swept > 1 && swept < runs) {
+          left = ", ~" + FormatDuration((elapsed - first_result_s) / (swept - 1) * (runs - swept)) + " left";
+        }
+        std::fprintf(stderr, "\r");
+        progress_width = std::fprintf(stderr, "sweep %d/%d (%s%s)", swept, runs, FormatDuration(elapsed).c_str(),
                                       left.c_str());
       }
     });

@@ -16,6 +16,21 @@ std::string FormatDuration(double seconds) {
   return buf;
 }
 
+void ProgressEntry::Report(const std::string& phase_now, double done_now, double now_s) {
+  if (phase_now != phase || done < 0) {
+    phase = phase_now;
+    first_report_s = now_s;
+    first_done = done_now;
+  }
+  done = done_now;
+}
+
+std::optional<double> ProgressEntry::SecondsLeft(double now_s) const {
+  double moved = done - first_done;
+  if (done < 0 || moved < 0.01) return std::nullopt;
+  return (now_s - first_report_s) * (1 - done) / moved;
+}
+
 std::string FormatProgress(const std::vector<ProgressEntry>& entries, double now_s) {
   std::string line;
   bool estimable = true;
@@ -32,15 +47,17 @@ std::string FormatProgress(const std::vector<ProgressEntry>& entries, double now
       estimable = false;
       continue;
     }
-    line += std::to_string(static_cast<int>(e.done * 100)) + "% " + e.phase;
-    if (e.done < 0.01) {
-      estimable = false;
+    int percent = static_cast<int>(e.done * 100);
+    line += percent > 0 ? std::to_string(percent) + "% " + e.phase : e.phase;
+    std::optional<double> left = e.SecondsLeft(now_s);
+    if (left) {
+      left_s = std::max(left_s, *left);
     } else {
-      left_s = std::max(left_s, (now_s - e.phase_started_s) * (1 - e.done) / e.done);
+      estimable = false;
     }
   }
   line += " (" + FormatDuration(now_s);
-  if (estimable && left_s > 0) line += ", ~" + FormatDuration(left_s) + " left";
+  if (estimable && left_s >= 0.5) line += ", ~" + FormatDuration(left_s) + " left";  // not "~0:00"
   return line + ")";
 }
 
@@ -57,15 +74,12 @@ double ProgressLine::SecondsLocked() const {
 
 void ProgressLine::Update(std::size_t i, const char* phase, double done) {
   std::lock_guard<std::mutex> lock(mu_);
+  double now_s = SecondsLocked();
   int percent = static_cast<int>(done * 100);
   ProgressEntry& e = entries_[i];
   // Redraw only when something visible changed: worlds report thousands of times.
-  if (percent_[i] == percent && e.phase == phase) return;
-  if (e.phase != phase) {
-    e.phase = phase;
-    e.phase_started_s = SecondsLocked();
-  }
-  e.done = done;
+  if (percent_[i] == percent && e.phase == phase && static_cast<long>(now_s) == second_shown_) return;
+  e.Report(phase, done, now_s);
   percent_[i] = percent;
   PrintLocked();
 }
@@ -82,7 +96,9 @@ void ProgressLine::Close() {
 }
 
 void ProgressLine::PrintLocked() {
-  std::string line = FormatProgress(entries_, SecondsLocked());
+  double now_s = SecondsLocked();
+  second_shown_ = static_cast<long>(now_s);
+  std::string line = FormatProgress(entries_, now_s);
   // Pad over whatever a longer previous line left on the terminal.
   std::size_t width = line.size();
   if (width < printed_width_) line.append(printed_width_ - width, ' ');

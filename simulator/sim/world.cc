@@ -404,11 +404,17 @@ RunResult World::Run(const Progress& progress) {
     int64_t end = std::min({next + window_ms_, world_queue_.next_at(), deadline + 1});
     workload_->DrawUntil(end);
     RunWindow(end);
-    if (progress && result_.windows % 256 == 0 && now() < duration_ms_) {
-      progress("day", static_cast<double>(now()) / duration_ms_);
+    if (progress && result_.windows % 256 == 0) {
+      // After the day, sync settles for as long as it takes: no share to report.
+      if (now() < duration_ms_) {
+        progress("day", static_cast<double>(now()) / duration_ms_);
+      } else {
+        progress("settling", 0);
+      }
     }
   }
   if (!stopped()) {
+    if (progress) progress("final checks", 0);
     TakeSample();
     invariants_->CheckStores(/*every_sku=*/true);
     if (!stopped()) invariants_->CheckFinal();
@@ -438,7 +444,6 @@ RunResult World::Run(const Progress& progress) {
     SimNode& node = i < stores() ? *stores_[i] : *hq_;
     result_.storage.push_back(NodeStorage{node.Work(), node.cache_mb()});
   }
-  if (progress) progress("day", 1.0);
   return result_;
 }
 

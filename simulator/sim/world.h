@@ -120,7 +120,8 @@ class World {
   ~World();
 
   // Runs the whole scenario once. `progress` (may be empty) gets the phase ("opening
-  // stock", then "day") and the fraction of it done.
+  // stock", "day", then "settling" and "final checks", which report 0: how long they
+  // take is unknown) and the fraction of it done.
   using Progress = std::function<void(const char* phase, double done)>;
   RunResult Run(const Progress& progress = {});
 
