@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -183,7 +184,9 @@ int main(int argc, char** argv) {
     nlohmann::json all = nlohmann::json::array();
     int swept = 0;
     int progress_width = 0;  // of the sweep line on stderr, cleared before each seed's line
-    double first_result_s = 0;
+    // Paced from the first result on (ProgressEntry): seeds run side by side, so one
+    // seed's time says little about how fast results come.
+    ProgressEntry sweep;
     RunWorlds(o, kinds, runs, jobs, nullptr, [&](const SimOptions& seeded, std::vector<RunResult> results) {
       if (progress_width > 0) std::fprintf(stderr, "\r%*s\r", progress_width, "");
       bool ok = true;
@@ -198,13 +201,9 @@ int main(int argc, char** argv) {
       if (o.progress) {
         ++swept;
         double elapsed = wall();
-        // Seeds run side by side, so the pace is taken from the first result on: before
-        // it, one seed's time says little about how fast results come.
-        if (swept == 1) first_result_s = elapsed;
-        std::string left;
-        if (swept > 1 && swept < runs) {
-          left = ", ~" + FormatDuration((elapsed - first_result_s) / (swept - 1) * (runs - swept)) + " left";
-        }
+        sweep.Report("seeds", static_cast<double>(swept) / runs, elapsed);
+        std::optional<double> left_s = swept < runs ? sweep.SecondsLeft(elapsed) : std::nullopt;
+        std::string left = left_s ? ", ~" + FormatDuration(*left_s) + " left" : "";
         std::fprintf(stderr, "\r");
         progress_width = std::fprintf(stderr, "sweep %d/%d (%s%s)", swept, runs, FormatDuration(elapsed).c_str(),
                                       left.c_str());

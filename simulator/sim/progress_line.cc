@@ -61,7 +61,7 @@ std::string FormatProgress(const std::vector<ProgressEntry>& entries, double now
   return line + ")";
 }
 
-ProgressLine::ProgressLine(std::vector<std::string> labels) : percent_(labels.size(), -1) {
+ProgressLine::ProgressLine(std::vector<std::string> labels) {
   for (auto& label : labels) {
     entries_.emplace_back();
     entries_.back().label = std::move(label);
@@ -75,12 +75,11 @@ double ProgressLine::SecondsLocked() const {
 void ProgressLine::Update(std::size_t i, const char* phase, double done) {
   std::lock_guard<std::mutex> lock(mu_);
   double now_s = SecondsLocked();
-  int percent = static_cast<int>(done * 100);
   ProgressEntry& e = entries_[i];
   // Redraw only when something visible changed: worlds report thousands of times.
-  if (percent_[i] == percent && e.phase == phase && static_cast<long>(now_s) == second_shown_) return;
+  bool same_percent = e.done >= 0 && static_cast<int>(e.done * 100) == static_cast<int>(done * 100);
+  if (same_percent && e.phase == phase && static_cast<long>(now_s) == second_shown_) return;
   e.Report(phase, done, now_s);
-  percent_[i] = percent;
   PrintLocked();
 }
 

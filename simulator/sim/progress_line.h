@@ -2,9 +2,8 @@
 // world's label, the share of its current phase done and the phase, then the time since
 // the line began and, once every world is under way, an estimate of the time left in the
 // phases under way (the day is most of a run; the settling and checks after it are not
-// estimated). Short
-// enough for 80 columns with three worlds in their day (a wrapped line would not redraw in
-// place). Thread-safe.
+// estimated). Short enough for 80 columns with three worlds in their day (a wrapped line
+// would not redraw in place). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -56,8 +55,7 @@ class ProgressLine {
 
   std::mutex mu_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::vector<ProgressEntry> entries_;
-  std::vector<int> percent_;  // each entry's last percent shown
+  std::vector<ProgressEntry> entries_;  // as last shown
   long second_shown_ = -1;     // the elapsed second last shown: the line ticks while a phase is quiet
   std::size_t printed_width_ = 0;
 };
