@@ -7,6 +7,7 @@
 #include "kura/schema/codec.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/hold_cell.h"
+#include "step_progress.h"
 #include "txn.h"
 #include "workload.h"
 #include "world.h"
@@ -34,11 +35,13 @@ void Invariants::Held(const std::string& name) {
   if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
 }
 
-void Invariants::CheckStores(bool every_sku) {
+void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   every_sku_views_.resize(world_->stores());
   std::vector<std::string> violations(world_->stores());
+  if (progress != nullptr) progress->NextPart(world_->stores());
   world_->ForEachStore([&](int i) {
     if (world_->store(i).up()) violations[i] = CheckStore(i, every_sku);
+    if (progress != nullptr) progress->Step();
   });
   for (const std::string& violation : violations) {
     if (!violation.empty()) return world_->Violation(violation);  // the first store's
@@ -126,11 +129,15 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
   return "";
 }
 
-void Invariants::CheckFinal() {
+void Invariants::CheckFinal(StepProgress* progress) {
   // Each store's findings (reads only: of the store, and of HQ's copy of its partition),
   // on both threads; reported below in the order the checks are listed.
   std::vector<FinalFindings> found(world_->stores());
-  world_->ForEachStore([&](int i) { found[i] = CheckStoreFinal(i); });
+  if (progress != nullptr) progress->NextPart(world_->stores());
+  world_->ForEachStore([&](int i) {
+    found[i] = CheckStoreFinal(i);
+    if (progress != nullptr) progress->Step();
+  });
   auto first = [&](std::string FinalFindings::*what) -> const std::string* {
     for (const FinalFindings& f : found) {
       if (!(f.*what).empty()) return &(f.*what);
@@ -139,7 +146,7 @@ void Invariants::CheckFinal() {
   };
   if (const std::string* violation = first(&FinalFindings::replicas)) return world_->Violation(*violation);
   Held("sync quiescent after the final heal; all replicas equal");
-  CheckHqTotals();
+  CheckHqTotals(progress);
   if (world_->stopped()) return;
   Held("HQ totals = sum of the stores' own views");
   if (const std::string* violation = first(&FinalFindings::receipts)) return world_->Violation(*violation);
@@ -188,7 +195,7 @@ std::string Invariants::DerivedInconsistent(int i) {
   return store.id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString());
 }
 
-void Invariants::CheckHqTotals() {
+void Invariants::CheckHqTotals(StepProgress* progress) {
   // Each store's own view, read once per store rather than once per SKU (by the final
   // every-SKU check when it ran; no write came since).
   std::vector<StockViews> views(world_->stores());
@@ -201,6 +208,7 @@ void Invariants::CheckHqTotals() {
     }
   }
   every_sku_views_.clear();
+  if (progress != nullptr) progress->NextPart(world_->options().skus);
   for (int k = 0; k < world_->options().skus; ++k) {
     std::string sku = Workload::Sku(k);
     auto at_hq = world_->Read(world_->hq(), "hq.stock", {{"sku", sku}});
@@ -232,6 +240,7 @@ void Invariants::CheckHqTotals() {
       return world_->Violation("hq.stock " + sku + " total " + std::to_string(total_on_hand) +
                                " on hand, the stores sum to " + std::to_string(on_hand));
     }
+    if (progress != nullptr) progress->Step();
   }
 }
 

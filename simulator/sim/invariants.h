@@ -32,14 +32,18 @@
 
 namespace kura::sim {
 
+class StepProgress;
 class World;
 
 class Invariants {
  public:
   explicit Invariants(World* world) : world_(world) {}
   // every_sku: all of each store's SKUs, else those moved since its last check.
-  void CheckStores(bool every_sku);
-  void CheckFinal();
+  // `progress` (may be null) counts one part in stores.
+  void CheckStores(bool every_sku, StepProgress* progress = nullptr);
+  // `progress` (may be null) counts two parts: the stores' final checks, in stores, then
+  // HQ's totals, in SKUs.
+  void CheckFinal(StepProgress* progress = nullptr);
 
  private:
   using StockViews = std::map<std::string, std::pair<int64_t, int64_t>>;  // sku -> on_hand, held
@@ -58,7 +62,7 @@ class Invariants {
   };
   FinalFindings CheckStoreFinal(int i);
   std::string DerivedInconsistent(int i);  // admin.check
-  void CheckHqTotals();  // through HQ's engine: one thread
+  void CheckHqTotals(StepProgress* progress);  // through HQ's engine: one thread
   void Held(const std::string& name);
 
   World* world_;

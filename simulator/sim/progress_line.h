@@ -1,8 +1,8 @@
 // The progress of worlds that may run at once, on one terminal line (stderr): each
 // world's label, the share of its current phase done and the phase, then the time since
 // the line began and, once every world is under way, an estimate of the time left in the
-// phases under way (the day is most of a run; the settling and checks after it are not
-// estimated). Short enough for 80 columns with three worlds in their day (a wrapped line
+// phases under way (the day is most of a run; the settling after it has no known length
+// and is not estimated). Short enough for 80 columns with three worlds in their day (a wrapped line
 // would not redraw in place). Thread-safe.
 #pragma once
 
@@ -32,7 +32,7 @@ struct ProgressEntry {
 // The line for `entries` at `now_s` seconds since it began. The time left is the longest
 // of the worlds' current phases (SecondsLeft), shown only when no world waits and each
 // can tell: a waiting world's time is unknown. A phase at 0% shows without a share (the
-// settling and the final checks report no progress within).
+// settling reports no progress within; a phase's first report is often 0).
 std::string FormatProgress(const std::vector<ProgressEntry>& entries, double now_s);
 
 // M:SS, or H:MM:SS from an hour.

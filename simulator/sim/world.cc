@@ -13,6 +13,7 @@
 #include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
 #include "side_thread.h"
+#include "step_progress.h"
 #include "strategy.h"
 #include "workload.h"
 
@@ -416,8 +417,12 @@ RunResult World::Run(const Progress& progress) {
   if (!stopped()) {
     if (progress) progress("final checks", 0);
     TakeSample();
-    invariants_->CheckStores(/*every_sku=*/true);
-    if (!stopped()) invariants_->CheckFinal();
+    // Three parts: every store's SKUs, the stores' final checks, HQ's totals.
+    StepProgress checks(3, [&](double done) {
+      if (progress) progress("final checks", done);
+    });
+    invariants_->CheckStores(/*every_sku=*/true, &checks);
+    if (!stopped()) invariants_->CheckFinal(&checks);
   }
   result_.sim_ms = now();
   result_.events = world_queue_.executed();

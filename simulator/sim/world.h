@@ -120,8 +120,9 @@ class World {
   ~World();
 
   // Runs the whole scenario once. `progress` (may be empty) gets the phase ("opening
-  // stock", "day", then "settling" and "final checks", which report 0: how long they
-  // take is unknown) and the fraction of it done.
+  // stock", "day", "settling", which reports 0: how long it takes is unknown, then
+  // "final checks") and the fraction of it done, from either of the world's threads
+  // during the final checks.
   using Progress = std::function<void(const char* phase, double done)>;
   RunResult Run(const Progress& progress = {});
 

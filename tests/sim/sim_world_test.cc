@@ -2,7 +2,11 @@
 // deliberately broken merge is caught.
 #include <catch2/catch.hpp>
 
+#include <mutex>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "report.h"
 #include "small_world.h"
@@ -29,6 +33,35 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
       CHECK(r.ops_done + r.ops_skipped.total() <= SmallWorld(seed).ops);
     }
   }
+}
+
+TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.threads = 2;  // the final checks report from both threads
+  World world(o, StrategyKind::kEscrow);
+  std::mutex mu;
+  std::vector<std::pair<std::string, double>> heard;
+  RunResult r = world.Run([&](const char* phase, double done) {
+    std::lock_guard<std::mutex> lock(mu);
+    heard.emplace_back(phase, done);
+  });
+  REQUIRE(r.ok);
+  std::vector<std::string> phases;
+  for (const auto& [phase, done] : heard) {
+    if (phases.empty() || phases.back() != phase) phases.push_back(phase);
+  }
+  // Settling is reported every 256 windows after the day, so a short one goes unseen.
+  INFO(phases.size() << " phases");
+  CHECK((phases == std::vector<std::string>{"opening stock", "day", "settling", "final checks"} ||
+         phases == std::vector<std::string>{"opening stock", "day", "final checks"}));
+  std::vector<double> checks;
+  for (const auto& [phase, done] : heard) {
+    if (phase == "final checks") checks.push_back(done);
+  }
+  REQUIRE(checks.size() > 2);
+  CHECK(checks.front() == 0);
+  for (std::size_t i = 1; i < checks.size(); ++i) CHECK(checks[i] >= checks[i - 1]);
+  CHECK(checks.back() == Approx(1.0));
 }
 
 TEST_CASE("a run says why it skipped the operations it did not take", "[sim]") {
