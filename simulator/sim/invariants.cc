@@ -35,6 +35,12 @@ void Invariants::Held(const std::string& name) {
   if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
 }
 
+void Invariants::CheckAtEnd(const std::function<void(double)>& progress) {
+  StepProgress steps(3, progress);  // every store's SKUs; the stores' final checks; HQ's totals
+  CheckStores(/*every_sku=*/true, &steps);
+  if (!world_->stopped()) CheckFinal(&steps);
+}
+
 void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   every_sku_views_.resize(world_->stores());
   std::vector<std::string> violations(world_->stores());

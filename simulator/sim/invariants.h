@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -38,15 +39,21 @@ class World;
 class Invariants {
  public:
   explicit Invariants(World* world) : world_(world) {}
-  // every_sku: all of each store's SKUs, else those moved since its last check.
-  // `progress` (may be null) counts one part in stores.
-  void CheckStores(bool every_sku, StepProgress* progress = nullptr);
-  // `progress` (may be null) counts two parts: the stores' final checks, in stores, then
-  // HQ's totals, in SKUs.
-  void CheckFinal(StepProgress* progress = nullptr);
+  // During the run: each store's SKUs moved since its last check.
+  void CheckDuringRun() { CheckStores(/*every_sku=*/false, nullptr); }
+  // After the final heal: every SKU of every store, then the checks at the end only.
+  // `progress` (may be empty) hears the share done, from either of the world's threads.
+  void CheckAtEnd(const std::function<void(double)>& progress);
 
  private:
   using StockViews = std::map<std::string, std::pair<int64_t, int64_t>>;  // sku -> on_hand, held
+
+  // every_sku: all of each store's SKUs, else those moved since its last check.
+  // `progress` (may be null) counts one part, in stores.
+  void CheckStores(bool every_sku, StepProgress* progress);
+  // `progress` (may be null) counts two parts: the stores' final checks, in stores, then
+  // HQ's totals, in SKUs.
+  void CheckFinal(StepProgress* progress);
 
   // Store i's checks, on either of the world's threads (World::ForEachStore): the
   // violation found, or empty.

@@ -13,7 +13,6 @@
 #include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
 #include "side_thread.h"
-#include "step_progress.h"
 #include "strategy.h"
 #include "workload.h"
 
@@ -370,7 +369,7 @@ RunResult World::Run(const Progress& progress) {
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) world_queue_.At(t, [this] { TakeSample(); });
   for (int c = 1; c <= options_.checks; ++c) {
-    world_queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckStores(/*every_sku=*/false); });
+    world_queue_.At(duration_ms_ * c / (options_.checks + 1), [this] { invariants_->CheckDuringRun(); });
   }
   world_queue_.At(duration_ms_, [this] { FinalHeal(); });
   HandOverMessages();
@@ -417,12 +416,9 @@ RunResult World::Run(const Progress& progress) {
   if (!stopped()) {
     if (progress) progress("final checks", 0);
     TakeSample();
-    // Three parts: every store's SKUs, the stores' final checks, HQ's totals.
-    StepProgress checks(3, [&](double done) {
+    invariants_->CheckAtEnd([&](double done) {
       if (progress) progress("final checks", done);
     });
-    invariants_->CheckStores(/*every_sku=*/true, &checks);
-    if (!stopped()) invariants_->CheckFinal(&checks);
   }
   result_.sim_ms = now();
   result_.events = world_queue_.executed();
