@@ -36,7 +36,9 @@ void Invariants::Held(const std::string& name) {
 }
 
 void Invariants::CheckAtEnd(const std::function<void(double)>& progress) {
-  StepProgress steps(3, progress);  // every store's SKUs; the stores' final checks; HQ's totals
+  // Three parts: every store's SKUs (CheckStores), then the stores' final checks and HQ's
+  // totals (CheckFinal). A part more throws rather than overrunning the share.
+  StepProgress steps(3, progress);
   CheckStores(/*every_sku=*/true, &steps);
   if (!world_->stopped()) CheckFinal(&steps);
 }

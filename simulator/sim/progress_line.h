@@ -2,8 +2,8 @@
 // world's label, the share of its current phase done and the phase, then the time since
 // the line began and, once every world is under way, an estimate of the time left in the
 // phases under way (the day is most of a run; the settling after it has no known length
-// and is not estimated). Short enough for 80 columns with three worlds in their day (a wrapped line
-// would not redraw in place). Thread-safe.
+// and is not estimated). Short enough for 80 columns with three worlds in their day (a
+// wrapped line would not redraw in place). Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -172,7 +172,7 @@ class World {
   // not paced: a check holds far more work than a hand-over costs), else in order.
   // For work that touches store i's node and its part of the ledger only, and reads HQ's
   // database at most: not HQ's engine, not the trace, no Violation (collect per store,
-  // report after).
+  // report after). Progress may be reported through a thread-safe StepProgress.
   void ForEachStore(const std::function<void(int)>& fn);
 
 

@@ -37,7 +37,7 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
 
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
   SimOptions o = SmallWorld(1);
-  o.threads = 2;  // the final checks report from both threads
+  o.threads = 2;  // the final checks may report from either thread
   World world(o, StrategyKind::kEscrow);
   std::mutex mu;
   std::vector<std::pair<std::string, double>> heard;

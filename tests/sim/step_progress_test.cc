@@ -2,6 +2,7 @@
 // never go back, from one thread or two.
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -36,9 +37,15 @@ TEST_CASE("steps beyond a part's count do not run into the next part", "[progres
   REQUIRE(heard.size() == 2);
   CHECK(heard[0] == Approx(0.5));
   CHECK(heard[1] == Approx(0.5));
-  StepProgress unheard(1, {});  // no listener: steps count for nothing, and do not fail
-  unheard.NextPart(0);
-  unheard.Step();
+}
+
+TEST_CASE("a part beyond those declared is a mistake in the caller", "[progress]") {
+  StepProgress progress(2, {});  // no listener: steps count for nothing
+  progress.NextPart(3);
+  progress.Step();
+  progress.NextPart(0);
+  progress.Step();
+  CHECK_THROWS_AS(progress.NextPart(1), std::logic_error);
 }
 
 TEST_CASE("steps from two threads are heard in order, ending at the whole", "[progress]") {
