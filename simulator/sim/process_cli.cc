@@ -8,6 +8,7 @@
 #include "daemon.h"
 #include "process_report.h"
 #include "process_run.h"
+#include "process_sweep.h"
 
 namespace kura::sim {
 
@@ -39,11 +40,14 @@ constexpr char kDescription[] =
     "\n"
     "Not replayable event for event: the seed fixes the workload's draws and the fault plan\n"
     "(which daemon, when, how long), but wall-clock timing decides how they meet the\n"
-    "daemons. Exit status: 0 when every check held, 1 on a violation (the seed, the check\n"
-    "and the last operations and faults are printed), 2 when the run could not be carried\n"
-    "out (a daemon would not start) or on bad usage, 130 when stopped by Ctrl-C (SIGINT or\n"
-    "SIGTERM: the daemons are stopped and the directory removed unless --keep; a second\n"
-    "Ctrl-C stops at once).";
+    "daemons. --runs N sweeps seeds one at a time: a line per seed, the full report of each\n"
+    "that fails, then the failing seeds (JSON: {sweep, seeds_run, failed_seeds}).\n"
+    "\n"
+    "Exit status: 0 when every check held, 1 on a violation (the seed, the check and the\n"
+    "last operations and faults are printed), 2 when a run could not be carried out (a\n"
+    "daemon would not start; a sweep stops there) or on bad usage, 130 when stopped by\n"
+    "Ctrl-C (SIGINT or SIGTERM: the daemons are stopped and the directory removed unless\n"
+    "--keep; a second Ctrl-C stops at once; a sweep stops too).";
 
 }  // namespace
 
@@ -58,7 +62,12 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                          "links, checked as the in-process world is (kura-sim processes --help)");
   cmd->footer(kDescription);
   command->app = cmd;
-  cmd->add_option("--seed", o.seed, "seed of the workload's draws and the fault plan")
+  cmd->add_option("--runs", command->runs,
+                  "sweep this many seeds (seed, seed+1, ...) one at a time and list those that fail; "
+                  "a run that cannot be carried out or is interrupted stops the sweep")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000));
+  cmd->add_option("--seed", o.seed, "seed of the workload's draws and the fault plan (the first of a sweep)")
       ->capture_default_str();
   cmd->add_option("--stores", o.stores, "kura-store processes")
       ->capture_default_str()
@@ -171,6 +180,15 @@ int RunProcessesCommand(ProcessCommand& command) {
       std::fprintf(stderr, tty ? "\r\033[Kkura-sim processes: %s" : "kura-sim processes: %s\n",
                    line.c_str());
   };
+  if (command.runs > 1) {
+    return SweepProcesses(o, command.runs, command.json, [&](const ProcessOptions& seeded) {
+      ProcessResult r = RunProcesses(seeded, [&](const std::string& line) {
+        progress("seed " + std::to_string(seeded.seed) + ": " + line);
+      });
+      if (o.progress && tty) std::fprintf(stderr, "\r\033[K");  // the seed's line follows on stdout
+      return r;
+    }, std::cout);
+  }
   ProcessResult result = RunProcesses(o, progress);
   if (o.progress && tty) std::fprintf(stderr, "\n");
   if (command.json)

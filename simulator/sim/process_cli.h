@@ -10,6 +10,7 @@ namespace kura::sim {
 
 struct ProcessCommand {
   ProcessOptions options;
+  int runs = 1;  // seeds swept, from options.seed
   bool json = false;
   bool quiet = false;
   CLI::App* app = nullptr;  // the subcommand; parsed() says whether it was given
@@ -17,8 +18,9 @@ struct ProcessCommand {
 
 // Adds the `processes` subcommand to `app`, filling `command` when parsed.
 void AddProcessesCommand(CLI::App& app, ProcessCommand* command);
-// Runs it: prints the report (stdout) and progress (stderr). Exit status 0 when every check
-// held, 1 on a violation, 2 when the run could not be carried out.
+// Runs it, or sweeps its seeds: prints the report (stdout) and progress (stderr). Exit
+// status 0 when every check held, 1 on a violation, 2 when a run could not be carried
+// out, 130 when interrupted.
 int RunProcessesCommand(ProcessCommand& command);
 
 }  // namespace kura::sim
