@@ -183,7 +183,8 @@ int RunProcessesCommand(ProcessCommand& command) {
   if (command.runs > 1) {
     return SweepProcesses(o, command.runs, command.json, [&](const ProcessOptions& seeded) {
       ProcessResult r = RunProcesses(seeded, [&](const std::string& line) {
-        progress("seed " + std::to_string(seeded.seed) + ": " + line);
+        progress("seed " + std::to_string(seeded.seed) + " (" + std::to_string(seeded.seed - o.seed + 1) + "/" +
+                 std::to_string(command.runs) + "): " + line);
       });
       if (o.progress && tty) std::fprintf(stderr, "\r\033[K");  // the seed's line follows on stdout
       return r;
