@@ -32,14 +32,15 @@ int SweepProcesses(const ProcessOptions& options, int runs, bool json, const Pro
     if (json) continue;
     if (r.ok) {
       out << Printf("seed %llu: ok (%.1f s, converged %.2f s after the final heal)\n",
-                    static_cast<unsigned long long>(seeded.seed), r.wall_s, r.converge_s);
+                    static_cast<unsigned long long>(seeded.seed), r.wall_s, r.converge_s)
+          << std::flush;  // a sweep runs for minutes: each seed's line as it comes, even into a pipe
       continue;
     }
     out << FormatProcessRun(seeded, r);
     const char* verdict = r.interrupted      ? "interrupted; sweep stopped"
                           : !r.error.empty() ? "could not be carried out; sweep stopped"
                                              : "FAILED";
-    out << Printf("seed %llu: %s\n", static_cast<unsigned long long>(seeded.seed), verdict);
+    out << Printf("seed %llu: %s\n", static_cast<unsigned long long>(seeded.seed), verdict) << std::flush;
   }
   if (json) {
     out << nlohmann::json{{"sweep", all}, {"seeds_run", swept}, {"failed_seeds", failed}}.dump(2) << "\n";
