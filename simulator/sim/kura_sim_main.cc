@@ -17,6 +17,7 @@
 #include "parallel_runs.h"
 #include "process_cli.h"
 #include "progress_line.h"
+#include "sweep_summary.h"
 #include "report.h"
 #include "world.h"
 
@@ -217,8 +218,7 @@ int main(int argc, char** argv) {
                        .dump(2)
                 << "\n";
     } else {
-      std::cout << runs << " seeds, " << failed.size() << " failed";
-      for (std::size_t i = 0; i < failed.size(); ++i) std::cout << (i ? ", " : ": ") << failed[i];
+      std::cout << SweepSummary(runs, runs, failed) << std::flush;
       std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once, %d %s each)\n", wall(),
                   PeakRssMb(), worlds_at_once, o.threads, o.threads == 1 ? "thread" : "threads");
     }

@@ -41,11 +41,13 @@ constexpr char kDescription[] =
     "Not replayable event for event: the seed fixes the workload's draws and the fault plan\n"
     "(which daemon, when, how long), but wall-clock timing decides how they meet the\n"
     "daemons. --runs N sweeps seeds one at a time: a line per seed, the full report of each\n"
-    "that fails, then the failing seeds (JSON: {sweep, seeds_run, failed_seeds}).\n"
+    "that fails, then the failing seeds (JSON: sweep, runs, seeds_run, failed_seeds,\n"
+    "stopped: null, \"interrupted\" or \"error\", wall_s).\n"
     "\n"
     "Exit status: 0 when every check held, 1 on a violation (the seed, the check and the\n"
     "last operations and faults are printed), 2 when a run could not be carried out (a\n"
-    "daemon would not start; a sweep stops there) or on bad usage, 130 when stopped by\n"
+    "daemon would not start, a fault or the heal could not be made; a sweep stops there)\n"
+    "or on bad usage, 130 when stopped by\n"
     "Ctrl-C (SIGINT or SIGTERM: the daemons are stopped and the directory removed unless\n"
     "--keep; a second Ctrl-C stops at once; a sweep stops too).";
 

@@ -1,55 +1,72 @@
 #include "process_sweep.h"
 
+#include <chrono>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "process_report.h"
+#include "sweep_summary.h"
 #include "text_format.h"
 
 namespace kura::sim {
 
 int SweepProcesses(const ProcessOptions& options, int runs, bool json, const ProcessRunner& run,
                    std::ostream& out) {
+  auto started = std::chrono::steady_clock::now();
   std::vector<uint64_t> failed;
   nlohmann::json all = nlohmann::json::array();
   int swept = 0, status = 0;
-  for (int i = 0; i < runs && (status == 0 || status == 1); ++i) {
+  const char* stopped = nullptr;  // why the sweep ended before its last seed
+  for (int i = 0; i < runs && stopped == nullptr; ++i) {
     ProcessOptions seeded = options;
     seeded.seed = options.seed + static_cast<uint64_t>(i);
     ProcessResult r = run(seeded);
     ++swept;
-    if (json) all.push_back(ProcessRunJson(seeded, r));
+    // An interrupt can come after every check held (during the checks' last reads), so it
+    // is looked at before the verdict.
+    const char* verdict = nullptr;  // none: it held
     if (r.interrupted) {
       status = 130;
+      stopped = "interrupted";
+      verdict = "interrupted; sweep stopped";
     } else if (!r.error.empty()) {
       status = 2;
+      stopped = "error";
+      verdict = "could not be carried out; sweep stopped";
     } else if (!r.ok) {
       failed.push_back(seeded.seed);
       status = 1;
+      verdict = "FAILED";
     }
-    if (json) continue;
-    if (r.ok) {
-      out << Printf("seed %llu: ok (%.1f s, converged %.2f s after the final heal)\n",
-                    static_cast<unsigned long long>(seeded.seed), r.wall_s, r.converge_s)
-          << std::flush;  // a sweep runs for minutes: each seed's line as it comes, even into a pipe
+    if (json) {
+      all.push_back(ProcessRunJson(seeded, r));
       continue;
     }
-    out << FormatProcessRun(seeded, r);
-    const char* verdict = r.interrupted      ? "interrupted; sweep stopped"
-                          : !r.error.empty() ? "could not be carried out; sweep stopped"
-                                             : "FAILED";
-    out << Printf("seed %llu: %s\n", static_cast<unsigned long long>(seeded.seed), verdict) << std::flush;
+    auto seed = static_cast<unsigned long long>(seeded.seed);
+    if (verdict == nullptr) {
+      out << Printf("seed %llu: ok (%.1f s, converged %.2f s after the final heal", seed, r.wall_s, r.converge_s)
+          << (r.work_dir.empty() ? "" : "; kept " + r.work_dir) << ")\n";
+    } else {
+      out << FormatProcessRun(seeded, r) << Printf("seed %llu: %s\n", seed, verdict);
+    }
+    out << std::flush;  // a sweep runs for minutes: each seed's line as it comes, even into a pipe
   }
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (json) {
-    out << nlohmann::json{{"sweep", all}, {"seeds_run", swept}, {"failed_seeds", failed}}.dump(2) << "\n";
-    return status;
+    out << nlohmann::json{{"sweep", all},
+                          {"runs", runs},
+                          {"seeds_run", swept},
+                          {"failed_seeds", failed},
+                          {"stopped", stopped == nullptr ? nlohmann::json() : nlohmann::json(stopped)},
+                          {"wall_s", wall_s}}
+               .dump(2)
+        << "\n";
+  } else {
+    out << SweepSummary(swept, runs, failed) << Printf("\nwall time %.1f s\n", wall_s);
   }
-  out << (swept < runs ? Printf("%d of %d seeds run, ", swept, runs) : Printf("%d seeds, ", swept))
-      << failed.size() << " failed";
-  for (std::size_t i = 0; i < failed.size(); ++i) out << (i ? ", " : ": ") << failed[i];
-  out << "\n";
   return status;
 }
 

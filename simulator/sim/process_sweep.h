@@ -16,8 +16,9 @@ using ProcessRunner = std::function<ProcessResult(const ProcessOptions&)>;
 // Runs `run` for seeds options.seed .. options.seed + runs - 1 and writes the sweep to
 // `out` (text, or one JSON object when `json`). Returns the exit status: 0 when every
 // seed held, 1 when any failed a check, 2 when a run could not be carried out (a daemon
-// would not start: the next would fail alike, so the sweep stops there), 130 when a run
-// was interrupted (the sweep stops too).
+// would not start, a fault or the heal could not be made: the harness or the machine is
+// in the way, so the sweep stops there), 130 when a run was interrupted (the sweep stops
+// too).
 int SweepProcesses(const ProcessOptions& options, int runs, bool json, const ProcessRunner& run,
                    std::ostream& out);
 
