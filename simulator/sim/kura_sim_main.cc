@@ -17,8 +17,8 @@
 #include "parallel_runs.h"
 #include "process_cli.h"
 #include "progress_line.h"
-#include "sweep_summary.h"
 #include "report.h"
+#include "sweep_summary.h"
 #include "world.h"
 
 namespace {

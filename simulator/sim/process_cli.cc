@@ -47,9 +47,9 @@ constexpr char kDescription[] =
     "Exit status: 0 when every check held, 1 on a violation (the seed, the check and the\n"
     "last operations and faults are printed), 2 when a run could not be carried out (a\n"
     "daemon would not start, a fault or the heal could not be made; a sweep stops there)\n"
-    "or on bad usage, 130 when stopped by\n"
-    "Ctrl-C (SIGINT or SIGTERM: the daemons are stopped and the directory removed unless\n"
-    "--keep; a second Ctrl-C stops at once; a sweep stops too).";
+    "or on bad usage, 130 when stopped by Ctrl-C (SIGINT or SIGTERM: the daemons are\n"
+    "stopped and the directory removed unless --keep; a second Ctrl-C stops at once; a\n"
+    "sweep stops too).";
 
 }  // namespace
 

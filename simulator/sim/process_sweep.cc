@@ -18,7 +18,7 @@ int SweepProcesses(const ProcessOptions& options, int runs, bool json, const Pro
   auto started = std::chrono::steady_clock::now();
   std::vector<uint64_t> failed;
   nlohmann::json all = nlohmann::json::array();
-  int swept = 0, status = 0;
+  int swept = 0;
   const char* stopped = nullptr;  // why the sweep ended before its last seed
   for (int i = 0; i < runs && stopped == nullptr; ++i) {
     ProcessOptions seeded = options;
@@ -29,16 +29,13 @@ int SweepProcesses(const ProcessOptions& options, int runs, bool json, const Pro
     // is looked at before the verdict.
     const char* verdict = nullptr;  // none: it held
     if (r.interrupted) {
-      status = 130;
       stopped = "interrupted";
       verdict = "interrupted; sweep stopped";
     } else if (!r.error.empty()) {
-      status = 2;
       stopped = "error";
       verdict = "could not be carried out; sweep stopped";
     } else if (!r.ok) {
       failed.push_back(seeded.seed);
-      status = 1;
       verdict = "FAILED";
     }
     if (json) {
@@ -67,7 +64,8 @@ int SweepProcesses(const ProcessOptions& options, int runs, bool json, const Pro
   } else {
     out << SweepSummary(swept, runs, failed) << Printf("\nwall time %.1f s\n", wall_s);
   }
-  return status;
+  if (stopped != nullptr) return std::string(stopped) == "interrupted" ? 130 : 2;
+  return failed.empty() ? 0 : 1;
 }
 
 }  // namespace kura::sim
