@@ -49,7 +49,7 @@ constexpr char kDescription[] =
     "daemon would not start, a fault or the heal could not be made; a sweep stops there)\n"
     "or on bad usage, 130 when stopped by Ctrl-C (SIGINT or SIGTERM: the daemons are\n"
     "stopped and the directory removed unless --keep; a second Ctrl-C stops at once; a\n"
-    "sweep stops too).";
+    "sweep stops too, with its summary, even between two runs).";
 
 }  // namespace
 

@@ -1,13 +1,11 @@
 #include "process_run.h"
 
-#include <signal.h>
-
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <thread>
 
+#include "interrupt_guard.h"
 #include "kura/node/api_client.h"
 #include "poll_until.h"
 #include "process_chain.h"
@@ -26,35 +24,6 @@ namespace {
 constexpr int kWatchTimeoutMs = 1000;
 constexpr int kSnapshotTimeoutMs = 10'000;
 constexpr int kConvergePollMs = 250;
-
-// Set by the first SIGINT or SIGTERM: the run stops where it is and unwinds, so the
-// daemons are killed and the run's directory removed (a second signal kills outright).
-volatile std::sig_atomic_t g_interrupted = 0;
-
-void OnInterrupt(int) { g_interrupted = 1; }
-
-// Catches SIGINT and SIGTERM once for its lifetime; restores what was there before.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = OnInterrupt;
-    action.sa_flags = SA_RESETHAND;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
 
 constexpr const char* kInterrupted = "interrupted: the daemons were stopped";
 
@@ -131,7 +100,7 @@ class Run {
     int64_t next_watch = static_cast<int64_t>(options_.check_every_s * 1000), next_say = 1000;
     while (true) {
       int64_t now = static_cast<int64_t>(Since(t0) * 1000);
-      if (g_interrupted) return Fail(kInterrupted);
+      if (InterruptGuard::Requested()) return Fail(kInterrupted);
       if (now >= duration_ms || workload_->Spent()) break;
       for (; next < steps.size() && steps[next].at_ms <= now; ++next) {
         if (Status s = Apply(steps[next]); !s.ok()) return Fail(s.ToString());
@@ -261,13 +230,13 @@ class Run {
     std::vector<std::string> problems;
     bool converged = PollUntil(
         [&] {
-          if (g_interrupted) return true;
+          if (InterruptGuard::Requested()) return true;
           snapshot = TakeSnapshot(context_, *chain_, skus, orders, kSnapshotTimeoutMs);
           problems = ConvergenceProblems(snapshot);
           return problems.empty();
         },
         static_cast<int64_t>(options_.converge_timeout_s * 1000), kConvergePollMs);
-    if (g_interrupted) return Fail(kInterrupted);
+    if (InterruptGuard::Requested()) return Fail(kInterrupted);
     if (converged) {
       result_->converge_s = Since(t0);
       ledger_->Note("converged " + std::to_string(Since(t0)).substr(0, 5) +
@@ -310,7 +279,7 @@ ProcessResult RunProcesses(const ProcessOptions& options,
     Run run(options, &result, progress);
     run.Go();
   }
-  result.interrupted = g_interrupted != 0;
+  result.interrupted = InterruptGuard::Requested();
   result.wall_s = Since(t0);
   return result;
 }

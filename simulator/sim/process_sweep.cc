@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "interrupt_guard.h"
 #include "process_report.h"
 #include "sweep_summary.h"
 #include "text_format.h"
@@ -15,12 +16,20 @@ namespace kura::sim {
 
 int SweepProcesses(const ProcessOptions& options, int runs, bool json, const ProcessRunner& run,
                    std::ostream& out) {
+  // Held for the whole sweep, so a Ctrl-C between two runs (outside each run's own
+  // guard) still ends it with its summary rather than killing kura-sim.
+  InterruptGuard guard;
   auto started = std::chrono::steady_clock::now();
   std::vector<uint64_t> failed;
   nlohmann::json all = nlohmann::json::array();
   int swept = 0;
   const char* stopped = nullptr;  // why the sweep ended before its last seed
   for (int i = 0; i < runs && stopped == nullptr; ++i) {
+    if (InterruptGuard::Requested()) {  // came between two runs
+      stopped = "interrupted";
+      if (!json) out << "interrupted; sweep stopped\n";
+      break;
+    }
     ProcessOptions seeded = options;
     seeded.seed = options.seed + static_cast<uint64_t>(i);
     ProcessResult r = run(seeded);

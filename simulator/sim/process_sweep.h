@@ -17,8 +17,8 @@ using ProcessRunner = std::function<ProcessResult(const ProcessOptions&)>;
 // `out` (text, or one JSON object when `json`). Returns the exit status: 0 when every
 // seed held, 1 when any failed a check, 2 when a run could not be carried out (a daemon
 // would not start, a fault or the heal could not be made: the harness or the machine is
-// in the way, so the sweep stops there), 130 when a run was interrupted (the sweep stops
-// too).
+// in the way, so the sweep stops there), 130 when interrupted (SIGINT or SIGTERM, during a
+// run or between two: the sweep stops with its summary).
 int SweepProcesses(const ProcessOptions& options, int runs, bool json, const ProcessRunner& run,
                    std::ostream& out);
 

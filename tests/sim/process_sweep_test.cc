@@ -2,6 +2,7 @@
 // stand-in for the real runs (RunProcesses has its own tests in process_mode_test.cc).
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <cstdint>
 #include <map>
 #include <sstream>
@@ -103,6 +104,23 @@ TEST_CASE("a run interrupted after its checks held is not counted as held", "[si
   CHECK(SweepProcesses(FromSeed(301), 2, false, stand.runner(), out) == 130);
   CHECK(out.str().find("seed 301: ok") == std::string::npos);
   CHECK(out.str().find("seed 301: interrupted; sweep stopped\n") != std::string::npos);
+}
+
+TEST_CASE("a Ctrl-C between two runs stops the sweep with its summary", "[sim][processes]") {
+  Stand stand;
+  ProcessRunner held_then_interrupted = [&stand](const ProcessOptions& o) {
+    ProcessResult r = stand.runner()(o);
+    std::raise(SIGINT);  // after the run's own guard: only the sweep's catches it
+    return r;
+  };
+  std::ostringstream out;
+  CHECK(SweepProcesses(FromSeed(301), 3, false, held_then_interrupted, out) == 130);
+  CHECK(stand.seeds == std::vector<uint64_t>{301});
+  CHECK(out.str().rfind(
+            "seed 301: ok (31.9 s, converged 0.40 s after the final heal)\n"
+            "interrupted; sweep stopped\n"
+            "1 of 3 seeds run, 0 failed\n",
+            0) == 0);
 }
 
 TEST_CASE("a kept run's directory is named on its seed's line", "[sim][processes]") {
