@@ -99,7 +99,8 @@ class Run {
     std::size_t next = 0;
     int64_t next_watch = static_cast<int64_t>(options_.check_every_s * 1000), next_say = 1000;
     while (true) {
-      int64_t now = static_cast<int64_t>(Since(t0) * 1000);
+      result_->workload_s = Since(t0);  // kept as it goes: a run cut short reports what ran
+      int64_t now = static_cast<int64_t>(result_->workload_s * 1000);
       if (InterruptGuard::Requested()) return Fail(kInterrupted);
       if (now >= duration_ms || workload_->Spent()) break;
       for (; next < steps.size() && steps[next].at_ms <= now; ++next) {
@@ -118,7 +119,6 @@ class Run {
       std::this_thread::sleep_for(
           std::chrono::milliseconds(std::clamp<int64_t>(wake - now, 1, 100)));
     }
-    result_->workload_s = Since(t0);
   }
 
   Status Apply(const Step& step) {
