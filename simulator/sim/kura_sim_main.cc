@@ -67,6 +67,31 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
       });
 }
 
+// The options given on the command line (by name), the option groups' included.
+std::vector<std::string> GivenOptions(CLI::App& app) {
+  std::vector<std::string> given;
+  std::vector<CLI::App*> scopes{&app};
+  for (CLI::App* group : app.get_subcommands([](CLI::App* sub) { return sub->get_name().empty(); }))
+    scopes.push_back(group);
+  for (CLI::App* scope : scopes) {
+    for (CLI::Option* opt : scope->get_options()) {
+      if (opt->count() > 0) given.push_back(opt->get_name());
+    }
+  }
+  return given;
+}
+
+// What CLI11's checks cannot say: a mix with nothing in it, and skews that are NaN (which
+// pass a range check) or negative (which would reverse "busiest first").
+std::string BadMixOrSkew(const SimOptions& o) {
+  double mix = o.w_sale + o.w_delivery + o.w_return + o.w_stocktake + o.w_transfer + o.w_pickup + o.w_tryon +
+               o.w_collect + o.w_cancel;
+  if (!(mix > 0)) return "the workload mix is empty: give at least one --w-* weight above 0";
+  if (!(o.store_skew >= 0 && o.store_skew <= 10)) return "--store-skew must be between 0 and 10";
+  if (!(o.sku_skew >= 0 && o.sku_skew <= 10)) return "--sku-skew must be between 0 and 10";
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,29 +121,36 @@ int main(int argc, char** argv) {
   app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity (0 uniform; store-000 busiest)")->capture_default_str();
   app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity (SKU-00000 busiest)")->capture_default_str();
   auto* mix = app.add_option_group("workload mix", "relative weights of each kind of operation");
-  mix->add_option("--w-sale", o.w_sale, "till sale of 1-2 units on the shelf (beyond ATP: a recorded override)")->capture_default_str();
-  mix->add_option("--w-delivery", o.w_delivery, "delivery received (stock.receive)")->capture_default_str();
-  mix->add_option("--w-return", o.w_return, "customer return")->capture_default_str();
-  mix->add_option("--w-stocktake", o.w_stocktake, "stocktake count, sometimes a unit off")->capture_default_str();
-  mix->add_option("--w-transfer", o.w_transfer, "transfer to another store, arriving 2-6 h later")->capture_default_str();
-  mix->add_option("--w-pickup", o.w_pickup, "online pickup order, through the strategy")->capture_default_str();
-  mix->add_option("--w-tryon", o.w_tryon, "online try-on request (2 h hold), through the strategy")->capture_default_str();
-  mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str();
-  mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str();
+  mix->add_option("--w-sale", o.w_sale, "till sale of 1-2 units on the shelf (beyond ATP: a recorded override)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-delivery", o.w_delivery, "delivery received (stock.receive)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-return", o.w_return, "customer return")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-stocktake", o.w_stocktake, "stocktake count, sometimes a unit off")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-transfer", o.w_transfer, "transfer to another store, arriving 2-6 h later")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-pickup", o.w_pickup, "online pickup order, through the strategy")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-tryon", o.w_tryon, "online try-on request (2 h hold), through the strategy")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
+  mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
   auto* net = app.add_option_group("network", "every store-HQ sync link");
   net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake)")->capture_default_str()->check(CLI::Range(1, 3'600'000));
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(CLI::Range(0.0, 0.9));
   net->add_option("--duplicate", o.duplicate, "probability a message arrives twice")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   net->add_option("--reorder", o.reorder, "probability a message is held back up to 2 s")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   auto* faults = app.add_option_group("faults", "counts over the whole run; each starts in its first 90%");
-  faults->add_option("--partitions-one", o.partitions_one, "one store cut off from HQ, 2 min to 1 day")->capture_default_str();
-  faults->add_option("--partitions-many", o.partitions_many, "a third of the stores cut off, 10 min to 12 h")->capture_default_str();
-  faults->add_option("--partitions-hq", o.partitions_hq, "HQ cut off from every store, 5 min to 6 h")->capture_default_str();
-  faults->add_option("--crashes", o.crashes, "a store (80%) or HQ crashes, down 10 s to 30 min; a till request is in flight half of the time and retried with its request id")->capture_default_str();
-  faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str();
-  faults->add_flag("--no-faults", no_faults, "no partitions, crashes or clock faults, and a perfect network");
+  faults->add_option("--partitions-one", o.partitions_one, "one store cut off from HQ, 2 min to 1 day")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  faults->add_option("--partitions-many", o.partitions_many, "a third of the stores cut off, 10 min to 12 h")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  faults->add_option("--partitions-hq", o.partitions_hq, "HQ cut off from every store, 5 min to 6 h")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  faults->add_option("--crashes", o.crashes, "a store (80%) or HQ crashes, down 10 s to 30 min; a till request is in flight half of the time and retried with its request id")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  auto* no_faults_flag =
+      faults->add_flag("--no-faults", no_faults, "no partitions, crashes or clock faults, and a perfect network");
+  // A fault asked for and silently dropped would read as a run that survived it.
+  for (auto* group : {faults, net}) {
+    for (CLI::Option* fault : group->get_options()) {
+      if (fault != no_faults_flag && fault->get_name() != "--latency-ms") no_faults_flag->excludes(fault);
+    }
+  }
   app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(CLI::Range(100, 600000));
-  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU)")->capture_default_str();
+  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU)")->capture_default_str()->check(CLI::Range(0, 1'000'000));
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_option("--jobs", jobs,
@@ -141,7 +173,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 64));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
-  app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
+  auto* plot_option = app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
   app.add_flag("--quiet", quiet, "no progress bar");
   app.add_flag("--storage-floor", storage_floor,
                "record every request the nodes pass to RocksDB (each synced write's batch, each point "
@@ -161,7 +193,27 @@ int main(int argc, char** argv) {
     int code = app.exit(e);  // prints help, or the error
     return code == 0 ? 0 : 2;  // bad usage is 2, as --help says, in both modes
   }
-  if (processes.app->parsed()) return RunProcessesCommand(processes);
+  if (processes.app->parsed()) {
+    if (auto given = GivenOptions(app); !given.empty()) {
+      std::cerr << given.front() << " is an option of the in-process world; `kura-sim processes --help` lists "
+                << "the options of processes, which come after the word processes\n";
+      return 2;
+    }
+    return RunProcessesCommand(processes);
+  }
+  if (std::string bad = BadMixOrSkew(o); !bad.empty()) {
+    std::cerr << bad << "\n";
+    return 2;
+  }
+  if (runs > 1 && plot_option->count() > 0) {
+    std::cerr << "--plot draws a single run, not a sweep (--runs)\n";
+    return 2;
+  }
+  // Checked before the run, which may take minutes, rather than lost after it.
+  if (!plot.empty() && !std::ofstream(plot, std::ios::app)) {
+    std::cerr << "cannot write the plot to " << plot << "\n";
+    return 2;
+  }
   if (no_faults) o.faults = false;
   if (storage_floor && runs > 1) {
     std::cerr << "--storage-floor measures a single run, not a sweep (--runs)\n";
@@ -261,7 +313,11 @@ int main(int argc, char** argv) {
   if (!plot.empty()) {
     for (const auto& run : results) {
       if (!run.strategy_available) continue;
-      std::ofstream(plot) << PlotSvg(run);
+      std::ofstream file(plot);
+      if (!(file << PlotSvg(run)).flush()) {
+        std::cerr << "cannot write the plot to " << plot << "\n";
+        return 1;
+      }
       if (!json_out) std::cout << "plot (" << run.strategy << "): " << plot << "\n";
       break;
     }

@@ -17,13 +17,10 @@ nlohmann::json CtlRun::Json() const {
   return doc;
 }
 
-CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
-               bool json_output) {
-  std::string err_path = dir.Sub("kuractl.err");
-  std::string command = std::string("'") + KURACTL_BIN + "' --api '" + endpoint + "'" +
-                        (json_output ? " --json " : " ") + args + " 2>'" + err_path + "'";
+CtlRun RunCommand(const TempDir& dir, const std::string& command) {
+  std::string err_path = dir.Sub("command.err");
   CtlRun run;
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen((command + " 2>'" + err_path + "'").c_str(), "r");
   REQUIRE(pipe != nullptr);
   char buf[4096];
   for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) run.out.append(buf, n);
@@ -35,6 +32,12 @@ CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::strin
   ss << err.rdbuf();
   run.err = ss.str();
   return run;
+}
+
+CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
+               bool json_output) {
+  return RunCommand(dir, std::string("'") + KURACTL_BIN + "' --api '" + endpoint + "'" +
+                             (json_output ? " --json " : " ") + args);
 }
 
 }  // namespace kura::test

@@ -18,6 +18,11 @@ struct CtlRun {
   nlohmann::json Json() const;
 };
 
+// Runs `command` (through the shell, so it quotes what needs quoting), capturing its
+// stdout, stderr and exit code. Fails the test when it cannot be run or does not exit
+// normally.
+CtlRun RunCommand(const TempDir& dir, const std::string& command);
+
 // Runs `kuractl --api <endpoint> [--json] <args>`; `args` is passed through the shell, so
 // tests quote what needs quoting. Fails the test when kuractl cannot be run or does not
 // exit normally.
