@@ -14,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "given_options.h"
 #include "parallel_runs.h"
 #include "process_cli.h"
 #include "progress_line.h"
@@ -65,20 +66,6 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
         done(seed_options(t), std::move(seed_runs));
         seed_runs.clear();
       });
-}
-
-// The options given on the command line (by name), the option groups' included.
-std::vector<std::string> GivenOptions(CLI::App& app) {
-  std::vector<std::string> given;
-  std::vector<CLI::App*> scopes{&app};
-  for (CLI::App* group : app.get_subcommands([](CLI::App* sub) { return sub->get_name().empty(); }))
-    scopes.push_back(group);
-  for (CLI::App* scope : scopes) {
-    for (CLI::Option* opt : scope->get_options()) {
-      if (opt->count() > 0) given.push_back(opt->get_name());
-    }
-  }
-  return given;
 }
 
 // What CLI11's checks cannot say: a mix with nothing in it, and skews that are NaN (which
@@ -215,6 +202,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (no_faults) o.faults = false;
+  // The replay line names the seed and strategy itself; output and speed options do not
+  // change the run (--store-lanes does, so it stays).
+  o.replay_options = GivenOptionsLine(
+      app, {"--seed", "--runs", "--strategy", "--json", "--plot", "--quiet", "--jobs", "--threads", "--storage-floor"});
   if (storage_floor && runs > 1) {
     std::cerr << "--storage-floor measures a single run, not a sweep (--runs)\n";
     return 2;
@@ -246,7 +237,7 @@ int main(int argc, char** argv) {
       for (const auto& run : results) {
         if (run.ok) continue;
         ok = false;
-        if (!json_out) std::cout << FormatViolation(run);
+        if (!json_out) std::cout << FormatViolation(seeded, run);
       }
       if (!ok) failed.push_back(seeded.seed);
       if (json_out) all.push_back(RunsJson(seeded, results, {wall(), PeakRssMb(), worlds_at_once, o.threads}));

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "daemon.h"
+#include "given_options.h"
 #include "process_report.h"
 #include "process_run.h"
 #include "process_sweep.h"
@@ -175,6 +176,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
 int RunProcessesCommand(ProcessCommand& command) {
   ProcessOptions& o = command.options;
   o.progress = !command.quiet;
+  // The run-again line names the seed itself; output options do not change the run.
+  o.rerun_options = GivenOptionsLine(*command.app, {"--seed", "--runs", "--json", "--quiet", "--keep"});
   // One line, rewritten in place on a terminal; one line per update otherwise.
   bool tty = isatty(STDERR_FILENO);
   auto progress = [&](const std::string& line) {

@@ -41,6 +41,7 @@ struct ProcessOptions {
   // Daemons and files.
   std::string store_bin, hq_bin;
   std::string data_dir;  // parent of the run's directory; empty: $TMPDIR or /tmp
+  std::string rerun_options;  // the command line's options that shape the run, for the run-again line
   bool keep = false;     // keep the run's directory (databases, daemon logs)
   // Output.
   bool progress = false;

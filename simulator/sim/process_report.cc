@@ -14,8 +14,7 @@ namespace {
 long long L(int64_t v) { return static_cast<long long>(v); }
 
 std::string Rerun(const ProcessOptions& o) {
-  return Printf("kura-sim processes --seed %llu --stores %d --skus %d --seconds %g",
-                static_cast<unsigned long long>(o.seed), o.stores, o.skus, o.seconds);
+  return Printf("kura-sim processes --seed %llu", static_cast<unsigned long long>(o.seed)) + o.rerun_options;
 }
 
 }  // namespace

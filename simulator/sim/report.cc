@@ -34,10 +34,11 @@ std::string Count(uint64_t n) {
 
 }  // namespace
 
-std::string FormatViolation(const RunResult& run) {
+std::string FormatViolation(const SimOptions& options, const RunResult& run) {
   return "VIOLATION (seed " + std::to_string(run.seed) + ", strategy " + run.strategy + "): " +
          run.violation + "\nlast events:\n" + run.trace_tail +
-         "replay: kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy + "\n";
+         "replay: kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy +
+         options.replay_options + "\n";
 }
 
 std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
@@ -64,7 +65,7 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                     "", static_cast<long long>(k.store_down), static_cast<long long>(k.empty_shelf),
                     static_cast<long long>(k.no_hold), static_cast<long long>(k.same_store));
     }
-    if (!run.ok) out << FormatViolation(run);
+    if (!run.ok) out << FormatViolation(o, run);
   }
   if (main != nullptr) {
     out << Printf("network: %llu messages (%.1f MB), %llu dropped, %llu duplicated, %llu reordered, %llu lost to partitions; "

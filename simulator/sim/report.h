@@ -26,7 +26,8 @@ std::string FormatRun(const SimOptions& options, const std::vector<RunResult>& r
 nlohmann::json RunsJson(const SimOptions& options, const std::vector<RunResult>& runs, const Measured& m);
 // The plot of one run (its samples). Store lines are drawn for the busiest stores.
 std::string PlotSvg(const RunResult& run);
-// What a violation prints: the seed, the violation, the last trace lines.
-std::string FormatViolation(const RunResult& run);
+// What a violation prints: the seed, the violation, the last trace lines, and the command
+// that replays it (with the options that shaped the run, SimOptions::replay_options).
+std::string FormatViolation(const SimOptions& options, const RunResult& run);
 
 }  // namespace kura::sim

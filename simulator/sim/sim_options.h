@@ -36,6 +36,7 @@ struct SimOptions {
   // Checks.
   int checks = 24;            // continuous invariant checks spread over the run
   bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
+  std::string replay_options;  // the command line's options that shape the run, for the replay line
   // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for
   // --storage-floor to replay: memory about the bytes the run writes.
   bool record_storage = false;

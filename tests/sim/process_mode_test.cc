@@ -39,6 +39,7 @@ ProcessOptions Brief() {
                         .store_bin = KURA_STORE_BIN,
                         .hq_bin = KURA_HQ_BIN,
                         .data_dir = "",
+                        .rerun_options = "",
                         .keep = false,
                         .progress = false,
                         .corrupt_expectation = false};

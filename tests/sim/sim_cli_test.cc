@@ -12,7 +12,8 @@ namespace kura::test {
 namespace {
 
 CtlRun Sim(const TempDir& dir, const std::string& args) {
-  return RunCommand(dir, "cd '" + dir.path() + "' && '" + KURA_SIM_BIN + "' --quiet " + args);
+  // --quiet last, where it belongs to processes too when the args start with it.
+  return RunCommand(dir, "cd '" + dir.path() + "' && '" + KURA_SIM_BIN + "' " + args + " --quiet");
 }
 
 void RefusedNaming(const CtlRun& run, const std::string& words) {
@@ -52,6 +53,38 @@ TEST_CASE("kura-sim refuses faults asked for beside --no-faults", "[sim][cli]") 
   TempDir dir;
   RefusedNaming(Sim(dir, "--no-faults --crashes 4"), "--crashes excludes --no-faults");
   RefusedNaming(Sim(dir, "--no-faults --drop 0.5"), "--drop excludes --no-faults");
+}
+
+// From "VIOLATION" to the end of the replay line: what a replayed failure must repeat
+// (wall time and memory after it vary).
+std::string ViolationBlock(const std::string& out) {
+  auto from = out.find("VIOLATION");
+  auto to = out.find('\n', out.find("replay: ", from));
+  return from == std::string::npos ? "" : out.substr(from, to - from);
+}
+
+TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]") {
+  TempDir dir;
+  CtlRun broken = Sim(dir, "--break-merge --stores 3 --skus 20 --ops 500 --days 0.1 --latency-ms 200 --strategy strong");
+  INFO("stdout: " << broken.out << "\nstderr: " << broken.err);
+  REQUIRE(broken.exit_code == 1);
+  auto at = broken.out.find("replay: kura-sim ");
+  REQUIRE(at != std::string::npos);
+  std::string args = broken.out.substr(at + 17, broken.out.find('\n', at) - at - 17);
+  CHECK(args.find("--break-merge") != std::string::npos);  // the switch that made it fail
+  CtlRun replay = Sim(dir, args);
+  CHECK(replay.exit_code == 1);
+  CHECK(ViolationBlock(replay.out) == ViolationBlock(broken.out));  // the same events, to the replay line
+}
+
+TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
+  TempDir dir;
+  CtlRun run = Sim(dir, "processes --stores 2 --skus 5 --seconds 3 --store-kills 1 --corrupt-expectation");
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  CHECK(run.exit_code == 1);
+  // The command's own options first, then its option groups'.
+  CHECK(run.out.find("run again: kura-sim processes --seed 1 --stores 2 --skus 5 --seconds 3 --corrupt-expectation "
+                     "--store-kills 1 (same workload draws and fault plan") != std::string::npos);
 }
 
 TEST_CASE("kura-sim writes the plot it names", "[sim][cli]") {

@@ -24,7 +24,7 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
   for (uint64_t seed : {1, 2}) {
     for (StrategyKind kind : {StrategyKind::kStrong, StrategyKind::kLastKnown}) {
       RunResult r = RunOnce(SmallWorld(seed), kind);
-      INFO(FormatViolation(r));
+      INFO(FormatViolation(SmallWorld(seed), r));
       REQUIRE(r.ok);
       CHECK(r.quiescent_after_ms >= 0);
       CHECK(r.invariants.size() >= 6);
@@ -165,7 +165,7 @@ TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
 
 TEST_CASE("escrow runs when hq.order.place exists and says so when it does not", "[sim]") {
   RunResult r = RunOnce(SmallWorld(1), StrategyKind::kEscrow);
-  INFO(FormatViolation(r));
+  INFO(FormatViolation(SmallWorld(1), r));
   CHECK(r.ok);
   if (!r.strategy_available) CHECK(r.ops_done == 0);
 }
