@@ -26,10 +26,16 @@ namespace {
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
 constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
-constexpr int64_t kQuiesceWithinMs = 6LL * 3600 * 1000;
 // After the final heal, sync is checked for quiet every this many steps (windows or the
 // world's own events): a check reads every store.
 constexpr uint64_t kStepsPerQuietCheck = 16;
+
+// How soon after the final heal sync must go quiet: 6 h, or on a slow network 64 link
+// latencies (a message may take two, a change crosses HQ to reach another store, and quiet
+// is looked for every kStepsPerQuietCheck steps, each up to a latency long).
+int64_t QuiesceWithinMs(const SimOptions& options) {
+  return std::max<int64_t>(6LL * 3600 * 1000, 64 * static_cast<int64_t>(options.latency_ms));
+}
 
 // The stores' lanes a world runs (at least one), HQ's lane coming after them.
 int StoreLaneCount(const SimOptions& options) { return std::max(1, options.store_lanes); }
@@ -380,7 +386,7 @@ RunResult World::Run(const Progress& progress) {
     SideThread*& side;
     ~ForgetSide() { side = nullptr; }
   } forget_side{side_};  // however Run ends, before `side` goes
-  int64_t deadline = duration_ms_ + kQuiesceWithinMs;
+  int64_t deadline = duration_ms_ + QuiesceWithinMs(options_);
   uint64_t steps = 0;
   while (!stopped()) {
     if (healed_ && ++steps % kStepsPerQuietCheck == 0 && Quiescent()) {
@@ -390,8 +396,11 @@ RunResult World::Run(const Progress& progress) {
     int64_t next = std::min(world_queue_.next_at(), workload_->next_at());
     for (const auto& l : lanes_) next = std::min(next, l->queue.next_at());
     if (next > deadline) {
-      if (healed_ && !Quiescent()) Violation("sync did not go quiet within " + FormatSimTime(kQuiesceWithinMs) + " of the final heal");
-      if (healed_) result_.quiescent_after_ms = now() - duration_ms_;
+      if (healed_ && !Quiescent()) {
+        Violation("sync did not go quiet within " + FormatSimTime(QuiesceWithinMs(options_)) + " of the final heal");
+      } else if (healed_) {
+        result_.quiescent_after_ms = now() - duration_ms_;  // quiet, found at the deadline
+      }
       break;
     }
     if (world_queue_.next_at() == next) {

@@ -163,6 +163,15 @@ TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
   REQUIRE(RunOnce(SmallWorld(1), StrategyKind::kStrong).ok);
 }
 
+TEST_CASE("a world at the longest latency allowed goes quiet within its deadline", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.latency_ms = 3'600'000;  // --latency-ms's top: a fixed 6 h deadline was about 6 messages
+  RunResult r = RunOnce(o, StrategyKind::kStrong);
+  INFO(FormatViolation(o, r));
+  CHECK(r.ok);
+  CHECK(r.quiescent_after_ms > 0);
+}
+
 TEST_CASE("escrow runs when hq.order.place exists and says so when it does not", "[sim]") {
   RunResult r = RunOnce(SmallWorld(1), StrategyKind::kEscrow);
   INFO(FormatViolation(SmallWorld(1), r));
