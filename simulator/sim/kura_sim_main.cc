@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     std::cerr << bad << "\n";
     return 2;
   }
-  if (runs > 1 && plot_option->count() > 0) {
+  if (runs > 1 && plot_option->count() > 0 && !plot.empty()) {  // --plot '' (no plot) is fine
     std::cerr << "--plot draws a single run, not a sweep (--runs)\n";
     return 2;
   }

@@ -28,6 +28,7 @@ TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cl
   RefusedNaming(Sim(dir, "--plot '" + dir.Sub("missing/plot.svg") + "'"), "cannot write the plot");
   RefusedNaming(Sim(dir, "--runs 2 --plot sweep.svg"), "--plot draws a single run");
   CHECK_FALSE(std::filesystem::exists(dir.Sub("sweep.svg")));
+  CHECK(Sim(dir, "--runs 2 --plot '' --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong").exit_code == 0);
 }
 
 TEST_CASE("kura-sim refuses in-process options given to processes", "[sim][cli]") {
