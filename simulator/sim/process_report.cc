@@ -60,8 +60,17 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
       "daemon was down: %lld; store operations acknowledged while its link was cut: %lld\n",
       L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped), L(r.acked_while_cut));
   out << Printf("\n%-22s %8s %9s\n", "fault", "planned", "injected");
-  for (const auto& [kind, c] : r.faults)
+  int64_t not_injected = 0;
+  for (const auto& [kind, c] : r.faults) {
     out << Printf("  %-20s %8lld %9lld\n", kind.c_str(), L(c.planned), L(c.injected));
+    not_injected += c.planned - c.injected;
+  }
+  if (not_injected > 0) {
+    out << Printf("  %lld planned %s not injected: the workload ended before %s time (--ops reached, or "
+                  "the run cut short)\n",
+                  L(not_injected), not_injected == 1 ? "fault was" : "faults were",
+                  not_injected == 1 ? "its" : "their");
+  }
   const UnknownTally& u = r.checks.unknown;
   out << Printf(
       "\nunknown operations: %lld happened, %lld did not (by receipts, holds and hold states), "

@@ -69,6 +69,30 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.ops["hq.order.place"].acked > 0);
 }
 
+TEST_CASE("a short run injects every fault it planned, and says so when it could not",
+          "[sim][processes]") {
+  // Seven faults in 3 s: the restarts carry the clock past the end, and the faults
+  // planned before it are still owed.
+  ProcessOptions o = Brief();
+  o.seconds = 3;
+  o.store_kills = 2;
+  o.hq_stops = 1;
+  o.link_cuts = 2;
+  ProcessResult r = RunProcesses(o, {});
+  INFO(FormatProcessRun(o, r));
+  REQUIRE(r.error.empty());
+  REQUIRE(r.ok);
+  for (const auto& [kind, c] : r.faults) {
+    INFO(kind);
+    CHECK(c.injected == c.planned);
+  }
+  CHECK(FormatProcessRun(o, r).find("not injected") == std::string::npos);
+
+  --r.faults["link cut"].injected;
+  CHECK(FormatProcessRun(o, r).find("1 planned fault was not injected: the workload ended before its time") !=
+        std::string::npos);
+}
+
 TEST_CASE("a run whose expectation is corrupted fails the on-hand check", "[sim][processes]") {
   ProcessOptions o = Brief();
   o.seconds = 2;
