@@ -36,7 +36,7 @@ void ScheduleFaults(World& world) {
   for (int n = 0; n < o.partitions_one; ++n) {
     int64_t at = draw.Between(0, span), length = draw.LogBetween(2 * kMinute, 24 * kHour);
     int store = draw.Index(o.stores);
-    q.At(at, [&world, store, length] { world.CutStore(store, length); });
+    q.At(at, [&world, store, length] { world.CutStores({store}, length); });
   }
   for (int n = 0; n < o.partitions_many; ++n) {
     int64_t at = draw.Between(0, span), length = draw.LogBetween(10 * kMinute, 12 * kHour);
@@ -44,9 +44,7 @@ void ScheduleFaults(World& world) {
     std::iota(order.begin(), order.end(), 0);
     for (int i = o.stores - 1; i > 0; --i) std::swap(order[i], order[draw.Index(i + 1)]);
     order.resize(std::max(1, o.stores / 3));
-    q.At(at, [&world, order, length] {
-      for (int store : order) world.CutStore(store, length);
-    });
+    q.At(at, [&world, order, length] { world.CutStores(order, length); });
   }
   for (int n = 0; n < o.partitions_hq; ++n) {
     int64_t at = draw.Between(0, span), length = draw.LogBetween(5 * kMinute, 6 * kHour);

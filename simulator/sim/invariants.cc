@@ -55,7 +55,7 @@ void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
     if (!violation.empty()) return world_->Violation(violation);  // the first store's
   }
   Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
-  Held("no oversold promise (held <= on-hand + recorded overrides)");
+  Held("no oversold promise at any store (held <= on-hand + recorded overrides)");
   Held("only legal hold-state transitions");
 }
 

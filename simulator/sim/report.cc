@@ -32,6 +32,31 @@ std::string Count(uint64_t n) {
   return std::to_string(n);
 }
 
+// "1 store", "8 stores"
+std::string Plural(int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// What the run was asked for, beyond its size: the fault schedule and the network.
+std::string FaultsLine(const SimOptions& o) {
+  if (!o.faults) return Printf("faults off: no partitions, crashes or clock faults; a perfect network, %lld ms latency\n",
+                               static_cast<long long>(o.latency_ms));
+  return Printf("faults: %d partitions of one store, %d of a third of the stores, %d of HQ; %d crashes; %d clock "
+                "faults; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% reordered\n",
+                o.partitions_one, o.partitions_many, o.partitions_hq, o.crashes, o.clock_faults,
+                static_cast<long long>(o.latency_ms), o.drop * 100, o.duplicate * 100, o.reorder * 100);
+}
+
+// Under the strategy table: what its columns count, and why "oversold promises" there does
+// not contradict the invariant of the same name above it.
+constexpr const char* kOrdersLegend =
+    "  while cut off: accepted while HQ could not reach the store. refused:cut: refused for want of a\n"
+    "  node to decide (strong: the store out of reach; escrow and last-known: HQ down as well).\n"
+    "  oversold promises: orders last-known accepted from HQ's snapshot of a cut-off store that the\n"
+    "  store could not hold once the link came back. They were never holds, so the invariant \"no\n"
+    "  oversold promise at any store\" does not see them (escrow's and strong's promises are holds,\n"
+    "  which it checks). kura-sim offers no other store, so each is also a cancelled order.\n";
+
 }  // namespace
 
 std::string FormatViolation(const SimOptions& options, const RunResult& run) {
@@ -43,9 +68,11 @@ std::string FormatViolation(const SimOptions& options, const RunResult& run) {
 
 std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
   std::ostringstream out;
-  out << Printf("kura-sim  seed %llu: %d stores x %d SKUs, %lld ops over %.1f simulated days, faults %s\n",
-                static_cast<unsigned long long>(o.seed), o.stores, o.skus,
-                static_cast<long long>(o.ops), o.days, o.faults ? "on" : "off");
+  out << Printf("kura-sim  seed %llu: %s x %s, up to %lld ops over %g simulated %s\n",
+                static_cast<unsigned long long>(o.seed), Plural(o.stores, "store", "stores").c_str(),
+                Plural(o.skus, "SKU", "SKUs").c_str(), static_cast<long long>(o.ops), o.days,
+                o.days == 1 ? "day" : "days");
+  out << FaultsLine(o);
   const RunResult* main = FirstAvailable(runs);
   for (const auto& run : runs) {
     if (!run.strategy_available) {
@@ -96,9 +123,10 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   static_cast<long long>(s.refused_stock), static_cast<long long>(s.oversold),
                   static_cast<long long>(s.cancelled_no_stock));
   }
+  out << kOrdersLegend;
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
-  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%d stores + hq, in-memory RocksDB, %d %s)\n",
-                m.wall_s, m.peak_rss_mb, worlds.c_str(), o.stores, m.threads_per_world,
+  out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%s + hq, in-memory RocksDB, %d %s)\n",
+                m.wall_s, m.peak_rss_mb, worlds.c_str(), Plural(o.stores, "store", "stores").c_str(), m.threads_per_world,
                 m.threads_per_world == 1 ? "thread" : "threads");
   double hq_mb = 0;
   for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
@@ -115,8 +143,16 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
 }
 
 json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
+  const int on = o.faults ? 1 : 0;  // --no-faults: none scheduled, a perfect network
   json out = {{"seed", o.seed}, {"stores", o.stores}, {"skus", o.skus}, {"ops", o.ops},
-              {"days", o.days}, {"faults", o.faults}, {"wall_s", m.wall_s},
+              {"days", o.days}, {"faults", o.faults},
+              {"fault_schedule", {{"partitions_one", on * o.partitions_one},
+                                  {"partitions_many", on * o.partitions_many},
+                                  {"partitions_hq", on * o.partitions_hq}, {"crashes", on * o.crashes},
+                                  {"clock_faults", on * o.clock_faults}}},
+              {"network", {{"latency_ms", o.latency_ms}, {"drop", on * o.drop}, {"duplicate", on * o.duplicate},
+                           {"reorder", on * o.reorder}}},
+              {"wall_s", m.wall_s},
               {"peak_rss_mb", m.peak_rss_mb}, {"worlds_at_once", m.worlds_at_once},
               {"threads_per_world", m.threads_per_world}, {"runs", json::array()}};
   Db::Work w = AllWork(runs);

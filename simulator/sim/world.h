@@ -175,10 +175,11 @@ class World {
   // report after). Progress may be reported through a thread-safe StepProgress.
   void ForEachStore(const std::function<void(int)>& fn);
 
-
+  // Faults (world_faults.cc). A partition cuts `cut` off from HQ for for_ms, and counts as
+  // one partition however many stores it cuts.
   void CrashStore(int i, int64_t down_ms, bool in_flight, bool applied);
   void CrashHq(int64_t down_ms);
-  void CutStore(int i, int64_t for_ms);
+  void CutStores(const std::vector<int>& cut, int64_t for_ms);
   void CutHq(int64_t for_ms);
   void ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms);
 

@@ -64,16 +64,18 @@ void World::CrashHq(int64_t down_ms) {
   world_queue_.At(now() + down_ms, [this] { RestartHq(); });
 }
 
-void World::CutStore(int i, int64_t for_ms) {
+void World::CutStores(const std::vector<int>& cut, int64_t for_ms) {
   if (healed_) return;
-  ++result_.partitions;
-  trace().Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
-  net_.CutStore(i);
-  world_queue_.At(now() + for_ms, [this, i] {
-    net_.HealStore(i);
-    trace().Add(now(), stores_[i]->id() + " link healed");
-    LinkUp(i);
-  });
+  ++result_.partitions;  // one partition, however many stores it cuts off
+  for (int i : cut) {
+    trace().Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
+    net_.CutStore(i);
+    world_queue_.At(now() + for_ms, [this, i] {
+      net_.HealStore(i);
+      trace().Add(now(), stores_[i]->id() + " link healed");
+      LinkUp(i);
+    });
+  }
 }
 
 void World::CutHq(int64_t for_ms) {

@@ -35,6 +35,21 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
   }
 }
 
+TEST_CASE("a partition counts once however many stores it cuts off", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.stores = 9;  // a third of them: three stores a partition
+  o.ops = 300;
+  o.crashes = 0;
+  o.clock_faults = 0;
+  o.partitions_one = 1;
+  o.partitions_many = 2;
+  o.partitions_hq = 1;
+  RunResult r = RunOnce(o, StrategyKind::kStrong);
+  INFO(FormatViolation(o, r));
+  REQUIRE(r.ok);
+  CHECK(r.partitions == 4);
+}
+
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
   SimOptions o = SmallWorld(1);
   o.threads = 2;  // the final checks may report from either thread
