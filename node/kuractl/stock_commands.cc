@@ -22,9 +22,10 @@ struct StockArgs {
 
 void PrintStockTable(const json& views, std::ostream& out) {
   using A = Table::Align;
-  Table table({{"SKU"}, {"ON_HAND", A::kRight}, {"HELD", A::kRight}, {"ATP", A::kRight}});
+  Table table({{"SKU"}, {"ON_HAND", A::kRight}, {"HELD", A::kRight}, {"FOR_ONLINE", A::kRight}, {"ATP", A::kRight}});
   for (const json& v : views) {
-    table.AddRow({Cell(v.at("sku")), Cell(v.at("on_hand")), Cell(v.at("held")), Cell(v.at("atp"))});
+    table.AddRow({Cell(v.at("sku")), Cell(v.at("on_hand")), Cell(v.at("held")), Cell(v.at("promised_online")),
+                  Cell(v.at("atp"))});
   }
   table.Print(out);
 }
@@ -74,8 +75,8 @@ std::function<void(const json&, std::ostream&)> ShowView(std::string verb, int64
 void AddGetAndList(CLI::App* stock, Plan* plan) {
   auto a = std::make_shared<StockArgs>();
   CLI::App* get = stock->add_subcommand(
-      "get", "Show one SKU: units on hand, units held for customers, and units available to "
-             "promise (ATP = on hand - held - safety stock)");
+      "get", "Show one SKU: units on hand, units held for customers, units allotted to HQ for online "
+             "orders, and units available to promise (ATP = on hand - held - safety stock - for online)");
   get->add_option("SKU", a->sku, "the SKU, e.g. TEE-M-BLK")->required()->type_name("");
   OnParsed(get, plan, [a]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(std::string sku, ParseId(a->sku, "SKU", ValidateSku));
@@ -85,7 +86,7 @@ void AddGetAndList(CLI::App* stock, Plan* plan) {
   });
 
   CLI::App* list = stock->add_subcommand(
-      "list", "List SKUs in key order with on hand, held and ATP; filter by prefix or low ATP");
+      "list", "List SKUs in key order with on hand, held, allotted for online and ATP; filter by prefix or low ATP");
   list->add_option("--prefix", a->prefix, "only SKUs starting with this, e.g. TEE-")->type_name("PREFIX");
   list->add_option("--max-atp", a->max_atp, "only SKUs whose ATP is at most N (find what runs low)")->type_name("N");
   list->add_option("--limit", a->limit, "list at most N SKUs (daemon default 1000)")->type_name("N");

@@ -148,9 +148,9 @@ TEST_CASE("kuractl prints aligned tables without --json", "[kuractl]") {
   auto run = Kuractl(dir, daemon.endpoint(), "stock list", /*json_output=*/false);
   REQUIRE(run.exit_code == 0);
   CHECK(run.out ==
-        "SKU        ON_HAND  HELD  ATP\n"
-        "MUG-01           3     0    3\n"
-        "TEE-M-BLK       12     0   12\n");
+        "SKU        ON_HAND  HELD  FOR_ONLINE  ATP\n"
+        "MUG-01           3     0           0    3\n"
+        "TEE-M-BLK       12     0           0   12\n");
 }
 
 TEST_CASE("kuractl exits 3 when no daemon answers", "[kuractl]") {
