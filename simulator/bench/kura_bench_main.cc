@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", options.json, "Print the figures as one JSON object instead of a table");
   app.add_option("--data-dir", options.store.data_dir,
                  "Directory whose filesystem is measured: the run works in a fresh kura-bench-XXXXXX\n"
-                 "inside it, removed afterwards (default $TMPDIR or /tmp)");
+                 "inside it, removed afterwards; created with its parents if missing (default $TMPDIR or /tmp)");
   app.add_flag("--keep", options.store.keep,
                "Keep the run's directory (RocksDB data, kura-store.log) instead of removing it");
   app.add_option("--store-bin", options.store.store_bin,

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -25,6 +26,16 @@
 namespace {
 
 using namespace kura::sim;
+
+// Whether `path` can be opened for writing, without leaving a file behind that was not
+// there (a run stopped early then leaves nothing at the plot's path).
+bool CanWrite(const std::string& path) {
+  std::error_code ec;
+  bool existed = std::filesystem::exists(path, ec);
+  bool ok = static_cast<bool>(std::ofstream(path, std::ios::app));
+  if (ok && !existed) std::filesystem::remove(path, ec);
+  return ok;
+}
 
 double PeakRssMb() {
   rusage usage{};
@@ -197,7 +208,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Checked before the run, which may take minutes, rather than lost after it.
-  if (!plot.empty() && !std::ofstream(plot, std::ios::app)) {
+  if (!plot.empty() && !CanWrite(plot)) {
     std::cerr << "cannot write the plot to " << plot << "\n";
     return 2;
   }

@@ -164,7 +164,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                   "kura-hq binary (default $KURA_HQ_BIN, else the one built with kura-sim)")
       ->capture_default_str();
   cmd->add_option("--data-dir", o.data_dir,
-                  "parent of the run's directory (default $TMPDIR or /tmp)");
+                  "parent of the run's directory, created with its parents if missing (default $TMPDIR or /tmp)");
   cmd->add_flag("--keep", o.keep, "keep the run's directory: databases, keys, daemon logs");
   cmd->add_flag("--corrupt-expectation", o.corrupt_expectation,
                 "TEST ONLY: expect one unit more of SKU-00000 at the first store than the ledger "

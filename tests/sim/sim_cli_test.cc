@@ -31,6 +31,16 @@ TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cl
   CHECK(Sim(dir, "--runs 2 --plot '' --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong").exit_code == 0);
 }
 
+TEST_CASE("a run killed before its end leaves nothing at the plot's path", "[sim][cli]") {
+  // The plot's path is checked before the run; the check must not leave an empty plot.
+  // A world this size takes minutes, so the kill lands during the run.
+  TempDir dir;
+  CtlRun run = RunCommand(dir, "cd '" + dir.path() + "' && timeout -s KILL 2 '" + KURA_SIM_BIN +
+                                   "' --stores 200 --skus 5000 --strategy escrow --plot p.svg --quiet");
+  CHECK(run.exit_code != 0);
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("p.svg")));
+}
+
 TEST_CASE("kura-sim refuses in-process options given to processes", "[sim][cli]") {
   TempDir dir;
   RefusedNaming(Sim(dir, "--stores 5 processes --seconds 3"), "--stores is an option of the in-process world");
