@@ -11,12 +11,12 @@
 namespace kura::test {
 namespace {
 
-CtlRun Sim(const TempDir& dir, const std::string& args) {
+CommandRun Sim(const TempDir& dir, const std::string& args) {
   // --quiet last, where it belongs to processes too when the args start with it.
   return RunCommand(dir, "cd '" + dir.path() + "' && '" + KURA_SIM_BIN + "' " + args + " --quiet");
 }
 
-void RefusedNaming(const CtlRun& run, const std::string& words) {
+void RefusedNaming(const CommandRun& run, const std::string& words) {
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.exit_code == 2);
   CHECK(run.out.empty());  // no report: nothing ran
@@ -35,7 +35,7 @@ TEST_CASE("a run killed before its end leaves nothing at the plot's path", "[sim
   // The plot's path is checked before the run; the check must not leave an empty plot.
   // A world this size takes minutes, so the kill lands during the run.
   TempDir dir;
-  CtlRun run = RunCommand(dir, "cd '" + dir.path() + "' && timeout -s KILL 2 '" + KURA_SIM_BIN +
+  CommandRun run = RunCommand(dir, "cd '" + dir.path() + "' && timeout -s KILL 2 '" + KURA_SIM_BIN +
                                    "' --stores 200 --skus 5000 --strategy escrow --plot p.svg --quiet");
   CHECK(run.exit_code != 0);
   CHECK_FALSE(std::filesystem::exists(dir.Sub("p.svg")));
@@ -76,21 +76,21 @@ std::string ViolationBlock(const std::string& out) {
 
 TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]") {
   TempDir dir;
-  CtlRun broken = Sim(dir, "--break-merge --stores 3 --skus 20 --ops 500 --days 0.1 --latency-ms 200 --strategy strong");
+  CommandRun broken = Sim(dir, "--break-merge --stores 3 --skus 20 --ops 500 --days 0.1 --latency-ms 200 --strategy strong");
   INFO("stdout: " << broken.out << "\nstderr: " << broken.err);
   REQUIRE(broken.exit_code == 1);
   auto at = broken.out.find("replay: kura-sim ");
   REQUIRE(at != std::string::npos);
   std::string args = broken.out.substr(at + 17, broken.out.find('\n', at) - at - 17);
   CHECK(args.find("--break-merge") != std::string::npos);  // the switch that made it fail
-  CtlRun replay = Sim(dir, args);
+  CommandRun replay = Sim(dir, args);
   CHECK(replay.exit_code == 1);
   CHECK(ViolationBlock(replay.out) == ViolationBlock(broken.out));  // the same events, to the replay line
 }
 
 TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
   TempDir dir;
-  CtlRun run = Sim(dir, "processes --stores 2 --skus 5 --seconds 3 --store-kills 1 --corrupt-expectation");
+  CommandRun run = Sim(dir, "processes --stores 2 --skus 5 --seconds 3 --store-kills 1 --corrupt-expectation");
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.exit_code == 1);
   // The command's own options first, then its option groups'.
@@ -100,7 +100,7 @@ TEST_CASE("a process run's violation says how to run it again with every option 
 
 TEST_CASE("kura-sim writes the plot it names", "[sim][cli]") {
   TempDir dir;
-  CtlRun run = Sim(dir, "--no-faults --stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot p.svg");
+  CommandRun run = Sim(dir, "--no-faults --stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot p.svg");
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.exit_code == 0);
   CHECK(std::filesystem::file_size(dir.Sub("p.svg")) > 0);
@@ -109,7 +109,7 @@ TEST_CASE("kura-sim writes the plot it names", "[sim][cli]") {
 
 TEST_CASE("the report gives the run asked for and explains the order table", "[sim][cli]") {
   TempDir dir;
-  CtlRun run = Sim(dir, "--stores 1 --skus 1 --ops 50 --days 0.02 --crashes 2 --drop 0.05 --strategy last-known --plot ''");
+  CommandRun run = Sim(dir, "--stores 1 --skus 1 --ops 50 --days 0.02 --crashes 2 --drop 0.05 --strategy last-known --plot ''");
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("seed 1: 1 store x 1 SKU, up to 50 ops over 0.02 simulated days\n") != std::string::npos);

@@ -10,16 +10,16 @@
 
 namespace kura::test {
 
-nlohmann::json CtlRun::Json() const {
+nlohmann::json CommandRun::Json() const {
   INFO("stdout: " << out << "\nstderr: " << err);
   nlohmann::json doc = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
   REQUIRE_FALSE(doc.is_discarded());
   return doc;
 }
 
-CtlRun RunCommand(const TempDir& dir, const std::string& command) {
+CommandRun RunCommand(const TempDir& dir, const std::string& command) {
   std::string err_path = dir.Sub("command.err");
-  CtlRun run;
+  CommandRun run;
   FILE* pipe = popen((command + " 2>'" + err_path + "'").c_str(), "r");
   REQUIRE(pipe != nullptr);
   char buf[4096];
@@ -34,7 +34,7 @@ CtlRun RunCommand(const TempDir& dir, const std::string& command) {
   return run;
 }
 
-CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
+CommandRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
                bool json_output) {
   return RunCommand(dir, std::string("'") + KURACTL_BIN + "' --api '" + endpoint + "'" +
                              (json_output ? " --json " : " ") + args);

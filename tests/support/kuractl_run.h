@@ -11,7 +11,7 @@
 
 namespace kura::test {
 
-struct CtlRun {
+struct CommandRun {
   int exit_code = -1;
   std::string out, err;
   // stdout as JSON; fails the test when it is not one JSON document.
@@ -21,12 +21,12 @@ struct CtlRun {
 // Runs `command` (through the shell, so it quotes what needs quoting), capturing its
 // stdout, stderr and exit code. Fails the test when it cannot be run or does not exit
 // normally.
-CtlRun RunCommand(const TempDir& dir, const std::string& command);
+CommandRun RunCommand(const TempDir& dir, const std::string& command);
 
 // Runs `kuractl --api <endpoint> [--json] <args>`; `args` is passed through the shell, so
 // tests quote what needs quoting. Fails the test when kuractl cannot be run or does not
 // exit normally.
-CtlRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
+CommandRun Kuractl(const TempDir& dir, const std::string& endpoint, const std::string& args,
                bool json_output = true);
 
 }  // namespace kura::test
