@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
   app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--ops", o.ops, "workload operations drawn over the run, at most (a draw past the last day is not made); the report counts those taken and those skipped")->capture_default_str()->check(CLI::Range(0, 100'000'000));
   app.add_option("--days", o.days, "simulated days the workload is spread over")->capture_default_str()->check(CLI::Range(0.01, 365.0));
-  app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity (0 uniform; store-000 busiest)")->capture_default_str();
-  app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity (SKU-00000 busiest)")->capture_default_str();
+  app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity, 0 to 10 (0 uniform; store-000 busiest)")->capture_default_str();
+  app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")->capture_default_str();
   auto* mix = app.add_option_group("workload mix", "relative weights of each kind of operation");
   mix->add_option("--w-sale", o.w_sale, "till sale of 1-2 units on the shelf (beyond ATP: a recorded override)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
   mix->add_option("--w-delivery", o.w_delivery, "delivery received (stock.receive)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
@@ -144,11 +144,12 @@ int main(int argc, char** argv) {
   // A fault asked for and silently dropped would read as a run that survived it.
   for (auto* group : {faults, net}) {
     for (CLI::Option* fault : group->get_options()) {
-      if (fault != no_faults_flag && fault->get_name() != "--latency-ms") no_faults_flag->excludes(fault);
+      std::string name = fault->get_name();
+      if (fault != no_faults_flag && name != "--latency-ms" && name != "--help") no_faults_flag->excludes(fault);
     }
   }
   app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(CLI::Range(100, 600000));
-  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU)")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU). A check is an event of the run, so the count moves the trace hash")->capture_default_str()->check(CLI::Range(0, 1'000'000));
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_option("--jobs", jobs,

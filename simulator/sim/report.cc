@@ -95,8 +95,9 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
     if (!run.ok) out << FormatViolation(o, run);
   }
   if (main != nullptr) {
-    out << Printf("network: %llu messages (%.1f MB), %llu dropped, %llu duplicated, %llu reordered, %llu lost to partitions; "
-                  "%llu components merged at hq\n",
+    out << Printf("network (%s): %llu messages (%.1f MB), %llu dropped, %llu duplicated, %llu reordered, %llu lost to "
+                  "partitions; %llu components merged at hq\n",
+                  main->strategy.c_str(),
                   static_cast<unsigned long long>(main->net.sent), main->net.bytes / 1e6,
                   static_cast<unsigned long long>(main->net.dropped),
                   static_cast<unsigned long long>(main->net.duplicated),
@@ -130,9 +131,10 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                 m.threads_per_world == 1 ? "thread" : "threads");
   double hq_mb = 0;
   for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
-  out << Printf("hq's database at the end: %.0f MB (block cache incl. memtables, table readers, its files)\n", hq_mb);
+  out << Printf("hq's database at the end: %.0f MB%s (block cache incl. memtables, table readers, its files)\n", hq_mb,
+                runs.size() > 1 ? ", the largest of the strategies'" : "");
   Db::Work w = AllWork(runs);
-  out << "storage work: " << Count(w.synced_writes) << " synced writes of " << Count(w.keys_written) << " keys ("
+  out << (runs.size() > 1 ? "storage work, all strategies: " : "storage work: ") << Count(w.synced_writes) << " synced writes of " << Count(w.keys_written) << " keys ("
       << Printf("%.0f MB", w.bytes_written / 1e6) << "), " << Count(w.point_reads) << " point reads, "
       << Count(w.scans) << " scans over " << Count(w.scan_steps) << " entries\n";
   if (m.storage_floor_s >= 0) {
