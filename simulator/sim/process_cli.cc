@@ -52,6 +52,15 @@ constexpr char kDescription[] =
     "stopped and the directory removed unless --keep; a second Ctrl-C stops at once; a\n"
     "sweep stops too, with its summary, even between two runs).";
 
+// What CLI11's range checks let through (NaN passes them), as kura-sim's in-process mode
+// refuses it.
+std::string BadMixOrSkew(const ProcessOptions& o) {
+  double mix = o.w_sale + o.w_delivery + o.w_return + o.w_hold + o.w_collect + o.w_cancel;
+  if (!(mix > 0)) return "the till mix is empty: give at least one --w-* weight above 0";
+  if (!(o.sku_skew >= 0 && o.sku_skew <= 10)) return "--sku-skew must be between 0 and 10";
+  return "";
+}
+
 }  // namespace
 
 void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
@@ -93,7 +102,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   cmd->add_option("--order-rate", o.order_rate, "online orders a second at HQ (Poisson; 0: none)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10000.0));
-  cmd->add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity (SKU-00000 busiest)")
+  cmd->add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")
       ->capture_default_str();
   auto* mix = cmd->add_option_group("till mix", "relative weights of what a till does");
   mix->add_option(
@@ -123,7 +132,9 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->check(CLI::Range(0, 1'000'000));
   auto* faults = cmd->add_option_group("faults",
                                        "counts over the run, drawn from the seed; each within "
-                                       "5-85% of it; one daemon's faults never overlap");
+                                       "5-85% of it; one daemon's faults never overlap. A run too "
+                                       "short for them shrinks them (to 0.3 s at least) and may "
+                                       "run some past 85% or past its end");
   faults->add_option("--store-kills", o.store_kills, "SIGKILL a store, restart it after 0.5-3 s")
       ->capture_default_str();
   faults
@@ -139,8 +150,17 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                    "cut a store's link to HQ (the store keeps selling), relink it after 3-12 s "
                    "(kura-hq counts a store unreachable after 10 s of silence)")
       ->capture_default_str();
-  faults->add_flag_callback(
-      "--no-faults", [&o] { o.faults = false; }, "none of the above");
+  auto* no_faults =
+      faults->add_flag_callback("--no-faults", [&o] { o.faults = false; }, "none of the above");
+  // Counts and weights are checked alike; a fault asked for beside --no-faults would be
+  // dropped silently, and read as a run that survived it.
+  for (auto* group : {faults, mix}) {
+    for (CLI::Option* option : group->get_options()) {
+      if (option == no_faults || option->get_name() == "--help") continue;
+      option->check(group == faults ? CLI::Range(0, 10'000) : CLI::Range(0.0, 1e9));
+      if (group == faults) no_faults->excludes(option);
+    }
+  }
   cmd->add_option("--store-timeout-ms", o.store_timeout_ms,
                   "a till request without a reply within this is unknown")
       ->capture_default_str()
@@ -175,6 +195,10 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
 
 int RunProcessesCommand(ProcessCommand& command) {
   ProcessOptions& o = command.options;
+  if (std::string bad = BadMixOrSkew(o); !bad.empty()) {
+    std::cerr << bad << "\n";
+    return 2;
+  }
   o.progress = !command.quiet;
   // The run-again line names the seed itself; output options do not change the run.
   o.rerun_options = GivenOptionsLine(*command.app, {"--seed", "--runs", "--json", "--quiet", "--keep"});

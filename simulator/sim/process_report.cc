@@ -29,8 +29,8 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   std::ostringstream out;
   out << Printf(
       "kura-sim processes  seed %llu: %d kura-store + kura-hq on loopback over CURVE, %d SKUs, "
-      "%.1f s workload\n",
-      static_cast<unsigned long long>(r.seed), r.stores, o.skus, r.workload_s);
+      "workload ran %.1f s of %g s asked\n",
+      static_cast<unsigned long long>(r.seed), r.stores, o.skus, r.workload_s, o.seconds);
   out << "(wall-clock timing: the seed fixes the workload's draws and the fault plan, not how they "
          "interleave with\n"
          " the daemons; a run is not replayable event for event)\n";
@@ -67,7 +67,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   }
   if (not_injected > 0) {
     out << Printf("  %lld planned %s not injected: the workload ended before %s time (--ops reached, or "
-                  "the run cut short)\n",
+                  "a run too short for them)\n",
                   L(not_injected), not_injected == 1 ? "fault was" : "faults were",
                   not_injected == 1 ? "its" : "their");
   }
@@ -82,7 +82,8 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   else
     out << "NOT converged by the deadline ("
         << (r.not_converged.empty() ? "" : r.not_converged.front()) << ")";
-  out << Printf("; %lld continuous checks while running", L(r.continuous_checks));
+  out << Printf("; %lld continuous %s while running", L(r.continuous_checks),
+                r.continuous_checks == 1 ? "check" : "checks");
   if (r.checks.stranded_holds > 0) {
     out << Printf("; %lld store holds stranded by orders HQ answered itself",
                   L(r.checks.stranded_holds));

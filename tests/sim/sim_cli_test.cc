@@ -58,12 +58,19 @@ TEST_CASE("kura-sim refuses negative counts, an empty mix and bad skews", "[sim]
                 "the workload mix is empty");
   RefusedNaming(Sim(dir, "--sku-skew nan"), "--sku-skew");
   RefusedNaming(Sim(dir, "--store-skew -3"), "--store-skew");
+  // processes refuses the same
+  RefusedNaming(Sim(dir, "processes --store-kills -1"), "--store-kills");
+  RefusedNaming(Sim(dir, "processes --w-sale -5"), "--w-sale");
+  RefusedNaming(Sim(dir, "processes --w-sale 0 --w-delivery 0 --w-return 0 --w-hold 0 --w-collect 0 --w-cancel 0"),
+                "the till mix is empty");
+  RefusedNaming(Sim(dir, "processes --sku-skew nan"), "--sku-skew");
 }
 
 TEST_CASE("kura-sim refuses faults asked for beside --no-faults", "[sim][cli]") {
   TempDir dir;
   RefusedNaming(Sim(dir, "--no-faults --crashes 4"), "--crashes excludes --no-faults");
   RefusedNaming(Sim(dir, "--no-faults --drop 0.5"), "--drop excludes --no-faults");
+  RefusedNaming(Sim(dir, "processes --no-faults --store-kills 3"), "--store-kills excludes --no-faults");
 }
 
 // From "VIOLATION" to the end of the replay line: what a replayed failure must repeat
