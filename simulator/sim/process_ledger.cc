@@ -26,6 +26,7 @@ int64_t ProcessLedger::ElapsedMs() const {
 }
 
 std::string ProcessLedger::Kind(const OpRecord& record) {
+  if (record.op == "stock.receive" && record.rid.starts_with(kOpeningRidPrefix)) return kOpeningStockKind;
   if (record.op == "stock.sell" && record.args.value("override", 0) == 1)
     return "stock.sell override";
   return record.op;

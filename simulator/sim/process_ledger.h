@@ -37,6 +37,11 @@ struct OpRecord {
   std::string refusal;    // the refusal's code, e.g. "insufficient_stock"
 };
 
+// The deliveries that stock every store before the workload starts: their request ids
+// begin with kOpeningRidPrefix, and they are counted apart, as kind kOpeningStockKind.
+inline constexpr const char* kOpeningRidPrefix = "open-";
+inline constexpr const char* kOpeningStockKind = "opening stock";
+
 // Acknowledged, refused and unknown operations of one kind, and the refusals by code.
 struct OpCounts {
   int64_t acked = 0, refused = 0, unknown = 0;

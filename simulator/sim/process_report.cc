@@ -41,6 +41,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   out << Printf("\n%-22s %12s %8s %8s\n", "operation", "acknowledged", "refused", "unknown");
   OpCounts total;
   for (const auto& [kind, c] : r.ops) {
+    if (kind == kOpeningStockKind) continue;  // before the workload: its own line below
     out << Printf("  %-20s %12lld %8lld %8lld\n", kind.c_str(), L(c.acked), L(c.refused),
                   L(c.unknown));
     total.acked += c.acked;
@@ -49,6 +50,10 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   }
   out << Printf("  %-20s %12lld %8lld %8lld\n", "total", L(total.acked), L(total.refused),
                 L(total.unknown));
+  if (auto opening = r.ops.find(kOpeningStockKind); opening != r.ops.end()) {
+    out << Printf("before the workload: %lld opening deliveries acknowledged, one per SKU per store\n",
+                  L(opening->second.acked));
+  }
   std::string refusals;
   for (const auto& [kind, c] : r.ops) {
     for (const auto& [code, n] : c.refusals)

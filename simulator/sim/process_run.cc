@@ -198,6 +198,7 @@ class Run {
   std::string StatusLine(int64_t now_ms, int64_t duration_ms) {
     int64_t acked = 0, unknown = 0;
     for (const auto& [kind, c] : ledger_->Counts()) {
+      if (kind == kOpeningStockKind) continue;  // the workload's operations only
       acked += c.acked;
       unknown += c.unknown;
     }

@@ -61,7 +61,7 @@ Status ProcessWorkload::Stock() {
     for (int k = 0; k < options_.skus; ++k) {
       int64_t qty =
           4 + static_cast<int64_t>(24.0 / std::sqrt(k + 1.0)) + static_cast<int64_t>(rng() % 6);
-      std::string rid = "open-" + std::to_string(s) + "-" + std::to_string(k);
+      std::string rid = kOpeningRidPrefix + std::to_string(s) + "-" + std::to_string(k);
       auto reply =
           Send(client, s, false, "stock.receive", rid, {{"sku", Workload::Sku(k)}, {"qty", qty}});
       if (!reply || !reply->ok()) {

@@ -67,6 +67,9 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.checks.checks.size() == 6);
   CHECK(Acknowledged(r) > 50);
   CHECK(r.ops["hq.order.place"].acked > 0);
+  // The opening stock, one delivery per SKU per store, is counted apart from the workload.
+  CHECK(r.ops[kOpeningStockKind].acked == o.stores * o.skus);
+  CHECK(FormatProcessRun(o, r).find("before the workload: 20 opening deliveries acknowledged") != std::string::npos);
 }
 
 TEST_CASE("a short run injects every fault it planned, and says so when it could not",
