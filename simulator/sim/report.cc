@@ -59,11 +59,13 @@ constexpr const char* kOrdersLegend =
 
 }  // namespace
 
+std::string ReplayCommand(const SimOptions& options, const RunResult& run) {
+  return "kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy + options.replay_options;
+}
+
 std::string FormatViolation(const SimOptions& options, const RunResult& run) {
   return "VIOLATION (seed " + std::to_string(run.seed) + ", strategy " + run.strategy + "): " +
-         run.violation + "\nlast events:\n" + run.trace_tail +
-         "replay: kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy +
-         options.replay_options + "\n";
+         run.violation + "\nlast events:\n" + run.trace_tail + "replay: " + ReplayCommand(options, run) + "\n";
 }
 
 std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
@@ -188,7 +190,10 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
                                {"duplicated", r.net.duplicated}, {"reordered", r.net.reordered},
                                {"lost_to_partitions", r.net.cut}}},
                   {"components_synced", r.components_synced}});
-      if (!r.ok) run["trace_tail"] = r.trace_tail;
+      if (!r.ok) {
+        run["trace_tail"] = r.trace_tail;
+        run["replay"] = ReplayCommand(o, r);
+      }
     }
     out["runs"].push_back(run);
   }

@@ -29,5 +29,7 @@ std::string PlotSvg(const RunResult& run);
 // What a violation prints: the seed, the violation, the last trace lines, and the command
 // that replays it (with the options that shaped the run, SimOptions::replay_options).
 std::string FormatViolation(const SimOptions& options, const RunResult& run);
+// The command that replays `run` (its seed, strategy and every option given that shapes it).
+std::string ReplayCommand(const SimOptions& options, const RunResult& run);
 
 }  // namespace kura::sim

@@ -93,6 +93,10 @@ TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]
   CommandRun replay = Sim(dir, args);
   CHECK(replay.exit_code == 1);
   CHECK(ViolationBlock(replay.out) == ViolationBlock(broken.out));  // the same events, to the replay line
+
+  CommandRun as_json = Sim(dir, args + " --json");
+  CHECK(as_json.exit_code == 1);
+  CHECK(as_json.Json()["runs"][0]["replay"] == "kura-sim " + args);
 }
 
 TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
