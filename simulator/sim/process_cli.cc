@@ -80,7 +80,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->capture_default_str()
       ->check(CLI::Range(1, 10'000));
   cmd->add_option("--seed", o.seed, "seed of the workload's draws and the fault plan (the first of a sweep)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(SeedCheck());
   cmd->add_option("--stores", o.stores, "kura-store processes")
       ->capture_default_str()
       ->check(CLI::Range(1, 32));

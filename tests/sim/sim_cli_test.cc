@@ -47,7 +47,7 @@ TEST_CASE("kura-sim refuses in-process options given to processes", "[sim][cli]"
   RefusedNaming(Sim(dir, "--break-merge processes"), "--break-merge is an option of the in-process world");
 }
 
-TEST_CASE("kura-sim refuses negative counts, an empty mix and bad skews", "[sim][cli]") {
+TEST_CASE("kura-sim refuses negative counts and seeds, an empty mix and bad skews", "[sim][cli]") {
   TempDir dir;
   RefusedNaming(Sim(dir, "--checks -5"), "--checks");
   RefusedNaming(Sim(dir, "--crashes -1"), "--crashes");
@@ -64,6 +64,8 @@ TEST_CASE("kura-sim refuses negative counts, an empty mix and bad skews", "[sim]
   RefusedNaming(Sim(dir, "processes --w-sale 0 --w-delivery 0 --w-return 0 --w-hold 0 --w-collect 0 --w-cancel 0"),
                 "the till mix is empty");
   RefusedNaming(Sim(dir, "processes --sku-skew nan"), "--sku-skew");
+  RefusedNaming(Sim(dir, "--seed -1"), "--seed: a seed is a whole number from 0 up");
+  RefusedNaming(Sim(dir, "processes --seed -1"), "--seed: a seed is a whole number from 0 up");
 }
 
 TEST_CASE("kura-sim refuses faults asked for beside --no-faults", "[sim][cli]") {
