@@ -1,6 +1,5 @@
 // The options a kura-sim command line gave, read back from CLI11 after parsing: to refuse
 // options given to the wrong mode, and to print a replay line that reruns the same world.
-// And the check both modes' --seed share.
 #pragma once
 
 #include <set>
@@ -17,14 +16,5 @@ std::vector<std::string> GivenOptions(CLI::App& app);
 // " --name value ..." for every option given to `app` (and its option groups) except
 // those in `skip`, values shell-quoted where they need it: appended to a replay line.
 std::string GivenOptionsLine(CLI::App& app, const std::set<std::string>& skip);
-
-// --seed's check: CLI11 would read "-1" into a uint64_t as 2^64 - 1.
-inline CLI::Validator SeedCheck() {
-  return CLI::Validator(
-      [](const std::string& value) -> std::string {
-        return value.find('-') == std::string::npos ? "" : "a seed is a whole number from 0 up";
-      },
-      "SEED");
-}
 
 }  // namespace kura::sim

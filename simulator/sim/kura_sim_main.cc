@@ -21,6 +21,7 @@
 #include "progress_line.h"
 #include "report.h"
 #include "sweep_summary.h"
+#include "value_checks.h"
 #include "world.h"
 
 namespace {
@@ -33,7 +34,8 @@ bool CanWrite(const std::string& path) {
   std::error_code ec;
   bool existed = std::filesystem::exists(path, ec);
   bool ok = static_cast<bool>(std::ofstream(path, std::ios::app));
-  if (ok && !existed) std::filesystem::remove(path, ec);
+  // The file the probe made, which a dangling symbolic link names rather than is.
+  if (ok && !existed) std::filesystem::remove(std::filesystem::canonical(path, ec), ec);
   return ok;
 }
 
@@ -79,14 +81,13 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
       });
 }
 
-// What CLI11's checks cannot say: a mix with nothing in it, and skews that are NaN (which
-// pass a range check) or negative (which would reverse "busiest first").
 std::string BadMixOrSkew(const SimOptions& o) {
-  double mix = o.w_sale + o.w_delivery + o.w_return + o.w_stocktake + o.w_transfer + o.w_pickup + o.w_tryon +
-               o.w_collect + o.w_cancel;
-  if (!(mix > 0)) return "the workload mix is empty: give at least one --w-* weight above 0";
-  if (!(o.store_skew >= 0 && o.store_skew <= 10)) return "--store-skew must be between 0 and 10";
-  if (!(o.sku_skew >= 0 && o.sku_skew <= 10)) return "--sku-skew must be between 0 and 10";
+  for (const std::string& bad :
+       {BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer, o.w_pickup, o.w_tryon, o.w_collect,
+                o.w_cancel}),
+        BadSkew("--store-skew", o.store_skew), BadSkew("--sku-skew", o.sku_skew)}) {
+    if (!bad.empty()) return bad;
+  }
   return "";
 }
 

@@ -10,6 +10,7 @@
 #include "process_report.h"
 #include "process_run.h"
 #include "process_sweep.h"
+#include "value_checks.h"
 
 namespace kura::sim {
 
@@ -52,13 +53,9 @@ constexpr char kDescription[] =
     "stopped and the directory removed unless --keep; a second Ctrl-C stops at once; a\n"
     "sweep stops too, with its summary, even between two runs).";
 
-// What CLI11's range checks let through (NaN passes them), as kura-sim's in-process mode
-// refuses it.
 std::string BadMixOrSkew(const ProcessOptions& o) {
-  double mix = o.w_sale + o.w_delivery + o.w_return + o.w_hold + o.w_collect + o.w_cancel;
-  if (!(mix > 0)) return "the till mix is empty: give at least one --w-* weight above 0";
-  if (!(o.sku_skew >= 0 && o.sku_skew <= 10)) return "--sku-skew must be between 0 and 10";
-  return "";
+  std::string bad = BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_hold, o.w_collect, o.w_cancel});
+  return bad.empty() ? BadSkew("--sku-skew", o.sku_skew) : bad;
 }
 
 }  // namespace

@@ -107,7 +107,12 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
 
 json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
   json ops = json::object(), faults = json::object(), checks = json::array();
+  int64_t opening = 0;
   for (const auto& [kind, c] : r.ops) {
+    if (kind == kOpeningStockKind) {  // before the workload, as in the text report
+      opening = c.acked;
+      continue;
+    }
     ops[kind] = {{"acknowledged", c.acked},
                  {"refused", c.refused},
                  {"unknown", c.unknown},
@@ -131,6 +136,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"converge_s", r.converge_s},
       {"wall_s", r.wall_s},
       {"ops", ops},
+      {"opening_deliveries", opening},
       {"skipped", r.skipped},
       {"acked_while_cut", r.acked_while_cut},
       {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},

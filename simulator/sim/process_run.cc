@@ -103,12 +103,13 @@ class Run {
       result_->workload_s = Since(t0);  // kept as it goes: a run cut short reports what ran
       int64_t now = static_cast<int64_t>(result_->workload_s * 1000);
       if (InterruptGuard::Requested()) return Fail(kInterrupted);
+      if (workload_->Spent()) break;  // no workload left to fault
       // Faults fall due before the end is checked: a slow restart or check can carry the
       // clock past the end, and the faults planned before it are still owed.
       for (; next < steps.size() && steps[next].at_ms <= std::min(now, duration_ms); ++next) {
         if (Status s = Apply(steps[next]); !s.ok()) return Fail(s.ToString());
       }
-      if (now >= duration_ms || workload_->Spent()) break;
+      if (now >= duration_ms) break;
       if (now >= next_watch) {
         Watch();
         next_watch = now + static_cast<int64_t>(options_.check_every_s * 1000);

@@ -47,11 +47,12 @@ std::string FaultsLine(const SimOptions& o) {
                 static_cast<long long>(o.latency_ms), o.drop * 100, o.duplicate * 100, o.reorder * 100);
 }
 
-// Under the strategy table: what its columns count, and why "oversold promises" there does
-// not contradict the invariant of the same name above it.
+// Under the strategy table: what its columns count, and, when last-known ran, why its
+// "oversold promises" do not contradict the invariant of the same name above the table.
 constexpr const char* kOrdersLegend =
-    "  while cut off: accepted while HQ could not reach the store. refused:cut: refused for want of a\n"
-    "  node to decide (strong: the store out of reach; escrow and last-known: HQ down as well).\n"
+    "  while cut off: accepted while HQ could not reach the store. refused:cut: HQ down (every\n"
+    "  strategy: the online shop goes through HQ), or the store out of reach (strong).\n";
+constexpr const char* kOversoldLegend =
     "  oversold promises: orders last-known accepted from HQ's snapshot of a cut-off store that the\n"
     "  store could not hold once the link came back. They were never holds, so the invariant \"no\n"
     "  oversold promise at any store\" does not see them (escrow's and strong's promises are holds,\n"
@@ -126,7 +127,13 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   static_cast<long long>(s.refused_stock), static_cast<long long>(s.oversold),
                   static_cast<long long>(s.cancelled_no_stock));
   }
-  out << kOrdersLegend;
+  bool any_orders = false, last_known = false;
+  for (const auto& run : runs) {
+    any_orders |= run.strategy_available;
+    last_known |= run.strategy_available && run.strategy == StrategyName(StrategyKind::kLastKnown);
+  }
+  if (any_orders) out << kOrdersLegend;
+  if (last_known) out << kOversoldLegend;
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
   out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%s + hq, in-memory RocksDB, %d %s)\n",
                 m.wall_s, m.peak_rss_mb, worlds.c_str(), Plural(o.stores, "store", "stores").c_str(), m.threads_per_world,
