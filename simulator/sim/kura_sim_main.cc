@@ -254,7 +254,7 @@ int main(int argc, char** argv) {
       }
       if (!ok) failed.push_back(seeded.seed);
       if (json_out) all.push_back(RunsJson(seeded, results, {wall(), PeakRssMb(), worlds_at_once, o.threads}));
-      else std::cout << "seed " << seeded.seed << ": " << (ok ? "ok" : "FAILED") << std::endl;
+      else std::cout << FormatSweepSeed(seeded.seed, results) << std::endl;
       if (o.progress) {
         ++swept;
         double elapsed = wall();

@@ -64,6 +64,18 @@ std::string ReplayCommand(const SimOptions& options, const RunResult& run) {
   return "kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy + options.replay_options;
 }
 
+std::string FormatSweepSeed(uint64_t seed, const std::vector<RunResult>& runs) {
+  bool ok = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.ok; });
+  std::string line = "seed " + std::to_string(seed) + ": " + (ok ? "ok" : "FAILED");
+  std::string each;
+  for (const auto& run : runs) {
+    if (!run.strategy_available) continue;
+    each += Printf("%s%s trace %016llx, %lld oversold", each.empty() ? "" : "; ", run.strategy.c_str(),
+                   static_cast<unsigned long long>(run.trace_hash), static_cast<long long>(run.orders.oversold));
+  }
+  return each.empty() ? line : line + " (" + each + ")";
+}
+
 std::string FormatViolation(const SimOptions& options, const RunResult& run) {
   return "VIOLATION (seed " + std::to_string(run.seed) + ", strategy " + run.strategy + "): " +
          run.violation + "\nlast events:\n" + run.trace_tail + "replay: " + ReplayCommand(options, run) + "\n";

@@ -29,6 +29,9 @@ std::string PlotSvg(const RunResult& run);
 // What a violation prints: the seed, the violation, the last trace lines, and the command
 // that replays it (with the options that shaped the run, SimOptions::replay_options).
 std::string FormatViolation(const SimOptions& options, const RunResult& run);
+// A sweep's line for one seed: "seed 3: ok (escrow trace ..., 0 oversold; ...)", so that
+// two sweeps' seeds can be compared without a full report of each.
+std::string FormatSweepSeed(uint64_t seed, const std::vector<RunResult>& runs);
 // The command that replays `run` (its seed, strategy and every option given that shapes it).
 std::string ReplayCommand(const SimOptions& options, const RunResult& run);
 

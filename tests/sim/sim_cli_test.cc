@@ -28,7 +28,9 @@ TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cl
   RefusedNaming(Sim(dir, "--plot '" + dir.Sub("missing/plot.svg") + "'"), "cannot write the plot");
   RefusedNaming(Sim(dir, "--runs 2 --plot sweep.svg"), "--plot draws a single run");
   CHECK_FALSE(std::filesystem::exists(dir.Sub("sweep.svg")));
-  CHECK(Sim(dir, "--runs 2 --plot '' --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong").exit_code == 0);
+  CommandRun sweep = Sim(dir, "--runs 2 --plot '' --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong");
+  CHECK(sweep.exit_code == 0);
+  CHECK(sweep.out.find("seed 2: ok (strong trace ") != std::string::npos);  // each seed's line, with its trace
 }
 
 TEST_CASE("a run killed before its end leaves nothing at the plot's path", "[sim][cli]") {
