@@ -3,9 +3,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "plural.h"
+
 namespace kura::bench {
 namespace {
 
+using harness::Plural;
 using json = nlohmann::ordered_json;
 
 constexpr double kBytesPerMb = 1e6;
@@ -42,10 +45,6 @@ std::string Row(const std::string& name, const std::string& rate, const std::str
 
 std::string Ratio(double ops_per_s, double limit) {
   return limit > 0 ? Fixed(ops_per_s / limit, 2) + "x" : "-";
-}
-
-std::string Plural(int n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 double Round(double value, int decimals) {

@@ -10,10 +10,12 @@
 #include "kura/node/api_client.h"
 #include "raw_limits.h"
 #include "daemon.h"
+#include "plural.h"
 
 namespace kura::bench {
 
 using harness::Daemon;
+using harness::Plural;
 
 namespace {
 
@@ -24,10 +26,6 @@ constexpr auto kIdleDelay = std::chrono::seconds(1);
 
 std::string Sku(int clients, int index) {
   return "bench-c" + std::to_string(clients) + "-" + std::to_string(index);
-}
-
-std::string Plural(int n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 // `clients` threads, each with its own ApiClient, receiving one unit at a time into its own

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "plural.h"
 #include "text_format.h"
 
 namespace kura::sim {
@@ -87,8 +88,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   else
     out << "NOT converged by the deadline ("
         << (r.not_converged.empty() ? "" : r.not_converged.front()) << ")";
-  out << Printf("; %lld continuous %s while running", L(r.continuous_checks),
-                r.continuous_checks == 1 ? "check" : "checks");
+  out << "; " << harness::Plural(r.continuous_checks, "continuous check") << " while running";
   if (r.checks.stranded_holds > 0) {
     out << Printf("; %lld store holds stranded by orders HQ answered itself",
                   L(r.checks.stranded_holds));

@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <sstream>
 
+#include "plural.h"
 #include "text_format.h"
 
 namespace kura::sim {
 
+using harness::Plural;
 using nlohmann::json;
 
 namespace {
@@ -30,11 +32,6 @@ std::string Count(uint64_t n) {
   if (n >= 1'000'000) return Printf("%.2f M", n / 1e6);
   if (n >= 10'000) return Printf("%.0f k", n / 1e3);
   return std::to_string(n);
-}
-
-// "1 store", "8 stores"
-std::string Plural(int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // What the run was asked for, beyond its size: the fault schedule and the network.
@@ -84,8 +81,8 @@ std::string FormatViolation(const SimOptions& options, const RunResult& run) {
 std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
   std::ostringstream out;
   out << Printf("kura-sim  seed %llu: %s x %s, up to %lld ops over %g simulated %s\n",
-                static_cast<unsigned long long>(o.seed), Plural(o.stores, "store", "stores").c_str(),
-                Plural(o.skus, "SKU", "SKUs").c_str(), static_cast<long long>(o.ops), o.days,
+                static_cast<unsigned long long>(o.seed), Plural(o.stores, "store").c_str(),
+                Plural(o.skus, "SKU").c_str(), static_cast<long long>(o.ops), o.days,
                 o.days == 1 ? "day" : "days");
   out << FaultsLine(o);
   const RunResult* main = FirstAvailable(runs);
@@ -139,16 +136,14 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   static_cast<long long>(s.refused_stock), static_cast<long long>(s.oversold),
                   static_cast<long long>(s.cancelled_no_stock));
   }
-  bool any_orders = false, last_known = false;
-  for (const auto& run : runs) {
-    any_orders |= run.strategy_available;
-    last_known |= run.strategy_available && run.strategy == StrategyName(StrategyKind::kLastKnown);
-  }
-  if (any_orders) out << kOrdersLegend;
+  bool last_known = std::any_of(runs.begin(), runs.end(), [](const RunResult& r) {
+    return r.strategy_available && r.strategy == StrategyName(StrategyKind::kLastKnown);
+  });
+  if (main != nullptr) out << kOrdersLegend;
   if (last_known) out << kOversoldLegend;
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
   out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%s + hq, in-memory RocksDB, %d %s)\n",
-                m.wall_s, m.peak_rss_mb, worlds.c_str(), Plural(o.stores, "store", "stores").c_str(), m.threads_per_world,
+                m.wall_s, m.peak_rss_mb, worlds.c_str(), Plural(o.stores, "store").c_str(), m.threads_per_world,
                 m.threads_per_world == 1 ? "thread" : "threads");
   double hq_mb = 0;
   for (const auto& run : runs) hq_mb = std::max(hq_mb, run.hq_footprint_mb);
