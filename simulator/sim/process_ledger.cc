@@ -26,7 +26,6 @@ int64_t ProcessLedger::ElapsedMs() const {
 }
 
 std::string ProcessLedger::Kind(const OpRecord& record) {
-  if (record.op == "stock.receive" && record.rid.starts_with(kOpeningRidPrefix)) return kOpeningStockKind;
   if (record.op == "stock.sell" && record.args.value("override", 0) == 1)
     return "stock.sell override";
   return record.op;
@@ -50,11 +49,16 @@ std::size_t ProcessLedger::Begin(int store, bool at_hq, const std::string& op,
 
 void ProcessLedger::Resolve(OpRecord& record, OpOutcome outcome, const std::string& what) {
   record.outcome = outcome;
-  OpCounts& counts = counts_[Kind(record)];
-  ++(outcome == OpOutcome::kAcked     ? counts.acked
-     : outcome == OpOutcome::kRefused ? counts.refused
-                                      : counts.unknown);
-  if (outcome == OpOutcome::kRefused) ++counts.refusals[record.refusal];
+  if (record.op == "stock.receive" && record.rid.starts_with(kOpeningRidPrefix)) {
+    // Any but an ack stops the run before the workload (ProcessWorkload::Stock).
+    opening_acked_ += outcome == OpOutcome::kAcked;
+  } else {
+    OpCounts& counts = counts_[Kind(record)];
+    ++(outcome == OpOutcome::kAcked     ? counts.acked
+       : outcome == OpOutcome::kRefused ? counts.refused
+                                        : counts.unknown);
+    if (outcome == OpOutcome::kRefused) ++counts.refusals[record.refusal];
+  }
   std::string where = record.at_hq ? "hq" : store_ids_[record.store];
   std::string args = record.args.dump();
   if (args.size() > 110) args = args.substr(0, 107) + "...";
@@ -172,6 +176,11 @@ std::string ProcessLedger::TraceTail() const {
 std::map<std::string, OpCounts> ProcessLedger::Counts() const {
   std::lock_guard<std::mutex> lock(mu_);
   return counts_;
+}
+
+int64_t ProcessLedger::OpeningAcked() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return opening_acked_;
 }
 
 }  // namespace kura::sim

@@ -38,9 +38,9 @@ struct OpRecord {
 };
 
 // The deliveries that stock every store before the workload starts: their request ids
-// begin with kOpeningRidPrefix, and they are counted apart, as kind kOpeningStockKind.
+// begin with kOpeningRidPrefix, and they are counted apart from the workload's operations
+// (OpeningAcked, not Counts).
 inline constexpr const char* kOpeningRidPrefix = "open-";
-inline constexpr const char* kOpeningStockKind = "opening stock";
 
 // Acknowledged, refused and unknown operations of one kind, and the refusals by code.
 struct OpCounts {
@@ -82,7 +82,9 @@ class ProcessLedger {
   // The trace as it was at the first violation (the current one when none).
   std::string ViolationTrace() const;
   int64_t ElapsedMs() const;
+  // The workload's operations by kind; the opening stock is not among them.
   std::map<std::string, OpCounts> Counts() const;
+  int64_t OpeningAcked() const;
 
   // Quiescent accessors.
   const Ledger& ledger() const { return ledger_; }
@@ -105,6 +107,7 @@ class ProcessLedger {
   std::vector<OpRecord> records_;
   std::vector<std::map<std::string, int64_t>> uncertain_sold_;  // per store, per SKU
   std::map<std::string, OpCounts> counts_;
+  int64_t opening_acked_ = 0;
   // The last operations and, apart, the last faults and events, so that a burst of
   // operations does not push the faults out of a violation report.
   std::deque<std::pair<int64_t, std::string>> op_lines_, event_lines_;

@@ -42,7 +42,6 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   out << Printf("\n%-22s %12s %8s %8s\n", "operation", "acknowledged", "refused", "unknown");
   OpCounts total;
   for (const auto& [kind, c] : r.ops) {
-    if (kind == kOpeningStockKind) continue;  // before the workload: its own line below
     out << Printf("  %-20s %12lld %8lld %8lld\n", kind.c_str(), L(c.acked), L(c.refused),
                   L(c.unknown));
     total.acked += c.acked;
@@ -51,9 +50,9 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   }
   out << Printf("  %-20s %12lld %8lld %8lld\n", "total", L(total.acked), L(total.refused),
                 L(total.unknown));
-  if (auto opening = r.ops.find(kOpeningStockKind); opening != r.ops.end()) {
+  if (r.opening_deliveries > 0) {
     out << Printf("before the workload: %lld opening deliveries acknowledged, one per SKU per store\n",
-                  L(opening->second.acked));
+                  L(r.opening_deliveries));
   }
   std::string refusals;
   for (const auto& [kind, c] : r.ops) {
@@ -107,12 +106,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
 
 json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
   json ops = json::object(), faults = json::object(), checks = json::array();
-  int64_t opening = 0;
   for (const auto& [kind, c] : r.ops) {
-    if (kind == kOpeningStockKind) {  // before the workload, as in the text report
-      opening = c.acked;
-      continue;
-    }
     ops[kind] = {{"acknowledged", c.acked},
                  {"refused", c.refused},
                  {"unknown", c.unknown},
@@ -136,7 +130,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"converge_s", r.converge_s},
       {"wall_s", r.wall_s},
       {"ops", ops},
-      {"opening_deliveries", opening},
+      {"opening_deliveries", r.opening_deliveries},
       {"skipped", r.skipped},
       {"acked_while_cut", r.acked_while_cut},
       {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},

@@ -199,7 +199,6 @@ class Run {
   std::string StatusLine(int64_t now_ms, int64_t duration_ms) {
     int64_t acked = 0, unknown = 0;
     for (const auto& [kind, c] : ledger_->Counts()) {
-      if (kind == kOpeningStockKind) continue;  // the workload's operations only
       acked += c.acked;
       unknown += c.unknown;
     }
@@ -215,6 +214,7 @@ class Run {
 
   void Collect() {
     result_->ops = ledger_->Counts();
+    result_->opening_deliveries = ledger_->OpeningAcked();
     result_->skipped = workload_->skipped();
     result_->acked_while_cut = workload_->acked_while_cut();
     result_->decided_by_store = workload_->decided_by_store();

@@ -31,7 +31,8 @@ struct ProcessResult {
   bool interrupted = false;  // stopped by SIGINT/SIGTERM (error says so); daemons stopped, directory removed unless kept
   std::string violation;   // the first check that failed
   std::string trace_tail;  // the last operations and faults, for a violation report
-  std::map<std::string, OpCounts> ops;
+  std::map<std::string, OpCounts> ops;  // the workload's, by kind
+  int64_t opening_deliveries = 0;        // acknowledged before the workload, one per SKU per store
   int64_t skipped = 0;  // turns a till or the shop sat out while its daemon was down
   int64_t acked_while_cut = 0;  // store operations acknowledged while that store's link was cut
   int64_t decided_by_store = 0, decided_by_hq = 0;
