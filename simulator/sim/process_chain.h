@@ -49,6 +49,9 @@ class ProcessChain {
   // counts as up: nobody can tell it from a slow one.
   bool store_up(int i) const { return stores_[i]->up.load(); }
   bool hq_up() const { return hq_->up.load(); }
+  // Whether the harness has SIGSTOPped the daemon and not yet resumed it. Control thread only.
+  bool store_frozen(int i) const { return stores_[i]->frozen; }
+  bool hq_frozen() const { return hq_->frozen; }
   // Whether store i's link is cut now (from the cut's start to its relink).
   bool store_cut(int i) const { return relay_->cut(i); }
 

@@ -132,7 +132,10 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                                        "counts over the run, drawn from the seed; each within "
                                        "5-85% of it; one daemon's faults never overlap. A run too "
                                        "short for them shrinks them (to 0.3 s at least) and may "
-                                       "run some past 85% or past its end");
+                                       "run some past 85% or past its end. While a restart holds "
+                                       "the harness up, the rest of the plan moves later by as "
+                                       "much, and the workload runs on until every fault planned "
+                                       "before its end has run its length");
   faults->add_option("--store-kills", o.store_kills, "SIGKILL a store, restart it after 0.5-3 s")
       ->capture_default_str();
   faults

@@ -89,7 +89,9 @@ class Run {
     auto plan = PlanFaults(options_, duration_ms);
     std::vector<Step> steps;
     for (const Fault& f : plan) {
-      ++result_->faults[FaultLabel(f)].planned;
+      FaultCount& count = result_->faults[FaultLabel(f)];
+      ++count.planned;
+      count.planned_s += f.length_ms / 1000.0;
       steps.push_back({f.at_ms, &f, true});
       steps.push_back({f.at_ms + f.length_ms, &f, false});
     }
@@ -97,19 +99,37 @@ class Run {
                      [](const Step& a, const Step& b) { return a.at_ms < b.at_ms; });
     workload_->Start();
     auto t0 = Clock::now();
+    auto elapsed_ms = [&] { return static_cast<int64_t>(Since(t0) * 1000); };
+    // How late the plan runs: when the loop is held up (a restart, a check waiting on a
+    // frozen daemon) and a step is applied late, every later step moves by as much, so
+    // each fault keeps its length and its distance from the others.
+    int64_t lag_ms = 0;
+    // A step planned before the end is owed even when the lag carries it past the end.
+    auto owed = [&](std::size_t i) { return i < steps.size() && steps[i].at_ms <= duration_ms; };
+    // Each fault in effect, by when its start was injected: it is held until its end's.
+    std::map<const Fault*, int64_t> started_ms;
+    auto hold = [&](const Step& step, int64_t now_ms) {
+      if (step.start) {
+        started_ms[step.fault] = now_ms;
+      } else if (auto it = started_ms.find(step.fault); it != started_ms.end()) {
+        result_->faults[FaultLabel(*step.fault)].held_s += (now_ms - it->second) / 1000.0;
+        started_ms.erase(it);
+      }
+    };
     std::size_t next = 0;
     int64_t next_watch = static_cast<int64_t>(options_.check_every_s * 1000), next_say = 1000;
     while (true) {
       result_->workload_s = Since(t0);  // kept as it goes: a run cut short reports what ran
-      int64_t now = static_cast<int64_t>(result_->workload_s * 1000);
       if (InterruptGuard::Requested()) return Fail(kInterrupted);
       if (workload_->Spent()) break;  // no workload left to fault
-      // Faults fall due before the end is checked: a slow restart or check can carry the
-      // clock past the end, and the faults planned before it are still owed.
-      for (; next < steps.size() && steps[next].at_ms <= std::min(now, duration_ms); ++next) {
-        if (Status s = Apply(steps[next]); !s.ok()) return Fail(s.ToString());
+      for (int64_t now = elapsed_ms(); owed(next) && steps[next].at_ms + lag_ms <= now;
+           now = elapsed_ms()) {
+        lag_ms = now - steps[next].at_ms;
+        hold(steps[next], now);
+        if (Status s = Apply(steps[next++]); !s.ok()) return Fail(s.ToString());
       }
-      if (now >= duration_ms) break;
+      int64_t now = elapsed_ms();
+      if (now >= duration_ms && !owed(next)) break;
       if (now >= next_watch) {
         Watch();
         next_watch = now + static_cast<int64_t>(options_.check_every_s * 1000);
@@ -118,11 +138,14 @@ class Run {
         Say(StatusLine(now, duration_ms));
         next_say = now + 1000;
       }
-      int64_t wake = std::min({duration_ms, next_watch, next_say,
-                               next < steps.size() ? steps[next].at_ms : duration_ms});
+      int64_t wake = std::min({std::max(duration_ms, now + 1), next_watch, next_say,
+                               owed(next) ? steps[next].at_ms + lag_ms : duration_ms});
       std::this_thread::sleep_for(
           std::chrono::milliseconds(std::clamp<int64_t>(wake - now, 1, 100)));
     }
+    int64_t stopped = elapsed_ms();
+    for (const auto& [fault, since] : started_ms)
+      result_->faults[FaultLabel(*fault)].held_s += (stopped - since) / 1000.0;
   }
 
   Status Apply(const Step& step) {
@@ -162,11 +185,12 @@ class Run {
 
   // The continuous check: held <= on-hand + overrides at every store and HQ that answers.
   // Each view is read before the ledger's bound, so a sale the view already shows is
-  // either acknowledged or still counted as uncertain.
+  // either acknowledged or still counted as uncertain. A daemon the harness froze is
+  // skipped: waiting out its timeout would hold up the fault plan.
   void Watch() {
     ++result_->continuous_checks;
     for (int i = 0; i < chain_->stores(); ++i) {
-      if (!chain_->store_up(i)) continue;
+      if (!chain_->store_up(i) || chain_->store_frozen(i)) continue;
       ApiClient api(context_, chain_->store_endpoint(i), kWatchTimeoutMs);
       auto list = api.Call("stock.list", {{"limit", 100'000}});
       if (!list.ok()) continue;
@@ -177,7 +201,7 @@ class Run {
         if (!why.empty()) ledger_->Violation("while running: " + why);
       }
     }
-    if (!chain_->hq_up()) return;
+    if (!chain_->hq_up() || chain_->hq_frozen()) return;
     ApiClient hq(context_, chain_->hq_endpoint(), kWatchTimeoutMs);
     for (int k = 0; k < options_.skus; ++k) {
       auto view = hq.Call("hq.stock", {{"sku", Workload::Sku(k)}});

@@ -21,6 +21,9 @@ namespace kura::sim {
 
 struct FaultCount {
   int64_t planned = 0, injected = 0;
+  // The planned faults' lengths, and how long the injected ones were in effect: from the
+  // start's injection to the end's (a fault still on when the workload stopped, to then).
+  double planned_s = 0, held_s = 0;
 };
 
 struct ProcessResult {
