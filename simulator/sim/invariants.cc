@@ -179,12 +179,13 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
     std::string example;
     for (const auto& [key, value] : mine) {
       auto it = theirs.find(key);
-      if (it == theirs.end()) { example = key + " missing at hq"; break; }
-      if (it->second != value) { example = key + " differs"; break; }
+      if (it == theirs.end()) { example = key + " is missing at hq"; break; }
+      if (it->second != value) { example = key + " has another value at hq"; break; }
     }
     if (example.empty()) example = "hq holds cells the store lacks";
-    found.replicas = "replicas differ after the final heal: " + store.id() + " vs hq, " + std::to_string(mine.size()) +
-                     " vs " + std::to_string(theirs.size()) + " cells under " + prefix + " (" + example + ")";
+    found.replicas = "replicas differ after the final heal: under " + prefix + ", " + store.id() + " holds " +
+                     std::to_string(mine.size()) + " cells and hq " + std::to_string(theirs.size()) +
+                     "; first difference: " + example;
   }
   auto acknowledged = static_cast<std::size_t>(world_->ledger().Receipts(i));
   if (journaled_at_store != acknowledged || journaled_at_hq != acknowledged) {

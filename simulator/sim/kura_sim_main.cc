@@ -100,22 +100,22 @@ int main(int argc, char** argv) {
   bool json_out = false, no_faults = false, quiet = false, storage_floor = false;
 
   CLI::App app{
-      "kura-sim: a chain of kura stores and HQ in one process — the real engines (RocksDB in\n"
-      "memory) and sync sessions over a simulated network and clock — run through a workload\n"
-      "under faults, then healed and checked. Deterministic: the same seed replays the same\n"
-      "run event for event (compare the trace hash). Prints the invariants that held, the\n"
-      "online-order strategy table, and writes an SVG plot of sync lag and ATP. Exit status:\n"
-      "0 when every invariant held, 1 on a violation (seed and last events printed), 2 on\n"
-      "bad usage.\n"
+      "kura-sim: a retail chain's kura stores and HQ in one process — the real engines\n"
+      "(RocksDB in memory) and sync sessions over a simulated network and clock — run through\n"
+      "a workload under faults, then healed and checked. Deterministic: the same seed replays\n"
+      "the same run event for event (compare the trace hash). Prints the invariants that\n"
+      "held, the online-order strategy table, and writes an SVG plot of sync lag and ATP.\n"
+      "Exit status: 0 when every invariant held, 1 on a violation (seed and last events\n"
+      "printed), 2 on bad usage.\n"
       "\n"
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
       "processes under SIGKILL, SIGSTOP and cut links."};
   app.add_option("--seed", o.seed, "seed of the run (or the first of a sweep)")->capture_default_str()->check(SeedCheck());
   app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail")
-      ->capture_default_str()->check(CLI::Range(1, 1'000'000));
-  app.add_option("--stores", o.stores, "number of stores")->capture_default_str()->check(CLI::Range(1, 1000));
-  app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(CLI::Range(1, 100000));
-  app.add_option("--ops", o.ops, "workload operations drawn over the run, at most (a draw past the last day is not made); the report counts those taken and those skipped")->capture_default_str()->check(CLI::Range(0, 100'000'000));
+      ->capture_default_str()->check(WholeIn(1, 1'000'000));
+  app.add_option("--stores", o.stores, "number of stores")->capture_default_str()->check(WholeIn(1, 1000));
+  app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(WholeIn(1, 100000));
+  app.add_option("--ops", o.ops, "workload operations drawn over the run, at most (a draw past the last day is not made); the report counts those taken and those skipped")->capture_default_str()->check(WholeIn(0, 100'000'000));
   app.add_option("--days", o.days, "simulated days the workload is spread over")->capture_default_str()->check(CLI::Range(0.01, 365.0));
   app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity, 0 to 10 (0 uniform; store-000 busiest)")->capture_default_str();
   app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")->capture_default_str();
@@ -130,16 +130,16 @@ int main(int argc, char** argv) {
   mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(CLI::Range(0.0, 1e9));
   auto* net = app.add_option_group("network", "every store-HQ sync link");
-  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies when that is longer")->capture_default_str()->check(CLI::Range(1, 3'600'000));
+  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies when that is longer")->capture_default_str()->check(WholeIn(1, 3'600'000));
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(CLI::Range(0.0, 0.9));
   net->add_option("--duplicate", o.duplicate, "probability a message arrives twice")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   net->add_option("--reorder", o.reorder, "probability a message is held back up to 2 s")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   auto* faults = app.add_option_group("faults", "counts over the whole run; each starts in its first 90%");
-  faults->add_option("--partitions-one", o.partitions_one, "one store cut off from HQ, 2 min to 1 day")->capture_default_str()->check(CLI::Range(0, 1'000'000));
-  faults->add_option("--partitions-many", o.partitions_many, "a third of the stores cut off, 10 min to 12 h")->capture_default_str()->check(CLI::Range(0, 1'000'000));
-  faults->add_option("--partitions-hq", o.partitions_hq, "HQ cut off from every store, 5 min to 6 h")->capture_default_str()->check(CLI::Range(0, 1'000'000));
-  faults->add_option("--crashes", o.crashes, "a store (80%) or HQ crashes, down 10 s to 30 min; a till request is in flight half of the time and retried with its request id")->capture_default_str()->check(CLI::Range(0, 1'000'000));
-  faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  faults->add_option("--partitions-one", o.partitions_one, "one store cut off from HQ, 2 min to 1 day")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  faults->add_option("--partitions-many", o.partitions_many, "a third of the stores cut off, 10 min to 12 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  faults->add_option("--partitions-hq", o.partitions_hq, "HQ cut off from every store, 5 min to 6 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  faults->add_option("--crashes", o.crashes, "a store (80%) or HQ crashes, down 10 s to 30 min; a till request is in flight half of the time and retried with its request id")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
   auto* no_faults_flag =
       faults->add_flag("--no-faults", no_faults, "no partitions, crashes or clock faults, and a perfect network");
   // A fault asked for and silently dropped would read as a run that survived it.
@@ -149,8 +149,8 @@ int main(int argc, char** argv) {
       if (fault != no_faults_flag && name != "--latency-ms" && name != "--help") no_faults_flag->excludes(fault);
     }
   }
-  app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(CLI::Range(100, 600000));
-  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU). A check is an event of the run, so the count moves the trace hash")->capture_default_str()->check(CLI::Range(0, 1'000'000));
+  app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(WholeIn(100, 600000));
+  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU). A check is an event of the run, so the count moves the trace hash")->capture_default_str()->check(WholeIn(0, 1'000'000));
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_option("--jobs", jobs,
@@ -158,19 +158,19 @@ int main(int argc, char** argv) {
                  "the same runs event for event whatever this is, only faster. Memory grows with it: "
                  "each world holds its stores and HQ. --storage-floor runs one at a time. "
                  "Default: the cores this process may use")
-      ->capture_default_str()->check(CLI::Range(1, 256));
+      ->capture_default_str()->check(WholeIn(1, 256));
   app.add_option("--threads", threads,
                  "threads for each world: 2 runs HQ's lane (HQ and its quietest stores) beside the other "
                  "stores' lanes, which the two threads share out (in windows of one link latency, which no "
                  "message can cross), 1 one after the other; the same run event for event either way. "
                  "Default: 2 when one world runs at a time on two cores or more, else 1. --storage-floor "
                  "runs on one")
-      ->check(CLI::Range(1, 2));
+      ->check(WholeIn(1, 2));
   app.add_option("--store-lanes", o.store_lanes,
                  "lanes the stores outside HQ's lane are spread over, evenly by their share of the work: "
                  "more lanes than threads even out the threads' work in each window. It changes the "
                  "order of same-time events, so it changes the trace hash (--threads does not)")
-      ->capture_default_str()->check(CLI::Range(1, 64));
+      ->capture_default_str()->check(WholeIn(1, 64));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");
   auto* plot_option = app.add_option("--plot", plot, "write the SVG plot here (empty: no plot)")->capture_default_str();
@@ -201,7 +201,8 @@ int main(int argc, char** argv) {
     }
     return RunProcessesCommand(processes);
   }
-  if (std::string bad = BadMixOrSkew(o); !bad.empty()) {
+  for (const std::string& bad : {BadMixOrSkew(o), BadSweep(o.seed, runs)}) {
+    if (bad.empty()) continue;
     std::cerr << bad << "\n";
     return 2;
   }
@@ -268,7 +269,10 @@ int main(int argc, char** argv) {
     });
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
-      std::cout << nlohmann::json{{"sweep", all}, {"failed_seeds", failed}, {"wall_s", wall()},
+      // The keys of `kura-sim processes --runs --json` where they apply; an in-process
+      // sweep has no Ctrl-C guard, so it runs every seed or none.
+      std::cout << nlohmann::json{{"sweep", all}, {"runs", runs}, {"seeds_run", all.size()},
+                                  {"failed_seeds", failed}, {"wall_s", wall()},
                                   {"peak_rss_mb", PeakRssMb()}, {"worlds_at_once", worlds_at_once},
                                   {"threads_per_world", o.threads}}
                        .dump(2)

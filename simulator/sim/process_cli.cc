@@ -75,16 +75,16 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                   "sweep this many seeds (seed, seed+1, ...) one at a time and list those that fail; "
                   "a run that cannot be carried out or is interrupted stops the sweep")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10'000));
+      ->check(WholeIn(1, 10'000));
   cmd->add_option("--seed", o.seed, "seed of the workload's draws and the fault plan (the first of a sweep)")
       ->capture_default_str()
       ->check(SeedCheck());
   cmd->add_option("--stores", o.stores, "kura-store processes")
       ->capture_default_str()
-      ->check(CLI::Range(1, 32));
+      ->check(WholeIn(1, 32));
   cmd->add_option("--skus", o.skus, "SKUs every store stocks")
       ->capture_default_str()
-      ->check(CLI::Range(1, 5000));
+      ->check(WholeIn(1, 5000));
   cmd->add_option("--seconds", o.seconds,
                   "wall-clock time the workload runs (faults happen within it)")
       ->capture_default_str()
@@ -93,7 +93,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                   "stop the workload after this many operations (0: run for --seconds); faults are "
                   "planned over --seconds, so an early stop injects only those already due")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{0}, int64_t{100'000'000}));
+      ->check(WholeIn(int64_t{0}, int64_t{100'000'000}));
   cmd->add_option("--till-rate", o.till_rate, "operations a second at each store's till (Poisson)")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 10000.0));
@@ -124,10 +124,10 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   cmd->add_option("--share-pct", o.share_pct,
                   "HQ's allotment policy: share of each store's ATP (hq.policy.set)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 100));
+      ->check(WholeIn(0, 100));
   cmd->add_option("--cap", o.cap, "HQ's allotment policy: at most this many units per SKU")
       ->capture_default_str()
-      ->check(CLI::Range(0, 1'000'000));
+      ->check(WholeIn(0, 1'000'000));
   auto* faults = cmd->add_option_group("faults",
                                        "counts over the run, drawn from the seed; each within "
                                        "5-85% of it; one daemon's faults never overlap. A run too "
@@ -158,18 +158,18 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   for (auto* group : {faults, mix}) {
     for (CLI::Option* option : group->get_options()) {
       if (option == no_faults || option->get_name() == "--help") continue;
-      option->check(group == faults ? CLI::Range(0, 10'000) : CLI::Range(0.0, 1e9));
+      option->check(group == faults ? WholeIn(0, 10'000) : CLI::Range(0.0, 1e9));
       if (group == faults) no_faults->excludes(option);
     }
   }
   cmd->add_option("--store-timeout-ms", o.store_timeout_ms,
                   "a till request without a reply within this is unknown")
       ->capture_default_str()
-      ->check(CLI::Range(100, 600'000));
+      ->check(WholeIn(100, 600'000));
   cmd->add_option("--hq-timeout-ms", o.hq_timeout_ms,
                   "the same for online orders (keep it above kura-hq's 2 s route timeout)")
       ->capture_default_str()
-      ->check(CLI::Range(100, 600'000));
+      ->check(WholeIn(100, 600'000));
   cmd->add_option("--converge-timeout", o.converge_timeout_s,
                   "seconds after the final heal to wait for convergence")
       ->capture_default_str()
@@ -196,7 +196,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
 
 int RunProcessesCommand(ProcessCommand& command) {
   ProcessOptions& o = command.options;
-  if (std::string bad = BadMixOrSkew(o); !bad.empty()) {
+  for (const std::string& bad : {BadMixOrSkew(o), BadSweep(o.seed, command.runs)}) {
+    if (bad.empty()) continue;
     std::cerr << bad << "\n";
     return 2;
   }

@@ -1,11 +1,13 @@
 // Checks of kura-sim's command-line values that CLI11's own checks cannot make, shared by
-// the in-process mode and `kura-sim processes`: a seed CLI11 would wrap, a workload mix
-// with nothing in it, and NaN (which passes a range check). Each returns the message to
-// refuse with, empty when the value is fine.
+// the in-process mode and `kura-sim processes`: a seed CLI11 would wrap, a fraction given
+// for a count, a workload mix with nothing in it, and NaN (which passes a range check).
+// Each returns the message to refuse with, empty when the value is fine.
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +21,33 @@ inline CLI::Validator SeedCheck() {
         return value.find('-') == std::string::npos ? "" : "a seed is a whole number from 0 up";
       },
       "SEED");
+}
+
+// A sweep's seeds, seed .. seed + runs - 1: none may wrap past the largest to 0.
+inline std::string BadSweep(uint64_t seed, int runs) {
+  constexpr uint64_t kLargest = std::numeric_limits<uint64_t>::max();
+  if (runs <= 1 || seed <= kLargest - static_cast<uint64_t>(runs - 1)) return "";
+  return "--runs " + std::to_string(runs) + " from --seed " + std::to_string(seed) +
+         " would pass the largest seed, " + std::to_string(kLargest) + ": give a smaller --seed";
+}
+
+// A count's range, [lo, hi]. CLI11's Range says "Value 1.5 not in range 0 to 10"; this
+// says what is wrong with 1.5 (a fraction), "ten" or "1e3" (not in digits), and keeps
+// Range's words for a count out of range.
+template <typename T>
+CLI::Validator WholeIn(T lo, T hi) {
+  CLI::Range range(lo, hi);
+  return CLI::Validator(
+      [range, lo, hi](std::string& value) mutable -> std::string {
+        T whole;
+        if (CLI::detail::lexical_cast(value, whole)) return range(value);
+        double number;
+        if (!CLI::detail::lexical_cast(value, number)) return "Value " + value + " is not a number";
+        if (number < static_cast<double>(lo) || number > static_cast<double>(hi)) return range(value);
+        if (number != std::floor(number)) return "Value " + value + " is not a whole number";
+        return "Value " + value + ": give the whole number in digits";
+      },
+      range.get_description());
 }
 
 // The --w-* weights: none NaN, and at least one above 0.

@@ -31,6 +31,11 @@ TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cl
   CommandRun sweep = Sim(dir, "--runs 2 --plot '' --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong");
   CHECK(sweep.exit_code == 0);
   CHECK(sweep.out.find("seed 2: ok (strong trace ") != std::string::npos);  // each seed's line, with its trace
+  CommandRun sweep_json = Sim(dir, "--runs 2 --json --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong");
+  REQUIRE(sweep_json.exit_code == 0);
+  CHECK(sweep_json.Json()["seeds_run"] == 2);  // as processes --runs --json gives it
+  CHECK(sweep_json.Json()["runs"] == 2);
+  CHECK(sweep_json.Json()["sweep"].size() == 2);
 }
 
 TEST_CASE("a run killed before its end leaves nothing at the plot's path", "[sim][cli]") {
@@ -49,7 +54,7 @@ TEST_CASE("kura-sim refuses in-process options given to processes", "[sim][cli]"
   RefusedNaming(Sim(dir, "--break-merge processes"), "--break-merge is an option of the in-process world");
 }
 
-TEST_CASE("kura-sim refuses negative counts and seeds, an empty mix and bad skews", "[sim][cli]") {
+TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an empty mix and bad skews", "[sim][cli]") {
   TempDir dir;
   RefusedNaming(Sim(dir, "--checks -5"), "--checks");
   RefusedNaming(Sim(dir, "--crashes -1"), "--crashes");
@@ -69,6 +74,15 @@ TEST_CASE("kura-sim refuses negative counts and seeds, an empty mix and bad skew
   RefusedNaming(Sim(dir, "processes --sku-skew nan"), "--sku-skew");
   RefusedNaming(Sim(dir, "--seed -1"), "--seed: a seed is a whole number from 0 up");
   RefusedNaming(Sim(dir, "processes --seed -1"), "--seed: a seed is a whole number from 0 up");
+  // a count given as a fraction, a word or an exponent is named as such, not "out of range"
+  RefusedNaming(Sim(dir, "--ops 1.5"), "--ops: Value 1.5 is not a whole number");
+  RefusedNaming(Sim(dir, "--stores ten"), "--stores: Value ten is not a number");
+  RefusedNaming(Sim(dir, "--ops 1e3"), "--ops: Value 1e3: give the whole number in digits");
+  RefusedNaming(Sim(dir, "--ops 1e30"), "--ops: Value 1e30 not in range");
+  RefusedNaming(Sim(dir, "processes --store-kills 1.5"), "--store-kills: Value 1.5 is not a whole number");
+  // a sweep that would wrap past the largest seed to 0
+  RefusedNaming(Sim(dir, "--seed 18446744073709551615 --runs 2"), "would pass the largest seed");
+  RefusedNaming(Sim(dir, "processes --seed 18446744073709551614 --runs 3"), "would pass the largest seed");
 }
 
 TEST_CASE("kura-sim refuses faults asked for beside --no-faults", "[sim][cli]") {
