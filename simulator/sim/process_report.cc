@@ -18,6 +18,29 @@ std::string Rerun(const ProcessOptions& o) {
   return Printf("kura-sim processes --seed %llu", static_cast<unsigned long long>(o.seed)) + o.rerun_options;
 }
 
+// The faults planned and injected, by kind, and how long they held.
+std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
+  if (faults.empty()) return "\nfaults: none planned\n";
+  std::string out =
+      Printf("\n%-22s %8s %9s %10s %7s\n", "fault", "planned", "injected", "planned s", "held s");
+  int64_t not_injected = 0;
+  for (const auto& [kind, c] : faults) {
+    out += Printf("  %-20s %8lld %9lld %10.1f %7.1f\n", kind.c_str(), L(c.planned),
+                  L(c.injected), c.planned_s, c.held_s);
+    not_injected += c.planned - c.injected;
+  }
+  if (not_injected > 0) {
+    out += Printf("  %lld planned %s not injected: the workload ended before %s time (--ops reached, or "
+                  "planned past the end of a run too short for them)\n",
+                  L(not_injected), not_injected == 1 ? "fault was" : "faults were",
+                  not_injected == 1 ? "its" : "their");
+  }
+  return out +
+         "  (held s: from each fault's injection to its end's, or to the workload's end; a fault "
+         "due while\n   the harness was held up starts late and the rest of the plan moves with "
+         "it, so none is cut short)\n";
+}
+
 }  // namespace
 
 std::string FormatProcessViolation(const ProcessOptions& options, const ProcessResult& r) {
@@ -64,25 +87,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
       "online orders decided by the store: %lld, by HQ's allotment: %lld; turns skipped while a "
       "daemon was down: %lld; store operations acknowledged while its link was cut: %lld\n",
       L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped), L(r.acked_while_cut));
-  out << Printf("\n%-22s %8s %9s %10s %7s\n", "fault", "planned", "injected", "planned s",
-                "held s");
-  int64_t not_injected = 0;
-  for (const auto& [kind, c] : r.faults) {
-    out << Printf("  %-20s %8lld %9lld %10.1f %7.1f\n", kind.c_str(), L(c.planned),
-                  L(c.injected), c.planned_s, c.held_s);
-    not_injected += c.planned - c.injected;
-  }
-  if (not_injected > 0) {
-    out << Printf("  %lld planned %s not injected: the workload ended before %s time (--ops reached, or "
-                  "planned past the end of a run too short for them)\n",
-                  L(not_injected), not_injected == 1 ? "fault was" : "faults were",
-                  not_injected == 1 ? "its" : "their");
-  }
-  if (!r.faults.empty()) {
-    out << "  (held s: from each fault's injection to its end's, or to the workload's end; a fault "
-           "due while\n   the harness was held up starts late and the rest of the plan moves with "
-           "it, so none is cut short)\n";
-  }
+  out << FaultTable(r.faults);
   const UnknownTally& u = r.checks.unknown;
   out << Printf(
       "\nunknown operations: %lld happened, %lld did not (by receipts, holds and hold states), "
