@@ -45,6 +45,11 @@ const char* FaultName(FaultKind kind) {
   return "?";
 }
 
+std::string FaultLabel(const Fault& fault) {
+  if (fault.kind == FaultKind::kCutStore) return FaultName(fault.kind);
+  return std::string(FaultName(fault.kind)) + (fault.store < 0 ? " hq" : " store");
+}
+
 bool AtHq(FaultKind kind) { return kind == FaultKind::kKillHq || kind == FaultKind::kFreezeHq; }
 
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms) {

@@ -28,6 +28,8 @@ std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms
 
 // "SIGKILL", "SIGSTOP", "link cut".
 const char* FaultName(FaultKind kind);
+// The report's kind of fault: "SIGKILL store", "SIGSTOP hq", "link cut", ...
+std::string FaultLabel(const Fault& fault);
 bool AtHq(FaultKind kind);
 
 }  // namespace kura::sim

@@ -9,6 +9,7 @@
 #include "interrupt_guard.h"
 #include "kura/node/api_client.h"
 #include "poll_until.h"
+#include "fault_schedule.h"
 #include "process_chain.h"
 #include "process_faults.h"
 #include "process_snapshot.h"
@@ -31,18 +32,6 @@ constexpr const char* kInterrupted = "interrupted: the daemons were stopped";
 double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
-
-std::string FaultLabel(const Fault& f) {
-  if (f.kind == FaultKind::kCutStore) return FaultName(f.kind);
-  return std::string(FaultName(f.kind)) + (f.store < 0 ? " hq" : " store");
-}
-
-// One fault's start or end, at a wall-clock offset from the workload's start.
-struct Step {
-  int64_t at_ms;
-  const Fault* fault;
-  bool start;
-};
 
 class Run {
  public:
@@ -87,49 +76,20 @@ class Run {
   void Drive() {
     int64_t duration_ms = static_cast<int64_t>(options_.seconds * 1000);
     auto plan = PlanFaults(options_, duration_ms);
-    std::vector<Step> steps;
-    for (const Fault& f : plan) {
-      FaultCount& count = result_->faults[FaultLabel(f)];
-      ++count.planned;
-      count.planned_s += f.length_ms / 1000.0;
-      steps.push_back({f.at_ms, &f, true});
-      steps.push_back({f.at_ms + f.length_ms, &f, false});
-    }
-    std::stable_sort(steps.begin(), steps.end(),
-                     [](const Step& a, const Step& b) { return a.at_ms < b.at_ms; });
+    FaultSchedule schedule(plan, duration_ms, &result_->faults);
     workload_->Start();
     auto t0 = Clock::now();
     auto elapsed_ms = [&] { return static_cast<int64_t>(Since(t0) * 1000); };
-    // How late the plan runs: when the loop is held up (a restart, a check waiting on a
-    // frozen daemon) and a step is applied late, every later step moves by as much, so
-    // each fault keeps its length and its distance from the others.
-    int64_t lag_ms = 0;
-    // A step planned before the end is owed even when the lag carries it past the end.
-    auto owed = [&](std::size_t i) { return i < steps.size() && steps[i].at_ms <= duration_ms; };
-    // Each fault in effect, by when its start was injected: it is held until its end's.
-    std::map<const Fault*, int64_t> started_ms;
-    auto hold = [&](const Step& step, int64_t now_ms) {
-      if (step.start) {
-        started_ms[step.fault] = now_ms;
-      } else if (auto it = started_ms.find(step.fault); it != started_ms.end()) {
-        result_->faults[FaultLabel(*step.fault)].held_s += (now_ms - it->second) / 1000.0;
-        started_ms.erase(it);
-      }
-    };
-    std::size_t next = 0;
     int64_t next_watch = static_cast<int64_t>(options_.check_every_s * 1000), next_say = 1000;
     while (true) {
       result_->workload_s = Since(t0);  // kept as it goes: a run cut short reports what ran
       if (InterruptGuard::Requested()) return Fail(kInterrupted);
       if (workload_->Spent()) break;  // no workload left to fault
-      for (int64_t now = elapsed_ms(); owed(next) && steps[next].at_ms + lag_ms <= now;
-           now = elapsed_ms()) {
-        lag_ms = now - steps[next].at_ms;
-        hold(steps[next], now);
-        if (Status s = Apply(steps[next++]); !s.ok()) return Fail(s.ToString());
+      while (auto step = schedule.Due(elapsed_ms())) {
+        if (Status s = Apply(*step); !s.ok()) return Fail(s.ToString());
       }
       int64_t now = elapsed_ms();
-      if (now >= duration_ms && !owed(next)) break;
+      if (now >= duration_ms && !schedule.Owed()) break;
       if (now >= next_watch) {
         Watch();
         next_watch = now + static_cast<int64_t>(options_.check_every_s * 1000);
@@ -139,22 +99,19 @@ class Run {
         next_say = now + 1000;
       }
       int64_t wake = std::min({std::max(duration_ms, now + 1), next_watch, next_say,
-                               owed(next) ? steps[next].at_ms + lag_ms : duration_ms});
+                               schedule.NextDueMs().value_or(duration_ms)});
       std::this_thread::sleep_for(
           std::chrono::milliseconds(std::clamp<int64_t>(wake - now, 1, 100)));
     }
-    int64_t stopped = elapsed_ms();
-    for (const auto& [fault, since] : started_ms)
-      result_->faults[FaultLabel(*fault)].held_s += (stopped - since) / 1000.0;
+    schedule.Stop(elapsed_ms());
   }
 
-  Status Apply(const Step& step) {
+  Status Apply(const FaultStep& step) {
     const Fault& f = *step.fault;
     std::string who = f.store < 0 ? "hq" : chain_->store_id(f.store);
     char length[32];
     std::snprintf(length, sizeof length, "%.1f s", f.length_ms / 1000.0);
     if (step.start) {
-      ++result_->faults[FaultLabel(f)].injected;
       ledger_->Note("FAULT " + who + " " + FaultName(f.kind) + " for " + length);
     }
     Status s;

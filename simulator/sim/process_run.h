@@ -13,18 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "fault_schedule.h"
 #include "process_checks.h"
 #include "process_ledger.h"
 #include "process_options.h"
 
 namespace kura::sim {
-
-struct FaultCount {
-  int64_t planned = 0, injected = 0;
-  // The planned faults' lengths, and how long the injected ones were in effect: from the
-  // start's injection to the end's (a fault still on when the workload stopped, to then).
-  double planned_s = 0, held_s = 0;
-};
 
 struct ProcessResult {
   uint64_t seed = 0;
