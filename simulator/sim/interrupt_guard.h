@@ -8,7 +8,8 @@ namespace kura::sim {
 
 // Guards nest: the outermost installs the handler and clears the flag, inner ones share
 // it, so a sweep's guard also covers the time between its runs, each with its own guard.
-// The handler is reset when it fires (SA_RESETHAND): a second Ctrl-C kills outright.
+// A second Ctrl-C kills outright, unless it comes within a second of the first: `timeout`
+// and a kill of the process group deliver one stop twice, milliseconds apart.
 // Guards are made and dropped on one thread; Requested() may be read from any.
 class InterruptGuard {
  public:

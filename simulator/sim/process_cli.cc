@@ -50,8 +50,9 @@ constexpr char kDescription[] =
     "last operations and faults are printed), 2 when a run could not be carried out (a\n"
     "daemon would not start, a fault or the heal could not be made; a sweep stops there)\n"
     "or on bad usage, 130 when stopped by Ctrl-C (SIGINT or SIGTERM: the daemons are\n"
-    "stopped and the directory removed unless --keep; a second Ctrl-C stops at once; a\n"
-    "sweep stops too, with its summary, even between two runs).";
+    "stopped and the directory removed unless --keep; a second Ctrl-C, over a second\n"
+    "after the first, stops at once; a sweep stops too, with its summary, even between\n"
+    "two runs).";
 
 std::string BadMixOrSkew(const ProcessOptions& o) {
   std::string bad = BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_hold, o.w_collect, o.w_cancel});

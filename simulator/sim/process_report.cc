@@ -59,7 +59,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
          "interleave with\n"
          " the daemons; a run is not replayable event for event)\n";
   if (!r.error.empty()) {
-    out << "\nRUN FAILED (no verdict): " << r.error << "\n";
+    out << (r.interrupted ? "\nSTOPPED (no verdict): " : "\nRUN FAILED (no verdict): ") << r.error << "\n";
     return out.str();
   }
   out << Printf("\n%-22s %12s %8s %8s\n", "operation", "acknowledged", "refused", "unknown");

@@ -27,7 +27,7 @@ constexpr int kWatchTimeoutMs = 1000;
 constexpr int kSnapshotTimeoutMs = 10'000;
 constexpr int kConvergePollMs = 250;
 
-constexpr const char* kInterrupted = "interrupted: the daemons were stopped";
+constexpr const char* kInterrupted = "interrupted (SIGINT or SIGTERM): the daemons were stopped";
 
 double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -65,6 +65,11 @@ class Run {
 
  private:
   void Fail(const std::string& what) {
+    if (InterruptGuard::Requested()) {
+      // Asked for: whatever failed after the stop came is its consequence, not a fault to debug.
+      result_->error = what == kInterrupted ? what : std::string(kInterrupted) + " (" + what + ")";
+      return;
+    }
     result_->error = what;
     if (chain_) result_->error += "\ndaemon logs:\n" + chain_->LogTails(8);
   }
