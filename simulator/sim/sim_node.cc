@@ -48,8 +48,15 @@ Db::Work SimNode::Work() const {
   return work;
 }
 
+uint64_t SimNode::ComponentsReceived() const {
+  uint64_t received = past_received_;
+  for (const auto& [peer, session] : sessions_) received += session->stats().components_received;
+  return received;
+}
+
 void SimNode::Crash() {
   if (engine_) past_work_ += engine_->db()->work();
+  past_received_ = ComponentsReceived();
   // Sessions and replica borrow the engine's database: they go first.
   sessions_.clear();
   replica_.reset();

@@ -47,6 +47,8 @@ class SimNode {
   Db::Footprint Footprint();
   // What the node has asked of RocksDB over all its incarnations (Db::Work).
   Db::Work Work() const;
+  // Components its sessions have received and merged, over all its incarnations.
+  uint64_t ComponentsReceived() const;
   // Told of every request the node's database passes to RocksDB, from its next Open on
   // (StoreOptions::storage_observer). Not owned.
   void set_storage_observer(StorageObserver* observer) { storage_observer_ = observer; }
@@ -81,6 +83,7 @@ class SimNode {
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;
   Db::Work past_work_;  // of the incarnations before this one
+  uint64_t past_received_ = 0;  // likewise
   StorageObserver* storage_observer_ = nullptr;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<CellReplica::Observer> observer_;

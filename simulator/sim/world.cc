@@ -446,9 +446,7 @@ RunResult World::Run(const Progress& progress) {
   result_.ops_skipped = workload_->skipped();
   result_.hq_lane_s = hq_lane_->busy_s;
   result_.stores_lane_s = LanesBusy() - result_.hq_lane_s;
-  for (int i = 0; i < stores(); ++i) {
-    if (SyncSession* s = hq_->session(stores_[i]->id())) result_.components_synced += s->stats().components_received;
-  }
+  result_.components_synced = hq_->ComponentsReceived();
   if (hq_->up()) result_.hq_footprint_mb = hq_->Footprint().total() / 1e6;
   for (int i = 0; i <= stores(); ++i) {
     SimNode& node = i < stores() ? *stores_[i] : *hq_;

@@ -50,6 +50,18 @@ TEST_CASE("a partition counts once however many stores it cuts off", "[sim]") {
   CHECK(r.partitions == 4);
 }
 
+TEST_CASE("components merged at HQ count every incarnation of HQ", "[sim]") {
+  // The opening stock alone brings HQ a stock cell per store and SKU; an HQ crash must not
+  // take the ones merged before it out of the count.
+  SimOptions o = SmallWorld(1);
+  o.ops = 200;
+  o.crashes = 20;  // HQ's share is a fifth
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, r));
+  REQUIRE(r.ok);
+  CHECK(r.components_synced >= static_cast<uint64_t>(o.stores * o.skus));
+}
+
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
   SimOptions o = SmallWorld(1);
   o.threads = 2;  // the final checks may report from either thread
