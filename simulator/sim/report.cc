@@ -6,6 +6,7 @@
 
 #include "plural.h"
 #include "text_format.h"
+#include "workload.h"
 
 namespace kura::sim {
 
@@ -235,7 +236,8 @@ std::string PlotSvg(const RunResult& run) {
         << "<text x=\"" << left - 6 << "\" y=\"" << y0 + panel << "\" text-anchor=\"end\">" << lo << "</text>\n";
     for (int d = 0; d <= 4; ++d) {
       int64_t t = t_max * d / 4;
-      svg << "<text x=\"" << x_of(t) << "\" y=\"" << y0 + panel + 14 << "\" text-anchor=\"middle\">"
+      const char* anchor = d == 0 ? "start" : d == 4 ? "end" : "middle";  // the ends inside the page
+      svg << "<text x=\"" << x_of(t) << "\" y=\"" << y0 + panel + 14 << "\" text-anchor=\"" << anchor << "\">"
           << FormatSimTime(t).substr(0, FormatSimTime(t).find('m') + 1) << "</text>\n";
     }
   };
@@ -254,7 +256,7 @@ std::string PlotSvg(const RunResult& run) {
   for (const auto& s : run.samples) {
     for (int64_t v : s.lag) lag_max = std::max(lag_max, v);
   }
-  axes(top + 10, "sync lag: components a store holds that HQ does not yet (busiest stores; grey: worst store)", 0, lag_max);
+  axes(top + 10, "sync lag: components a store holds that HQ does not yet (the busiest stores; grey: the largest of any store's)", 0, lag_max);
   line(top + 10, 0, lag_max, "#bbb", [](const Sample& s) { return *std::max_element(s.lag.begin(), s.lag.end()); });
   for (std::size_t i = 0; i < shown; ++i) {
     line(top + 10, 0, lag_max, kColors[i], [i](const Sample& s) { return s.lag[i]; });
@@ -267,7 +269,8 @@ std::string PlotSvg(const RunResult& run) {
     lo = std::min({lo, s.atp_store, s.atp_hq});
     hi = std::max({hi, s.atp_store, s.atp_hq});
   }
-  axes(y1, "ATP of the busiest SKU at the busiest store: the store's view (blue) and HQ's (orange)", lo, hi);
+  std::string where = Workload::Sku(0) + " at " + (run.store_ids.empty() ? "the busiest store" : run.store_ids[0]);
+  axes(y1, "ATP (on hand - held, as hq.stock gives it) of " + where + ", the busiest: the store's view (blue), HQ's (orange)", lo, hi);
   line(y1, lo, hi, kColors[0], [](const Sample& s) { return s.atp_store; });
   line(y1, lo, hi, kColors[1], [](const Sample& s) { return s.atp_hq; });
   svg << "</svg>\n";

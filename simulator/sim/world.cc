@@ -304,7 +304,7 @@ void World::TakeSample() {
   sample.atp_hq = last != nullptr ? last->atp_hq : 0;
   if (stores_[0]->up()) {
     auto view = Read(*stores_[0], "stock.get", {{"sku", Workload::Sku(0)}});
-    if (view.ok()) sample.atp_store = (*view)["atp"];
+    if (view.ok()) sample.atp_store = (*view)["on_hand"].get<int64_t>() - (*view)["held"].get<int64_t>();
   }
   if (hq_->up()) {
     auto view = Read(*hq_, "hq.stock", {{"sku", Workload::Sku(0)}});

@@ -76,8 +76,11 @@ struct OrderStats {
 struct Sample {
   int64_t at_ms = 0;
   std::vector<int64_t> lag;  // per store: own components HQ does not hold yet
-  int64_t atp_store = 0;     // busiest SKU at the busiest store, the store's view
-  int64_t atp_hq = 0;        // the same, HQ's view
+  // ATP as hq.stock gives it, on hand - held (the store's own ATP also takes off its
+  // safety stock and HQ's allotment, which HQ's view does not), so the two differ only by
+  // what sync has not yet carried: busiest SKU at the busiest store, the store's view...
+  int64_t atp_store = 0;
+  int64_t atp_hq = 0;  // ...and HQ's
 };
 
 struct RunResult {

@@ -62,6 +62,18 @@ TEST_CASE("components merged at HQ count every incarnation of HQ", "[sim]") {
   CHECK(r.components_synced >= static_cast<uint64_t>(o.stores * o.skus));
 }
 
+TEST_CASE("the plot's two ATP lines count the same thing, so they part only by sync lag", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.faults = false;  // links up: HQ is at most a few latencies behind
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  REQUIRE(r.ok);
+  REQUIRE(r.samples.size() > 20);
+  std::size_t same = 0;
+  for (const Sample& s : r.samples) same += s.atp_store == s.atp_hq;
+  // The store's own ATP also takes off HQ's allotment: counted so, they would rarely agree.
+  CHECK(same >= r.samples.size() * 9 / 10);
+}
+
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
   SimOptions o = SmallWorld(1);
   o.threads = 2;  // the final checks may report from either thread
