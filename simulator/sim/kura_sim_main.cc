@@ -269,9 +269,10 @@ int main(int argc, char** argv) {
     });
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
-      // The keys of `kura-sim processes --runs --json` where they apply; an in-process
+      // seeds_run as `kura-sim processes --runs --json` gives it (there `runs` is the count
+      // asked; here each seed's entry has its `runs`, one per strategy). An in-process
       // sweep has no Ctrl-C guard, so it runs every seed or none.
-      std::cout << nlohmann::json{{"sweep", all}, {"runs", runs}, {"seeds_run", all.size()},
+      std::cout << nlohmann::json{{"sweep", all}, {"seeds_run", all.size()},
                                   {"failed_seeds", failed}, {"wall_s", wall()},
                                   {"peak_rss_mb", PeakRssMb()}, {"worlds_at_once", worlds_at_once},
                                   {"threads_per_world", o.threads}}
