@@ -89,7 +89,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   cmd->add_option("--seconds", o.seconds,
                   "wall-clock time the workload runs (faults happen within it)")
       ->capture_default_str()
-      ->check(CLI::Range(1.0, 86400.0));
+      ->check(NumberIn(1.0, 86400.0));
   cmd->add_option("--ops", o.ops,
                   "stop the workload after this many operations (0: run for --seconds); faults are "
                   "planned over --seconds, so an early stop injects only those already due")
@@ -97,10 +97,10 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->check(WholeIn(int64_t{0}, int64_t{100'000'000}));
   cmd->add_option("--till-rate", o.till_rate, "operations a second at each store's till (Poisson)")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 10000.0));
+      ->check(NumberIn(0.1, 10000.0));
   cmd->add_option("--order-rate", o.order_rate, "online orders a second at HQ (Poisson; 0: none)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 10000.0));
+      ->check(NumberIn(0.0, 10000.0));
   cmd->add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")
       ->capture_default_str();
   auto* mix = cmd->add_option_group("till mix", "relative weights of what a till does");
@@ -121,7 +121,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   cmd->add_option("--tryon-share", o.tryon_share,
                   "share of online orders that are try-ons expiring in 5-20 s (the rest: pickups)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(NumberIn(0.0, 1.0));
   cmd->add_option("--share-pct", o.share_pct,
                   "HQ's allotment policy: share of each store's ATP (hq.policy.set)")
       ->capture_default_str()
@@ -159,7 +159,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   for (auto* group : {faults, mix}) {
     for (CLI::Option* option : group->get_options()) {
       if (option == no_faults || option->get_name() == "--help") continue;
-      option->check(group == faults ? WholeIn(0, 10'000) : CLI::Range(0.0, 1e9));
+      option->check(group == faults ? WholeIn(0, 10'000) : NumberIn(0.0, 1e9));
       if (group == faults) no_faults->excludes(option);
     }
   }
@@ -174,17 +174,19 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   cmd->add_option("--converge-timeout", o.converge_timeout_s,
                   "seconds after the final heal to wait for convergence")
       ->capture_default_str()
-      ->check(CLI::Range(1.0, 3600.0));
+      ->check(NumberIn(1.0, 3600.0));
   cmd->add_option("--check-every", o.check_every_s,
                   "seconds between continuous checks while the workload runs")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 3600.0));
+      ->check(NumberIn(0.1, 3600.0));
   cmd->add_option("--store-bin", o.store_bin,
                   "kura-store binary (default $KURA_STORE_BIN, else the one built with kura-sim)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--hq-bin", o.hq_bin,
                   "kura-hq binary (default $KURA_HQ_BIN, else the one built with kura-sim)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--data-dir", o.data_dir,
                   "parent of the run's directory, created with its parents if missing (default $TMPDIR or /tmp)");
   cmd->add_flag("--keep", o.keep, "keep the run's directory: databases, keys, daemon logs");

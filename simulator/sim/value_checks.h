@@ -1,11 +1,14 @@
 // Checks of kura-sim's command-line values that CLI11's own checks cannot make, shared by
 // the in-process mode and `kura-sim processes`: a seed CLI11 would wrap, a fraction given
-// for a count, a workload mix with nothing in it, and NaN (which passes a range check).
-// Each returns the message to refuse with, empty when the value is fine.
+// for a count, NaN (which passes CLI11's range check), a sweep past the largest seed, a
+// workload mix with nothing in it. The validators go to CLI11; the functions return the
+// message to refuse with, empty when the value is fine.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <limits>
 #include <string>
@@ -14,11 +17,16 @@
 
 namespace kura::sim {
 
-// --seed's check: CLI11 would read "-1" into a uint64_t as 2^64 - 1.
+// --seed's check: digits only, up to 2^64 - 1 (CLI11 would read "-1" as 2^64 - 1, a
+// larger number as 2^64 - 1 too, and call "1.5" a failed conversion).
 inline CLI::Validator SeedCheck() {
   return CLI::Validator(
       [](const std::string& value) -> std::string {
-        return value.find('-') == std::string::npos ? "" : "a seed is a whole number from 0 up";
+        uint64_t seed;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
+        if (!value.empty() && error == std::errc() && end == value.data() + value.size()) return "";
+        return "a seed is a whole number from 0 up to " +
+               std::to_string(std::numeric_limits<uint64_t>::max());
       },
       "SEED");
 }
@@ -50,13 +58,30 @@ CLI::Validator WholeIn(T lo, T hi) {
       range.get_description());
 }
 
-// The --w-* weights: none NaN, and at least one above 0.
+// A quantity's range, [lo, hi], in the words WholeIn uses (CLI11's Range prints bounds as
+// 1.000000 and calls "abc" out of range).
+inline CLI::Validator NumberIn(double lo, double hi) {
+  auto bound = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return std::string(text);
+  };
+  std::string range = bound(lo) + " to " + bound(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& value) -> std::string {
+        double number;
+        if (!CLI::detail::lexical_cast(value, number) || std::isnan(number))
+          return "Value " + value + " is not a number";
+        if (!(number >= lo && number <= hi)) return "Value " + value + " not in range " + range;
+        return "";
+      },
+      "FLOAT in [" + bound(lo) + " - " + bound(hi) + "]");
+}
+
+// The --w-* weights (each checked by NumberIn): at least one above 0.
 inline std::string BadMix(std::initializer_list<double> weights) {
   double total = 0;
-  for (double w : weights) {
-    if (std::isnan(w)) return "a --w-* weight is not a number";
-    total += w;
-  }
+  for (double w : weights) total += w;
   return total > 0 ? "" : "the workload mix is empty: give at least one --w-* weight above 0";
 }
 

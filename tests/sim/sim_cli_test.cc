@@ -64,7 +64,10 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
                     "--w-tryon 0 --w-collect 0 --w-cancel 0"),
                 "the workload mix is empty");
   RefusedNaming(Sim(dir, "--sku-skew nan"), "--sku-skew");
-  RefusedNaming(Sim(dir, "--w-sale nan"), "a --w-* weight is not a number");
+  RefusedNaming(Sim(dir, "--w-sale nan"), "--w-sale: Value nan is not a number");
+  RefusedNaming(Sim(dir, "processes --seconds abc"), "--seconds: Value abc is not a number");
+  RefusedNaming(Sim(dir, "--drop 2"), "--drop: Value 2 not in range 0 to 0.9");
+  RefusedNaming(Sim(dir, "processes --store-bin /nonexistent/kura-store"), "--store-bin: File does not exist");
   RefusedNaming(Sim(dir, "--store-skew -3"), "--store-skew");
   // processes refuses the same
   RefusedNaming(Sim(dir, "processes --store-kills -1"), "--store-kills");
@@ -74,6 +77,8 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
   RefusedNaming(Sim(dir, "processes --sku-skew nan"), "--sku-skew");
   RefusedNaming(Sim(dir, "--seed -1"), "--seed: a seed is a whole number from 0 up");
   RefusedNaming(Sim(dir, "processes --seed -1"), "--seed: a seed is a whole number from 0 up");
+  RefusedNaming(Sim(dir, "--seed 1.5"), "--seed: a seed is a whole number from 0 up");
+  RefusedNaming(Sim(dir, "--seed 99999999999999999999"), "--seed: a seed is a whole number from 0 up");
   // a count given as a fraction, a word or an exponent is named as such, not "out of range"
   RefusedNaming(Sim(dir, "--ops 1.5"), "--ops: Value 1.5 is not a whole number");
   RefusedNaming(Sim(dir, "--stores ten"), "--stores: Value ten is not a number");
