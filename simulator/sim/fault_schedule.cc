@@ -10,6 +10,7 @@ FaultSchedule::FaultSchedule(const std::vector<Fault>& plan, int64_t duration_ms
   for (const Fault& f : plan) {
     FaultCount& count = (*counts_)[FaultLabel(f)];
     ++count.planned;
+    count.shrunk += f.shrunk;
     count.planned_s += f.length_ms / 1000.0;
     steps_.push_back({f.at_ms, {&f, true}});
     steps_.push_back({f.at_ms + f.length_ms, {&f, false}});

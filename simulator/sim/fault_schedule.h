@@ -23,6 +23,7 @@ namespace kura::sim {
 // A kind of fault's count over a run, as the report gives it.
 struct FaultCount {
   int64_t planned = 0, injected = 0;
+  int64_t shrunk = 0;  // planned shorter than the kind's lengths, to fit a short run
   // The planned faults' lengths, and how long the injected ones held: from the start's
   // injection to the end's (a fault still on when the workload stopped, to then).
   double planned_s = 0, held_s = 0;

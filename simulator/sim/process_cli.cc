@@ -132,7 +132,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   auto* faults = cmd->add_option_group("faults",
                                        "counts over the run, drawn from the seed; each within "
                                        "5-85% of it; one daemon's faults never overlap. A run too "
-                                       "short for them shrinks them (to 0.3 s at least) and may "
+                                       "short for them shrinks them (to 0.3 s at least; the "
+                                       "report counts them) and may "
                                        "run some past 85% or past its end. While a restart holds "
                                        "the harness up, the rest of the plan moves later by as "
                                        "much, and the workload runs on until every fault planned "

@@ -85,8 +85,10 @@ std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms
     int64_t busy = 0;
     for (const Fault& f : faults) busy += f.length_ms;
     if (busy > window * 9 / 10) {
-      for (Fault& f : faults)
+      for (Fault& f : faults) {
         f.length_ms = std::max<int64_t>(300, f.length_ms * (window * 9 / 10) / busy);
+        f.shrunk = f.length_ms < LengthOf(f.kind).lo;
+      }
       busy = 0;
       for (const Fault& f : faults) busy += f.length_ms;
     }

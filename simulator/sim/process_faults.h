@@ -21,6 +21,8 @@ struct Fault {
   int store = -1;  // -1 for HQ's faults
   int64_t at_ms = 0;
   int64_t length_ms = 0;
+  bool shrunk = false;  // shorter than its kind's lengths, to fit a short run
+  bool operator==(const Fault&) const = default;
 };
 
 // Every fault of the run in start order, for a workload of `duration_ms`.

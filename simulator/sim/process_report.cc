@@ -23,11 +23,21 @@ std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
   if (faults.empty()) return "\nfaults: none planned\n";
   std::string out =
       Printf("\n%-22s %8s %9s %10s %7s\n", "fault", "planned", "injected", "planned s", "held s");
-  int64_t not_injected = 0;
+  int64_t not_injected = 0, shrunk = 0;
   for (const auto& [kind, c] : faults) {
     out += Printf("  %-20s %8lld %9lld %10.1f %7.1f\n", kind.c_str(), L(c.planned),
                   L(c.injected), c.planned_s, c.held_s);
     not_injected += c.planned - c.injected;
+    shrunk += c.shrunk;
+  }
+  out +=
+      "  (planned s: the kind's planned lengths added up; held s: how long its faults were in "
+      "effect, each from\n   its injection to its end, or to the end of the workload. A fault due "
+      "while the harness is busy\n   starts late and moves the rest of the plan with it, so each "
+      "runs its full length)\n";
+  if (shrunk > 0) {
+    out += Printf("  %s shrunk to fit a run this short: shorter than the lengths --help gives\n",
+                  harness::Plural(shrunk, "fault").c_str());
   }
   if (not_injected > 0) {
     out += Printf("  %lld planned %s not injected: the workload ended before %s time (--ops reached, or "
@@ -35,10 +45,7 @@ std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
                   L(not_injected), not_injected == 1 ? "fault was" : "faults were",
                   not_injected == 1 ? "its" : "their");
   }
-  return out +
-         "  (held s: from each fault's injection to its end's, or to the workload's end; a fault "
-         "due while\n   the harness was held up starts late and the rest of the plan moves with "
-         "it, so none is cut short)\n";
+  return out;
 }
 
 }  // namespace
@@ -84,15 +91,17 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   }
   if (!refusals.empty()) out << "refused: " << refusals << "\n";
   out << Printf(
-      "online orders decided by the store: %lld, by HQ's allotment: %lld; turns skipped while a "
-      "daemon was down: %lld; store operations acknowledged while its link was cut: %lld\n",
+      "online orders decided by the store: %lld, by HQ's allotment: %lld; turns skipped (a till or "
+      "the shop sat out\nits turn while its daemon was down): %lld; store operations acknowledged "
+      "while the store's link was cut: %lld\n",
       L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped), L(r.acked_while_cut));
   out << FaultTable(r.faults);
   const UnknownTally& u = r.checks.unknown;
   out << Printf(
-      "\nunknown operations: %lld happened, %lld did not (by receipts, holds and hold states), "
-      "%lld deliveries\n"
-      "allowed for as a subset sum, %lld ready/cancel judged by hold states only\n",
+      "\nunknown operations (no reply in time): %lld happened, %lld did not (by receipts, holds "
+      "and hold states),\n%lld deliveries allowed for as a subset sum, %lld hold.ready/hold.cancel "
+      "allowed either way (the\nhold's state shows the move was legal, not which request made "
+      "it)\n",
       L(u.happened), L(u.did_not), L(u.bounded), L(u.state_only));
   if (r.converge_s >= 0)
     out << Printf("converged %.1f s after the final heal", r.converge_s);

@@ -8,6 +8,7 @@
 
 #include "interrupt_guard.h"
 #include "kura/node/api_client.h"
+#include "plural.h"
 #include "poll_until.h"
 #include "fault_schedule.h"
 #include "process_chain.h"
@@ -192,9 +193,9 @@ class Run {
     for (const auto& [kind, c] : result_->faults) injected += c.injected;
     char line[160];
     std::snprintf(line, sizeof line,
-                  "%5.1f/%.0f s  %lld ops acknowledged, %lld unknown, %lld faults injected",
+                  "%5.1f/%.0f s  %lld ops acknowledged, %lld unknown, %s injected",
                   now_ms / 1000.0, duration_ms / 1000.0, static_cast<long long>(acked),
-                  static_cast<long long>(unknown), static_cast<long long>(injected));
+                  static_cast<long long>(unknown), harness::Plural(injected, "fault").c_str());
     return line;
   }
 

@@ -93,6 +93,8 @@ TEST_CASE("a short run injects every fault it planned, and says so when it could
     CHECK(c.held_s >= c.planned_s - 1e-6);
   }
   CHECK(FormatProcessRun(o, r).find("not injected") == std::string::npos);
+  CHECK(r.faults["link cut"].shrunk == 2);  // 3-12 s each as drawn: none fits in 3 s
+  CHECK(FormatProcessRun(o, r).find("shrunk to fit a run this short") != std::string::npos);
 
   --r.faults["link cut"].injected;
   CHECK(FormatProcessRun(o, r).find("1 planned fault was not injected: the workload ended before its time") !=

@@ -1,0 +1,58 @@
+// The multi-process mode's fault plan (process_faults.h), drawn from the seed alone.
+#include "process_faults.h"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <vector>
+
+namespace kura::sim {
+namespace {
+
+// Each daemon's faults, in start order.
+std::map<int, std::vector<Fault>> ByTarget(const std::vector<Fault>& plan) {
+  std::map<int, std::vector<Fault>> out;
+  for (const Fault& f : plan) out[f.store].push_back(f);
+  return out;
+}
+
+TEST_CASE("a fault plan keeps its window, its lengths and one fault per daemon at a time", "[sim][faults]") {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    ProcessOptions o;
+    o.seed = seed;
+    o.stores = 3;
+    std::vector<Fault> plan = PlanFaults(o, 60'000);
+    REQUIRE(plan.size() == 7);  // the defaults: 2 + 1 kills, 1 + 1 stops, 2 cuts
+    CHECK(plan == PlanFaults(o, 60'000));  // the seed alone decides it
+    for (const Fault& f : plan) {
+      INFO("seed " << seed << ": " << FaultLabel(f) << " at " << f.at_ms << " for " << f.length_ms);
+      CHECK(f.at_ms >= 3'000);                // after 5%
+      CHECK(f.at_ms + f.length_ms <= 51'000);  // over by 85%
+      CHECK_FALSE(f.shrunk);                  // a minute has room for them all
+      CHECK(f.length_ms >= (f.kind == FaultKind::kCutStore ? 3000 : 500));
+    }
+    for (const auto& [target, faults] : ByTarget(plan)) {
+      for (std::size_t i = 1; i < faults.size(); ++i)
+        CHECK(faults[i - 1].at_ms + faults[i - 1].length_ms <= faults[i].at_ms);
+    }
+  }
+}
+
+TEST_CASE("a run too short for its faults shrinks them and says which", "[sim][faults]") {
+  ProcessOptions o;
+  o.store_kills = 2;
+  o.link_cuts = 2;
+  std::vector<Fault> plan = PlanFaults(o, 3'000);
+  int shrunk = 0;
+  for (const Fault& f : plan) {
+    INFO(FaultLabel(f) << " for " << f.length_ms);
+    CHECK(f.length_ms >= 300);
+    // A cut is 3-12 s as drawn; in 3 s none can keep that.
+    if (f.kind == FaultKind::kCutStore) CHECK(f.shrunk);
+    shrunk += f.shrunk;
+  }
+  CHECK(shrunk >= 2);
+}
+
+}  // namespace
+}  // namespace kura::sim
