@@ -150,6 +150,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"ok", r.ok},
       {"error", r.error},
       {"violation", r.violation},
+      {"seconds", o.seconds},  // the workload asked for; workload_s what ran
       {"workload_s", r.workload_s},
       {"converge_s", r.converge_s},
       {"wall_s", r.wall_s},

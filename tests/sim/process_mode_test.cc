@@ -71,6 +71,7 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.opening_deliveries == o.stores * o.skus);
   CHECK(FormatProcessRun(o, r).find("before the workload: 20 opening deliveries acknowledged") != std::string::npos);
   CHECK(ProcessRunJson(o, r)["opening_deliveries"] == o.stores * o.skus);
+  CHECK(ProcessRunJson(o, r)["seconds"] == o.seconds);  // asked, beside workload_s (what ran)
 }
 
 TEST_CASE("a short run injects every fault it planned, and says so when it could not",
