@@ -314,22 +314,29 @@ int main(int argc, char** argv) {
       run.storage_log.reset();  // its memory, before the next replay
     }
   }
+  // The plot draws the first strategy that ran (the order given to --strategy).
+  const RunResult* plotted = nullptr;
+  for (const auto& run : results) {
+    if (run.strategy_available && !plot.empty()) {
+      plotted = &run;
+      break;
+    }
+  }
   if (json_out) {
-    std::cout << RunsJson(o, results, m).dump(2) << "\n";
+    nlohmann::json report = RunsJson(o, results, m);
+    report["plot"] = plotted ? nlohmann::json{{"path", plot}, {"strategy", plotted->strategy}}
+                             : nlohmann::json(nullptr);
+    std::cout << report.dump(2) << "\n";
   } else {
     std::cout << FormatRun(o, results, m);
   }
-  if (!plot.empty()) {
-    for (const auto& run : results) {
-      if (!run.strategy_available) continue;
-      std::ofstream file(plot);
-      if (!(file << PlotSvg(run)).flush()) {
-        std::cerr << "cannot write the plot to " << plot << "\n";
-        return 1;
-      }
-      if (!json_out) std::cout << "plot (" << run.strategy << "): " << plot << "\n";
-      break;
+  if (plotted != nullptr) {
+    std::ofstream file(plot);
+    if (!(file << PlotSvg(*plotted)).flush()) {
+      std::cerr << "cannot write the plot to " << plot << "\n";
+      return 1;
     }
+    if (!json_out) std::cout << "plot (" << plotted->strategy << "): " << plot << "\n";
   }
   for (const auto& run : results) {
     if (!run.ok) return 1;

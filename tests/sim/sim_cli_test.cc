@@ -140,6 +140,9 @@ TEST_CASE("kura-sim writes the plot it names", "[sim][cli]") {
   CHECK(run.exit_code == 0);
   CHECK(std::filesystem::file_size(dir.Sub("p.svg")) > 0);
   CHECK(run.out.find("plot (escrow): p.svg") != std::string::npos);
+  CommandRun as_json = Sim(dir, "--no-faults --stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot q.svg --json");
+  CHECK(as_json.Json()["plot"]["path"] == "q.svg");  // JSON says where the plot went
+  CHECK(std::filesystem::exists(dir.Sub("q.svg")));
 }
 
 TEST_CASE("the report gives the run asked for and explains the order table", "[sim][cli]") {
