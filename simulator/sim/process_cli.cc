@@ -91,8 +91,11 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->capture_default_str()
       ->check(NumberIn(1.0, 86400.0));
   cmd->add_option("--ops", o.ops,
-                  "stop the workload after this many operations (0: run for --seconds); faults are "
-                  "planned over --seconds, so an early stop injects only those already due")
+                  "stop the workload after this many turns of the tills and the shop (0: run for "
+                  "--seconds). A turn sends up to two requests (a sale refused for stock again as "
+                  "an override; a collection may ready its hold first), or none when it finds "
+                  "nothing to do. Faults are planned over --seconds, so an early stop injects only "
+                  "those already due, and ends those still on")
       ->capture_default_str()
       ->check(WholeIn(int64_t{0}, int64_t{100'000'000}));
   cmd->add_option("--till-rate", o.till_rate, "operations a second at each store's till (Poisson)")

@@ -17,16 +17,29 @@
 
 namespace kura::sim {
 
-// --seed's check: digits only, up to 2^64 - 1 (CLI11 would read "-1" as 2^64 - 1, a
+// CLI11 2.1 converts whole numbers with strtoll(..., 0): "010" would be read as 8 and
+// "0x10" as 16. The checks below let through only plain decimal digits (a leading minus
+// allowed), and say what is wrong with anything else. Empty when `value` is plain.
+inline std::string NotPlainDigits(const std::string& value) {
+  std::size_t first = !value.empty() && value[0] == '-' ? 1 : 0;
+  if (value.size() == first || value.find_first_not_of("0123456789", first) != std::string::npos)
+    return "Value " + value + ": give the whole number in digits";
+  if (value[first] == '0' && value.size() > first + 1)
+    return "Value " + value + ": give the number without a leading 0 (it would be read as octal)";
+  return "";
+}
+
+// --seed's check: plain digits, up to 2^64 - 1 (CLI11 would read "-1" as 2^64 - 1, a
 // larger number as 2^64 - 1 too, and call "1.5" a failed conversion).
 inline CLI::Validator SeedCheck() {
   return CLI::Validator(
       [](const std::string& value) -> std::string {
         uint64_t seed;
         auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
-        if (!value.empty() && error == std::errc() && end == value.data() + value.size()) return "";
+        bool whole = error == std::errc() && end == value.data() + value.size();
+        if (whole && value[0] != '-' && NotPlainDigits(value).empty()) return "";
         return "a seed is a whole number from 0 up to " +
-               std::to_string(std::numeric_limits<uint64_t>::max());
+               std::to_string(std::numeric_limits<uint64_t>::max()) + ", in plain digits";
       },
       "SEED");
 }
@@ -40,22 +53,27 @@ inline std::string BadSweep(uint64_t seed, int runs) {
 }
 
 // A count's range, [lo, hi]. CLI11's Range says "Value 1.5 not in range 0 to 10"; this
-// says what is wrong with 1.5 (a fraction), "ten" or "1e3" (not in digits), and keeps
-// Range's words for a count out of range.
+// says what is wrong with 1.5 (a fraction), "ten" (not a number), "1e3" or "010" (not
+// plain digits), and keeps Range's words for a count out of range.
 template <typename T>
 CLI::Validator WholeIn(T lo, T hi) {
-  CLI::Range range(lo, hi);
+  std::string range = std::to_string(lo) + " to " + std::to_string(hi);
   return CLI::Validator(
-      [range, lo, hi](std::string& value) mutable -> std::string {
-        T whole;
-        if (CLI::detail::lexical_cast(value, whole)) return range(value);
+      [lo, hi, range](std::string& value) -> std::string {
+        auto out_of_range = [&] { return "Value " + value + " not in range " + range; };
         double number;
-        if (!CLI::detail::lexical_cast(value, number)) return "Value " + value + " is not a number";
-        if (number < static_cast<double>(lo) || number > static_cast<double>(hi)) return range(value);
-        if (number != std::floor(number)) return "Value " + value + " is not a whole number";
-        return "Value " + value + ": give the whole number in digits";
+        bool numeric = CLI::detail::lexical_cast(value, number) && !std::isnan(number);
+        if (std::string why = NotPlainDigits(value); !why.empty()) {
+          if (!numeric) return "Value " + value + " is not a number";
+          if (number != std::floor(number)) return "Value " + value + " is not a whole number";
+          return number < static_cast<double>(lo) || number > static_cast<double>(hi) ? out_of_range() : why;
+        }
+        T whole;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), whole);
+        if (error != std::errc() || whole < lo || whole > hi) return out_of_range();
+        return "";
       },
-      range.get_description());
+      "INT in [" + std::to_string(lo) + " - " + std::to_string(hi) + "]");
 }
 
 // A quantity's range, [lo, hi], in the words WholeIn uses (CLI11's Range prints bounds as
