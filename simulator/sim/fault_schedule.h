@@ -5,7 +5,8 @@
 // as much, so each fault keeps its length and its distance from the next (a fault cut
 // short would be counted as injected with next to no exposure). A step planned before
 // the workload's end is owed even when the delay carries it past the end; one planned
-// after it is not (its fault counts as planned, not injected).
+// after it is not: a start so planned is never injected, an end so planned comes with the
+// final heal, and the fault is held until the workload stops (Stop).
 //
 // Pure bookkeeping over the times it is given; not thread-safe (the control thread).
 #pragma once
@@ -41,6 +42,7 @@ class FaultSchedule {
   // FaultLabel, and later what was injected and held.
   FaultSchedule(const std::vector<Fault>& plan, int64_t duration_ms,
                 std::map<std::string, FaultCount>* counts);
+  FaultSchedule(std::vector<Fault>&& plan, int64_t, std::map<std::string, FaultCount>*) = delete;
 
   // The next step due at `now_ms`, taken as applied then (a start counts as injected);
   // none when nothing is due.

@@ -87,7 +87,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->capture_default_str()
       ->check(WholeIn(1, 5000));
   cmd->add_option("--seconds", o.seconds,
-                  "wall-clock time the workload runs (faults happen within it)")
+                  "wall-clock time the workload runs; the faults are planned within it, and a "
+                  "fault held up by a restart may carry the workload past it")
       ->capture_default_str()
       ->check(NumberIn(1.0, 86400.0));
   cmd->add_option("--ops", o.ops,
@@ -140,7 +141,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                                        "run some past 85% or past its end. While a restart holds "
                                        "the harness up, the rest of the plan moves later by as "
                                        "much, and the workload runs on until every fault planned "
-                                       "before its end has run its length");
+                                       "to end before its end has run its length");
   faults->add_option("--store-kills", o.store_kills, "SIGKILL a store, restart it after 0.5-3 s")
       ->capture_default_str();
   faults

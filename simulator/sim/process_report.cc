@@ -34,7 +34,8 @@ std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
       "  (planned s: the kind's planned lengths added up; held s: how long its faults were in "
       "effect, each from\n   its injection to its end, or to the end of the workload. A fault due "
       "while the harness is busy\n   starts late and moves the rest of the plan with it, so each "
-      "runs its full length)\n";
+      "runs its full length unless the\n   workload ends first: --ops reached, or an end planned "
+      "past it)\n";
   if (shrunk > 0) {
     out += Printf("  %s shrunk to fit a run this short: shorter than the lengths --help gives\n",
                   harness::Plural(shrunk, "fault").c_str());
@@ -136,6 +137,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
   for (const auto& [kind, c] : r.faults)
     faults[kind] = {{"planned", c.planned},
                     {"injected", c.injected},
+                    {"shrunk", c.shrunk},
                     {"planned_s", c.planned_s},
                     {"held_s", c.held_s}};
   for (const CheckResult& c : r.checks.checks)

@@ -68,6 +68,7 @@ class Run {
   void Fail(const std::string& what) {
     if (InterruptGuard::Requested()) {
       // Asked for: whatever failed after the stop came is its consequence, not a fault to debug.
+      result_->interrupted = true;
       result_->error = what == kInterrupted ? what : std::string(kInterrupted) + " (" + what + ")";
       return;
     }
@@ -87,12 +88,17 @@ class Run {
     auto t0 = Clock::now();
     auto elapsed_ms = [&] { return static_cast<int64_t>(Since(t0) * 1000); };
     int64_t next_watch = static_cast<int64_t>(options_.check_every_s * 1000), next_say = 1000;
+    // Every way out times the faults still on: a failed run reports what held too.
+    auto fail = [&](const std::string& what) {
+      schedule.Stop(elapsed_ms());
+      Fail(what);
+    };
     while (true) {
       result_->workload_s = Since(t0);  // kept as it goes: a run cut short reports what ran
-      if (InterruptGuard::Requested()) return Fail(kInterrupted);
+      if (InterruptGuard::Requested()) return fail(kInterrupted);
       if (workload_->Spent()) break;  // no workload left to fault
       while (auto step = schedule.Due(elapsed_ms())) {
-        if (Status s = Apply(*step); !s.ok()) return Fail(s.ToString());
+        if (Status s = Apply(*step); !s.ok()) return fail(s.ToString());
       }
       int64_t now = elapsed_ms();
       if (now >= duration_ms && !schedule.Owed()) break;
@@ -169,7 +175,7 @@ class Run {
     for (int k = 0; k < options_.skus; ++k) {
       auto view = hq.Call("hq.stock", {{"sku", Workload::Sku(k)}});
       if (!view.ok()) {
-        if (view.status().code() == Status::Code::kIOError) return;  // frozen: try next round
+        if (view.status().code() == Status::Code::kIOError) return;  // gone or stuck: next round
         continue;
       }
       for (const json& row : (*view)["stores"]) {
@@ -271,7 +277,6 @@ ProcessResult RunProcesses(const ProcessOptions& options,
     Run run(options, &result, progress);
     run.Go();
   }
-  result.interrupted = InterruptGuard::Requested();
   result.wall_s = Since(t0);
   return result;
 }

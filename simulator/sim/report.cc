@@ -76,9 +76,7 @@ std::string FormatSweepSeed(uint64_t seed, const std::vector<RunResult>& runs) {
 
 // Operations of --ops never drawn: a draw past the last day is not made (and a run a
 // violation stopped draws no more).
-int64_t NotDrawn(const SimOptions& o, const RunResult& run) {
-  return std::max<int64_t>(0, o.ops - run.ops_done - run.ops_skipped.total());
-}
+int64_t NotDrawn(const SimOptions& o, const RunResult& run) { return o.ops - run.ops_drawn; }
 
 std::string FormatViolation(const SimOptions& options, const RunResult& run) {
   return "VIOLATION (seed " + std::to_string(run.seed) + ", strategy " + run.strategy + "): " +
@@ -113,8 +111,8 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                     static_cast<long long>(k.no_hold), static_cast<long long>(k.same_store));
     }
     if (int64_t asked = o.faults ? o.crashes : 0; run.ok && run.crashes < asked) {
-      out << Printf("%-10s crashes: %lld of %lld asked; the other %lld fell on a node still down from "
-                    "another, and were not made\n",
+      out << Printf("%-10s crashes: %lld of %lld asked; the other %lld fell while their node was still "
+                    "down from an earlier one, and were not made\n",
                     "", static_cast<long long>(run.crashes), static_cast<long long>(asked),
                     static_cast<long long>(asked - run.crashes));
     }

@@ -68,6 +68,8 @@ class Workload {
   double StoreShare(int store) const { return store_pick_.Share(store); }
   // Operations taken, and those drawn but not taken.
   int64_t done() const;
+  // Operations drawn so far; a draw past the last day is not made.
+  int64_t drawn() const { return issued_; }
   OpSkips skipped() const;
 
   static std::string Sku(int i);

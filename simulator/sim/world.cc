@@ -444,6 +444,7 @@ RunResult World::Run(const Progress& progress) {
   result_.orders = strategy_->stats();
   result_.ops_done = workload_->done();
   result_.ops_skipped = workload_->skipped();
+  result_.ops_drawn = workload_->drawn();
   result_.hq_lane_s = hq_lane_->busy_s;
   result_.stores_lane_s = LanesBusy() - result_.hq_lane_s;
   result_.components_synced = hq_->ComponentsReceived();

@@ -106,6 +106,7 @@ struct RunResult {
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
   OpSkips ops_skipped;
+  int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
   std::vector<std::string> invariants;  // the checks that ran and held
   OrderStats orders;
   NetStats net;

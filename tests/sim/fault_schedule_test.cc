@@ -28,9 +28,9 @@ TEST_CASE("a fault plan runs on time when the harness keeps up", "[sim][faults]"
 }
 
 TEST_CASE("a step applied late moves the rest of the plan, so no fault is cut short", "[sim][faults]") {
-  // A store's kill ends (its restart) at 600; the harness is held up until 1500, past the
-  // freeze's planned start (700) and end (900). The freeze still holds its 200 ms, and
-  // starts its planned 100 ms after the restart.
+  // A store's kill ends (its restart) at 600, but the harness is held up and applies it
+  // at 1400, past the freeze's planned start (700) and end (900). The freeze still holds
+  // its 200 ms, and starts its planned 100 ms after the restart.
   std::vector<Fault> plan = {{FaultKind::kKillStore, 0, 100, 500}, {FaultKind::kFreezeStore, 1, 700, 200}};
   std::map<std::string, FaultCount> counts;
   FaultSchedule schedule(plan, 1000, &counts);

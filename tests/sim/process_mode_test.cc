@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "ledger.h"
+#include "process_faults.h"
 #include "process_checks.h"
 #include "process_report.h"
 #include "process_run.h"
@@ -83,6 +84,9 @@ TEST_CASE("a short run injects every fault it planned, and says so when it could
   o.store_kills = 2;
   o.hq_stops = 1;
   o.link_cuts = 2;
+  // Every fault of this seed's plan is planned to end within the 3 s, so each is owed its
+  // full length (one planned to end past the end would be cut short by design).
+  for (const Fault& f : PlanFaults(o, 3000)) REQUIRE(f.at_ms + f.length_ms <= 3000);
   ProcessResult r = RunProcesses(o, {});
   INFO(FormatProcessRun(o, r));
   REQUIRE(r.error.empty());

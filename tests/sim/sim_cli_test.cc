@@ -172,7 +172,7 @@ TEST_CASE("the report accounts for every operation and crash asked for", "[sim][
   REQUIRE(crashes < 8);
   CommandRun text = Sim(dir, args);
   CHECK(text.out.find("crashes: " + std::to_string(crashes) + " of 8 asked; the other " + std::to_string(8 - crashes) +
-                      " fell on a node still down") != std::string::npos);
+                      " fell while their node was still down") != std::string::npos);
 }
 
 }  // namespace

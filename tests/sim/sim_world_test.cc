@@ -30,7 +30,8 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
       CHECK(r.invariants.size() >= 6);
       CHECK(r.ops_done > 1000);
       // Every operation drawn was taken or skipped for one reason, never both.
-      CHECK(r.ops_done + r.ops_skipped.total() <= SmallWorld(seed).ops);
+      CHECK(r.ops_done + r.ops_skipped.total() == r.ops_drawn);  // every draw came due
+      CHECK(r.ops_drawn <= SmallWorld(seed).ops);
     }
   }
 }
@@ -55,11 +56,16 @@ TEST_CASE("components merged at HQ count every incarnation of HQ", "[sim]") {
   // take the ones merged before it out of the count.
   SimOptions o = SmallWorld(1);
   o.ops = 200;
+  o.crashes = 0;
+  RunResult steady = RunOnce(o, StrategyKind::kEscrow);
   o.crashes = 20;  // HQ's share is a fifth
-  RunResult r = RunOnce(o, StrategyKind::kEscrow);
-  INFO(FormatViolation(o, r));
-  REQUIRE(r.ok);
-  CHECK(r.components_synced >= static_cast<uint64_t>(o.stores * o.skus));
+  RunResult crashing = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, crashing));
+  REQUIRE(crashing.ok);
+  CHECK(crashing.components_synced >= static_cast<uint64_t>(o.stores * o.skus));
+  // Crashes resend some components and lose none from the count (counted only since HQ's
+  // last restart, this run gave 96 against 707).
+  CHECK(crashing.components_synced * 10 >= steady.components_synced * 9);
 }
 
 TEST_CASE("the plot's two ATP lines count the same thing, so they part only by sync lag", "[sim]") {
