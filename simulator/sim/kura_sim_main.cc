@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
       "processes under SIGKILL, SIGSTOP and cut links."};
   app.add_option("--seed", o.seed, "seed of the run (or the first of a sweep)")->capture_default_str()->check(SeedCheck());
-  app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail")
+  app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail; a sweep draws no plot")
       ->capture_default_str()->check(WholeIn(1, 1'000'000));
   app.add_option("--stores", o.stores, "number of stores")->capture_default_str()->check(WholeIn(1, 1000));
   app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(WholeIn(1, 100000));

@@ -134,10 +134,11 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->capture_default_str()
       ->check(WholeIn(0, 1'000'000));
   auto* faults = cmd->add_option_group("faults",
-                                       "counts over the run, drawn from the seed; each within "
+                                       "how many of each over the run; the seed draws which "
+                                       "daemon, when and for how long, each within "
                                        "5-85% of it; one daemon's faults never overlap. A run too "
                                        "short for them shrinks them (to 0.3 s at least; the "
-                                       "report counts them) and may "
+                                       "report counts those cut below the lengths given here) and may "
                                        "run some past 85% or past its end. While a restart holds "
                                        "the harness up, the rest of the plan moves later by as "
                                        "much, and the workload runs on until every fault planned "

@@ -34,8 +34,9 @@ std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
       "  (planned s: the kind's planned lengths added up; held s: how long its faults were in "
       "effect, each from\n   its injection to its end, or to the end of the workload. A fault due "
       "while the harness is busy\n   starts late and moves the rest of the plan with it, so each "
-      "runs its full length unless the\n   workload ends first: --ops reached, or an end planned "
-      "past it)\n";
+      "runs its full length unless the\n   workload ends first (--ops reached, or an end planned "
+      "past it); an end that waits for the\n   harness, e.g. for another daemon's restart, holds "
+      "its fault a little longer)\n";
   if (shrunk > 0) {
     out += Printf("  %s shrunk to fit a run this short: shorter than the lengths --help gives\n",
                   harness::Plural(shrunk, "fault").c_str());
@@ -105,7 +106,8 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
       "it)\n",
       L(u.happened), L(u.did_not), L(u.bounded), L(u.state_only));
   if (r.converge_s >= 0)
-    out << Printf("converged %.1f s after the final heal", r.converge_s);
+    out << Printf("converged %.1f s after the %s", r.converge_s,
+                  o.faults ? "final heal" : "workload stopped");
   else
     out << "NOT converged by the deadline ("
         << (r.not_converged.empty() ? "" : r.not_converged.front()) << ")";
@@ -151,6 +153,10 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"replayable", false},
       {"ok", r.ok},
       {"error", r.error},
+      // As a sweep's: why the run gave no verdict (ok is then false with no check failed).
+      {"stopped", r.interrupted       ? json("interrupted")
+                  : r.error.empty()   ? json(nullptr)
+                                      : json("error")},
       {"violation", r.violation},
       {"seconds", o.seconds},  // the workload asked for; workload_s what ran
       {"workload_s", r.workload_s},

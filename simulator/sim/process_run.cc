@@ -215,8 +215,10 @@ class Run {
   }
 
   void Converge() {
-    Say("workload stopped after " + std::to_string(static_cast<int>(result_->workload_s)) +
-        " s; every fault healed; waiting for the chain to converge");
+    char stopped[48];
+    std::snprintf(stopped, sizeof stopped, "workload stopped after %.1f s", result_->workload_s);
+    Say(std::string(stopped) + (workload_->Spent() ? " (--ops reached)" : "") +
+        (options_.faults ? "; every fault healed" : "") + "; waiting for the chain to converge");
     std::vector<std::string> skus, orders;
     for (int k = 0; k < options_.skus; ++k) skus.push_back(Workload::Sku(k));
     for (const OpRecord& r : ledger_->records()) {

@@ -37,9 +37,10 @@ inline CLI::Validator SeedCheck() {
         uint64_t seed;
         auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
         bool whole = error == std::errc() && end == value.data() + value.size();
-        if (whole && value[0] != '-' && NotPlainDigits(value).empty()) return "";
+        if (std::string why = NotPlainDigits(value); whole && !why.empty()) return why;
+        if (whole && value[0] != '-') return "";
         return "a seed is a whole number from 0 up to " +
-               std::to_string(std::numeric_limits<uint64_t>::max()) + ", in plain digits";
+               std::to_string(std::numeric_limits<uint64_t>::max());
       },
       "SEED");
 }

@@ -163,6 +163,7 @@ TEST_CASE("Ctrl-C stops the daemons and removes the run's directory", "[sim][pro
   CHECK(r.error.find("interrupted") != std::string::npos);
   CHECK(r.error.find("daemon logs") == std::string::npos);  // asked for: nothing to debug
   CHECK(FormatProcessRun(o, r).find("STOPPED (no verdict)") != std::string::npos);
+  CHECK(ProcessRunJson(o, r)["stopped"] == "interrupted");  // as a sweep says it
   CHECK(r.workload_s > 0);  // what ran before the interrupt, not nothing
   CHECK(r.workload_s < 60);
   CHECK(std::filesystem::is_empty(parent.path()));

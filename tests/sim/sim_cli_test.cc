@@ -86,7 +86,7 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
   RefusedNaming(Sim(dir, "--ops 1e30"), "--ops: Value 1e30 not in range");
   RefusedNaming(Sim(dir, "--stores 010"), "--stores: Value 010: give the number without a leading 0");
   RefusedNaming(Sim(dir, "--stores 0x10"), "--stores: Value 0x10: give the whole number in digits");
-  RefusedNaming(Sim(dir, "--seed 010"), "--seed: a seed is a whole number");
+  RefusedNaming(Sim(dir, "--seed 010"), "--seed: Value 010: give the number without a leading 0");
   RefusedNaming(Sim(dir, "processes --store-kills 1.5"), "--store-kills: Value 1.5 is not a whole number");
   // a sweep that would wrap past the largest seed to 0
   RefusedNaming(Sim(dir, "--seed 18446744073709551615 --runs 2"), "would pass the largest seed");
