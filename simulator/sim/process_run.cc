@@ -6,11 +6,11 @@
 #include <memory>
 #include <thread>
 
+#include "fault_schedule.h"
 #include "interrupt_guard.h"
 #include "kura/node/api_client.h"
 #include "plural.h"
 #include "poll_until.h"
-#include "fault_schedule.h"
 #include "process_chain.h"
 #include "process_faults.h"
 #include "process_snapshot.h"
