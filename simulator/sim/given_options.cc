@@ -42,4 +42,14 @@ std::string GivenOptionsLine(CLI::App& app, const std::set<std::string>& skip) {
   return line;
 }
 
+std::string OptionOnlyOf(CLI::App& app, CLI::App& sub, int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (!arg.starts_with("--")) continue;
+    std::string name = arg.substr(0, arg.find('='));
+    if (app.get_option_no_throw(name) == nullptr && sub.get_option_no_throw(name) != nullptr) return name;
+  }
+  return "";
+}
+
 }  // namespace kura::sim

@@ -189,6 +189,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    if (std::string name = OptionOnlyOf(app, *processes.app, argc, argv); !name.empty()) {
+      std::cerr << name << " is an option of `kura-sim processes`: give it after the word processes "
+                << "(kura-sim processes " << name << " ...)\n";
+      return 2;
+    }
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, or the error
     return code == 0 ? 0 : 2;  // bad usage is 2, as --help says, in both modes

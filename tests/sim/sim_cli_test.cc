@@ -48,10 +48,11 @@ TEST_CASE("a run killed before its end leaves nothing at the plot's path", "[sim
   CHECK_FALSE(std::filesystem::exists(dir.Sub("p.svg")));
 }
 
-TEST_CASE("kura-sim refuses in-process options given to processes", "[sim][cli]") {
+TEST_CASE("kura-sim refuses options given to the other mode, naming the mode", "[sim][cli]") {
   TempDir dir;
   RefusedNaming(Sim(dir, "--stores 5 processes --seconds 3"), "--stores is an option of the in-process world");
   RefusedNaming(Sim(dir, "--break-merge processes"), "--break-merge is an option of the in-process world");
+  RefusedNaming(Sim(dir, "--seconds 5"), "--seconds is an option of `kura-sim processes`: give it after the word processes");
 }
 
 TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an empty mix and bad skews", "[sim][cli]") {
