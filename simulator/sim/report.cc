@@ -247,6 +247,13 @@ std::string PlotSvg(const RunResult& run) {
         << "\" fill=\"none\" stroke=\"#999\"/>\n"
         << "<text x=\"" << left - 6 << "\" y=\"" << y0 + 10 << "\" text-anchor=\"end\">" << hi << "</text>\n"
         << "<text x=\"" << left - 6 << "\" y=\"" << y0 + panel << "\" text-anchor=\"end\">" << lo << "</text>\n";
+    if (hi - lo >= 2) {  // a middle value and its gridline, to read the lines against
+      int y_mid = y0 + panel - static_cast<int>(static_cast<double>((hi - lo) / 2) / (hi - lo) * panel);
+      svg << "<line x1=\"" << left << "\" x2=\"" << left + plot_w << "\" y1=\"" << y_mid << "\" y2=\"" << y_mid
+          << "\" stroke=\"#eee\"/>\n"
+          << "<text x=\"" << left - 6 << "\" y=\"" << y_mid + 4 << "\" text-anchor=\"end\">" << lo + (hi - lo) / 2
+          << "</text>\n";
+    }
     for (int d = 0; d <= 4; ++d) {
       int64_t t = t_max * d / 4;
       const char* anchor = d == 0 ? "start" : d == 4 ? "end" : "middle";  // the ends inside the page
