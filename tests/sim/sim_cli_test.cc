@@ -35,6 +35,8 @@ TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cl
   REQUIRE(sweep_json.exit_code == 0);
   CHECK(sweep_json.Json()["seeds_run"] == 2);  // as processes --runs --json gives it
   CHECK(sweep_json.Json()["sweep"][0]["runs"].size() == 1);  // one per strategy, as a single run's
+  CHECK_FALSE(sweep_json.Json()["sweep"][0].contains("wall_s"));  // the process's, given once
+  CHECK(sweep_json.Json().contains("wall_s"));
   CHECK(sweep_json.Json()["sweep"].size() == 2);
 }
 
