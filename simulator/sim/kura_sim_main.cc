@@ -189,14 +189,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ExtrasError& e) {
-    if (std::string name = OptionOnlyOf(app, *processes.app, argc, argv); !name.empty()) {
+  } catch (const CLI::ParseError& e) {
+    std::string name = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr
+                           ? OptionOnlyOf(app, *processes.app, argc, argv)
+                           : "";
+    if (!name.empty()) {
       std::cerr << name << " is an option of `kura-sim processes`: give it after the word processes "
                 << "(kura-sim processes " << name << " ...)\n";
       return 2;
     }
-    return app.exit(e) == 0 ? 0 : 2;
-  } catch (const CLI::ParseError& e) {
     int code = app.exit(e);  // prints help, or the error
     return code == 0 ? 0 : 2;  // bad usage is 2, as --help says, in both modes
   }
@@ -261,13 +262,7 @@ int main(int argc, char** argv) {
         if (!json_out) std::cout << FormatViolation(seeded, run);
       }
       if (!ok) failed.push_back(seeded.seed);
-      if (json_out) {
-        nlohmann::json entry = RunsJson(seeded, results, {});
-        // The process's own figures are the sweep's, once, below: not per seed.
-        for (const char* key : {"wall_s", "peak_rss_mb", "worlds_at_once", "threads_per_world", "storage_floor_s"})
-          entry.erase(key);
-        all.push_back(std::move(entry));
-      }
+      if (json_out) all.push_back(RunsJson(seeded, results));  // the process's figures: once, below
       else std::cout << FormatSweepSeed(seeded.seed, results) << std::endl;
       if (o.progress) {
         ++swept;
@@ -285,12 +280,9 @@ int main(int argc, char** argv) {
       // seeds_run as `kura-sim processes --runs --json` gives it (there `runs` is the count
       // asked; here each seed's entry has its `runs`, one per strategy). An in-process
       // sweep has no Ctrl-C guard, so it runs every seed or none.
-      std::cout << nlohmann::json{{"sweep", all}, {"seeds_run", all.size()},
-                                  {"failed_seeds", failed}, {"wall_s", wall()},
-                                  {"peak_rss_mb", PeakRssMb()}, {"worlds_at_once", worlds_at_once},
-                                  {"threads_per_world", o.threads}}
-                       .dump(2)
-                << "\n";
+      nlohmann::json report = {{"sweep", all}, {"seeds_run", all.size()}, {"failed_seeds", failed}};
+      report.update(MeasuredJson({wall(), PeakRssMb(), worlds_at_once, o.threads}));
+      std::cout << report.dump(2) << "\n";
     } else {
       std::cout << SweepSummary(runs, runs, failed) << std::flush;
       std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once, %d %s each)\n", wall(),
@@ -328,15 +320,10 @@ int main(int argc, char** argv) {
     }
   }
   // The plot draws the first strategy that ran (the order given to --strategy).
-  const RunResult* plotted = nullptr;
-  for (const auto& run : results) {
-    if (run.strategy_available && !plot.empty()) {
-      plotted = &run;
-      break;
-    }
-  }
+  const RunResult* plotted = plot.empty() ? nullptr : FirstAvailable(results);
   if (json_out) {
-    nlohmann::json report = RunsJson(o, results, m);
+    nlohmann::json report = RunsJson(o, results);
+    report.update(MeasuredJson(m));
     report["plot"] = plotted ? nlohmann::json{{"path", plot}, {"strategy", plotted->strategy}}
                              : nlohmann::json(nullptr);
     std::cout << report.dump(2) << "\n";

@@ -154,9 +154,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"ok", r.ok},
       {"error", r.error},
       // As a sweep's: why the run gave no verdict (ok is then false with no check failed).
-      {"stopped", r.interrupted       ? json("interrupted")
-                  : r.error.empty()   ? json(nullptr)
-                                      : json("error")},
+      {"stopped", NoVerdict(r) ? json(NoVerdict(r)) : json(nullptr)},
       {"violation", r.violation},
       {"seconds", o.seconds},  // the workload asked for; workload_s what ran
       {"workload_s", r.workload_s},

@@ -43,6 +43,13 @@ struct ProcessResult {
   std::string work_dir;  // set when kept
 };
 
+// Why `result` gives no verdict: "interrupted", "error" (the harness failed), or null
+// when it gives one (ok or a violation).
+inline const char* NoVerdict(const ProcessResult& result) {
+  if (result.interrupted) return "interrupted";
+  return result.error.empty() ? nullptr : "error";
+}
+
 // `progress` (may be empty) gets a one-line status now and then.
 ProcessResult RunProcesses(const ProcessOptions& options,
                            const std::function<void(const std::string&)>& progress);

@@ -34,15 +34,9 @@ int SweepProcesses(const ProcessOptions& options, int runs, bool json, const Pro
     seeded.seed = options.seed + static_cast<uint64_t>(i);
     ProcessResult r = run(seeded);
     ++swept;
-    // An interrupt can come after every check held (during the checks' last reads), so it
-    // is looked at before the verdict.
     const char* verdict = nullptr;  // none: it held
-    if (r.interrupted) {
-      stopped = "interrupted";
-      verdict = "interrupted; sweep stopped";
-    } else if (!r.error.empty()) {
-      stopped = "error";
-      verdict = "could not be carried out; sweep stopped";
+    if ((stopped = NoVerdict(r)) != nullptr) {
+      verdict = r.interrupted ? "interrupted; sweep stopped" : "could not be carried out; sweep stopped";
     } else if (!r.ok) {
       failed.push_back(seeded.seed);
       verdict = "FAILED";

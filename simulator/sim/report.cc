@@ -13,14 +13,14 @@ namespace kura::sim {
 using harness::Plural;
 using nlohmann::json;
 
-namespace {
-
 const RunResult* FirstAvailable(const std::vector<RunResult>& runs) {
   for (const auto& run : runs) {
     if (run.strategy_available) return &run;
   }
   return nullptr;
 }
+
+namespace {
 
 Db::Work AllWork(const std::vector<RunResult>& runs) {
   Db::Work total;
@@ -174,7 +174,15 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
   return out.str();
 }
 
-json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Measured& m) {
+json MeasuredJson(const Measured& m) {
+  return {{"wall_s", m.wall_s},
+          {"peak_rss_mb", m.peak_rss_mb},
+          {"worlds_at_once", m.worlds_at_once},
+          {"threads_per_world", m.threads_per_world},
+          {"storage_floor_s", m.storage_floor_s >= 0 ? json(m.storage_floor_s) : json(nullptr)}};
+}
+
+json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
   const int on = o.faults ? 1 : 0;  // --no-faults: none scheduled, a perfect network
   json out = {{"seed", o.seed}, {"stores", o.stores}, {"skus", o.skus}, {"ops", o.ops},
               {"days", o.days}, {"faults", o.faults},
@@ -184,14 +192,11 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs, const Mea
                                   {"clock_faults", on * o.clock_faults}}},
               {"network", {{"latency_ms", o.latency_ms}, {"drop", on * o.drop}, {"duplicate", on * o.duplicate},
                            {"reorder", on * o.reorder}}},
-              {"wall_s", m.wall_s},
-              {"peak_rss_mb", m.peak_rss_mb}, {"worlds_at_once", m.worlds_at_once},
-              {"threads_per_world", m.threads_per_world}, {"runs", json::array()}};
+              {"runs", json::array()}};
   Db::Work w = AllWork(runs);
   out["storage_work"] = {{"synced_writes", w.synced_writes}, {"keys_written", w.keys_written},
                          {"bytes_written", w.bytes_written}, {"point_reads", w.point_reads},
                          {"scans", w.scans}, {"scan_steps", w.scan_steps}};
-  out["storage_floor_s"] = m.storage_floor_s >= 0 ? json(m.storage_floor_s) : json(nullptr);
   for (const auto& r : runs) {
     json run = {{"strategy", r.strategy}, {"available", r.strategy_available}};
     if (r.strategy_available) {

@@ -23,7 +23,13 @@ struct Measured {
 };
 
 std::string FormatRun(const SimOptions& options, const std::vector<RunResult>& runs, const Measured& m);
-nlohmann::json RunsJson(const SimOptions& options, const std::vector<RunResult>& runs, const Measured& m);
+// What ran: the run asked for and each strategy's run (the text report's figures).
+nlohmann::json RunsJson(const SimOptions& options, const std::vector<RunResult>& runs);
+// The process's own figures (wall time, peak RSS, worlds, threads, storage floor): a single
+// run's report and a sweep's give them once, beside what ran.
+nlohmann::json MeasuredJson(const Measured& m);
+// The first strategy's run that this build could run (none when none could).
+const RunResult* FirstAvailable(const std::vector<RunResult>& runs);
 // The plot of one run (its samples). Store lines are drawn for the busiest stores.
 std::string PlotSvg(const RunResult& run);
 // What a violation prints: the seed, the violation, the last trace lines, and the command
