@@ -17,8 +17,7 @@ SimNetwork::SimNetwork(int stores, NetOptions options, uint64_t seed, int sender
   for (std::size_t i = 0; i < ways_.size(); ++i) ways_[i].rng = DeriveSeed(seed, i);
 }
 
-void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::string bytes,
-                      std::function<void(const std::string&)> deliver) {
+void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::string bytes, Deliver deliver) {
   Way& d = way(store, to_hq);
   ++d.sent.sent;
   d.sent.bytes += bytes.size();
@@ -38,7 +37,7 @@ void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::strin
   int copies = faulty_ && u_dup < options_.duplicate ? 2 : 1;
   if (copies == 2) ++d.sent.duplicated;
   auto shared = std::make_shared<std::string>(std::move(bytes));
-  auto on_arrival = std::make_shared<std::function<void(const std::string&)>>(std::move(deliver));
+  auto on_arrival = std::make_shared<Deliver>(std::move(deliver));
   for (int i = 0; i < copies; ++i) {
     double jitter = i == 0 ? u_jitter : u_jitter2;
     int64_t at = now + options_.latency_ms + static_cast<int64_t>(jitter * options_.latency_ms);
@@ -55,8 +54,7 @@ void SimNetwork::Send(int sender, int64_t now, int store, bool to_hq, std::strin
                                       ++d.arrived.cut;
                                       return;
                                     }
-                                    ++d.arrived.delivered;
-                                    (*on_arrival)(*shared);
+                                    ++((*on_arrival)(*shared) ? d.arrived.delivered : d.arrived.crashed);
                                   }});
   }
 }
@@ -76,6 +74,7 @@ NetStats SimNetwork::stats() const {
       total.delivered += part->delivered;
       total.dropped += part->dropped;
       total.cut += part->cut;
+      total.crashed += part->crashed;
       total.duplicated += part->duplicated;
       total.reordered += part->reordered;
       total.bytes += part->bytes;

@@ -3,7 +3,8 @@
 // a TCP connection); a message may be dropped, duplicated or held back (reordered, the
 // only way one overtakes another) with the configured probabilities; a cut link (the
 // store's or HQ's side partitioned) loses everything sent over it, and so does a link
-// that is cut while the message is on its way.
+// that is cut while the message is on its way; a message that reaches a node which has
+// crashed since it was sent dies with the connection.
 //
 // Each direction of each link draws from its own random stream and counts its own
 // messages, so the world's lanes (world.h) can send at once, and a link draws from the
@@ -29,9 +30,13 @@ struct NetOptions {
   int64_t reorder_ms = 2'000;  // how long a reordered message is held back, at most
 };
 
+// Every message sent (and every duplicate) ends delivered, dropped, cut (lost to a cut
+// link, at its send or on its way), crashed (its receiver crashed since it was sent), or
+// still in flight when the run stops.
 struct NetStats {
-  uint64_t sent = 0, delivered = 0, dropped = 0, cut = 0, duplicated = 0, reordered = 0,
+  uint64_t sent = 0, delivered = 0, dropped = 0, cut = 0, crashed = 0, duplicated = 0, reordered = 0,
            bytes = 0;
+  uint64_t in_flight() const { return sent + duplicated - delivered - dropped - cut - crashed; }
 };
 
 class SimNetwork {
@@ -50,10 +55,11 @@ class SimNetwork {
   bool Connected(int store) const { return cut_[store] == 0 && hq_cut_ == 0; }
 
   // Sends `bytes` at sim time `now` over `store`'s link, towards HQ or from it; `deliver`
-  // runs at arrival unless the message is lost. The message waits in list `sender` for
+  // runs at arrival unless the message is lost, and returns false when the receiver was
+  // not there to take it (crashed since the send). The message waits in list `sender` for
   // HandOver.
-  void Send(int sender, int64_t now, int store, bool to_hq, std::string bytes,
-            std::function<void(const std::string&)> deliver);
+  using Deliver = std::function<bool(const std::string&)>;
+  void Send(int sender, int64_t now, int store, bool to_hq, std::string bytes, Deliver deliver);
   // Where a message on `store`'s link, towards HQ or from it, is to arrive.
   using Receiver = std::function<EventQueue*(int store, bool to_hq)>;
   // Schedules every message sent since the last call at its receiver: sender by sender,

@@ -119,14 +119,15 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
     if (!run.ok) out << FormatViolation(o, run);
   }
   if (main != nullptr) {
-    out << Printf("network (%s): %llu messages (%.1f MB), %llu dropped, %llu duplicated, %llu reordered, %llu lost in "
-                  "flight at a cut; %llu components merged at hq\n",
-                  main->strategy.c_str(),
-                  static_cast<unsigned long long>(main->net.sent), main->net.bytes / 1e6,
-                  static_cast<unsigned long long>(main->net.dropped),
-                  static_cast<unsigned long long>(main->net.duplicated),
-                  static_cast<unsigned long long>(main->net.reordered),
-                  static_cast<unsigned long long>(main->net.cut),
+    const NetStats& net = main->net;
+    out << Printf("network (%s): %llu messages (%.1f MB), %llu duplicated, %llu reordered; %llu delivered, %llu "
+                  "dropped, %llu lost to a cut link, %llu to a crash, %llu in flight at the end; %llu components "
+                  "merged at hq\n",
+                  main->strategy.c_str(), static_cast<unsigned long long>(net.sent), net.bytes / 1e6,
+                  static_cast<unsigned long long>(net.duplicated), static_cast<unsigned long long>(net.reordered),
+                  static_cast<unsigned long long>(net.delivered), static_cast<unsigned long long>(net.dropped),
+                  static_cast<unsigned long long>(net.cut), static_cast<unsigned long long>(net.crashed),
+                  static_cast<unsigned long long>(net.in_flight()),
                   static_cast<unsigned long long>(main->components_synced));
     bool all_ok = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.ok; });
     out << (!all_ok           ? "\ninvariants checked before the violation:\n"
@@ -219,9 +220,10 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                               {"refused_unreachable", s.refused_unreachable},
                               {"refused_stock", s.refused_stock}, {"oversold", s.oversold},
                               {"cancelled_no_stock", s.cancelled_no_stock}}},
-                  {"network", {{"sent", r.net.sent}, {"bytes", r.net.bytes}, {"dropped", r.net.dropped},
-                               {"duplicated", r.net.duplicated}, {"reordered", r.net.reordered},
-                               {"lost_to_partitions", r.net.cut}}},
+                  {"network", {{"sent", r.net.sent}, {"bytes", r.net.bytes}, {"duplicated", r.net.duplicated},
+                               {"reordered", r.net.reordered}, {"delivered", r.net.delivered},
+                               {"dropped", r.net.dropped}, {"lost_to_partitions", r.net.cut},
+                               {"lost_to_crashes", r.net.crashed}, {"in_flight_at_end", r.net.in_flight()}}},
                   {"components_synced", r.components_synced}});
       if (!r.ok) {
         run["trace_tail"] = r.trace_tail;

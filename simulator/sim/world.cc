@@ -222,17 +222,17 @@ void World::Flush(SimNode& node, int store) {
     uint64_t incarnation = to_hq ? hq_->incarnation() : stores_[store]->incarnation();
     int sender = running_ != nullptr ? running_->index : 0;
     net_.Send(sender, now(), store, to_hq, std::move(bytes), [this, store, to_hq, incarnation](const std::string& b) {
-      Deliver(store, to_hq, incarnation, b);
+      return Deliver(store, to_hq, incarnation, b);
     });
   }
   int64_t next = session->NextTimerMs() - node.offset_ms;
   Arm(node, store, std::max(next, now() + 1));
 }
 
-void World::Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes) {
+bool World::Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes) {
   SimNode& node = to_hq ? *hq_ : *stores_[store];
   // A message to a node that crashed since it was sent died with the connection.
-  if (!node.up() || node.incarnation() != incarnation) return;
+  if (!node.up() || node.incarnation() != incarnation) return false;
   node.SetTime(now());
   trace().Mix(bytes);
   SyncSession* session = node.session(PeerOf(node, store));
@@ -242,6 +242,7 @@ void World::Deliver(int store, bool to_hq, uint64_t incarnation, const std::stri
     Violation(node.id() + " refused sync from " + PeerOf(node, store) + ": " + session->stats().last_error);
   }
   Flush(node, store);
+  return true;
 }
 
 void World::Poke(SimNode& node, int store) {

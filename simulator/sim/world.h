@@ -202,7 +202,8 @@ class World {
   void Flush(SimNode& node, int store);
   void Arm(SimNode& node, int store, int64_t at);
   void OnTimer(SimNode& node, int store, uint64_t token, uint64_t incarnation);
-  void Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes);
+  // Whether the receiver took the message (false: it crashed since the send).
+  bool Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes);
   // After a local write at `node` that `store`'s link should carry soon.
   void Poke(SimNode& node, int store);
   // The link of `store` came (back) up: wake both ends, and tell the strategy.

@@ -19,7 +19,10 @@ std::vector<std::vector<int>> Arrivals(NetOptions options, int n) {
     queue.At(i, [&, i] {
       for (bool to_hq : {false, true}) {
         net.Send(/*sender=*/0, queue.now(), 0, to_hq, std::to_string(i),
-                 [&, to_hq](const std::string& b) { arrived[to_hq].push_back(std::stoi(b)); });
+                 [&, to_hq](const std::string& b) {
+                   arrived[to_hq].push_back(std::stoi(b));
+                   return true;
+                 });
         net.HandOver([&](int, bool) { return &queue; });
       }
     });
@@ -56,8 +59,11 @@ std::vector<int64_t> StoreZeroArrivals(int sender, bool busy_neighbour) {
   SimNetwork net(2, faulty, 42, /*senders=*/2);
   std::vector<int64_t> arrived;
   for (int i = 0; i < 200; ++i) {
-    net.Send(sender, i, 0, /*to_hq=*/false, "m", [&](const std::string&) { arrived.push_back(queue.now()); });
-    if (busy_neighbour) net.Send(0, i, 1, /*to_hq=*/false, "n", [](const std::string&) {});
+    net.Send(sender, i, 0, /*to_hq=*/false, "m", [&](const std::string&) {
+      arrived.push_back(queue.now());
+      return true;
+    });
+    if (busy_neighbour) net.Send(0, i, 1, /*to_hq=*/false, "n", [](const std::string&) { return true; });
   }
   net.HandOver([&](int, bool) { return &queue; });
   while (queue.RunNext(1'000'000)) {

@@ -68,6 +68,24 @@ TEST_CASE("components merged at HQ count every incarnation of HQ", "[sim]") {
   CHECK(crashing.components_synced * 10 >= steady.components_synced * 9);
 }
 
+TEST_CASE("a message that reaches a node crashed since its send is counted lost to the crash", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.ops = 300;
+  o.latency_ms = 5'000;  // long enough for crashes to fall while messages are on their way
+  o.crashes = 0;
+  RunResult steady = RunOnce(o, StrategyKind::kStrong);
+  o.crashes = 30;
+  RunResult crashing = RunOnce(o, StrategyKind::kStrong);
+  INFO(FormatViolation(o, crashing));
+  REQUIRE(steady.ok);
+  REQUIRE(crashing.ok);
+  CHECK(steady.net.crashed == 0);
+  CHECK(crashing.net.crashed > 0);
+  // Each message is counted once in one of the ends: a double count would leave fewer in
+  // flight than none (a wrapped, huge figure).
+  for (const RunResult* r : {&steady, &crashing}) CHECK(r->net.in_flight() <= 2u * o.stores);
+}
+
 TEST_CASE("the plot's two ATP lines count the same thing, so they part only by sync lag", "[sim]") {
   SimOptions o = SmallWorld(1);
   o.faults = false;  // links up: HQ is at most a few latencies behind
