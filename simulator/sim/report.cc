@@ -62,6 +62,11 @@ std::string ReplayCommand(const SimOptions& options, const RunResult& run) {
   return "kura-sim --seed " + std::to_string(run.seed) + " --strategy " + run.strategy + options.replay_options;
 }
 
+std::string RunCommand(const SimOptions& options, const std::vector<RunResult>& runs) {
+  if (runs.size() == 1) return ReplayCommand(options, runs[0]);
+  return "kura-sim --seed " + std::to_string(options.seed) + options.replay_options;  // every strategy
+}
+
 std::string FormatSweepSeed(uint64_t seed, const std::vector<RunResult>& runs) {
   bool ok = std::all_of(runs.begin(), runs.end(), [](const RunResult& r) { return r.ok; });
   std::string line = "seed " + std::to_string(seed) + ": " + (ok ? "ok" : "FAILED");
@@ -90,6 +95,7 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                 Plural(o.skus, "SKU").c_str(), static_cast<long long>(o.ops), o.days,
                 o.days == 1 ? "day" : "days");
   out << FaultsLine(o);
+  out << "replay: " << RunCommand(o, runs) << "\n";
   const RunResult* main = FirstAvailable(runs);
   for (const auto& run : runs) {
     if (!run.strategy_available) {
@@ -193,7 +199,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                                   {"clock_faults", on * o.clock_faults}}},
               {"network", {{"latency_ms", o.latency_ms}, {"drop", on * o.drop}, {"duplicate", on * o.duplicate},
                            {"reorder", on * o.reorder}}},
-              {"runs", json::array()}};
+              {"replay", RunCommand(o, runs)}, {"runs", json::array()}};
   Db::Work w = AllWork(runs);
   out["storage_work"] = {{"synced_writes", w.synced_writes}, {"keys_written", w.keys_written},
                          {"bytes_written", w.bytes_written}, {"point_reads", w.point_reads},

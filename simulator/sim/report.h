@@ -40,5 +40,7 @@ std::string FormatViolation(const SimOptions& options, const RunResult& run);
 std::string FormatSweepSeed(uint64_t seed, const std::vector<RunResult>& runs);
 // The command that replays `run` (its seed, strategy and every option given that shapes it).
 std::string ReplayCommand(const SimOptions& options, const RunResult& run);
+// The command that replays all of `runs` (one run's, or every strategy's of one seed).
+std::string RunCommand(const SimOptions& options, const std::vector<RunResult>& runs);
 
 }  // namespace kura::sim

@@ -129,6 +129,27 @@ TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]
   CHECK(as_json.Json()["runs"][0]["replay"] == "kura-sim " + args);
 }
 
+TEST_CASE("a passing run names the command that replays it, trace hash for trace hash", "[sim][cli]") {
+  TempDir dir;
+  // --store-lanes and --checks move the trace hash: the replay must carry them.
+  CommandRun run = Sim(dir, "--stores 3 --skus 20 --ops 300 --days 0.1 --store-lanes 2 --checks 3 --plot ''");
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  auto at = run.out.find("replay: kura-sim ");
+  REQUIRE(at != std::string::npos);
+  std::string args = run.out.substr(at + 17, run.out.find('\n', at) - at - 17);
+  CHECK(args.find("--store-lanes 2") != std::string::npos);
+  CommandRun again = Sim(dir, args + " --json");
+  REQUIRE(again.exit_code == 0);
+  nlohmann::json report = again.Json();
+  CHECK(report["replay"] == "kura-sim " + args);
+  REQUIRE(report["runs"].size() == 3);  // every strategy, as the first run
+  for (const auto& r : report["runs"]) {
+    CHECK(run.out.find(r["strategy"].get<std::string>() + " ") != std::string::npos);
+    CHECK(run.out.find("trace " + r["trace_hash"].get<std::string>()) != std::string::npos);
+  }
+}
+
 TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
   TempDir dir;
   CommandRun run = Sim(dir, "processes --stores 2 --skus 5 --seconds 3 --store-kills 1 --corrupt-expectation");
