@@ -111,14 +111,21 @@ std::string ViolationBlock(const std::string& out) {
   return from == std::string::npos ? "" : out.substr(from, to - from);
 }
 
+// The options of the report's first "replay: kura-sim ..." line; empty when there is none.
+std::string ReplayArgs(const std::string& out) {
+  const std::string lead = "replay: kura-sim ";
+  auto at = out.find(lead);
+  if (at == std::string::npos) return "";
+  return out.substr(at + lead.size(), out.find('\n', at) - at - lead.size());
+}
+
 TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]") {
   TempDir dir;
   CommandRun broken = Sim(dir, "--break-merge --stores 3 --skus 20 --ops 500 --days 0.1 --latency-ms 200 --strategy strong");
   INFO("stdout: " << broken.out << "\nstderr: " << broken.err);
   REQUIRE(broken.exit_code == 1);
-  auto at = broken.out.find("replay: kura-sim ");
-  REQUIRE(at != std::string::npos);
-  std::string args = broken.out.substr(at + 17, broken.out.find('\n', at) - at - 17);
+  std::string args = ReplayArgs(broken.out);
+  REQUIRE(!args.empty());
   CHECK(args.find("--break-merge") != std::string::npos);  // the switch that made it fail
   CommandRun replay = Sim(dir, args);
   CHECK(replay.exit_code == 1);
@@ -135,9 +142,8 @@ TEST_CASE("a passing run names the command that replays it, trace hash for trace
   CommandRun run = Sim(dir, "--stores 3 --skus 20 --ops 300 --days 0.1 --store-lanes 2 --checks 3 --plot ''");
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   REQUIRE(run.exit_code == 0);
-  auto at = run.out.find("replay: kura-sim ");
-  REQUIRE(at != std::string::npos);
-  std::string args = run.out.substr(at + 17, run.out.find('\n', at) - at - 17);
+  std::string args = ReplayArgs(run.out);
+  REQUIRE(!args.empty());
   CHECK(args.find("--store-lanes 2") != std::string::npos);
   CommandRun again = Sim(dir, args + " --json");
   REQUIRE(again.exit_code == 0);
