@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   auto* net = app.add_option_group("network", "every store-HQ sync link");
-  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies when that is longer")->capture_default_str()->check(WholeIn(1, 3'600'000));
+  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies, or 64 heartbeats for each message and its reply to get through --drop, whichever is longest")->capture_default_str()->check(WholeIn(1, 3'600'000));
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(NumberIn(0.0, 0.9));
   net->add_option("--duplicate", o.duplicate, "probability a message arrives twice")->capture_default_str()->check(NumberIn(0.0, 1.0));
   net->add_option("--reorder", o.reorder, "probability a message is held back up to 2 s")->capture_default_str()->check(NumberIn(0.0, 1.0));

@@ -235,6 +235,18 @@ TEST_CASE("a world at the longest latency allowed goes quiet within its deadline
   CHECK(r.quiescent_after_ms > 0);
 }
 
+TEST_CASE("a world losing most messages on a slow heartbeat goes quiet within its deadline", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.stores = 3;
+  o.ops = 500;
+  o.drop = 0.9;              // --drop's top
+  o.heartbeat_ms = 600'000;  // --heartbeat-ms's top: quiet took 1-2 days, past a fixed 6 h
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, r));
+  CHECK(r.ok);
+  CHECK(r.quiescent_after_ms > 6 * 3'600'000);  // the case the heartbeats' share is for
+}
+
 TEST_CASE("escrow runs when hq.order.place exists and says so when it does not", "[sim]") {
   RunResult r = RunOnce(SmallWorld(1), StrategyKind::kEscrow);
   INFO(FormatViolation(SmallWorld(1), r));
