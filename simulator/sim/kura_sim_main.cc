@@ -18,6 +18,7 @@
 #include "given_options.h"
 #include "parallel_runs.h"
 #include "process_cli.h"
+#include "plot.h"
 #include "progress_line.h"
 #include "report.h"
 #include "sweep_summary.h"
@@ -332,7 +333,7 @@ int main(int argc, char** argv) {
   }
   if (plotted != nullptr) {
     std::ofstream file(plot);
-    if (!(file << PlotSvg(*plotted)).flush()) {
+    if (!(file << PlotSvg(o, *plotted)).flush()) {
       std::cerr << "cannot write the plot to " << plot << "\n";
       return 1;
     }

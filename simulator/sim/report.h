@@ -1,6 +1,5 @@
-// The report of a kura-sim run: a human table, JSON (--json), and an SVG plot of sync lag
-// per store and the busiest SKU's available-to-promise over simulated time. Pure
-// formatting; thread-safe.
+// The report of a kura-sim run: a human table and JSON (--json); the plot is plot.h's.
+// Pure formatting; thread-safe.
 #pragma once
 
 #include <string>
@@ -30,8 +29,6 @@ nlohmann::json RunsJson(const SimOptions& options, const std::vector<RunResult>&
 nlohmann::json MeasuredJson(const Measured& m);
 // The first strategy's run that this build could run (none when none could).
 const RunResult* FirstAvailable(const std::vector<RunResult>& runs);
-// The plot of one run (its samples). Store lines are drawn for the busiest stores.
-std::string PlotSvg(const RunResult& run);
 // What a violation prints: the seed, the violation, the last trace lines, and the command
 // that replays it (with the options that shaped the run, SimOptions::replay_options).
 std::string FormatViolation(const SimOptions& options, const RunResult& run);

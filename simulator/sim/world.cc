@@ -297,9 +297,8 @@ void World::HqEscrowJob() {
 void World::TakeSample() {
   Sample sample;
   sample.at_ms = now();
-  const Sample* last = result_.samples.empty() ? nullptr : &result_.samples.back();
   for (int i = 0; i < stores(); ++i) {
-    int64_t lag = last != nullptr ? last->lag[i] : 0;
+    std::optional<int64_t> lag;
     if (stores_[i]->up() && hq_->up()) {
       auto head = stores_[i]->replica()->Head();
       auto held = hq_->replica()->Held(stores_[i]->id());
@@ -307,8 +306,6 @@ void World::TakeSample() {
     }
     sample.lag.push_back(lag);
   }
-  sample.atp_store = last != nullptr ? last->atp_store : 0;
-  sample.atp_hq = last != nullptr ? last->atp_hq : 0;
   if (stores_[0]->up()) {
     auto view = Read(*stores_[0], "stock.get", {{"sku", Workload::Sku(0)}});
     if (view.ok()) sample.atp_store = (*view)["on_hand"].get<int64_t>() - (*view)["held"].get<int64_t>();
@@ -317,7 +314,7 @@ void World::TakeSample() {
     auto view = Read(*hq_, "hq.stock", {{"sku", Workload::Sku(0)}});
     if (view.ok()) {
       for (const auto& entry : (*view)["stores"]) {
-        if (entry["store"] == stores_[0]->id()) sample.atp_hq = entry["atp"];
+        if (entry["store"] == stores_[0]->id()) sample.atp_hq = entry["atp"].get<int64_t>();
       }
     }
   }

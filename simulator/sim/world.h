@@ -73,14 +73,25 @@ struct OrderStats {
   }
 };
 
+// What the plot draws at one moment. nullopt: not known then, as a node it needs was down
+// (or HQ did not know the store yet).
 struct Sample {
   int64_t at_ms = 0;
-  std::vector<int64_t> lag;  // per store: own components HQ does not hold yet
+  std::vector<std::optional<int64_t>> lag;  // per store: own components HQ does not hold yet
   // ATP as hq.stock gives it, on hand - held (the store's own ATP also takes off its
   // safety stock and HQ's allotment, which HQ's view does not), so the two differ only by
   // what sync has not yet carried: busiest SKU at the busiest store, the store's view...
-  int64_t atp_store = 0;
-  int64_t atp_hq = 0;  // ...and HQ's
+  std::optional<int64_t> atp_store;
+  std::optional<int64_t> atp_hq;  // ...and HQ's
+};
+
+// A stretch of simulated time a node spent down, cut off from HQ, or on a shifted clock:
+// the plot's fault timeline. Ends at the final heal at the latest.
+struct FaultSpan {
+  enum class Kind { kDown, kCut, kClock };
+  int node = -1;  // a store's index; -1: HQ
+  Kind kind = Kind::kDown;
+  int64_t from_ms = 0, to_ms = 0;
 };
 
 struct RunResult {
@@ -115,6 +126,7 @@ struct RunResult {
   std::vector<NodeStorage> storage;  // per node, the stores then HQ: what it asked of RocksDB
   std::shared_ptr<const StorageLog> storage_log;  // every request, when SimOptions::record_storage
   std::vector<Sample> samples;
+  std::vector<FaultSpan> fault_spans;  // in the order the faults began
   std::vector<std::string> store_ids;
 };
 
@@ -202,6 +214,8 @@ class World {
   void Flush(SimNode& node, int store);
   void Arm(SimNode& node, int store, int64_t at);
   void OnTimer(SimNode& node, int store, uint64_t token, uint64_t incarnation);
+  // Records a fault of `node` (-1: HQ) from now, for the plot's timeline.
+  void Span(int node, FaultSpan::Kind kind, int64_t for_ms);
   // Whether the receiver took the message (false: it crashed since the send).
   bool Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes);
   // After a local write at `node` that `store`'s link should carry soon.

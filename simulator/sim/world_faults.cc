@@ -53,6 +53,7 @@ void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
   }
   trace().Add(now(), line);
   node.Crash();
+  Span(i, FaultSpan::Kind::kDown, down_ms);
   world_queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
 }
 
@@ -61,6 +62,7 @@ void World::CrashHq(int64_t down_ms) {
   ++result_.crashes;
   trace().Add(now(), "hq CRASH for " + FormatSimTime(down_ms));
   hq_->Crash();
+  Span(-1, FaultSpan::Kind::kDown, down_ms);
   world_queue_.At(now() + down_ms, [this] { RestartHq(); });
 }
 
@@ -70,6 +72,7 @@ void World::CutStores(const std::vector<int>& cut, int64_t for_ms) {
   for (int i : cut) {
     trace().Add(now(), stores_[i]->id() + " PARTITIONED for " + FormatSimTime(for_ms));
     net_.CutStore(i);
+    Span(i, FaultSpan::Kind::kCut, for_ms);
     world_queue_.At(now() + for_ms, [this, i] {
       net_.HealStore(i);
       trace().Add(now(), stores_[i]->id() + " link healed");
@@ -83,6 +86,7 @@ void World::CutHq(int64_t for_ms) {
   ++result_.partitions;
   trace().Add(now(), "hq PARTITIONED for " + FormatSimTime(for_ms));
   net_.CutHq();
+  Span(-1, FaultSpan::Kind::kCut, for_ms);
   world_queue_.At(now() + for_ms, [this] {
     net_.HealHq();
     trace().Add(now(), "hq link healed");
@@ -97,7 +101,13 @@ void World::ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms) {
   node.offset_ms = jump ? node.offset_ms + offset_ms : offset_ms;
   trace().Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
                          " ms for " + FormatSimTime(for_ms));
+  Span(i, FaultSpan::Kind::kClock, for_ms);
   world_queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
+}
+
+void World::Span(int node, FaultSpan::Kind kind, int64_t for_ms) {
+  // The final heal ends every fault: a node down then restarts, a clock is put right.
+  result_.fault_spans.push_back(FaultSpan{node, kind, now(), std::min(now() + for_ms, duration_ms_)});
 }
 
 void World::FinalHeal() {

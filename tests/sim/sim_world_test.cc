@@ -98,6 +98,36 @@ TEST_CASE("the plot's two ATP lines count the same thing, so they part only by s
   CHECK(same >= r.samples.size() * 9 / 10);
 }
 
+TEST_CASE("the plot's samples leave a gap while a node is down, and its faults are on a timeline", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.ops = 500;
+  o.crashes = 20;  // HQ's share is a fifth
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, r));
+  REQUIRE(r.ok);
+  int64_t down = 0, cut = 0, inside = 0;
+  for (const FaultSpan& span : r.fault_spans) {
+    CHECK(span.from_ms <= span.to_ms);
+    down += span.kind == FaultSpan::Kind::kDown;
+    cut += span.kind == FaultSpan::Kind::kCut;
+    if (span.kind != FaultSpan::Kind::kDown) continue;
+    for (const Sample& s : r.samples) {
+      if (s.at_ms <= span.from_ms || s.at_ms >= span.to_ms) continue;
+      ++inside;
+      // A down store's lag, or every store's with HQ down, is not known: no value held over.
+      if (span.node < 0) {
+        for (const auto& lag : s.lag) CHECK(!lag);
+        CHECK(!s.atp_hq);
+      } else {
+        CHECK(!s.lag[span.node]);
+      }
+    }
+  }
+  CHECK(down == r.crashes);
+  CHECK(cut >= r.partitions);  // a partition of several stores is a span for each
+  CHECK(inside > 0);  // some sample fell while a node was down
+}
+
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
   SimOptions o = SmallWorld(1);
   o.threads = 2;  // the final checks may report from either thread
