@@ -28,6 +28,12 @@ Db::Work AllWork(const std::vector<RunResult>& runs) {
   return total;
 }
 
+// How many of the run's faults of `kind` were HQ's.
+int64_t OfHq(const RunResult& run, FaultSpan::Kind kind) {
+  return std::count_if(run.fault_spans.begin(), run.fault_spans.end(),
+                       [kind](const FaultSpan& f) { return f.node < 0 && f.kind == kind; });
+}
+
 // "1.23 M", "456 k", "789"
 std::string Count(uint64_t n) {
   if (n >= 1'000'000) return Printf("%.2f M", n / 1e6);
@@ -48,8 +54,10 @@ std::string FaultsLine(const SimOptions& o) {
 // Under the strategy table: what its columns count, and, when last-known ran, why its
 // "oversold promises" do not contradict the invariant of the same name above the table.
 constexpr const char* kOrdersLegend =
-    "  while cut off: accepted while HQ could not reach the store. refused:cut: HQ down (every\n"
-    "  strategy: the online shop goes through HQ), or the store out of reach (strong).\n";
+    "  orders = accepted + refused:cut + refused:stock. accepted: promised to the customer (any\n"
+    "  later cancelled included); while cut off: those of them accepted while HQ could not reach\n"
+    "  the store. refused:cut: HQ down (every strategy: the online shop goes through HQ), or the\n"
+    "  store out of reach (strong). refused:stock: less available to promise than ordered.\n";
 constexpr const char* kOversoldLegend =
     "  oversold promises: orders last-known accepted from HQ's snapshot of a cut-off store that the\n"
     "  store could not hold once the link came back. They were never holds, so the invariant \"no\n"
@@ -102,13 +110,14 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
       out << run.strategy << ": not available in this build (no hq.order.place op)\n";
       continue;
     }
-    out << Printf("%-10s trace %016llx  %llu events, %lld ops (%lld skipped, %lld not drawn), %lld crashes, "
-                  "%lld partitions, %lld clock faults, quiet %s after the final heal\n",
+    out << Printf("%-10s trace %016llx  %llu events, %lld ops (%lld skipped, %lld not drawn), %lld crashes (%lld "
+                  "of hq), %lld partitions (%lld of hq), %lld clock faults, quiet %s after the final heal\n",
                   run.strategy.c_str(), static_cast<unsigned long long>(run.trace_hash),
                   static_cast<unsigned long long>(run.events), static_cast<long long>(run.ops_done),
                   static_cast<long long>(run.ops_skipped.total()), static_cast<long long>(NotDrawn(o, run)),
-                  static_cast<long long>(run.crashes),
-                  static_cast<long long>(run.partitions), static_cast<long long>(run.clock_faults),
+                  static_cast<long long>(run.crashes), static_cast<long long>(OfHq(run, FaultSpan::Kind::kDown)),
+                  static_cast<long long>(run.partitions), static_cast<long long>(OfHq(run, FaultSpan::Kind::kCut)),
+                  static_cast<long long>(run.clock_faults),
                   run.quiescent_after_ms < 0 ? "never" : FormatSimTime(run.quiescent_after_ms).c_str());
     if (const OpSkips& k = run.ops_skipped; k.total() > 0) {
       out << Printf("%-10s skipped: %lld with the store down, %lld with too little on the shelf, %lld with no hold "
@@ -218,8 +227,9 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                   {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped.total()}, {"ops_not_drawn", NotDrawn(o, r)},
                   {"ops_skipped_by", {{"store_down", r.ops_skipped.store_down}, {"empty_shelf", r.ops_skipped.empty_shelf},
                                       {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},
-                  {"crashes", r.crashes},
-                  {"partitions", r.partitions}, {"clock_faults", r.clock_faults},
+                  {"crashes", r.crashes}, {"crashes_of_hq", OfHq(r, FaultSpan::Kind::kDown)},
+                  {"partitions", r.partitions}, {"partitions_of_hq", OfHq(r, FaultSpan::Kind::kCut)},
+                  {"clock_faults", r.clock_faults},
                   {"invariants_held", r.invariants},
                   {"orders", {{"orders", s.orders}, {"accepted", s.accepted},
                               {"accepted_unreachable", s.accepted_unreachable},

@@ -32,6 +32,11 @@ TEST_CASE("a small world under faults keeps every invariant", "[sim]") {
       // Every operation drawn was taken or skipped for one reason, never both.
       CHECK(r.ops_done + r.ops_skipped.total() == r.ops_drawn);  // every draw came due
       CHECK(r.ops_drawn <= SmallWorld(seed).ops);
+      // The strategy table adds up as its legend says.
+      const OrderStats& s = r.orders;
+      CHECK(s.orders == s.accepted + s.refused_unreachable + s.refused_stock);
+      CHECK(s.accepted_unreachable <= s.accepted);
+      CHECK(s.oversold <= s.accepted_unreachable);  // only a promise made while cut off can fail
     }
   }
 }
