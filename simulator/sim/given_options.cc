@@ -37,7 +37,8 @@ std::string GivenOptionsLine(CLI::App& app, const std::set<std::string>& skip) {
     if (opt->count() == 0 || skip.count(opt->get_name()) > 0) continue;
     line += " " + opt->get_name();
     if (opt->get_expected_max() == 0) continue;  // a flag: its name says it all
-    for (const std::string& value : opt->results()) line += " " + ShellQuoted(value);
+    // As the run took them: the last of an option given twice.
+    for (const std::string& value : opt->reduced_results()) line += " " + ShellQuoted(value);
   }
   return line;
 }

@@ -1,12 +1,15 @@
 // kura-sim: N stores and HQ in one process, running the real engines and sync sessions over
 // a simulated network and clock, under faults, with invariant checks and a report; and
 // `kura-sim processes`, the same kind of checks against real daemons (process_cli.h).
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -17,8 +20,8 @@
 
 #include "given_options.h"
 #include "parallel_runs.h"
-#include "process_cli.h"
 #include "plot.h"
+#include "process_cli.h"
 #include "progress_line.h"
 #include "report.h"
 #include "sweep_summary.h"
@@ -29,15 +32,17 @@ namespace {
 
 using namespace kura::sim;
 
-// Whether `path` can be opened for writing, without leaving a file behind that was not
-// there (a run stopped early then leaves nothing at the plot's path).
-bool CanWrite(const std::string& path) {
+// Why `path` cannot be opened for writing (empty: it can), without leaving a file behind
+// that was not there (a run stopped early then leaves nothing at the plot's path).
+std::string WriteProblem(const std::string& path) {
   std::error_code ec;
   bool existed = std::filesystem::exists(path, ec);
-  bool ok = static_cast<bool>(std::ofstream(path, std::ios::app));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return std::strerror(errno);
+  ::close(fd);
   // The file the probe made, which a dangling symbolic link names rather than is.
-  if (ok && !existed) std::filesystem::remove(std::filesystem::canonical(path, ec), ec);
-  return ok;
+  if (!existed) std::filesystem::remove(std::filesystem::canonical(path, ec), ec);
+  return "";
 }
 
 double PeakRssMb() {
@@ -111,6 +116,9 @@ int main(int argc, char** argv) {
       "\n"
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
       "processes under SIGKILL, SIGSTOP and cut links."};
+  // An option given twice takes the last value, as most commands do (CLI11 refuses it);
+  // the processes command and the option groups inherit this.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--seed", o.seed, "seed of the run (or the first of a sweep)")->capture_default_str()->check(SeedCheck());
   app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail; a sweep draws no plot")
       ->capture_default_str()->check(WholeIn(1, 1'000'000));
@@ -220,8 +228,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Checked before the run, which may take minutes, rather than lost after it.
-  if (!plot.empty() && !CanWrite(plot)) {
-    std::cerr << "cannot write the plot to " << plot << "\n";
+  if (std::string problem = plot.empty() ? "" : WriteProblem(plot); !problem.empty()) {
+    std::cerr << "cannot write the plot to " << plot << ": " << problem << "\n";
     return 2;
   }
   if (no_faults) o.faults = false;

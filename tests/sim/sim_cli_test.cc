@@ -25,7 +25,7 @@ void RefusedNaming(const CommandRun& run, const std::string& words) {
 
 TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cli]") {
   TempDir dir;
-  RefusedNaming(Sim(dir, "--plot '" + dir.Sub("missing/plot.svg") + "'"), "cannot write the plot");
+  RefusedNaming(Sim(dir, "--plot '" + dir.Sub("missing/plot.svg") + "'"), "cannot write the plot to " + dir.Sub("missing/plot.svg") + ": No such file");
   RefusedNaming(Sim(dir, "--runs 2 --plot sweep.svg"), "--plot draws a single run");
   CHECK_FALSE(std::filesystem::exists(dir.Sub("sweep.svg")));
   CommandRun sweep = Sim(dir, "--runs 2 --plot '' --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong");
@@ -154,6 +154,15 @@ TEST_CASE("a passing run names the command that replays it, trace hash for trace
     CHECK(run.out.find(r["strategy"].get<std::string>() + " ") != std::string::npos);
     CHECK(run.out.find("trace " + r["trace_hash"].get<std::string>()) != std::string::npos);
   }
+}
+
+TEST_CASE("an option given twice takes its last value, and the replay line says so", "[sim][cli]") {
+  TempDir dir;
+  CommandRun run = Sim(dir, "--seed 3 --stores 2 --skus 5 --ops 100 --days 0.01 --strategy escrow --plot '' --seed 4");
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("seed 4: 2 stores") != std::string::npos);
+  CHECK(ReplayArgs(run.out) == "--seed 4 --strategy escrow --stores 2 --skus 5 --ops 100 --days 0.01");
 }
 
 TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
