@@ -177,8 +177,9 @@ int main(int argc, char** argv) {
       ->check(WholeIn(1, 2));
   app.add_option("--store-lanes", o.store_lanes,
                  "lanes the stores outside HQ's lane are spread over, evenly by their share of the work: "
-                 "more lanes than threads even out the threads' work in each window. It changes the "
-                 "order of same-time events, so it changes the trace hash (--threads does not)")
+                 "more lanes than threads even out the threads' work in each window; no more lanes are "
+                 "made than there are such stores. It changes the order of same-time events, so it "
+                 "changes the trace hash (--threads does not)")
       ->capture_default_str()->check(WholeIn(1, 64));
   app.add_flag("--break-merge", o.break_merge, "TEST ONLY: run with a deliberately broken PN-counter merge (min instead of max); the checks must catch it");
   app.add_flag("--json", json_out, "print the report as JSON instead of a table");

@@ -43,8 +43,17 @@ int64_t QuiesceWithinMs(const SimOptions& options) {
                    static_cast<int64_t>(heartbeats * static_cast<double>(options.heartbeat_ms))});
 }
 
-// The stores' lanes a world runs (at least one), HQ's lane coming after them.
-int StoreLaneCount(const SimOptions& options) { return std::max(1, options.store_lanes); }
+// The stores' lanes a world runs, HQ's lane coming after them: --store-lanes, but at least
+// one and no more than the stores outside HQ's lane (an empty lane would change nothing
+// but the trace hash).
+int StoreLaneCount(const SimOptions& options) {
+  ZipfPicker pick(options.stores, options.store_skew);  // the workload's, as in the constructor
+  std::vector<double> ops_share;
+  for (int i = 0; i < options.stores; ++i) ops_share.push_back(pick.Share(i));
+  std::vector<bool> in_hq_lane = StoresForHqLane(ops_share, options.hq_lane_stores_share);
+  int others = static_cast<int>(std::count(in_hq_lane.begin(), in_hq_lane.end(), false));
+  return std::clamp(options.store_lanes, 1, std::max(1, others));
+}
 
 }  // namespace
 
