@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   // the processes command and the option groups inherit this.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--seed", o.seed, "seed of the run (or the first of a sweep)")->capture_default_str()->check(SeedCheck());
-  app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail; a sweep draws no plot")
+  app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail, a line per seed; a sweep draws no plot. 1: a single run and its full report")
       ->capture_default_str()->check(WholeIn(1, 1'000'000));
   app.add_option("--stores", o.stores, "number of stores")->capture_default_str()->check(WholeIn(1, 1000));
   app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(WholeIn(1, 100000));
@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
     }
   }
   app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(WholeIn(100, 600000));
-  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU). A check is an event of the run, so the count moves the trace hash")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU). A check is an event of the run, so the count moves the trace hash. Each reads every up store: thousands on a small run cost more than the run")->capture_default_str()->check(WholeIn(0, 1'000'000));
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_option("--jobs", jobs,

@@ -175,7 +175,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"stranded_holds", r.checks.stranded_holds},
       {"not_converged", r.not_converged},
       {"checks", checks}};
-  if (!r.ok) out["trace_tail"] = r.trace_tail;
+  if (!r.ok) out["trace_tail"] = Lines(r.trace_tail);
   if (!r.work_dir.empty()) out["work_dir"] = r.work_dir;
   return out;
 }

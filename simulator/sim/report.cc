@@ -242,7 +242,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                                {"lost_to_crashes", r.net.crashed}, {"in_flight_at_end", r.net.in_flight()}}},
                   {"components_synced", r.components_synced}});
       if (!r.ok) {
-        run["trace_tail"] = r.trace_tail;
+        run["trace_tail"] = Lines(r.trace_tail);
         run["replay"] = ReplayCommand(o, r);
       }
     }

@@ -134,6 +134,11 @@ TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]
   CommandRun as_json = Sim(dir, args + " --json");
   CHECK(as_json.exit_code == 1);
   CHECK(as_json.Json()["runs"][0]["replay"] == "kura-sim " + args);
+  // The last events, a line each, as the text gives them.
+  nlohmann::json tail = as_json.Json()["runs"][0]["trace_tail"];
+  REQUIRE(tail.is_array());
+  REQUIRE(!tail.empty());
+  CHECK(broken.out.find("  " + tail.back().get<std::string>() + "\n") != std::string::npos);
 }
 
 TEST_CASE("a passing run names the command that replays it, trace hash for trace hash", "[sim][cli]") {
