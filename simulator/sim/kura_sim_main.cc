@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include "given_options.h"
+#include "interrupt_guard.h"
 #include "parallel_runs.h"
 #include "plot.h"
 #include "process_cli.h"
@@ -58,9 +59,14 @@ std::vector<StrategyKind> Strategies(const std::string& name) {
   return {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong};
 }
 
+// Thrown by a world not started because a sweep was interrupted (InterruptGuard).
+struct SweepInterrupted {};
+
 // Runs one world per (seed, strategy), up to `jobs` at once: world t is seed
 // options.seed + t / kinds.size() with strategy kinds[t % kinds.size()]. `done` gets each
 // seed's runs, strategies in the order given, seeds in order, as soon as they are ready.
+// Under an InterruptGuard a stop request starts no more worlds: those under way finish,
+// every seed whose worlds all ran is handed over, and SweepInterrupted is thrown.
 void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds, int seeds, int jobs,
                ProgressLine* progress, const std::function<void(const SimOptions&, std::vector<RunResult>)>& done) {
   const std::size_t per_seed = kinds.size();
@@ -73,6 +79,7 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
   RunInOrder<RunResult>(
       static_cast<std::size_t>(seeds) * per_seed, jobs,
       [&](std::size_t t) {
+        if (InterruptGuard::Requested()) throw SweepInterrupted{};
         World world(seed_options(t), kinds[t % per_seed]);
         if (progress == nullptr) return world.Run();
         RunResult run = world.Run([&](const char* phase, double d) { progress->Update(t % per_seed, phase, d); });
@@ -256,6 +263,9 @@ int main(int argc, char** argv) {
   auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
   if (runs > 1) {
+    // Ctrl-C or SIGTERM: the worlds under way finish, and the seeds run are reported.
+    InterruptGuard guard;
+    bool interrupted = false;
     std::vector<uint64_t> failed;
     nlohmann::json all = nlohmann::json::array();
     int swept = 0;
@@ -263,8 +273,9 @@ int main(int argc, char** argv) {
     // Paced from the first result on (ProgressEntry): seeds run side by side, so one
     // seed's time says little about how fast results come.
     ProgressEntry sweep;
-    RunWorlds(o, kinds, runs, jobs, nullptr, [&](const SimOptions& seeded, std::vector<RunResult> results) {
+    auto on_seed = [&](const SimOptions& seeded, std::vector<RunResult> results) {
       if (progress_width > 0) std::fprintf(stderr, "\r%*s\r", progress_width, "");
+      ++swept;
       bool ok = true;
       for (const auto& run : results) {
         if (run.ok) continue;
@@ -275,7 +286,6 @@ int main(int argc, char** argv) {
       if (json_out) all.push_back(RunsJson(seeded, results));  // the process's figures: once, below
       else std::cout << FormatSweepSeed(seeded.seed, results) << std::endl;
       if (o.progress) {
-        ++swept;
         double elapsed = wall();
         sweep.Report("seeds", static_cast<double>(swept) / runs, elapsed);
         std::optional<double> left_s = swept < runs ? sweep.SecondsLeft(elapsed) : std::nullopt;
@@ -284,20 +294,27 @@ int main(int argc, char** argv) {
         progress_width = std::fprintf(stderr, "sweep %d/%d (%s%s)", swept, runs, FormatDuration(elapsed).c_str(),
                                       left.c_str());
       }
-    });
+    };
+    try {
+      RunWorlds(o, kinds, runs, jobs, nullptr, on_seed);
+    } catch (const SweepInterrupted&) {
+      interrupted = true;
+    }
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
-      // seeds_run as `kura-sim processes --runs --json` gives it (there `runs` is the count
-      // asked; here each seed's entry has its `runs`, one per strategy). An in-process
-      // sweep has no Ctrl-C guard, so it runs every seed or none.
-      nlohmann::json report = {{"sweep", all}, {"seeds_run", all.size()}, {"failed_seeds", failed}};
+      // seeds_run and stopped as `kura-sim processes --runs --json` gives them (there `runs`
+      // is the count asked; here each seed's entry has its `runs`, one per strategy).
+      nlohmann::json report = {{"sweep", all}, {"seeds_run", swept}, {"failed_seeds", failed},
+                               {"stopped", interrupted ? nlohmann::json("interrupted") : nlohmann::json()}};
       report.update(MeasuredJson({wall(), PeakRssMb(), worlds_at_once, o.threads}));
       std::cout << report.dump(2) << "\n";
     } else {
-      std::cout << SweepSummary(runs, runs, failed) << std::flush;
+      if (interrupted) std::cout << "interrupted; sweep stopped\n";
+      std::cout << SweepSummary(swept, runs, failed) << std::flush;
       std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once, %d %s each)\n", wall(),
                   PeakRssMb(), worlds_at_once, o.threads, o.threads == 1 ? "thread" : "threads");
     }
+    if (interrupted) return 130;
     return failed.empty() ? 0 : 1;
   }
 

@@ -170,6 +170,22 @@ TEST_CASE("an option given twice takes its last value, and the replay line says 
   CHECK(ReplayArgs(run.out) == "--seed 4 --strategy escrow --stores 2 --skus 5 --ops 100 --days 0.01");
 }
 
+TEST_CASE("a stopped in-process sweep finishes the worlds under way and reports the seeds run", "[sim][cli]") {
+  TempDir dir;
+  // Stopped (SIGTERM, as Ctrl-C) once its first seed's line is out; the loop waits on
+  // that line, or on kura-sim having exited.
+  std::string sweep = std::string("'") + KURA_SIM_BIN + "' --runs 100000 --stores 2 --skus 5 --ops 50 --days 0.01 " +
+                      "--strategy strong --plot '' --quiet";
+  CommandRun run = RunCommand(dir, "cd '" + dir.path() + "' && { " + sweep + " > out.txt & pid=$!; " +
+                                       "while ! grep -q '^seed ' out.txt && kill -0 $pid 2>/dev/null; do :; done; " +
+                                       "kill -TERM $pid; wait $pid; echo \"exit $?\" >> out.txt; cat out.txt; }");
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  CHECK(run.out.find("seed 1: ok") != std::string::npos);
+  CHECK(run.out.find("interrupted; sweep stopped") != std::string::npos);
+  CHECK(run.out.find(" of 100000 seeds run, 0 failed") != std::string::npos);
+  CHECK(run.out.find("exit 130") != std::string::npos);
+}
+
 TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
   TempDir dir;
   CommandRun run = Sim(dir, "processes --stores 2 --skus 5 --seconds 3 --store-kills 1 --corrupt-expectation");
