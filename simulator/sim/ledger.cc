@@ -82,9 +82,14 @@ void Ledger::Apply(int store, const std::string& op, const json& args, const jso
       const json& view = result["stock"][i];
       int64_t qty = line["qty"];
       stock[line["sku"].get<std::string>()] -= qty;
-      // atp before the sale = atp after + qty; what the sale took beyond it was promised.
-      int64_t atp_before = view["atp"].get<int64_t>() + qty;
-      overrides_[store][line["sku"].get<std::string>()] += std::max<int64_t>(0, qty - std::max<int64_t>(0, atp_before));
+      // Only a sale staff confirmed (override) may take promised units: what it took of them
+      // is what on hand now falls short of the promised (held + allotted online), at most
+      // the sale. A store that let one through unasked records no override, and the held
+      // <= on hand + overrides check then sees it.
+      if (args.value("override", 0) != 1) continue;
+      int64_t promised = view["held"].get<int64_t>() + view["promised_online"].get<int64_t>();
+      overrides_[store][line["sku"].get<std::string>()] +=
+          std::clamp<int64_t>(promised - view["on_hand"].get<int64_t>(), 0, qty);
     }
     ++receipts_[store];
   } else if (op == "stock.count") {

@@ -44,8 +44,9 @@ class Ledger {
   bool Observe(const std::string& hold_id, HoldState state, HoldState* from);
 
   int64_t OnHand(int store, const std::string& sku) const;
-  // Units that till sales and stocktakes took beyond available-to-promise (recorded
-  // overrides): the only way held may exceed on-hand.
+  // Units promised to holds that sales made with staff's override took, and units a
+  // stocktake found missing beyond available-to-promise (recorded overrides): the only
+  // ways held may exceed on-hand.
   int64_t Overrides(int store, const std::string& sku) const;
   int64_t Receipts(int store) const { return receipts_[store]; }
   const std::map<std::string, int64_t>& Skus(int store) const { return on_hand_[store]; }

@@ -36,6 +36,13 @@ std::string Workload::Sku(int i) {
   return buf;
 }
 
+std::vector<double> Workload::StoreShares(const SimOptions& options) {
+  ZipfPicker pick(options.stores, options.store_skew);  // as store_pick_
+  std::vector<double> shares;
+  for (int i = 0; i < options.stores; ++i) shares.push_back(pick.Share(i));
+  return shares;
+}
+
 Workload::Workload(World* world)
     : world_(world),
       store_pick_(world->options().stores, world->options().store_skew),
@@ -117,13 +124,17 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
   switch (kind) {
     case kSale: {
       int64_t qty = u[3] < 0.8 ? 1 : 2;
-      // A till sells what is on the shelf; beyond available-to-promise it is an override.
+      // A till sells what is on the shelf.
       if (world_->ledger().OnHand(store, sku) < qty) {
         ++skipped_[store].empty_shelf;
         return;
       }
       json line = {{"sku", sku}, {"qty", qty}, {"price_cents", 1990}};
-      (void)world_->Call(node, "stock.sell", rid, {{"lines", json::array({line})}});
+      auto sold = world_->Call(node, "stock.sell", rid, {{"lines", json::array({line})}});
+      if (sold.ok() || sold.status().code() != Status::Code::kNeedsOverride) return;
+      // It would take units promised to holds: the goods are in the customer's hand, so
+      // staff confirm the override and the till repeats it (a new request).
+      (void)world_->Call(node, "stock.sell", rid + ".o", {{"lines", json::array({line})}, {"override", 1}});
       return;
     }
     case kDelivery:
