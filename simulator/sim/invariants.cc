@@ -8,6 +8,7 @@
 #include "kura/schema/keys.h"
 #include "kura/sync/hold_cell.h"
 #include "step_progress.h"
+#include "text_format.h"
 #include "txn.h"
 #include "workload.h"
 #include "world.h"
@@ -45,6 +46,7 @@ void Invariants::CheckAtEnd(const std::function<void(double)>& progress) {
 
 void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   every_sku_views_.resize(world_->stores());
+  overdue_.resize(world_->stores());
   std::vector<std::string> violations(world_->stores());
   if (progress != nullptr) progress->NextPart(world_->stores());
   world_->ForEachStore([&](int i) {
@@ -56,7 +58,7 @@ void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   }
   Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
   Held("no oversold promise at any store (held <= on-hand + recorded overrides)");
-  Held("only legal hold-state transitions");
+  Held("only legal hold-state transitions; held units = active holds' lines; no hold left past its expiry");
 }
 
 std::string Invariants::ReadStock(int i, const std::set<std::string>* skus, StockViews* out) {
@@ -113,27 +115,62 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
              " on hand + " + std::to_string(ledger.Overrides(i, sku)) + " overridden";
     }
   }
+  std::string holds = CheckHolds(i, seen);
   if (every_sku) every_sku_views_[i] = std::move(seen);
+  return holds;
+}
+
+std::string Invariants::CheckHolds(int i, const StockViews& seen) {
+  SimNode& node = world_->store(i);
   // The hold cells themselves (hold.list shows the same states as JSON, which at tens of
   // thousands of holds per check was a tenth of a big run).
   Txn txn(node.engine()->db());
   Status bad;
+  std::map<std::string, int64_t> held_by_holds;  // per SKU, the lines of the active holds
+  OverdueHolds& overdue = overdue_[i];
+  if (overdue.incarnation != node.incarnation()) overdue = OverdueHolds{node.incarnation(), {}};
+  std::map<std::string, int64_t> overdue_now;
   Status scanned = txn.Scan(Cf::kCells, keys::HoldPrefix(node.id()), [&](std::string_view key, std::string_view value) {
     HoldCell hold;
     if (Status s = Decode(value, &hold); !s.ok()) {
-      bad = Status::Corruption(std::string(key) + ": " + s.ToString());
+      bad = Status::Corruption(Printable(key) + ": " + s.ToString());
       return false;
     }
     HoldState from = HoldState::kUnknown;
-    if (!ledger.Observe(hold.body.id, hold.State(), &from)) {
+    if (!world_->ledger().Observe(hold.body.id, hold.State(), &from)) {
       bad = Status::InvalidArgument("hold " + hold.body.id + " moved from " + std::string(HoldStateName(from)) +
                                     " to " + std::string(HoldStateName(hold.State())));
       return false;
     }
+    if (!IsActive(hold.State())) return true;
+    for (const auto& line : hold.body.lines) held_by_holds[line.sku] += line.qty;
+    if (hold.body.expires_ms >= node.LocalNow()) return true;
+    // Past its expiry by the store's clock: since when, in simulated time, this check
+    // has seen it so.
+    auto it = overdue.since.find(hold.body.id);
+    int64_t since = it == overdue.since.end() ? world_->now() : it->second;
+    if (world_->now() - since > kExpiryWithinMs) {
+      bad = Status::InvalidArgument("hold " + hold.body.id + " is still " + std::string(HoldStateName(hold.State())) +
+                                    ", " + FormatSimTime(node.LocalNow() - hold.body.expires_ms) +
+                                    " past its expiry; it was already at a check " +
+                                    FormatSimTime(world_->now() - since) + " earlier");
+      return false;
+    }
+    overdue_now.emplace(hold.body.id, since);
     return true;
   });
+  overdue.since = std::move(overdue_now);
   if (!scanned.ok()) return node.id() + " reading holds: " + scanned.ToString();
-  if (!bad.ok()) return bad.message();
+  if (!bad.ok()) return node.id() + " " + bad.message();
+  // The held units the store reports (its held index) are its active holds' lines.
+  for (const auto& [sku, view] : seen) {
+    auto it = held_by_holds.find(sku);
+    int64_t by_holds = it == held_by_holds.end() ? 0 : it->second;
+    if (view.second != by_holds) {
+      return node.id() + " " + sku + ": " + std::to_string(view.second) + " held, its active holds' lines say " +
+             std::to_string(by_holds);
+    }
+  }
   return "";
 }
 
@@ -179,8 +216,8 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
     std::string example;
     for (const auto& [key, value] : mine) {
       auto it = theirs.find(key);
-      if (it == theirs.end()) { example = key + " is missing at hq"; break; }
-      if (it->second != value) { example = key + " has another value at hq"; break; }
+      if (it == theirs.end()) { example = Printable(key) + " is missing at hq"; break; }
+      if (it->second != value) { example = Printable(key) + " has another value at hq"; break; }
     }
     if (example.empty()) example = "hq holds cells the store lacks";
     found.replicas = "replicas differ after the final heal: under " + prefix + ", " + store.id() + " holds " +

@@ -5,7 +5,10 @@
 // During and at the end, at every up store:
 //  - on-hand of every SKU equals the ledger's (no acknowledged operation lost or doubled);
 //  - held ≤ on-hand + recorded overrides (no oversold promise);
-//  - every hold's state is a legal move from the last one seen.
+//  - every hold's state is a legal move from the last one seen;
+//  - the held units the store reports are its active holds' lines (its held index);
+//  - no hold stays active past its expiry (by the store's clock) for longer than the
+//    store's minute expiry job needs (kExpiryWithinMs of simulated time, while up).
 // During the run the first two look at the SKUs acknowledged operations moved since the
 // store's last check (at 200 stores x 5,000 SKUs, reading every SKU 24 times would be
 // most of the run); at the end, at every SKU.
@@ -58,6 +61,9 @@ class Invariants {
   // Store i's checks, on either of the world's threads (World::ForEachStore): the
   // violation found, or empty.
   std::string CheckStore(int i, bool every_sku);
+  // Store i's hold cells: their moves, their lines against the held units in `seen`, and
+  // those left past their expiry. The violation found, or empty.
+  std::string CheckHolds(int i, const StockViews& seen);
   // Each SKU's {on_hand, held} at store i: all of them, or just `skus`. The violation
   // when the store does not answer, or empty.
   std::string ReadStock(int i, const std::set<std::string>* skus, StockViews* out);
@@ -77,6 +83,16 @@ class Invariants {
   // final check compares HQ against these rather than reading 200 x 5,000 SKUs again.
   // One slot per store, so that the two threads' checks write apart.
   std::vector<std::optional<StockViews>> every_sku_views_;
+  // A hold past its expiry at a check may be ended by the next run of the store's minute
+  // job; still active this much simulated time later, it was missed.
+  static constexpr int64_t kExpiryWithinMs = 3 * 60'000;
+  // Per store (a slot each, as above): the active holds past their expiry at its checks
+  // since it last (re)started, each with the simulated time a check first found it so.
+  struct OverdueHolds {
+    uint64_t incarnation = 0;
+    std::map<std::string, int64_t> since;
+  };
+  std::vector<OverdueHolds> overdue_;
 };
 
 }  // namespace kura::sim

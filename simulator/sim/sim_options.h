@@ -36,6 +36,7 @@ struct SimOptions {
   // Checks.
   int checks = 24;            // continuous invariant checks spread over the run
   bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
+  bool skip_expiry = false;   // TEST ONLY: the stores' jobs expire no hold; the checks must see it
   std::string replay_options;  // the command line's options that shape the run, for the replay line
   // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for
   // --storage-floor to replay: memory about the bytes the run writes.
@@ -55,8 +56,9 @@ struct SimOptions {
   // order of same-time events), unlike `threads`.
   double hq_lane_stores_share = 1.0 / 6;
   // The other stores are spread over this many lanes (StoreLanes), which the two threads
-  // share out window by window: more lanes than threads even out their work. Like the
-  // share above, it changes the order of same-time events (and the trace hash).
+  // share out window by window: more lanes than threads even out their work. No more
+  // lanes are made than there are such stores. Like the share above, it changes the order
+  // of same-time events (and the trace hash).
   int store_lanes = 4;
   // Output.
   bool progress = false;

@@ -23,6 +23,7 @@
 namespace kura::sim {
 
 class World;
+struct SimOptions;
 
 // Picks an index in [0, n) with probability proportional to 1/(i+1)^s.
 class ZipfPicker {
@@ -64,8 +65,8 @@ class Workload {
   // Draws every operation due before `end` and queues each in its store's lane.
   // Call between windows.
   void DrawUntil(int64_t end);
-  // The share of the operations `store` gets.
-  double StoreShare(int store) const { return store_pick_.Share(store); }
+  // Each store's share of the operations drawn, as a world of `options` draws them.
+  static std::vector<double> StoreShares(const SimOptions& options);
   // Operations taken, and those drawn but not taken.
   int64_t done() const;
   // Operations drawn so far; a draw past the last day is not made.

@@ -26,6 +26,10 @@ namespace {
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
 constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
+// A sync batch's component bytes, at most: far below the daemons' (kMaxBatchBytes), so
+// that a store's changes fill several batches in a small world too and the paths of a full
+// batch run (a bug that skipped a full batch's rest went unseen at the default size).
+constexpr std::size_t kBatchBytes = 8 << 10;
 // After the final heal, sync is checked for quiet every this many steps (windows or the
 // world's own events): a check reads every store.
 constexpr uint64_t kStepsPerQuietCheck = 16;
@@ -47,10 +51,7 @@ int64_t QuiesceWithinMs(const SimOptions& options) {
 // one and no more than the stores outside HQ's lane (an empty lane would change nothing
 // but the trace hash).
 int StoreLaneCount(const SimOptions& options) {
-  ZipfPicker pick(options.stores, options.store_skew);  // the workload's, as in the constructor
-  std::vector<double> ops_share;
-  for (int i = 0; i < options.stores; ++i) ops_share.push_back(pick.Share(i));
-  std::vector<bool> in_hq_lane = StoresForHqLane(ops_share, options.hq_lane_stores_share);
+  std::vector<bool> in_hq_lane = StoresForHqLane(Workload::StoreShares(options), options.hq_lane_stores_share);
   int others = static_cast<int>(std::count(in_hq_lane.begin(), in_hq_lane.end(), false));
   return std::clamp(options.store_lanes, 1, std::max(1, others));
 }
@@ -93,6 +94,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
   hq_lane_ = lanes_.back().get();
   SessionOptions session;
   session.heartbeat_ms = options.heartbeat_ms;
+  session.batch_bytes = kBatchBytes;
   session.peer_timeout_ms = std::max<int64_t>(session.peer_timeout_ms, 3 * options.heartbeat_ms);
   for (int i = 0; i < options.stores; ++i) {
     stores_.push_back(std::make_unique<SimNode>(StoreId(i), i, env_.get(), kEpochMs, session));
@@ -113,9 +115,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
   result_.strategy = StrategyName(strategy);
   workload_ = std::make_unique<Workload>(this);
   invariants_ = std::make_unique<Invariants>(this);
-  std::vector<double> ops_share;
-  for (int i = 0; i < options.stores; ++i) ops_share.push_back(workload_->StoreShare(i));
-  for (int lane : StoreLanes(ops_share, options.hq_lane_stores_share, hq_lane_->index)) {
+  for (int lane : StoreLanes(Workload::StoreShares(options), options.hq_lane_stores_share, hq_lane_->index)) {
     lane_of_store_.push_back(lanes_[lane].get());
     result_.stores_in_hq_lane += lane == hq_lane_->index ? 1 : 0;
   }
@@ -276,7 +276,7 @@ void World::ExpiryJob(int i) {
   SimNode& node = *stores_[i];
   if (node.up()) {
     node.SetTime(now());
-    auto expired = node.engine()->ExpireDueHolds();
+    auto expired = options_.skip_expiry ? Result<int>(0) : node.engine()->ExpireDueHolds();
     if (!expired.ok()) return Violation(node.id() + " expiry failed: " + expired.status().ToString());
     if (*expired > 0) {
       trace().Add(now(), node.id() + " expired " + std::to_string(*expired) + " holds");

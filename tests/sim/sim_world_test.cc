@@ -98,7 +98,7 @@ TEST_CASE("the plot's two ATP lines count the same thing, so they part only by s
   REQUIRE(r.ok);
   REQUIRE(r.samples.size() > 20);
   std::size_t same = 0;
-  for (const Sample& s : r.samples) same += s.atp_store == s.atp_hq;
+  for (const Sample& s : r.samples) same += s.atp_store && s.atp_store == s.atp_hq;  // known, and equal
   // The store's own ATP also takes off HQ's allotment: counted so, they would rarely agree.
   CHECK(same >= r.samples.size() * 9 / 10);
 }
@@ -113,6 +113,7 @@ TEST_CASE("the plot's samples leave a gap while a node is down, and its faults a
   int64_t down = 0, cut = 0, inside = 0;
   for (const FaultSpan& span : r.fault_spans) {
     CHECK(span.from_ms <= span.to_ms);
+    CHECK(span.to_ms <= static_cast<int64_t>(o.days * 86'400'000));  // the final heal ends them
     down += span.kind == FaultSpan::Kind::kDown;
     cut += span.kind == FaultSpan::Kind::kCut;
     if (span.kind != FaultSpan::Kind::kDown) continue;
@@ -131,6 +132,10 @@ TEST_CASE("the plot's samples leave a gap while a node is down, and its faults a
   CHECK(down == r.crashes);
   CHECK(cut >= r.partitions);  // a partition of several stores is a span for each
   CHECK(inside > 0);  // some sample fell while a node was down
+  // ...and the others were read: a gap is a node down, not a sample never taken.
+  std::size_t known = 0;
+  for (const Sample& s : r.samples) known += s.lag[0].has_value() && s.atp_hq.has_value();
+  CHECK(known * 2 > r.samples.size());
 }
 
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
@@ -274,6 +279,16 @@ TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
   CHECK(caught >= 1);
   // The switch is off again afterwards: a clean run still passes.
   REQUIRE(RunOnce(SmallWorld(1), StrategyKind::kStrong).ok);
+}
+
+TEST_CASE("a hold left active past its expiry is caught during the run", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  o.skip_expiry = true;  // as a store whose expiry job missed its holds
+  RunResult r = RunOnce(o, StrategyKind::kStrong);
+  INFO(FormatViolation(o, r));
+  REQUIRE(!r.ok);
+  CHECK(r.violation.find("past its expiry") != std::string::npos);
+  CHECK(r.sim_ms < static_cast<int64_t>(o.days * 86'400'000));  // before the final heal
 }
 
 TEST_CASE("a world at the longest latency allowed goes quiet within its deadline", "[sim]") {
