@@ -1,5 +1,6 @@
 // SIGINT and SIGTERM caught for a scope, so a multi-process run stops where it is and
-// unwinds (its daemons killed, its directory removed) instead of dying with them running.
+// unwinds (its daemons killed, its directory removed) instead of dying with them running,
+// and a sweep (either mode) ends with the seeds it ran reported.
 #pragma once
 
 #include <csignal>

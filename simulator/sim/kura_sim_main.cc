@@ -65,8 +65,8 @@ struct SweepInterrupted {};
 // Runs one world per (seed, strategy), up to `jobs` at once: world t is seed
 // options.seed + t / kinds.size() with strategy kinds[t % kinds.size()]. `done` gets each
 // seed's runs, strategies in the order given, seeds in order, as soon as they are ready.
-// Under an InterruptGuard a stop request starts no more worlds: those under way finish,
-// every seed whose worlds all ran is handed over, and SweepInterrupted is thrown.
+// Under an InterruptGuard a stop request starts no more seeds: the worlds of those under
+// way run and finish, every seed is handed over whole, and SweepInterrupted is thrown.
 void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds, int seeds, int jobs,
                ProgressLine* progress, const std::function<void(const SimOptions&, std::vector<RunResult>)>& done) {
   const std::size_t per_seed = kinds.size();
@@ -79,7 +79,7 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
   RunInOrder<RunResult>(
       static_cast<std::size_t>(seeds) * per_seed, jobs,
       [&](std::size_t t) {
-        if (InterruptGuard::Requested()) throw SweepInterrupted{};
+        if (t % per_seed == 0 && InterruptGuard::Requested()) throw SweepInterrupted{};
         World world(seed_options(t), kinds[t % per_seed]);
         if (progress == nullptr) return world.Run();
         RunResult run = world.Run([&](const char* phase, double d) { progress->Update(t % per_seed, phase, d); });
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
       "the same run event for event (compare the trace hash). Prints the invariants that\n"
       "held, the online-order strategy table, and writes an SVG plot of sync lag and ATP.\n"
       "Exit status: 0 when every invariant held, 1 on a violation (seed and last events\n"
-      "printed), 2 on bad usage.\n"
+      "printed), 2 on bad usage, 130 when a sweep (--runs) was stopped by Ctrl-C.\n"
       "\n"
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
       "processes under SIGKILL, SIGSTOP and cut links."};
@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity, 0 to 10 (0 uniform; store-000 busiest)")->capture_default_str();
   app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")->capture_default_str();
   auto* mix = app.add_option_group("workload mix", "relative weights of each kind of operation");
-  mix->add_option("--w-sale", o.w_sale, "till sale of 1-2 units on the shelf (beyond ATP: a recorded override)")->capture_default_str()->check(NumberIn(0.0, 1e9));
+  mix->add_option("--w-sale", o.w_sale, "till sale of 1-2 units on the shelf; one the store refuses for taking units promised to holds is repeated with staff's override, which the checks allow for")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-delivery", o.w_delivery, "delivery received (stock.receive)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-return", o.w_return, "customer return")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-stocktake", o.w_stocktake, "stocktake count, sometimes a unit off")->capture_default_str()->check(NumberIn(0.0, 1e9));
@@ -298,8 +298,9 @@ int main(int argc, char** argv) {
     try {
       RunWorlds(o, kinds, runs, jobs, nullptr, on_seed);
     } catch (const SweepInterrupted&) {
-      interrupted = true;
     }
+    // Asked to stop: even with every seed already under way (and so run), the exit says so.
+    interrupted = InterruptGuard::Requested();
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
       // seeds_run and stopped as `kura-sim processes --runs --json` gives them (there `runs`
@@ -359,8 +360,10 @@ int main(int argc, char** argv) {
   }
   if (plotted != nullptr) {
     std::ofstream file(plot);
+    errno = 0;
     if (!(file << PlotSvg(o, *plotted)).flush()) {
-      std::cerr << "cannot write the plot to " << plot << "\n";
+      // The stream keeps no reason; the failed call's errno is the best there is.
+      std::cerr << "cannot write the plot to " << plot << ": " << (errno ? std::strerror(errno) : "write failed") << "\n";
       return 1;
     }
     if (!json_out) std::cout << "plot (" << plotted->strategy << "): " << plot << "\n";

@@ -3,8 +3,8 @@
 // a TCP connection); a message may be dropped, duplicated or held back (reordered, the
 // only way one overtakes another) with the configured probabilities; a cut link (the
 // store's or HQ's side partitioned) loses everything sent over it, and so does a link
-// that is cut while the message is on its way; a message that reaches a node which has
-// crashed since it was sent dies with the connection.
+// that is cut while the message is on its way; a message whose receiver is down when it
+// arrives, or has restarted since it was sent, dies with the connection.
 //
 // Each direction of each link draws from its own random stream and counts its own
 // messages, so the world's lanes (world.h) can send at once, and a link draws from the
@@ -31,8 +31,8 @@ struct NetOptions {
 };
 
 // Every message sent (and every duplicate) ends delivered, dropped, cut (lost to a cut
-// link, at its send or on its way), crashed (its receiver crashed since it was sent), or
-// still in flight when the run stops.
+// link, at its send or on its way), crashed (its receiver down at its arrival, or
+// restarted since the send), or still in flight when the run stops.
 struct NetStats {
   uint64_t sent = 0, delivered = 0, dropped = 0, cut = 0, crashed = 0, duplicated = 0, reordered = 0,
            bytes = 0;
@@ -56,7 +56,7 @@ class SimNetwork {
 
   // Sends `bytes` at sim time `now` over `store`'s link, towards HQ or from it; `deliver`
   // runs at arrival unless the message is lost, and returns false when the receiver was
-  // not there to take it (crashed since the send). The message waits in list `sender` for
+  // not there to take it (down, or restarted since the send). The message waits in list `sender` for
   // HandOver.
   using Deliver = std::function<bool(const std::string&)>;
   void Send(int sender, int64_t now, int store, bool to_hq, std::string bytes, Deliver deliver);

@@ -4,6 +4,8 @@
 #include <functional>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "plural.h"
 #include "text_format.h"
@@ -30,7 +32,8 @@ const char* Fill(FaultSpan::Kind kind) {
   return "#000";
 }
 
-// Round simulated times for the x axis: the smallest step that gives at most 8 ticks.
+// Round simulated times for the x axis: the smallest step that fits 8 times at most (up
+// to 9 ticks, 0 included).
 int64_t TickStep(int64_t t_max) {
   constexpr int64_t kMin = 60'000, kHour = 60 * kMin, kDay = 24 * kHour;
   for (int64_t step : {kMin, 2 * kMin, 5 * kMin, 10 * kMin, 15 * kMin, 30 * kMin, kHour, 2 * kHour, 3 * kHour,
@@ -38,6 +41,14 @@ int64_t TickStep(int64_t t_max) {
     if (t_max / step <= 8) return step;
   }
   return 91 * kDay;
+}
+
+// "4.8 min", "1.2 days": how far apart the samples are.
+std::string Interval(int64_t ms) {
+  if (ms < 60'000) return Printf("%.0f s", ms / 1e3);
+  if (ms < 3'600'000) return Printf("%.1f min", ms / 6e4);
+  if (ms < 86'400'000) return Printf("%.1f h", ms / 3.6e6);
+  return Printf("%.1f days", ms / 8.64e7);
 }
 
 // "0d06h00m"
@@ -96,19 +107,27 @@ class PlotWriter {
   void Line(const std::vector<Sample>& samples, int y0, int64_t lo, int64_t hi, const char* color,
             const Value& value) {
     double span = std::max<double>(1, hi - lo);
-    bool open = false;
+    std::vector<std::pair<double, double>> run;  // the points since the last gap
+    auto draw = [&] {
+      if (run.size() == 1) {  // a lone known sample: a dot, as a line of one point shows nothing
+        svg_ << "<circle cx=\"" << run[0].first << "\" cy=\"" << run[0].second << "\" r=\"1.5\" fill=\"" << color
+             << "\"/>\n";
+      } else if (run.size() > 1) {
+        svg_ << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.3\" points=\"";
+        for (const auto& [x, y] : run) svg_ << x << "," << y << " ";
+        svg_ << "\"/>\n";
+      }
+      run.clear();
+    };
     for (const Sample& s : samples) {
       std::optional<int64_t> v = value(s);
       if (!v) {
-        if (open) svg_ << "\"/>\n";
-        open = false;
+        draw();
         continue;
       }
-      if (!open) svg_ << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.3\" points=\"";
-      open = true;
-      svg_ << X(s.at_ms) << "," << y0 + kPanel - (static_cast<double>(*v) - lo) / span * kPanel << " ";
+      run.emplace_back(X(s.at_ms), y0 + kPanel - (static_cast<double>(*v) - lo) / span * kPanel);
     }
-    if (open) svg_ << "\"/>\n";
+    draw();
   }
 
  private:
@@ -142,7 +161,7 @@ std::string PlotSvg(const SimOptions& o, const RunResult& run) {
          "start", "#000", 15);
   w.Text(kLeft, 38,
          Printf("sampled every %s; a gap: not known then (a node it needs was down); shaded: HQ down or cut off",
-                FormatSimTime(run.samples.size() > 1 ? run.samples[1].at_ms : t_max).c_str()),
+                Interval(run.samples.size() > 1 ? run.samples[1].at_ms : t_max).c_str()),
          "start", "#555", 11);
   if (run.samples.empty()) return svg.str() + "</svg>\n";
 

@@ -6,7 +6,6 @@
 
 #include "plural.h"
 #include "text_format.h"
-#include "workload.h"
 
 namespace kura::sim {
 

@@ -216,7 +216,7 @@ class World {
   void OnTimer(SimNode& node, int store, uint64_t token, uint64_t incarnation);
   // Records a fault of `node` (-1: HQ) from now, for the plot's timeline.
   void Span(int node, FaultSpan::Kind kind, int64_t for_ms);
-  // Whether the receiver took the message (false: it crashed since the send).
+  // Whether the receiver took the message (false: it is down, or restarted since the send).
   bool Deliver(int store, bool to_hq, uint64_t incarnation, const std::string& bytes);
   // After a local write at `node` that `store`'s link should carry soon.
   void Poke(SimNode& node, int store);

@@ -102,7 +102,13 @@ void World::ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms) {
   trace().Add(now(), node.id() + (jump ? " CLOCK JUMP " : " CLOCK SKEW ") + std::to_string(offset_ms) +
                          " ms for " + FormatSimTime(for_ms));
   Span(i, FaultSpan::Kind::kClock, for_ms);
-  world_queue_.At(now() + for_ms, [this, i] { stores_[i]->offset_ms = 0; });
+  world_queue_.At(now() + for_ms, [this, i] {
+    stores_[i]->offset_ms = 0;
+    // That puts right any other shift of this clock still under way, too: its span ends.
+    for (FaultSpan& span : result_.fault_spans) {
+      if (span.node == i && span.kind == FaultSpan::Kind::kClock && span.to_ms > now()) span.to_ms = now();
+    }
+  });
 }
 
 void World::Span(int node, FaultSpan::Kind kind, int64_t for_ms) {

@@ -158,6 +158,15 @@ TEST_CASE("a passing run names the command that replays it, trace hash for trace
   for (const auto& r : report["runs"]) {
     CHECK(run.out.find(r["strategy"].get<std::string>() + " ") != std::string::npos);
     CHECK(run.out.find("trace " + r["trace_hash"].get<std::string>()) != std::string::npos);
+    // The faults that were HQ's are among the run's, and every message is accounted for
+    // (a count taken twice would leave fewer than none in flight: a wrapped, huge figure).
+    CHECK(r["crashes_of_hq"].get<int64_t>() <= r["crashes"].get<int64_t>());
+    CHECK(r["partitions_of_hq"].get<int64_t>() <= r["partitions"].get<int64_t>());
+    const auto& net = r["network"];
+    CHECK(net["in_flight_at_end"].get<uint64_t>() < net["sent"].get<uint64_t>());
+    CHECK(net["delivered"].get<uint64_t>() + net["dropped"].get<uint64_t>() +
+              net["lost_to_partitions"].get<uint64_t>() + net["lost_to_crashes"].get<uint64_t>() <=
+          net["sent"].get<uint64_t>() + net["duplicated"].get<uint64_t>());
   }
 }
 
@@ -174,16 +183,24 @@ TEST_CASE("a stopped in-process sweep finishes the worlds under way and reports 
   TempDir dir;
   // Stopped (SIGTERM, as Ctrl-C) once its first seed's line is out; the loop waits on
   // that line, or on kura-sim having exited.
+  // Every strategy: a stop between a seed's worlds still runs the seed whole.
   std::string sweep = std::string("'") + KURA_SIM_BIN + "' --runs 100000 --stores 2 --skus 5 --ops 50 --days 0.01 " +
-                      "--strategy strong --plot '' --quiet";
+                      "--plot '' --quiet";
   CommandRun run = RunCommand(dir, "cd '" + dir.path() + "' && { " + sweep + " > out.txt & pid=$!; " +
-                                       "while ! grep -q '^seed ' out.txt && kill -0 $pid 2>/dev/null; do :; done; " +
+                                       "while ! grep -q '^seed ' out.txt && kill -0 $pid 2>/dev/null; do sleep 0.05; done; " +
                                        "kill -TERM $pid; wait $pid; echo \"exit $?\" >> out.txt; cat out.txt; }");
   INFO("stdout: " << run.out << "\nstderr: " << run.err);
   CHECK(run.out.find("seed 1: ok") != std::string::npos);
   CHECK(run.out.find("interrupted; sweep stopped") != std::string::npos);
   CHECK(run.out.find(" of 100000 seeds run, 0 failed") != std::string::npos);
   CHECK(run.out.find("exit 130") != std::string::npos);
+  // Each seed listed ran whole: its three strategies' traces.
+  for (std::size_t at = run.out.find("seed "); at != std::string::npos; at = run.out.find("\nseed ", at + 1)) {
+    std::string line = run.out.substr(at, run.out.find('\n', at + 1) - at);
+    if (line.find(": ok") == std::string::npos) continue;
+    CHECK(line.find("escrow trace") != std::string::npos);
+    CHECK(line.find("strong trace") != std::string::npos);
+  }
 }
 
 TEST_CASE("a process run's violation says how to run it again with every option given", "[sim][cli][processes]") {
