@@ -265,7 +265,6 @@ int main(int argc, char** argv) {
   if (runs > 1) {
     // Ctrl-C or SIGTERM: the worlds under way finish, and the seeds run are reported.
     InterruptGuard guard;
-    bool interrupted = false;
     std::vector<uint64_t> failed;
     nlohmann::json all = nlohmann::json::array();
     int swept = 0;
@@ -300,7 +299,7 @@ int main(int argc, char** argv) {
     } catch (const SweepInterrupted&) {
     }
     // Asked to stop: even with every seed already under way (and so run), the exit says so.
-    interrupted = InterruptGuard::Requested();
+    const bool interrupted = InterruptGuard::Requested();
     if (o.progress) std::fprintf(stderr, "\n");
     if (json_out) {
       // seeds_run and stopped as `kura-sim processes --runs --json` gives them (there `runs`
@@ -359,8 +358,8 @@ int main(int argc, char** argv) {
     std::cout << FormatRun(o, results, m);
   }
   if (plotted != nullptr) {
+    errno = 0;  // before the open, whose failure is the likeliest
     std::ofstream file(plot);
-    errno = 0;
     if (!(file << PlotSvg(o, *plotted)).flush()) {
       // The stream keeps no reason; the failed call's errno is the best there is.
       std::cerr << "cannot write the plot to " << plot << ": " << (errno ? std::strerror(errno) : "write failed") << "\n";

@@ -14,8 +14,8 @@
 #include <catch2/catch.hpp>
 
 #include "ledger.h"
-#include "process_faults.h"
 #include "process_checks.h"
+#include "process_faults.h"
 #include "process_report.h"
 #include "process_run.h"
 #include "temp_dir.h"

@@ -124,8 +124,10 @@ TEST_CASE("a violation's replay line reruns the same failing world", "[sim][cli]
   CommandRun broken = Sim(dir, "--break-merge --stores 3 --skus 20 --ops 500 --days 0.1 --latency-ms 200 --strategy strong");
   INFO("stdout: " << broken.out << "\nstderr: " << broken.err);
   REQUIRE(broken.exit_code == 1);
-  std::string args = ReplayArgs(broken.out);
+  // The violation's own replay line (the report's header gives the same command).
+  std::string args = ReplayArgs(broken.out.substr(broken.out.find("VIOLATION")));
   REQUIRE(!args.empty());
+  CHECK(args == ReplayArgs(broken.out));
   CHECK(args.find("--break-merge") != std::string::npos);  // the switch that made it fail
   CommandRun replay = Sim(dir, args);
   CHECK(replay.exit_code == 1);
