@@ -2,7 +2,7 @@
 
 namespace kura {
 
-ConfigFile::ConfigFile(const std::string& path, const CLI::App& app) : path_(path), app_(app) {
+ConfigFile::ConfigFile(const std::string& path, CLI::App& app) : path_(path), app_(app) {
   try {
     table_ = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
@@ -19,16 +19,33 @@ bool ConfigFile::Wanted(const char* key, const char* flag) {
   return table_.contains(key) && app_.get_option(flag)->count() == 0;
 }
 
+bool ConfigFile::GiveToFlag(const char* key, const char* flag, const std::string& text) {
+  CLI::Option* option = app_.get_option(flag);
+  try {
+    option->add_result(text);
+    option->run_callback();
+    return true;
+  } catch (const CLI::Error& e) {
+    // CLI11 names the flag and why ("--x: Value 0 not in range 1 to 8760"); say the key.
+    std::string why = e.what();
+    auto colon = why.find(": ");
+    Fail(std::string(key) + ": " + (colon == std::string::npos ? why : why.substr(colon + 2)));
+    return false;
+  }
+}
+
 void ConfigFile::String(const char* key, const char* flag, std::string* out) {
   if (!Wanted(key, flag)) return;
-  if (auto v = table_[key].value<std::string>()) *out = *v;
-  else Fail(std::string(key) + " must be a string");
+  auto v = table_[key].value<std::string>();
+  if (!v) return Fail(std::string(key) + " must be a string");
+  if (GiveToFlag(key, flag, *v)) *out = *v;
 }
 
 void ConfigFile::Int(const char* key, const char* flag, int64_t* out) {
   if (!Wanted(key, flag)) return;
-  if (auto v = table_[key].value<int64_t>()) *out = *v;
-  else Fail(std::string(key) + " must be an integer");
+  auto v = table_[key].value<int64_t>();
+  if (!v) return Fail(std::string(key) + " must be an integer");
+  if (GiveToFlag(key, flag, std::to_string(*v))) *out = *v;
 }
 
 void ConfigFile::Strings(const char* key, const char* flag, std::vector<std::string>* out) {

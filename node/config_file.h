@@ -1,7 +1,8 @@
 // ConfigFile: the TOML side of a daemon's settings. Each setting is read from the file
 // only when its flag was not given on the command line (a flag beats the file); a key the
-// daemon does not know is an error, so a typo never falls back to a default silently.
-// Not thread-safe; used once at start.
+// daemon does not know is an error, so a typo never falls back to a default silently. A
+// value from the file passes the same checks as the flag's (its range, say), so the file
+// cannot set what the flag would refuse. Not thread-safe; used once at start.
 #pragma once
 
 #include <map>
@@ -17,7 +18,7 @@ namespace kura {
 class ConfigFile {
  public:
   // Parses `path`; error() says why when it cannot.
-  ConfigFile(const std::string& path, const CLI::App& app);
+  ConfigFile(const std::string& path, CLI::App& app);
 
   void String(const char* key, const char* flag, std::string* out);
   void Int(const char* key, const char* flag, int64_t* out);
@@ -31,10 +32,13 @@ class ConfigFile {
 
  private:
   bool Wanted(const char* key, const char* flag);
+  // Gives `text` to the flag's option as if typed after it: its checks run and its bound
+  // variable takes the value. False, with the reason recorded, when a check refuses it.
+  bool GiveToFlag(const char* key, const char* flag, const std::string& text);
   void Fail(const std::string& message);
 
   std::string path_;
-  const CLI::App& app_;
+  CLI::App& app_;
   toml::table table_;
   std::set<std::string> known_;
   std::string error_;

@@ -50,6 +50,10 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
                  "RocksDB memory in MiB: block cache, with the memtables charged to it (default " +
                      std::to_string(kHqCacheMb) + ")")
       ->check(CLI::Range(kMinCacheMb, kMaxCacheMb));
+  int64_t request_retention_hours = 24;
+  app.add_option("--request-retention-hours", request_retention_hours,
+                 "How long an order's request id is remembered for retries (default 24)")
+      ->check(CLI::Range(int64_t{1}, int64_t{24 * 365}));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error (default info)");
   try {
     app.parse(argc, argv);
@@ -72,23 +76,19 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     file.StringTable("stores", "--store", &config.sync.stores);
     file.Int("route_timeout_ms", "--route-timeout-ms", &config.route_timeout_ms);
     file.Int("cache_mb", "--cache-mb", &config.engine.cache_mb);
+    file.Int("request_retention_hours", "--request-retention-hours", &request_retention_hours);
     file.String("log_level", "--log-level", &config.log_level);
     error = file.Finish();
   }
   if (error.empty() && config.engine.data_dir.empty()) error = "--data-dir (or data_dir) is required";
   if (error.empty() && config.sync.key_file.empty()) error = "--key-file (or key_file) is required";
-  if (error.empty() && (config.route_timeout_ms < 100 || config.route_timeout_ms > 60000)) {
-    error = "route_timeout_ms must be in 100..60000";
-  }
-  if (error.empty() && (config.engine.cache_mb < kMinCacheMb || config.engine.cache_mb > kMaxCacheMb)) {
-    error = "cache_mb must be in " + std::to_string(kMinCacheMb) + ".." + std::to_string(kMaxCacheMb);
-  }
   if (!error.empty()) {
     *exit_code = 2;
     *output = "kura-hq: " + error + "\nRun with --help for more information.\n";
     return {};
   }
   config.engine.store_id = "hq";
+  config.engine.request_retention_ms = request_retention_hours * 3600 * 1000;
   if (config.api.empty()) config.api = {"tcp://127.0.0.1:7430", "ipc://" + config.engine.data_dir + "/api.sock"};
   if (config.sync.endpoints.empty()) config.sync.endpoints = {"tcp://0.0.0.0:7431"};
   return config;

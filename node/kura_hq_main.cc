@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   loop.scheduler().Add("order-router", 100, hq->clock()->NowMillis(), [&] { router.Tick(); });
   loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
+  kura::SchedulePruneRequestIds(loop, hq);
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
                (*sync)->endpoint(), config.sync.stores.size());
   kura::Status s = loop.Run(kura::StopRequested());

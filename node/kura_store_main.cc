@@ -32,10 +32,7 @@ int main(int argc, char** argv) {
   });
   kura::ScheduleOpJob(loop, store, "journal.compact", 10 * 60 * 1000, "journal_compacted", "compacted");
   kura::ScheduleOpJob(loop, store, "escrow.grant", 2000, "allotment_granted", "granted");
-  loop.scheduler().Add("prune-request-ids", 10 * 60 * 1000, now, [store] {
-    auto n = store->PruneRequestIds();
-    if (!n.ok()) spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", n.status().ToString());
-  });
+  kura::SchedulePruneRequestIds(loop, store);
 
   zmq::context_t context(1);
   std::unique_ptr<kura::StoreSync> sync;

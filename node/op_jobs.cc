@@ -19,4 +19,12 @@ void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64
   });
 }
 
+void SchedulePruneRequestIds(EventLoop& loop, Engine* engine) {
+  loop.scheduler().Add("prune-request-ids", kPruneRequestIdsEveryMs, engine->clock()->NowMillis(), [engine] {
+    auto n = engine->PruneRequestIds();
+    if (!n.ok()) spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", n.status().ToString());
+    else if (*n > 0) spdlog::info("event=request_ids_pruned count={}", *n);
+  });
+}
+
 }  // namespace kura

@@ -25,7 +25,7 @@ struct Settings {
 };
 
 // Applies the TOML file's keys to every setting not given as a flag.
-std::string ApplyToml(const std::string& path, const CLI::App& app, Settings* s) {
+std::string ApplyToml(const std::string& path, CLI::App& app, Settings* s) {
   ConfigFile file(path, app);
   file.String("store_id", "--store-id", &s->store_id);
   file.String("data_dir", "--data-dir", &s->data_dir);

@@ -1,5 +1,6 @@
-// kura-hq's memory setting: HQ's database gets kHqCacheMb unless the file or a flag says
-// otherwise (the flag wins), and a size out of range stops it with a clear error.
+// kura-hq's settings: HQ's database gets kHqCacheMb unless the file or a flag says
+// otherwise (the flag wins), and a value out of range stops it with a clear error, whether
+// the file or the flag gave it.
 #include <fstream>
 #include <string>
 #include <vector>
@@ -45,7 +46,22 @@ TEST_CASE("kura-hq sizes its database's memory from the file or --cache-mb", "[c
   std::ofstream(file) << "cache_mb = 4\n";
   Parsed file_too_small = Parse({"--config", file});
   CHECK(file_too_small.exit_code == 2);
-  CHECK_THAT(file_too_small.output, Catch::Contains("cache_mb must be in 8..65536"));
+  CHECK_THAT(file_too_small.output, Catch::Contains("cache_mb: Value 4 not in range 8 to 65536"));
+}
+
+TEST_CASE("kura-hq remembers request ids for request_retention_hours, from the file or the flag", "[config]") {
+  CHECK(Parse({}).config.engine.request_retention_ms == 24LL * 3600 * 1000);
+  CHECK(Parse({"--request-retention-hours", "2"}).config.engine.request_retention_ms == 2LL * 3600 * 1000);
+
+  kura::test::TempDir dir;
+  std::string file = dir.Sub("hq.toml");
+  std::ofstream(file) << "request_retention_hours = 48\n";
+  CHECK(Parse({"--config", file}).config.engine.request_retention_ms == 48LL * 3600 * 1000);
+  // Zero would forget every id at the next prune, and a retried order would be placed twice.
+  std::ofstream(file) << "request_retention_hours = 0\n";
+  Parsed zero = Parse({"--config", file});
+  CHECK(zero.exit_code == 2);
+  CHECK_THAT(zero.output, Catch::Contains("request_retention_hours: Value 0 not in range 1 to 8760"));
 }
 
 }  // namespace

@@ -1,0 +1,67 @@
+// kura-store's settings file: a value passes the same range checks as its flag, so a file
+// cannot set what the command line would refuse; a flag still beats the file.
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "store_config.h"
+#include "temp_dir.h"
+
+namespace kura {
+namespace {
+
+struct Parsed {
+  StoreConfig config;
+  int exit_code = 0;
+  std::string output;
+};
+
+Parsed Parse(const std::string& toml, std::vector<std::string> flags = {}) {
+  kura::test::TempDir dir;
+  std::string file = dir.Sub("store.toml");
+  std::ofstream(file) << "store_id = \"shibuya-01\"\ndata_dir = \"" << dir.Sub("data") << "\"\n" << toml;
+  std::vector<std::string> args = {"kura-store", "--config", file};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  Parsed p;
+  p.config = ParseStoreConfig(static_cast<int>(argv.size()), argv.data(), &p.exit_code, &p.output);
+  return p;
+}
+
+TEST_CASE("kura-store takes its settings from the file, and a flag beats the file", "[config]") {
+  Parsed p = Parse("request_retention_hours = 6\nhold_shelf_bins = 40\nsafety_stock = 2\n");
+  REQUIRE(p.exit_code == -1);
+  CHECK(p.config.store.store_id == "shibuya-01");
+  CHECK(p.config.store.request_retention_ms == 6LL * 3600 * 1000);
+  CHECK(p.config.store.hold_shelf_bins == 40);
+  CHECK(p.config.store.safety_stock == 2);
+  Parsed flagged = Parse("request_retention_hours = 6\n", {"--request-retention-hours", "12"});
+  REQUIRE(flagged.exit_code == -1);
+  CHECK(flagged.config.store.request_retention_ms == 12LL * 3600 * 1000);
+}
+
+TEST_CASE("kura-store refuses a file value its flag would refuse, naming the key", "[config]") {
+  struct Case {
+    const char* toml;
+    const char* says;
+  } cases[] = {
+      // Zero retention would forget every id at the next prune: a retried sale sold twice.
+      {"request_retention_hours = 0\n", "request_retention_hours: Value 0 not in range 1 to 8760"},
+      {"hold_shelf_bins = 0\n", "hold_shelf_bins: Value 0 not in range 1 to 999"},
+      {"safety_stock = -1\n", "safety_stock: Value -1 not in range 0 to 1000000"},
+      {"journal_retention_hours = -5\n", "journal_retention_hours: Value -5 not in range 0 to 87600"},
+      {"hold_shelf_bins = \"many\"\n", "hold_shelf_bins must be an integer"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.toml);
+    Parsed p = Parse(c.toml);
+    CHECK(p.exit_code == 2);
+    CHECK_THAT(p.output, Catch::Contains(c.says));
+  }
+}
+
+}  // namespace
+}  // namespace kura
