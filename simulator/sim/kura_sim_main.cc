@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   mix->add_option("--w-tryon", o.w_tryon, "online try-on request (2 h hold), through the strategy")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(NumberIn(0.0, 1e9));
+  mix->add_option("--repeats", o.repeats, "share of operations whose request is sent again, same request id, 1-30 min later, as by a till or the online shop retrying after a timeout, to the node that answered it: the second answer must be the first's, byte for byte, and change nothing")->capture_default_str()->check(NumberIn(0.0, 1.0));
   auto* net = app.add_option_group("network", "every store-HQ sync link");
   net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies, or 64 heartbeats for each message and its reply to get through --drop, whichever is longest")->capture_default_str()->check(WholeIn(1, 3'600'000));
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(NumberIn(0.0, 0.9));

@@ -21,6 +21,11 @@ struct SimOptions {
   // Workload mix: relative weights of each kind of operation.
   double w_sale = 50, w_delivery = 8, w_return = 4, w_stocktake = 2, w_transfer = 3,
          w_pickup = 12, w_tryon = 5, w_collect = 10, w_cancel = 3;
+  // The share of operations whose request is sent twice, with the same request id, 1 to
+  // 30 minutes apart (a till or the online shop retrying after a timeout), to the node
+  // that answered it: the second answer must be the first's, byte for byte, and change
+  // nothing.
+  double repeats = 0.03;
   // Network: one-way latency, and per-message fault probabilities.
   int64_t latency_ms = 40;  // at least 1: a message may not arrive in the window that sent it
   double drop = 0.01, duplicate = 0.01, reorder = 0.02;

@@ -14,11 +14,17 @@ json OnlineOrderStrategy::LinesJson(const OrderLines& lines) {
   return out;
 }
 
-void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const std::string& kind,
-                                       const OrderLines& lines, const std::string& customer,
-                                       const std::string& rid) {
-  auto hold = world.Call(world.store(store), "hold.create", rid,
-                         {{"kind", kind}, {"lines", LinesJson(lines)}, {"customer", customer}});
+Result<json> OnlineOrderStrategy::Send(World& world, int node, const std::string& op, const OnlineOrder& order,
+                                       json args) {
+  args["kind"] = order.kind;
+  args["lines"] = LinesJson(order.lines);
+  args["customer"] = order.customer;
+  if (order.again_after_ms >= 0) return world.CallRepeated(node, op, order.rid, args, order.again_after_ms);
+  return world.Call(node < 0 ? world.hq() : world.store(node), op, order.rid, args);
+}
+
+void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const OnlineOrder& order) {
+  auto hold = Send(world, store, "hold.create", order, json::object());
   if (hold.ok()) {
     ++by_store_[store].accepted;
   } else if (hold.status().code() == Status::Code::kInsufficientStock) {
@@ -28,19 +34,15 @@ void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const std::strin
   }
 }
 
-void OnlineOrderStrategy::Place(World& world, int store, const std::string& kind,
-                                const OrderLines& lines, const std::string& customer,
-                                const std::string& rid) {
+void OnlineOrderStrategy::Place(World& world, int store, const OnlineOrder& order) {
   ++by_store_[store].orders;
-  if (world.Reachable(store)) return PlaceAtStore(world, store, kind, lines, customer, rid);
+  if (world.Reachable(store)) return PlaceAtStore(world, store, order);
   if (!world.hq().up()) {
     ++by_store_[store].refused_unreachable;
     return;
   }
   // HQ answers in its own part of the world: as of the end of the window running now.
-  world.AfterWindow([this, &world, store, kind, lines, customer, rid] {
-    PlaceUnreachable(world, store, kind, lines, customer, rid);
-  });
+  world.AfterWindow([this, &world, store, order] { PlaceUnreachable(world, store, order); });
 }
 
 namespace {
@@ -48,8 +50,7 @@ namespace {
 class Strong final : public OnlineOrderStrategy {
  public:
   using OnlineOrderStrategy::OnlineOrderStrategy;
-  void PlaceUnreachable(World&, int store, const std::string&, const OrderLines&, const std::string&,
-                        const std::string&) override {
+  void PlaceUnreachable(World&, int store, const OnlineOrder&) override {
     ++by_store_[store].refused_unreachable;
   }
 };
@@ -57,11 +58,10 @@ class Strong final : public OnlineOrderStrategy {
 class LastKnown final : public OnlineOrderStrategy {
  public:
   using OnlineOrderStrategy::OnlineOrderStrategy;
-  void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
-                        const std::string& customer, const std::string& rid) override {
+  void PlaceUnreachable(World& world, int store, const OnlineOrder& order) override {
     // HQ's last snapshot of the store, less what HQ itself promised since.
     auto& promised = promised_[store];
-    for (const auto& [sku, qty] : lines) {
+    for (const auto& [sku, qty] : order.lines) {
       auto view = world.Read(world.hq(), "hq.stock", {{"sku", sku}});
       int64_t atp = 0;
       if (view.ok()) {
@@ -74,23 +74,23 @@ class LastKnown final : public OnlineOrderStrategy {
         return;
       }
     }
-    for (const auto& [sku, qty] : lines) promised[sku] += qty;
+    for (const auto& [sku, qty] : order.lines) promised[sku] += qty;
     ++by_store_[store].accepted;
     ++by_store_[store].accepted_unreachable;
-    owed_[store].push_back(Order{kind, lines, customer, rid});
-    world.trace().Add(world.now(), "hq promised " + rid + " for " + world.store(store).id() + " from its snapshot");
+    owed_[store].push_back(order);
+    world.trace().Add(world.now(), "hq promised " + order.rid + " for " + world.store(store).id() + " from its snapshot");
   }
 
   void OnLinkUp(World& world, int store) override {
     auto it = owed_.find(store);
     if (it == owed_.end()) return;
-    std::vector<Order> orders;
+    std::vector<OnlineOrder> orders;
     orders.swap(it->second);
     owed_.erase(it);
     promised_.erase(store);
-    for (const Order& o : orders) {
-      auto hold = world.Call(world.store(store), "hold.create", o.rid,
-                             {{"kind", o.kind}, {"lines", LinesJson(o.lines)}, {"customer", o.customer}});
+    for (OnlineOrder& o : orders) {
+      o.again_after_ms = -1;  // HQ places it once, in its own name: no shop retries this
+      auto hold = Send(world, store, "hold.create", o, json::object());
       if (!hold.ok()) {
         // The store had sold the goods meanwhile: the customer's order is cancelled.
         ++by_store_[store].oversold;
@@ -106,12 +106,7 @@ class LastKnown final : public OnlineOrderStrategy {
   }
 
  private:
-  struct Order {
-    std::string kind;
-    OrderLines lines;
-    std::string customer, rid;
-  };
-  std::map<int, std::vector<Order>> owed_;
+  std::map<int, std::vector<OnlineOrder>> owed_;
   std::map<int, std::map<std::string, int64_t>> promised_;
 };
 
@@ -133,11 +128,8 @@ class Escrow final : public OnlineOrderStrategy {
     return world.Call(world.hq(), "hq.policy.set", "policy", {{"share_pct", 30}, {"cap", 5}}).ok();
   }
 
-  void PlaceUnreachable(World& world, int store, const std::string& kind, const OrderLines& lines,
-                        const std::string& customer, const std::string& rid) override {
-    auto hold = world.Call(world.hq(), "hq.order.place", rid,
-                           {{"store", world.store(store).id()}, {"kind", kind},
-                            {"lines", LinesJson(lines)}, {"customer", customer}});
+  void PlaceUnreachable(World& world, int store, const OnlineOrder& order) override {
+    auto hold = Send(world, -1, "hq.order.place", order, {{"store", world.store(store).id()}});
     if (hold.ok()) {
       ++by_store_[store].accepted;
       ++by_store_[store].accepted_unreachable;

@@ -26,18 +26,27 @@ namespace kura::sim {
 
 using OrderLines = std::vector<std::pair<std::string, int64_t>>;
 
+struct OnlineOrder {
+  std::string kind;  // "pickup" or "tryon"
+  OrderLines lines;
+  std::string customer;
+  std::string rid;  // identifies the order
+  // The shop sends the order again this long after, with the same rid (a retry after a
+  // timeout; World::CallRepeated), or never (-1).
+  int64_t again_after_ms = -1;
+};
+
 class OnlineOrderStrategy {
  public:
   explicit OnlineOrderStrategy(int stores) : by_store_(stores) {}
   virtual ~OnlineOrderStrategy() = default;
   // Whether this build can run the strategy (checked once the nodes are open).
   virtual bool Available(World&) { return true; }
-  // A customer orders `lines` at `store`; `rid` identifies the order. The same for every
-  // strategy while the store is reachable (it decides) or HQ is down (refused); otherwise
-  // PlaceUnreachable decides, in HQ's part of the world: between windows, as of the end
-  // of the one running now (World::AfterWindow).
-  void Place(World& world, int store, const std::string& kind, const OrderLines& lines,
-             const std::string& customer, const std::string& rid);
+  // A customer orders at `store`. The same for every strategy while the store is reachable
+  // (it decides) or HQ is down (refused); otherwise PlaceUnreachable decides, in HQ's part
+  // of the world: between windows, as of the end of the one running now
+  // (World::AfterWindow).
+  void Place(World& world, int store, const OnlineOrder& order);
   // `store`'s link to HQ is up again. Between windows.
   virtual void OnLinkUp(World&, int) {}
   // Orders accepted but not yet placed at their store.
@@ -47,12 +56,12 @@ class OnlineOrderStrategy {
 
  protected:
   // HQ is up but cannot reach `store`: the strategy's own answer. Counts the outcome.
-  virtual void PlaceUnreachable(World& world, int store, const std::string& kind,
-                                const OrderLines& lines, const std::string& customer,
-                                const std::string& rid) = 0;
+  virtual void PlaceUnreachable(World& world, int store, const OnlineOrder& order) = 0;
   // Lets the store decide: hold.create at its engine. Counts the outcome.
-  void PlaceAtStore(World& world, int store, const std::string& kind, const OrderLines& lines,
-                    const std::string& customer, const std::string& rid);
+  void PlaceAtStore(World& world, int store, const OnlineOrder& order);
+  // order's request at `node` (-1: HQ), sent again later when the order says so.
+  static Result<nlohmann::json> Send(World& world, int node, const std::string& op, const OnlineOrder& order,
+                                     nlohmann::json args);
   static nlohmann::json LinesJson(const OrderLines& lines);
 
   std::vector<OrderStats> by_store_;

@@ -121,6 +121,12 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
     ++skipped_[store].store_down;  // the tills are down with the back-office machine
     return;
   }
+  // The operation's own request; some of them are sent twice (SimOptions::repeats).
+  constexpr int64_t kMinuteMs = 60'000;
+  int64_t again_after = u[8] < o.repeats ? kMinuteMs + static_cast<int64_t>(u[9] * 29 * kMinuteMs) : -1;
+  auto till = [&](const std::string& op, const json& args) {
+    return again_after < 0 ? world_->Call(node, op, rid, args) : world_->CallRepeated(store, op, rid, args, again_after);
+  };
   switch (kind) {
     case kSale: {
       int64_t qty = u[3] < 0.8 ? 1 : 2;
@@ -130,7 +136,7 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
         return;
       }
       json line = {{"sku", sku}, {"qty", qty}, {"price_cents", 1990}};
-      auto sold = world_->Call(node, "stock.sell", rid, {{"lines", json::array({line})}});
+      auto sold = till("stock.sell", {{"lines", json::array({line})}});
       if (sold.ok() || sold.status().code() != Status::Code::kNeedsOverride) return;
       // It would take units promised to holds: the goods are in the customer's hand, so
       // staff confirm the override and the till repeats it (a new request).
@@ -139,15 +145,15 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
     }
     case kDelivery:
       // Small, frequent deliveries that about keep up with demand, so busy SKUs run short.
-      (void)world_->Call(node, "stock.receive", rid, {{"sku", sku}, {"qty", 2 + static_cast<int64_t>(u[3] * 10)}});
+      (void)till("stock.receive", {{"sku", sku}, {"qty", 2 + static_cast<int64_t>(u[3] * 10)}});
       return;
     case kReturn:
-      (void)world_->Call(node, "stock.return", rid, {{"sku", sku}, {"qty", 1}, {"price_cents", 1990}});
+      (void)till("stock.return", {{"sku", sku}, {"qty", 1}, {"price_cents", 1990}});
       return;
     case kStocktake: {
       // Mostly right, sometimes a unit short (shrinkage) or over (found).
       int64_t counted = world_->ledger().OnHand(store, sku) + (u[3] < 0.3 ? -1 : u[3] < 0.4 ? 1 : 0);
-      (void)world_->Call(node, "stock.count", rid, {{"sku", sku}, {"counted", std::max<int64_t>(0, counted)}});
+      (void)till("stock.count", {{"sku", sku}, {"counted", std::max<int64_t>(0, counted)}});
       return;
     }
     case kTransfer: {
@@ -157,8 +163,7 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
         return;
       }
       int64_t qty = 1 + static_cast<int64_t>(u[3] * 3);
-      auto out = world_->Call(node, "stock.transfer_out", rid,
-                              {{"sku", sku}, {"qty", qty}, {"to", world_->store(to).id()}});
+      auto out = till("stock.transfer_out", {{"sku", sku}, {"qty", qty}, {"to", world_->store(to).id()}});
       if (!out.ok()) return;
       // The goods arrive hours later; the receiving store books them whenever it is up.
       int64_t travel = 2 * 3600 * 1000 + static_cast<int64_t>(u[5] * 4 * 3600 * 1000);
@@ -170,11 +175,11 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
     }
     case kPickup:
     case kTryOn: {
-      std::vector<std::pair<std::string, int64_t>> lines = {{sku, 1}};
+      OnlineOrder order{kind == kPickup ? "pickup" : "tryon", {{sku, 1}},
+                        "c-" + std::to_string(static_cast<int>(u[6] * 100000)), rid, again_after};
       std::string second = Sku(sku_pick_.Pick(u[5]));
-      if (u[3] < 0.25 && second != sku) lines.emplace_back(second, 1);
-      world_->strategy().Place(*world_, store, kind == kPickup ? "pickup" : "tryon", lines,
-                               "c-" + std::to_string(static_cast<int>(u[6] * 100000)), rid);
+      if (u[3] < 0.25 && second != sku) order.lines.emplace_back(second, 1);
+      world_->strategy().Place(*world_, store, order);
       return;
     }
     case kCollect:
@@ -188,11 +193,11 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
       std::advance(it, std::min<std::size_t>(active.size() - 1, static_cast<std::size_t>(u[3] * active.size())));
       std::string id = *it;
       if (kind == kCancel) {
-        (void)world_->Call(node, "hold.cancel", rid, {{"id", id}});
+        (void)till("hold.cancel", {{"id", id}});
         return;
       }
       if (u[4] < 0.5) (void)world_->Call(node, "hold.ready", rid + ".r", {{"id", id}});
-      auto collected = world_->Call(node, "hold.collect", rid, {{"id", id}});
+      auto collected = till("hold.collect", {{"id", id}});
       if (!collected.ok()) {
         // Expired or ended elsewhere meanwhile: learn its state so it is not picked again.
         auto hold = world_->Read(node, "hold.get", {{"id", id}});

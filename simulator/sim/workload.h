@@ -76,7 +76,7 @@ class Workload {
   static std::string Sku(int i);
 
  private:
-  static constexpr int kDraws = 8;  // random values per operation, used or not
+  static constexpr int kDraws = 10;  // random values per operation, used or not
   using Draws = std::array<double, kDraws>;
   // Operation `n`, drawn for `store` (u[1] picked it).
   void Run(int64_t n, int store, const Draws& u);

@@ -26,6 +26,10 @@ namespace {
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
 constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
+// Every node forgets request ids past its retention (24 h) this often: the daemons do it
+// every 10 minutes, which at scale would scan each store's ids 144 times a day for the
+// same ids forgotten.
+constexpr int64_t kPruneEveryMs = 3'600'000;
 // A sync batch's component bytes, at most: far below the daemons' (kMaxBatchBytes), so
 // that a store's changes fill several batches in a small world too and the paths of a full
 // batch run (a bug that skipped a full batch's rest went unseen at the default size).
@@ -85,6 +89,9 @@ World::World(const SimOptions& options, StrategyKind strategy)
            DeriveSeed(options.seed, 3), /*senders=*/StoreLaneCount(options) + 1),
       ledger_(options.stores),
       pending_(options.stores),
+      repeats_answered_(options.stores + 1),
+      repeats_node_down_(options.stores + 1),
+      pruned_(options.stores + 1),
       strategy_(MakeStrategy(strategy, options.stores)),
       side_pacer_(options.pace_threads) {
   for (int i = 0; i <= StoreLaneCount(options); ++i) {
@@ -149,61 +156,6 @@ bool World::stopped() const { return !result_.ok || (running_ != nullptr && !run
 
 bool World::Reachable(int store) const {
   return net_.Connected(store) && stores_[store]->up() && hq_->up();
-}
-
-Result<json> World::Read(SimNode& node, const std::string& op, const json& args) {
-  node.SetTime(now());
-  return DecodeReply(node.Execute(op, "", args));
-}
-
-Result<json> World::Call(SimNode& node, const std::string& op, const std::string& rid,
-                         const json& args) {
-  node.SetTime(now());
-  return Record(node, ApiRequest{op, rid, args}, node.Execute(op, rid, args));
-}
-
-void World::CallGroup(int store, const std::vector<ApiRequest>& requests) {
-  SimNode& node = *stores_[store];
-  node.SetTime(now());
-  std::vector<std::string> replies = node.ExecuteGroup(requests);
-  for (std::size_t k = 0; k < requests.size(); ++k) {
-    auto reply = Record(node, requests[k], replies[k]);
-    if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
-      return Violation(node.id() + " " + requests[k].op + ": " + reply.status().ToString());
-    }
-  }
-}
-
-Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::string& bytes) {
-  const auto& [op, rid, args] = request;
-  trace().Mix(bytes);
-  auto reply = DecodeReply(bytes);
-  trace().Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
-                         (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
-  if (!reply.ok()) return reply;
-  if (!node.hq()) {
-    ledger_.Apply(node.index(), op, args, *reply);
-    Poke(node, node.index());
-  } else if (op == "hq.order.place") {
-    // Only between windows (Strategy::PlaceUnreachable): store i's ledger belongs to its lane.
-    std::string store = (*reply)["store"].get<std::string>();
-    int i = std::stoi(store.substr(store.rfind('-') + 1));
-    ledger_.Apply(i, op, args, *reply);
-    Poke(node, i);
-  }
-  return reply;
-}
-
-void World::CallEventually(int store, const std::string& op, const std::string& rid,
-                           const json& args) {
-  if (stores_[store]->up()) {
-    auto reply = Call(*stores_[store], op, rid, args);
-    if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
-      Violation(stores_[store]->id() + " " + op + ": " + reply.status().ToString());
-    }
-    return;
-  }
-  pending_[store].push_back(ApiRequest{op, rid, args});
 }
 
 void World::Arm(SimNode& node, int store, int64_t at) {
@@ -303,6 +255,20 @@ void World::HqEscrowJob() {
   if (!stopped()) hq_lane_->queue.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
 }
 
+void World::PruneJob(int node_index) {
+  SimNode& node = *Node(node_index);
+  if (node.up()) {
+    node.SetTime(now());
+    auto pruned = node.engine()->PruneRequestIds();
+    if (!pruned.ok()) return Violation(node.id() + " request-id pruning failed: " + pruned.status().ToString());
+    pruned_[Slot(node_index)] += *pruned;
+  }
+  if (stopped()) return;
+  auto again = [this, node_index] { PruneJob(node_index); };
+  if (node_index < 0) hq_lane_->queue.At(now() + kPruneEveryMs, again);
+  else LaneOf(node_index).queue.At(now() + kPruneEveryMs, again);
+}
+
 void World::TakeSample() {
   Sample sample;
   sample.at_ms = now();
@@ -382,8 +348,10 @@ RunResult World::Run(const Progress& progress) {
     Flush(*hq_, i);
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
     LaneOf(i).queue.At(stagger, [this, i] { ExpiryJob(i); });
+    LaneOf(i).queue.At(kPruneEveryMs + stagger, [this, i] { PruneJob(i); });
   }
   hq_lane_->queue.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
+  hq_lane_->queue.At(kPruneEveryMs + kExpiryEveryMs / 2, [this] { PruneJob(-1); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) world_queue_.At(t, [this] { TakeSample(); });
@@ -460,6 +428,14 @@ RunResult World::Run(const Progress& progress) {
   result_.ops_done = workload_->done();
   result_.ops_skipped = workload_->skipped();
   result_.ops_drawn = workload_->drawn();
+  for (int i = 0; i <= stores(); ++i) {
+    result_.repeats_answered += repeats_answered_[i];
+    result_.repeats_node_down += repeats_node_down_[i];
+    result_.request_ids_pruned += pruned_[i];
+  }
+  if (!stopped() && result_.repeats_answered > 0) {
+    result_.invariants.push_back("every request sent again (a client's retry) answered as the first time");
+  }
   result_.hq_lane_s = hq_lane_->busy_s;
   result_.stores_lane_s = LanesBusy() - result_.hq_lane_s;
   result_.components_synced = hq_->ComponentsReceived();

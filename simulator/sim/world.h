@@ -116,6 +116,10 @@ struct RunResult {
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
+  // Requests a node got again with the same id (CallRepeated, a crash's retry) and
+  // answered as the first time; the repeats it was down for (the client gave up).
+  int64_t repeats_answered = 0, repeats_node_down = 0;
+  int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
   std::vector<std::string> invariants;  // the checks that ran and held
@@ -173,6 +177,12 @@ class World {
   // into the trace hash. Returns the decoded reply. REQUIRES: node.up().
   Result<nlohmann::json> Call(SimNode& node, const std::string& op, const std::string& rid,
                               const nlohmann::json& args);
+  // As Call at a node (-1: HQ), and the node gets the same request again `again_after_ms`
+  // later (a till or the online shop retrying after a timeout, though the first answer
+  // reached it): the repeat must get the first answer's bytes and change nothing (Redo).
+  // From the node's own lane, or for HQ between windows too. REQUIRES: the node is up.
+  Result<nlohmann::json> CallRepeated(int node, const std::string& op, const std::string& rid,
+                                      const nlohmann::json& args, int64_t again_after_ms);
   // Call for each of `requests` at store i, as one commit group. REQUIRES: the store is up.
   void CallGroup(int store, const std::vector<ApiRequest>& requests);
   // A read (no rid, no ledger, not traced).
@@ -224,8 +234,20 @@ class World {
   void LinkUp(int store);
   void RestartStore(int i);
   void RestartHq();
+  // A request owed to a store: to run once it is up, and what it answered before, if the
+  // store ran it already and the till never saw the answer (empty otherwise).
+  struct OwedRequest {
+    ApiRequest request;
+    std::string first_reply;
+  };
+  // Runs a request a node (-1: HQ) answered before with `first` again, as a client
+  // retrying it: the answer must be the same bytes. `seen`: the ledger has the first
+  // answer already; otherwise (a crash took it) this answer is the one the client learns.
+  void Redo(int node, const ApiRequest& request, const std::string& first, bool seen);
   void ExpiryJob(int i);
   void HqEscrowJob();
+  // A node's request-id pruning, as the daemons run it (node -1: HQ).
+  void PruneJob(int node);
   void TakeSample();
   void FinalHeal();
   bool Quiescent();
@@ -272,7 +294,11 @@ class World {
   Ledger ledger_;
   std::vector<std::unique_ptr<SimNode>> stores_;
   std::unique_ptr<SimNode> hq_;
-  std::vector<std::vector<ApiRequest>> pending_;  // per store: requests owed to it
+  std::vector<std::vector<OwedRequest>> pending_;  // per store: requests owed to it
+  // Per node, the stores then HQ (each lane writes its own nodes'): repeats answered,
+  // repeats the node was down for, request ids pruned.
+  std::vector<int64_t> repeats_answered_, repeats_node_down_, pruned_;
+  int Slot(int node) const { return node < 0 ? stores() : node; }
   std::unique_ptr<OnlineOrderStrategy> strategy_;
   SidePacer side_pacer_;  // whether a window uses the second thread
   std::unique_ptr<Workload> workload_;

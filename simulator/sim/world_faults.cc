@@ -13,9 +13,12 @@ void World::RestartStore(int i) {
   Status s = node.Open({hq_->id()});
   if (!s.ok()) return Violation(node.id() + " failed to restart: " + s.ToString());
   trace().Add(now(), node.id() + " restarted");
-  std::vector<ApiRequest> owed;
+  std::vector<OwedRequest> owed;
   owed.swap(pending_[i]);
-  for (const auto& request : owed) CallEventually(i, request.op, request.rid, request.args);
+  for (const auto& [request, first] : owed) {
+    if (first.empty()) CallEventually(i, request.op, request.rid, request.args);
+    else Redo(i, request, first, /*seen=*/false);
+  }
   node.session(hq_->id())->Start(node.LocalNow());
   Flush(node, i);
   LinkUp(i);
@@ -42,14 +45,15 @@ void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
   if (in_flight) {
     // A till's request was on its way: it may or may not have been applied, and the till
     // retries it with the same request id once the store is back.
-    std::string rid = "crash-" + std::to_string(result_.crashes);
-    json args = {{"sku", Workload::Sku(0)}, {"qty", 5}};
+    ApiRequest request{"stock.receive", "crash-" + std::to_string(result_.crashes),
+                       {{"sku", Workload::Sku(0)}, {"qty", 5}}};
+    std::string first;
     if (applied) {
       node.SetTime(now());
-      node.Execute("stock.receive", rid, args);
+      first = node.Execute(request.op, request.rid, request.args);
     }
-    pending_[i].push_back(ApiRequest{"stock.receive", rid, args});
-    line += applied ? " (request " + rid + " applied, reply lost)" : " (request " + rid + " lost)";
+    line += " (request " + request.rid + (applied ? " applied, reply lost)" : " lost)");
+    pending_[i].push_back(OwedRequest{std::move(request), std::move(first)});
   }
   trace().Add(now(), line);
   node.Crash();

@@ -2,6 +2,7 @@
 // deliberately broken merge is caught.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -178,6 +179,28 @@ TEST_CASE("a run says why it skipped the operations it did not take", "[sim]") {
   CHECK(r.ops_done + k.total() > o.ops * 9 / 10);  // the day ends before the last few are drawn
 }
 
+TEST_CASE("a request sent again is answered as the first time, and old request ids are pruned",
+          "[sim]") {
+  SimOptions o = SmallWorld(3);
+  o.days = 1.5;  // the first half day's request ids outlive the nodes' 24 h retention
+  o.repeats = 0.1;  // escrow: orders HQ places for cut-off stores are sent to HQ again
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, r));
+  REQUIRE(r.ok);
+  // About a tenth of the operations came again.
+  CHECK(r.repeats_answered > r.ops_done / 20);
+  CHECK(r.repeats_answered < r.ops_done / 5);
+  CHECK(r.request_ids_pruned > 0);
+  CHECK(std::count_if(r.invariants.begin(), r.invariants.end(), [](const std::string& name) {
+          return name.find("sent again") != std::string::npos;
+        }) == 1);
+
+  o.repeats = 0;
+  RunResult none = RunOnce(o, StrategyKind::kEscrow);
+  REQUIRE(none.ok);
+  CHECK(none.repeats_answered + none.repeats_node_down <= none.crashes);  // a crash's retry only
+}
+
 TEST_CASE("the same seed replays the same run event for event", "[sim]") {
   RunResult a = RunOnce(SmallWorld(7), StrategyKind::kLastKnown);
   RunResult b = RunOnce(SmallWorld(7), StrategyKind::kLastKnown);
@@ -284,6 +307,7 @@ TEST_CASE("a broken merge is caught within a sweep", "[sim]") {
 TEST_CASE("a hold left active past its expiry is caught during the run", "[sim]") {
   SimOptions o = SmallWorld(1);
   o.skip_expiry = true;  // as a store whose expiry job missed its holds
+  o.checks = 12;  // a hold is caught at its second check overdue: leave room for two before the heal
   RunResult r = RunOnce(o, StrategyKind::kStrong);
   INFO(FormatViolation(o, r));
   REQUIRE(!r.ok);

@@ -1,0 +1,110 @@
+#include "world.h"
+
+// How requests reach the nodes: executed, traced and recorded in the ledger, run again
+// when a till retries one, or owed to a store until it is back up.
+namespace kura::sim {
+
+using nlohmann::json;
+
+namespace {
+
+// A reply, short enough for a violation's line: its error, or the start of its value.
+std::string Describe(const std::string& bytes) {
+  auto reply = DecodeReply(bytes);
+  if (!reply.ok()) return reply.status().ToString();
+  std::string value = reply->dump();
+  return value.size() > 160 ? value.substr(0, 160) + "..." : value;
+}
+
+}  // namespace
+
+Result<json> World::Read(SimNode& node, const std::string& op, const json& args) {
+  node.SetTime(now());
+  return DecodeReply(node.Execute(op, "", args));
+}
+
+Result<json> World::Call(SimNode& node, const std::string& op, const std::string& rid,
+                         const json& args) {
+  node.SetTime(now());
+  return Record(node, ApiRequest{op, rid, args}, node.Execute(op, rid, args));
+}
+
+Result<json> World::CallRepeated(int node_index, const std::string& op, const std::string& rid, const json& args,
+                                 int64_t again_after_ms) {
+  SimNode& node = *Node(node_index);
+  node.SetTime(now());
+  ApiRequest request{op, rid, args};
+  std::string first = node.Execute(op, rid, args);
+  auto reply = Record(node, request, first);
+  auto again = [this, node_index, request, first] { Redo(node_index, request, first, /*seen=*/true); };
+  if (node_index < 0) hq_lane_->queue.At(now() + again_after_ms, again);
+  else AtStore(node_index, now() + again_after_ms, again);
+  return reply;
+}
+
+void World::Redo(int node_index, const ApiRequest& request, const std::string& first, bool seen) {
+  SimNode& node = *Node(node_index);
+  if (!node.up()) {
+    ++repeats_node_down_[Slot(node_index)];  // the client gave up while the node was down
+    return;
+  }
+  node.SetTime(now());
+  std::string again = node.Execute(request.op, request.rid, request.args);
+  if (seen) {
+    trace().Mix(again);
+    trace().Add(now(), node.id() + " " + request.op + " " + request.rid + " again");
+  } else {
+    (void)Record(node, request, again);  // the answer the client learns
+  }
+  if (again != first) {
+    return Violation(node.id() + " answered " + request.op + " " + request.rid + " again differently: first " +
+                     Describe(first) + ", then " + Describe(again));
+  }
+  ++repeats_answered_[Slot(node_index)];
+}
+
+void World::CallGroup(int store, const std::vector<ApiRequest>& requests) {
+  SimNode& node = *stores_[store];
+  node.SetTime(now());
+  std::vector<std::string> replies = node.ExecuteGroup(requests);
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    auto reply = Record(node, requests[k], replies[k]);
+    if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
+      return Violation(node.id() + " " + requests[k].op + ": " + reply.status().ToString());
+    }
+  }
+}
+
+Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::string& bytes) {
+  const auto& [op, rid, args] = request;
+  trace().Mix(bytes);
+  auto reply = DecodeReply(bytes);
+  trace().Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
+                         (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
+  if (!reply.ok()) return reply;
+  if (!node.hq()) {
+    ledger_.Apply(node.index(), op, args, *reply);
+    Poke(node, node.index());
+  } else if (op == "hq.order.place") {
+    // Only between windows (Strategy::PlaceUnreachable): store i's ledger belongs to its lane.
+    std::string store = (*reply)["store"].get<std::string>();
+    int i = std::stoi(store.substr(store.rfind('-') + 1));
+    ledger_.Apply(i, op, args, *reply);
+    Poke(node, i);
+  }
+  return reply;
+}
+
+void World::CallEventually(int store, const std::string& op, const std::string& rid,
+                           const json& args) {
+  if (stores_[store]->up()) {
+    auto reply = Call(*stores_[store], op, rid, args);
+    if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
+      Violation(stores_[store]->id() + " " + op + ": " + reply.status().ToString());
+    }
+    return;
+  }
+  pending_[store].push_back(OwedRequest{ApiRequest{op, rid, args}, ""});
+}
+
+}  // namespace kura::sim
