@@ -25,27 +25,30 @@ bool ConfigFile::GiveToFlag(const char* key, const char* flag, const std::string
     option->add_result(text);
     option->run_callback();
     return true;
-  } catch (const CLI::Error& e) {
-    // CLI11 names the flag and why ("--x: Value 0 not in range 1 to 8760"); say the key.
+  } catch (const CLI::ValidationError& e) {
+    // CLI11 names the flag, then why ("--x: Value 0 not in range 1 to 8760"): name the key.
     std::string why = e.what();
     auto colon = why.find(": ");
     Fail(std::string(key) + ": " + (colon == std::string::npos ? why : why.substr(colon + 2)));
-    return false;
+  } catch (const CLI::Error& e) {
+    Fail(std::string(key) + ": " + e.what());
   }
+  return false;
 }
 
 void ConfigFile::String(const char* key, const char* flag, std::string* out) {
   if (!Wanted(key, flag)) return;
   auto v = table_[key].value<std::string>();
   if (!v) return Fail(std::string(key) + " must be a string");
-  if (GiveToFlag(key, flag, *v)) *out = *v;
+  // What the flag's option made of it, should a check ever transform the text.
+  if (GiveToFlag(key, flag, *v)) *out = app_.get_option(flag)->as<std::string>();
 }
 
 void ConfigFile::Int(const char* key, const char* flag, int64_t* out) {
   if (!Wanted(key, flag)) return;
   auto v = table_[key].value<int64_t>();
   if (!v) return Fail(std::string(key) + " must be an integer");
-  if (GiveToFlag(key, flag, std::to_string(*v))) *out = *v;
+  if (GiveToFlag(key, flag, std::to_string(*v))) *out = app_.get_option(flag)->as<int64_t>();
 }
 
 void ConfigFile::Strings(const char* key, const char* flag, std::vector<std::string>* out) {

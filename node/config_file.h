@@ -1,8 +1,9 @@
 // ConfigFile: the TOML side of a daemon's settings. Each setting is read from the file
 // only when its flag was not given on the command line (a flag beats the file); a key the
 // daemon does not know is an error, so a typo never falls back to a default silently. A
-// value from the file passes the same checks as the flag's (its range, say), so the file
-// cannot set what the flag would refuse. Not thread-safe; used once at start.
+// single string or integer from the file passes the same checks as its flag's (a range,
+// say), so the file cannot set what the flag would refuse; lists and tables are the
+// caller's to check. Not thread-safe; used once at start.
 #pragma once
 
 #include <map>

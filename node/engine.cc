@@ -103,6 +103,7 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
     PutBigEndian64(&record, Fingerprint(*request));
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
+    oldest_request_ms_ = std::min(oldest_request_ms_, ctx.now_ms);  // a clock set back writes older
     *wrote = true;
   }
   return reply;
@@ -155,11 +156,17 @@ Result<int> Engine::ExpireDueHolds() {
 
 Result<int> Engine::PruneRequestIds() {
   int64_t cutoff = clock_->NowMillis() - options_.request_retention_ms;
+  if (cutoff <= oldest_request_ms_) return 0;  // nothing kept is old enough: no need to read them
   int pruned = 0;
+  int64_t oldest_kept = std::numeric_limits<int64_t>::max();
   Status s = txn_.Scan(Cf::kRequests, "", [&](std::string_view key, std::string_view value) {
-    if (value.size() >= 8 && static_cast<int64_t>(GetBigEndian64(value)) < cutoff) {
+    if (value.size() < 8) return true;
+    auto written = static_cast<int64_t>(GetBigEndian64(value));
+    if (written < cutoff) {
       txn_.Delete(Cf::kRequests, key);
       ++pruned;
+    } else {
+      oldest_kept = std::min(oldest_kept, written);
     }
     return true;
   });
@@ -168,6 +175,7 @@ Result<int> Engine::PruneRequestIds() {
     return s;
   }
   KURA_RETURN_IF_ERROR(txn_.Commit());
+  oldest_request_ms_ = oldest_kept;
   return pruned;
 }
 

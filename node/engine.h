@@ -4,6 +4,7 @@
 // in their op tables. Not thread-safe.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <span>
 
@@ -60,6 +61,9 @@ class Engine final : public Store {
   std::span<const OpSpec> ops_;
   Txn txn_;
   int64_t started_ms_;
+  // No kept request id was written before this: PruneRequestIds reads none of them until
+  // its cutoff passes it (a day, after a first scan). The lowest value until that scan.
+  int64_t oldest_request_ms_ = std::numeric_limits<int64_t>::min();
   SyncView* sync_view_ = nullptr;
   const RoutedDecision* routed_ = nullptr;
 };

@@ -18,9 +18,7 @@ constexpr char kDescription[] =
 std::string AddStore(const std::string& spec, std::map<std::string, std::string>* stores) {
   auto comma = spec.find(',');
   if (comma == std::string::npos) return "--store wants <store id>,<public key>";
-  std::string id = spec.substr(0, comma);
-  if (Status s = ValidateStoreId(id); !s.ok()) return s.message();
-  (*stores)[id] = spec.substr(comma + 1);
+  (*stores)[spec.substr(0, comma)] = spec.substr(comma + 1);
   return "";
 }
 
@@ -79,6 +77,11 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     file.Int("request_retention_hours", "--request-retention-hours", &request_retention_hours);
     file.String("log_level", "--log-level", &config.log_level);
     error = file.Finish();
+  }
+  // The allow-list's ids, from the file as from --store: an id no store could have (or
+  // "hq") would be a binding nobody can use.
+  for (const auto& [id, key] : config.sync.stores) {
+    if (Status s = ValidateStoreId(id); error.empty() && !s.ok()) error = "stores: \"" + id + "\": " + s.message();
   }
   if (error.empty() && config.engine.data_dir.empty()) error = "--data-dir (or data_dir) is required";
   if (error.empty() && config.sync.key_file.empty()) error = "--key-file (or key_file) is required";

@@ -64,5 +64,21 @@ TEST_CASE("kura-hq remembers request ids for request_retention_hours, from the f
   CHECK_THAT(zero.output, Catch::Contains("request_retention_hours: Value 0 not in range 1 to 8760"));
 }
 
+TEST_CASE("kura-hq refuses a store id no store could have, in the file's allow-list as in --store", "[config]") {
+  kura::test::TempDir dir;
+  std::string file = dir.Sub("hq.toml");
+  std::ofstream(file) << "[stores]\n\"shibuya 01\" = \"key\"\n";
+  Parsed from_file = Parse({"--config", file});
+  CHECK(from_file.exit_code == 2);
+  CHECK_THAT(from_file.output, Catch::Contains("stores: \"shibuya 01\": store id has a character outside"));
+  Parsed from_flag = Parse({"--store", "hq,key"});
+  CHECK(from_flag.exit_code == 2);
+  CHECK_THAT(from_flag.output, Catch::Contains("reserved for HQ"));
+  std::ofstream(file) << "[stores]\nshibuya-01 = \"key\"\n";
+  Parsed good = Parse({"--config", file});
+  REQUIRE(good.exit_code == -1);
+  CHECK(good.config.sync.stores.at("shibuya-01") == "key");
+}
+
 }  // namespace
 }  // namespace kura

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine.h"
 #include "engine_harness.h"
 #include "kura/node/store.h"
 #include "kura/schema/api.h"
@@ -141,6 +142,31 @@ TEST_CASE("store request ids older than the retention are pruned", "[store][idem
   // Forgotten: the same id is now a new request.
   e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 5}}, "old-1");
   CHECK(e.Stock("SKU-1")["on_hand"] == 10);
+}
+
+TEST_CASE("store request-id pruning reads nothing while no kept id can be due, and misses none", "[store][idempotency]") {
+  EngineHarness e;
+  auto* engine = dynamic_cast<Engine*>(e.store.get());
+  REQUIRE(engine != nullptr);
+  const int64_t hour = 3600 * 1000;
+  e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "a-1");
+  CHECK(*e.store->PruneRequestIds() == 0);  // the first prune reads every id: a-1 is the oldest
+  uint64_t scans = engine->db()->work().scans;
+  e.clock.Advance(hour);
+  CHECK(*e.store->PruneRequestIds() == 0);
+  CHECK(engine->db()->work().scans == scans);  // a-1 is an hour old: nothing can be due
+
+  // A clock set back two hours writes an id older than any kept; it is still pruned when due.
+  e.clock.Advance(-2 * hour);
+  e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "b-1");
+  e.clock.Advance(2 * hour);
+  e.clock.Advance(e.options.request_retention_ms - 2 * hour + 1);  // b-1 due; a-1 is not
+  CHECK(*e.store->PruneRequestIds() == 1);
+  CHECK(engine->Answered("a-1"));
+  CHECK(!engine->Answered("b-1"));
+  e.clock.Advance(hour);
+  CHECK(*e.store->PruneRequestIds() == 1);
+  CHECK(!engine->Answered("a-1"));
 }
 
 // ---- opening ----
