@@ -125,9 +125,9 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                     static_cast<long long>(k.no_hold), static_cast<long long>(k.same_store));
     }
     out << Printf("%-10s requests: %lld sent again and answered as the first time, %lld not sent again (node "
-                  "down); %lld request ids pruned past their retention\n",
+                  "down), %lld still to come at the end; %lld request ids pruned past their retention\n",
                   "", static_cast<long long>(run.repeats_answered), static_cast<long long>(run.repeats_node_down),
-                  static_cast<long long>(run.request_ids_pruned));
+                  static_cast<long long>(run.repeats_left_at_end), static_cast<long long>(run.request_ids_pruned));
     if (int64_t asked = o.faults ? o.crashes : 0; run.ok && run.crashes < asked) {
       out << Printf("%-10s crashes: %lld of %lld asked; the other %lld fell while their node was still "
                     "down from an earlier one, and were not made\n",
@@ -234,6 +234,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                   {"partitions", r.partitions}, {"partitions_of_hq", OfHq(r, FaultSpan::Kind::kCut)},
                   {"clock_faults", r.clock_faults},
                   {"repeats_answered", r.repeats_answered}, {"repeats_node_down", r.repeats_node_down},
+                  {"repeats_left_at_end", r.repeats_left_at_end},
                   {"request_ids_pruned", r.request_ids_pruned},
                   {"invariants_held", r.invariants},
                   {"orders", {{"orders", s.orders}, {"accepted", s.accepted},

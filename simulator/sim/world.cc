@@ -89,6 +89,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
            DeriveSeed(options.seed, 3), /*senders=*/StoreLaneCount(options) + 1),
       ledger_(options.stores),
       pending_(options.stores),
+      repeats_queued_(options.stores + 1),
       repeats_answered_(options.stores + 1),
       repeats_node_down_(options.stores + 1),
       pruned_(options.stores + 1),
@@ -262,11 +263,9 @@ void World::PruneJob(int node_index) {
     auto pruned = node.engine()->PruneRequestIds();
     if (!pruned.ok()) return Violation(node.id() + " request-id pruning failed: " + pruned.status().ToString());
     pruned_[Slot(node_index)] += *pruned;
+    if (*pruned > 0) trace().Add(now(), node.id() + " pruned " + std::to_string(*pruned) + " request ids");
   }
-  if (stopped()) return;
-  auto again = [this, node_index] { PruneJob(node_index); };
-  if (node_index < 0) hq_lane_->queue.At(now() + kPruneEveryMs, again);
-  else LaneOf(node_index).queue.At(now() + kPruneEveryMs, again);
+  if (!stopped()) AtNode(node_index, now() + kPruneEveryMs, [this, node_index] { PruneJob(node_index); });
 }
 
 void World::TakeSample() {
@@ -348,10 +347,10 @@ RunResult World::Run(const Progress& progress) {
     Flush(*hq_, i);
     int64_t stagger = kExpiryEveryMs * i / std::max(1, stores());
     LaneOf(i).queue.At(stagger, [this, i] { ExpiryJob(i); });
-    LaneOf(i).queue.At(kPruneEveryMs + stagger, [this, i] { PruneJob(i); });
+    AtNode(i, kPruneEveryMs + stagger, [this, i] { PruneJob(i); });
   }
   hq_lane_->queue.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
-  hq_lane_->queue.At(kPruneEveryMs + kExpiryEveryMs / 2, [this] { PruneJob(-1); });
+  AtNode(-1, kPruneEveryMs + kExpiryEveryMs / 2, [this] { PruneJob(-1); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));
   for (int64_t t = 0; t <= duration_ms_; t += sample_every) world_queue_.At(t, [this] { TakeSample(); });
@@ -431,6 +430,7 @@ RunResult World::Run(const Progress& progress) {
   for (int i = 0; i <= stores(); ++i) {
     result_.repeats_answered += repeats_answered_[i];
     result_.repeats_node_down += repeats_node_down_[i];
+    result_.repeats_left_at_end += repeats_queued_[i] - repeats_answered_[i] - repeats_node_down_[i];
     result_.request_ids_pruned += pruned_[i];
   }
   if (!stopped() && result_.repeats_answered > 0) {

@@ -117,8 +117,9 @@ struct RunResult {
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
   // Requests a node got again with the same id (CallRepeated, a crash's retry) and
-  // answered as the first time; the repeats it was down for (the client gave up).
-  int64_t repeats_answered = 0, repeats_node_down = 0;
+  // answered as the first time; the repeats it was down for (the client gave up); those
+  // still to come when the run ended (sync went quiet first).
+  int64_t repeats_answered = 0, repeats_node_down = 0, repeats_left_at_end = 0;
   int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
@@ -158,6 +159,8 @@ class World {
   // Runs `fn` at `at` in `store`'s lane. From another lane, `at` must lie beyond the
   // window running now (at least one latency ahead): it is queued when the window ends.
   void AtStore(int store, int64_t at, EventQueue::Fn fn);
+  // AtStore, or for node -1 in HQ's lane: from HQ's lane or between windows only.
+  void AtNode(int node, int64_t at, EventQueue::Fn fn);
   // The running lane's trace; between windows, the first lane's.
   Trace& trace();
   // Runs `fn` between windows, at the end of the one running now (at once between
@@ -295,9 +298,9 @@ class World {
   std::vector<std::unique_ptr<SimNode>> stores_;
   std::unique_ptr<SimNode> hq_;
   std::vector<std::vector<OwedRequest>> pending_;  // per store: requests owed to it
-  // Per node, the stores then HQ (each lane writes its own nodes'): repeats answered,
-  // repeats the node was down for, request ids pruned.
-  std::vector<int64_t> repeats_answered_, repeats_node_down_, pruned_;
+  // Per node, the stores then HQ (each lane writes its own nodes', the world's events any):
+  // repeats queued, answered, and the node was down for; request ids pruned.
+  std::vector<int64_t> repeats_queued_, repeats_answered_, repeats_node_down_, pruned_;
   int Slot(int node) const { return node < 0 ? stores() : node; }
   std::unique_ptr<OnlineOrderStrategy> strategy_;
   SidePacer side_pacer_;  // whether a window uses the second thread

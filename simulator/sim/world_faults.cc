@@ -53,6 +53,7 @@ void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
       first = node.Execute(request.op, request.rid, request.args);
     }
     line += " (request " + request.rid + (applied ? " applied, reply lost)" : " lost)");
+    if (applied) ++repeats_queued_[i];
     pending_[i].push_back(OwedRequest{std::move(request), std::move(first)});
   }
   trace().Add(now(), line);

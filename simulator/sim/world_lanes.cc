@@ -61,6 +61,12 @@ void World::AtStore(int store, int64_t at, EventQueue::Fn fn) {
   AfterWindow([&target, at, fn = std::move(fn)]() mutable { target.queue.At(at, std::move(fn)); });
 }
 
+void World::AtNode(int node, int64_t at, EventQueue::Fn fn) {
+  if (node >= 0) return AtStore(node, at, std::move(fn));
+  if (running_ != nullptr && running_ != hq_lane_) throw std::logic_error("World::AtNode: HQ's event from a stores' lane");
+  hq_lane_->queue.At(at, std::move(fn));
+}
+
 void World::AfterWindow(std::function<void()> fn) {
   if (running_ == nullptr) return fn();
   running_->after_window.push_back(std::move(fn));

@@ -36,9 +36,9 @@ Result<json> World::CallRepeated(int node_index, const std::string& op, const st
   ApiRequest request{op, rid, args};
   std::string first = node.Execute(op, rid, args);
   auto reply = Record(node, request, first);
-  auto again = [this, node_index, request, first] { Redo(node_index, request, first, /*seen=*/true); };
-  if (node_index < 0) hq_lane_->queue.At(now() + again_after_ms, again);
-  else AtStore(node_index, now() + again_after_ms, again);
+  ++repeats_queued_[Slot(node_index)];
+  AtNode(node_index, now() + again_after_ms,
+         [this, node_index, request, first] { Redo(node_index, request, first, /*seen=*/true); });
   return reply;
 }
 
