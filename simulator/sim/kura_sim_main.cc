@@ -2,32 +2,22 @@
 // a simulated network and clock, under faults, with invariant checks and a report; and
 // `kura-sim processes`, the same kind of checks against real daemons (process_cli.h).
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <optional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "given_options.h"
-#include "interrupt_guard.h"
+#include "in_process_runs.h"
 #include "parallel_runs.h"
-#include "plot.h"
 #include "process_cli.h"
-#include "progress_line.h"
-#include "report.h"
-#include "sweep_summary.h"
 #include "value_checks.h"
-#include "world.h"
 
 namespace {
 
@@ -46,52 +36,11 @@ std::string WriteProblem(const std::string& path) {
   return "";
 }
 
-double PeakRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
-
 std::vector<StrategyKind> Strategies(const std::string& name) {
   if (name == "escrow") return {StrategyKind::kEscrow};
   if (name == "last-known") return {StrategyKind::kLastKnown};
   if (name == "strong") return {StrategyKind::kStrong};
   return {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong};
-}
-
-// Thrown by a world not started because a sweep was interrupted (InterruptGuard).
-struct SweepInterrupted {};
-
-// Runs one world per (seed, strategy), up to `jobs` at once: world t is seed
-// options.seed + t / kinds.size() with strategy kinds[t % kinds.size()]. `done` gets each
-// seed's runs, strategies in the order given, seeds in order, as soon as they are ready.
-// Under an InterruptGuard a stop request starts no more seeds: the worlds of those under
-// way run and finish, every seed is handed over whole, and SweepInterrupted is thrown.
-void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds, int seeds, int jobs,
-               ProgressLine* progress, const std::function<void(const SimOptions&, std::vector<RunResult>)>& done) {
-  const std::size_t per_seed = kinds.size();
-  auto seed_options = [&](std::size_t t) {
-    SimOptions seeded = options;
-    seeded.seed = options.seed + t / per_seed;
-    return seeded;
-  };
-  std::vector<RunResult> seed_runs;
-  RunInOrder<RunResult>(
-      static_cast<std::size_t>(seeds) * per_seed, jobs,
-      [&](std::size_t t) {
-        if (t % per_seed == 0 && InterruptGuard::Requested()) throw SweepInterrupted{};
-        World world(seed_options(t), kinds[t % per_seed]);
-        if (progress == nullptr) return world.Run();
-        RunResult run = world.Run([&](const char* phase, double d) { progress->Update(t % per_seed, phase, d); });
-        progress->Finish(t % per_seed);
-        return run;
-      },
-      [&](std::size_t t, RunResult run) {
-        seed_runs.push_back(std::move(run));
-        if (seed_runs.size() < per_seed) return;
-        done(seed_options(t), std::move(seed_runs));
-        seed_runs.clear();
-      });
 }
 
 std::string BadMixOrSkew(const SimOptions& o) {
@@ -252,124 +201,12 @@ int main(int argc, char** argv) {
   }
   o.progress = !quiet && isatty(STDERR_FILENO);
 
-  auto kinds = Strategies(strategy);
   // The floor is set beside the run's wall time: the worlds must run one at a time, as
   // the replays do.
   if (storage_floor) jobs = 1;
   o.record_storage = storage_floor;
-  const int worlds_at_once = std::min<int>(jobs, static_cast<int>(kinds.size()) * runs);
-  if (threads == 0) threads = worlds_at_once == 1 && DefaultJobs() >= 2 ? 2 : 1;
-  o.threads = storage_floor ? 1 : threads;
-  auto t0 = std::chrono::steady_clock::now();
-  auto wall = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-
-  if (runs > 1) {
-    // Ctrl-C or SIGTERM: the worlds under way finish, and the seeds run are reported.
-    InterruptGuard guard;
-    std::vector<uint64_t> failed;
-    nlohmann::json all = nlohmann::json::array();
-    int swept = 0;
-    int progress_width = 0;  // of the sweep line on stderr, cleared before each seed's line
-    // Paced from the first result on (ProgressEntry): seeds run side by side, so one
-    // seed's time says little about how fast results come.
-    ProgressEntry sweep;
-    auto on_seed = [&](const SimOptions& seeded, std::vector<RunResult> results) {
-      if (progress_width > 0) std::fprintf(stderr, "\r%*s\r", progress_width, "");
-      ++swept;
-      bool ok = true;
-      for (const auto& run : results) {
-        if (run.ok) continue;
-        ok = false;
-        if (!json_out) std::cout << FormatViolation(seeded, run);
-      }
-      if (!ok) failed.push_back(seeded.seed);
-      if (json_out) all.push_back(RunsJson(seeded, results));  // the process's figures: once, below
-      else std::cout << FormatSweepSeed(seeded.seed, results) << std::endl;
-      if (o.progress) {
-        double elapsed = wall();
-        sweep.Report("seeds", static_cast<double>(swept) / runs, elapsed);
-        std::optional<double> left_s = swept < runs ? sweep.SecondsLeft(elapsed) : std::nullopt;
-        std::string left = left_s ? ", ~" + FormatDuration(*left_s) + " left" : "";
-        std::fprintf(stderr, "\r");
-        progress_width = std::fprintf(stderr, "sweep %d/%d (%s%s)", swept, runs, FormatDuration(elapsed).c_str(),
-                                      left.c_str());
-      }
-    };
-    try {
-      RunWorlds(o, kinds, runs, jobs, nullptr, on_seed);
-    } catch (const SweepInterrupted&) {
-    }
-    // Asked to stop: even with every seed already under way (and so run), the exit says so.
-    const bool interrupted = InterruptGuard::Requested();
-    if (o.progress) std::fprintf(stderr, "\n");
-    if (json_out) {
-      // seeds_run and stopped as `kura-sim processes --runs --json` gives them (there `runs`
-      // is the count asked; here each seed's entry has its `runs`, one per strategy).
-      nlohmann::json report = {{"sweep", all}, {"seeds_run", swept}, {"failed_seeds", failed},
-                               {"stopped", interrupted ? nlohmann::json("interrupted") : nlohmann::json()}};
-      report.update(MeasuredJson({wall(), PeakRssMb(), worlds_at_once, o.threads}));
-      std::cout << report.dump(2) << "\n";
-    } else {
-      if (interrupted) std::cout << "interrupted; sweep stopped\n";
-      std::cout << SweepSummary(swept, runs, failed) << std::flush;
-      std::printf("\nwall time %.2f s, peak RSS %.0f MB (whole process, %d worlds at once, %d %s each)\n", wall(),
-                  PeakRssMb(), worlds_at_once, o.threads, o.threads == 1 ? "thread" : "threads");
-    }
-    if (interrupted) return 130;
-    return failed.empty() ? 0 : 1;
-  }
-
-  std::vector<RunResult> results;
-  {
-    std::vector<std::string> labels;
-    for (StrategyKind kind : kinds) labels.push_back(StrategyName(kind));
-    ProgressLine line(labels);
-    RunWorlds(o, kinds, 1, jobs, o.progress ? &line : nullptr,
-              [&](const SimOptions&, std::vector<RunResult> runs) { results = std::move(runs); });
-    if (o.progress) line.Close();
-  }
-  Measured m{wall(), PeakRssMb(), worlds_at_once, o.threads};
-  if (storage_floor) {
-    // One replay per strategy's run, as the runs came one after another.
-    m.storage_floor_s = 0;
-    for (auto& run : results) {
-      if (run.storage.empty()) continue;  // stopped before its day: a node failed to open, or no strategy
-      ProgressLine replay_line({run.strategy});
-      auto floor = MeasureStorageFloor(*run.storage_log, run.storage, [&](double done) {
-        if (o.progress) replay_line.Update(0, "storage floor replay", done);
-      });
-      if (o.progress) replay_line.Close();
-      if (!floor.ok()) {
-        std::cerr << "storage floor: " << floor.status().ToString() << "\n";
-        return 1;
-      }
-      m.storage_floor_s += floor->seconds;
-      run.storage_log.reset();  // its memory, before the next replay
-    }
-  }
-  // The plot draws the first strategy that ran (the order given to --strategy).
-  const RunResult* plotted = plot.empty() ? nullptr : FirstAvailable(results);
-  if (json_out) {
-    nlohmann::json report = RunsJson(o, results);
-    report.update(MeasuredJson(m));
-    report["plot"] = plotted ? nlohmann::json{{"path", plot}, {"strategy", plotted->strategy}}
-                             : nlohmann::json(nullptr);
-    std::cout << report.dump(2) << "\n";
-  } else {
-    std::cout << FormatRun(o, results, m);
-  }
-  if (plotted != nullptr) {
-    errno = 0;  // before the open, whose failure is the likeliest
-    std::ofstream file(plot);
-    if (!(file << PlotSvg(o, *plotted)).flush()) {
-      // The stream keeps no reason; the failed call's errno is the best there is.
-      std::cerr << "cannot write the plot to " << plot << ": " << (errno ? std::strerror(errno) : "write failed") << "\n";
-      return 1;
-    }
-    if (!json_out) std::cout << "plot (" << plotted->strategy << "): " << plot << "\n";
-  }
-  for (const auto& run : results) {
-    if (!run.ok) return 1;
-  }
-  return 0;
+  InProcessRuns request{o, Strategies(strategy), runs, jobs, json_out, storage_floor, plot};
+  if (threads == 0) threads = WorldsAtOnce(request) == 1 && DefaultJobs() >= 2 ? 2 : 1;
+  request.options.threads = storage_floor ? 1 : threads;
+  return runs > 1 ? RunSweep(request) : RunSingle(request);
 }
