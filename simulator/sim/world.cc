@@ -26,9 +26,10 @@ namespace {
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
 constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
-// Every node forgets request ids past its retention (24 h) this often: the daemons do it
-// every 10 minutes, which at scale would scan each store's ids 144 times a day for the
-// same ids forgotten.
+// Every node forgets request ids past its retention (24 h) this often. The daemons do it
+// every 10 minutes; once a node's ids can be due (after its first day) each pass reads
+// them all, so a multi-day world at scale would read each store's ids 144 times a day to
+// forget what 24 passes forget.
 constexpr int64_t kPruneEveryMs = 3'600'000;
 // A sync batch's component bytes, at most: far below the daemons' (kMaxBatchBytes), so
 // that a store's changes fill several batches in a small world too and the paths of a full

@@ -298,8 +298,8 @@ class World {
   std::vector<std::unique_ptr<SimNode>> stores_;
   std::unique_ptr<SimNode> hq_;
   std::vector<std::vector<OwedRequest>> pending_;  // per store: requests owed to it
-  // Per node, the stores then HQ (each lane writes its own nodes', the world's events any):
-  // repeats queued, answered, and the node was down for; request ids pruned.
+  // Per node, the stores then HQ, each written by the node's lane or between windows:
+  // repeats queued, answered, and not sent as the node was down; request ids pruned.
   std::vector<int64_t> repeats_queued_, repeats_answered_, repeats_node_down_, pruned_;
   int Slot(int node) const { return node < 0 ? stores() : node; }
   std::unique_ptr<OnlineOrderStrategy> strategy_;
