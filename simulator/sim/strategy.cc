@@ -19,8 +19,7 @@ Result<json> OnlineOrderStrategy::Send(World& world, int node, const std::string
   args["kind"] = order.kind;
   args["lines"] = LinesJson(order.lines);
   args["customer"] = order.customer;
-  if (order.again_after_ms >= 0) return world.CallRepeated(node, op, order.rid, args, order.again_after_ms);
-  return world.Call(node < 0 ? world.hq() : world.store(node), op, order.rid, args);
+  return world.Call(node, op, order.rid, args, order.again_after_ms);
 }
 
 void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const OnlineOrder& order) {

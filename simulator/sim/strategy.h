@@ -32,7 +32,7 @@ struct OnlineOrder {
   std::string customer;
   std::string rid;  // identifies the order
   // The shop sends the order again this long after, with the same rid (a retry after a
-  // timeout; World::CallRepeated), or never (-1).
+  // timeout; World::Call), or never (-1).
   int64_t again_after_ms = -1;
 };
 

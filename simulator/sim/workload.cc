@@ -124,9 +124,7 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
   // The operation's own request; some of them are sent twice (SimOptions::repeats).
   constexpr int64_t kMinuteMs = 60'000;
   int64_t again_after = u[8] < o.repeats ? kMinuteMs + static_cast<int64_t>(u[9] * 29 * kMinuteMs) : -1;
-  auto till = [&](const std::string& op, const json& args) {
-    return again_after < 0 ? world_->Call(node, op, rid, args) : world_->CallRepeated(store, op, rid, args, again_after);
-  };
+  auto till = [&](const std::string& op, const json& args) { return world_->Call(store, op, rid, args, again_after); };
   switch (kind) {
     case kSale: {
       int64_t qty = u[3] < 0.8 ? 1 : 2;

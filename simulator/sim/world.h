@@ -116,7 +116,7 @@ struct RunResult {
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
-  // Requests a node got again with the same id (CallRepeated, a crash's retry) and
+  // Requests a node got again with the same id (Call's repeat, a crash's retry) and
   // answered as the first time; the repeats it was down for (the client gave up); those
   // still to come when the run ended (sync went quiet first).
   int64_t repeats_answered = 0, repeats_node_down = 0, repeats_left_at_end = 0;
@@ -180,12 +180,13 @@ class World {
   // into the trace hash. Returns the decoded reply. REQUIRES: node.up().
   Result<nlohmann::json> Call(SimNode& node, const std::string& op, const std::string& rid,
                               const nlohmann::json& args);
-  // As Call at a node (-1: HQ), and the node gets the same request again `again_after_ms`
-  // later (a till or the online shop retrying after a timeout, though the first answer
-  // reached it): the repeat must get the first answer's bytes and change nothing (Redo).
-  // From the node's own lane, or for HQ between windows too. REQUIRES: the node is up.
-  Result<nlohmann::json> CallRepeated(int node, const std::string& op, const std::string& rid,
-                                      const nlohmann::json& args, int64_t again_after_ms);
+  // As Call at a node (-1: HQ). With again_after_ms >= 0 the node gets the same request
+  // again that much later (a till or the online shop retrying after a timeout, though the
+  // first answer reached it): the repeat must get the first answer's bytes and change
+  // nothing (Redo). From the node's own lane, or for HQ between windows too. REQUIRES:
+  // the node is up.
+  Result<nlohmann::json> Call(int node, const std::string& op, const std::string& rid, const nlohmann::json& args,
+                              int64_t again_after_ms);
   // Call for each of `requests` at store i, as one commit group. REQUIRES: the store is up.
   void CallGroup(int store, const std::vector<ApiRequest>& requests);
   // A read (no rid, no ledger, not traced).

@@ -29,9 +29,10 @@ Result<json> World::Call(SimNode& node, const std::string& op, const std::string
   return Record(node, ApiRequest{op, rid, args}, node.Execute(op, rid, args));
 }
 
-Result<json> World::CallRepeated(int node_index, const std::string& op, const std::string& rid, const json& args,
-                                 int64_t again_after_ms) {
+Result<json> World::Call(int node_index, const std::string& op, const std::string& rid, const json& args,
+                         int64_t again_after_ms) {
   SimNode& node = *Node(node_index);
+  if (again_after_ms < 0) return Call(node, op, rid, args);
   node.SetTime(now());
   ApiRequest request{op, rid, args};
   std::string first = node.Execute(op, rid, args);
