@@ -48,7 +48,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const StoreOptions& options,
 Engine::Engine(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock,
                std::span<const OpSpec> ops)
     : options_(options), db_(std::move(db)), clock_(clock), hlc_(clock), ops_(ops), txn_(db_.get()),
-      started_ms_(clock->NowMillis()) {}
+      started_ms_(clock->NowMillis()),
+      prune_cutoff_ms_(started_ms_ - options.request_retention_ms),
+      prune_cutoff_elapsed_ms_(clock->ElapsedMillis()) {}
 
 Status Engine::Init() {
   KURA_ASSIGN_OR_RETURN(auto format, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaFormat));
@@ -104,6 +106,8 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
     oldest_request_ms_ = std::min(oldest_request_ms_, ctx.now_ms);  // a clock set back writes older
+    prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, ctx.now_ms);  // maybe behind the pass
+    AdvancePruneCutoff(ctx.now_ms);  // the clock as it is now, for a record stamped with it
     *wrote = true;
   }
   return reply;
@@ -154,29 +158,49 @@ Result<int> Engine::ExpireDueHolds() {
   return expired;
 }
 
-Result<int> Engine::PruneRequestIds() {
-  int64_t cutoff = clock_->NowMillis() - options_.request_retention_ms;
-  if (cutoff <= oldest_request_ms_) return 0;  // nothing kept is old enough: no need to read them
-  int pruned = 0;
-  int64_t oldest_kept = std::numeric_limits<int64_t>::max();
+int64_t Engine::AdvancePruneCutoff(int64_t now_ms) {
+  int64_t elapsed = clock_->ElapsedMillis();
+  int64_t by_wall_clock = now_ms - options_.request_retention_ms;
+  prune_cutoff_ms_ = std::min(by_wall_clock, prune_cutoff_ms_ + (elapsed - prune_cutoff_elapsed_ms_));
+  prune_cutoff_elapsed_ms_ = elapsed;
+  return prune_cutoff_ms_;
+}
+
+Result<Store::PruneStep> Engine::PruneRequestIds() {
+  int64_t cutoff = AdvancePruneCutoff(clock_->NowMillis());
+  bool starting = prune_resume_key_.empty();
+  // Nothing kept is old enough: no need to read them.
+  if (starting && cutoff <= oldest_request_ms_) return PruneStep{};
+  if (starting) prune_pass_oldest_ms_ = std::numeric_limits<int64_t>::max();
+  PruneStep step;
+  const int most = std::max(1, options_.prune_step_ids);
+  int read = 0;
+  std::string next_key;  // where the following step starts; empty: the pass is over
   Status s = txn_.Scan(Cf::kRequests, "", [&](std::string_view key, std::string_view value) {
+    if (read == most) {
+      next_key = key;
+      return false;
+    }
+    ++read;
     if (value.size() < 8) return true;
     auto written = static_cast<int64_t>(GetBigEndian64(value));
     if (written < cutoff) {
       txn_.Delete(Cf::kRequests, key);
-      ++pruned;
+      ++step.pruned;
     } else {
-      oldest_kept = std::min(oldest_kept, written);
+      prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, written);
     }
     return true;
-  });
+  }, prune_resume_key_);
   if (!s.ok()) {
     txn_.Clear();
     return s;
   }
   KURA_RETURN_IF_ERROR(txn_.Commit());
-  oldest_request_ms_ = oldest_kept;
-  return pruned;
+  prune_resume_key_ = std::move(next_key);
+  step.done = prune_resume_key_.empty();
+  if (step.done) oldest_request_ms_ = prune_pass_oldest_ms_;
+  return step;
 }
 
 }  // namespace kura

@@ -39,7 +39,7 @@ class Engine final : public Store {
 
   std::vector<std::string> ExecuteGroup(const std::vector<std::string_view>& requests) override;
   Result<int> ExpireDueHolds() override;
-  Result<int> PruneRequestIds() override;
+  Result<PruneStep> PruneRequestIds() override;
 
   // Executes one request as a group of one, its handler seeing `decision` as
   // OpContext::routed: the store's answer to an order HQ routed to it (order_router.h).
@@ -50,6 +50,9 @@ class Engine final : public Store {
  private:
   // Executes one request into txn_; sets *wrote when it left writes to commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
+  // Takes the wall clock's reading `now_ms` into the pruning cutoff and returns the cutoff:
+  // request ids written before it may be forgotten (see the fields below).
+  int64_t AdvancePruneCutoff(int64_t now_ms);
   OpContext Context() {
     return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_, routed_};
   }
@@ -62,8 +65,19 @@ class Engine final : public Store {
   Txn txn_;
   int64_t started_ms_;
   // No kept request id was written before this: PruneRequestIds reads none of them until
-  // its cutoff passes it (a day, after a first scan). The lowest value until that scan.
+  // its cutoff passes it (a day, after a first pass). The lowest value until that pass.
   int64_t oldest_request_ms_ = std::numeric_limits<int64_t>::min();
+  // A pass over the ids under way: where the next step starts (empty: none under way) and
+  // the oldest write time among those it kept or that were written since it began.
+  std::string prune_resume_key_;
+  int64_t prune_pass_oldest_ms_ = std::numeric_limits<int64_t>::max();
+  // The cutoff as last taken, at every prune and every record written, and when
+  // (Clock::ElapsedMillis). It moves no faster than time passes, so an id written by this
+  // process is kept for the retention of real time whatever the wall clock did since:
+  // set forward, or put right after running slow. (Ids from before the process started
+  // trust the wall clock across the downtime.)
+  int64_t prune_cutoff_ms_;
+  int64_t prune_cutoff_elapsed_ms_;
   SyncView* sync_view_ = nullptr;
   const RoutedDecision* routed_ = nullptr;
 };

@@ -20,10 +20,18 @@ void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64
 }
 
 void SchedulePruneRequestIds(EventLoop& loop, Engine* engine) {
-  loop.scheduler().Add("prune-request-ids", kPruneRequestIdsEveryMs, engine->clock()->NowMillis(), [engine] {
-    auto n = engine->PruneRequestIds();
-    if (!n.ok()) spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", n.status().ToString());
-    else if (*n > 0) spdlog::info("event=request_ids_pruned count={}", *n);
+  loop.scheduler().AddInSteps("prune-request-ids", kPruneRequestIdsEveryMs, engine->clock()->NowMillis(),
+                              [engine, pruned = 0]() mutable {
+    auto step = engine->PruneRequestIds();
+    if (!step.ok()) {
+      spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", step.status().ToString());
+      return false;  // tried again at the next interval
+    }
+    pruned += step->pruned;
+    if (!step->done) return true;
+    if (pruned > 0) spdlog::info("event=request_ids_pruned count={}", pruned);
+    pruned = 0;
+    return false;
   });
 }
 

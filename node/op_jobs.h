@@ -20,7 +20,8 @@ void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64
 // How often a daemon forgets request ids older than its request retention.
 constexpr int64_t kPruneRequestIdsEveryMs = 10 * 60 * 1000;
 
-// Every kPruneRequestIdsEveryMs, Engine::PruneRequestIds; logs how many went.
+// Every kPruneRequestIdsEveryMs, Engine::PruneRequestIds in steps between the requests
+// until a pass is done; logs how many went.
 void SchedulePruneRequestIds(EventLoop& loop, Engine* engine);
 
 }  // namespace kura

@@ -5,13 +5,20 @@
 namespace kura {
 
 void Scheduler::Add(std::string name, int64_t interval_ms, int64_t now_ms, Job job) {
-  entries_.push_back(Entry{std::move(name), interval_ms, now_ms + interval_ms, std::move(job)});
+  AddInSteps(std::move(name), interval_ms, now_ms, [job = std::move(job)] {
+    job();
+    return false;
+  });
+}
+
+void Scheduler::AddInSteps(std::string name, int64_t interval_ms, int64_t now_ms, Step step) {
+  entries_.push_back(Entry{std::move(name), interval_ms, now_ms + interval_ms, std::move(step)});
 }
 
 void Scheduler::RunDue(int64_t now_ms) {
   for (Entry& e : entries_) {
     if (e.next_ms > now_ms) continue;
-    e.job();
+    if (e.step()) continue;  // still due: the next step runs at the next turn
     // Skip missed runs rather than bursting after a stall or a clock jump.
     e.next_ms = std::max(e.next_ms + e.interval_ms, now_ms + 1);
   }

@@ -13,9 +13,15 @@ namespace kura {
 class Scheduler {
  public:
   using Job = std::function<void()>;
+  // Does a bounded share of a job's work; returns true while some is left.
+  using Step = std::function<bool()>;
 
   // Runs `job` every `interval_ms`, first at now_ms + interval_ms.
   void Add(std::string name, int64_t interval_ms, int64_t now_ms, Job job);
+  // Like Add, for work done in steps: while `step` returns true it runs again at the
+  // loop's next turn, after the requests waiting then, and the interval counts from the
+  // run that began the work.
+  void AddInSteps(std::string name, int64_t interval_ms, int64_t now_ms, Step step);
   // Runs every job that is due at `now_ms`.
   void RunDue(int64_t now_ms);
   // Milliseconds until the next job is due (0 if one is due; -1 if there are no jobs).
@@ -26,7 +32,7 @@ class Scheduler {
     std::string name;
     int64_t interval_ms;
     int64_t next_ms;
-    Job job;
+    Step step;
   };
   std::vector<Entry> entries_;
 };

@@ -31,6 +31,9 @@ constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries
 // them all, so a multi-day world at scale would read each store's ids 144 times a day to
 // forget what 24 passes forget.
 constexpr int64_t kPruneEveryMs = 3'600'000;
+// A pass reads SimNode's few ids a step, the next step this much later, so that requests
+// land between a pass's steps, as they do between a daemon's.
+constexpr int64_t kPruneStepGapMs = 1000;
 // A sync batch's component bytes, at most: far below the daemons' (kMaxBatchBytes), so
 // that a store's changes fill several batches in a small world too and the paths of a full
 // batch run (a bug that skipped a full batch's rest went unseen at the default size).
@@ -259,14 +262,17 @@ void World::HqEscrowJob() {
 
 void World::PruneJob(int node_index) {
   SimNode& node = *Node(node_index);
+  bool pass_done = true;
   if (node.up()) {
     node.SetTime(now());
-    auto pruned = node.engine()->PruneRequestIds();
-    if (!pruned.ok()) return Violation(node.id() + " request-id pruning failed: " + pruned.status().ToString());
-    pruned_[Slot(node_index)] += *pruned;
-    if (*pruned > 0) trace().Add(now(), node.id() + " pruned " + std::to_string(*pruned) + " request ids");
+    auto step = node.engine()->PruneRequestIds();
+    if (!step.ok()) return Violation(node.id() + " request-id pruning failed: " + step.status().ToString());
+    pruned_[Slot(node_index)] += step->pruned;
+    if (step->pruned > 0) trace().Add(now(), node.id() + " pruned " + std::to_string(step->pruned) + " request ids");
+    pass_done = step->done;
   }
-  if (!stopped()) AtNode(node_index, now() + kPruneEveryMs, [this, node_index] { PruneJob(node_index); });
+  if (stopped()) return;
+  AtNode(node_index, now() + (pass_done ? kPruneEveryMs : kPruneStepGapMs), [this, node_index] { PruneJob(node_index); });
 }
 
 void World::TakeSample() {

@@ -133,15 +133,55 @@ TEST_CASE("store undecodable requests and unknown ops get error replies", "[stor
   CHECK(DecodeReply(replies[2]).ok());
 }
 
+// Prunes until the pass is done; how many went.
+int PruneAll(Store& store) {
+  int pruned = 0;
+  for (;;) {
+    auto step = store.PruneRequestIds();
+    REQUIRE(step.ok());
+    pruned += step->pruned;
+    if (step->done) return pruned;
+  }
+}
+
 TEST_CASE("store request ids older than the retention are pruned", "[store][idempotency]") {
   EngineHarness e;
   std::string first = e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 5}}, "old-1");
-  CHECK(*e.store->PruneRequestIds() == 0);
+  CHECK(PruneAll(*e.store) == 0);
   e.clock.Advance(e.options.request_retention_ms + 1);
-  CHECK(*e.store->PruneRequestIds() == 1);
+  CHECK(PruneAll(*e.store) == 1);
   // Forgotten: the same id is now a new request.
   e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 5}}, "old-1");
   CHECK(e.Stock("SKU-1")["on_hand"] == 10);
+}
+
+TEST_CASE("store request ids are kept for the retention of time passed, whatever the clock does",
+          "[store][idempotency]") {
+  EngineHarness e;
+  auto* engine = dynamic_cast<Engine*>(e.store.get());
+  REQUIRE(engine != nullptr);
+  const int64_t retention = e.options.request_retention_ms, hour = 3600 * 1000;
+
+  SECTION("a clock set forward") {
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "x-1");
+    e.clock.Jump(2 * retention);
+    CHECK(PruneAll(*e.store) == 0);
+    e.clock.Advance(retention - 1);
+    CHECK(PruneAll(*e.store) == 0);
+    CHECK(engine->Answered("x-1"));
+    e.clock.Advance(2);
+    CHECK(PruneAll(*e.store) == 1);
+  }
+  SECTION("a clock set back between prunes, then put right") {
+    e.clock.Jump(-3 * hour);
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "y-1");  // stamped three hours early
+    e.clock.Jump(3 * hour);
+    e.clock.Advance(retention - 1);
+    CHECK(PruneAll(*e.store) == 0);
+    CHECK(engine->Answered("y-1"));
+    e.clock.Advance(2);
+    CHECK(PruneAll(*e.store) == 1);
+  }
 }
 
 TEST_CASE("store request-id pruning reads nothing while no kept id can be due, and misses none", "[store][idempotency]") {
@@ -150,23 +190,56 @@ TEST_CASE("store request-id pruning reads nothing while no kept id can be due, a
   REQUIRE(engine != nullptr);
   const int64_t hour = 3600 * 1000;
   e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "a-1");
-  CHECK(*e.store->PruneRequestIds() == 0);  // the first prune reads every id: a-1 is the oldest
+  CHECK(PruneAll(*e.store) == 0);  // the first prune reads every id: a-1 is the oldest
   uint64_t scans = engine->db()->work().scans;
   e.clock.Advance(hour);
-  CHECK(*e.store->PruneRequestIds() == 0);
+  CHECK(PruneAll(*e.store) == 0);
   CHECK(engine->db()->work().scans == scans);  // a-1 is an hour old: nothing can be due
 
-  // A clock set back two hours writes an id older than any kept; it is still pruned when due.
-  e.clock.Advance(-2 * hour);
+  // A clock set back two hours writes an id stamped before any kept; it is still pruned
+  // when due. Put right, the clock then runs two hours ahead of the cutoff, so a-1 stays
+  // two hours longer than the retention.
+  e.clock.Jump(-2 * hour);
   e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "b-1");
-  e.clock.Advance(2 * hour);
-  e.clock.Advance(e.options.request_retention_ms - 2 * hour + 1);  // b-1 due; a-1 is not
-  CHECK(*e.store->PruneRequestIds() == 1);
+  e.clock.Jump(2 * hour);
+  e.clock.Advance(e.options.request_retention_ms + 1);  // b-1 due; a-1 is not
+  CHECK(PruneAll(*e.store) == 1);
   CHECK(engine->Answered("a-1"));
   CHECK(!engine->Answered("b-1"));
-  e.clock.Advance(hour);
-  CHECK(*e.store->PruneRequestIds() == 1);
+  e.clock.Advance(2 * hour);
+  CHECK(PruneAll(*e.store) == 1);
   CHECK(!engine->Answered("a-1"));
+}
+
+TEST_CASE("store request-id pruning goes in steps, and misses no id written during a pass",
+          "[store][idempotency]") {
+  EngineHarness e;
+  e.options.prune_step_ids = 2;
+  e.Reopen();
+  auto* engine = dynamic_cast<Engine*>(e.store.get());
+  REQUIRE(engine != nullptr);
+  const int64_t hour = 3600 * 1000;
+  for (const char* rid : {"k-1", "k-2", "k-3", "k-4"}) e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, rid);
+  e.clock.Advance(hour);
+  auto first = e.store->PruneRequestIds();  // k-1 and k-2
+  REQUIRE(first.ok());
+  CHECK(first->pruned == 0);
+  CHECK(!first->done);
+
+  // Written behind the pass, under a clock set back: stamped before every id the pass reads.
+  e.clock.Jump(-3 * hour);
+  e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "a-0");
+  e.clock.Jump(3 * hour);
+  CHECK(PruneAll(*e.store) == 0);  // k-3 and k-4: the pass is done
+
+  e.clock.Advance(e.options.request_retention_ms + 1);  // a-0 due, the k ids not
+  auto step = e.store->PruneRequestIds();  // a-0 and k-1
+  REQUIRE(step.ok());
+  CHECK(step->pruned == 1);
+  CHECK(!step->done);
+  CHECK(PruneAll(*e.store) == 0);
+  CHECK(!engine->Answered("a-0"));
+  CHECK(engine->Answered("k-4"));
 }
 
 // ---- opening ----

@@ -37,6 +37,9 @@ struct StoreOptions {
   int hold_shelf_bins = 20;
   // How long a client request id is remembered for retries. Default 24 h.
   int64_t request_retention_ms = 24LL * 3600 * 1000;
+  // How many kept request ids one PruneRequestIds call reads at most, so that pruning a
+  // large table never holds the request loop for long. Default 10,000.
+  int prune_step_ids = 10'000;
   // Receipts HQ has acknowledged are kept this long before journal.compact drops them.
   // Default 30 days.
   int64_t journal_retention_ms = 30LL * 24 * 3600 * 1000;
@@ -78,8 +81,14 @@ class Store {
 
   // Expires holds whose time has come. Durable on return; returns how many expired.
   virtual Result<int> ExpireDueHolds() = 0;
-  // Forgets request ids older than the retention. Durable on return.
-  virtual Result<int> PruneRequestIds() = 0;
+  // Forgets request ids older than the retention, reading at most
+  // StoreOptions::prune_step_ids of them and going on from there at the next call.
+  // Durable on return.
+  struct PruneStep {
+    int pruned = 0;     // ids forgotten by this call
+    bool done = true;   // false: ids are left to read; call again soon
+  };
+  virtual Result<PruneStep> PruneRequestIds() = 0;
 };
 
 }  // namespace kura
