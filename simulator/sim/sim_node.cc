@@ -9,7 +9,7 @@ namespace kura::sim {
 
 SimNode::SimNode(std::string id, int index, rocksdb::Env* env, int64_t epoch_ms,
                  SessionOptions session)
-    : id_(std::move(id)), index_(index), env_(env), clock_(epoch_ms), session_options_(session) {}
+    : id_(std::move(id)), index_(index), env_(env), epoch_ms_(epoch_ms), clock_(epoch_ms), session_options_(session) {}
 
 SimNode::~SimNode() { Crash(); }
 
@@ -21,6 +21,8 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   options.env = env_;
   options.cache_mb = cache_mb();
   options.storage_observer = storage_observer_;
+  // Request-id pruning in small steps, so that a pass takes several in a small world too.
+  options.prune_step_ids = 64;
   // A deterministic ticket key, so tickets and the key directory replay byte for byte.
   options.signing_seed = (id_ + std::string(32, '#')).substr(0, 32);
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));

@@ -33,9 +33,15 @@ class SimNode {
   Status Open(const std::vector<std::string>& peers);
   void Crash();
 
-  // Moves the node's clock to sim time `now` plus its offset.
-  void SetTime(int64_t sim_now) { clock_.Advance(sim_now + offset_ms - clock_.NowMillis()); }
+  // Moves the node's clock to sim time `now` plus its offset: time passes as sim time
+  // does (Clock::ElapsedMillis), the wall clock jumps as the offset did.
+  void SetTime(int64_t sim_now) {
+    clock_.Advance(epoch_ms_ + sim_now - clock_.ElapsedMillis());
+    clock_.Jump(epoch_ms_ + sim_now + offset_ms - clock_.NowMillis());
+  }
   int64_t LocalNow() { return clock_.NowMillis(); }
+  // The sim time at which the node's clock will read `local_ms`, if its offset holds.
+  int64_t SimTimeOf(int64_t local_ms) const { return local_ms - epoch_ms_ - offset_ms; }
 
   // Executes one request (a group of one, as a till's request would be). Returns the reply
   // bytes. REQUIRES: up().
@@ -65,7 +71,7 @@ class SimNode {
   // Null when down or no such peer.
   SyncSession* session(const std::string& peer);
 
-  int64_t offset_ms = 0;  // local clock minus sim time (skew, jumps)
+  int64_t offset_ms = 0;  // local clock minus the epoch and sim time (skew, jumps)
   // Timer bookkeeping per peer session, kept by the world: the armed sim time and a token
   // that makes superseded timer events no-ops.
   struct Timer {
@@ -79,6 +85,7 @@ class SimNode {
   std::string id_;
   int index_;
   rocksdb::Env* env_;
+  int64_t epoch_ms_;  // what the clock reads at sim time 0
   ManualClock clock_;
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;

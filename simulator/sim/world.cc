@@ -197,7 +197,7 @@ void World::Flush(SimNode& node, int store) {
       return Deliver(store, to_hq, incarnation, b);
     });
   }
-  int64_t next = session->NextTimerMs() - node.offset_ms;
+  int64_t next = node.SimTimeOf(session->NextTimerMs());
   Arm(node, store, std::max(next, now() + 1));
 }
 
