@@ -107,7 +107,7 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
     txn_.Put(Cf::kRequests, request->rid, record);
     oldest_request_ms_ = std::min(oldest_request_ms_, ctx.now_ms);  // a clock set back writes older
     prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, ctx.now_ms);  // maybe behind the pass
-    AdvancePruneCutoff(ctx.now_ms);  // the clock as it is now, for a record stamped with it
+    TakePruneCutoff(ctx.now_ms);  // the clock the record is stamped with
     *wrote = true;
   }
   return reply;
@@ -158,7 +158,7 @@ Result<int> Engine::ExpireDueHolds() {
   return expired;
 }
 
-int64_t Engine::AdvancePruneCutoff(int64_t now_ms) {
+int64_t Engine::TakePruneCutoff(int64_t now_ms) {
   int64_t elapsed = clock_->ElapsedMillis();
   int64_t by_wall_clock = now_ms - options_.request_retention_ms;
   prune_cutoff_ms_ = std::min(by_wall_clock, prune_cutoff_ms_ + (elapsed - prune_cutoff_elapsed_ms_));
@@ -167,7 +167,7 @@ int64_t Engine::AdvancePruneCutoff(int64_t now_ms) {
 }
 
 Result<Store::PruneStep> Engine::PruneRequestIds() {
-  int64_t cutoff = AdvancePruneCutoff(clock_->NowMillis());
+  int64_t cutoff = TakePruneCutoff(clock_->NowMillis());
   bool starting = prune_resume_key_.empty();
   // Nothing kept is old enough: no need to read them.
   if (starting && cutoff <= oldest_request_ms_) return PruneStep{};

@@ -50,9 +50,9 @@ class Engine final : public Store {
  private:
   // Executes one request into txn_; sets *wrote when it left writes to commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
-  // Takes the wall clock's reading `now_ms` into the pruning cutoff and returns the cutoff:
-  // request ids written before it may be forgotten (see the fields below).
-  int64_t AdvancePruneCutoff(int64_t now_ms);
+  // Takes the wall clock's reading `now_ms` into the pruning cutoff (which a clock set back
+  // lowers) and returns it: request ids written before it may be forgotten (see below).
+  int64_t TakePruneCutoff(int64_t now_ms);
   OpContext Context() {
     return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_, routed_};
   }

@@ -25,7 +25,7 @@ void SchedulePruneRequestIds(EventLoop& loop, Engine* engine) {
     auto step = engine->PruneRequestIds();
     if (!step.ok()) {
       spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", step.status().ToString());
-      return false;  // tried again at the next interval
+      return false;  // the pass resumes at the next interval, its count kept
     }
     pruned += step->pruned;
     if (!step->done) return true;

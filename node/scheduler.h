@@ -33,6 +33,7 @@ class Scheduler {
     int64_t interval_ms;
     int64_t next_ms;
     Step step;
+    bool stepping = false;  // a step left work: the next runs at the next turn, whatever the clock
   };
   std::vector<Entry> entries_;
 };

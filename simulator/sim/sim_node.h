@@ -33,8 +33,8 @@ class SimNode {
   Status Open(const std::vector<std::string>& peers);
   void Crash();
 
-  // Moves the node's clock to sim time `now` plus its offset: time passes as sim time
-  // does (Clock::ElapsedMillis), the wall clock jumps as the offset did.
+  // Moves the node's clock to the epoch plus `sim_now` plus its offset: time passes as sim
+  // time does (Clock::ElapsedMillis), the wall clock jumps as the offset did.
   void SetTime(int64_t sim_now) {
     clock_.Advance(epoch_ms_ + sim_now - clock_.ElapsedMillis());
     clock_.Jump(epoch_ms_ + sim_now + offset_ms - clock_.NowMillis());

@@ -31,8 +31,8 @@ constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries
 // them all, so a multi-day world at scale would read each store's ids 144 times a day to
 // forget what 24 passes forget.
 constexpr int64_t kPruneEveryMs = 3'600'000;
-// A pass reads SimNode's few ids a step, the next step this much later, so that requests
-// land between a pass's steps, as they do between a daemon's.
+// A pass reads 64 ids a step (SimNode's prune_step_ids), the next step this much later, so
+// that requests land between a pass's steps, as they do between a daemon's.
 constexpr int64_t kPruneStepGapMs = 1000;
 // A sync batch's component bytes, at most: far below the daemons' (kMaxBatchBytes), so
 // that a store's changes fill several batches in a small world too and the paths of a full

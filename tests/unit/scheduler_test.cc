@@ -38,7 +38,7 @@ TEST_CASE("scheduler runs a job in steps at every turn until it is through, betw
   CHECK(ran == std::vector<std::string>{"step", "other"});
   CHECK(scheduler.MsUntilNext(101) == 0);  // the pass goes on at the next turn
   scheduler.RunDue(101);
-  scheduler.RunDue(102);
+  scheduler.RunDue(50);  // the clock set back mid-pass: the pass goes on all the same
   CHECK(ran == std::vector<std::string>{"step", "other", "step", "step"});
   // Through: the next pass comes an interval after the run that began this one.
   CHECK(scheduler.MsUntilNext(102) == 98);

@@ -240,6 +240,14 @@ TEST_CASE("store request-id pruning goes in steps, and misses no id written duri
   CHECK(PruneAll(*e.store) == 0);
   CHECK(!engine->Answered("a-0"));
   CHECK(engine->Answered("k-4"));
+
+  // Every id due: two steps of two, none skipped at the edge between them.
+  e.clock.Advance(3 * hour);
+  auto one = e.store->PruneRequestIds(), two = e.store->PruneRequestIds();
+  REQUIRE((one.ok() && two.ok()));
+  CHECK((one->pruned == 2 && !one->done));
+  CHECK((two->pruned == 2 && two->done));
+  for (const char* rid : {"k-1", "k-2", "k-3", "k-4"}) CHECK(!engine->Answered(rid));
 }
 
 // ---- opening ----

@@ -81,13 +81,13 @@ class Store {
 
   // Expires holds whose time has come. Durable on return; returns how many expired.
   virtual Result<int> ExpireDueHolds() = 0;
-  // Forgets request ids older than the retention, reading at most
-  // StoreOptions::prune_step_ids of them and going on from there at the next call.
-  // Durable on return.
   struct PruneStep {
     int pruned = 0;     // ids forgotten by this call
     bool done = true;   // false: ids are left to read; call again soon
   };
+  // Forgets request ids older than the retention, reading at most
+  // StoreOptions::prune_step_ids of them and going on from there at the next call.
+  // Durable on return.
   virtual Result<PruneStep> PruneRequestIds() = 0;
 };
 

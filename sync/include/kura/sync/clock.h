@@ -2,6 +2,7 @@
 // simulator and tests pass a clock they control. Implementations must be thread-safe.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 
 namespace kura {
@@ -22,8 +23,9 @@ class ManualClock final : public Clock {
   explicit ManualClock(int64_t now_ms) : now_ms_(now_ms), elapsed_ms_(now_ms) {}
   int64_t NowMillis() override { return now_ms_; }
   int64_t ElapsedMillis() override { return elapsed_ms_; }
-  // Time passes: both clocks move.
+  // Time passes: both clocks move. REQUIRES: ms >= 0 (a clock set back is a Jump).
   void Advance(int64_t ms) {
+    assert(ms >= 0);
     now_ms_ += ms;
     elapsed_ms_ += ms;
   }
