@@ -44,6 +44,11 @@ void Invariants::CheckAtEnd(const std::function<void(double)>& progress) {
   if (!world_->stopped()) CheckFinal(&steps);
 }
 
+void Invariants::CheckDuringRun() {
+  ++checks_during_run_;
+  CheckStores(/*every_sku=*/false, nullptr);
+}
+
 void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   every_sku_views_.resize(world_->stores());
   overdue_.resize(world_->stores());
@@ -117,6 +122,9 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
   }
   std::string holds = CheckHolds(i, seen);
   if (every_sku) every_sku_views_[i] = std::move(seen);
+  int checks = world_->options().checks;
+  bool derived_turn = !every_sku && i % checks == (checks_during_run_ - 1) % checks;
+  if (holds.empty() && derived_turn) return DerivedInconsistent(i);
   return holds;
 }
 

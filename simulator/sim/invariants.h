@@ -42,8 +42,9 @@ class World;
 class Invariants {
  public:
   explicit Invariants(World* world) : world_(world) {}
-  // During the run: each store's SKUs moved since its last check.
-  void CheckDuringRun() { CheckStores(/*every_sku=*/false, nullptr); }
+  // During the run: each store's SKUs moved since its last check, and admin.check of this
+  // check's share of the stores (store i at checks i, i + checks, ...: each once a run).
+  void CheckDuringRun();
   // After the final heal: every SKU of every store, then the checks at the end only.
   // `progress` (may be empty) hears the share done, from either of the world's threads.
   void CheckAtEnd(const std::function<void(double)>& progress);
@@ -79,6 +80,7 @@ class Invariants {
   void Held(const std::string& name);
 
   World* world_;
+  int checks_during_run_ = 0;
   // Per store, every SKU's {on_hand, held} as the last every-SKU check read it: the
   // final check compares HQ against these rather than reading 200 x 5,000 SKUs again.
   // One slot per store, so that the two threads' checks write apart.
