@@ -5,6 +5,7 @@
 
 #include "change_log.h"
 #include "holds.h"
+#include "hq_index.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
 
@@ -35,6 +36,21 @@ Result<std::vector<HoldCell>> AllHolds(Txn& txn, std::string_view store) {
   }));
   KURA_RETURN_IF_ERROR(inner);
   return holds;
+}
+
+// Every change-index entry must name a cell that exists. Returns the lanes' entries (the
+// views, shared and per store, repeat them).
+Result<int64_t> CheckChangeIndex(Txn& txn, json* problems) {
+  int64_t changes = 0;
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kChanges, "", [&](std::string_view k, std::string_view value) {
+    if (!k.starts_with(keys::kSharedChangePrefix) && !k.starts_with(keys::kStoreChangePrefix)) ++changes;
+    std::string ignored;
+    if (!txn.Get(Cf::kCells, ParseChangeEntry(value).cell_key, &ignored).ok()) {
+      problems->push_back("change index entry " + std::string(k.substr(0, k.size() - 8)) + " names a missing cell");
+    }
+    return true;
+  }));
+  return changes;
 }
 
 }  // namespace
@@ -99,19 +115,16 @@ Result<json> OpAdminCheck(OpContext& ctx, const json&) {
     return true;
   }));
 
-  // Every change-index entry must name a cell that exists.
-  int64_t changes = 0;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kChanges, "", [&](std::string_view k, std::string_view value) {
-    // The views (shared, per store) repeat entries of the lanes.
-    if (!k.starts_with(keys::kSharedChangePrefix) && !k.starts_with(keys::kStoreChangePrefix)) ++changes;
-    std::string ignored;
-    if (!ctx.txn.Get(Cf::kCells, ParseChangeEntry(value).cell_key, &ignored).ok()) {
-      problems.push_back("change index entry " + std::string(k.substr(0, k.size() - 8)) +
-                         " names a missing cell");
-    }
-    return true;
-  }));
+  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, &problems));
   return json{{"ok", problems.empty()}, {"problems", problems}, {"holds", holds.size()},
+              {"changes", changes}};
+}
+
+Result<json> OpHqAdminCheck(OpContext& ctx, const json&) {
+  json problems = json::array();
+  KURA_ASSIGN_OR_RETURN(int64_t entries, CheckHqStockIndex(ctx.txn, &problems));
+  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, &problems));
+  return json{{"ok", problems.empty()}, {"problems", problems}, {"stock_entries", entries},
               {"changes", changes}};
 }
 

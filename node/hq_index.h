@@ -11,6 +11,7 @@
 #include <string>
 
 #include <msgpack.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cell_replica.h"
 #include "kura/schema/msgpack_map.h"
@@ -37,6 +38,11 @@ struct HqException {
 inline constexpr std::string_view kExceptionPrefix = "exc/";
 
 std::string PlacedOrderKey(std::string_view hold_id);
+
+// Recomputes HQ's stock index from the merged stock and hold cells and appends each
+// disagreement to `problems` (a JSON array; at most 20, then a count). Returns the
+// index's entries.
+Result<int64_t> CheckHqStockIndex(Txn& txn, nlohmann::json* problems);
 
 // Appends an exception to HQ's log (written with the caller's Txn).
 void RecordException(Txn& txn, const HqException& exception);

@@ -69,6 +69,7 @@ constexpr OpSpec kHqOps[] = {
     {"hq.stock", OpHqStock, false},
     {"hq.sync_status", OpSyncStatus, false},
     {"hq.exceptions", OpHqExceptions, false},
+    {"admin.check", OpHqAdminCheck, false},
     {"directory.list", OpDirectoryList, false},
     {"hq.directory.set", OpHqDirectorySet, true},
     {"hq.store_status.set", OpHqStoreStatusSet, true},

@@ -22,8 +22,13 @@ void PrintStatus(const json& s, std::ostream& out) {
 
 void PrintCheck(const json& r, std::ostream& out) {
   if (r.at("ok").get<bool>()) {
-    out << "ok: " << Cell(r.at("holds")) << " holds and " << Cell(r.at("changes"))
-        << " change-index entries are consistent\n";
+    if (r.contains("stock_entries")) {  // kura-hq's
+      out << "ok: " << Cell(r.at("stock_entries")) << " stock-index entries and " << Cell(r.at("changes"))
+          << " change-index entries are consistent\n";
+    } else {
+      out << "ok: " << Cell(r.at("holds")) << " holds and " << Cell(r.at("changes"))
+          << " change-index entries are consistent\n";
+    }
     return;
   }
   out << "PROBLEMS (" << r.at("problems").size() << "):\n";
@@ -44,8 +49,9 @@ void AddStoreCommands(CLI::App& app, Plan* plan) {
   admin->require_subcommand(1);
   CLI::App* check = admin->add_subcommand(
       "check", "Check that the held-units index, the expiry queue, the slip queue and the change "
-               "index agree with the stored holds and cells. Read-only. Exits 1 when it finds "
-               "problems");
+               "index agree with the stored holds and cells (at kura-hq: its stock index, what "
+               "HQ's stock views answer from, and its change index). Read-only. Exits 1 when it "
+               "finds problems");
   OnParsed(check, plan, []() -> Result<Invocation> {
     return Invocation{"admin.check", json::object(), false, PrintCheck, [](const json& r) {
                         return r.value("ok", false) ? Exit::kOk : Exit::kDaemonError;

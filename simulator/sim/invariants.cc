@@ -47,6 +47,8 @@ void Invariants::CheckAtEnd(const std::function<void(double)>& progress) {
 void Invariants::CheckDuringRun() {
   ++checks_during_run_;
   CheckStores(/*every_sku=*/false, nullptr);
+  if (world_->stopped() || checks_during_run_ % kHqCheckEvery != 0 || !world_->hq().up()) return;
+  if (std::string wrong = DerivedInconsistent(world_->hq()); !wrong.empty()) world_->Violation(wrong);
 }
 
 void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
@@ -124,7 +126,7 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
   if (every_sku) every_sku_views_[i] = std::move(seen);
   int checks = world_->options().checks;
   bool derived_turn = !every_sku && i % checks == (checks_during_run_ - 1) % checks;
-  if (holds.empty() && derived_turn) return DerivedInconsistent(i);
+  if (holds.empty() && derived_turn) return DerivedInconsistent(node);
   return holds;
 }
 
@@ -205,7 +207,8 @@ void Invariants::CheckFinal(StepProgress* progress) {
   if (const std::string* violation = first(&FinalFindings::receipts)) return world_->Violation(*violation);
   Held("receipts journaled once per acknowledged sale, return and collection");
   if (const std::string* violation = first(&FinalFindings::derived)) return world_->Violation(*violation);
-  Held("derived state consistent with cells (admin.check)");
+  if (std::string wrong = DerivedInconsistent(world_->hq()); !wrong.empty()) return world_->Violation(wrong);
+  Held("derived state consistent with cells (admin.check), at the stores and HQ");
 }
 
 Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
@@ -238,15 +241,14 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
                      std::to_string(journaled_at_store) + " journaled at the store, " +
                      std::to_string(journaled_at_hq) + " at hq";
   }
-  found.derived = DerivedInconsistent(i);
+  found.derived = DerivedInconsistent(store);
   return found;
 }
 
-std::string Invariants::DerivedInconsistent(int i) {
-  SimNode& store = world_->store(i);
-  auto check = world_->Read(store, "admin.check", json::object());
+std::string Invariants::DerivedInconsistent(SimNode& node) {
+  auto check = world_->Read(node, "admin.check", json::object());
   if (check.ok() && (*check)["ok"].get<bool>()) return "";
-  return store.id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString());
+  return node.id() + " admin.check: " + (check.ok() ? check->dump() : check.status().ToString());
 }
 
 void Invariants::CheckHqTotals(StepProgress* progress) {
