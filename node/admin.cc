@@ -38,19 +38,71 @@ Result<std::vector<HoldCell>> AllHolds(Txn& txn, std::string_view store) {
   return holds;
 }
 
+// Problems as admin.check lists them: of each kind, the first kMaxListed, then a count
+// of the rest, so that a badly broken database still gives a short reply.
+class ProblemList {
+ public:
+  static constexpr int kMaxListed = 20;
+  explicit ProblemList(json* out) : out_(out) {}
+  void Add(std::string problem) {
+    if (++of_kind_ <= kMaxListed) out_->push_back(std::move(problem));
+  }
+  // Ends a kind: "<n> more <what>" for those not listed.
+  void EndKind(std::string_view what) {
+    if (of_kind_ > kMaxListed) out_->push_back(std::to_string(of_kind_ - kMaxListed) + " more " + std::string(what));
+    of_kind_ = 0;
+  }
+
+ private:
+  json* out_;
+  int of_kind_ = 0;
+};
+
 // Every change-index entry must name a cell that exists. Returns the lanes' entries (the
 // views, shared and per store, repeat them).
-Result<int64_t> CheckChangeIndex(Txn& txn, json* problems) {
+Result<int64_t> CheckChangeIndex(Txn& txn, ProblemList& problems) {
   int64_t changes = 0;
   KURA_RETURN_IF_ERROR(txn.Scan(Cf::kChanges, "", [&](std::string_view k, std::string_view value) {
     if (!k.starts_with(keys::kSharedChangePrefix) && !k.starts_with(keys::kStoreChangePrefix)) ++changes;
     std::string ignored;
     if (!txn.Get(Cf::kCells, ParseChangeEntry(value).cell_key, &ignored).ok()) {
-      problems->push_back("change index entry " + std::string(k.substr(0, k.size() - 8)) + " names a missing cell");
+      problems.Add("change index entry " + std::string(k.substr(0, k.size() - 8)) + " names a missing cell");
     }
     return true;
   }));
+  problems.EndKind("change index entries name a missing cell");
   return changes;
+}
+
+// HQ's stock index against ExpectedStockIndex. Returns the index's entries. An entry of
+// {0, 0} with no cells behind it is right: a hold that ended before its store's stock
+// cell reached HQ leaves one.
+Result<int64_t> CheckStockIndex(Txn& txn, ProblemList& problems) {
+  KURA_ASSIGN_OR_RETURN(auto expected, ExpectedStockIndex(txn));
+  auto compare = [&](const std::string& at, const HqStockEntry& index, const HqStockEntry& cells) {
+    if (index.on_hand == cells.on_hand && index.held == cells.held) return;
+    problems.Add("stock index " + at + ": on_hand " + std::to_string(index.on_hand) + ", held " +
+                 std::to_string(index.held) + "; the cells say " + std::to_string(cells.on_hand) + ", " +
+                 std::to_string(cells.held));
+  };
+  int64_t entries = 0;
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, kStockIndexPrefix, [&](std::string_view key, std::string_view value) {
+    ++entries;
+    std::string at(key.substr(kStockIndexPrefix.size()));
+    HqStockEntry index;
+    if (!Decode(value, &index).ok()) {
+      problems.Add("undecodable stock index entry " + at);
+    } else if (auto it = expected.find(at); it == expected.end()) {
+      compare(at, index, HqStockEntry{});
+    } else {
+      compare(at, index, it->second);
+      expected.erase(it);
+    }
+    return true;
+  }));
+  for (const auto& [at, cells] : expected) compare(at, HqStockEntry{}, cells);  // no entry
+  problems.EndKind("stock index entries disagree with the cells");
+  return entries;
 }
 
 }  // namespace
@@ -110,20 +162,23 @@ Result<json> OpAdminCheck(OpContext& ctx, const json&) {
     return true;
   }));
   if (expiry_found != expiry_expected) problems.push_back("expiry queue disagrees with active holds");
+  ProblemList listed(&problems);
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, keys::kSlipPrefix, [&](std::string_view k, std::string_view) {
-    if (!slips_allowed.count(std::string(k))) problems.push_back("slip of an ended hold: " + std::string(k));
+    if (!slips_allowed.count(std::string(k))) listed.Add("slip of an ended hold: " + std::string(k));
     return true;
   }));
+  listed.EndKind("slips of ended holds");
 
-  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, &problems));
+  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, listed));
   return json{{"ok", problems.empty()}, {"problems", problems}, {"holds", holds.size()},
               {"changes", changes}};
 }
 
 Result<json> OpHqAdminCheck(OpContext& ctx, const json&) {
   json problems = json::array();
-  KURA_ASSIGN_OR_RETURN(int64_t entries, CheckHqStockIndex(ctx.txn, &problems));
-  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, &problems));
+  ProblemList listed(&problems);
+  KURA_ASSIGN_OR_RETURN(int64_t entries, CheckStockIndex(ctx.txn, listed));
+  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, listed));
   return json{{"ok", problems.empty()}, {"problems", problems}, {"stock_entries", entries},
               {"changes", changes}};
 }

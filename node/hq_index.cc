@@ -1,7 +1,6 @@
 #include "hq_index.h"
 
 #include <atomic>
-#include <map>
 
 #include "kura/schema/codec.h"
 #include "kura/schema/keys.h"
@@ -13,7 +12,8 @@
 namespace kura {
 namespace {
 
-constexpr std::string_view kStockBySkuPrefix = "bysku/";
+// Every stock cell and every hold cell, whatever the store (PROTOCOL.md 3).
+constexpr std::string_view kStockCells = "s/", kHoldCells = "h/";
 
 Status Update(Txn& txn, std::string_view sku, std::string_view store, int64_t on_hand_set,
               bool set_on_hand, int64_t held_delta) {
@@ -28,7 +28,7 @@ Status Update(Txn& txn, std::string_view sku, std::string_view store, int64_t on
 
 }  // namespace
 
-std::string StockBySkuPrefix(std::string_view sku) { return std::string(kStockBySkuPrefix) + std::string(sku) + "/"; }
+std::string StockBySkuPrefix(std::string_view sku) { return std::string(kStockIndexPrefix) + std::string(sku) + "/"; }
 std::string StockBySku(std::string_view sku, std::string_view store) {
   return StockBySkuPrefix(sku) + std::string(store);
 }
@@ -42,48 +42,26 @@ void RecordException(Txn& txn, const HqException& exception) {
   txn.Write(Cf::kLocal, key, exception);
 }
 
-Result<int64_t> CheckHqStockIndex(Txn& txn, nlohmann::json* problems) {
-  // What the index should say, per "<sku>/<store>", from the cells as HqObserver reads
-  // them: a stock cell's value, and the lines of the active holds the store hands over.
+Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn) {
   std::map<std::string, HqStockEntry> expected;
   Status inner;
-  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, "", [&](std::string_view key, std::string_view value) {
-    if (CellTypeOfKey(key) == CellType::kCounter) {
-      PnCounter cell;
-      inner = Decode(value, &cell);
-      expected[std::string(keys::SkuOf(key)) + "/" + std::string(keys::OwnerOf(key))].on_hand = cell.Value();
-    } else if (CellTypeOfKey(key) == CellType::kHold) {
-      HoldCell hold;
-      inner = Decode(value, &hold);
-      if (inner.ok() && IsActive(hold.State())) {
-        for (const auto& line : hold.body.lines) expected[line.sku + "/" + hold.body.store].held += line.qty;
-      }
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, kStockCells, [&](std::string_view key, std::string_view value) {
+    PnCounter cell;
+    inner = Decode(value, &cell);
+    expected[std::string(keys::SkuOf(key)) + "/" + std::string(keys::OwnerOf(key))].on_hand = cell.Value();
+    return inner.ok();
+  }));
+  KURA_RETURN_IF_ERROR(inner);
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, kHoldCells, [&](std::string_view, std::string_view value) {
+    HoldCell hold;
+    inner = Decode(value, &hold);
+    if (inner.ok() && IsActive(hold.State())) {
+      for (const auto& line : hold.body.lines) expected[line.sku + "/" + hold.body.store].held += line.qty;
     }
     return inner.ok();
   }));
   KURA_RETURN_IF_ERROR(inner);
-  int64_t entries = 0, wrong = 0;
-  auto report = [&](const std::string& at, const HqStockEntry& index, const HqStockEntry& cells) {
-    if (index.on_hand == cells.on_hand && index.held == cells.held) return;
-    if (++wrong > 20) return;
-    problems->push_back("stock index " + at + ": on_hand " + std::to_string(index.on_hand) + ", held " +
-                        std::to_string(index.held) + "; the cells say " + std::to_string(cells.on_hand) + ", " +
-                        std::to_string(cells.held));
-  };
-  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, kStockBySkuPrefix, [&](std::string_view key, std::string_view value) {
-    ++entries;
-    HqStockEntry index;
-    inner = Decode(value, &index);
-    std::string at(key.substr(kStockBySkuPrefix.size()));
-    auto it = expected.find(at);
-    report(at, index, it == expected.end() ? HqStockEntry{} : it->second);
-    if (it != expected.end()) expected.erase(it);
-    return inner.ok();
-  }));
-  KURA_RETURN_IF_ERROR(inner);
-  for (const auto& [at, cells] : expected) report(at, HqStockEntry{}, cells);  // no index entry
-  if (wrong > 20) problems->push_back(std::to_string(wrong - 20) + " more stock index entries disagree");
-  return entries;
+  return expected;
 }
 
 std::string PlacedOrderKey(std::string_view hold_id) { return "order_placed/" + std::string(hold_id); }

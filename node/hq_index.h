@@ -8,10 +8,10 @@
 //                                         dropped when the hold itself arrives
 #pragma once
 
+#include <map>
 #include <string>
 
 #include <msgpack.hpp>
-#include <nlohmann/json.hpp>
 
 #include "cell_replica.h"
 #include "kura/schema/msgpack_map.h"
@@ -25,6 +25,7 @@ struct HqStockEntry {
   KURA_MSGPACK_MAP(on_hand, held);
 };
 
+inline constexpr std::string_view kStockIndexPrefix = "bysku/";
 std::string StockBySkuPrefix(std::string_view sku);
 std::string StockBySku(std::string_view sku, std::string_view store);
 
@@ -39,10 +40,10 @@ inline constexpr std::string_view kExceptionPrefix = "exc/";
 
 std::string PlacedOrderKey(std::string_view hold_id);
 
-// Recomputes HQ's stock index from the merged stock and hold cells and appends each
-// disagreement to `problems` (a JSON array; at most 20, then a count). Returns the
-// index's entries.
-Result<int64_t> CheckHqStockIndex(Txn& txn, nlohmann::json* problems);
+// What HQ's stock index should hold, keyed "<sku>/<store>" as under kStockIndexPrefix,
+// from the cells as HqObserver reads them: each stock cell's value, and the lines of the
+// active holds a store hands over (merged, or HQ's own). admin.check compares the two.
+Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn);
 
 // Appends an exception to HQ's log (written with the caller's Txn).
 void RecordException(Txn& txn, const HqException& exception);

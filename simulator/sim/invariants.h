@@ -45,7 +45,7 @@ class Invariants {
   explicit Invariants(World* world) : world_(world) {}
   // During the run: each store's SKUs moved since its last check, admin.check of this
   // check's share of the stores (store i at checks i, i + checks, ...: each once a run),
-  // and HQ's admin.check at every kHqCheckEvery-th check.
+  // and HQ's admin.check at the middle check.
   void CheckDuringRun();
   // After the final heal: every SKU of every store, then the checks at the end only.
   // `progress` (may be empty) hears the share done, from either of the world's threads.
@@ -90,9 +90,6 @@ class Invariants {
   // A hold past its expiry at a check may be ended by the next run of the store's minute
   // job; still active this much simulated time later, it was missed.
   static constexpr int64_t kExpiryWithinMs = 3 * 60'000;
-  // HQ's admin.check reads every cell HQ holds (a few million at 200 stores x 5,000
-  // SKUs), so only some of the checks run it: four of the default 24.
-  static constexpr int kHqCheckEvery = 6;
   // Per store (a slot each, as above): the active holds past their expiry at its checks
   // since it last (re)started, each with the simulated time a check first found it so.
   struct OverdueHolds {

@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     }
   }
   app.add_option("--heartbeat-ms", o.heartbeat_ms, "sync session heartbeat (pings on idle links)")->capture_default_str()->check(WholeIn(100, 600000));
-  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU), and admin.check of every store once over the run's checks (each check takes its share of the stores) and of HQ at every sixth check. A check is an event of the run, so the count moves the trace hash. Each reads every up store: thousands on a small run cost more than the run")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  app.add_option("--checks", o.checks, "invariant checks of every up store during the run, each of the SKUs moved since its last (the final check reads every SKU), and admin.check of every store once over the run's checks (each check takes its share of the stores) and of HQ at the middle check. A check is an event of the run, so the count moves the trace hash. Each reads every up store: thousands on a small run cost more than the run")->capture_default_str()->check(WholeIn(0, 1'000'000));
   app.add_option("--strategy", strategy, "online-order strategy: all, escrow, last-known, strong")
       ->capture_default_str()->check(CLI::IsMember({"all", "escrow", "last-known", "strong"}));
   app.add_option("--jobs", jobs,
