@@ -44,9 +44,19 @@ Status CheckSlice(const Component& c, Cell& slice) {
   return Status::Ok();
 }
 
+// HQ indexes stock and holds by SKU (node/hq_index.h), so a peer's stock or rights key
+// must end in a valid SKU, and a hold's lines must name valid SKUs with a quantity.
+Status CheckSkuKey(const Component& c) {
+  if (!ValidateSku(keys::SkuOf(c.key)).ok()) return Mismatch(c, "key does not end in a valid sku");
+  return Status::Ok();
+}
+
 Status CheckHoldBody(const Component& c, const HoldCell& slice) {
   if (keys::Hold(slice.body.store, slice.body.id) != c.key) return Mismatch(c, "hold body does not match its key");
   if (slice.body.lines.empty() || slice.body.kind == HoldKind::kUnknown) return Mismatch(c, "hold body is incomplete");
+  for (const auto& line : slice.body.lines) {
+    if (!ValidateSku(line.sku).ok() || line.qty <= 0) return Mismatch(c, "hold line without a valid sku and quantity");
+  }
   for (const auto& [origin, s] : slice.states) {
     if (s.state == HoldState::kUnknown || s.state > HoldState::kCollected) return Mismatch(c, "unknown hold state");
   }
@@ -75,6 +85,9 @@ Result<MergedCell> Merge(const Component& c, const std::string* stored) {
   KURA_RETURN_IF_ERROR(DecodeUntrusted(c.value, &slice));
   KURA_RETURN_IF_ERROR(CheckSlice(c, slice));
   if constexpr (std::is_same_v<Cell, HoldCell>) KURA_RETURN_IF_ERROR(CheckHoldBody(c, slice));
+  if constexpr (std::is_same_v<Cell, PnCounter> || std::is_same_v<Cell, RightsCell>) {
+    KURA_RETURN_IF_ERROR(CheckSkuKey(c));
+  }
   Cell cell;
   if (stored != nullptr) KURA_RETURN_IF_ERROR(Decode(*stored, &cell));
   if constexpr (std::is_same_v<Cell, RightsCell>) {

@@ -8,6 +8,7 @@
 #include "kura/schema/codec.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/cell_slice.h"
+#include "kura/sync/hold_cell.h"
 #include "kura/sync/lww_register.h"
 #include "kura/sync/pn_counter.h"
 
@@ -103,4 +104,30 @@ TEST_CASE("a slice that lies about its origin seq or key is refused", "[slice][s
   Component garbage = *slice;
   garbage.value = std::string("\xdd\xff\xff\xff\xff", 5);  // an array claiming 4 billion entries
   CHECK(kura::MergeComponent(garbage, nullptr).status().code() == kura::Status::Code::kBadRequest);
+}
+
+// HQ indexes stock and holds by SKU: "A/B" would show under SKU "A" as a store "B/...".
+TEST_CASE("a slice whose key or hold lines name no valid sku is refused", "[slice][security]") {
+  kura::PnCounter stock;
+  stock.Add("store-1", 1, 5);
+  auto bad_key = kura::SliceCell("s/store-1/A/B", kura::Encode(stock), "store-1");
+  REQUIRE(bad_key.ok());
+  CHECK(kura::MergeComponent(*bad_key, nullptr).status().code() == kura::Status::Code::kBadRequest);
+
+  kura::HoldCell hold;
+  hold.body.id = "store-1.1";
+  hold.body.store = "store-1";
+  hold.body.kind = kura::HoldKind::kPickup;
+  hold.body.issuer = "store-1";
+  hold.Advance("store-1", 1, kura::HoldState::kHeld, 1000);
+  auto merge_with_line = [&](const std::string& sku, int64_t qty) {
+    kura::HoldCell h = hold;
+    h.body.lines = {{sku, qty}};
+    auto slice = kura::SliceCell(kura::keys::Hold("store-1", "store-1.1"), kura::Encode(h), "store-1");
+    REQUIRE(slice.ok());
+    return kura::MergeComponent(*slice, nullptr).status();
+  };
+  CHECK(merge_with_line("TEE", 1).ok());
+  CHECK(merge_with_line("A/B", 1).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_with_line("TEE", 0).code() == kura::Status::Code::kBadRequest);
 }
