@@ -79,28 +79,28 @@ Result<int64_t> CheckChangeIndex(Txn& txn, ProblemList& problems) {
 // cell reached HQ leaves one.
 Result<int64_t> CheckStockIndex(Txn& txn, ProblemList& problems) {
   KURA_ASSIGN_OR_RETURN(auto expected, ExpectedStockIndex(txn));
-  auto compare = [&](const std::string& at, const HqStockEntry& index, const HqStockEntry& cells) {
+  auto compare = [&](const std::string& key, const HqStockEntry& index, const HqStockEntry& cells) {
     if (index.on_hand == cells.on_hand && index.held == cells.held) return;
-    problems.Add("stock index " + at + ": on_hand " + std::to_string(index.on_hand) + ", held " +
-                 std::to_string(index.held) + "; the cells say " + std::to_string(cells.on_hand) + ", " +
+    problems.Add("stock index " + key.substr(kStockIndexPrefix.size()) + ": on_hand " + std::to_string(index.on_hand) +
+                 ", held " + std::to_string(index.held) + "; the cells say " + std::to_string(cells.on_hand) + ", " +
                  std::to_string(cells.held));
   };
   int64_t entries = 0;
-  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, kStockIndexPrefix, [&](std::string_view key, std::string_view value) {
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, kStockIndexPrefix, [&](std::string_view stored, std::string_view value) {
     ++entries;
-    std::string at(key.substr(kStockIndexPrefix.size()));
+    std::string key(stored);
     HqStockEntry index;
     if (!Decode(value, &index).ok()) {
-      problems.Add("undecodable stock index entry " + at);
-    } else if (auto it = expected.find(at); it == expected.end()) {
-      compare(at, index, HqStockEntry{});
+      problems.Add("undecodable stock index entry " + key.substr(kStockIndexPrefix.size()));
+    } else if (auto it = expected.find(key); it == expected.end()) {
+      compare(key, index, HqStockEntry{});
     } else {
-      compare(at, index, it->second);
+      compare(key, index, it->second);
       expected.erase(it);
     }
     return true;
   }));
-  for (const auto& [at, cells] : expected) compare(at, HqStockEntry{}, cells);  // no entry
+  for (const auto& [key, cells] : expected) compare(key, HqStockEntry{}, cells);  // no entry
   problems.EndKind("stock index entries disagree with the cells");
   return entries;
 }

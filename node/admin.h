@@ -1,6 +1,7 @@
-// Operator operations: `status` (who and how much) and `admin.check` (a store's or HQ's), which recomputes
-// every piece of derived state from the cells and reports any disagreement — the
-// "nothing half-applied" check of the crash tests, and an fsck for operators.
+// Operator operations: `status` (who and how much) and `admin.check` (a store's or HQ's),
+// which recomputes every piece of derived state from the cells and reports any
+// disagreement — the "nothing half-applied" check of the crash tests, and an fsck for
+// operators.
 #pragma once
 
 #include "op_context.h"

@@ -48,7 +48,7 @@ Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn) {
   KURA_RETURN_IF_ERROR(txn.Scan(Cf::kCells, kStockCells, [&](std::string_view key, std::string_view value) {
     PnCounter cell;
     inner = Decode(value, &cell);
-    expected[std::string(keys::SkuOf(key)) + "/" + std::string(keys::OwnerOf(key))].on_hand = cell.Value();
+    expected[StockBySku(keys::SkuOf(key), keys::OwnerOf(key))].on_hand = cell.Value();
     return inner.ok();
   }));
   KURA_RETURN_IF_ERROR(inner);
@@ -56,7 +56,7 @@ Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn) {
     HoldCell hold;
     inner = Decode(value, &hold);
     if (inner.ok() && IsActive(hold.State())) {
-      for (const auto& line : hold.body.lines) expected[line.sku + "/" + hold.body.store].held += line.qty;
+      for (const auto& line : hold.body.lines) expected[StockBySku(line.sku, hold.body.store)].held += line.qty;
     }
     return inner.ok();
   }));

@@ -40,8 +40,7 @@ inline constexpr std::string_view kExceptionPrefix = "exc/";
 
 std::string PlacedOrderKey(std::string_view hold_id);
 
-// What HQ's stock index should hold, keyed "<sku>/<store>" as under kStockIndexPrefix,
-// from the cells as HqObserver reads them: each stock cell's value, and the lines of the
+// What HQ's stock index should hold, by its keys (StockBySku), from the cells as HqObserver reads them: each stock cell's value, and the lines of the
 // active holds a store hands over (merged, or HQ's own). admin.check compares the two.
 Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn);
 

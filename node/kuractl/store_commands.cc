@@ -22,13 +22,9 @@ void PrintStatus(const json& s, std::ostream& out) {
 
 void PrintCheck(const json& r, std::ostream& out) {
   if (r.at("ok").get<bool>()) {
-    if (r.contains("stock_entries")) {  // kura-hq's
-      out << "ok: " << Cell(r.at("stock_entries")) << " stock-index entries and " << Cell(r.at("changes"))
-          << " change-index entries are consistent\n";
-    } else {
-      out << "ok: " << Cell(r.at("holds")) << " holds and " << Cell(r.at("changes"))
-          << " change-index entries are consistent\n";
-    }
+    bool hq = r.contains("stock_entries");  // kura-hq's check
+    out << "ok: " << (hq ? Cell(r.at("stock_entries")) + " stock-index entries" : Cell(r.at("holds")) + " holds")
+        << " and " << Cell(r.at("changes")) << " change-index entries are consistent\n";
     return;
   }
   out << "PROBLEMS (" << r.at("problems").size() << "):\n";
