@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "change_log.h"
 #include "kura/schema/keys.h"
@@ -255,11 +256,23 @@ std::string CellReplica::LaneOf(const Component& c) {
 
 Status CellReplica::Merge(const std::string& peer, const std::vector<Component>& components,
                           const VersionVector& through) {
+  if (in_group_) return MergeIntoGroup(peer, components, through);
+  BeginGroup();
+  Status merged = MergeIntoGroup(peer, components, through);
+  Status committed = CommitGroup();
+  return merged.ok() ? committed : merged;
+}
+
+Status CellReplica::MergeIntoGroup(const std::string& peer, const std::vector<Component>& components,
+                                   const VersionVector& through) {
   for (const Component& c : components) {
     KURA_RETURN_IF_ERROR(Authorize(peer, c));
     if (c.seq > through.Get(LaneOf(c))) return Status::InvalidArgument("component " + c.key + " lies beyond the batch");
   }
   KURA_RETURN_IF_ERROR(LoadLanes());
+  // Only a batch joining earlier ones needs a save point; alone, a refusal clears the write.
+  bool joins = !txn_.empty();
+  if (joins) txn_.SetSavePoint();
   std::map<std::string, uint64_t> held;  // lane -> what we held before this batch
   std::map<std::string, uint64_t> heads, shared;  // what lane_heads_ and shared_heads_ become
   Status s = [&]() -> Status {
@@ -300,22 +313,54 @@ Status CellReplica::Merge(const std::string& peer, const std::vector<Component>&
       txn_.Write(Cf::kMeta, keys::OriginSeq(lane), seq);
       if (!IsOwnLane(lane)) heads[lane] = seq;
     }
-    // Counted before the write, as Db counts it: an empty merge writes nothing.
-    if (role_ == Role::kHq && shared.empty() && !txn_.empty()) {
-      ++private_merges_;
-      ++private_merges_by_[peer];
-    }
-    return txn_.Commit();
+    return Status::Ok();
   }();
   if (!s.ok()) {
-    txn_.Clear();
+    if (joins) {
+      txn_.RollbackToSavePoint();
+      txn_.PopSavePoint();
+    } else {
+      txn_.Clear();
+    }
     return s;
   }
+  if (joins) txn_.PopSavePoint();
+  // Kept in step with the pending write, so the group's next batch from this store finds
+  // its lanes where this one left them; CommitGroup rereads them if the write fails.
   for (const auto& [lane, seq] : heads) lane_heads_[lane] = seq;
   for (const auto& [origin, seq] : shared) {
     if (IsOwnLane(origin)) continue;
     uint64_t& newest = shared_heads_[origin];
     newest = std::max(newest, seq);
+  }
+  group_peers_.insert(peer);
+  ++group_batches_;
+  if (!shared.empty()) group_shared_ = true;
+  return s;
+}
+
+Status CellReplica::CommitGroup() {
+  in_group_ = false;
+  std::set<std::string, std::less<>> peers = std::exchange(group_peers_, {});
+  uint64_t batches = std::exchange(group_batches_, 0);
+  bool shared = std::exchange(group_shared_, false);
+  // Counted before the write, as Db counts it: an empty group writes nothing.
+  bool writes = !txn_.empty();
+  Status s = txn_.Commit();
+  if (!s.ok()) {
+    // The caches learnt heads that are not durable: read them again from what is.
+    lanes_loaded_ = false;
+    lane_heads_.clear();
+    shared_heads_.clear();
+    return s;
+  }
+  if (writes) {
+    ++merge_counts_.commits;
+    merge_counts_.batches += batches;
+  }
+  if (role_ == Role::kHq && writes && !shared) {
+    ++private_merges_;
+    for (const std::string& peer : peers) ++private_merges_by_[peer];
   }
   return s;
 }

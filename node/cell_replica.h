@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,8 +54,24 @@ class CellReplica final : public SyncReplica {
   std::optional<uint64_t> Generation(const std::string& peer) override;
   Result<std::vector<Component>> ReadBeyond(const std::string& peer, const VersionVector& from,
                                             std::size_t max_bytes, VersionVector* through) override;
+  // Outside a group, commits the batch at once (a group of one).
   Status Merge(const std::string& peer, const std::vector<Component>& components,
                const VersionVector& through) override;
+
+  // Group commit, for HQ, which merges batches from hundreds of stores: between
+  // BeginGroup and CommitGroup each Merge leaves its writes pending (visible to the next
+  // merge and read; a refused batch rolls back only its own), and CommitGroup makes them
+  // all durable with one synced write. The caller must hold back whatever claims a merge
+  // is durable (its Ack) until CommitGroup succeeds. When it fails, every merge of the
+  // group is forgotten, as if its batch never arrived.
+  void BeginGroup() { in_group_ = true; }
+  Status CommitGroup();
+
+  // Synced writes of merged batches, and the batches they carried (hq.sync_status).
+  struct MergeCounts {
+    uint64_t commits = 0, batches = 0;
+  };
+  const MergeCounts& merge_counts() const { return merge_counts_; }
 
   // When the oldest change of our own lanes beyond `acked` was written (0: none pending),
   // and how many of our components lie beyond it.
@@ -84,6 +101,10 @@ class CellReplica final : public SyncReplica {
                      uint64_t last, std::size_t max_bytes, std::size_t* bytes, std::vector<Component>* out,
                      VersionVector* through);
 
+  // Merge's work inside a group.
+  Status MergeIntoGroup(const std::string& peer, const std::vector<Component>& components,
+                        const VersionVector& through);
+
   bool IsOwnLane(std::string_view lane) const;
   // Fills lane_heads_ and shared_heads_ from cf meta, once.
   Status LoadLanes();
@@ -105,9 +126,17 @@ class CellReplica final : public SyncReplica {
   // Per other origin, a bound on the seq of its newest global-cell change: HQ relays a
   // store's origin to another store only for those, so below it there is nothing to read.
   std::map<std::string, uint64_t, std::less<>> shared_heads_;
-  // HQ's merges that wrote and carried no global cell: in total, and per sending store.
+  // HQ's commits of merges that wrote and carried no global cell: in total, and per
+  // store that sent one of the commit's batches.
   uint64_t private_merges_ = 0;
   std::map<std::string, uint64_t, std::less<>> private_merges_by_;
+
+  // The open group: the stores whose batches it merged, and whether one carried a global cell.
+  bool in_group_ = false;
+  std::set<std::string, std::less<>> group_peers_;
+  uint64_t group_batches_ = 0;
+  bool group_shared_ = false;
+  MergeCounts merge_counts_;
 };
 
 }  // namespace kura

@@ -1,10 +1,19 @@
 #include "hq_sync.h"
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "change_log.h"
 
 namespace kura {
+namespace {
+
+// Messages per group commit: bounds how long the group's first ack waits, and the
+// pending write (200 stores with 4 batches in flight each can have 800 queued).
+constexpr int kMaxGroupMessages = 128;
+
+}  // namespace
 
 Result<std::unique_ptr<HqSync>> HqSync::Start(zmq::context_t& context, Engine* engine,
                                               const HqSyncConfig& config) {
@@ -49,15 +58,31 @@ void HqSync::RecordRefusal(const std::string& store, const std::string& message)
 }
 
 Status HqSync::OnReadable() {
+  // One group per call: every batch of it is merged into one pending write, made durable
+  // by one synced commit, and only then are its acks sent. At 200 stores HQ would
+  // otherwise make one synced write per store batch. The loop polls again for the rest,
+  // serving API requests and timers in between.
+  std::set<std::string> heard;
   std::string store, bytes;
   int64_t now = engine_->clock()->NowMillis();
-  while (hub_->Receive(&store, &bytes)) {
+  replica_.BeginGroup();
+  for (int received = 0; received < kMaxGroupMessages && hub_->Receive(&store, &bytes); ++received) {
     SyncSession& session = SessionFor(store);
     uint64_t rejected = session.stats().rejected;
     session.Receive(bytes, now);
     if (session.stats().rejected != rejected) RecordRefusal(store, session.stats().last_error);
-    DeliverCallReplies(store, session);
-    Flush(store, session);
+    heard.insert(store);
+  }
+  Status committed = replica_.CommitGroup();
+  if (!committed.ok()) {
+    spdlog::error("event=sync_merge_failed stores={} error=\"{}\"", heard.size(), committed.ToString());
+  }
+  for (const std::string& heard_from : heard) {
+    SyncSession& session = *sessions_.at(heard_from);
+    DeliverCallReplies(heard_from, session);
+    // Not durable: unsent, the acks are lost messages, and each store sends its batch again.
+    if (committed.ok()) Flush(heard_from, session);
+    else session.TakeOutbox();
   }
   return Status::Ok();
 }
@@ -124,8 +149,10 @@ nlohmann::json HqSync::Describe(int64_t now_ms) {
     }
     stores.push_back(std::move(row));
   }
+  const CellReplica::MergeCounts& merged = replica_.merge_counts();
   return nlohmann::json{{"stores", stores}, {"refused_peers", auth_->refused()},
-                        {"endpoint", hub_->endpoint()}};
+                        {"endpoint", hub_->endpoint()}, {"merge_commits", merged.commits},
+                        {"batches_merged", merged.batches}};
 }
 
 }  // namespace kura

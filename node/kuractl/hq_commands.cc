@@ -60,6 +60,10 @@ void PrintHqSyncStatus(const json& r, std::ostream& out) {
   }
   out << "refused peers: " << Cell(r.at("refused_peers")) << "\n";
   if (r.contains("endpoint")) out << "sync endpoint: " << Cell(r.at("endpoint")) << "\n";
+  if (r.contains("merge_commits")) {
+    out << "merged: " << Cell(r.at("batches_merged")) << " store batches in " << Cell(r.at("merge_commits"))
+        << " synced writes\n";
+  }
 }
 
 void PrintHqExceptions(const json& r, std::ostream& out) {

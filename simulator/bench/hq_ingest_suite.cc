@@ -155,6 +155,9 @@ Result<HqIngestReport> RunHqIngestSuite(const HqIngestOptions& options,
   report.connect_s = Since(t0);
   KURA_ASSIGN_OR_RETURN(report.hq_rss_connected, hq.RssBytes());
 
+  KURA_ASSIGN_OR_RETURN(status, api.Call("hq.sync_status"));
+  uint64_t commits0 = status.value("merge_commits", uint64_t{0}), merged0 = status.value("batches_merged", uint64_t{0});
+
   progress("hq-ingest 3/5: every store changing random SKUs for " + std::to_string(options.seconds) + " s");
   auto made = [](const SimulatedStore& s) { return s.head(); };
   auto acked = [](const SimulatedStore& s) { return s.acked_seq(); };
@@ -208,18 +211,23 @@ Result<HqIngestReport> RunHqIngestSuite(const HqIngestOptions& options,
   } else {
     KURA_ASSIGN_OR_RETURN(report.verified, Verify(api, fleet, options.skus, &report.verified_skus));
     KURA_ASSIGN_OR_RETURN(status, api.Call("hq.sync_status"));
-  for (const auto& row : status["stores"]) {
-    report.rejected += row.value("rejected", uint64_t{0});
-    std::string error = row.value("last_error", std::string());
-    if (!error.empty() && report.hq_session_error.empty()) report.hq_session_error = row["store"].get<std::string>() + ": " + error;
+    report.hq_commits = status.value("merge_commits", uint64_t{0}) - commits0;
+    report.hq_batches_merged = status.value("batches_merged", uint64_t{0}) - merged0;
+    report.components_through_drain = fleet.Sum(components) - components0;
+    for (const auto& row : status["stores"]) {
+      report.rejected += row.value("rejected", uint64_t{0});
+      std::string error = row.value("last_error", std::string());
+      if (!error.empty() && report.hq_session_error.empty()) report.hq_session_error = row["store"].get<std::string>() + ": " + error;
     }
     fleet.stores.clear();
     KURA_RETURN_IF_ERROR(hq.Stop());
   }
 
-  // The limit: one writer (HQ merges on its loop thread) making batches as large as HQ's.
-  report.raw_puts_per_batch = static_cast<int>(std::max<uint64_t>(
-      1, report.batches_to_hq ? report.components_acked / report.batches_to_hq : 1));
+  // The limit: one writer (HQ merges on its loop thread) making synced writes as large as
+  // HQ's, which carry every batch HQ found waiting (PROTOCOL.md 2.2 rule 3).
+  uint64_t puts = report.hq_commits ? report.components_through_drain / report.hq_commits
+                  : report.batches_to_hq ? report.components_acked / report.batches_to_hq : 1;
+  report.raw_puts_per_batch = static_cast<int>(std::max<uint64_t>(1, puts));
   progress("hq-ingest 5/5: raw RocksDB synced batches of " + std::to_string(report.raw_puts_per_batch) +
            " puts, one writer");
   KURA_ASSIGN_OR_RETURN(report.raw, MeasureSyncedWrites(work->Sub("raw"), 1, options.seconds,
@@ -246,8 +254,15 @@ std::string FormatHqIngestReport(const HqIngestReport& r) {
   put("  store changes acknowledged           %8.0f /s   (made %.0f /s; changes to one SKU before it\n"
       "                                                     ships travel as one component)\n",
       r.changes_acked / r.seconds, r.changes_made / r.seconds);
-  put("  batches sent to HQ (incl. resends)  %8.0f /s   raw synced batches of %d puts %.0f /s: %.2fx\n",
-      batches_per_s, r.raw_puts_per_batch, r.raw.ops_per_s, r.raw.ops_per_s > 0 ? batches_per_s / r.raw.ops_per_s : 0.0);
+  put("  batches sent to HQ (incl. resends)  %8.0f /s\n", batches_per_s);
+  if (r.hq_commits > 0) {
+    double commits_per_s = r.hq_commits / (r.seconds + r.drain_s);
+    put("  HQ's synced writes (phase + drain)  %8.0f /s   %.1f batches, %.0f components each; raw synced\n"
+        "                                                     batches of %d puts %.0f /s: %.2fx\n",
+        commits_per_s, static_cast<double>(r.hq_batches_merged) / r.hq_commits,
+        static_cast<double>(r.components_through_drain) / r.hq_commits, r.raw_puts_per_batch, r.raw.ops_per_s,
+        r.raw.ops_per_s > 0 ? commits_per_s / r.raw.ops_per_s : 0.0);
+  }
   put("  relay-cursor batches HQ -> stores    %8.0f /s\n", r.batches_from_hq / r.seconds);
   put("HQ CPU                                 %8.2f cores (%.1f us per component); bench %.2f cores\n",
       r.hq_cpu_s / r.seconds, per_s > 0 ? r.hq_cpu_s * 1e6 / r.components_acked : 0.0, r.bench_cpu_s / r.seconds);
@@ -275,7 +290,9 @@ nlohmann::ordered_json HqIngestReportJson(const HqIngestReport& r) {
           {"changes_made", r.changes_made}, {"changes_acked", r.changes_acked},
           {"components_acked", r.components_acked}, {"batches_to_hq", r.batches_to_hq},
           {"batches_from_hq", r.batches_from_hq}, {"raw_puts_per_batch", r.raw_puts_per_batch},
-          {"raw_batches_per_s", r.raw.ops_per_s}, {"drain_s", r.drain_s}, {"drained", r.drained},
+          {"raw_batches_per_s", r.raw.ops_per_s}, {"hq_commits", r.hq_commits},
+          {"hq_batches_merged", r.hq_batches_merged}, {"components_through_drain", r.components_through_drain},
+          {"drain_s", r.drain_s}, {"drained", r.drained},
           {"pending_at_end", r.pending_at_end}, {"retransmit_ms", r.retransmit_ms},
           {"hq_cpu_cores", r.hq_cpu_s / r.seconds}, {"bench_cpu_cores", r.bench_cpu_s / r.seconds},
           {"other_cpus", r.other_cpus}, {"hq_rss_connected_mb", r.hq_rss_connected / 1048576.0},

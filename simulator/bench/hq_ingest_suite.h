@@ -52,8 +52,11 @@ struct HqIngestReport {
   std::string hq_session_error;         // the first store session error HQ reports
   int verified_skus = 0;                // sampled SKUs compared across every store
   bool verified = false;                // HQ's per-store on-hand equals each store's
+  // HQ's synced writes of merged batches over the phase and the drain (hq.sync_status),
+  // the batches they carried, and the components the stores saw acknowledged meanwhile.
+  uint64_t hq_commits = 0, hq_batches_merged = 0, components_through_drain = 0;
   PhaseSummary raw;                     // raw synced batches (ops = batches)
-  int raw_puts_per_batch = 0;
+  int raw_puts_per_batch = 0;           // as many as HQ's synced writes carry
 };
 
 Result<HqIngestReport> RunHqIngestSuite(const HqIngestOptions& options,

@@ -31,11 +31,13 @@ class Replica {
   static constexpr int64_t kStartMs = 1'700'000'000'000;
 
   // `id` "hq" serves HQ's ops, anything else a store's. Its wall clock reads
-  // kStartMs + skew_ms.
-  explicit Replica(std::string id, int64_t skew_ms = 0) : clock(kStartMs + skew_ms) {
+  // kStartMs + skew_ms. `env`: RocksDB's, null for the real file system.
+  explicit Replica(std::string id, int64_t skew_ms = 0, rocksdb::Env* env = nullptr)
+      : clock(kStartMs + skew_ms) {
     options.store_id = std::move(id);
     options.data_dir = dir.Sub("data");
     options.clock = &clock;
+    options.env = env;
     bool hq = options.store_id == kHqOrigin;
     auto opened = Engine::Open(options, hq ? HqOps() : StoreOps());
     INFO(opened.status().ToString());

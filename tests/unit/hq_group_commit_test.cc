@@ -1,0 +1,172 @@
+// HQ's group commit (CellReplica::BeginGroup/CommitGroup, used by HqSync): several
+// stores' batches merge into one pending write that becomes durable, all at once, only at
+// CommitGroup; a refused batch leaves the rest of its group; a commit that fails leaves
+// nothing behind, not even in the replica's cached lane heads.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+#include <rocksdb/env.h>
+
+#include "replica_harness.h"
+
+namespace kura::test {
+namespace {
+
+// What a store would send HQ first: every component of its own, and how far they go.
+struct StoreBatch {
+  std::vector<Component> components;
+  VersionVector through;
+};
+
+StoreBatch FirstBatch(Replica& store) {
+  StoreBatch batch;
+  auto read = store.cells->ReadBeyond(kHqOrigin, VersionVector{}, 1 << 20, &batch.through);
+  REQUIRE(read.ok());
+  batch.components = std::move(*read);
+  REQUIRE(!batch.components.empty());
+  return batch;
+}
+
+void Receive(Replica& store, const std::string& sku, int qty) {
+  store.Ok("stock.receive", {{"sku", sku}, {"qty", qty}});
+}
+
+// 0 when no store has reported the SKU to HQ.
+int64_t OnHandAtHq(Replica& hq, const std::string& sku) {
+  auto stock = hq.Call("hq.stock", {{"sku", sku}});
+  if (stock.status().code() == Status::Code::kNotFound) return 0;
+  REQUIRE(stock.ok());
+  return (*stock)["total"]["on_hand"].get<int64_t>();
+}
+
+// The real file system, except that appends to the write-ahead log fail while `fail` is set.
+class FailingLogEnv : public rocksdb::EnvWrapper {
+ public:
+  FailingLogEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
+  const char* Name() const override { return "FailingLogEnv"; }
+
+  rocksdb::Status NewWritableFile(const std::string& name, std::unique_ptr<rocksdb::WritableFile>* file,
+                                  const rocksdb::EnvOptions& options) override {
+    rocksdb::Status s = target()->NewWritableFile(name, file, options);
+    if (s.ok() && name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0) {
+      *file = std::make_unique<FailingFile>(std::move(*file), &fail);
+    }
+    return s;
+  }
+
+  std::atomic<bool> fail{false};
+
+ private:
+  class FailingFile : public rocksdb::WritableFileWrapper {
+   public:
+    FailingFile(std::unique_ptr<rocksdb::WritableFile> file, std::atomic<bool>* fail)
+        : rocksdb::WritableFileWrapper(file.get()), file_(std::move(file)), fail_(fail) {}
+    rocksdb::Status Append(const rocksdb::Slice& data) override {
+      if (*fail_) return rocksdb::Status::IOError("disk failure (test)");
+      return file_->Append(data);
+    }
+    rocksdb::Status Append(const rocksdb::Slice& data, const rocksdb::DataVerificationInfo&) override {
+      return Append(data);
+    }
+
+   private:
+    std::unique_ptr<rocksdb::WritableFile> file_;
+    std::atomic<bool>* fail_;
+  };
+};
+
+}  // namespace
+
+TEST_CASE("hq makes a group of store batches durable in one write, at its commit", "[sync][hq]") {
+  Replica a("store-001"), b("store-002"), hq("hq");
+  Receive(a, "SKU-A", 3);
+  Receive(b, "SKU-B", 5);
+  StoreBatch from_a = FirstBatch(a), from_b = FirstBatch(b);
+  uint64_t writes = hq.engine->db()->writes();
+
+  hq.cells->BeginGroup();
+  REQUIRE(hq.cells->Merge("store-001", from_a.components, from_a.through).ok());
+  REQUIRE(hq.cells->Merge("store-002", from_b.components, from_b.through).ok());
+  // Pending: the group reads it (a store's next batch starts where this one ended) ...
+  CHECK(*hq.cells->HeldLane("store-001", "store-001") == from_a.through.Get("store-001"));
+  // ... but nothing is written, so HQ's ops, which read the database, do not see it yet.
+  CHECK(hq.engine->db()->writes() == writes);
+  CHECK(OnHandAtHq(hq, "SKU-A") == 0);
+
+  REQUIRE(hq.cells->CommitGroup().ok());
+  CHECK(hq.engine->db()->writes() == writes + 1);
+  CHECK(OnHandAtHq(hq, "SKU-A") == 3);
+  CHECK(OnHandAtHq(hq, "SKU-B") == 5);
+}
+
+TEST_CASE("a refused batch leaves the rest of its group", "[sync][hq][security]") {
+  Replica a("store-001"), b("store-002"), c("store-003"), hq("hq");
+  Receive(a, "SKU-A", 3);
+  Receive(b, "SKU-B", 5);
+  Receive(c, "SKU-C", 7);
+  StoreBatch from_a = FirstBatch(a), from_b = FirstBatch(b), from_c = FirstBatch(c);
+  // store-003's batch ends in a stock cell whose key has no valid SKU: refused only when
+  // merging reaches it, after the batch's other cells are in the group's write.
+  StoreBatch malformed = from_c;
+  for (const Component& component : from_c.components) {
+    if (component.key.rfind("s/", 0) != 0) continue;
+    Component bad = component;
+    bad.key += "/B";
+    malformed.components.push_back(bad);
+    break;
+  }
+  REQUIRE(malformed.components.size() == from_c.components.size() + 1);
+
+  hq.cells->BeginGroup();
+  REQUIRE(hq.cells->Merge("store-001", from_a.components, from_a.through).ok());
+  CHECK(!hq.cells->Merge("store-003", malformed.components, malformed.through).ok());
+  // store-003 sending store-002's cells: refused before anything is merged.
+  CHECK(!hq.cells->Merge("store-003", from_b.components, from_b.through).ok());
+  REQUIRE(hq.cells->Merge("store-002", from_b.components, from_b.through).ok());
+  REQUIRE(hq.cells->CommitGroup().ok());
+
+  CHECK(OnHandAtHq(hq, "SKU-A") == 3);
+  CHECK(OnHandAtHq(hq, "SKU-B") == 5);
+  CHECK(OnHandAtHq(hq, "SKU-C") == 0);
+  CHECK(*hq.cells->HeldLane("store-003", "store-003") == 0);
+}
+
+TEST_CASE("a group that carried only private batches is news to its own stores alone", "[sync][hq]") {
+  Replica a("store-001"), b("store-002"), c("store-003"), hq("hq");
+  Receive(a, "SKU-A", 3);
+  Receive(b, "SKU-B", 5);
+  StoreBatch from_a = FirstBatch(a), from_b = FirstBatch(b);
+  auto before_a = hq.cells->Generation("store-001");
+  auto before_b = hq.cells->Generation("store-002");
+  auto before_c = hq.cells->Generation("store-003");
+
+  hq.cells->BeginGroup();
+  REQUIRE(hq.cells->Merge("store-001", from_a.components, from_a.through).ok());
+  REQUIRE(hq.cells->Merge("store-002", from_b.components, from_b.through).ok());
+  REQUIRE(hq.cells->CommitGroup().ok());
+
+  CHECK(hq.cells->Generation("store-001") != before_a);
+  CHECK(hq.cells->Generation("store-002") != before_b);
+  CHECK(hq.cells->Generation("store-003") == before_c);
+}
+
+TEST_CASE("a group whose commit fails is forgotten, lane heads included", "[sync][hq]") {
+  FailingLogEnv env;
+  Replica a("store-001"), hq("hq", 0, &env);
+  Receive(a, "SKU-A", 3);
+  StoreBatch from_a = FirstBatch(a);
+
+  hq.cells->BeginGroup();
+  REQUIRE(hq.cells->Merge("store-001", from_a.components, from_a.through).ok());
+  REQUIRE(*hq.cells->HeldLane("store-001", "store-001") > 0);
+  env.fail = true;
+  CHECK(!hq.cells->CommitGroup().ok());
+
+  // What HQ tells the store it holds (its Hello, the next batch's gap check) is what is
+  // durable: the store sends the batch again.
+  CHECK(*hq.cells->HeldLane("store-001", "store-001") == 0);
+  CHECK(OnHandAtHq(hq, "SKU-A") == 0);
+}
+
+}  // namespace kura::test
