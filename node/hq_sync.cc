@@ -76,13 +76,14 @@ Status HqSync::OnReadable() {
   Status committed = replica_.CommitGroup();
   if (!committed.ok()) {
     spdlog::error("event=sync_merge_failed stores={} error=\"{}\"", heard.size(), committed.ToString());
+    // Not durable: unsent, the acks are lost messages, and each store sends its batch
+    // again. Dropped before any call reply is handled, since SendCall flushes.
+    for (const std::string& heard_from : heard) sessions_.at(heard_from)->TakeOutbox();
   }
   for (const std::string& heard_from : heard) {
     SyncSession& session = *sessions_.at(heard_from);
     DeliverCallReplies(heard_from, session);
-    // Not durable: unsent, the acks are lost messages, and each store sends its batch again.
-    if (committed.ok()) Flush(heard_from, session);
-    else session.TakeOutbox();
+    Flush(heard_from, session);
   }
   return Status::Ok();
 }
