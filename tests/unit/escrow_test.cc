@@ -193,6 +193,25 @@ TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of t
   CHECK((*unanswered)["decided_by"] == "hq");
 }
 
+// kura-hq merges what waits on its sync socket before it handles the call replies among
+// it, so a routed order's hold, sent just after the store's answer, can be merged first.
+TEST_CASE("escrow: a routed order whose hold reached HQ before the answer keeps no stand-in", "[escrow][orders]") {
+  Chain c;
+  json hold = c.store.Ok("hold.create", {{"kind", "pickup"}, {"lines", {{{"sku", "TEE"}, {"qty", 1}}}}});
+  std::string id = hold["id"].get<std::string>();
+  c.Sync();
+  std::string request = EncodeRequest({"hq.order.place", "routed-1", c.Order(1)});
+  auto recorded = DecodeReply(c.hq.engine->ExecuteRouted(request, RoutedDecision{true, hold}));
+  REQUIRE(recorded.ok());
+  CHECK((*recorded)["decided_by"] == "store");
+
+  Txn txn(c.hq.engine->db());
+  auto stand_in = txn.Read<std::string>(Cf::kLocal, PlacedOrderKey(id));
+  REQUIRE(stand_in.ok());
+  CHECK(!stand_in->has_value());
+  CHECK(c.hq.Ok("hq.order.status", {{"id", id}})["state"] == "held");
+}
+
 TEST_CASE("escrow: a grant revisits every SKU after a policy change, and otherwise the SKUs that changed", "[escrow]") {
   Chain c;  // TEE: 10 units at the store, policy 50% capped at 4
   c.store.Ok("stock.receive", {{"sku", "CAP"}, {"qty", 10}});
