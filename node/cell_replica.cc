@@ -317,8 +317,7 @@ Status CellReplica::MergeIntoGroup(const std::string& peer, const std::vector<Co
   }();
   if (!s.ok()) {
     if (joins) {
-      txn_.RollbackToSavePoint();
-      txn_.PopSavePoint();
+      txn_.RollbackToSavePoint();  // and drops it
     } else {
       txn_.Clear();
     }

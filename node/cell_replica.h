@@ -4,7 +4,7 @@
 // peer's version vector onward and ship each cell's component for that origin, so a
 // thousand sales of one SKU cost one component. Merges apply a whole batch in one synced
 // WriteBatch, together with the advanced version vector and any derived state, before the
-// session acknowledges it.
+// session acknowledges it; at HQ that WriteBatch carries every batch of a group commit.
 //
 // Origin authorization lives here: HQ accepts from store P only P's own components of
 // P's partition; a store accepts from HQ (which relays) only cells of its own partition.

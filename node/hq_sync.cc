@@ -9,9 +9,12 @@
 namespace kura {
 namespace {
 
-// Messages per group commit: bounds how long the group's first ack waits, and the
-// pending write (200 stores with 4 batches in flight each can have 800 queued).
+// A group commit ends after this many messages or components, whichever comes first:
+// that bounds how long its first ack waits (well inside the stores' 3 s retransmit, at
+// ~15 us a component) and its pending write. 200 stores with 4 batches in flight each can
+// have 800 batches queued, of up to 4096 components each.
 constexpr int kMaxGroupMessages = 128;
+constexpr uint64_t kMaxGroupComponents = 32768;
 
 }  // namespace
 
@@ -65,11 +68,15 @@ Status HqSync::OnReadable() {
   std::set<std::string> heard;
   std::string store, bytes;
   int64_t now = engine_->clock()->NowMillis();
+  uint64_t components = 0;
   replica_.BeginGroup();
-  for (int received = 0; received < kMaxGroupMessages && hub_->Receive(&store, &bytes); ++received) {
+  for (int received = 0; received < kMaxGroupMessages && components < kMaxGroupComponents &&
+                         hub_->Receive(&store, &bytes);
+       ++received) {
     SyncSession& session = SessionFor(store);
-    uint64_t rejected = session.stats().rejected;
+    uint64_t merged = session.stats().components_received, rejected = session.stats().rejected;
     session.Receive(bytes, now);
+    components += session.stats().components_received - merged;
     if (session.stats().rejected != rejected) RecordRefusal(store, session.stats().last_error);
     heard.insert(store);
   }

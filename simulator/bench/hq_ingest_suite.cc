@@ -224,7 +224,7 @@ Result<HqIngestReport> RunHqIngestSuite(const HqIngestOptions& options,
   }
 
   // The limit: one writer (HQ merges on its loop thread) making synced writes as large as
-  // HQ's, which carry every batch HQ found waiting (PROTOCOL.md 2.2 rule 3).
+  // HQ's, which carry every batch HQ found waiting (PROTOCOL.md 2.3 rule 3).
   uint64_t puts = report.hq_commits ? report.components_through_drain / report.hq_commits
                   : report.batches_to_hq ? report.components_acked / report.batches_to_hq : 1;
   report.raw_puts_per_batch = static_cast<int>(std::max<uint64_t>(1, puts));

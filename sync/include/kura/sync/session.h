@@ -60,8 +60,10 @@ class SyncReplica {
   // until it does. nullopt: not tracked, always read.
   virtual std::optional<uint64_t> Generation(const std::string& /*peer*/) { return std::nullopt; }
   // Merges `components` sent by `peer` and records `through` as held, durably, in one
-  // write. Refuses the whole batch (PermissionDenied-like InvalidArgument) when `peer` may
-  // not write one of them.
+  // write, or as part of a write the daemon completes before any message this session
+  // produced meanwhile leaves (kura-hq's group commit, node/cell_replica.h). Refuses the
+  // whole batch (PermissionDenied-like InvalidArgument) when `peer` may not write one of
+  // them.
   virtual Status Merge(const std::string& peer, const std::vector<Component>& components,
                        const VersionVector& through) = 0;
 };
