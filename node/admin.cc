@@ -174,11 +174,13 @@ Result<json> OpAdminCheck(OpContext& ctx, const json&) {
               {"changes", changes}};
 }
 
-Result<json> OpHqAdminCheck(OpContext& ctx, const json&) {
+Result<json> OpHqAdminCheck(OpContext& ctx, const json&) { return HqAdminCheck(ctx.txn); }
+
+Result<json> HqAdminCheck(Txn& txn) {
   json problems = json::array();
   ProblemList listed(&problems);
-  KURA_ASSIGN_OR_RETURN(int64_t entries, CheckStockIndex(ctx.txn, listed));
-  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(ctx.txn, listed));
+  KURA_ASSIGN_OR_RETURN(int64_t entries, CheckStockIndex(txn, listed));
+  KURA_ASSIGN_OR_RETURN(int64_t changes, CheckChangeIndex(txn, listed));
   return json{{"ok", problems.empty()}, {"problems", problems}, {"stock_entries", entries},
               {"changes", changes}};
 }

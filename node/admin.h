@@ -11,8 +11,9 @@ namespace kura {
 Result<nlohmann::json> OpStatus(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpAdminCheck(OpContext& ctx, const nlohmann::json& args);
 // HQ's admin.check: its stock index against the merged stock and hold cells, and its
-// change index.
+// change index. kura-hq runs it from a snapshot on a worker thread (hq_check_runner.h).
 Result<nlohmann::json> OpHqAdminCheck(OpContext& ctx, const nlohmann::json& args);
+Result<nlohmann::json> HqAdminCheck(Txn& txn);
 // The sync link's health (SyncView::Describe), or {configured: false}.
 Result<nlohmann::json> OpSyncStatus(OpContext& ctx, const nlohmann::json& args);
 

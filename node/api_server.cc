@@ -72,14 +72,16 @@ Status ApiServer::ServeWaiting() {
   int n = 0;
   try {
     while (n < kMaxGroup && ReceiveOne(&envelopes_[n], &bodies_[n])) {
-      if (router_ == nullptr) {
+      if (routers_.empty()) {
         ++n;
         continue;
       }
       auto envelope = std::make_shared<std::vector<zmq::message_t>>(std::move(envelopes_[n]));
-      bool routed = router_->Route(bodies_[n], [this, envelope](std::string_view reply) {
-        SendReply(*envelope, reply);
-      });
+      RequestRouter::Reply reply = [this, envelope](std::string_view bytes) { SendReply(*envelope, bytes); };
+      bool routed = false;
+      for (RequestRouter* router : routers_) {
+        if ((routed = router->Route(bodies_[n], reply))) break;
+      }
       if (!routed) envelopes_[n++] = std::move(*envelope);
     }
   } catch (const zmq::error_t& e) {

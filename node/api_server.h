@@ -43,8 +43,8 @@ class ApiServer {
   // Binds every endpoint; an endpoint in use or malformed is an error naming it.
   Status Bind(const std::vector<std::string>& endpoints);
   // Requests `router` takes are answered by it, possibly after later requests of the same
-  // connection. Not owned; null (the default) routes nothing.
-  void SetRouter(RequestRouter* router) { router_ = router; }
+  // connection. Routers are asked in the order added. Not owned; must outlive the server.
+  void AddRouter(RequestRouter* router) { routers_.push_back(router); }
   // Serves every request waiting now as one commit group. IOError when the socket fails.
   Status ServeWaiting();
   zmq::socket_ref socket() { return socket_; }
@@ -56,7 +56,7 @@ class ApiServer {
 
   zmq::socket_t socket_;
   Store* store_;
-  RequestRouter* router_ = nullptr;
+  std::vector<RequestRouter*> routers_;
   std::vector<std::vector<zmq::message_t>> envelopes_;
   std::vector<std::string> bodies_;
 };

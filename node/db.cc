@@ -136,7 +136,20 @@ Db::Work Db::work() const {
               load(point_reads_), load(scans_), load(scan_steps_)};
 }
 
-Status Db::Get(Cf cf, std::string_view key, std::string* value) {
+std::shared_ptr<const rocksdb::Snapshot> Db::Snapshot() {
+  rocksdb::DB* db = db_.get();
+  return std::shared_ptr<const rocksdb::Snapshot>(db->GetSnapshot(),
+                                                  [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+Status Db::Get(Cf cf, std::string_view key, std::string* value, const rocksdb::Snapshot* at) {
+  if (at != nullptr) {
+    rocksdb::ReadOptions options;
+    options.snapshot = at;
+    rocksdb::Status s = db_->Get(options, handle(cf), rocksdb::Slice(key), value);
+    CountPointRead(cf, key, s.ok());
+    return FromRocks(s, "get");
+  }
   const bool meta = cf == Cf::kMeta;
   uint64_t epoch = 0;
   if (meta) {

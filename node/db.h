@@ -50,8 +50,12 @@ class Db {
   Db& operator=(const Db&) = delete;
   ~Db();
 
-  // NotFound when the key is absent. Cf::kMeta reads come from memory after the first.
-  Status Get(Cf cf, std::string_view key, std::string* value);
+  // NotFound when the key is absent. Cf::kMeta reads come from memory after the first,
+  // unless `at` asks for the database as it was at a snapshot.
+  Status Get(Cf cf, std::string_view key, std::string* value, const rocksdb::Snapshot* at = nullptr);
+  // The database as it is now, for reads that must agree with each other while writes go
+  // on (kura-hq's admin.check on its worker thread). Released with the last copy.
+  std::shared_ptr<const rocksdb::Snapshot> Snapshot();
   // Applies `batch` atomically and syncs the WAL before returning.
   Status WriteSynced(rocksdb::WriteBatch* batch);
   // How many writes this handle has made: changes whenever the database may have.

@@ -6,6 +6,7 @@
 #include "api_server.h"
 #include "daemon_start.h"
 #include "event_loop.h"
+#include "hq_check_runner.h"
 #include "hq_config.h"
 #include "hq_sync.h"
 #include "op_jobs.h"
@@ -38,8 +39,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   kura::OrderRouter router(hq, sync->get(), config.route_timeout_ms);
-  server.SetRouter(&router);
+  server.AddRouter(&router);
   loop.scheduler().Add("order-router", 100, hq->clock()->NowMillis(), [&] { router.Tick(); });
+  kura::HqCheckRunner checker(hq->db());
+  server.AddRouter(&checker);
+  loop.scheduler().Add("admin-check", 100, hq->clock()->NowMillis(), [&] { checker.Tick(); });
   loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   kura::SchedulePruneRequestIds(loop, hq);

@@ -10,7 +10,7 @@ Status Txn::Get(Cf cf, std::string_view key, std::string* value) {
   const Pending& pending = pending_[static_cast<int>(cf)];
   auto it = pending.find(key);
   // Not pending: Db (which keeps meta in memory and counts what reaches RocksDB).
-  if (it == pending.end()) return db_->Get(cf, key, value);
+  if (it == pending.end()) return db_->Get(cf, key, value, at_);
   if (!it->second) return Status::NotFound("get: deleted");
   *value = *it->second;
   return Status::Ok();
@@ -38,7 +38,9 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
   std::string_view seek = start.empty() ? prefix : start;
   const Pending& pending = pending_[static_cast<int>(cf)];
   auto next_pending = pending.lower_bound(seek);
-  std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->handle(cf)));
+  rocksdb::ReadOptions options;
+  options.snapshot = at_;
+  std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(options, db_->handle(cf)));
   it->Seek(rocksdb::Slice(seek));
   auto under_prefix = [&](std::string_view key) { return key.substr(0, prefix.size()) == prefix; };
   uint64_t steps = 0;   // entries handed to fn

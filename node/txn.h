@@ -27,6 +27,9 @@ namespace kura {
 class Txn {
  public:
   explicit Txn(Db* db) : db_(db) {}
+  // Reads the database as it was at `at` (Db::Snapshot, which must outlive the Txn), under
+  // its own pending writes as ever; Commit writes to the database as it is.
+  Txn(Db* db, const rocksdb::Snapshot* at) : db_(db), at_(at) {}
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
 
@@ -86,6 +89,7 @@ class Txn {
   void Set(Cf cf, std::string_view key, std::optional<std::string> value);
 
   Db* db_;
+  const rocksdb::Snapshot* at_ = nullptr;
   std::array<Pending, kCfCount> pending_;
   // Only kept while a save point is open (every request's writes, inside a group).
   std::vector<Undo> undo_;

@@ -46,8 +46,9 @@ void AddStoreCommands(CLI::App& app, Plan* plan) {
   CLI::App* check = admin->add_subcommand(
       "check", "Check that the held-units index, the expiry queue, the slip queue and the change "
                "index agree with the stored holds and cells (at kura-hq: its stock index, what "
-               "HQ's stock views answer from, and its change index; it reads them all, and HQ "
-               "serves nothing else meanwhile). Read-only. Exits 1 when it finds problems");
+               "HQ's stock views answer from, and its change index, read from a snapshot while "
+               "HQ goes on serving; seconds at 200 stores, so raise --timeout). Read-only. "
+               "Exits 1 when it finds problems");
   OnParsed(check, plan, []() -> Result<Invocation> {
     return Invocation{"admin.check", json::object(), false, PrintCheck, [](const json& r) {
                         return r.value("ok", false) ? Exit::kOk : Exit::kDaemonError;

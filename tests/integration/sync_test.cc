@@ -75,6 +75,13 @@ TEST_CASE("three stores converge at hq through an hq crash and a store crash", "
     CHECK(row["connected"] == true);
     CHECK(row["lag_components"] == 0);
   }
+  CHECK(status["batches_merged"].get<uint64_t>() >= status["merge_commits"].get<uint64_t>());
+  CHECK(status["merge_commits"].get<uint64_t>() > 0);
+  // Through the restart, HQ's indexes agree with what it merged (its worker thread's check).
+  auto check = chain.hq().Must("admin.check");
+  INFO(check.dump());
+  CHECK(check["ok"] == true);
+  CHECK(check["stock_entries"] == 3);
 }
 
 TEST_CASE("a store never receives another store's stock", "[sync][integration]") {
