@@ -44,7 +44,14 @@ Status StoreSync::OnReadable() {
   std::string bytes;
   int64_t now = engine_->clock()->NowMillis();
   uint64_t rejected = session_.stats().rejected;
+  // HQ's batches waiting now (up to its window of 4) merge in one synced write, as at HQ
+  // (hq_sync.cc), and nothing goes back before it is durable.
+  replica_.BeginGroup();
   while (spoke_->Receive(&bytes)) session_.Receive(bytes, now);
+  if (Status committed = replica_.CommitGroup(); !committed.ok()) {
+    spdlog::error("event=sync_merge_failed error=\"{}\"", committed.ToString());
+    session_.TakeOutbox();  // lost acks: HQ sends its batches again
+  }
   if (session_.stats().rejected != rejected) {
     spdlog::warn("event=sync_rejected peer=hq error=\"{}\"", session_.stats().last_error);
   }
@@ -109,6 +116,8 @@ nlohmann::json StoreSync::Describe(int64_t now_ms) {
       {"components_received", st.components_received},
       {"rejected", st.rejected},
       {"last_error", st.last_error},
+      {"merge_commits", replica_.merge_counts().commits},
+      {"batches_merged", replica_.merge_counts().batches},
   };
 }
 

@@ -150,6 +150,10 @@ TEST_CASE("a store whose disk was wiped bootstraps its partition from hq", "[syn
     return r.ok() && (*r)["on_hand"] == 47 && (*r)["held"] == 2;
   }));
   CHECK(store.Must("hold.get", {{"id", hold["id"]}})["state"] == "held");
+  auto merged = store.Must("sync.status");
+  CHECK(merged["merge_commits"].get<uint64_t>() > 0);
+  CHECK(merged["batches_merged"].get<uint64_t>() >= merged["merge_commits"].get<uint64_t>());
+  CHECK(store.Must("admin.check")["ok"] == true);
   // New work continues after what came back: no hold id is handed out twice.
   auto next = store.Must("hold.create", {{"kind", "phone"}, {"lines", json::array({{{"sku", "JEANS"}, {"qty", 1}}})}});
   CHECK(next["id"] != hold["id"]);
