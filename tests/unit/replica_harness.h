@@ -129,6 +129,24 @@ class Link {
     return true;
   }
 
+  // As DeliverOne, towards HQ only, and HQ's answer stays in its session until Collect:
+  // HQ's group commit sends nothing before the group is durable (node/hq_sync.cc).
+  bool DeliverOneToHq(std::mt19937_64& rng, double drop = 0, double duplicate = 0) {
+    if (to_hq_.empty()) return false;
+    std::size_t at = rng() % to_hq_.size();
+    std::string bytes = to_hq_[at];
+    std::uniform_real_distribution<double> p(0, 1);
+    if (p(rng) >= duplicate) to_hq_.erase(to_hq_.begin() + static_cast<std::ptrdiff_t>(at));
+    if (p(rng) >= drop) hq_session_.Receive(bytes, hq_.clock.NowMillis());
+    return true;
+  }
+
+  // Both sessions' new messages into flight.
+  void Collect() {
+    for (auto& m : store_session_.TakeOutbox()) to_hq_.push_back(std::move(m));
+    for (auto& m : hq_session_.TakeOutbox()) to_store_.push_back(std::move(m));
+  }
+
   // Delivers everything in order until the link is quiet.
   void Flush() {
     for (int guard = 0; guard < 100'000 && in_flight() > 0; ++guard) {
@@ -145,10 +163,6 @@ class Link {
   SyncSession& hq_session() { return hq_session_; }
 
  private:
-  void Collect() {
-    for (auto& m : store_session_.TakeOutbox()) to_hq_.push_back(std::move(m));
-    for (auto& m : hq_session_.TakeOutbox()) to_store_.push_back(std::move(m));
-  }
 
   Replica& store_;
   Replica& hq_;
