@@ -43,7 +43,8 @@ class ApiServer {
   // Binds every endpoint; an endpoint in use or malformed is an error naming it.
   Status Bind(const std::vector<std::string>& endpoints);
   // Requests `router` takes are answered by it, possibly after later requests of the same
-  // connection. Routers are asked in the order added. Not owned; must outlive the server.
+  // connection. Routers are asked in the order added. Not owned; each must outlive the
+  // server's last ServeWaiting.
   void AddRouter(RequestRouter* router) { routers_.push_back(router); }
   // Serves every request waiting now as one commit group. IOError when the socket fails.
   Status ServeWaiting();

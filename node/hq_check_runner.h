@@ -3,11 +3,14 @@
 // commit group it would hold HQ's loop, and with it every store link and online order,
 // for seconds. Instead it reads a snapshot of the database on a worker thread, so it
 // compares one moment's cells with that moment's indexes while merges go on, and the
-// loop answers once it is done. Requests that arrive while a check runs share its
-// answer. The op itself (admin.h) is unchanged and still runs in a commit group where
-// nothing routes it (kura-sim, the tests). Loop thread only; not thread-safe.
+// loop answers once it is done. The snapshot is taken on the loop's next tick, after the
+// commit group the request came with: a check sees every write answered before it.
+// Requests waiting when a check starts share its answer; later ones wait for the next.
+// The op itself (admin.h) is unchanged and still runs in a commit group where nothing
+// routes it (kura-sim, the tests). Loop thread only; not thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -26,20 +29,24 @@ class HqCheckRunner final : public RequestRouter {
   // snapshot is taken and before the check reads it.
   explicit HqCheckRunner(Db* db, std::function<void()> before_reading = nullptr)
       : db_(db), before_reading_(std::move(before_reading)) {}
-  ~HqCheckRunner() override;  // waits for a running check
+  ~HqCheckRunner() override;  // stops a running check and waits for its thread
 
   // Takes `admin.check`; leaves every other request to the commit group.
   bool Route(std::string_view request, Reply reply) override;
-  // Answers the waiting requests if the check is done, waiting up to `wait` for it. Call
-  // every ~100 ms.
+  // Answers the requests of a finished check (waiting up to `wait` for it), then starts
+  // one for the requests waiting, if any. Call every ~100 ms, outside a commit group.
   void Tick(std::chrono::milliseconds wait = std::chrono::milliseconds(0));
   bool running() const { return running_.valid(); }
 
  private:
+  void Start();
+
   Db* db_;
   std::function<void()> before_reading_;
+  std::atomic<bool> stop_{false};  // set to end a running check early (shutdown)
   std::future<std::string> running_;  // the encoded reply
-  std::vector<Reply> waiting_;
+  std::vector<Reply> answering_;      // the running check's requests
+  std::vector<Reply> waiting_;        // the next check's
 };
 
 }  // namespace kura

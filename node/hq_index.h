@@ -6,6 +6,7 @@
 //               exc/<u64be ms>/<u64be n>  HqException
 //               order_placed/<hold id>    a routed order as its store answered (hq_orders.h),
 //                                         dropped when the hold itself arrives
+//                                         (never written if it is already here)
 #pragma once
 
 #include <map>

@@ -139,7 +139,7 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
   // The stand-in answers for the hold until it reaches HQ, and its merge drops it. HQ
   // merges what waits on its sync socket before it reads the call replies among it, so
   // the hold, sent just after the reply, may be here already.
-  if (!ReadHoldAt(ctx.txn, store, id).ok()) {
+  if (ReadHoldAt(ctx.txn, store, id).status().code() == Status::Code::kNotFound) {
     json placed = hold;
     placed.erase("ticket");
     ctx.txn.Write(Cf::kLocal, PlacedOrderKey(id), placed.dump(-1, ' ', false, json::error_handler_t::replace));

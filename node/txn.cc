@@ -40,12 +40,17 @@ Status Txn::Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_v
   auto next_pending = pending.lower_bound(seek);
   rocksdb::ReadOptions options;
   options.snapshot = at_;
+  options.fill_cache = at_ == nullptr;
   std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(options, db_->handle(cf)));
   it->Seek(rocksdb::Slice(seek));
   auto under_prefix = [&](std::string_view key) { return key.substr(0, prefix.size()) == prefix; };
   uint64_t steps = 0;   // entries handed to fn
   uint64_t moved = 0;   // RocksDB entries the iterator moved past, hidden ones included
   while (it->status().ok()) {  // a failed read stops the scan, pending keys too
+    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) {
+      db_->CountScan(cf, seek, steps, moved);
+      return Status::Busy("scan stopped: shutting down");
+    }
     std::string_view stored = it->Valid() ? std::string_view(it->key().data(), it->key().size()) : std::string_view();
     bool has_stored = it->Valid() && under_prefix(stored);
     bool has_pending = next_pending != pending.end() && under_prefix(next_pending->first);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -29,6 +30,7 @@ class Txn {
   explicit Txn(Db* db) : db_(db) {}
   // Reads the database as it was at `at` (Db::Snapshot, which must outlive the Txn), under
   // its own pending writes as ever; Commit writes to the database as it is.
+  // Such reads leave RocksDB's block cache as it was: they are one pass over everything.
   Txn(Db* db, const rocksdb::Snapshot* at) : db_(db), at_(at) {}
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
@@ -62,6 +64,10 @@ class Txn {
   using ScanFn = std::function<bool(std::string_view key, std::string_view value)>;
   Status Scan(Cf cf, std::string_view prefix, const ScanFn& fn, std::string_view start = {});
 
+  // Scans end early, with Status::Busy, once `*stop` is true (a long read on another
+  // thread, at shutdown). Null: never.
+  void StopWhen(const std::atomic<bool>* stop) { stop_ = stop; }
+
   void SetSavePoint();
   // Drops every write since the matching SetSavePoint.
   void RollbackToSavePoint();
@@ -90,6 +96,7 @@ class Txn {
 
   Db* db_;
   const rocksdb::Snapshot* at_ = nullptr;
+  const std::atomic<bool>* stop_ = nullptr;
   std::array<Pending, kCfCount> pending_;
   // Only kept while a save point is open (every request's writes, inside a group).
   std::vector<Undo> undo_;

@@ -3,6 +3,7 @@
 // its answer, and every other request is left to the commit group.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <optional>
@@ -73,37 +74,66 @@ TEST_CASE("kura-hq's admin.check runs beside the loop, from the database as it w
   std::promise<void> written;
   std::shared_future<void> written_done = written.get_future().share();
   HqCheckRunner runner(c.hq.engine->db(), [written_done] { written_done.wait(); });
+  // Destroyed before the runner, which waits for its worker: a failed REQUIRE must not hang.
+  struct Release {
+    std::promise<void>* promise;
+    ~Release() {
+      try {
+        promise->set_value();
+      } catch (const std::future_error&) {  // already set
+      }
+    }
+  } release{&written};
   std::vector<std::string> replies;
   auto collect = [&](std::string_view reply) { replies.emplace_back(reply); };
 
   CHECK(!runner.Route(Request("status"), collect));
   CHECK(!runner.Route("not a request", collect));
   REQUIRE(runner.Route(Request("admin.check"), collect));
-  // Asked again before the loop collected the first: the same check answers both.
   REQUIRE(runner.Route(Request("admin.check"), collect));
-  // Written after the check was asked for, as a merge would be: not what it reads.
+  CHECK(!runner.running());  // not before the loop's tick, after the commit group
+  runner.Tick();
+  REQUIRE(runner.running());  // one check for both: the snapshot is taken
+  // Written after the check began, as a merge would be: not what it reads ...
   SetIndex(c.hq, "SKU-1", "store-001", HqStockEntry{9, 0});
-  runner.Tick(std::chrono::milliseconds(0));
+  // ... but what a request arriving now is answered from, by the next check.
+  REQUIRE(runner.Route(Request("admin.check"), collect));
+  runner.Tick();
   CHECK(replies.empty());  // still waiting to read
   written.set_value();
   runner.Tick(kPatience);
   REQUIRE(replies.size() == 2);
   CHECK(replies[0] == replies[1]);
-  CHECK(!runner.running());
   auto first = DecodeReply(replies[0]);
   REQUIRE(first.ok());
   CHECK((*first)["ok"] == true);
   CHECK((*first)["stock_entries"] == 1);
 
-  // A new request reads the database as it is now, and answers as the op does.
-  replies.clear();
-  REQUIRE(runner.Route(Request("admin.check"), collect));
+  REQUIRE(runner.running());  // the third request's check
   runner.Tick(kPatience);
-  REQUIRE(replies.size() == 1);
-  auto second = DecodeReply(replies[0]);
-  REQUIRE(second.ok());
-  CHECK((*second)["ok"] == false);
-  CHECK(*second == c.hq.Ok("admin.check"));
+  REQUIRE(replies.size() == 3);
+  auto third = DecodeReply(replies[2]);
+  REQUIRE(third.ok());
+  CHECK((*third)["ok"] == false);
+  CHECK(*third == c.hq.Ok("admin.check"));
+  CHECK(!runner.running());
+}
+
+TEST_CASE("a scan told to stop ends early with busy", "[txn]") {
+  Replica hq("hq");
+  Txn write(hq.engine->db());
+  for (int i = 0; i < 10; ++i) write.Put(Cf::kLocal, "k/" + std::to_string(i), "v");
+  REQUIRE(write.Commit().ok());
+  std::atomic<bool> stop{false};
+  Txn read(hq.engine->db());
+  read.StopWhen(&stop);
+  int seen = 0;
+  Status scanned = read.Scan(Cf::kLocal, "k/", [&](std::string_view, std::string_view) {
+    if (++seen == 3) stop = true;
+    return true;
+  });
+  CHECK(scanned.code() == Status::Code::kBusy);
+  CHECK(seen == 3);
 }
 
 }  // namespace kura::test
