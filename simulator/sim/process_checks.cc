@@ -264,11 +264,15 @@ class Checker {
   }
 
   CheckResult AdminCheck() {
-    CheckResult out{"admin.check clean at every store (derived state = cells)", true, ""};
+    CheckResult out{"admin.check clean at every store and HQ (derived state = cells)", true, ""};
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
       if (snap_.stores[s].check.value("ok", false)) continue;
       out.ok = false;
       out.detail = snap_.store_ids[s] + " admin.check: " + snap_.stores[s].check.dump();
+    }
+    if (out.ok && !snap_.hq.check.value("ok", false)) {
+      out.ok = false;
+      out.detail = "hq admin.check: " + snap_.hq.check.dump();
     }
     return out;
   }

@@ -48,8 +48,10 @@ HqSnapshot ReadHq(zmq::context_t& context, const std::string& endpoint,
   HqSnapshot out;
   ApiClient api(context, endpoint, timeout_ms);
   auto sync = api.Call("hq.sync_status");
-  if (!sync.ok()) return out;
+  auto check = api.Call("admin.check");
+  if (!sync.ok() || !check.ok()) return out;
   out.sync = *sync;
+  out.check = *check;
   for (const std::string& sku : skus) {
     auto view = api.Call("hq.stock", {{"sku", sku}});
     if (!view.ok() && view.status().code() != Status::Code::kNotFound) return out;

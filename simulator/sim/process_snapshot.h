@@ -1,7 +1,7 @@
 // ChainSnapshot: what the real daemons say about themselves, read through their local
 // APIs after the final heal — each store's stock, holds, journal, sync link and
-// admin.check, and HQ's per-store stock, the orders it placed and its sync links — and
-// whether it shows a converged chain. The checks (process_checks.h) run on one snapshot,
+// admin.check, and HQ's per-store stock, the orders it placed, its sync links and its
+// admin.check — and whether it shows a converged chain. The checks (process_checks.h) run on one snapshot,
 // so they judge a single moment even while try-ons expire and allotments move.
 // Plain data and free functions; thread-safe.
 #pragma once
@@ -36,6 +36,7 @@ struct HqSnapshot {
   std::map<std::string, std::map<std::string, StockRow>> stock;  // hq.stock: by SKU, then store id
   std::map<std::string, nlohmann::json> orders;                  // hq.order.status, by order id
   nlohmann::json sync;                                           // hq.sync_status
+  nlohmann::json check;                                          // admin.check (its worker thread's)
 };
 
 struct ChainSnapshot {
