@@ -146,7 +146,6 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value, const rocksdb::S
   if (at != nullptr) {
     rocksdb::ReadOptions options;
     options.snapshot = at;
-    options.fill_cache = false;  // a one-pass read (Txn at a snapshot)
     rocksdb::Status s = db_->Get(options, handle(cf), rocksdb::Slice(key), value);
     CountPointRead(cf, key, s.ok());
     return FromRocks(s, "get");

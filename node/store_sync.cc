@@ -44,8 +44,8 @@ Status StoreSync::OnReadable() {
   std::string bytes;
   int64_t now = engine_->clock()->NowMillis();
   uint64_t rejected = session_.stats().rejected;
-  // HQ's batches waiting now (up to its window of 4) merge in one synced write, as at HQ
-  // (hq_sync.cc), and nothing goes back before it is durable.
+  // HQ's batches waiting now (its window is 4, resends aside) merge in one synced write,
+  // as at HQ (hq_sync.cc), and no Ack goes back before it is durable.
   replica_.BeginGroup();
   while (spoke_->Receive(&bytes)) session_.Receive(bytes, now);
   if (Status committed = replica_.CommitGroup(); !committed.ok()) {

@@ -30,7 +30,8 @@ class Txn {
   explicit Txn(Db* db) : db_(db) {}
   // Reads the database as it was at `at` (Db::Snapshot, which must outlive the Txn), under
   // its own pending writes as ever; Commit writes to the database as it is.
-  // Such reads leave RocksDB's block cache as it was: they are one pass over everything.
+  // Its scans leave RocksDB's block cache as it was (one pass over everything); its point
+  // reads, in no order, use it as any read does.
   Txn(Db* db, const rocksdb::Snapshot* at) : db_(db), at_(at) {}
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;

@@ -26,6 +26,8 @@ namespace {
 
 constexpr int kWatchTimeoutMs = 1000;
 constexpr int kSnapshotTimeoutMs = 10'000;
+// HQ's admin.check reads everything HQ holds, on its worker thread.
+constexpr int kHqCheckTimeoutMs = 60'000;
 constexpr int kConvergePollMs = 250;
 
 constexpr const char* kInterrupted = "interrupted (SIGINT or SIGTERM): the daemons were stopped";
@@ -239,6 +241,7 @@ class Run {
     if (InterruptGuard::Requested()) return Fail(kInterrupted);
     if (converged) {
       result_->converge_s = Since(t0);
+      snapshot.hq.check = ReadHqCheck(context_, *chain_, kHqCheckTimeoutMs);
       ledger_->Note("converged " + std::to_string(Since(t0)).substr(0, 5) +
                     " s after the final heal");
     } else {

@@ -48,10 +48,8 @@ HqSnapshot ReadHq(zmq::context_t& context, const std::string& endpoint,
   HqSnapshot out;
   ApiClient api(context, endpoint, timeout_ms);
   auto sync = api.Call("hq.sync_status");
-  auto check = api.Call("admin.check");
-  if (!sync.ok() || !check.ok()) return out;
+  if (!sync.ok()) return out;
   out.sync = *sync;
-  out.check = *check;
   for (const std::string& sku : skus) {
     auto view = api.Call("hq.stock", {{"sku", sku}});
     if (!view.ok() && view.status().code() != Status::Code::kNotFound) return out;
@@ -83,6 +81,13 @@ ChainSnapshot TakeSnapshot(zmq::context_t& context, const ProcessChain& chain,
   }
   out.hq = ReadHq(context, chain.hq_endpoint(), skus, orders, timeout_ms);
   return out;
+}
+
+nlohmann::json ReadHqCheck(zmq::context_t& context, const ProcessChain& chain, int timeout_ms) {
+  ApiClient api(context, chain.hq_endpoint(), timeout_ms);
+  auto check = api.Call("admin.check");
+  if (check.ok()) return *check;
+  return json{{"ok", false}, {"error", check.status().ToString()}};
 }
 
 std::vector<std::string> ConvergenceProblems(const ChainSnapshot& snapshot) {

@@ -141,6 +141,14 @@ class Link {
     return true;
   }
 
+  // Every message in flight to the store, in order, its answers left in its session until
+  // Collect (kura-store's group commit, node/store_sync.cc).
+  void DeliverAllToStore() {
+    std::vector<std::string> down;
+    down.swap(to_store_);
+    for (const auto& m : down) store_session_.Receive(m, store_.clock.NowMillis());
+  }
+
   // Both sessions' new messages into flight.
   void Collect() {
     for (auto& m : store_session_.TakeOutbox()) to_hq_.push_back(std::move(m));

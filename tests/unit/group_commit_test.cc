@@ -1,5 +1,5 @@
-// HQ's group commit (CellReplica::BeginGroup/CommitGroup, used by HqSync): several
-// stores' batches merge into one pending write that becomes durable, all at once, only at
+// Group commit (CellReplica::BeginGroup/CommitGroup, used by HqSync and StoreSync): several
+// batches merge into one pending write that becomes durable, all at once, only at
 // CommitGroup; a refused batch leaves the rest of its group; a commit that fails leaves
 // nothing behind, not even in the replica's cached lane heads.
 #include <catch2/catch.hpp>
@@ -239,6 +239,34 @@ TEST_CASE("hq's group commits converge under loss, duplication and reordering", 
     const CellReplica::MergeCounts& merged = hq.cells->merge_counts();
     CHECK(merged.batches > merged.commits);  // some groups carried several batches
   }
+}
+
+// kura-store merges the batches HQ has in flight to it together: the second starts where
+// the first, still pending, ends (its gap check reads the pending head).
+TEST_CASE("a store merges HQ's waiting batches in one write", "[sync][store]") {
+  Replica hq("hq"), store("store-001");
+  Link link(store, hq);
+  link.Start();
+  link.Flush();
+  hq.Ok("hq.directory.set", {{"store", "store-001"}, {"name", "First"}, {"lat", 35.0}, {"lon", 139.0}});
+  link.Tick();  // HQ's first batch in flight
+  hq.Ok("hq.directory.set", {{"store", "store-002"}, {"name", "Second"}, {"lat", 34.0}, {"lon", 135.0}});
+  hq.clock.Advance(2000);  // past the heartbeat: HQ pushes again before the first is acked
+  link.Tick();
+  REQUIRE(link.in_flight() >= 2);
+  CellReplica::MergeCounts before = store.cells->merge_counts();
+
+  store.cells->BeginGroup();
+  link.DeliverAllToStore();
+  REQUIRE(store.cells->CommitGroup().ok());
+  link.Collect();
+  link.Flush();
+
+  CellReplica::MergeCounts after = store.cells->merge_counts();
+  CHECK(after.commits == before.commits + 1);
+  CHECK(after.batches == before.batches + 2);
+  CHECK(store.Ok("directory.list")["stores"].size() == 2);
+  CHECK(link.store_session().stats().rejected == 0);
 }
 
 }  // namespace kura::test
