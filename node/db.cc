@@ -143,14 +143,7 @@ std::shared_ptr<const rocksdb::Snapshot> Db::Snapshot() {
 }
 
 Status Db::Get(Cf cf, std::string_view key, std::string* value, const rocksdb::Snapshot* at) {
-  if (at != nullptr) {
-    rocksdb::ReadOptions options;
-    options.snapshot = at;
-    rocksdb::Status s = db_->Get(options, handle(cf), rocksdb::Slice(key), value);
-    CountPointRead(cf, key, s.ok());
-    return FromRocks(s, "get");
-  }
-  const bool meta = cf == Cf::kMeta;
+  const bool meta = cf == Cf::kMeta && at == nullptr;  // the cache holds the present only
   uint64_t epoch = 0;
   if (meta) {
     std::lock_guard<std::mutex> lock(meta_mu_);
@@ -161,7 +154,9 @@ Status Db::Get(Cf cf, std::string_view key, std::string* value, const rocksdb::S
     }
     epoch = meta_epoch_;
   }
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key), value);
+  rocksdb::ReadOptions options;
+  options.snapshot = at;
+  rocksdb::Status s = db_->Get(options, handle(cf), rocksdb::Slice(key), value);
   CountPointRead(cf, key, s.ok());
   if (!meta || (!s.ok() && !s.IsNotFound())) return FromRocks(s, "get");
   std::lock_guard<std::mutex> lock(meta_mu_);

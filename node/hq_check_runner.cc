@@ -26,9 +26,7 @@ bool HqCheckRunner::Route(std::string_view request, Reply reply) {
 void HqCheckRunner::Tick(std::chrono::milliseconds wait) {
   if (running_.valid()) {
     if (running_.wait_for(wait) != std::future_status::ready) return;
-    std::string reply = running_.get();
-    for (const Reply& answer : answering_) answer(reply);
-    answering_.clear();
+    Answer(running_.get());
   }
   if (!waiting_.empty()) Start();
 }
@@ -54,10 +52,13 @@ void HqCheckRunner::Start() {
       }
     });
   } catch (const std::exception& e) {  // no thread to be had, say: HQ goes on
-    std::string reply = EncodeReply(Status::Internal(std::string("admin.check: ") + e.what()), nullptr);
-    for (const Reply& answer : answering_) answer(reply);
-    answering_.clear();
+    Answer(EncodeReply(Status::Internal(std::string("admin.check: ") + e.what()), nullptr));
   }
+}
+
+void HqCheckRunner::Answer(const std::string& reply) {
+  for (const Reply& answer : answering_) answer(reply);
+  answering_.clear();
 }
 
 }  // namespace kura

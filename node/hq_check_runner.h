@@ -40,6 +40,8 @@ class HqCheckRunner final : public RequestRouter {
 
  private:
   void Start();
+  // Sends `reply` to the running check's requests.
+  void Answer(const std::string& reply);
 
   Db* db_;
   std::function<void()> before_reading_;
