@@ -22,4 +22,15 @@ Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::sp
   return engine;
 }
 
+void StopOnStorageFailure(EventLoop& loop, Engine* engine) {
+  loop.StopOnError([engine] {
+    Status failure = engine->db()->WriteFailure();
+    if (!failure.ok()) {
+      spdlog::critical("event=storage_failed data_dir={} error=\"{}\" action=exit",
+                       engine->options().data_dir, failure.ToString());
+    }
+    return failure;
+  });
+}
+
 }  // namespace kura

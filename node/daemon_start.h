@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine.h"
+#include "event_loop.h"
 
 namespace kura {
 
@@ -14,5 +15,11 @@ namespace kura {
 // opens the engine serving `ops`. On failure the error is logged (event=open_failed).
 Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
                                             const std::string& log_level);
+
+// Stops `loop` once `engine`'s database has refused a write (Db::WriteFailure), logging
+// event=storage_failed: main then exits non-zero and the supervisor (systemd
+// Restart=on-failure) starts the daemon again, which recovers every acknowledged write
+// from RocksDB's log; until the disk is fixed, that start fails and is retried.
+void StopOnStorageFailure(EventLoop& loop, Engine* engine);
 
 }  // namespace kura

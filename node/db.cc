@@ -180,12 +180,24 @@ Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
   if (observer_ != nullptr) observer_->OnWrite(*batch);
   if (s.ok()) {
     RememberMeta(*batch);
-  } else {
+    return Status::Ok();
+  }
+  {
     std::lock_guard<std::mutex> lock(meta_mu_);  // it may have applied: forget it all
     meta_.clear();
     ++meta_epoch_;
   }
-  return FromRocks(s, "write");
+  Status failed = FromRocks(s, "write");
+  // The errors RocksDB's paranoid checks (on by default) keep refusing writes after.
+  if (!s.IsBusy() && !s.IsIncomplete() && !write_failed_.load(std::memory_order_relaxed)) {
+    write_failure_ = failed;
+    write_failed_.store(true, std::memory_order_release);
+  }
+  return failed;
+}
+
+Status Db::WriteFailure() const {
+  return write_failed_.load(std::memory_order_acquire) ? write_failure_ : Status::Ok();
 }
 
 void Db::RememberMeta(const rocksdb::WriteBatch& batch) {

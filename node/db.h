@@ -58,6 +58,11 @@ class Db {
   std::shared_ptr<const rocksdb::Snapshot> Snapshot();
   // Applies `batch` atomically and syncs the WAL before returning.
   Status WriteSynced(rocksdb::WriteBatch* batch);
+  // Ok until a write fails; then that first failure, for as long as this handle lives.
+  // RocksDB takes no write after a failed one (an I/O error on its log is fatal to the
+  // open database: DB::Resume refuses it), so the daemons stop on this and restart,
+  // recovering every acknowledged write from the log (EventLoop::StopOnError).
+  Status WriteFailure() const;
   // How many writes this handle has made: changes whenever the database may have.
   uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
 
@@ -110,6 +115,8 @@ class Db {
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> keys_written_{0}, bytes_written_{0}, point_reads_{0}, scans_{0}, scan_steps_{0};
   std::mutex write_mu_;  // held across a write and its RememberMeta
+  std::atomic<bool> write_failed_{false};
+  Status write_failure_;  // set once, under write_mu_, before write_failed_
   std::mutex meta_mu_;
   std::unordered_map<std::string, std::optional<std::string>> meta_;
   uint64_t meta_epoch_ = 0;  // bumped by every write, under meta_mu_

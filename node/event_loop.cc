@@ -15,6 +15,7 @@ Status EventLoop::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     int64_t now = SystemClock::Get()->NowMillis();
     scheduler_.RunDue(now);
+    KURA_RETURN_IF_ERROR(Check());
     int64_t wait = scheduler_.MsUntilNext(now);
     if (wait < 0 || wait > 200) wait = 200;
     try {
@@ -26,7 +27,13 @@ Status EventLoop::Run(const std::atomic<bool>& stop) {
     for (std::size_t i = 0; i < items_.size(); ++i) {
       if (items_[i].revents & ZMQ_POLLIN) KURA_RETURN_IF_ERROR(handlers_[i]());
     }
+    KURA_RETURN_IF_ERROR(Check());
   }
+  return Status::Ok();
+}
+
+Status EventLoop::Check() {
+  for (const auto& check : checks_) KURA_RETURN_IF_ERROR(check());
   return Status::Ok();
 }
 

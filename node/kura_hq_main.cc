@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   if (!engine.ok()) return 1;
   kura::Engine* hq = engine->get();
   kura::EventLoop loop;
+  kura::StopOnStorageFailure(loop, hq);
   zmq::context_t context(1);
   auto sync = kura::HqSync::Start(context, hq, config.sync);
   if (!sync.ok()) {

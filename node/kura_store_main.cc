@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   if (!engine.ok()) return 1;
   kura::Engine* store = engine->get();
   kura::EventLoop loop;
+  kura::StopOnStorageFailure(loop, store);
   int64_t now = store->clock()->NowMillis();
   loop.scheduler().Add("expire-holds", 1000, now, [store] {
     auto n = store->ExpireDueHolds();

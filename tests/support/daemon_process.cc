@@ -1,7 +1,10 @@
 #include "daemon_process.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +48,11 @@ pid_t DaemonProcess::Spawn() {
       dup2(fd, STDERR_FILENO);
       dup2(fd, STDOUT_FILENO);
     }
+    if (file_size_limit_ > 0) {
+      rlimit limit{file_size_limit_, file_size_limit_};
+      setrlimit(RLIMIT_FSIZE, &limit);
+      signal(SIGXFSZ, SIG_IGN);  // kept across execv: the write fails instead
+    }
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -80,6 +88,22 @@ int DaemonProcess::RunToExit() {
   pid_t pid = Spawn();
   int status = 0;
   waitpid(pid, &status, 0);
+  return status;
+}
+
+int DaemonProcess::WaitForExit(int timeout_ms) {
+  REQUIRE(running());
+  // A pidfd becomes readable when the child exits: wait on it rather than on a timer.
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  REQUIRE(pidfd >= 0);
+  pollfd item{pidfd, POLLIN, 0};
+  int ready = poll(&item, 1, timeout_ms);
+  close(pidfd);
+  if (ready != 1) return -1;
+  int status = 0;
+  REQUIRE(waitpid(pid_, &status, 0) == pid_);
+  pid_ = -1;
+  client_.reset();
   return status;
 }
 

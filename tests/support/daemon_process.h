@@ -33,6 +33,13 @@ class DaemonProcess {
   // Spawns without waiting; returns the exit status once the child has exited (for
   // daemons expected to refuse to start).
   int RunToExit();
+  // Waits up to `timeout_ms` for a running daemon to exit by itself and reaps it; returns
+  // its wait status, or -1 (still running) on timeout.
+  int WaitForExit(int timeout_ms);
+  // From the next Start on: no file the daemon writes may grow past `bytes` (0: no bound),
+  // a disk that fills up under it. A write past the bound fails with EFBIG (SIGXFSZ is
+  // ignored), as it would with ENOSPC.
+  void LimitFileSize(uint64_t bytes) { file_size_limit_ = bytes; }
 
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
@@ -55,6 +62,7 @@ class DaemonProcess {
   std::string store_id_, data_dir_, log_path_;
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
+  uint64_t file_size_limit_ = 0;
   std::unique_ptr<ApiClient> client_;
 };
 

@@ -7,9 +7,8 @@
 #include <atomic>
 #include <random>
 
-#include <rocksdb/env.h>
-
 #include "engine_harness.h"
+#include "failing_log_env.h"
 #include "replica_harness.h"
 
 namespace kura::test {
@@ -41,42 +40,6 @@ int64_t OnHandAtHq(Replica& hq, const std::string& sku) {
   REQUIRE(stock.ok());
   return (*stock)["total"]["on_hand"].get<int64_t>();
 }
-
-// The real file system, except that appends to the write-ahead log fail while `fail` is set.
-class FailingLogEnv : public rocksdb::EnvWrapper {
- public:
-  FailingLogEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
-  const char* Name() const override { return "FailingLogEnv"; }
-
-  rocksdb::Status NewWritableFile(const std::string& name, std::unique_ptr<rocksdb::WritableFile>* file,
-                                  const rocksdb::EnvOptions& options) override {
-    rocksdb::Status s = target()->NewWritableFile(name, file, options);
-    if (s.ok() && name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0) {
-      *file = std::make_unique<FailingFile>(std::move(*file), &fail);
-    }
-    return s;
-  }
-
-  std::atomic<bool> fail{false};
-
- private:
-  class FailingFile : public rocksdb::WritableFileWrapper {
-   public:
-    FailingFile(std::unique_ptr<rocksdb::WritableFile> file, std::atomic<bool>* fail)
-        : rocksdb::WritableFileWrapper(file.get()), file_(std::move(file)), fail_(fail) {}
-    rocksdb::Status Append(const rocksdb::Slice& data) override {
-      if (*fail_) return rocksdb::Status::IOError("disk failure (test)");
-      return file_->Append(data);
-    }
-    rocksdb::Status Append(const rocksdb::Slice& data, const rocksdb::DataVerificationInfo&) override {
-      return Append(data);
-    }
-
-   private:
-    std::unique_ptr<rocksdb::WritableFile> file_;
-    std::atomic<bool>* fail_;
-  };
-};
 
 }  // namespace
 

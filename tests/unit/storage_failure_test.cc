@@ -1,0 +1,89 @@
+// A synced write that fails (an I/O error on RocksDB's log: a full or failing disk) is
+// fatal to the open database: RocksDB refuses every later write, even once the disk is
+// fine again. Db remembers the first failure, the daemons' loop stops on it
+// (StopOnStorageFailure), and reopening the directory recovers every acknowledged write
+// and none of the failed ones. The real-process version: tests/crash/disk_failure_test.cc.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+#include <rocksdb/write_batch.h>
+
+#include "daemon_start.h"
+#include "db.h"
+#include "event_loop.h"
+#include "failing_log_env.h"
+#include "replica_harness.h"
+#include "system_clock.h"
+#include "temp_dir.h"
+
+namespace kura::test {
+namespace {
+
+Status Put(Db& db, const std::string& key) {
+  rocksdb::WriteBatch batch;
+  REQUIRE(batch.Put(db.handle(Cf::kLocal), key, "v").ok());
+  return db.WriteSynced(&batch);
+}
+
+bool Has(Db& db, const std::string& key) {
+  std::string value;
+  Status s = db.Get(Cf::kLocal, key, &value);
+  REQUIRE((s.ok() || s.code() == Status::Code::kNotFound));
+  return s.ok();
+}
+
+TEST_CASE("a failed synced write stops the database until it is reopened", "[db][storage]") {
+  FailingLogEnv env;
+  TempDir dir;
+  {
+    auto db = Db::Open(dir.Sub("db"), &env);
+    REQUIRE(db.ok());
+    REQUIRE(Put(**db, "acked").ok());
+    CHECK((*db)->WriteFailure().ok());
+
+    env.fail = true;
+    Status failed = Put(**db, "refused");
+    REQUIRE(!failed.ok());
+    CHECK((*db)->WriteFailure().ToString() == failed.ToString());
+
+    // The disk is fine again, but this handle stays refused, and remembers the first error.
+    env.fail = false;
+    CHECK(!Put(**db, "after").ok());
+    CHECK((*db)->WriteFailure().ToString() == failed.ToString());
+    CHECK(Has(**db, "acked"));
+  }
+  auto reopened = Db::Open(dir.Sub("db"), &env);
+  REQUIRE(reopened.ok());
+  CHECK((*reopened)->WriteFailure().ok());
+  CHECK(Has(**reopened, "acked"));
+  CHECK_FALSE(Has(**reopened, "refused"));
+  CHECK_FALSE(Has(**reopened, "after"));
+  CHECK(Put(**reopened, "again").ok());
+}
+
+TEST_CASE("a daemon's loop stops once its database refused a write", "[daemon][storage]") {
+  FailingLogEnv env;
+  Replica store("store-001", 0, &env);
+  store.Ok("stock.receive", {{"sku", "SKU-A"}, {"qty", 2}});
+
+  EventLoop loop;
+  StopOnStorageFailure(loop, store.engine.get());
+  int64_t now = SystemClock::Get()->NowMillis();
+  // The write a request would make, refused by the disk: the loop then returns its error.
+  loop.scheduler().Add("write", 1, now, [&] {
+    env.fail = true;
+    CHECK(!store.Call("stock.receive", {{"sku", "SKU-A"}, {"qty", 1}}).ok());
+  });
+  // Only if the loop went on: end the test rather than hang it.
+  std::atomic<bool> timed_out{false};
+  loop.scheduler().Add("timeout", 20'000, now, [&] { timed_out = true; });
+
+  Status ran = loop.Run(timed_out);
+  CHECK_FALSE(timed_out);
+  CHECK(ran.code() == Status::Code::kIOError);
+  CHECK(ran.ToString() == store.engine->db()->WriteFailure().ToString());
+}
+
+}  // namespace
+}  // namespace kura::test
