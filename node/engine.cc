@@ -49,8 +49,8 @@ Engine::Engine(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock
                std::span<const OpSpec> ops)
     : options_(options), db_(std::move(db)), clock_(clock), hlc_(clock), ops_(ops), txn_(db_.get()),
       started_ms_(clock->NowMillis()),
-      prune_cutoff_ms_(started_ms_ - options.request_retention_ms),
-      prune_cutoff_elapsed_ms_(clock->ElapsedMillis()) {}
+      run_clock_at_start_ms_(started_ms_),
+      elapsed_at_start_ms_(clock->ElapsedMillis()) {}
 
 Status Engine::Init() {
   KURA_ASSIGN_OR_RETURN(auto format, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaFormat));
@@ -67,6 +67,8 @@ Status Engine::Init() {
     return Status::InvalidArgument("data directory belongs to store " + owner.value_or("?") +
                                    ", not " + options_.store_id);
   }
+  KURA_ASSIGN_OR_RETURN(auto run_clock, txn_.Read<int64_t>(Cf::kMeta, keys::kMetaRunClock));
+  if (run_clock) run_clock_at_start_ms_ = *run_clock;
   if (*format == keys::kFormatVersion) return Status::Ok();
   return UpgradeFormat(txn_, options_.store_id, *format);
 }
@@ -101,13 +103,13 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
                                   : EncodeReply(result.status(), nullptr);
   if (op->mutating) {
     std::string record;
-    PutBigEndian64(&record, static_cast<uint64_t>(ctx.now_ms));
+    const int64_t written = RunClockMillis();
+    PutBigEndian64(&record, static_cast<uint64_t>(written));
     PutBigEndian64(&record, Fingerprint(*request));
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
-    oldest_request_ms_ = std::min(oldest_request_ms_, ctx.now_ms);  // a clock set back writes older
-    prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, ctx.now_ms);  // maybe behind the pass
-    TakePruneCutoff(ctx.now_ms);  // the clock the record is stamped with
+    oldest_request_ms_ = std::min(oldest_request_ms_, written);  // when none was kept
+    prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, written);  // maybe behind the pass
     *wrote = true;
   }
   return reply;
@@ -158,19 +160,15 @@ Result<int> Engine::ExpireDueHolds() {
   return expired;
 }
 
-int64_t Engine::TakePruneCutoff(int64_t now_ms) {
-  int64_t elapsed = clock_->ElapsedMillis();
-  int64_t by_wall_clock = now_ms - options_.request_retention_ms;
-  prune_cutoff_ms_ = std::min(by_wall_clock, prune_cutoff_ms_ + (elapsed - prune_cutoff_elapsed_ms_));
-  prune_cutoff_elapsed_ms_ = elapsed;
-  return prune_cutoff_ms_;
-}
-
 Result<Store::PruneStep> Engine::PruneRequestIds() {
-  int64_t cutoff = TakePruneCutoff(clock_->NowMillis());
+  const int64_t now = RunClockMillis(), cutoff = now - options_.request_retention_ms;
   bool starting = prune_resume_key_.empty();
+  if (starting) txn_.Write(Cf::kMeta, keys::kMetaRunClock, now);  // where a restart goes on from
   // Nothing kept is old enough: no need to read them.
-  if (starting && cutoff <= oldest_request_ms_) return PruneStep{};
+  if (starting && cutoff <= oldest_request_ms_) {
+    KURA_RETURN_IF_ERROR(txn_.Commit());
+    return PruneStep{};
+  }
   if (starting) prune_pass_oldest_ms_ = std::numeric_limits<int64_t>::max();
   PruneStep step;
   const int most = std::max(1, options_.prune_step_ids);

@@ -50,9 +50,6 @@ class Engine final : public Store {
  private:
   // Executes one request into txn_; sets *wrote when it left writes to commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
-  // Takes the wall clock's reading `now_ms` into the pruning cutoff (which a clock set back
-  // lowers) and returns it: request ids written before it may be forgotten (see below).
-  int64_t TakePruneCutoff(int64_t now_ms);
   OpContext Context() {
     return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_, routed_};
   }
@@ -71,13 +68,14 @@ class Engine final : public Store {
   // the oldest write time among those it kept or that were written since it began.
   std::string prune_resume_key_;
   int64_t prune_pass_oldest_ms_ = std::numeric_limits<int64_t>::max();
-  // The cutoff as last taken, at every prune and every record written, and when
-  // (Clock::ElapsedMillis). It moves no faster than time passes, so an id written by this
-  // process is kept for the retention of real time whatever the wall clock did since:
-  // set forward, or put right after running slow. (Ids from before the process started
-  // trust the wall clock across the downtime.)
-  int64_t prune_cutoff_ms_;
-  int64_t prune_cutoff_elapsed_ms_;
+  // The request-id clock, which request records are stamped with and aged by: time that
+  // passed while a daemon ran on this directory. It goes on from its value in meta
+  // (`run_clock`, recorded at each prune) at a restart, else from the wall clock, and moves
+  // only as Clock::ElapsedMillis does, so no wall-clock jump, while running or down, ages
+  // an id (a crash forgets at most the time since the last prune: ids are kept longer).
+  int64_t RunClockMillis() { return run_clock_at_start_ms_ + (clock_->ElapsedMillis() - elapsed_at_start_ms_); }
+  int64_t run_clock_at_start_ms_;
+  int64_t elapsed_at_start_ms_;
   SyncView* sync_view_ = nullptr;
   const RoutedDecision* routed_ = nullptr;
 };

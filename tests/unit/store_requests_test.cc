@@ -174,12 +174,27 @@ TEST_CASE("store request ids are kept for the retention of time passed, whatever
   }
   SECTION("a clock set back between prunes, then put right") {
     e.clock.Jump(-3 * hour);
-    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "y-1");  // stamped three hours early
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "y-1");
     e.clock.Jump(3 * hour);
     e.clock.Advance(retention - 1);
     CHECK(PruneAll(*e.store) == 0);
     CHECK(engine->Answered("y-1"));
     e.clock.Advance(2);
+    CHECK(PruneAll(*e.store) == 1);
+  }
+  SECTION("a clock set forward while the daemon was down") {
+    CHECK(PruneAll(*e.store) == 0);  // records the request-id clock
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "z-1");
+    e.store.reset();
+    e.clock.Jump(2 * retention);  // a back-office PC booted with a dead clock battery
+    e.Reopen();
+    CHECK(PruneAll(*e.store) == 0);
+    engine = dynamic_cast<Engine*>(e.store.get());
+    CHECK(engine->Answered("z-1"));
+    // A retry is still answered as the first time, not applied again.
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "z-1");
+    CHECK(e.Stock("SKU-1")["on_hand"] == 1);
+    e.clock.Advance(retention + 1);  // a retention of time passed with the daemon running
     CHECK(PruneAll(*e.store) == 1);
   }
 }
@@ -188,7 +203,7 @@ TEST_CASE("store request-id pruning reads nothing while no kept id can be due, a
   EngineHarness e;
   auto* engine = dynamic_cast<Engine*>(e.store.get());
   REQUIRE(engine != nullptr);
-  const int64_t hour = 3600 * 1000;
+  const int64_t retention = e.options.request_retention_ms, hour = 3600 * 1000;
   e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "a-1");
   CHECK(PruneAll(*e.store) == 0);  // the first prune reads every id: a-1 is the oldest
   uint64_t scans = engine->db()->work().scans;
@@ -196,19 +211,18 @@ TEST_CASE("store request-id pruning reads nothing while no kept id can be due, a
   CHECK(PruneAll(*e.store) == 0);
   CHECK(engine->db()->work().scans == scans);  // a-1 is an hour old: nothing can be due
 
-  // A clock set back two hours writes an id stamped before any kept; it is still pruned
-  // when due. Put right, the clock then runs two hours ahead of the cutoff, so a-1 stays
-  // two hours longer than the retention.
+  // Under a clock set back two hours, b-1 is still stamped an hour after a-1 (the
+  // request-id clock does not jump), and each is pruned a retention after it was written.
   e.clock.Jump(-2 * hour);
   e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "b-1");
   e.clock.Jump(2 * hour);
-  e.clock.Advance(e.options.request_retention_ms + 1);  // b-1 due; a-1 is not
-  CHECK(PruneAll(*e.store) == 1);
-  CHECK(engine->Answered("a-1"));
-  CHECK(!engine->Answered("b-1"));
-  e.clock.Advance(2 * hour);
+  e.clock.Advance(retention - hour + 1);  // a-1 due; b-1 not
   CHECK(PruneAll(*e.store) == 1);
   CHECK(!engine->Answered("a-1"));
+  CHECK(engine->Answered("b-1"));
+  e.clock.Advance(hour);
+  CHECK(PruneAll(*e.store) == 1);
+  CHECK(!engine->Answered("b-1"));
 }
 
 TEST_CASE("store request-id pruning goes in steps, and misses no id written during a pass",
@@ -218,36 +232,33 @@ TEST_CASE("store request-id pruning goes in steps, and misses no id written duri
   e.Reopen();
   auto* engine = dynamic_cast<Engine*>(e.store.get());
   REQUIRE(engine != nullptr);
-  const int64_t hour = 3600 * 1000;
-  for (const char* rid : {"k-1", "k-2", "k-3", "k-4"}) e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, rid);
-  e.clock.Advance(hour);
+  const int64_t retention = e.options.request_retention_ms;
+  auto receive = [&](const char* rid) { e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, rid); };
+  for (const char* rid : {"k-1", "k-2", "k-3", "k-4"}) receive(rid);
+  e.clock.Advance(retention + 1);  // every k id due
   auto first = e.store->PruneRequestIds();  // k-1 and k-2
   REQUIRE(first.ok());
-  CHECK(first->pruned == 0);
+  CHECK(first->pruned == 2);
   CHECK(!first->done);
 
-  // Written behind the pass, under a clock set back: stamped before every id the pass reads.
-  e.clock.Jump(-3 * hour);
-  e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "a-0");
-  e.clock.Jump(3 * hour);
-  CHECK(PruneAll(*e.store) == 0);  // k-3 and k-4: the pass is done
-
-  e.clock.Advance(e.options.request_retention_ms + 1);  // a-0 due, the k ids not
-  auto step = e.store->PruneRequestIds();  // a-0 and k-1
-  REQUIRE(step.ok());
-  CHECK(step->pruned == 1);
-  CHECK(!step->done);
-  CHECK(PruneAll(*e.store) == 0);
+  // Written behind the pass (its key sorts before where the pass goes on), so the pass
+  // does not read it, and the only id left when the pass ends: it must still be pruned
+  // when due.
+  receive("a-0");
+  CHECK(PruneAll(*e.store) == 2);  // k-3 and k-4: the pass is done
+  CHECK(engine->Answered("a-0"));
+  e.clock.Advance(retention + 1);
+  CHECK(PruneAll(*e.store) == 1);
   CHECK(!engine->Answered("a-0"));
-  CHECK(engine->Answered("k-4"));
 
   // Every id due: two steps of two, none skipped at the edge between them.
-  e.clock.Advance(3 * hour);
+  for (const char* rid : {"m-1", "m-2", "m-3", "m-4"}) receive(rid);
+  e.clock.Advance(retention + 1);
   auto one = e.store->PruneRequestIds(), two = e.store->PruneRequestIds();
   REQUIRE((one.ok() && two.ok()));
   CHECK((one->pruned == 2 && !one->done));
   CHECK((two->pruned == 2 && two->done));
-  for (const char* rid : {"k-1", "k-2", "k-3", "k-4"}) CHECK(!engine->Answered(rid));
+  for (const char* rid : {"m-1", "m-2", "m-3", "m-4"}) CHECK(!engine->Answered(rid));
 }
 
 // ---- opening ----

@@ -119,6 +119,7 @@ inline constexpr std::string_view kSlipPrefix = "slip/";
 
 inline constexpr std::string_view kMetaFormat = "format";
 inline constexpr std::string_view kMetaStoreId = "store_id";
+inline constexpr std::string_view kMetaRunClock = "run_clock";
 // Never replicated or logged; see node/tickets.h.
 inline constexpr std::string_view kMetaSigningKey = "sign/secret";
 std::string OriginSeq(std::string_view origin);
