@@ -16,10 +16,8 @@ namespace kura {
 Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
                                             const std::string& log_level);
 
-// Stops `loop` once `engine`'s database has refused a write (Db::WriteFailure), logging
-// event=storage_failed: main then exits non-zero and the supervisor (systemd
-// Restart=on-failure) starts the daemon again, which recovers every acknowledged write
-// from RocksDB's log; until the disk is fixed, that start fails and is retried.
+// Stops `loop` once `engine`'s database has refused a write (Db::WriteFailure says why),
+// logging event=storage_failed: main then exits non-zero for the supervisor to restart it.
 void StopOnStorageFailure(EventLoop& loop, Engine* engine);
 
 }  // namespace kura

@@ -188,7 +188,8 @@ Status Db::WriteSynced(rocksdb::WriteBatch* batch) {
     ++meta_epoch_;
   }
   Status failed = FromRocks(s, "write");
-  // The errors RocksDB's paranoid checks (on by default) keep refusing writes after.
+  // Any failure but these two (which RocksDB does not keep) is taken as fatal, even one
+  // RocksDB might recover from by itself: a restart is always safe.
   if (!s.IsBusy() && !s.IsIncomplete() && !write_failed_.load(std::memory_order_relaxed)) {
     write_failure_ = failed;
     write_failed_.store(true, std::memory_order_release);

@@ -73,8 +73,7 @@ Status Engine::Init() {
   return UpgradeFormat(txn_, options_.store_id, *format);
 }
 
-std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote) {
-  *wrote = false;
+std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
   auto request = DecodeRequest(bytes);
   if (!request.ok()) return EncodeReply(request.status(), nullptr);
   const OpSpec* op = FindOp(ops_, request->op);
@@ -110,7 +109,6 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
     txn_.Put(Cf::kRequests, request->rid, record);
     oldest_request_ms_ = std::min(oldest_request_ms_, written);  // when none was kept
     prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, written);  // maybe behind the pass
-    *wrote = true;
   }
   return reply;
 }
@@ -118,19 +116,14 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wro
 std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view>& requests) {
   OpContext ctx = Context();
   std::vector<std::string> replies;
-  std::vector<bool> wrote(requests.size());
   replies.reserve(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    bool w = false;
-    replies.push_back(ExecuteOne(ctx, requests[i], &w));
-    wrote[i] = w;
-  }
+  for (std::string_view request : requests) replies.push_back(ExecuteOne(ctx, request));
   Status s = txn_.Commit();
   if (!s.ok()) {
+    // Every reply in the group may rest on its writes: a request's own, or an earlier
+    // one's that a read or a retry of the same rid saw before they were durable.
     txn_.Clear();
-    for (std::size_t i = 0; i < replies.size(); ++i) {
-      if (wrote[i]) replies[i] = EncodeReply(s, nullptr);
-    }
+    for (std::string& reply : replies) reply = EncodeReply(s, nullptr);
   }
   return replies;
 }

@@ -48,8 +48,8 @@ class Engine final : public Store {
   bool Answered(std::string_view rid);
 
  private:
-  // Executes one request into txn_; sets *wrote when it left writes to commit.
-  std::string ExecuteOne(OpContext& ctx, std::string_view bytes, bool* wrote);
+  // Executes one request into txn_, leaving its writes to the group's commit.
+  std::string ExecuteOne(OpContext& ctx, std::string_view bytes);
   OpContext Context() {
     return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_, routed_};
   }

@@ -15,7 +15,7 @@ Status EventLoop::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     int64_t now = SystemClock::Get()->NowMillis();
     scheduler_.RunDue(now);
-    KURA_RETURN_IF_ERROR(Check());
+    KURA_RETURN_IF_ERROR(FirstFailedCheck());
     int64_t wait = scheduler_.MsUntilNext(now);
     if (wait < 0 || wait > 200) wait = 200;
     try {
@@ -25,14 +25,15 @@ Status EventLoop::Run(const std::atomic<bool>& stop) {
       return Status::IOError(std::string("poll: ") + e.what());
     }
     for (std::size_t i = 0; i < items_.size(); ++i) {
-      if (items_[i].revents & ZMQ_POLLIN) KURA_RETURN_IF_ERROR(handlers_[i]());
+      if (!(items_[i].revents & ZMQ_POLLIN)) continue;
+      KURA_RETURN_IF_ERROR(handlers_[i]());
+      KURA_RETURN_IF_ERROR(FirstFailedCheck());  // before the next handler replies to anyone
     }
-    KURA_RETURN_IF_ERROR(Check());
   }
   return Status::Ok();
 }
 
-Status EventLoop::Check() {
+Status EventLoop::FirstFailedCheck() {
   for (const auto& check : checks_) KURA_RETURN_IF_ERROR(check());
   return Status::Ok();
 }

@@ -20,17 +20,17 @@ class EventLoop {
   using Handler = std::function<Status()>;
 
   void Watch(zmq::socket_ref socket, Handler on_readable);
-  // Called after every round of due jobs and ready handlers; an error stops the loop as a
+  // Called after the due jobs and after each ready handler; an error stops the loop as a
   // failed handler does (the daemons: their database refused a write).
   void StopOnError(std::function<Status()> check) { checks_.push_back(std::move(check)); }
   Scheduler& scheduler() { return scheduler_; }
 
-  // Runs until `stop` becomes true (checked at least every 200 ms and on EINTR) or a
-  // handler fails.
+  // Runs until `stop` becomes true (checked at least every 200 ms and on EINTR), a
+  // handler fails or a StopOnError check does.
   Status Run(const std::atomic<bool>& stop);
 
  private:
-  Status Check();
+  Status FirstFailedCheck();
 
   std::vector<zmq::pollitem_t> items_;
   std::vector<Handler> handlers_;

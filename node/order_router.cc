@@ -130,9 +130,13 @@ void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
   std::string reply = engine_->ExecuteRouted(pending.request, decision);
   for (const Reply& r : pending.replies) r(reply);
   // A hold the store made that HQ did not record as the order (the store cannot hand over
-  // any more, its answer was refused, ...) would tie up its stock until it expired.
+  // any more, its answer was refused, ...) would tie up its stock until it expired. Not
+  // when HQ's own write failed (it stops for a restart): the client's retry, routed again,
+  // gets the store's first answer, this hold, and HQ records it then.
   std::string hold = decision.answered ? HoldIdOf(decision.reply) : "";
-  if (!hold.empty() && HoldIdOf(DecodeReply(reply)) != hold) CancelLateHold(pending.store, hold);
+  if (!hold.empty() && HoldIdOf(DecodeReply(reply)) != hold && engine_->db()->WriteFailure().ok()) {
+    CancelLateHold(pending.store, hold);
+  }
 }
 
 void OrderRouter::CancelLateHold(const std::string& store, const std::string& hold_id) {

@@ -1,5 +1,6 @@
 #include "daemon_process.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -97,7 +98,10 @@ int DaemonProcess::WaitForExit(int timeout_ms) {
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   REQUIRE(pidfd >= 0);
   pollfd item{pidfd, POLLIN, 0};
-  int ready = poll(&item, 1, timeout_ms);
+  int ready = 0;
+  do {
+    ready = poll(&item, 1, timeout_ms);  // a signal restarts the whole wait: fine for a bound
+  } while (ready < 0 && errno == EINTR);
   close(pidfd);
   if (ready != 1) return -1;
   int status = 0;

@@ -37,8 +37,9 @@ class DaemonProcess {
   // its wait status, or -1 (still running) on timeout.
   int WaitForExit(int timeout_ms);
   // From the next Start on: no file the daemon writes may grow past `bytes` (0: no bound),
-  // a disk that fills up under it. A write past the bound fails with EFBIG (SIGXFSZ is
-  // ignored), as it would with ENOSPC.
+  // a disk that refuses writes. A write past the bound fails with EFBIG (SIGXFSZ is
+  // ignored): RocksDB sees an IOError, where a full disk gives it NoSpace; kura stops on
+  // either alike (Db::WriteFailure).
   void LimitFileSize(uint64_t bytes) { file_size_limit_ = bytes; }
 
   bool running() const { return pid_ > 0; }

@@ -2,10 +2,13 @@
 // fatal to the open database: RocksDB refuses every later write, even once the disk is
 // fine again. Db remembers the first failure, the daemons' loop stops on it
 // (StopOnStorageFailure), and reopening the directory recovers every acknowledged write
-// and none of the failed ones. The real-process version: tests/crash/disk_failure_test.cc.
+// and none of the failed ones; a group whose write failed answers nothing from it. The
+// real-process version: tests/crash/disk_failure_test.cc.
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <string>
+#include <vector>
 
 #include <rocksdb/write_batch.h>
 
@@ -60,6 +63,19 @@ TEST_CASE("a failed synced write stops the database until it is reopened", "[db]
   CHECK_FALSE(Has(**reopened, "refused"));
   CHECK_FALSE(Has(**reopened, "after"));
   CHECK(Put(**reopened, "again").ok());
+}
+
+TEST_CASE("a group whose write fails answers every request in it io_error", "[db][storage]") {
+  FailingLogEnv env;
+  Replica store("store-001", 0, &env);
+  env.fail = true;
+  const std::string receive = EncodeRequest({"stock.receive", "r-1", {{"sku", "SKU-A"}, {"qty", 1}}});
+  const std::string read = EncodeRequest({"stock.get", "", {{"sku", "SKU-A"}}});
+  // The retry of r-1 and the read both see r-1's writes before they are durable: neither
+  // may answer from them once the write failed.
+  std::vector<std::string> replies = store.engine->ExecuteGroup({receive, receive, read});
+  REQUIRE(replies.size() == 3);
+  for (const std::string& reply : replies) CHECK(DecodeReply(reply).status().code() == Status::Code::kIOError);
 }
 
 TEST_CASE("a daemon's loop stops once its database refused a write", "[daemon][storage]") {
