@@ -67,10 +67,34 @@ Status Engine::Init() {
     return Status::InvalidArgument("data directory belongs to store " + owner.value_or("?") +
                                    ", not " + options_.store_id);
   }
-  KURA_ASSIGN_OR_RETURN(auto run_clock, txn_.Read<int64_t>(Cf::kMeta, keys::kMetaRunClock));
-  if (run_clock) run_clock_at_start_ms_ = *run_clock;
+  KURA_RETURN_IF_ERROR(RestoreRunClock());
   if (*format == keys::kFormatVersion) return Status::Ok();
   return UpgradeFormat(txn_, options_.store_id, *format);
+}
+
+Status Engine::RestoreRunClock() {
+  KURA_ASSIGN_OR_RETURN(auto recorded, txn_.Read<int64_t>(Cf::kMeta, keys::kMetaRunClock));
+  if (recorded) {
+    run_clock_at_start_ms_ = run_clock_recorded_ms_ = *recorded;
+    return Status::Ok();
+  }
+  // A directory of an earlier build, its ids stamped by the wall clock: go on from the
+  // newest of them if the wall clock reads earlier (a dead clock battery), so none is kept
+  // for years; read once, as the clock is recorded straight away.
+  Status s = txn_.Scan(Cf::kRequests, "", [&](std::string_view, std::string_view value) {
+    if (value.size() >= 8) {
+      run_clock_at_start_ms_ = std::max(run_clock_at_start_ms_, static_cast<int64_t>(GetBigEndian64(value)));
+    }
+    return true;
+  });
+  KURA_RETURN_IF_ERROR(s);
+  RecordRunClock(run_clock_at_start_ms_);
+  return txn_.Commit();
+}
+
+void Engine::RecordRunClock(int64_t now_ms) {
+  txn_.Write(Cf::kMeta, keys::kMetaRunClock, now_ms);
+  run_clock_recorded_ms_ = now_ms;
 }
 
 std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
@@ -108,6 +132,8 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
     oldest_request_ms_ = std::min(oldest_request_ms_, written);  // when none was kept
+    // With the request, at most once a minute: a crash forgets at most that much of it.
+    if (written - run_clock_recorded_ms_ >= kRecordRunClockEveryMs) RecordRunClock(written);
     prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, written);  // maybe behind the pass
   }
   return reply;
@@ -156,7 +182,7 @@ Result<int> Engine::ExpireDueHolds() {
 Result<Store::PruneStep> Engine::PruneRequestIds() {
   const int64_t now = RunClockMillis(), cutoff = now - options_.request_retention_ms;
   bool starting = prune_resume_key_.empty();
-  if (starting) txn_.Write(Cf::kMeta, keys::kMetaRunClock, now);  // where a restart goes on from
+  if (starting) RecordRunClock(now);  // an idle daemon's time counts too
   // Nothing kept is old enough: no need to read them.
   if (starting && cutoff <= oldest_request_ms_) {
     KURA_RETURN_IF_ERROR(txn_.Commit());

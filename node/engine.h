@@ -70,12 +70,16 @@ class Engine final : public Store {
   int64_t prune_pass_oldest_ms_ = std::numeric_limits<int64_t>::max();
   // The request-id clock, which request records are stamped with and aged by: time that
   // passed while a daemon ran on this directory. It goes on from its value in meta
-  // (`run_clock`, recorded at each prune) at a restart, else from the wall clock, and moves
-  // only as Clock::ElapsedMillis does, so no wall-clock jump, while running or down, ages
-  // an id (a crash forgets at most the time since the last prune: ids are kept longer).
+  // (`run_clock`, PROTOCOL.md 3) at a restart and moves only as Clock::ElapsedMillis does,
+  // so no wall-clock jump, while running or down, ages an id (a crash forgets at most the
+  // minute since it was last recorded: ids are kept that much longer).
   int64_t RunClockMillis() { return run_clock_at_start_ms_ + (clock_->ElapsedMillis() - elapsed_at_start_ms_); }
+  Status RestoreRunClock();
+  void RecordRunClock(int64_t now_ms);  // into txn_, to commit with what it holds
+  static constexpr int64_t kRecordRunClockEveryMs = 60'000;
   int64_t run_clock_at_start_ms_;
   int64_t elapsed_at_start_ms_;
+  int64_t run_clock_recorded_ms_ = 0;
   SyncView* sync_view_ = nullptr;
   const RoutedDecision* routed_ = nullptr;
 };

@@ -127,6 +127,14 @@ void OrderRouter::OnCallReply(const std::string& store, const CallReply& reply) 
 void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
   Pending pending = std::move(pending_.at(number));
   pending_.erase(number);
+  if (decision.answered && decision.reply.status().code() == Status::Code::kIOError) {
+    // The store's write failed (it stops for a restart, and its hold may yet take effect):
+    // HQ records no answer, so the client's retry is routed again, or decided by HQ.
+    Status failed = decision.reply.status();
+    std::string reply = EncodeReply(Status::IOError("store " + pending.store + ": " + failed.message()), nullptr);
+    for (const Reply& r : pending.replies) r(reply);
+    return;
+  }
   std::string reply = engine_->ExecuteRouted(pending.request, decision);
   for (const Reply& r : pending.replies) r(reply);
   // A hold the store made that HQ did not record as the order (the store cannot hand over

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <rocksdb/write_batch.h>
+#include <zmq.hpp>
 
 #include "daemon_start.h"
 #include "db.h"
@@ -99,6 +100,40 @@ TEST_CASE("a daemon's loop stops once its database refused a write", "[daemon][s
   CHECK_FALSE(timed_out);
   CHECK(ran.code() == Status::Code::kIOError);
   CHECK(ran.ToString() == store.engine->db()->WriteFailure().ToString());
+}
+
+TEST_CASE("a failed check stops the loop before the next ready handler replies", "[daemon][storage]") {
+  zmq::context_t context(1);
+  zmq::socket_t a(context, zmq::socket_type::pair), to_a(context, zmq::socket_type::pair);
+  zmq::socket_t b(context, zmq::socket_type::pair), to_b(context, zmq::socket_type::pair);
+  a.bind("inproc://a");
+  to_a.connect("inproc://a");
+  b.bind("inproc://b");
+  to_b.connect("inproc://b");
+  // Both readable before the loop polls: one poll reports both.
+  REQUIRE(to_a.send(zmq::str_buffer("write"), zmq::send_flags::none));
+  REQUIRE(to_b.send(zmq::str_buffer("reply"), zmq::send_flags::none));
+
+  EventLoop loop;
+  bool write_failed = false;
+  int b_handled = 0;
+  loop.StopOnError([&] { return write_failed ? Status::IOError("write: disk failure (test)") : Status::Ok(); });
+  loop.Watch(a, [&] {
+    zmq::message_t message;
+    REQUIRE(a.recv(message));
+    write_failed = true;  // as a commit group whose write failed
+    return Status::Ok();
+  });
+  loop.Watch(b, [&] {
+    zmq::message_t message;
+    REQUIRE(b.recv(message));
+    ++b_handled;
+    return Status::Ok();
+  });
+  std::atomic<bool> never{false};
+  Status ran = loop.Run(never);
+  CHECK(ran.code() == Status::Code::kIOError);
+  CHECK(b_handled == 0);
 }
 
 }  // namespace

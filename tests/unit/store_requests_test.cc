@@ -6,11 +6,13 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <rocksdb/write_batch.h>
 
 #include "engine.h"
 #include "engine_harness.h"
 #include "kura/node/store.h"
 #include "kura/schema/api.h"
+#include "kura/schema/keys.h"
 #include "store_calls.h"
 
 namespace kura::test {
@@ -196,6 +198,28 @@ TEST_CASE("store request ids are kept for the retention of time passed, whatever
     CHECK(e.Stock("SKU-1")["on_hand"] == 1);
     e.clock.Advance(retention + 1);  // a retention of time passed with the daemon running
     CHECK(PruneAll(*e.store) == 1);
+  }
+  SECTION("time a daemon ran idle counts after a restart") {
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "i-1");
+    CHECK(PruneAll(*e.store) == 0);
+    e.clock.Advance(retention / 2);
+    CHECK(PruneAll(*e.store) == 0);  // nothing due: reads no id, but records the clock
+    e.Reopen();
+    e.clock.Advance(retention / 2 + 1);
+    CHECK(PruneAll(*e.store) == 1);
+  }
+  SECTION("a directory of an earlier build, opened under a clock set back") {
+    e.Raw("stock.receive", {{"sku", "SKU-1"}, {"qty", 1}}, "u-1");
+    rocksdb::WriteBatch forget;  // as an earlier build left it: no run_clock
+    REQUIRE(forget.Delete(engine->db()->handle(Cf::kMeta), std::string(keys::kMetaRunClock)).ok());
+    REQUIRE(engine->db()->WriteSynced(&forget).ok());
+    e.store.reset();
+    e.clock.Jump(-10 * 365 * 24 * hour);  // a dead clock battery
+    e.Reopen();
+    e.clock.Advance(retention - 1);
+    CHECK(PruneAll(*e.store) == 0);
+    e.clock.Advance(2);
+    CHECK(PruneAll(*e.store) == 1);  // not ten years later
   }
 }
 
