@@ -6,6 +6,14 @@
 
 namespace kura {
 
+void EventLoop::Every(std::string name, int64_t interval_ms, Scheduler::Job job) {
+  scheduler_.Add(std::move(name), interval_ms, clock_->ElapsedMillis(), std::move(job));
+}
+
+void EventLoop::EveryInSteps(std::string name, int64_t interval_ms, Scheduler::Step step) {
+  scheduler_.AddInSteps(std::move(name), interval_ms, clock_->ElapsedMillis(), std::move(step));
+}
+
 void EventLoop::Watch(zmq::socket_ref socket, Handler on_readable) {
   items_.push_back({socket.handle(), 0, ZMQ_POLLIN, 0});
   handlers_.push_back(std::move(on_readable));
@@ -13,7 +21,7 @@ void EventLoop::Watch(zmq::socket_ref socket, Handler on_readable) {
 
 Status EventLoop::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
-    int64_t now = SystemClock::Get()->NowMillis();
+    int64_t now = clock_->ElapsedMillis();
     scheduler_.RunDue(now);
     KURA_RETURN_IF_ERROR(FirstFailedCheck());
     int64_t wait = scheduler_.MsUntilNext(now);

@@ -10,7 +10,9 @@
 #include <zmq.hpp>
 
 #include "kura/schema/status.h"
+#include "kura/sync/clock.h"
 #include "scheduler.h"
+#include "system_clock.h"
 
 namespace kura {
 
@@ -19,11 +21,18 @@ class EventLoop {
   // Called when the socket is readable; an error stops the loop.
   using Handler = std::function<Status()>;
 
+  // `clock` times the jobs by its ElapsedMillis, which never jumps: a wall clock set back
+  // an hour must not hold up hold expiry, sync heartbeats or order timeouts for an hour.
+  explicit EventLoop(Clock* clock = SystemClock::Get()) : clock_(clock) {}
+
   void Watch(zmq::socket_ref socket, Handler on_readable);
+  // Runs `job` every `interval_ms`, first an interval from now (Scheduler::Add).
+  void Every(std::string name, int64_t interval_ms, Scheduler::Job job);
+  // Work done in steps between requests, every `interval_ms` (Scheduler::AddInSteps).
+  void EveryInSteps(std::string name, int64_t interval_ms, Scheduler::Step step);
   // Called after the due jobs and after each ready handler; an error stops the loop as a
   // failed handler does (the daemons: their database refused a write).
   void StopOnError(std::function<Status()> check) { checks_.push_back(std::move(check)); }
-  Scheduler& scheduler() { return scheduler_; }
 
   // Runs until `stop` becomes true (checked at least every 200 ms and on EINTR), a
   // handler fails or a StopOnError check does.
@@ -32,6 +41,7 @@ class EventLoop {
  private:
   Status FirstFailedCheck();
 
+  Clock* clock_;
   std::vector<zmq::pollitem_t> items_;
   std::vector<Handler> handlers_;
   std::vector<std::function<Status()>> checks_;

@@ -41,7 +41,7 @@ HqSync::~HqSync() {
 
 void HqSync::Attach(EventLoop* loop) {
   loop->Watch(hub_->socket(), [this] { return OnReadable(); });
-  loop->scheduler().Add("sync-tick", 100, engine_->clock()->NowMillis(), [this] { Tick(); });
+  loop->Every("sync-tick", 100, [this] { Tick(); });
 }
 
 SyncSession& HqSync::SessionFor(const std::string& store) {

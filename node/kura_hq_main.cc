@@ -41,10 +41,10 @@ int main(int argc, char** argv) {
   }
   kura::OrderRouter router(hq, sync->get(), config.route_timeout_ms);
   server.AddRouter(&router);
-  loop.scheduler().Add("order-router", 100, hq->clock()->NowMillis(), [&] { router.Tick(); });
+  loop.Every("order-router", 100, [&] { router.Tick(); });
   kura::HqCheckRunner checker(hq->db());
   server.AddRouter(&checker);
-  loop.scheduler().Add("admin-check", 100, hq->clock()->NowMillis(), [&] { checker.Tick(); });
+  loop.Every("admin-check", 100, [&] { checker.Tick(); });
   loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   kura::SchedulePruneRequestIds(loop, hq);

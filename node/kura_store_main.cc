@@ -25,8 +25,7 @@ int main(int argc, char** argv) {
   kura::Engine* store = engine->get();
   kura::EventLoop loop;
   kura::StopOnStorageFailure(loop, store);
-  int64_t now = store->clock()->NowMillis();
-  loop.scheduler().Add("expire-holds", 1000, now, [store] {
+  loop.Every("expire-holds", 1000, [store] {
     auto n = store->ExpireDueHolds();
     if (!n.ok()) spdlog::error("event=job_failed job=expire-holds error=\"{}\"", n.status().ToString());
     else if (*n > 0) spdlog::info("event=holds_expired count={}", *n);

@@ -8,7 +8,7 @@ namespace kura {
 
 void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64_t every_ms,
                    const std::string& event, const std::string& count_field) {
-  loop.scheduler().Add(op, every_ms, engine->clock()->NowMillis(), [=] {
+  loop.Every(op, every_ms, [=] {
     std::string request = EncodeRequest({op, "", nlohmann::json::object()});
     auto reply = DecodeReply(engine->ExecuteGroup({request})[0]);
     if (!reply.ok()) {
@@ -20,8 +20,7 @@ void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64
 }
 
 void SchedulePruneRequestIds(EventLoop& loop, Engine* engine) {
-  loop.scheduler().AddInSteps("prune-request-ids", kPruneRequestIdsEveryMs, engine->clock()->NowMillis(),
-                              [engine, pruned = 0]() mutable {
+  loop.EveryInSteps("prune-request-ids", kPruneRequestIdsEveryMs, [engine, pruned = 0]() mutable {
     auto step = engine->PruneRequestIds();
     if (!step.ok()) {
       spdlog::error("event=job_failed job=prune-request-ids error=\"{}\"", step.status().ToString());

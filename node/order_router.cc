@@ -106,7 +106,9 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   uint64_t number = next_call_++;
   if (!sync_->SendCall(call->store, number, std::move(call->request))) return false;
   spdlog::debug("event=order_routed op={} store={} call={}", request->op, call->store, number);
-  pending_[number] = Pending{call->store, request->rid, std::string(bytes), {std::move(reply)}, now + timeout_ms_};
+  // Timed by the clock that never jumps: a wall clock set back must not keep the client waiting.
+  int64_t deadline = engine_->clock()->ElapsedMillis() + timeout_ms_;
+  pending_[number] = Pending{call->store, request->rid, std::string(bytes), {std::move(reply)}, deadline};
   return true;
 }
 
@@ -154,7 +156,7 @@ void OrderRouter::CancelLateHold(const std::string& store, const std::string& ho
 }
 
 void OrderRouter::Tick() {
-  int64_t now = engine_->clock()->NowMillis();
+  int64_t now = engine_->clock()->ElapsedMillis();
   std::vector<uint64_t> due;
   for (const auto& [number, pending] : pending_) {
     if (now >= pending.deadline_ms) due.push_back(number);

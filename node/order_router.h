@@ -45,7 +45,7 @@ class OrderRouter final : public RequestRouter {
     std::string rid;
     std::string request;         // the client's hq.order.place, as sent
     std::vector<Reply> replies;  // the client's, and any retry's with the same rid
-    int64_t deadline_ms = 0;
+    int64_t deadline_ms = 0;  // on Clock::ElapsedMillis
   };
 
   struct StoreCall {

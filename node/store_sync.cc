@@ -37,7 +37,7 @@ StoreSync::StoreSync(Engine* engine, const StoreSyncConfig& config, std::unique_
 
 void StoreSync::Attach(EventLoop* loop) {
   loop->Watch(spoke_->socket(), [this] { return OnReadable(); });
-  loop->scheduler().Add("sync-tick", 100, engine_->clock()->NowMillis(), [this] { Tick(); });
+  loop->Every("sync-tick", 100, [this] { Tick(); });
 }
 
 Status StoreSync::OnReadable() {

@@ -86,15 +86,14 @@ TEST_CASE("a daemon's loop stops once its database refused a write", "[daemon][s
 
   EventLoop loop;
   StopOnStorageFailure(loop, store.engine.get());
-  int64_t now = SystemClock::Get()->NowMillis();
   // The write a request would make, refused by the disk: the loop then returns its error.
-  loop.scheduler().Add("write", 1, now, [&] {
+  loop.Every("write", 1, [&] {
     env.fail = true;
     CHECK(!store.Call("stock.receive", {{"sku", "SKU-A"}, {"qty", 1}}).ok());
   });
   // Only if the loop went on: end the test rather than hang it.
   std::atomic<bool> timed_out{false};
-  loop.scheduler().Add("timeout", 20'000, now, [&] { timed_out = true; });
+  loop.Every("timeout", 20'000, [&] { timed_out = true; });
 
   Status ran = loop.Run(timed_out);
   CHECK_FALSE(timed_out);
