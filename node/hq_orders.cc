@@ -55,7 +55,7 @@ Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku, const js
   for (DirectoryEntry& e : entries) {
     Offer o;
     o.distance_km = DistanceFrom(origin, e);
-    o.reachable = ctx.sync != nullptr && ctx.sync->Reachable(e.store, ctx.now_ms);
+    o.reachable = ctx.sync != nullptr && ctx.sync->Reachable(e.store);
     KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, e.store)));
     o.stock = stock.value_or(HqStockEntry{});
     KURA_ASSIGN_OR_RETURN(o.allotment, HqAllotment(ctx.txn, e.store, sku));

@@ -67,7 +67,7 @@ Status HqSync::OnReadable() {
   // serving API requests and timers in between.
   std::set<std::string> heard;
   std::string store, bytes;
-  int64_t now = engine_->clock()->NowMillis();
+  int64_t now = engine_->clock()->ElapsedMillis();  // the sessions' timers
   uint64_t components = 0;
   replica_.BeginGroup();
   for (int received = 0; received < kMaxGroupMessages && components < kMaxGroupComponents &&
@@ -114,7 +114,7 @@ bool HqSync::SendCall(const std::string& store, uint64_t number, std::string req
 }
 
 void HqSync::Tick() {
-  int64_t now = engine_->clock()->NowMillis();
+  int64_t now = engine_->clock()->ElapsedMillis();  // the sessions' timers
   for (auto& [store, session] : sessions_) {
     session->Tick(now);
     Flush(store, *session);
@@ -128,9 +128,9 @@ void HqSync::Flush(const std::string& store, SyncSession& session) {
   }
 }
 
-bool HqSync::Reachable(std::string_view store, int64_t now_ms) {
+bool HqSync::Reachable(std::string_view store) {
   auto it = sessions_.find(std::string(store));
-  return it != sessions_.end() && it->second->PeerReachable(now_ms);
+  return it != sessions_.end() && it->second->PeerReachable(engine_->clock()->ElapsedMillis());
 }
 
 nlohmann::json HqSync::Describe(int64_t now_ms) {
@@ -144,7 +144,7 @@ nlohmann::json HqSync::Describe(int64_t now_ms) {
     if (it != sessions_.end()) {
       const SessionStats& st = it->second->stats();
       uint64_t lag = st.peer_head > at_hq ? st.peer_head - at_hq : 0;
-      row["connected"] = it->second->PeerReachable(now_ms);
+      row["connected"] = Reachable(store);
       row["last_seen_ms"] = st.last_heard_ms;
       row["store_seq"] = st.peer_head;
       row["lag_components"] = lag;

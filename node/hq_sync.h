@@ -37,7 +37,7 @@ class HqSync final : public SyncView {
   void Tick();
   nlohmann::json Describe(int64_t now_ms) override;
   uint64_t AckedJournalSeq() override { return 0; }
-  bool Reachable(std::string_view store, int64_t now_ms) override;  // HQ keeps everything
+  bool Reachable(std::string_view store) override;  // HQ keeps everything
   const std::string& endpoint() const { return hub_->endpoint(); }
 
   // Asks `store` to execute an encoded API request (order_router.h); its reply comes to

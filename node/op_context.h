@@ -21,8 +21,9 @@ class SyncView {
   // The highest seq of our own journal lane the peer has acknowledged as durable
   // (0: unknown).
   virtual uint64_t AckedJournalSeq() = 0;
-  // Whether the sync link to `peer` is up and the peer was heard from recently.
-  virtual bool Reachable(std::string_view peer, int64_t now_ms) = 0;
+  // Whether the sync link to `peer` is up and the peer was heard from recently (timed by
+  // a clock that never jumps).
+  virtual bool Reachable(std::string_view peer) = 0;
 };
 
 // kura-hq: what a store answered to an online order HQ routed to it (order_router.h).

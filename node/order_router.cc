@@ -51,14 +51,14 @@ OrderRouter::OrderRouter(Engine* engine, HqSync* sync, int64_t timeout_ms)
   sync_->OnCallReply([this](const std::string& store, const CallReply& reply) { OnCallReply(store, reply); });
 }
 
-bool OrderRouter::Routable(const std::string& store, int64_t now_ms) {
-  if (!sync_->Reachable(store, now_ms)) return false;
+bool OrderRouter::Routable(const std::string& store) {
+  if (!sync_->Reachable(store)) return false;
   Txn txn(engine_->db());
   auto entry = LoadDirectoryEntry(txn, store);
   return entry.ok() && CanHandOver(*entry);
 }
 
-std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest& request, int64_t now_ms) {
+std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest& request) {
   const json& args = request.args;
   if (request.op == "hq.order.place") {
     auto store = args.find("store");
@@ -67,7 +67,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
         kind == args.end() || (*kind != "pickup" && *kind != "tryon")) {
       return std::nullopt;  // the op itself explains what is wrong
     }
-    if (!Routable(*store, now_ms)) return std::nullopt;
+    if (!Routable(*store)) return std::nullopt;
     return StoreCall{*store, StoreRequest(request)};
   }
   if (request.op == "hq.order.cancel") {
@@ -77,7 +77,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
     Txn txn(engine_->db());
     auto store = StoreOfOrder(txn, id->get<std::string>());
     if (!store.ok() || *store == kHqOrigin || ReadHoldAt(txn, *store, id->get<std::string>()).ok() ||
-        !sync_->Reachable(*store, now_ms)) {
+        !sync_->Reachable(*store)) {
       return std::nullopt;
     }
     // Keyed by the client's rid: its retry is answered as before, another cancel anew.
@@ -100,8 +100,7 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
     }
     return true;
   }
-  int64_t now = engine_->clock()->NowMillis();
-  std::optional<StoreCall> call = StoreCallFor(*request, now);
+  std::optional<StoreCall> call = StoreCallFor(*request);
   if (!call) return false;
   uint64_t number = next_call_++;
   if (!sync_->SendCall(call->store, number, std::move(call->request))) return false;

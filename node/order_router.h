@@ -56,13 +56,13 @@ class OrderRouter final : public RequestRouter {
   // What to ask which store for a client's request, if it goes to a store at all: an order
   // for a store that is up and can hand over; the cancel of an order its store decided
   // whose hold HQ does not have yet.
-  std::optional<StoreCall> StoreCallFor(const ApiRequest& request, int64_t now_ms);
+  std::optional<StoreCall> StoreCallFor(const ApiRequest& request);
   void OnCallReply(const std::string& store, const CallReply& reply);
   // Records the order as `decision` says and answers everyone waiting for it.
   void Finish(uint64_t number, const RoutedDecision& decision);
   void CancelLateHold(const std::string& store, const std::string& hold_id);
   // Whether the order may go to the store: its link is up and it can hand over.
-  bool Routable(const std::string& store, int64_t now_ms);
+  bool Routable(const std::string& store);
 
   Engine* engine_;
   HqSync* sync_;

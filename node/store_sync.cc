@@ -42,7 +42,7 @@ void StoreSync::Attach(EventLoop* loop) {
 
 Status StoreSync::OnReadable() {
   std::string bytes;
-  int64_t now = engine_->clock()->NowMillis();
+  int64_t now = engine_->clock()->ElapsedMillis();  // the session's timers
   uint64_t rejected = session_.stats().rejected;
   // HQ's batches waiting now (its window is 4, resends aside) merge in one synced write,
   // as at HQ (hq_sync.cc), and no Ack goes back before it is durable.
@@ -73,7 +73,7 @@ void StoreSync::AnswerCalls() {
 }
 
 void StoreSync::Tick() {
-  int64_t now = engine_->clock()->NowMillis();
+  int64_t now = engine_->clock()->ElapsedMillis();  // the session's timers
   bool up = spoke_->connected();
   if (spoke_->handshakes() != handshakes_seen_) {
     handshakes_seen_ = spoke_->handshakes();

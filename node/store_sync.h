@@ -31,8 +31,8 @@ class StoreSync final : public SyncView {
   void Tick();
 
   nlohmann::json Describe(int64_t now_ms) override;
-  bool Reachable(std::string_view peer, int64_t now_ms) override {
-    return peer == kHqOrigin && session_.PeerReachable(now_ms);
+  bool Reachable(std::string_view peer) override {
+    return peer == kHqOrigin && session_.PeerReachable(engine_->clock()->ElapsedMillis());
   }
   uint64_t AckedJournalSeq() override {
     return session_.stats().peer_held.Get(keys::JournalLane(engine_->options().store_id));

@@ -149,7 +149,7 @@ void SyncSession::SendGapAck(uint64_t number, int64_t now_ms) {
 
 void SyncSession::OnAck(const Ack& m, int64_t now_ms) {
   stats_.peer_held.Merge(m.held);
-  if (!m.gap) stats_.last_ack_ms = now_ms;
+  if (!m.gap) stats_.last_ack_ms = hlc_->WallMillis();
   if (m.gap) {
     Rewind();
   } else {
@@ -167,7 +167,8 @@ void SyncSession::Receive(std::string_view bytes, int64_t now_ms) {
   auto message = DecodeSyncMessage(bytes);
   if (!message.ok()) return Fail(message.status());
   stats_.peer_seen = true;
-  stats_.last_heard_ms = now_ms;
+  stats_.last_heard_ms = hlc_->WallMillis();
+  heard_at_ms_ = now_ms;
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -181,7 +182,7 @@ void SyncSession::Receive(std::string_view bytes, int64_t now_ms) {
           else Fail(Status::TooLarge("too many calls waiting"));
         }
         if constexpr (std::is_same_v<T, Ping>) {
-          stats_.clock_skew_ms = m.wall_ms - now_ms;
+          stats_.clock_skew_ms = m.wall_ms - hlc_->WallMillis();
           stats_.peer_head = std::max(stats_.peer_head, m.head);
         }
       },
@@ -202,7 +203,7 @@ void SyncSession::Tick(int64_t now_ms) {
   Push(now_ms);
   if (now_ms - last_sent_ms_ >= options_.heartbeat_ms) {
     auto head = replica_->Head();
-    Send(Ping{hlc_->Now(), now_ms, head.ok() ? *head : 0});
+    Send(Ping{hlc_->Now(), hlc_->WallMillis(), head.ok() ? *head : 0});
     last_sent_ms_ = now_ms;
   }
 }
@@ -242,7 +243,7 @@ int64_t SyncSession::NextTimerMs() const {
 }
 
 bool SyncSession::PeerReachable(int64_t now_ms) const {
-  return stats_.peer_seen && now_ms - stats_.last_heard_ms < options_.peer_timeout_ms;
+  return stats_.peer_seen && now_ms - heard_at_ms_ < options_.peer_timeout_ms;
 }
 
 }  // namespace kura

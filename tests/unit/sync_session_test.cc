@@ -263,3 +263,28 @@ TEST_CASE("a batch is not applied while an earlier one that advanced another lan
   }
   CHECK(store.cells() == hq.cells());
 }
+
+TEST_CASE("a session times itself by now_ms and reports the wall clock of its HLC", "[sync][session]") {
+  ManualClock wall(1'700'000'000'000);
+  kura::HybridLogicalClock store_hlc(&wall), hq_hlc(&wall);
+  MemoryReplica store("store-1"), hq("hq");
+  kura::SyncSession s(&store, "store-1", "hq", &store_hlc), h(&hq, "hq", "store-1", &hq_hlc);
+  int64_t now = 5'000;  // a clock that never jumps (the daemons' boot clock), on its own scale
+  auto exchange = [&] {
+    for (int round = 0; round < 4; ++round) {
+      for (const std::string& bytes : s.TakeOutbox()) h.Receive(bytes, now);
+      for (const std::string& bytes : h.TakeOutbox()) s.Receive(bytes, now);
+    }
+  };
+  s.Start(now);
+  h.Start(now);
+  exchange();
+  REQUIRE(s.PeerReachable(now));
+  CHECK(s.stats().last_heard_ms == wall.NowMillis());
+
+  // The wall clock set an hour back while the peer goes silent: it is unreachable once the
+  // timeout has passed on now_ms, not an hour later.
+  wall.Jump(-3'600'000);
+  now += kura::SessionOptions{}.peer_timeout_ms;
+  CHECK_FALSE(s.PeerReachable(now));
+}

@@ -36,6 +36,8 @@ class HybridLogicalClock {
   bool Observe(HlcTimestamp remote);
   // The last timestamp issued or observed.
   HlcTimestamp last() const { return last_; }
+  // Local wall time, as this clock reads it.
+  int64_t WallMillis() const { return clock_->NowMillis(); }
 
  private:
   Clock* clock_;

@@ -79,7 +79,7 @@ struct SessionOptions {
 
 struct SessionStats {
   bool peer_seen = false;
-  int64_t last_heard_ms = 0;
+  int64_t last_heard_ms = 0;    // wall clock (the HLC's), as are last_ack_ms and the skew
   int64_t last_ack_ms = 0;      // when the peer last acknowledged a batch of ours
   VersionVector peer_held;      // acknowledged by the peer (durable there)
   uint64_t peer_head = 0;       // the peer's own highest seq, as last reported
@@ -94,6 +94,11 @@ class SyncSession {
   SyncSession(SyncReplica* replica, std::string self, std::string peer, HybridLogicalClock* hlc,
               SessionOptions options = {});
 
+  // Every `now_ms` below reads a clock that never jumps (Clock::ElapsedMillis in the
+  // daemons): the session's timers (heartbeats, retransmission, the peer's reachability)
+  // must not stall, or keep a silent peer reachable, when the wall clock is set back. The
+  // wall clock, for the stats and pings, is read from the HLC's.
+  //
   // (Re)starts the session: forgets in-flight state and greets the peer.
   void Start(int64_t now_ms);
   // Handles one message from the peer. Undecodable or refused input changes nothing but
@@ -133,6 +138,7 @@ class SyncSession {
 
   SyncReplica* replica_;
   std::string self_, peer_;
+  int64_t heard_at_ms_ = 0;  // now_ms when the peer was last heard from
   HybridLogicalClock* hlc_;
   SessionOptions options_;
 
