@@ -126,7 +126,7 @@ Result<json> OpStatus(OpContext& ctx, const json&) {
               {"receipts", receipts},
               {"origin_seq", seq},
               {"journal_seq", journal_seq},
-              {"uptime_s", (ctx.now_ms - ctx.started_ms) / 1000}};
+              {"uptime_s", ctx.uptime_ms / 1000}};
 }
 
 Result<json> OpSyncStatus(OpContext& ctx, const json&) {

@@ -48,8 +48,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const StoreOptions& options,
 Engine::Engine(const StoreOptions& options, std::unique_ptr<Db> db, Clock* clock,
                std::span<const OpSpec> ops)
     : options_(options), db_(std::move(db)), clock_(clock), hlc_(clock), ops_(ops), txn_(db_.get()),
-      started_ms_(clock->NowMillis()),
-      run_clock_at_start_ms_(started_ms_),
+      run_clock_at_start_ms_(clock->NowMillis()),
       elapsed_at_start_ms_(clock->ElapsedMillis()) {}
 
 Status Engine::Init() {

@@ -51,7 +51,8 @@ class Engine final : public Store {
   // Executes one request into txn_, leaving its writes to the group's commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes);
   OpContext Context() {
-    return OpContext{txn_, options_, clock_->NowMillis(), started_ms_, sync_view_, &hlc_, routed_};
+    return OpContext{txn_, options_, clock_->NowMillis(), clock_->ElapsedMillis() - elapsed_at_start_ms_,
+                     sync_view_, &hlc_, routed_};
   }
 
   StoreOptions options_;
@@ -60,7 +61,6 @@ class Engine final : public Store {
   HybridLogicalClock hlc_;
   std::span<const OpSpec> ops_;
   Txn txn_;
-  int64_t started_ms_;
   // No kept request id was written before this: PruneRequestIds reads none of them until
   // its cutoff passes it (a day, after a first pass). The lowest value until that pass.
   int64_t oldest_request_ms_ = std::numeric_limits<int64_t>::min();

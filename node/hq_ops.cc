@@ -53,7 +53,7 @@ Result<json> OpHqExceptions(OpContext& ctx, const json& args) {
 
 Result<json> OpHqStatus(OpContext& ctx, const json&) {
   return json{{"store_id", ctx.origin()}, {"data_dir", ctx.options.data_dir},
-              {"uptime_s", (ctx.now_ms - ctx.started_ms) / 1000}};
+              {"uptime_s", ctx.uptime_ms / 1000}};
 }
 
 constexpr OpSpec kHqOps[] = {

@@ -133,7 +133,7 @@ bool HqSync::Reachable(std::string_view store) {
   return it != sessions_.end() && it->second->PeerReachable(engine_->clock()->ElapsedMillis());
 }
 
-nlohmann::json HqSync::Describe(int64_t now_ms) {
+nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot clock*/) {
   nlohmann::json stores = nlohmann::json::array();
   for (const auto& [store, key] : config_.stores) {
     nlohmann::json row = {{"store", store}, {"connected", false}, {"last_seen_ms", 0}};
@@ -148,7 +148,8 @@ nlohmann::json HqSync::Describe(int64_t now_ms) {
       row["last_seen_ms"] = st.last_heard_ms;
       row["store_seq"] = st.peer_head;
       row["lag_components"] = lag;
-      row["lag_s"] = lag > 0 && st.last_heard_ms > 0 ? (now_ms - st.last_heard_ms) / 1000 : 0;
+      int64_t since_heard = it->second->MsSinceHeard(engine_->clock()->ElapsedMillis());
+      row["lag_s"] = lag > 0 && st.last_heard_ms > 0 ? since_heard / 1000 : 0;
       row["clock_skew_ms"] = st.clock_skew_ms;
       row["components_received"] = st.components_received;
       row["components_sent"] = st.components_sent;

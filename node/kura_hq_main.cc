@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   auto engine = kura::StartDaemon(config.engine, kura::HqOps(), config.log_level);
   if (!engine.ok()) return 1;
   kura::Engine* hq = engine->get();
-  kura::EventLoop loop;
+  kura::EventLoop loop(hq->clock());
   kura::StopOnStorageFailure(loop, hq);
   zmq::context_t context(1);
   auto sync = kura::HqSync::Start(context, hq, config.sync);

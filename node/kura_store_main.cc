@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   auto engine = kura::StartDaemon(config.store, kura::StoreOps(), config.log_level);
   if (!engine.ok()) return 1;
   kura::Engine* store = engine->get();
-  kura::EventLoop loop;
+  kura::EventLoop loop(store->clock());
   kura::StopOnStorageFailure(loop, store);
   loop.Every("expire-holds", 1000, [store] {
     auto n = store->ExpireDueHolds();

@@ -36,7 +36,7 @@ struct OpContext {
   Txn& txn;
   const StoreOptions& options;
   int64_t now_ms;
-  int64_t started_ms;  // when the daemon started, for uptime
+  int64_t uptime_ms;  // since the daemon started, on the boot clock
   SyncView* sync = nullptr;  // null when the daemon has no sync link configured
   HybridLogicalClock* hlc = nullptr;  // the replica's clock for register writes
   // kura-hq only: what the store answered when HQ routed this online order to it

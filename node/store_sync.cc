@@ -1,5 +1,7 @@
 #include "store_sync.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "kura/schema/api.h"
@@ -108,7 +110,7 @@ nlohmann::json StoreSync::Describe(int64_t now_ms) {
       {"journal_head_seq", journal_head.ok() ? *journal_head : 0},
       {"journal_acked_seq", st.peer_held.Get(keys::JournalLane(self))},
       {"pending_components", pending.ok() ? pending->second : 0},
-      {"oldest_unsynced_age_s", oldest > 0 ? (now_ms - oldest) / 1000 : 0},
+      {"oldest_unsynced_age_s", oldest > 0 ? std::max<int64_t>(0, now_ms - oldest) / 1000 : 0},  // a stamp: wall clock
       {"last_ack_ms", st.last_ack_ms},
       {"last_heard_ms", st.last_heard_ms},
       {"clock_skew_ms", st.clock_skew_ms},

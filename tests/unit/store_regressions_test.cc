@@ -51,3 +51,13 @@ TEST_CASE("a mutating request with a non utf-8 string is answered not fatal", "[
   REQUIRE(replies.size() == 1);
   CHECK(kura::DecodeReply(replies[0]).status().code() == kura::Status::Code::kInvalidArgument);
 }
+
+TEST_CASE("status uptime counts time that passed, whatever the wall clock did", "[store][status]") {
+  EngineHarness e;
+  e.clock.Advance(5'000);
+  e.clock.Jump(-3'600'000);  // set an hour back: once uptime went negative
+  CHECK(e.Ok("status")["uptime_s"] == 5);
+  e.clock.Jump(7'200'000);
+  e.clock.Advance(2'000);
+  CHECK(e.Ok("status")["uptime_s"] == 7);
+}

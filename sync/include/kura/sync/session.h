@@ -121,6 +121,8 @@ class SyncSession {
   int64_t NextTimerMs() const;
 
   bool PeerReachable(int64_t now_ms) const;
+  // How long since the peer was last heard from (meaningful once stats().last_heard_ms > 0).
+  int64_t MsSinceHeard(int64_t now_ms) const { return now_ms - heard_at_ms_; }
   const SessionStats& stats() const { return stats_; }
   const std::string& peer() const { return peer_; }
 
