@@ -131,9 +131,9 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
     oldest_request_ms_ = std::min(oldest_request_ms_, written);  // when none was kept
+    prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, written);  // maybe behind the pass
     // With the request, at most once a minute: a crash forgets at most that much of it.
     if (written - run_clock_recorded_ms_ >= kRecordRunClockEveryMs) RecordRunClock(written);
-    prune_pass_oldest_ms_ = std::min(prune_pass_oldest_ms_, written);  // maybe behind the pass
   }
   return reply;
 }

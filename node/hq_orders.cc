@@ -184,7 +184,7 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
     if (reply.ok()) return RecordRoutedOrder(ctx, store, request, reply.value());
     // Short at the store: HQ's allotment for it (reserved for online orders) may still cover it.
     if (reply.status().code() != Status::Code::kInsufficientStock) {
-      return Status::FromCode(reply.status().code(), "store " + store + ": " + reply.status().message());
+      return StoreRefusal(store, reply.status());
     }
   }
   for (const auto& [sku, qty] : request.UnitsBySku()) {
@@ -203,12 +203,16 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   return out;
 }
 
+Status StoreRefusal(std::string_view store, const Status& refusal) {
+  return Status::FromCode(refusal.code(), "store " + std::string(store) + ": " + refusal.message());
+}
+
 Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
   KURA_ASSIGN_OR_RETURN(std::string store, StoreOfOrder(ctx.txn, id));
   if (ctx.routed != nullptr && ctx.routed->answered) {  // the store cancelled it (order_router.h)
     const Result<json>& reply = ctx.routed->reply;
-    if (!reply.ok()) return Status::FromCode(reply.status().code(), "store " + store + ": " + reply.status().message());
+    if (!reply.ok()) return StoreRefusal(store, reply.status());
     if (HoldIdOfAnswer(reply.value()) != id) return Status::Internal("store " + store + " answered the cancel with another hold");
     json out = reply.value();
     out["decided_by"] = "store";

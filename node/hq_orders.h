@@ -20,6 +20,9 @@ Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& arg
 // The `id` of a hold in a store's answer, or "" when the answer is not a hold (it came
 // from a peer: never throws).
 std::string HoldIdOfAnswer(const nlohmann::json& hold);
+// A store's refusal of a routed request, as HQ passes it on: same code, message
+// prefixed "store <id>: ".
+Status StoreRefusal(std::string_view store, const Status& refusal);
 // The store an order HQ placed (or routed) is for; NotFound for an id HQ did not place.
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id);
 // Gives stores back HQ's rights above their policy's target (run every few seconds).

@@ -131,8 +131,7 @@ void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
   if (decision.answered && decision.reply.status().code() == Status::Code::kIOError) {
     // The store's write failed (it stops for a restart, and its hold may yet take effect):
     // HQ records no answer, so the client's retry is routed again, or decided by HQ.
-    Status failed = decision.reply.status();
-    std::string reply = EncodeReply(Status::IOError("store " + pending.store + ": " + failed.message()), nullptr);
+    std::string reply = EncodeReply(StoreRefusal(pending.store, decision.reply.status()), nullptr);
     for (const Reply& r : pending.replies) r(reply);
     return;
   }

@@ -243,7 +243,7 @@ int64_t SyncSession::NextTimerMs() const {
 }
 
 bool SyncSession::PeerReachable(int64_t now_ms) const {
-  return stats_.peer_seen && now_ms - heard_at_ms_ < options_.peer_timeout_ms;
+  return stats_.peer_seen && MsSinceHeard(now_ms) < options_.peer_timeout_ms;
 }
 
 }  // namespace kura

@@ -18,7 +18,6 @@
 #include "event_loop.h"
 #include "failing_log_env.h"
 #include "replica_harness.h"
-#include "system_clock.h"
 #include "temp_dir.h"
 
 namespace kura::test {
