@@ -118,8 +118,10 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     if (!seen.ok() && seen.code() != Status::Code::kNotFound) return EncodeReply(seen, nullptr);
   }
 
+  ctx.call_rid = executing_call_ ? std::string_view(request->rid) : std::string_view();
   txn_.SetSavePoint();
   Result<nlohmann::json> result = op->handler(ctx, request->args);
+  ctx.call_rid = {};  // it points into this request
   if (!result.ok()) txn_.RollbackToSavePoint(); else txn_.PopSavePoint();
   std::string reply = result.ok() ? EncodeReply(Status::Ok(), std::move(*result))
                                   : EncodeReply(result.status(), nullptr);
@@ -143,6 +145,11 @@ std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view
   std::vector<std::string> replies;
   replies.reserve(requests.size());
   for (std::string_view request : requests) replies.push_back(ExecuteOne(ctx, request));
+  CommitGroup(replies);
+  return replies;
+}
+
+void Engine::CommitGroup(std::vector<std::string>& replies) {
   Status s = txn_.Commit();
   if (!s.ok()) {
     // Every reply in the group may rest on its writes: a request's own, or an earlier
@@ -150,15 +157,33 @@ std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view
     txn_.Clear();
     for (std::string& reply : replies) reply = EncodeReply(s, nullptr);
   }
-  return replies;
 }
 
-std::string Engine::ExecuteRouted(std::string_view request, const RoutedDecision& decision) {
+std::string Engine::ExecuteRouted(std::string_view request, const RoutedDecision& decision,
+                                  const AfterRequest& settle) {
   struct Reset {
     const RoutedDecision*& routed;
     ~Reset() { routed = nullptr; }
   } reset{routed_};
   routed_ = &decision;
+  OpContext ctx = Context();
+  std::vector<std::string> replies{ExecuteOne(ctx, request)};
+  if (settle) {
+    if (Status settled = settle(ctx, replies[0]); !settled.ok()) {
+      txn_.Clear();
+      return EncodeReply(settled, nullptr);
+    }
+  }
+  CommitGroup(replies);
+  return replies[0];
+}
+
+std::string Engine::ExecuteCall(std::string_view request) {
+  struct Reset {
+    bool& calling;
+    ~Reset() { calling = false; }
+  } reset{executing_call_};
+  executing_call_ = true;
   return ExecuteGroup({request})[0];
 }
 

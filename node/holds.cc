@@ -155,7 +155,8 @@ Result<HoldCell> MakeHold(OpContext& ctx, std::string_view store, const HoldRequ
   ctx.txn.Write(Cf::kMeta, keys::HoldCounter(ctx.origin()), number);
   HoldCell cell;
   cell.body = HoldBody{MakeHoldId(ctx.origin(), number), std::string(store), r.kind, r.lines,
-                       r.customer, ctx.now_ms, ctx.now_ms + r.expires_in_s * 1000, ctx.origin()};
+                       r.customer, ctx.now_ms, ctx.now_ms + r.expires_in_s * 1000, ctx.origin(),
+                       std::string(ctx.call_rid)};
   KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
   return cell;
 }

@@ -8,6 +8,7 @@
 #include "kura/sync/cell_slice.h"
 #include "kura/sync/hold_cell.h"
 #include "kura/sync/pn_counter.h"
+#include "routed_calls.h"
 
 namespace kura {
 namespace {
@@ -83,8 +84,12 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
         KURA_RETURN_IF_ERROR(Decode(*before, &old));
         was = IsActive(old.State());
       }
-      // The hold has reached HQ: its routed order needs no stand-in any more.
-      if (before == nullptr) txn.Delete(Cf::kLocal, PlacedOrderKey(now.body.id));
+      if (before == nullptr) {
+        // The hold has reached HQ: its routed order needs no stand-in any more, and a
+        // hold HQ did not record as its order is released (routed_calls.h).
+        txn.Delete(Cf::kLocal, PlacedOrderKey(now.body.id));
+        KURA_RETURN_IF_ERROR(NoteArrivedHold(txn, now));
+      }
       bool is = IsActive(now.State());
       if (was == is) return Status::Ok();
       for (const auto& line : now.body.lines) {

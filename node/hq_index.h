@@ -7,6 +7,8 @@
 //               order_placed/<hold id>    a routed order as its store answered (hq_orders.h),
 //                                         dropped when the hold itself arrives
 //                                         (never written if it is already here)
+//               routed/, routed_cancel/   for holds made for routed orders HQ did not record
+//                                         (routed_calls.h; noted here as each hold arrives)
 #pragma once
 
 #include <map>

@@ -8,6 +8,7 @@
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "ops.h"
+#include "routed_calls.h"
 
 namespace kura {
 namespace {
@@ -66,6 +67,8 @@ constexpr OpSpec kHqOps[] = {
     {"policy.get", OpPolicyGet, false},
     // Writes, but needs no request id: returning down to the target twice is once.
     {"hq.escrow.return", OpHqEscrowReturn, false},
+    // Likewise: a hold already cancelled stays cancelled.
+    {"hq.orders.release", OpHqOrdersRelease, false},
     {"hq.stock", OpHqStock, false},
     {"hq.sync_status", OpSyncStatus, false},
     {"hq.exceptions", OpHqExceptions, false},

@@ -151,6 +151,7 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
 }  // namespace
 
 std::string HoldIdOfAnswer(const json& hold) { return hold.is_object() ? StringField(hold, "id") : ""; }
+std::string HoldIdOfReply(const Result<json>& reply) { return reply.ok() ? HoldIdOfAnswer(reply.value()) : ""; }
 
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
   KURA_ASSIGN_OR_RETURN(auto store, txn.Read<std::string>(Cf::kLocal, OrderKey(hold_id)));
@@ -219,10 +220,14 @@ Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
     return out;
   }
   KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHoldAt(ctx.txn, store, id));
+  KURA_RETURN_IF_ERROR(CancelHoldAsHq(ctx, cell));
+  return ToJson(cell);
+}
+
+Status CancelHoldAsHq(OpContext& ctx, HoldCell& cell) {
   std::string before = Encode(cell);
   KURA_RETURN_IF_ERROR(AdvanceHold(ctx, cell, HoldState::kCancelled));
-  KURA_RETURN_IF_ERROR(IndexOwnHold(ctx.txn, cell, &before));
-  return ToJson(cell);
+  return IndexOwnHold(ctx.txn, cell, &before);
 }
 
 Result<json> OpHqOrderStatus(OpContext& ctx, const json& args) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kura/sync/hold_cell.h"
 #include "op_context.h"
 
 namespace kura {
@@ -20,9 +21,14 @@ Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& arg
 // The `id` of a hold in a store's answer, or "" when the answer is not a hold (it came
 // from a peer: never throws).
 std::string HoldIdOfAnswer(const nlohmann::json& hold);
+// The same for a decoded reply: "" when it is a refusal.
+std::string HoldIdOfReply(const Result<nlohmann::json>& reply);
 // A store's refusal of a routed request, as HQ passes it on: same code, message
 // prefixed "store <id>: ".
 Status StoreRefusal(std::string_view store, const Status& refusal);
+// Cancels a hold HQ holds (its own, or a store's) as HQ's origin, keeping HQ's stock index
+// in step; the cancel reaches the hold's store on sync.
+Status CancelHoldAsHq(OpContext& ctx, HoldCell& cell);
 // The store an order HQ placed (or routed) is for; NotFound for an id HQ did not place.
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id);
 // Gives stores back HQ's rights above their policy's target (run every few seconds).

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   loop.Every("admin-check", 100, [&] { checker.Tick(); });
   loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
+  kura::ScheduleOpJob(loop, hq, "hq.orders.release", 5000, "routed_holds_released", "released");
   kura::SchedulePruneRequestIds(loop, hq);
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
                (*sync)->endpoint(), config.sync.stores.size());

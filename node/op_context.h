@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +44,9 @@ struct OpContext {
   // kura-hq only: what the store answered when HQ routed this online order to it
   // (node/order_router.h); null when the order was not routed.
   const RoutedDecision* routed = nullptr;
+  // kura-store only: the rid of the request when HQ sent it over the sync link as a call
+  // (node/store_sync.h); empty for the tills' and staff's requests.
+  std::string_view call_rid = {};
 
   const std::string& origin() const { return options.store_id; }
 };
@@ -49,5 +54,9 @@ struct OpContext {
 // An operation handler: validates `args`, writes into ctx.txn, returns the result. On error
 // the caller rolls back everything the handler wrote.
 using OpHandler = Result<nlohmann::json> (*)(OpContext& ctx, const nlohmann::json& args);
+
+// What runs after a request's handler, in the same write, given its reply (kura-hq's
+// routed orders, Engine::ExecuteRouted).
+using AfterRequest = std::function<Status(OpContext& ctx, std::string_view reply)>;
 
 }  // namespace kura

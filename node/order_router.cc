@@ -8,13 +8,12 @@
 #include "kura/schema/api.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
+#include "routed_calls.h"
 
 namespace kura {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::size_t kMaxAbandoned = 1024;
 
 // "hq:<kind>:" + 16 hex digits of the FNV-1a of `salt` and `key`: a store-side rid that is the
 // same for a retry of one client request and different for another.
@@ -30,15 +29,12 @@ std::string StoreRid(const std::string& rid) {
   return rid.size() <= 59 ? "hq:o:" + rid : HashedRid("o#", "", rid);
 }
 
-// The id of a hold in a store's answer, or "" when it is a refusal or not a hold.
-std::string HoldIdOf(const Result<json>& answer) { return answer.ok() ? HoldIdOfAnswer(answer.value()) : ""; }
-
 // The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
-std::string StoreRequest(const ApiRequest& order) {
+std::string StoreRequest(const ApiRequest& order, const std::string& call_rid) {
   json args = order.args;
   args.erase("store");
   args.erase("near");
-  return EncodeRequest(ApiRequest{"hold.create", StoreRid(order.rid), std::move(args)});
+  return EncodeRequest(ApiRequest{"hold.create", call_rid, std::move(args)});
 }
 
 }  // namespace
@@ -68,7 +64,8 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
       return std::nullopt;  // the op itself explains what is wrong
     }
     if (!Routable(*store)) return std::nullopt;
-    return StoreCall{*store, StoreRequest(request)};
+    std::string call_rid = StoreRid(request.rid);
+    return StoreCall{*store, StoreRequest(request, call_rid), call_rid};
   }
   if (request.op == "hq.order.cancel") {
     // An order its store decided, whose hold has not reached HQ: only the store can cancel it.
@@ -82,7 +79,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
     }
     // Keyed by the client's rid: its retry is answered as before, another cancel anew.
     ApiRequest cancel{"hold.cancel", HashedRid("x", request.rid, id->get<std::string>()), json{{"id", *id}}};
-    return StoreCall{*store, EncodeRequest(cancel)};
+    return StoreCall{*store, EncodeRequest(cancel), ""};
   }
   return std::nullopt;
 }
@@ -107,22 +104,17 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   spdlog::debug("event=order_routed op={} store={} call={}", request->op, call->store, number);
   // Timed by the clock that never jumps: a wall clock set back must not keep the client waiting.
   int64_t deadline = engine_->clock()->ElapsedMillis() + timeout_ms_;
-  pending_[number] = Pending{call->store, request->rid, std::string(bytes), {std::move(reply)}, deadline};
+  pending_[number] = Pending{call->store, request->rid, std::string(bytes), call->order_call_rid,
+                             {std::move(reply)}, deadline};
   return true;
 }
 
 void OrderRouter::OnCallReply(const std::string& store, const CallReply& reply) {
-  RoutedDecision decision{true, DecodeReply(reply.reply)};
   auto it = pending_.find(reply.number);
-  if (it == pending_.end() || it->second.store != store) {
-    auto late = abandoned_.find(reply.number);
-    if (late == abandoned_.end() || late->second != store) return;  // not a call of ours to this store
-    abandoned_.erase(late);
-    std::string hold = HoldIdOf(decision.reply);
-    if (!hold.empty()) CancelLateHold(store, hold);
-    return;
-  }
-  Finish(reply.number, decision);
+  // A late answer, or not a call of ours to this store: its hold, if any, is released when
+  // it arrives by sync, as HQ settled the call without it.
+  if (it == pending_.end() || it->second.store != store) return;
+  Finish(reply.number, RoutedDecision{true, DecodeReply(reply.reply)});
 }
 
 void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
@@ -130,27 +122,20 @@ void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
   pending_.erase(number);
   if (decision.answered && decision.reply.status().code() == Status::Code::kIOError) {
     // The store's write failed (it stops for a restart, and its hold may yet take effect):
-    // HQ records no answer, so the client's retry is routed again, or decided by HQ.
+    // HQ records no answer, so the client's retry is routed again, or decided by HQ (which
+    // then leaves that hold to expire: routed_calls.h).
     std::string reply = EncodeReply(StoreRefusal(pending.store, decision.reply.status()), nullptr);
     for (const Reply& r : pending.replies) r(reply);
     return;
   }
-  std::string reply = engine_->ExecuteRouted(pending.request, decision);
-  for (const Reply& r : pending.replies) r(reply);
-  // A hold the store made that HQ did not record as the order (the store cannot hand over
-  // any more, its answer was refused, ...) would tie up its stock until it expired. Not
-  // when HQ's own write failed (it stops for a restart): the client's retry, routed again,
-  // gets the store's first answer, this hold, and HQ records it then.
-  std::string hold = decision.answered ? HoldIdOf(decision.reply) : "";
-  if (!hold.empty() && HoldIdOf(DecodeReply(reply)) != hold && engine_->db()->WriteFailure().ok()) {
-    CancelLateHold(pending.store, hold);
+  // An order's hold at the store, if it made one: HQ either records it as the order or
+  // releases it (routed_calls.h), in the same write.
+  AfterRequest settle;
+  if (!pending.order_call_rid.empty()) {
+    settle = SettleAfterDecision(pending.store, pending.order_call_rid, decision);
   }
-}
-
-void OrderRouter::CancelLateHold(const std::string& store, const std::string& hold_id) {
-  spdlog::warn("event=routed_order_late store={} hold={} action=cancel", store, hold_id);
-  ApiRequest cancel{"hold.cancel", "hq:c:" + hold_id, json{{"id", hold_id}}};
-  sync_->SendCall(store, next_call_++, EncodeRequest(cancel));
+  std::string reply = engine_->ExecuteRouted(pending.request, decision, settle);
+  for (const Reply& r : pending.replies) r(reply);
 }
 
 void OrderRouter::Tick() {
@@ -161,8 +146,6 @@ void OrderRouter::Tick() {
   }
   for (uint64_t number : due) {
     spdlog::warn("event=routed_order_timeout store={} call={}", pending_.at(number).store, number);
-    abandoned_[number] = pending_.at(number).store;
-    if (abandoned_.size() > kMaxAbandoned) abandoned_.erase(abandoned_.begin());
     Finish(number, RoutedDecision{});
   }
 }

@@ -1,17 +1,16 @@
 // OrderRouter: kura-hq sends an online order for a connected store to that store to decide
 // (schema/PROTOCOL.md 1.7 and 2.4). An `hq.order.place` for a store whose link is up goes
-// to the store as a sync Call of `hold.create` under rid "hq:<client rid>", so the store
+// to the store as a sync Call of `hold.create` under rid "hq:o:<client rid>", so the store
 // promises from its own stock and signs the ticket itself; when its reply arrives, HQ
 // records the order through Engine::ExecuteRouted and answers the client. A store that is
-// short, or silent past the timeout, leaves the order to HQ's allotment for it (escrow.h);
-// a hold the store made that HQ did not record (it answered after HQ stopped waiting, or
-// HQ refused its answer) is cancelled at the store. Orders for a
-// store that is offline, or that cannot hand over, are not routed at all. Cancelling an
-// order the store decided, before its hold reaches HQ, is routed to the store the same way.
-//
-// The lost-reply case: if the store made the hold but its reply never arrives (or arrives
-// after HQ restarted, or after 1024 later timeouts), the hold stays until it expires
-// (known gap, README). Loop thread only; not thread-safe.
+// short, or silent past the timeout, leaves the order to HQ's allotment for it (escrow.h).
+// A hold the store made that HQ did not record as the order (it answered after HQ stopped
+// waiting, its answer never came, or HQ refused it) is cancelled by HQ once it arrives by
+// sync (routed_calls.h). Orders for a store that is offline, or that cannot hand over, are
+// not routed at all. Cancelling an order the store decided, before its hold reaches HQ, is
+// routed to the store the same way. A call HQ never settles (it restarted while waiting)
+// leaves the store's hold until it expires (known gap, README). Loop thread only; not
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -44,13 +43,15 @@ class OrderRouter final : public RequestRouter {
     std::string store;
     std::string rid;
     std::string request;         // the client's hq.order.place, as sent
+    std::string order_call_rid;  // an order's: the rid its hold.create has at the store
     std::vector<Reply> replies;  // the client's, and any retry's with the same rid
     int64_t deadline_ms = 0;  // on Clock::ElapsedMillis
   };
 
   struct StoreCall {
     std::string store;
-    std::string request;  // the encoded request the store executes
+    std::string request;         // the encoded request the store executes
+    std::string order_call_rid;  // its rid if it is an order's hold.create, else empty
   };
 
   // What to ask which store for a client's request, if it goes to a store at all: an order
@@ -60,7 +61,6 @@ class OrderRouter final : public RequestRouter {
   void OnCallReply(const std::string& store, const CallReply& reply);
   // Records the order as `decision` says and answers everyone waiting for it.
   void Finish(uint64_t number, const RoutedDecision& decision);
-  void CancelLateHold(const std::string& store, const std::string& hold_id);
   // Whether the order may go to the store: its link is up and it can hand over.
   bool Routable(const std::string& store);
 
@@ -69,7 +69,6 @@ class OrderRouter final : public RequestRouter {
   int64_t timeout_ms_;
   uint64_t next_call_;
   std::map<uint64_t, Pending> pending_;
-  std::map<uint64_t, std::string> abandoned_;  // timed-out call -> its store (bounded)
 };
 
 }  // namespace kura

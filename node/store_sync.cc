@@ -67,7 +67,7 @@ void StoreSync::AnswerCalls() {
     const Call* call = std::get_if<Call>(&message);
     if (call == nullptr) continue;  // a store makes no calls, so expects no replies
     Status allowed = CheckCall(call->request);
-    std::string reply = allowed.ok() ? engine_->ExecuteGroup({call->request})[0]
+    std::string reply = allowed.ok() ? engine_->ExecuteCall(call->request)
                                      : EncodeReply(allowed, nullptr);
     spdlog::debug("event=hq_call n={} allowed={}", call->number, allowed.ok());
     session_.SendCallReply(call->number, std::move(reply));

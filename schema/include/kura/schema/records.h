@@ -55,7 +55,10 @@ struct HoldBody {
   int64_t created_ms = 0;  // wall clock, ms since the Unix epoch
   int64_t expires_ms = 0;
   std::string issuer;    // the replica (origin) that made the hold
-  KURA_MSGPACK_MAP(id, store, kind, lines, customer, created_ms, expires_ms, issuer);
+  // The rid of HQ's call that made it: an online order HQ routed to the store (empty
+  // otherwise), so HQ can cancel a hold it did not record as the order (node/routed_calls.h).
+  std::string routed = {};
+  KURA_MSGPACK_MAP(id, store, kind, lines, customer, created_ms, expires_ms, issuer, routed);
 };
 
 struct ReceiptLine {
