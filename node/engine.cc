@@ -118,10 +118,11 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     if (!seen.ok() && seen.code() != Status::Code::kNotFound) return EncodeReply(seen, nullptr);
   }
 
-  ctx.call_rid = executing_call_ ? std::string_view(request->rid) : std::string_view();
+  ctx.rid = request->rid;
+  ctx.from_hq_call = executing_call_;
   txn_.SetSavePoint();
   Result<nlohmann::json> result = op->handler(ctx, request->args);
-  ctx.call_rid = {};  // it points into this request
+  ctx.rid = {};  // it points into this request
   if (!result.ok()) txn_.RollbackToSavePoint(); else txn_.PopSavePoint();
   std::string reply = result.ok() ? EncodeReply(Status::Ok(), std::move(*result))
                                   : EncodeReply(result.status(), nullptr);

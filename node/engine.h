@@ -48,7 +48,7 @@ class Engine final : public Store {
   std::string ExecuteRouted(std::string_view request, const RoutedDecision& decision,
                             const AfterRequest& settle = nullptr);
   // kura-store: executes one request HQ sent as a call over the sync link, as a group of
-  // one, its handler seeing its rid as OpContext::call_rid.
+  // one, its handler seeing OpContext::from_hq_call.
   std::string ExecuteCall(std::string_view request);
   // Whether a mutating request with this rid has been answered (its reply is kept).
   bool Answered(std::string_view rid);

@@ -156,7 +156,7 @@ Result<HoldCell> MakeHold(OpContext& ctx, std::string_view store, const HoldRequ
   HoldCell cell;
   cell.body = HoldBody{MakeHoldId(ctx.origin(), number), std::string(store), r.kind, r.lines,
                        r.customer, ctx.now_ms, ctx.now_ms + r.expires_in_s * 1000, ctx.origin(),
-                       std::string(ctx.call_rid)};
+                       ctx.from_hq_call ? std::string(ctx.rid) : std::string()};
   KURA_RETURN_IF_ERROR(WriteHold(ctx, cell, HoldState::kHeld));
   return cell;
 }

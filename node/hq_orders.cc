@@ -11,6 +11,7 @@
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
+#include "routed_calls.h"
 #include "tickets.h"
 
 namespace kura {
@@ -201,6 +202,7 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   if (ticket.ok()) out["ticket"] = std::move(*ticket);
   else if (ticket.status().code() != Status::Code::kTooLarge) return ticket.status();
   out["decided_by"] = "hq";
+  if (ctx.routed == nullptr) KURA_RETURN_IF_ERROR(SettleUnroutedOrder(ctx, store));
   return out;
 }
 

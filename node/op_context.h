@@ -44,9 +44,11 @@ struct OpContext {
   // kura-hq only: what the store answered when HQ routed this online order to it
   // (node/order_router.h); null when the order was not routed.
   const RoutedDecision* routed = nullptr;
-  // kura-store only: the rid of the request when HQ sent it over the sync link as a call
-  // (node/store_sync.h); empty for the tills' and staff's requests.
-  std::string_view call_rid = {};
+  // The request's rid, while its handler runs (empty for a read-only op sent without one).
+  std::string_view rid = {};
+  // kura-store only: HQ sent the request over the sync link as a call (node/store_sync.h),
+  // rather than a till or staff.
+  bool from_hq_call = false;
 
   const std::string& origin() const { return options.store_id; }
 };

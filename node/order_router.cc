@@ -6,7 +6,6 @@
 #include "holds.h"
 #include "hq_orders.h"
 #include "kura/schema/api.h"
-#include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "routed_calls.h"
 
@@ -14,20 +13,6 @@ namespace kura {
 namespace {
 
 using nlohmann::json;
-
-// "hq:<kind>:" + 16 hex digits of the FNV-1a of `salt` and `key`: a store-side rid that is the
-// same for a retry of one client request and different for another.
-std::string HashedRid(std::string_view kind, std::string_view salt, std::string_view key) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(key, Fnv1a64(salt))));
-  return "hq:" + std::string(kind) + ":" + hex;
-}
-
-// The store-side rid for a client's order: "hq:o:" + rid, or "hq:o#:" + a hash of a rid
-// too long for the 64-byte limit (the same for a retry, on any HQ build).
-std::string StoreRid(const std::string& rid) {
-  return rid.size() <= 59 ? "hq:o:" + rid : HashedRid("o#", "", rid);
-}
 
 // The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
 std::string StoreRequest(const ApiRequest& order, const std::string& call_rid) {
@@ -64,7 +49,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
       return std::nullopt;  // the op itself explains what is wrong
     }
     if (!Routable(*store)) return std::nullopt;
-    std::string call_rid = StoreRid(request.rid);
+    std::string call_rid = OrderCallRid(request.rid);
     return StoreCall{*store, StoreRequest(request, call_rid), call_rid};
   }
   if (request.op == "hq.order.cancel") {
@@ -78,7 +63,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
       return std::nullopt;
     }
     // Keyed by the client's rid: its retry is answered as before, another cancel anew.
-    ApiRequest cancel{"hold.cancel", HashedRid("x", request.rid, id->get<std::string>()), json{{"id", *id}}};
+    ApiRequest cancel{"hold.cancel", HashedCallRid("x", request.rid, id->get<std::string>()), json{{"id", *id}}};
     return StoreCall{*store, EncodeRequest(cancel), ""};
   }
   return std::nullopt;
@@ -122,8 +107,8 @@ void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
   pending_.erase(number);
   if (decision.answered && decision.reply.status().code() == Status::Code::kIOError) {
     // The store's write failed (it stops for a restart, and its hold may yet take effect):
-    // HQ records no answer, so the client's retry is routed again, or decided by HQ (which
-    // then leaves that hold to expire: routed_calls.h).
+    // HQ records no answer, so the client's retry is routed again, or decided by HQ, and
+    // settles the call then (routed_calls.h).
     std::string reply = EncodeReply(StoreRefusal(pending.store, decision.reply.status()), nullptr);
     for (const Reply& r : pending.replies) r(reply);
     return;

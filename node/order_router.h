@@ -8,9 +8,9 @@
 // waiting, its answer never came, or HQ refused it) is cancelled by HQ once it arrives by
 // sync (routed_calls.h). Orders for a store that is offline, or that cannot hand over, are
 // not routed at all. Cancelling an order the store decided, before its hold reaches HQ, is
-// routed to the store the same way. A call HQ never settles (it restarted while waiting)
-// leaves the store's hold until it expires (known gap, README). Loop thread only; not
-// thread-safe.
+// routed to the store the same way. A call HQ never settles (it restarted while waiting,
+// and the order was not retried) leaves the store's hold until it expires (known gap,
+// README). Loop thread only; not thread-safe.
 #pragma once
 
 #include <cstdint>

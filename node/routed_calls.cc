@@ -1,5 +1,6 @@
 #include "routed_calls.h"
 
+#include <cstdio>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -7,6 +8,7 @@
 #include "holds.h"
 #include "hq_orders.h"
 #include "kura/schema/api.h"
+#include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 
 namespace kura {
@@ -46,6 +48,16 @@ Result<bool> CancelIfActive(OpContext& ctx, std::string_view store, std::string_
 
 }  // namespace
 
+std::string HashedCallRid(std::string_view kind, std::string_view salt, std::string_view key) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(key, Fnv1a64(salt))));
+  return "hq:" + std::string(kind) + ":" + hex;
+}
+
+std::string OrderCallRid(std::string_view client_rid) {
+  return client_rid.size() <= 59 ? "hq:o:" + std::string(client_rid) : HashedCallRid("o#", "", client_rid);
+}
+
 Status SettleRoutedCall(OpContext& ctx, std::string_view store, std::string_view call_rid, bool recorded) {
   std::string key = CallKey(store, call_rid);
   KURA_ASSIGN_OR_RETURN(auto call, ctx.txn.Read<RoutedCall>(Cf::kLocal, key));
@@ -72,6 +84,14 @@ AfterRequest SettleAfterDecision(const std::string& store, const std::string& ca
     bool recorded = !store_hold.empty() && HoldIdOfReply(DecodeReply(reply)) == store_hold;
     return SettleRoutedCall(ctx, store, call_rid, recorded);
   };
+}
+
+Status SettleUnroutedOrder(OpContext& ctx, std::string_view store) {
+  std::string key = CallKey(store, OrderCallRid(ctx.rid));
+  KURA_ASSIGN_OR_RETURN(auto call, ctx.txn.Read<RoutedCall>(Cf::kLocal, key));
+  if (!call || call->hold.empty()) return Status::Ok();  // never routed, or settled already
+  ctx.txn.Delete(Cf::kLocal, key);
+  return CancelIfActive(ctx, store, call->hold).status();
 }
 
 Status NoteArrivedHold(Txn& txn, const HoldCell& hold) {

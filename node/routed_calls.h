@@ -17,9 +17,9 @@
 // Both are dropped once used, and a record nothing came to use after `drop_after_ms`. The
 // settling write (the order's) and the arrival (a sync merge) are separate commit groups
 // on HQ's loop thread; each sees the other's record because kura-hq commits a merge group
-// before it handles the call replies that came with it (hq_sync.cc). Not covered: a call
-// HQ never settles (HQ restarted while it waited, or the store answered io_error, and the
-// retry, if any, was not routed): its hold stays until it expires (README, known gaps).
+// before it handles the call replies that came with it (hq_sync.cc). A call HQ did not
+// settle (it restarted while waiting, or the store answered io_error) is settled by the
+// order's retry; without one its hold stays until it expires (README, known gaps).
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,13 @@ struct RoutedCall {
   KURA_MSGPACK_MAP(hold, drop_after_ms);
 };
 
+// "hq:<kind>:" + 16 hex digits of the FNV-1a of `salt` and `key`: the rid of an HQ call
+// that is the same for a retry of one client request and different for another.
+std::string HashedCallRid(std::string_view kind, std::string_view salt, std::string_view key);
+// The rid of the call that routes a client's order: "hq:o:" + rid, or "hq:o#:" + a hash of
+// a rid too long for the 64-byte limit (the same for a retry, on any HQ build).
+std::string OrderCallRid(std::string_view client_rid);
+
 // Settles the call `call_rid` HQ made to `store`: `recorded`, HQ recorded the store's hold
 // as the order; otherwise that hold is cancelled now if it is here, or when it arrives
 // within HQ's request retention (after which the client's rid, and the call's, may be
@@ -51,6 +58,12 @@ Status SettleRoutedCall(OpContext& ctx, std::string_view store, std::string_view
 // (it made no hold). Holds references to its arguments.
 AfterRequest SettleAfterDecision(const std::string& store, const std::string& call_rid,
                                  const RoutedDecision& decision);
+
+// `hq.order.place` deciding order ctx.rid for `store` without routing it (the store is
+// unreachable or cannot hand over): a hold the store made for an earlier routing of the
+// same order, which HQ never settled (it restarted while waiting, or the store answered
+// io_error) and which has arrived, is cancelled in the order's write.
+Status SettleUnroutedOrder(OpContext& ctx, std::string_view store);
 
 // From HQ's merge (HqObserver), when `hold` first reaches HQ.
 Status NoteArrivedHold(Txn& txn, const HoldCell& hold);

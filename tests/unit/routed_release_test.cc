@@ -105,6 +105,27 @@ TEST_CASE("routed orders: a hold arriving before HQ served the order itself is c
   CHECK(c.RoutingRecords() == 0);
 }
 
+TEST_CASE("routed orders: a hold HQ never settled is cancelled when HQ decides the order's retry itself",
+          "[orders][routing]") {
+  Chain c;
+  // HQ routed web-10 and restarted before the answer; the hold has arrived by sync.
+  json made = c.StoreDecides("web-10");
+  c.Sync();
+  // The client's retry finds the store unreachable: HQ decides it alone.
+  auto retry = DecodeReply(c.hq.engine->ExecuteGroup({EncodeRequest({"hq.order.place", "web-10", Chain::Order(1)})})[0]);
+  REQUIRE(retry.ok());
+  CHECK((*retry)["issuer"] == "hq");
+  c.Sync();
+  CHECK(c.StoreHoldState(made["id"]) == "cancelled");
+  CHECK(c.StoreHoldState((*retry)["id"]) == "held");
+  CHECK(c.HeldAtStore() == 1);
+  CHECK(c.RoutingRecords() == 0);
+  // An order never routed cancels nothing.
+  REQUIRE(c.hq.Call("hq.order.place", Chain::Order(1)).ok());
+  c.Sync();
+  CHECK(c.HeldAtStore() == 2);
+}
+
 TEST_CASE("routed orders: a hold HQ refused as the answer is cancelled", "[orders][routing]") {
   Chain c;
   json made = c.StoreDecides("web-3");
