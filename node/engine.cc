@@ -119,11 +119,20 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
   }
 
   ctx.rid = request->rid;
-  ctx.from_hq_call = executing_call_;
+  if (op->follow_up != nullptr) txn_.SetSavePoint();  // the request's, around both
   txn_.SetSavePoint();
   Result<nlohmann::json> result = op->handler(ctx, request->args);
-  ctx.rid = {};  // it points into this request
   if (!result.ok()) txn_.RollbackToSavePoint(); else txn_.PopSavePoint();
+  if (op->follow_up != nullptr) {
+    Status followed = op->follow_up(ctx, request->args, result);
+    if (!followed.ok()) {
+      txn_.RollbackToSavePoint();
+      result = followed;
+    } else {
+      txn_.PopSavePoint();
+    }
+  }
+  ctx.rid = {};  // it points into this request
   std::string reply = result.ok() ? EncodeReply(Status::Ok(), std::move(*result))
                                   : EncodeReply(result.status(), nullptr);
   if (op->mutating) {
@@ -143,14 +152,25 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
 
 std::vector<std::string> Engine::ExecuteGroup(const std::vector<std::string_view>& requests) {
   OpContext ctx = Context();
+  return ExecuteInGroup(ctx, requests);
+}
+
+std::string Engine::ExecuteRouted(std::string_view request, const RoutedDecision& decision) {
+  OpContext ctx = Context();
+  ctx.routed = &decision;
+  return ExecuteInGroup(ctx, {request})[0];
+}
+
+std::string Engine::ExecuteCall(std::string_view request) {
+  OpContext ctx = Context();
+  ctx.from_hq_call = true;
+  return ExecuteInGroup(ctx, {request})[0];
+}
+
+std::vector<std::string> Engine::ExecuteInGroup(OpContext& ctx, const std::vector<std::string_view>& requests) {
   std::vector<std::string> replies;
   replies.reserve(requests.size());
   for (std::string_view request : requests) replies.push_back(ExecuteOne(ctx, request));
-  CommitGroup(replies);
-  return replies;
-}
-
-void Engine::CommitGroup(std::vector<std::string>& replies) {
   Status s = txn_.Commit();
   if (!s.ok()) {
     // Every reply in the group may rest on its writes: a request's own, or an earlier
@@ -158,34 +178,7 @@ void Engine::CommitGroup(std::vector<std::string>& replies) {
     txn_.Clear();
     for (std::string& reply : replies) reply = EncodeReply(s, nullptr);
   }
-}
-
-std::string Engine::ExecuteRouted(std::string_view request, const RoutedDecision& decision,
-                                  const AfterRequest& settle) {
-  struct Reset {
-    const RoutedDecision*& routed;
-    ~Reset() { routed = nullptr; }
-  } reset{routed_};
-  routed_ = &decision;
-  OpContext ctx = Context();
-  std::vector<std::string> replies{ExecuteOne(ctx, request)};
-  if (settle) {
-    if (Status settled = settle(ctx, replies[0]); !settled.ok()) {
-      txn_.Clear();
-      return EncodeReply(settled, nullptr);
-    }
-  }
-  CommitGroup(replies);
-  return replies[0];
-}
-
-std::string Engine::ExecuteCall(std::string_view request) {
-  struct Reset {
-    bool& calling;
-    ~Reset() { calling = false; }
-  } reset{executing_call_};
-  executing_call_ = true;
-  return ExecuteGroup({request})[0];
+  return replies;
 }
 
 bool Engine::Answered(std::string_view rid) {

@@ -43,10 +43,7 @@ class Engine final : public Store {
 
   // kura-hq: executes one request as a group of one, its handler seeing `decision` as
   // OpContext::routed: the store's answer to an order HQ routed to it (order_router.h).
-  // `settle`, when set, then runs in the same write; if it fails, nothing is written and
-  // the reply is its error.
-  std::string ExecuteRouted(std::string_view request, const RoutedDecision& decision,
-                            const AfterRequest& settle = nullptr);
+  std::string ExecuteRouted(std::string_view request, const RoutedDecision& decision);
   // kura-store: executes one request HQ sent as a call over the sync link, as a group of
   // one, its handler seeing OpContext::from_hq_call.
   std::string ExecuteCall(std::string_view request);
@@ -54,13 +51,14 @@ class Engine final : public Store {
   bool Answered(std::string_view rid);
 
  private:
+  // Executes `requests` in `ctx` and commits them with one synced write; if that fails,
+  // every reply becomes the error.
+  std::vector<std::string> ExecuteInGroup(OpContext& ctx, const std::vector<std::string_view>& requests);
   // Executes one request into txn_, leaving its writes to the group's commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes);
-  // Commits the group's writes; if that fails, every reply becomes the error.
-  void CommitGroup(std::vector<std::string>& replies);
   OpContext Context() {
     return OpContext{txn_, options_, clock_->NowMillis(), clock_->ElapsedMillis() - elapsed_at_start_ms_,
-                     sync_view_, &hlc_, routed_};
+                     sync_view_, &hlc_};
   }
 
   StoreOptions options_;
@@ -89,8 +87,6 @@ class Engine final : public Store {
   int64_t elapsed_at_start_ms_;
   int64_t run_clock_recorded_ms_ = 0;
   SyncView* sync_view_ = nullptr;
-  const RoutedDecision* routed_ = nullptr;
-  bool executing_call_ = false;  // ExecuteCall: the request came from HQ over the sync link
 };
 
 }  // namespace kura

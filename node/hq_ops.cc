@@ -60,7 +60,8 @@ Result<json> OpHqStatus(OpContext& ctx, const json&) {
 constexpr OpSpec kHqOps[] = {
     {"status", OpHqStatus, false},
     {"hq.availability", OpHqAvailability, false},
-    {"hq.order.place", OpHqOrderPlace, true},
+    // Settles the call that routed the order to its store, whatever HQ answered.
+    {"hq.order.place", OpHqOrderPlace, true, SettleOrderCall},
     {"hq.order.cancel", OpHqOrderCancel, true},
     {"hq.order.status", OpHqOrderStatus, false},
     {"hq.policy.set", OpHqPolicySet, true},

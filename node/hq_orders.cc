@@ -11,7 +11,6 @@
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
-#include "routed_calls.h"
 #include "tickets.h"
 
 namespace kura {
@@ -136,11 +135,17 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
       StringField(hold, "kind") != HoldKindName(request.kind)) {
     return Status::Internal("store " + store + " answered the order with something that is not its new hold");
   }
+  // A store answering a retry from its own records (kept longer than HQ's) may name a
+  // hold that has ended since: no ticket for it.
+  auto here = ReadHoldAt(ctx.txn, store, id);
+  if (here.ok() && !IsActive(here->State())) {
+    return Status::Conflict("store " + store + " answered with hold " + id + ", which has ended");
+  }
   ctx.txn.Write(Cf::kLocal, OrderKey(id), store);
   // The stand-in answers for the hold until it reaches HQ, and its merge drops it. HQ
   // merges what waits on its sync socket before it reads the call replies among it, so
   // the hold, sent just after the reply, may be here already.
-  if (ReadHoldAt(ctx.txn, store, id).status().code() == Status::Code::kNotFound) {
+  if (here.status().code() == Status::Code::kNotFound) {
     json placed = hold;
     placed.erase("ticket");
     ctx.txn.Write(Cf::kLocal, PlacedOrderKey(id), placed.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -152,7 +157,6 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
 }  // namespace
 
 std::string HoldIdOfAnswer(const json& hold) { return hold.is_object() ? StringField(hold, "id") : ""; }
-std::string HoldIdOfReply(const Result<json>& reply) { return reply.ok() ? HoldIdOfAnswer(reply.value()) : ""; }
 
 Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
   KURA_ASSIGN_OR_RETURN(auto store, txn.Read<std::string>(Cf::kLocal, OrderKey(hold_id)));
@@ -202,7 +206,6 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   if (ticket.ok()) out["ticket"] = std::move(*ticket);
   else if (ticket.status().code() != Status::Code::kTooLarge) return ticket.status();
   out["decided_by"] = "hq";
-  if (ctx.routed == nullptr) KURA_RETURN_IF_ERROR(SettleUnroutedOrder(ctx, store));
   return out;
 }
 

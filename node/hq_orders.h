@@ -21,8 +21,6 @@ Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& arg
 // The `id` of a hold in a store's answer, or "" when the answer is not a hold (it came
 // from a peer: never throws).
 std::string HoldIdOfAnswer(const nlohmann::json& hold);
-// The same for a decoded reply: "" when it is a refusal.
-std::string HoldIdOfReply(const Result<nlohmann::json>& reply);
 // A store's refusal of a routed request, as HQ passes it on: same code, message
 // prefixed "store <id>: ".
 Status StoreRefusal(std::string_view store, const Status& refusal);

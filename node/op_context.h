@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -57,8 +56,7 @@ struct OpContext {
 // the caller rolls back everything the handler wrote.
 using OpHandler = Result<nlohmann::json> (*)(OpContext& ctx, const nlohmann::json& args);
 
-// What runs after a request's handler, in the same write, given its reply (kura-hq's
-// routed orders, Engine::ExecuteRouted).
-using AfterRequest = std::function<Status(OpContext& ctx, std::string_view reply)>;
+// What an op runs after its handler, whatever the handler's result (OpSpec::follow_up).
+using OpFollowUp = Status (*)(OpContext& ctx, const nlohmann::json& args, const Result<nlohmann::json>& result);
 
 }  // namespace kura

@@ -13,6 +13,10 @@ struct OpSpec {
   std::string_view name;
   OpHandler handler;
   bool mutating;
+  // Runs after the handler, in the same request, given its result: its writes are kept
+  // even when the handler's are rolled back; its error fails the request, writing nothing
+  // of it. Null for most ops.
+  OpFollowUp follow_up = nullptr;
 };
 
 // Null when `ops` has no operation of that name.

@@ -15,11 +15,11 @@ namespace {
 using nlohmann::json;
 
 // The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
-std::string StoreRequest(const ApiRequest& order, const std::string& call_rid) {
+std::string StoreRequest(const ApiRequest& order) {
   json args = order.args;
   args.erase("store");
   args.erase("near");
-  return EncodeRequest(ApiRequest{"hold.create", call_rid, std::move(args)});
+  return EncodeRequest(ApiRequest{"hold.create", OrderCallRid(order.rid), std::move(args)});
 }
 
 }  // namespace
@@ -49,8 +49,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
       return std::nullopt;  // the op itself explains what is wrong
     }
     if (!Routable(*store)) return std::nullopt;
-    std::string call_rid = OrderCallRid(request.rid);
-    return StoreCall{*store, StoreRequest(request, call_rid), call_rid};
+    return StoreCall{*store, StoreRequest(request)};
   }
   if (request.op == "hq.order.cancel") {
     // An order its store decided, whose hold has not reached HQ: only the store can cancel it.
@@ -64,7 +63,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
     }
     // Keyed by the client's rid: its retry is answered as before, another cancel anew.
     ApiRequest cancel{"hold.cancel", HashedCallRid("x", request.rid, id->get<std::string>()), json{{"id", *id}}};
-    return StoreCall{*store, EncodeRequest(cancel), ""};
+    return StoreCall{*store, EncodeRequest(cancel)};
   }
   return std::nullopt;
 }
@@ -89,8 +88,7 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   spdlog::debug("event=order_routed op={} store={} call={}", request->op, call->store, number);
   // Timed by the clock that never jumps: a wall clock set back must not keep the client waiting.
   int64_t deadline = engine_->clock()->ElapsedMillis() + timeout_ms_;
-  pending_[number] = Pending{call->store, request->rid, std::string(bytes), call->order_call_rid,
-                             {std::move(reply)}, deadline};
+  pending_[number] = Pending{call->store, request->rid, std::string(bytes), {std::move(reply)}, deadline};
   return true;
 }
 
@@ -113,13 +111,9 @@ void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
     for (const Reply& r : pending.replies) r(reply);
     return;
   }
-  // An order's hold at the store, if it made one: HQ either records it as the order or
-  // releases it (routed_calls.h), in the same write.
-  AfterRequest settle;
-  if (!pending.order_call_rid.empty()) {
-    settle = SettleAfterDecision(pending.store, pending.order_call_rid, decision);
-  }
-  std::string reply = engine_->ExecuteRouted(pending.request, decision, settle);
+  // An order's hold at the store that HQ does not record is released (hq.order.place's
+  // follow-up, routed_calls.h).
+  std::string reply = engine_->ExecuteRouted(pending.request, decision);
   for (const Reply& r : pending.replies) r(reply);
 }
 

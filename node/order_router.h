@@ -8,9 +8,8 @@
 // waiting, its answer never came, or HQ refused it) is cancelled by HQ once it arrives by
 // sync (routed_calls.h). Orders for a store that is offline, or that cannot hand over, are
 // not routed at all. Cancelling an order the store decided, before its hold reaches HQ, is
-// routed to the store the same way. A call HQ never settles (it restarted while waiting,
-// and the order was not retried) leaves the store's hold until it expires (known gap,
-// README). Loop thread only; not thread-safe.
+// routed to the store the same way. What the release leaves uncovered: PROTOCOL.md 2.4.
+// Loop thread only; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -43,15 +42,13 @@ class OrderRouter final : public RequestRouter {
     std::string store;
     std::string rid;
     std::string request;         // the client's hq.order.place, as sent
-    std::string order_call_rid;  // an order's: the rid its hold.create has at the store
     std::vector<Reply> replies;  // the client's, and any retry's with the same rid
     int64_t deadline_ms = 0;  // on Clock::ElapsedMillis
   };
 
   struct StoreCall {
     std::string store;
-    std::string request;         // the encoded request the store executes
-    std::string order_call_rid;  // its rid if it is an order's hold.create, else empty
+    std::string request;  // the encoded request the store executes
   };
 
   // What to ask which store for a client's request, if it goes to a store at all: an order

@@ -1,22 +1,32 @@
 #include "routed_calls.h"
 
 #include <cstdio>
+#include <optional>
 #include <vector>
 
+#include <msgpack.hpp>
 #include <spdlog/spdlog.h>
 
 #include "holds.h"
 #include "hq_orders.h"
-#include "kura/schema/api.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
+#include "kura/schema/msgpack_map.h"
 
 namespace kura {
 namespace {
 
+using nlohmann::json;
+
 constexpr std::string_view kCallPrefix = "routed/", kCancelPrefix = "routed_cancel/";
 // An arrived hold's record outlives the hold's expiry by this much, in case of clock skew.
 constexpr int64_t kArrivedKeptAfterExpiryMs = 24LL * 3600 * 1000;
+
+struct RoutedCall {
+  std::string hold;  // the store's hold that arrived first; empty: settled without it
+  int64_t drop_after_ms = 0;  // wall clock: no use keeping it after this
+  KURA_MSGPACK_MAP(hold, drop_after_ms);
+};
 
 std::string CallKey(std::string_view store, std::string_view call_rid) {
   return std::string(kCallPrefix) + std::string(store) + "/" + std::string(call_rid);
@@ -24,6 +34,18 @@ std::string CallKey(std::string_view store, std::string_view call_rid) {
 std::string CancelKey(std::string_view store, std::string_view hold_id) {
   return std::string(kCancelPrefix) + std::string(store) + "/" + std::string(hold_id);
 }
+
+// The record under `key`; one that does not decode is logged and read as absent, so it
+// cannot stop a store's merges (the release job drops it).
+Result<std::optional<RoutedCall>> ReadCall(Txn& txn, const std::string& key) {
+  auto call = txn.Read<RoutedCall>(Cf::kLocal, key);
+  if (call.status().code() != Status::Code::kCorruption) return call;
+  spdlog::error("event=routed_record_unreadable key={} error=\"{}\"", key, call.status().ToString());
+  return std::optional<RoutedCall>();
+}
+
+// The id of the hold in a decoded reply, or "" when it is a refusal or not a hold.
+std::string HoldIdOfReply(const Result<json>& reply) { return reply.ok() ? HoldIdOfAnswer(reply.value()) : ""; }
 
 Result<bool> RecordedAsOrder(Txn& txn, std::string_view hold_id) {
   Result<std::string> store = StoreOfOrder(txn, hold_id);
@@ -46,6 +68,29 @@ Result<bool> CancelIfActive(OpContext& ctx, std::string_view store, std::string_
   return true;
 }
 
+// Settles call `call_rid` to `store`: HQ recorded the store's hold `recorded_hold` as the
+// order (empty: none). Any other hold of the call that has arrived is cancelled now; if
+// none has, and `routed` (HQ called the store for this decision), one arriving within
+// HQ's request retention is cancelled then (after it, the rid may be used again).
+Status SettleCall(OpContext& ctx, std::string_view store, std::string_view call_rid,
+                  std::string_view recorded_hold, bool routed) {
+  std::string key = CallKey(store, call_rid);
+  KURA_ASSIGN_OR_RETURN(auto call, ReadCall(ctx.txn, key));
+  if (!call) {
+    if (routed && recorded_hold.empty()) {
+      ctx.txn.Write(Cf::kLocal, key, RoutedCall{"", ctx.now_ms + ctx.options.request_retention_ms});
+    }
+    return Status::Ok();
+  }
+  if (call->hold.empty()) {  // settled before without it: still waiting for it
+    if (!recorded_hold.empty()) ctx.txn.Delete(Cf::kLocal, key);
+    return Status::Ok();
+  }
+  ctx.txn.Delete(Cf::kLocal, key);
+  if (call->hold == recorded_hold) return Status::Ok();
+  return CancelIfActive(ctx, store, call->hold).status();
+}
+
 }  // namespace
 
 std::string HashedCallRid(std::string_view kind, std::string_view salt, std::string_view key) {
@@ -58,40 +103,21 @@ std::string OrderCallRid(std::string_view client_rid) {
   return client_rid.size() <= 59 ? "hq:o:" + std::string(client_rid) : HashedCallRid("o#", "", client_rid);
 }
 
-Status SettleRoutedCall(OpContext& ctx, std::string_view store, std::string_view call_rid, bool recorded) {
-  std::string key = CallKey(store, call_rid);
-  KURA_ASSIGN_OR_RETURN(auto call, ctx.txn.Read<RoutedCall>(Cf::kLocal, key));
-  if (!call) {
-    // The hold, if the store made one, has not arrived: it is cancelled when it does.
-    if (!recorded) {
-      ctx.txn.Write(Cf::kLocal, key, RoutedCall{"", ctx.now_ms + ctx.options.request_retention_ms});
-    }
+Status SettleOrderCall(OpContext& ctx, const json& args, const Result<json>& result) {
+  auto store = args.find("store");
+  if (store == args.end() || !store->is_string() || !ValidateStoreId(store->get<std::string>()).ok()) {
+    return Status::Ok();  // refused as such: never routed
+  }
+  std::string call_rid = OrderCallRid(ctx.rid);
+  if (ctx.routed == nullptr) return SettleCall(ctx, store->get<std::string>(), call_rid, "", false);
+  const Result<json>& answer = ctx.routed->reply;
+  // A refusal the store gave made no hold; an answer HQ could not read may have.
+  if (ctx.routed->answered && !answer.ok() && answer.status().code() != Status::Code::kBadRequest) {
     return Status::Ok();
   }
-  ctx.txn.Delete(Cf::kLocal, key);
-  if (recorded || call->hold.empty()) return Status::Ok();
-  return CancelIfActive(ctx, store, call->hold).status();
-}
-
-AfterRequest SettleAfterDecision(const std::string& store, const std::string& call_rid,
-                                 const RoutedDecision& decision) {
-  return [&store, &call_rid, &decision](OpContext& ctx, std::string_view reply) {
-    std::string store_hold = decision.answered ? HoldIdOfReply(decision.reply) : "";
-    // A refusal the store gave made no hold; an answer HQ could not read may have.
-    bool refused = decision.answered && store_hold.empty() &&
-                   decision.reply.status().code() != Status::Code::kBadRequest;
-    if (refused) return Status::Ok();
-    bool recorded = !store_hold.empty() && HoldIdOfReply(DecodeReply(reply)) == store_hold;
-    return SettleRoutedCall(ctx, store, call_rid, recorded);
-  };
-}
-
-Status SettleUnroutedOrder(OpContext& ctx, std::string_view store) {
-  std::string key = CallKey(store, OrderCallRid(ctx.rid));
-  KURA_ASSIGN_OR_RETURN(auto call, ctx.txn.Read<RoutedCall>(Cf::kLocal, key));
-  if (!call || call->hold.empty()) return Status::Ok();  // never routed, or settled already
-  ctx.txn.Delete(Cf::kLocal, key);
-  return CancelIfActive(ctx, store, call->hold).status();
+  std::string store_hold = ctx.routed->answered ? HoldIdOfReply(answer) : "";
+  std::string recorded = !store_hold.empty() && HoldIdOfReply(result) == store_hold ? store_hold : "";
+  return SettleCall(ctx, store->get<std::string>(), call_rid, recorded, true);
 }
 
 Status NoteArrivedHold(Txn& txn, const HoldCell& hold) {
@@ -103,19 +129,21 @@ Status NoteArrivedHold(Txn& txn, const HoldCell& hold) {
   KURA_ASSIGN_OR_RETURN(bool recorded, RecordedAsOrder(txn, body.id));
   if (recorded) return Status::Ok();
   std::string key = CallKey(body.store, body.routed);
-  KURA_ASSIGN_OR_RETURN(auto call, txn.Read<RoutedCall>(Cf::kLocal, key));
+  KURA_ASSIGN_OR_RETURN(auto call, ReadCall(txn, key));
   if (call && call->hold.empty()) {  // settled without it
     txn.Delete(Cf::kLocal, key);
     if (IsActive(hold.State())) txn.Put(Cf::kLocal, CancelKey(body.store, body.id), "");
     return Status::Ok();
   }
+  // Noted for the settling write; a second hold of one call (its rid used again after the
+  // store forgot it) leaves the first's record as it is.
   if (!call && IsActive(hold.State())) {
     txn.Write(Cf::kLocal, key, RoutedCall{body.id, body.expires_ms + kArrivedKeptAfterExpiryMs});
   }
   return Status::Ok();
 }
 
-Result<nlohmann::json> OpHqOrdersRelease(OpContext& ctx, const nlohmann::json&) {
+Result<json> OpHqOrdersRelease(OpContext& ctx, const json&) {
   std::vector<std::string> due;
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, kCancelPrefix, [&](std::string_view key, std::string_view) {
     due.emplace_back(key);
@@ -123,16 +151,20 @@ Result<nlohmann::json> OpHqOrdersRelease(OpContext& ctx, const nlohmann::json&) 
   }));
   int64_t released = 0;
   for (const std::string& key : due) {
-    ctx.txn.Delete(Cf::kLocal, key);
     std::string_view rest = std::string_view(key).substr(kCancelPrefix.size());
     std::size_t slash = rest.find('/');
+    ctx.txn.SetSavePoint();  // a cancel half written is undone
     Result<bool> cancelled = slash == std::string_view::npos
                                  ? Status::Corruption("malformed key")
                                  : CancelIfActive(ctx, rest.substr(0, slash), rest.substr(slash + 1));
-    // One entry that cannot be read must not hold up the others, run after run.
-    if (!cancelled.ok()) {
+    if (cancelled.ok()) {
+      ctx.txn.PopSavePoint();
+    } else {
+      // One entry that cannot be done must not hold up the others, run after run.
+      ctx.txn.RollbackToSavePoint();
       spdlog::error("event=routed_hold_release_failed key={} error=\"{}\"", key, cancelled.status().ToString());
     }
+    ctx.txn.Delete(Cf::kLocal, key);
     released += cancelled.ok() && *cancelled ? 1 : 0;
   }
   std::vector<std::string> stale;
@@ -142,7 +174,7 @@ Result<nlohmann::json> OpHqOrdersRelease(OpContext& ctx, const nlohmann::json&) 
     return true;
   }));
   for (const std::string& key : stale) ctx.txn.Delete(Cf::kLocal, key);
-  return nlohmann::json{{"released", released}};
+  return json{{"released", released}};
 }
 
 }  // namespace kura

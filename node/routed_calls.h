@@ -2,10 +2,11 @@
 // that one HQ did not record as the order is cancelled even when the store's answer never
 // reaches HQ (the link dropped at that moment) or comes after HQ stopped waiting.
 //
-// Such a hold carries the rid of HQ's call (HoldBody::routed) and reaches HQ by sync. HQ
-// settles each call once it decides the order (it recorded the store's hold, or decided
-// without it), in the same write as the order. Whichever of the two comes second finds the
-// other's record, so a hold HQ did not record is cancelled, as HQ's own origin:
+// Such a hold carries the rid of HQ's call (HoldBody::routed) and reaches HQ by sync. When
+// HQ decides the order (it records the store's hold, or decides without it, or refuses),
+// it settles the call in the same write (SettleOrderCall, hq.order.place's follow-up).
+// Whichever of that and the hold's arrival comes second finds the other's record, so a
+// hold HQ did not record is cancelled, as HQ's own origin:
 //
 //   cf "local"  routed/<store>/<call rid>          RoutedCall: the hold that arrived before
 //                                                   HQ settled its call, or a call HQ
@@ -17,28 +18,19 @@
 // Both are dropped once used, and a record nothing came to use after `drop_after_ms`. The
 // settling write (the order's) and the arrival (a sync merge) are separate commit groups
 // on HQ's loop thread; each sees the other's record because kura-hq commits a merge group
-// before it handles the call replies that came with it (hq_sync.cc). A call HQ did not
-// settle (it restarted while waiting, or the store answered io_error) is settled by the
-// order's retry; without one its hold stays until it expires (README, known gaps).
+// before it handles the call replies that came with it (hq_sync.cc). What this leaves
+// uncovered is listed in schema/PROTOCOL.md 2.4. Not thread-safe (one commit group).
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
 
-#include "kura/schema/msgpack_map.h"
 #include "kura/sync/hold_cell.h"
 #include "op_context.h"
 
 namespace kura {
-
-struct RoutedCall {
-  std::string hold;        // the store's hold that arrived first; empty: settled without it
-  int64_t drop_after_ms = 0;  // wall clock: no use keeping it after this
-  KURA_MSGPACK_MAP(hold, drop_after_ms);
-};
 
 // "hq:<kind>:" + 16 hex digits of the FNV-1a of `salt` and `key`: the rid of an HQ call
 // that is the same for a retry of one client request and different for another.
@@ -47,23 +39,11 @@ std::string HashedCallRid(std::string_view kind, std::string_view salt, std::str
 // a rid too long for the 64-byte limit (the same for a retry, on any HQ build).
 std::string OrderCallRid(std::string_view client_rid);
 
-// Settles the call `call_rid` HQ made to `store`: `recorded`, HQ recorded the store's hold
-// as the order; otherwise that hold is cancelled now if it is here, or when it arrives
-// within HQ's request retention (after which the client's rid, and the call's, may be
-// used again). Writes into ctx.txn, with the order.
-Status SettleRoutedCall(OpContext& ctx, std::string_view store, std::string_view call_rid, bool recorded);
-
-// For Engine::ExecuteRouted: settles the order's call `call_rid` to `store`, which the
-// store answered as `decision`, after HQ decided the order; nothing when the store refused
-// (it made no hold). Holds references to its arguments.
-AfterRequest SettleAfterDecision(const std::string& store, const std::string& call_rid,
-                                 const RoutedDecision& decision);
-
-// `hq.order.place` deciding order ctx.rid for `store` without routing it (the store is
-// unreachable or cannot hand over): a hold the store made for an earlier routing of the
-// same order, which HQ never settled (it restarted while waiting, or the store answered
-// io_error) and which has arrived, is cancelled in the order's write.
-Status SettleUnroutedOrder(OpContext& ctx, std::string_view store);
+// hq.order.place's follow-up (OpSpec::follow_up): settles the call that routed order
+// ctx.rid (args.store) to its store, given what HQ answered (`result`) and what the store
+// did (ctx.routed; null when HQ decided without routing this time, as for a retry after
+// HQ restarted while waiting, or after the store answered io_error).
+Status SettleOrderCall(OpContext& ctx, const nlohmann::json& args, const Result<nlohmann::json>& result);
 
 // From HQ's merge (HqObserver), when `hold` first reaches HQ.
 Status NoteArrivedHold(Txn& txn, const HoldCell& hold);

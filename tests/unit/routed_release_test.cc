@@ -1,8 +1,9 @@
 // A routed order's hold that HQ did not record as the order (node/routed_calls.h), in
-// process: real engines over RocksDB and real sync sessions, with HQ's side of the routing
-// (order_router.cc) played by the test. The store makes the hold as HQ's call; HQ settles
-// the call with or without it; the hold reaches HQ by sync before or after that. Whatever
-// the order, a hold HQ did not record is cancelled, and one it recorded is left alone.
+// process: real engines over RocksDB and real sync sessions, with OrderRouter's part (the
+// call and the store's answer) played by the test. The store makes the hold as HQ's call;
+// HQ decides the order with or without it; the hold reaches HQ by sync before or after
+// that. Whatever the order, a hold HQ did not record is cancelled, and one it recorded is
+// left alone.
 #include <catch2/catch.hpp>
 
 #include "replica_harness.h"
@@ -42,17 +43,18 @@ struct Chain {
   json StoreDecides(const std::string& rid) {
     json args = Order(1);
     args.erase("store");
-    auto reply = DecodeReply(store.engine->ExecuteCall(EncodeRequest({"hold.create", "hq:o:" + rid, args})));
+    auto reply = DecodeReply(store.engine->ExecuteCall(EncodeRequest({"hold.create", OrderCallRid(rid), args})));
     REQUIRE(reply.ok());
     return *reply;
   }
 
-  // HQ records client order `rid` as `decision` says and settles its call, in one write,
-  // as OrderRouter::Finish does.
+  // HQ decides client order `rid` as `decision` says, as OrderRouter::Finish has it do.
   Result<json> HqDecides(const std::string& rid, const RoutedDecision& decision) {
-    std::string store = kStore, call_rid = "hq:o:" + rid;
-    std::string request = EncodeRequest({"hq.order.place", rid, Order(1)});
-    return DecodeReply(hq.engine->ExecuteRouted(request, decision, SettleAfterDecision(store, call_rid, decision)));
+    return DecodeReply(hq.engine->ExecuteRouted(EncodeRequest({"hq.order.place", rid, Order(1)}), decision));
+  }
+  // HQ decides client order `rid` without routing it (the store unreachable).
+  Result<json> HqDecidesAlone(const std::string& rid) {
+    return DecodeReply(hq.engine->ExecuteGroup({EncodeRequest({"hq.order.place", rid, Order(1)})})[0]);
   }
 
   std::string StoreHoldState(const std::string& id) { return store.Ok("hold.get", {{"id", id}})["state"]; }
@@ -112,7 +114,7 @@ TEST_CASE("routed orders: a hold HQ never settled is cancelled when HQ decides t
   json made = c.StoreDecides("web-10");
   c.Sync();
   // The client's retry finds the store unreachable: HQ decides it alone.
-  auto retry = DecodeReply(c.hq.engine->ExecuteGroup({EncodeRequest({"hq.order.place", "web-10", Chain::Order(1)})})[0]);
+  auto retry = c.HqDecidesAlone("web-10");
   REQUIRE(retry.ok());
   CHECK((*retry)["issuer"] == "hq");
   c.Sync();
@@ -124,6 +126,41 @@ TEST_CASE("routed orders: a hold HQ never settled is cancelled when HQ decides t
   REQUIRE(c.hq.Call("hq.order.place", Chain::Order(1)).ok());
   c.Sync();
   CHECK(c.HeldAtStore() == 2);
+}
+
+TEST_CASE("routed orders: a hold HQ never settled is cancelled when HQ refuses the order's retry",
+          "[orders][routing]") {
+  Chain c;
+  json made = c.StoreDecides("web-11");
+  c.Sync();
+  c.hq.Ok("hq.directory.set", {{"store", kStore}, {"name", "Tokyo"}, {"lat", 35.68}, {"lon", 139.77},
+                               {"pickup_enabled", false}});
+  CHECK(c.HqDecidesAlone("web-11").status().code() == Status::Code::kConflict);
+  c.Sync();
+  CHECK(c.StoreHoldState(made["id"]) == "cancelled");
+  CHECK(c.HeldAtStore() == 0);
+  CHECK(c.RoutingRecords() == 0);
+}
+
+TEST_CASE("routed orders: a queued hold HQ has since recorded as an order is not cancelled", "[orders][routing]") {
+  Chain c;
+  json made = c.StoreDecides("web-12");
+  REQUIRE(c.HqDecides("web-12", RoutedDecision{}).ok());
+  c.Sync();  // arrives after HQ settled without it: queued
+  // Another order's answer names the same hold (its rid used again after the store forgot it).
+  REQUIRE(c.HqDecides("web-13", RoutedDecision{true, made}).ok());
+  CHECK(c.Released() == 0);
+  c.Sync();
+  CHECK(c.StoreHoldState(made["id"]) == "held");
+  CHECK(c.RoutingRecords() == 0);
+}
+
+TEST_CASE("routed orders: HQ does not record a hold that has ended as the order", "[orders][routing]") {
+  Chain c;
+  json made = c.StoreDecides("web-14");
+  c.store.Ok("hold.cancel", {{"id", made["id"]}});
+  c.Sync();
+  CHECK(c.HqDecides("web-15", RoutedDecision{true, made}).status().code() == Status::Code::kConflict);
 }
 
 TEST_CASE("routed orders: a hold HQ refused as the answer is cancelled", "[orders][routing]") {
