@@ -126,11 +126,12 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
   if (op->follow_up != nullptr) {
     Status followed = op->follow_up(ctx, request->args, result);
     if (!followed.ok()) {
+      // Nothing of the request is written, its rid included: a retry runs afresh.
       txn_.RollbackToSavePoint();
-      result = followed;
-    } else {
-      txn_.PopSavePoint();
+      ctx.rid = {};
+      return EncodeReply(followed, nullptr);
     }
+    txn_.PopSavePoint();
   }
   ctx.rid = {};  // it points into this request
   std::string reply = result.ok() ? EncodeReply(Status::Ok(), std::move(*result))

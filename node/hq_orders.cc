@@ -139,7 +139,7 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
   // hold that has ended since: no ticket for it.
   auto here = ReadHoldAt(ctx.txn, store, id);
   if (here.ok() && !IsActive(here->State())) {
-    return Status::Conflict("store " + store + " answered with hold " + id + ", which has ended");
+    return StoreRefusal(store, Status::Conflict("hold " + id + " has ended"));
   }
   ctx.txn.Write(Cf::kLocal, OrderKey(id), store);
   // The stand-in answers for the hold until it reaches HQ, and its merge drops it. HQ

@@ -43,7 +43,8 @@ struct OpContext {
   // kura-hq only: what the store answered when HQ routed this online order to it
   // (node/order_router.h); null when the order was not routed.
   const RoutedDecision* routed = nullptr;
-  // The request's rid, while its handler runs (empty for a read-only op sent without one).
+  // The request's rid, while its handler and follow-up run (empty for a read-only op sent
+  // without one).
   std::string_view rid = {};
   // kura-store only: HQ sent the request over the sync link as a call (node/store_sync.h),
   // rather than a till or staff.

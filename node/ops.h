@@ -1,5 +1,6 @@
-// The table of local-API operations: name, handler, and whether it writes. Mutating
-// operations require a client request id and are remembered for retries.
+// The table of local-API operations: name, handler, whether it writes, and what follows
+// the handler. Mutating operations require a client request id and are remembered for
+// retries.
 #pragma once
 
 #include <span>
@@ -14,8 +15,8 @@ struct OpSpec {
   OpHandler handler;
   bool mutating;
   // Runs after the handler, in the same request, given its result: its writes are kept
-  // even when the handler's are rolled back; its error fails the request, writing nothing
-  // of it. Null for most ops.
+  // even when the handler's are rolled back. Its error is the reply, and nothing of the
+  // request is written, not even its request id, so a retry runs afresh. Null for most ops.
   OpFollowUp follow_up = nullptr;
 };
 

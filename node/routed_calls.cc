@@ -159,13 +159,16 @@ Result<json> OpHqOrdersRelease(OpContext& ctx, const json&) {
                                  : CancelIfActive(ctx, rest.substr(0, slash), rest.substr(slash + 1));
     if (cancelled.ok()) {
       ctx.txn.PopSavePoint();
-    } else {
-      // One entry that cannot be done must not hold up the others, run after run.
-      ctx.txn.RollbackToSavePoint();
-      spdlog::error("event=routed_hold_release_failed key={} error=\"{}\"", key, cancelled.status().ToString());
+      ctx.txn.Delete(Cf::kLocal, key);
+      released += *cancelled ? 1 : 0;
+      continue;
     }
-    ctx.txn.Delete(Cf::kLocal, key);
-    released += cancelled.ok() && *cancelled ? 1 : 0;
+    ctx.txn.RollbackToSavePoint();
+    spdlog::error("event=routed_hold_release_failed key={} error=\"{}\"", key, cancelled.status().ToString());
+    // A passing failure is tried again next run; an entry that can never be done is
+    // dropped, so it does not hold up the others run after run.
+    Status::Code code = cancelled.status().code();
+    if (code != Status::Code::kIOError && code != Status::Code::kBusy) ctx.txn.Delete(Cf::kLocal, key);
   }
   std::vector<std::string> stale;
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, kCallPrefix, [&](std::string_view key, std::string_view value) {
