@@ -170,13 +170,11 @@ Result<json> OpHqOrdersRelease(OpContext& ctx, const json&) {
     Status::Code code = cancelled.status().code();
     if (code != Status::Code::kIOError && code != Status::Code::kBusy) ctx.txn.Delete(Cf::kLocal, key);
   }
-  std::vector<std::string> stale;
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, kCallPrefix, [&](std::string_view key, std::string_view value) {
     RoutedCall call;
-    if (!Decode(value, &call).ok() || call.drop_after_ms < ctx.now_ms) stale.emplace_back(key);
+    if (!Decode(value, &call).ok() || call.drop_after_ms < ctx.now_ms) ctx.txn.Delete(Cf::kLocal, key);
     return true;
   }));
-  for (const std::string& key : stale) ctx.txn.Delete(Cf::kLocal, key);
   return json{{"released", released}};
 }
 

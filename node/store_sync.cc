@@ -10,8 +10,8 @@ namespace kura {
 namespace {
 
 // What HQ may ask a store to do over the link: decide an online order routed to it, and
-// release one HQ gave up waiting for. The rid prefix keeps HQ's requests apart from the
-// tills'.
+// cancel one it decided whose hold has not reached HQ. The rid prefix keeps HQ's requests
+// apart from the tills'.
 Status CheckCall(std::string_view bytes) {
   KURA_ASSIGN_OR_RETURN(ApiRequest request, DecodeRequest(bytes));
   if (request.op != "hold.create" && request.op != "hold.cancel") {

@@ -22,14 +22,18 @@ struct Chain {
   Link link{store, hq};
 
   Chain() {
-    hq.Ok("hq.directory.set", {{"store", kStore}, {"name", "Tokyo"}, {"lat", 35.68}, {"lon", 139.77},
-                               {"pickup_enabled", true}});
+    SetPickup(true);
     hq.Ok("hq.store_status.set", {{"store", kStore}, {"status", "open"}});
     hq.Ok("hq.policy.set", {{"share_pct", 50}, {"cap", 4}});
     store.Ok("stock.receive", {{"sku", "TEE"}, {"qty", 10}});
     Sync();  // the policy reaches the store
     REQUIRE(store.Ok("escrow.grant")["granted"] == 4);  // HQ may promise 4 of the 10 on its own
     Sync();
+  }
+  // Whether the store hands over online orders (HQ's directory).
+  void SetPickup(bool enabled) {
+    hq.Ok("hq.directory.set", {{"store", kStore}, {"name", "Tokyo"}, {"lat", 35.68}, {"lon", 139.77},
+                               {"pickup_enabled", enabled}});
   }
   void Sync() {
     link.Start();
@@ -133,8 +137,7 @@ TEST_CASE("routed orders: a hold HQ never settled is cancelled when HQ refuses t
   Chain c;
   json made = c.StoreDecides("web-11");
   c.Sync();
-  c.hq.Ok("hq.directory.set", {{"store", kStore}, {"name", "Tokyo"}, {"lat", 35.68}, {"lon", 139.77},
-                               {"pickup_enabled", false}});
+  c.SetPickup(false);
   CHECK(c.HqDecidesAlone("web-11").status().code() == Status::Code::kConflict);
   c.Sync();
   CHECK(c.StoreHoldState(made["id"]) == "cancelled");
@@ -167,8 +170,7 @@ TEST_CASE("routed orders: a hold HQ refused as the answer is cancelled", "[order
   Chain c;
   json made = c.StoreDecides("web-3");
   // The store stops handing over before its answer is recorded: HQ refuses the order.
-  c.hq.Ok("hq.directory.set", {{"store", kStore}, {"name", "Tokyo"}, {"lat", 35.68}, {"lon", 139.77},
-                               {"pickup_enabled", false}});
+  c.SetPickup(false);
   auto refused = c.HqDecides("web-3", RoutedDecision{true, made});
   CHECK(refused.status().code() == Status::Code::kConflict);
   c.Sync();
