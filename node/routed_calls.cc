@@ -143,6 +143,15 @@ Status NoteArrivedHold(Txn& txn, const HoldCell& hold) {
   return Status::Ok();
 }
 
+Result<bool> ReleasesQueued(Txn& txn) {
+  bool queued = false;
+  KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, kCancelPrefix, [&](std::string_view, std::string_view) {
+    queued = true;
+    return false;
+  }));
+  return queued;
+}
+
 Result<json> OpHqOrdersRelease(OpContext& ctx, const json&) {
   std::vector<std::string> due;
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, kCancelPrefix, [&](std::string_view key, std::string_view) {

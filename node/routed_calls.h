@@ -48,6 +48,9 @@ Status SettleOrderCall(OpContext& ctx, const nlohmann::json& args, const Result<
 // From HQ's merge (HqObserver), when `hold` first reaches HQ.
 Status NoteArrivedHold(Txn& txn, const HoldCell& hold);
 
+// Whether holds wait in the queue above for the next `hq.orders.release`.
+Result<bool> ReleasesQueued(Txn& txn);
+
 // `hq.orders.release`: cancels the holds queued above, and drops the records past their
 // time. Returns {"released": n}.
 Result<nlohmann::json> OpHqOrdersRelease(OpContext& ctx, const nlohmann::json& args);

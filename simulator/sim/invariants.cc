@@ -8,6 +8,7 @@
 #include "kura/schema/keys.h"
 #include "kura/sync/hold_cell.h"
 #include "step_progress.h"
+#include "strategy.h"
 #include "text_format.h"
 #include "txn.h"
 #include "workload.h"
@@ -209,6 +210,11 @@ void Invariants::CheckFinal(StepProgress* progress) {
   Held("HQ totals = sum of the stores' own views");
   if (const std::string* violation = first(&FinalFindings::receipts)) return world_->Violation(*violation);
   Held("receipts journaled once per acknowledged sale, return and collection");
+  if (world_->strategy().stats().routed > 0) {
+    if (const std::string* violation = first(&FinalFindings::unreleased)) return world_->Violation(*violation);
+    for (const FinalFindings& f : found) world_->result().routed_holds_released += f.released;
+    Held("no order promised twice: every hold a store made for an order HQ routed to it and did not record has ended");
+  }
   if (const std::string* violation = first(&FinalFindings::derived)) return world_->Violation(*violation);
   if (std::string wrong = DerivedInconsistent(world_->hq()); !wrong.empty()) return world_->Violation(wrong);
   Held("derived state consistent with cells (admin.check), at the stores and HQ");
@@ -225,6 +231,8 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
     if (prefix == journal) {  // the receipts, counted from the same scan
       journaled_at_store = mine.size();
       journaled_at_hq = theirs.size();
+    } else if (prefix == keys::HoldPrefix(store.id())) {
+      CheckRoutedHolds(i, mine, &found);
     }
     if (mine == theirs || !found.replicas.empty()) continue;
     std::string example;
@@ -246,6 +254,20 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
   }
   found.derived = DerivedInconsistent(store);
   return found;
+}
+
+void Invariants::CheckRoutedHolds(int i, const std::map<std::string, std::string>& holds, FinalFindings* found) {
+  for (const auto& [key, value] : holds) {
+    HoldCell hold;
+    if (!Decode(value, &hold).ok() || hold.body.routed.empty() || world_->ledger().Knows(hold.body.id)) continue;
+    if (!IsActive(hold.State())) {
+      ++found->released;
+    } else if (found->unreleased.empty()) {
+      found->unreleased = world_->store(i).id() + " still holds " + hold.body.id + " (" +
+                          std::string(HoldStateName(hold.State())) + "), made for hq's call " + hold.body.routed +
+                          ", which hq did not record as the order";
+    }
+  }
 }
 
 std::string Invariants::DerivedInconsistent(SimNode& node) {

@@ -75,7 +75,12 @@ class Invariants {
   // each part once.
   struct FinalFindings {
     std::string replicas, receipts, derived;
+    std::string unreleased;  // a hold made for HQ's call, unrecorded and still active
+    int64_t released = 0;    // holds made for HQ's calls, unrecorded and ended
   };
+  // Looks at the holds `store` made for HQ's calls (routed orders) in `holds`, its hold
+  // cells: one HQ did not record as the order (the ledger does not know it) must have ended.
+  void CheckRoutedHolds(int store, const std::map<std::string, std::string>& holds, FinalFindings* found);
   FinalFindings CheckStoreFinal(int i);
   std::string DerivedInconsistent(SimNode& node);  // admin.check, at a store or HQ
   void CheckHqTotals(StepProgress* progress);  // through HQ's engine: one thread

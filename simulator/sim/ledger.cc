@@ -54,6 +54,11 @@ void Ledger::AddHold(int store, const json& hold) {
   if (IsActive(record.state)) active_[store].insert(id);
 }
 
+bool Ledger::Knows(const std::string& hold_id) {
+  std::lock_guard lock(holds_mutex_);
+  return holds_.count(hold_id) > 0;
+}
+
 bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* from) {
   std::lock_guard lock(holds_mutex_);
   auto it = holds_.find(hold_id);

@@ -53,6 +53,8 @@ class Ledger {
   // The SKUs of `store` whose on-hand or held units an acknowledged operation moved since
   // the last call, in order; the call forgets them.
   std::set<std::string> TakeTouched(int store);
+  // Whether a hold was acknowledged (to a till, or to the shop by HQ). Guarded.
+  bool Knows(const std::string& hold_id);
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
   // Unguarded: between windows (or with no lanes) only, and not in World::ForEachStore.

@@ -45,9 +45,11 @@ std::string FaultsLine(const SimOptions& o) {
   if (!o.faults) return Printf("faults off: no partitions, crashes or clock faults; a perfect network, %lld ms latency\n",
                                static_cast<long long>(o.latency_ms));
   return Printf("faults: %d partitions of one store, %d of a third of the stores, %d of HQ; %d crashes; %d clock "
-                "faults; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% reordered\n",
+                "faults; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% reordered; %g%% of routed "
+                "orders answered late\n",
                 o.partitions_one, o.partitions_many, o.partitions_hq, o.crashes, o.clock_faults,
-                static_cast<long long>(o.latency_ms), o.drop * 100, o.duplicate * 100, o.reorder * 100);
+                static_cast<long long>(o.latency_ms), o.drop * 100, o.duplicate * 100, o.reorder * 100,
+                o.late_answers * 100);
 }
 
 // Under the strategy table: what its columns count, and, when last-known ran, why its
@@ -173,6 +175,14 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
     return r.strategy_available && r.strategy == StrategyName(StrategyKind::kLastKnown);
   });
   if (main != nullptr) out << kOrdersLegend;
+  for (const auto& run : runs) {
+    if (!run.strategy_available || run.orders.routed == 0) continue;
+    out << Printf("  %s: HQ sent %lld orders to the store it could reach, to decide; %lld answers came after "
+                  "HQ's wait, and HQ\n  decided those itself; %lld store holds HQ did not record as the order "
+                  "had ended at the final check.\n",
+                  run.strategy.c_str(), static_cast<long long>(run.orders.routed),
+                  static_cast<long long>(run.orders.answers_late), static_cast<long long>(run.routed_holds_released));
+  }
   if (last_known) out << kOversoldLegend;
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
   out << Printf("\nwall time %.2f s, peak RSS %.0f MB (whole process: %s%s + hq, in-memory RocksDB, %d %s)\n",
@@ -210,7 +220,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                                   {"partitions_hq", on * o.partitions_hq}, {"crashes", on * o.crashes},
                                   {"clock_faults", on * o.clock_faults}}},
               {"network", {{"latency_ms", o.latency_ms}, {"drop", on * o.drop}, {"duplicate", on * o.duplicate},
-                           {"reorder", on * o.reorder}}},
+                           {"reorder", on * o.reorder}, {"late_answers", on * o.late_answers}}},
               {"replay", RunCommand(o, runs)}, {"runs", json::array()}};
   Db::Work w = AllWork(runs);
   out["storage_work"] = {{"synced_writes", w.synced_writes}, {"keys_written", w.keys_written},
@@ -241,7 +251,9 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                               {"accepted_unreachable", s.accepted_unreachable},
                               {"refused_unreachable", s.refused_unreachable},
                               {"refused_stock", s.refused_stock}, {"oversold", s.oversold},
-                              {"cancelled_no_stock", s.cancelled_no_stock}}},
+                              {"cancelled_no_stock", s.cancelled_no_stock}, {"routed", s.routed},
+                              {"answers_late", s.answers_late}}},
+                  {"routed_holds_released", r.routed_holds_released},
                   {"network", {{"sent", r.net.sent}, {"bytes", r.net.bytes}, {"duplicated", r.net.duplicated},
                                {"reordered", r.net.reordered}, {"delivered", r.net.delivered},
                                {"dropped", r.net.dropped}, {"lost_to_partitions", r.net.cut},

@@ -48,6 +48,14 @@ class SimNode {
   std::string Execute(const std::string& op, const std::string& rid, const nlohmann::json& args);
   // Executes `requests` as one commit group, as the API loop does with a burst. REQUIRES: up().
   std::vector<std::string> ExecuteGroup(const std::vector<ApiRequest>& requests);
+  // A store: executes `request` as HQ's call over the sync link (Engine::ExecuteCall).
+  // REQUIRES: up().
+  std::string ExecuteCall(const ApiRequest& request) { return engine_->ExecuteCall(EncodeRequest(request)); }
+  // HQ: records an order it routed to a store as `decision` says (Engine::ExecuteRouted).
+  // REQUIRES: up().
+  std::string ExecuteRouted(const ApiRequest& request, const RoutedDecision& decision) {
+    return engine_->ExecuteRouted(EncodeRequest(request), decision);
+  }
 
   // The node's database footprint (Db::MeasureFootprint). REQUIRES: up().
   Db::Footprint Footprint();

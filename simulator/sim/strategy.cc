@@ -3,23 +3,24 @@
 #include <map>
 
 #include "ops.h"
+#include "routed_orders.h"
 
 namespace kura::sim {
 
 using nlohmann::json;
 
-json OnlineOrderStrategy::LinesJson(const OrderLines& lines) {
-  json out = json::array();
-  for (const auto& [sku, qty] : lines) out.push_back({{"sku", sku}, {"qty", qty}});
-  return out;
+json OnlineOrderStrategy::OrderArgs(const OnlineOrder& order, json args) {
+  args["kind"] = order.kind;
+  json lines = json::array();
+  for (const auto& [sku, qty] : order.lines) lines.push_back({{"sku", sku}, {"qty", qty}});
+  args["lines"] = std::move(lines);
+  args["customer"] = order.customer;
+  return args;
 }
 
 Result<json> OnlineOrderStrategy::Send(World& world, int node, const std::string& op, const OnlineOrder& order,
                                        json args) {
-  args["kind"] = order.kind;
-  args["lines"] = LinesJson(order.lines);
-  args["customer"] = order.customer;
-  return world.Call(node, op, order.rid, args, order.again_after_ms);
+  return world.Call(node, op, order.rid, OrderArgs(order, std::move(args)), order.again_after_ms);
 }
 
 void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const OnlineOrder& order) {
@@ -35,7 +36,7 @@ void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const OnlineOrde
 
 void OnlineOrderStrategy::Place(World& world, int store, const OnlineOrder& order) {
   ++by_store_[store].orders;
-  if (world.Reachable(store)) return PlaceAtStore(world, store, order);
+  if (world.Reachable(store)) return PlaceReachable(world, store, order);
   if (!world.hq().up()) {
     ++by_store_[store].refused_unreachable;
     return;
@@ -127,17 +128,39 @@ class Escrow final : public OnlineOrderStrategy {
     return world.Call(world.hq(), "hq.policy.set", "policy", {{"share_pct", 30}, {"cap", 5}}).ok();
   }
 
+  // kura-hq routes an order for a store it can reach to that store (routed_orders.h).
+  void PlaceReachable(World& world, int store, const OnlineOrder& order) override {
+    ++by_store_[store].routed;
+    routing_.Route(world, store, order, OrderArgs(order, {{"store", world.store(store).id()}}));
+  }
+
   void PlaceUnreachable(World& world, int store, const OnlineOrder& order) override {
-    auto hold = Send(world, -1, "hq.order.place", order, {{"store", world.store(store).id()}});
+    Count(world, store, Send(world, -1, "hq.order.place", order, {{"store", world.store(store).id()}}), true);
+  }
+
+  std::size_t Pending() const override { return routing_.Pending(); }
+
+  OrderStats stats() const override {
+    OrderStats total = OnlineOrderStrategy::stats();
+    total.answers_late = routing_.late();
+    return total;
+  }
+
+ private:
+  // HQ's answer to the shop for an order at `store`.
+  void Count(World& world, int store, const Result<json>& hold, bool unreachable) {
     if (hold.ok()) {
       ++by_store_[store].accepted;
-      ++by_store_[store].accepted_unreachable;
+      if (unreachable) ++by_store_[store].accepted_unreachable;
     } else if (hold.status().code() == Status::Code::kInsufficientStock) {
       ++by_store_[store].refused_stock;
     } else {
       world.Violation("hq.order.place for " + world.store(store).id() + ": " + hold.status().ToString());
     }
   }
+
+  RoutedOrders routing_{static_cast<int>(by_store_.size()),
+                        [this](World& world, int store, const Result<json>& hold) { Count(world, store, hold, false); }};
 };
 
 }  // namespace

@@ -52,17 +52,23 @@ class OnlineOrderStrategy {
   // Orders accepted but not yet placed at their store.
   virtual std::size_t Pending() const { return 0; }
   // Every store's outcomes together.
-  OrderStats stats() const;
+  virtual OrderStats stats() const;
+  // The request arguments of `order`, with `args` (what the op takes beside the order).
+  static nlohmann::json OrderArgs(const OnlineOrder& order, nlohmann::json args);
 
  protected:
   // HQ is up but cannot reach `store`: the strategy's own answer. Counts the outcome.
   virtual void PlaceUnreachable(World& world, int store, const OnlineOrder& order) = 0;
+  // HQ can reach `store`: lets the store decide, by default as PlaceAtStore. Counts the
+  // outcome (later, for an outcome decided between windows).
+  virtual void PlaceReachable(World& world, int store, const OnlineOrder& order) {
+    PlaceAtStore(world, store, order);
+  }
   // Lets the store decide: hold.create at its engine. Counts the outcome.
   void PlaceAtStore(World& world, int store, const OnlineOrder& order);
   // order's request at `node` (-1: HQ), sent again later when the order says so.
   static Result<nlohmann::json> Send(World& world, int node, const std::string& op, const OnlineOrder& order,
                                      nlohmann::json args);
-  static nlohmann::json LinesJson(const OrderLines& lines);
 
   std::vector<OrderStats> by_store_;
 };

@@ -12,6 +12,7 @@
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/pn_counter.h"
+#include "routed_calls.h"
 #include "side_thread.h"
 #include "strategy.h"
 #include "workload.h"
@@ -26,6 +27,7 @@ namespace {
 constexpr int64_t kEpochMs = 1'795'392'000'000;
 constexpr int64_t kPushDelayMs = 100;      // a local write reaches the session this soon
 constexpr int64_t kExpiryEveryMs = 60'000;  // every node's minute job: expiries and grants, HQ's returns
+constexpr int64_t kReleaseEveryMs = 5'000;  // HQ's release of routed holds (kura-hq's period)
 // Every node forgets request ids past its retention (24 h) this often. The daemons do it
 // every 10 minutes; once a node's ids can be due (after its first day) each pass reads
 // them all, so a multi-day world at scale would read each store's ids 144 times a day to
@@ -123,6 +125,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
     result_.storage_log = std::move(log);
   }
   net_.set_faulty(options.faults);
+  if (!options.faults) options_.late_answers = 0;  // a perfect network answers in time
   result_.seed = options.seed;
   result_.strategy = StrategyName(strategy);
   workload_ = std::make_unique<Workload>(this);
@@ -247,17 +250,17 @@ void World::ExpiryJob(int i) {
   if (!stopped()) LaneOf(i).queue.At(now() + kExpiryEveryMs, [this, i] { ExpiryJob(i); });
 }
 
-void World::HqEscrowJob() {
+void World::HqJob(const char* op, const char* counted, const char* what, int64_t every_ms) {
   if (hq_->up()) {
     hq_->SetTime(now());
-    // HQ's allotment job, as kura-hq runs it: gives back what it holds beyond a store's
-    // policy. The rights it writes reach the stores with their sessions' next push.
-    auto returned = DecodeReply(hq_->Execute("hq.escrow.return", "", json::object()));
-    if (!returned.ok()) return Violation("hq.escrow.return failed: " + returned.status().ToString());
-    int64_t units = (*returned)["returned"].get<int64_t>();
-    if (units > 0) trace().Add(now(), "hq returned " + std::to_string(units) + " allotted units");
+    auto reply = DecodeReply(hq_->Execute(op, "", json::object()));
+    if (!reply.ok()) return Violation(std::string(op) + " failed: " + reply.status().ToString());
+    int64_t n = (*reply)[counted].get<int64_t>();
+    if (n > 0) trace().Add(now(), std::string("hq ") + counted + " " + std::to_string(n) + " " + what);
   }
-  if (!stopped()) hq_lane_->queue.At(now() + kExpiryEveryMs, [this] { HqEscrowJob(); });
+  if (!stopped()) {
+    hq_lane_->queue.At(now() + every_ms, [this, op, counted, what, every_ms] { HqJob(op, counted, what, every_ms); });
+  }
 }
 
 void World::PruneJob(int node_index) {
@@ -306,6 +309,11 @@ bool World::Quiescent() {
   if (!hq_->up() || strategy_->Pending() > 0) return false;
   auto hq_head = hq_->replica()->Head();
   if (!hq_head.ok()) return false;
+  {
+    Txn txn(hq_->engine()->db());
+    auto releasing = ReleasesQueued(txn);  // routed holds HQ has yet to cancel
+    if (!releasing.ok() || *releasing) return false;
+  }
   for (int i = 0; i < stores(); ++i) {
     SimNode& node = *stores_[i];
     if (!node.up()) return false;
@@ -356,7 +364,15 @@ RunResult World::Run(const Progress& progress) {
     LaneOf(i).queue.At(stagger, [this, i] { ExpiryJob(i); });
     AtNode(i, kPruneEveryMs + stagger, [this, i] { PruneJob(i); });
   }
-  hq_lane_->queue.At(kExpiryEveryMs / 2, [this] { HqEscrowJob(); });
+  // HQ's jobs, as kura-hq runs them (at other periods for the allotment return): what they
+  // write reaches the stores with their sessions' next push. The allotment return gives
+  // back what HQ holds beyond a store's policy; the release cancels the holds stores made
+  // for routed orders HQ did not record (routed_calls.h).
+  hq_lane_->queue.At(kExpiryEveryMs / 2,
+                     [this] { HqJob("hq.escrow.return", "returned", "allotted units", kExpiryEveryMs); });
+  hq_lane_->queue.At(kReleaseEveryMs, [this] {
+    HqJob("hq.orders.release", "released", "routed holds it did not record", kReleaseEveryMs);
+  });
   AtNode(-1, kPruneEveryMs + kExpiryEveryMs / 2, [this] { PruneJob(-1); });
   if (options_.faults) ScheduleFaults(*this);
   int64_t sample_every = std::max<int64_t>(1000, duration_ms_ / std::max(1, options_.plot_samples));

@@ -61,7 +61,12 @@ struct OrderStats {
   int64_t refused_stock = 0;          // refused for lack of stock
   int64_t oversold = 0;               // promises the store could not cover when they arrived
   int64_t cancelled_no_stock = 0;     // accepted orders later cancelled for lack of stock
+  // escrow: orders HQ sent to their store to decide (it could reach it), and answers it
+  // got too late, deciding from its allotment instead (routed_orders.h)
+  int64_t routed = 0, answers_late = 0;
   OrderStats& operator+=(const OrderStats& o) {
+    routed += o.routed;
+    answers_late += o.answers_late;
     orders += o.orders;
     accepted += o.accepted;
     accepted_unreachable += o.accepted_unreachable;
@@ -120,6 +125,9 @@ struct RunResult {
   // answered as the first time; the repeats it was down for (the client gave up); those
   // still to come when the run ended (sync went quiet first).
   int64_t repeats_answered = 0, repeats_node_down = 0, repeats_left_at_end = 0;
+  // Holds stores made for orders HQ routed to them that HQ did not record (it decided
+  // after their answer came late), ended by the final check (released, or expired).
+  int64_t routed_holds_released = 0;
   int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
@@ -187,6 +195,16 @@ class World {
   // the node is up.
   Result<nlohmann::json> Call(int node, const std::string& op, const std::string& rid, const nlohmann::json& args,
                               int64_t again_after_ms);
+  // Executes `request` at store i as kura-hq's call over the sync link (an online order
+  // HQ routes to the store): traced, and its effect left out of the ledger, which learns of
+  // the hold when HQ records it as the order (DecideRouted). From the store's lane or
+  // between windows. REQUIRES: the store is up.
+  std::string CallFromHq(int store, const ApiRequest& request);
+  // HQ finishes `order` (an hq.order.place) it routed to a store, as kura-hq's OrderRouter
+  // does: with the store's answer, or without one (it came too late); recorded and
+  // repeated as Call(-1, ...) would. Between windows. REQUIRES: HQ is up.
+  Result<nlohmann::json> DecideRouted(const ApiRequest& order, const RoutedDecision& decision,
+                                      int64_t again_after_ms);
   // Call for each of `requests` at store i, as one commit group. REQUIRES: the store is up.
   void CallGroup(int store, const std::vector<ApiRequest>& requests);
   // A read (no rid, no ledger, not traced).
@@ -222,6 +240,10 @@ class World {
  private:
   // Traces an executed request's reply and, when ok, records its effect; returns the reply.
   Result<nlohmann::json> Record(SimNode& node, const ApiRequest& request, const std::string& bytes);
+  // Record, and with again_after_ms >= 0 the same request sent to the node again that much
+  // later (Redo).
+  Result<nlohmann::json> RecordAndRepeat(int node, const ApiRequest& request, const std::string& first,
+                                         int64_t again_after_ms);
   SimNode* Node(int store) { return store < 0 ? hq_.get() : stores_[store].get(); }
   std::string PeerOf(SimNode& node, int store) { return node.hq() ? stores_[store]->id() : hq_->id(); }
   // Sends what `node`'s session for `store`'s link has queued, and re-arms its timer.
@@ -249,7 +271,9 @@ class World {
   // answer already; otherwise (a crash took it) this answer is the one the client learns.
   void Redo(int node, const ApiRequest& request, const std::string& first, bool seen);
   void ExpiryJob(int i);
-  void HqEscrowJob();
+  // One of HQ's periodic jobs: `op` now and every `every_ms`, traced with the count its
+  // reply gives under `counted` when that is not 0 ("hq <counted> <n> <what>").
+  void HqJob(const char* op, const char* counted, const char* what, int64_t every_ms);
   // A node's request-id pruning, as the daemons run it (node -1: HQ).
   void PruneJob(int node);
   void TakeSample();

@@ -34,9 +34,30 @@ Result<json> World::Call(int node_index, const std::string& op, const std::strin
   SimNode& node = *Node(node_index);
   if (again_after_ms < 0) return Call(node, op, rid, args);
   node.SetTime(now());
-  ApiRequest request{op, rid, args};
-  std::string first = node.Execute(op, rid, args);
-  auto reply = Record(node, request, first);
+  return RecordAndRepeat(node_index, ApiRequest{op, rid, args}, node.Execute(op, rid, args), again_after_ms);
+}
+
+std::string World::CallFromHq(int store, const ApiRequest& request) {
+  SimNode& node = *stores_[store];
+  node.SetTime(now());
+  std::string reply = node.ExecuteCall(request);
+  trace().Mix(reply);
+  auto decoded = DecodeReply(reply);
+  trace().Add(now(), node.id() + " " + request.op + " " + request.rid + " for hq -> " +
+                         (decoded.ok() ? "ok" : std::string(Status::CodeName(decoded.status().code()))));
+  Poke(node, store);
+  return reply;
+}
+
+Result<json> World::DecideRouted(const ApiRequest& order, const RoutedDecision& decision, int64_t again_after_ms) {
+  hq_->SetTime(now());
+  return RecordAndRepeat(-1, order, hq_->ExecuteRouted(order, decision), again_after_ms);
+}
+
+Result<json> World::RecordAndRepeat(int node_index, const ApiRequest& request, const std::string& first,
+                                    int64_t again_after_ms) {
+  auto reply = Record(*Node(node_index), request, first);
+  if (again_after_ms < 0) return reply;
   ++repeats_queued_[Slot(node_index)];
   AtNode(node_index, now() + again_after_ms,
          [this, node_index, request, first] { Redo(node_index, request, first, /*seen=*/true); });

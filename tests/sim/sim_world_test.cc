@@ -336,6 +336,30 @@ TEST_CASE("a world losing most messages on a slow heartbeat goes quiet within it
   CHECK(r.quiescent_after_ms > 6 * 3'600'000);  // the case the heartbeats' share is for
 }
 
+TEST_CASE("escrow routes orders to the store HQ can reach, and a late answer's hold is released", "[sim]") {
+  SimOptions o = SmallWorld(4);
+  o.late_answers = 0.3;
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, r));
+  REQUIRE(r.ok);
+  const OrderStats& s = r.orders;
+  CHECK(s.routed > s.orders / 2);  // most orders find their store's link up
+  CHECK(s.answers_late > s.routed / 5);
+  // HQ decided those itself; every hold the stores made for them ended, and the check says so.
+  CHECK(r.routed_holds_released > s.answers_late / 2);
+  CHECK(r.routed_holds_released <= s.answers_late);
+  CHECK(std::count_if(r.invariants.begin(), r.invariants.end(), [](const std::string& name) {
+          return name.find("no order promised twice") != std::string::npos;
+        }) == 1);
+
+  o.late_answers = 0;  // every answer in time: HQ records each store's hold as the order
+  RunResult in_time = RunOnce(o, StrategyKind::kEscrow);
+  REQUIRE(in_time.ok);
+  CHECK(in_time.orders.routed > 0);
+  CHECK(in_time.orders.answers_late == 0);
+  CHECK(in_time.routed_holds_released == 0);
+}
+
 TEST_CASE("escrow runs when hq.order.place exists and says so when it does not", "[sim]") {
   RunResult r = RunOnce(SmallWorld(1), StrategyKind::kEscrow);
   INFO(FormatViolation(SmallWorld(1), r));
