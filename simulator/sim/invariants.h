@@ -34,11 +34,12 @@
 #include <utility>
 #include <vector>
 
+#include "world.h"
+
 namespace kura::sim {
 
 class StepProgress;
 class SimNode;
-class World;
 
 class Invariants {
  public:
@@ -76,10 +77,11 @@ class Invariants {
   struct FinalFindings {
     std::string replicas, receipts, derived;
     std::string unreleased;  // a hold made for HQ's call, unrecorded and still active
-    int64_t released = 0;    // holds made for HQ's calls, unrecorded and ended
+    RoutedHolds routed;      // the holds made for HQ's calls that HQ did not record
   };
   // Looks at the holds `store` made for HQ's calls (routed orders) in `holds`, its hold
-  // cells: one HQ did not record as the order (the ledger does not know it) must have ended.
+  // cells: one HQ did not record as the order (the ledger does not know it) must have ended,
+  // unless the ledger leaves it to expire.
   void CheckRoutedHolds(int store, const std::map<std::string, std::string>& holds, FinalFindings* found);
   FinalFindings CheckStoreFinal(int i);
   std::string DerivedInconsistent(SimNode& node);  // admin.check, at a store or HQ

@@ -59,6 +59,16 @@ bool Ledger::Knows(const std::string& hold_id) {
   return holds_.count(hold_id) > 0;
 }
 
+void Ledger::LeaveToExpiry(const std::string& call_rid) {
+  std::lock_guard lock(holds_mutex_);
+  left_to_expiry_.insert(call_rid);
+}
+
+bool Ledger::LeftToExpiry(const std::string& call_rid) {
+  std::lock_guard lock(holds_mutex_);
+  return left_to_expiry_.count(call_rid) > 0;
+}
+
 bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* from) {
   std::lock_guard lock(holds_mutex_);
   auto it = holds_.find(hold_id);

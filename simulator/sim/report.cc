@@ -177,11 +177,14 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
   if (main != nullptr) out << kOrdersLegend;
   for (const auto& run : runs) {
     if (!run.strategy_available || run.orders.routed == 0) continue;
-    out << Printf("  %s: HQ sent %lld orders to the store it could reach, to decide; %lld answers came after "
-                  "HQ's wait, and HQ\n  decided those itself; %lld store holds HQ did not record as the order "
-                  "had ended at the final check.\n",
+    const RoutedHolds& held = run.routed_holds;
+    out << Printf("  %s: HQ sent %lld orders to the store it could reach, for the store to decide; %lld of\n"
+                  "  its calls were answered after HQ stopped waiting. Holds stores made for routed orders that\n"
+                  "  HQ did not record, at the final check: %lld cancelled by HQ, %lld expired first, %lld left\n"
+                  "  to expire (HQ, restarted, decided alone before the hold reached it).\n",
                   run.strategy.c_str(), static_cast<long long>(run.orders.routed),
-                  static_cast<long long>(run.orders.answers_late), static_cast<long long>(run.routed_holds_released));
+                  static_cast<long long>(run.orders.answers_late), static_cast<long long>(held.released),
+                  static_cast<long long>(held.expired), static_cast<long long>(held.left_to_expiry));
   }
   if (last_known) out << kOversoldLegend;
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
@@ -253,7 +256,8 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                               {"refused_stock", s.refused_stock}, {"oversold", s.oversold},
                               {"cancelled_no_stock", s.cancelled_no_stock}, {"routed", s.routed},
                               {"answers_late", s.answers_late}}},
-                  {"routed_holds_released", r.routed_holds_released},
+                  {"routed_holds", {{"released", r.routed_holds.released}, {"expired", r.routed_holds.expired},
+                                    {"left_to_expiry", r.routed_holds.left_to_expiry}}},
                   {"network", {{"sent", r.net.sent}, {"bytes", r.net.bytes}, {"duplicated", r.net.duplicated},
                                {"reordered", r.net.reordered}, {"delivered", r.net.delivered},
                                {"dropped", r.net.dropped}, {"lost_to_partitions", r.net.cut},

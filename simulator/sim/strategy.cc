@@ -135,7 +135,7 @@ class Escrow final : public OnlineOrderStrategy {
   }
 
   void PlaceUnreachable(World& world, int store, const OnlineOrder& order) override {
-    Count(world, store, Send(world, -1, "hq.order.place", order, {{"store", world.store(store).id()}}), true);
+    Count(world, store, Send(world, -1, "hq.order.place", order, {{"store", world.store(store).id()}}), true, false);
   }
 
   std::size_t Pending() const override { return routing_.Pending(); }
@@ -147,20 +147,27 @@ class Escrow final : public OnlineOrderStrategy {
   }
 
  private:
-  // HQ's answer to the shop for an order at `store`.
-  void Count(World& world, int store, const Result<json>& hold, bool unreachable) {
+  // HQ's answer to the shop for an order at `store`, decided while it could not reach
+  // the store (`cut_off`), on the shop's first request or a later one (`asked_again`).
+  void Count(World& world, int store, const Result<json>& hold, bool cut_off, bool asked_again) {
     if (hold.ok()) {
       ++by_store_[store].accepted;
-      if (unreachable) ++by_store_[store].accepted_unreachable;
+      if (cut_off) ++by_store_[store].accepted_unreachable;
     } else if (hold.status().code() == Status::Code::kInsufficientStock) {
       ++by_store_[store].refused_stock;
+    } else if (asked_again && hold.status().code() == Status::Code::kConflict) {
+      // Routed again after HQ's restart, the store answered with its first hold, which
+      // had ended meanwhile (a try-on's 2 h): HQ refuses it. An outage's refusal.
+      ++by_store_[store].refused_unreachable;
     } else {
       world.Violation("hq.order.place for " + world.store(store).id() + ": " + hold.status().ToString());
     }
   }
 
   RoutedOrders routing_{static_cast<int>(by_store_.size()),
-                        [this](World& world, int store, const Result<json>& hold) { Count(world, store, hold, false); }};
+                        [this](World& world, int store, const Result<json>& hold, bool cut_off, bool asked_again) {
+                          Count(world, store, hold, cut_off, asked_again);
+                        }};
 };
 
 }  // namespace

@@ -2,14 +2,16 @@
 // the comparison kura-sim reports. Three implementations, run on the same workload and
 // faults:
 //  - escrow: kura's design; HQ promises from the store's promise rights it holds
-//    (`hq.order.place` on the HQ engine). Unavailable, and reported so, when the HQ op
-//    table has no such op;
+//    (`hq.order.place` on the HQ engine) when the store is unreachable, and routes the
+//    order to the store otherwise, as kura-hq does (routed_orders.h). Unavailable, and
+//    reported so, when the HQ op table has no such op;
 //  - last-known: when the store is unreachable, HQ sells from its last merged view of the
 //    store's stock (`hq.stock`) and places the hold when the link heals; a hold the store
 //    then refuses is an oversold promise, cancelled for lack of stock;
 //  - strong: HQ forwards to the store when it is reachable and refuses otherwise.
 // When the store is reachable every strategy lets the store decide on fresh data
-// (`hold.create` at the store engine). Thread-safe as the world's lanes use it: Place
+// (`hold.create` at the store engine; under escrow as HQ's call, with HQ recording the
+// order). Thread-safe as the world's lanes use it: Place
 // runs in the store's lane and counts per store; PlaceUnreachable, OnLinkUp and Pending
 // (and what they share across stores) run only between windows.
 #pragma once
@@ -42,14 +44,15 @@ class OnlineOrderStrategy {
   virtual ~OnlineOrderStrategy() = default;
   // Whether this build can run the strategy (checked once the nodes are open).
   virtual bool Available(World&) { return true; }
-  // A customer orders at `store`. The same for every strategy while the store is reachable
-  // (it decides) or HQ is down (refused); otherwise PlaceUnreachable decides, in HQ's part
+  // A customer orders at `store`. While the store is reachable PlaceReachable decides (the
+  // store, as a rule); while HQ is down it is refused; otherwise PlaceUnreachable decides, in HQ's part
   // of the world: between windows, as of the end of the one running now
   // (World::AfterWindow).
   void Place(World& world, int store, const OnlineOrder& order);
   // `store`'s link to HQ is up again. Between windows.
   virtual void OnLinkUp(World&, int) {}
-  // Orders accepted but not yet placed at their store.
+  // Orders not yet settled: accepted but not yet placed at their store (last-known), or
+  // routed to their store and not yet answered by HQ (escrow). The world waits for none.
   virtual std::size_t Pending() const { return 0; }
   // Every store's outcomes together.
   virtual OrderStats stats() const;

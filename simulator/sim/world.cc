@@ -305,15 +305,18 @@ void World::TakeSample() {
   result_.samples.push_back(std::move(sample));
 }
 
+bool World::HqReleasing() {
+  if (!hq_->up()) return false;
+  Txn txn(hq_->engine()->db());
+  auto releasing = ReleasesQueued(txn);
+  return !releasing.ok() || *releasing;
+}
+
 bool World::Quiescent() {
   if (!hq_->up() || strategy_->Pending() > 0) return false;
   auto hq_head = hq_->replica()->Head();
   if (!hq_head.ok()) return false;
-  {
-    Txn txn(hq_->engine()->db());
-    auto releasing = ReleasesQueued(txn);  // routed holds HQ has yet to cancel
-    if (!releasing.ok() || *releasing) return false;
-  }
+  if (HqReleasing()) return false;
   for (int i = 0; i < stores(); ++i) {
     SimNode& node = *stores_[i];
     if (!node.up()) return false;
@@ -400,9 +403,12 @@ RunResult World::Run(const Progress& progress) {
     for (const auto& l : lanes_) next = std::min(next, l->queue.next_at());
     if (next > deadline) {
       if (healed_ && !Quiescent()) {
+        std::string also;  // what else quiet waits for
+        if (HqReleasing()) also = "; hq still has routed holds queued for release";
+        if (strategy_->Pending() > 0) also += "; " + std::to_string(strategy_->Pending()) + " orders unsettled";
         Violation("sync did not go quiet within " + FormatSimTime(QuiesceWithinMs(options_)) +
                   " of the final heal (the longest of 6 h, 64 latencies, and 64 heartbeats for each message "
-                  "and reply that gets through --drop)");
+                  "and reply that gets through --drop)" + also);
       } else if (healed_) {
         result_.quiescent_after_ms = now() - duration_ms_;  // quiet, found at the deadline
       }

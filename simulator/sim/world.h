@@ -99,6 +99,20 @@ struct FaultSpan {
   int64_t from_ms = 0, to_ms = 0;
 };
 
+// The holds stores made for orders HQ routed to them that HQ did not record (it decided
+// without their answer), by how the final check found them.
+struct RoutedHolds {
+  int64_t released = 0;        // cancelled by HQ
+  int64_t expired = 0;         // expired before HQ's cancel reached the store
+  int64_t left_to_expiry = 0;  // still active, as PROTOCOL.md 2.4 allows (Ledger::LeaveToExpiry)
+  RoutedHolds& operator+=(const RoutedHolds& o) {
+    released += o.released;
+    expired += o.expired;
+    left_to_expiry += o.left_to_expiry;
+    return *this;
+  }
+};
+
 struct RunResult {
   uint64_t seed = 0;
   std::string strategy;
@@ -125,9 +139,7 @@ struct RunResult {
   // answered as the first time; the repeats it was down for (the client gave up); those
   // still to come when the run ended (sync went quiet first).
   int64_t repeats_answered = 0, repeats_node_down = 0, repeats_left_at_end = 0;
-  // Holds stores made for orders HQ routed to them that HQ did not record (it decided
-  // after their answer came late), ended by the final check (released, or expired).
-  int64_t routed_holds_released = 0;
+  RoutedHolds routed_holds;  // at the final check
   int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
@@ -279,6 +291,9 @@ class World {
   void TakeSample();
   void FinalHeal();
   bool Quiescent();
+  // Whether HQ (up) has routed holds queued for its release job (routed_calls.h), or
+  // cannot tell.
+  bool HqReleasing();
 
   // One lane's events, trace and first violation.
   struct Lane {
