@@ -143,6 +143,11 @@ Status NoteArrivedHold(Txn& txn, const HoldCell& hold) {
   return Status::Ok();
 }
 
+Result<bool> HoldNotedForCall(Txn& txn, std::string_view store, std::string_view call_rid) {
+  KURA_ASSIGN_OR_RETURN(auto call, ReadCall(txn, CallKey(store, call_rid)));
+  return call && !call->hold.empty();
+}
+
 Result<bool> ReleasesQueued(Txn& txn) {
   bool queued = false;
   KURA_RETURN_IF_ERROR(txn.Scan(Cf::kLocal, kCancelPrefix, [&](std::string_view, std::string_view) {

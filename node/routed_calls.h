@@ -48,6 +48,10 @@ Status SettleOrderCall(OpContext& ctx, const nlohmann::json& args, const Result<
 // From HQ's merge (HqObserver), when `hold` first reaches HQ.
 Status NoteArrivedHold(Txn& txn, const HoldCell& hold);
 
+// Whether the store's hold for call `call_rid` has reached HQ before HQ settled the call
+// (it is noted above, waiting for the settle).
+Result<bool> HoldNotedForCall(Txn& txn, std::string_view store, std::string_view call_rid);
+
 // Whether holds wait in the queue above for the next `hq.orders.release`.
 Result<bool> ReleasesQueued(Txn& txn);
 

@@ -267,7 +267,7 @@ void Invariants::CheckRoutedHolds(int i, const std::map<std::string, std::string
       ++found->routed.released;  // the workload cancels only holds the ledger knows
     } else if (!IsActive(state)) {
       ++found->routed.expired;
-    } else if (ledger.LeftToExpiry(hold.body.routed)) {
+    } else if (ledger.LeftToExpiry(hold.body.store, hold.body.routed)) {
       ++found->routed.left_to_expiry;
     } else if (found->unreleased.empty()) {
       found->unreleased = world_->store(i).id() + " still holds " + hold.body.id + " (" +

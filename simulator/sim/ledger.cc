@@ -59,14 +59,14 @@ bool Ledger::Knows(const std::string& hold_id) {
   return holds_.count(hold_id) > 0;
 }
 
-void Ledger::LeaveToExpiry(const std::string& call_rid) {
+void Ledger::LeaveToExpiry(const std::string& store, const std::string& call_rid) {
   std::lock_guard lock(holds_mutex_);
-  left_to_expiry_.insert(call_rid);
+  left_to_expiry_.emplace(store, call_rid);
 }
 
-bool Ledger::LeftToExpiry(const std::string& call_rid) {
+bool Ledger::LeftToExpiry(const std::string& store, const std::string& call_rid) {
   std::lock_guard lock(holds_mutex_);
-  return left_to_expiry_.count(call_rid) > 0;
+  return left_to_expiry_.count({store, call_rid}) > 0;
 }
 
 bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* from) {

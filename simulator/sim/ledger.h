@@ -55,11 +55,11 @@ class Ledger {
   std::set<std::string> TakeTouched(int store);
   // Whether a hold was acknowledged (to a till, or to the shop by HQ). Guarded.
   bool Knows(const std::string& hold_id);
-  // HQ decided an order alone after routing it (it was down when its wait ended): a hold
-  // the store made for call `call_rid` that reaches HQ after that is left to expire
-  // (PROTOCOL.md 2.4). Guarded.
-  void LeaveToExpiry(const std::string& call_rid);
-  bool LeftToExpiry(const std::string& call_rid);
+  // HQ decided an order alone after routing it to `store` (HQ had restarted during its
+  // wait) before the store's hold for call `call_rid` reached it: that hold is left to
+  // expire (PROTOCOL.md 2.4). Guarded.
+  void LeaveToExpiry(const std::string& store, const std::string& call_rid);
+  bool LeftToExpiry(const std::string& store, const std::string& call_rid);
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
   // Unguarded: between windows (or with no lanes) only, and not in World::ForEachStore.
@@ -77,7 +77,7 @@ class Ledger {
   std::vector<std::set<std::string>> touched_;
   std::mutex holds_mutex_;  // for holds_'s shape; a hold's record is its store's
   std::map<std::string, HoldRecord> holds_;
-  std::set<std::string> left_to_expiry_;  // call rids
+  std::set<std::pair<std::string, std::string>> left_to_expiry_;  // {store, call rid}
 };
 
 }  // namespace kura::sim

@@ -58,7 +58,8 @@ constexpr const char* kOrdersLegend =
     "  orders = accepted + refused:cut + refused:stock. accepted: promised to the customer (any\n"
     "  later cancelled included); while cut off: those of them accepted while HQ could not reach\n"
     "  the store. refused:cut: HQ down (every strategy: the online shop goes through HQ), or the\n"
-    "  store out of reach (strong). refused:stock: less available to promise than ordered.\n";
+    "  store out of reach (strong), or, asked again after HQ restarted, the store's hold for the\n"
+    "  order ended meanwhile (escrow). refused:stock: less available to promise than ordered.\n";
 constexpr const char* kOversoldLegend =
     "  oversold promises: orders last-known accepted from HQ's snapshot of a cut-off store that the\n"
     "  store could not hold once the link came back. They were never holds, so the invariant \"no\n"
@@ -178,10 +179,10 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
   for (const auto& run : runs) {
     if (!run.strategy_available || run.orders.routed == 0) continue;
     const RoutedHolds& held = run.routed_holds;
-    out << Printf("  %s: HQ sent %lld orders to the store it could reach, for the store to decide; %lld of\n"
-                  "  its calls were answered after HQ stopped waiting. Holds stores made for routed orders that\n"
-                  "  HQ did not record, at the final check: %lld cancelled by HQ, %lld expired first, %lld left\n"
-                  "  to expire (HQ, restarted, decided alone before the hold reached it).\n",
+    out << Printf("  %s: HQ sent %lld orders to the store it could reach, for the store to decide; for %lld\n"
+                  "  of its calls HQ had no answer in time. Holds stores made for routed orders that HQ did not\n"
+                  "  record, at the final check: %lld cancelled by HQ, %lld ended otherwise, %lld left to\n"
+                  "  expire (HQ, restarted, decided alone before the hold reached it).\n",
                   run.strategy.c_str(), static_cast<long long>(run.orders.routed),
                   static_cast<long long>(run.orders.answers_late), static_cast<long long>(held.released),
                   static_cast<long long>(held.expired), static_cast<long long>(held.left_to_expiry));

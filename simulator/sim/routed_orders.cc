@@ -3,6 +3,7 @@
 #include "kura/schema/codec.h"
 #include "routed_calls.h"
 #include "splitmix.h"
+#include "txn.h"
 
 namespace kura::sim {
 namespace {
@@ -35,23 +36,22 @@ RoutedOrders::Timing RoutedOrders::TimingOf(World& world, const Order& order) {
   return SplitMixUniform(state) < 0.5 ? Timing::kSlowAnswer : Timing::kSlowCall;
 }
 
-void RoutedOrders::Call(World& world, Order order) {
-  order.hq_incarnation = world.hq().incarnation();
-  // The store's hold.create: the same order, without what only HQ uses (order_router.cc).
+ApiRequest RoutedOrders::StoreCall(const Order& order) {
+  // The same order, without what only HQ uses (order_router.cc).
   json args = order.placed.args;
   args.erase("store");
-  ApiRequest call{"hold.create", OrderCallRid(order.order.rid), std::move(args)};
+  return ApiRequest{"hold.create", OrderCallRid(order.order.rid), std::move(args)};
+}
+
+void RoutedOrders::Call(World& world, Order order) {
+  order.hq_incarnation = world.hq().incarnation();
   Timing timing = TimingOf(world, order);
-  if (timing == Timing::kSlowCall) {
-    // HQ gives up first; the store decides later, if it is up, and nobody reads its answer.
-    world.AtStore(order.store, world.now() + kRouteTimeoutMs + kSlowCallAfterTimeoutMs, [&world, order, call] {
-      if (world.store(order.store).up()) world.CallFromHq(order.store, call);
-    });
-  } else {
-    std::string answer = world.CallFromHq(order.store, call);
+  order.slow_call = timing == Timing::kSlowCall;
+  if (!order.slow_call) {
+    std::string answer = world.CallFromHq(order.store, StoreCall(order));
     if (timing == Timing::kInTime) {
+      // HQ is up for the window's end: a crash is an event between windows.
       world.AfterWindow([this, &world, order, answer] {
-        if (!world.hq().up()) return AskAgain(world, order);
         Decide(world, order,
                world.DecideRouted(order.placed, RoutedDecision{true, DecodeReply(answer)}, order.order.again_after_ms),
                false);
@@ -69,6 +69,16 @@ void RoutedOrders::Call(World& world, Order order) {
 }
 
 void RoutedOrders::TimedOut(World& world, Order order) {
+  if (order.slow_call) {
+    // Over the session it was sent on: lost if the store restarted or its link was cut.
+    uint64_t incarnation = world.store(order.store).incarnation();
+    world.AtStore(order.store, world.now() + kSlowCallAfterTimeoutMs, [&world, order, incarnation] {
+      SimNode& store = world.store(order.store);
+      if (store.up() && store.incarnation() == incarnation && world.net().Connected(order.store)) {
+        world.CallFromHq(order.store, StoreCall(order));
+      }
+    });
+  }
   // A restarted HQ has forgotten the order: the shop hears nothing and asks again.
   if (!world.hq().up() || world.hq().incarnation() != order.hq_incarnation) return AskAgain(world, std::move(order));
   Decide(world, order, world.DecideRouted(order.placed, RoutedDecision{}, order.order.again_after_ms), false);
@@ -81,9 +91,14 @@ void RoutedOrders::AskAgain(World& world, Order order) {
       ++order.attempt;
       // HQ routes the order afresh when it can reach the store, or decides it alone.
       if (world.Reachable(order.store)) return Call(world, std::move(order));
-      // A hold of the earlier call that reaches HQ after this is left to expire
-      // (PROTOCOL.md 2.4: the retry was decided by HQ alone before the hold arrived).
-      world.ledger().LeaveToExpiry(OrderCallRid(order.order.rid));
+      // A hold of the earlier call that has not reached HQ by now is left to expire
+      // (PROTOCOL.md 2.4: the retry was decided by HQ alone before the hold arrived); one
+      // that has is cancelled by this decision.
+      std::string call_rid = OrderCallRid(order.order.rid);
+      Txn txn(world.hq().engine()->db());
+      if (auto noted = HoldNotedForCall(txn, world.store(order.store).id(), call_rid); noted.ok() && !*noted) {
+        world.ledger().LeaveToExpiry(world.store(order.store).id(), call_rid);
+      }
       const auto& [op, rid, args] = order.placed;
       Decide(world, order, world.Call(-1, op, rid, args, order.order.again_after_ms), true);
     });

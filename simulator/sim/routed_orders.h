@@ -5,16 +5,17 @@
 // calls (SimOptions::late_answers) is answered after HQ's route timeout, HQ then deciding
 // from its allotment: half of them because the answer is slow (the store decides at
 // once, so its hold usually reaches HQ before HQ decides), half because the call is (the
-// store decides after HQ did, so HQ queues the hold's release for `hq.orders.release`).
-// Either way HQ's routed-call records (node/routed_calls.h) must release the hold.
-// If HQ is down when its wait ends (it restarted meanwhile), the shop asks again until
-// HQ answers, which then routes the order again (the store answers with its first hold)
-// or, the store out of reach, decides it alone. A hold that reaches HQ after such a
-// decision is one PROTOCOL.md 2.4 leaves to expire; the ledger is told so.
+// store decides half a second after HQ gave up, if it is still up and linked, so HQ
+// queues the hold's release for `hq.orders.release`). Either way HQ's routed-call records
+// (node/routed_calls.h) must release the hold. If HQ is down when its wait ends, or has
+// restarted meanwhile, the shop asks again until HQ answers, which then routes the order
+// again (the store answers with its first hold) or, the store out of reach, decides it
+// alone. A hold that had not reached HQ by such a decision is one PROTOCOL.md 2.4 leaves
+// to expire; the ledger is told so.
 //
 // The call and its answer are not carried as sync messages: the store decides in its
-// lane at once (or a route timeout later), and HQ takes an answer in time at the end of
-// that window. What the model leaves out (a call lost on its way, the router's joining
+// lane at once (or after HQ gave up), and HQ takes an answer in time at the end of that
+// window. What the model leaves out (a call lost on its way, the router's joining
 // of retries) the integration tests and `kura-sim processes` cover with the real router.
 //
 // Thread-safe as the world's lanes use it: Route runs in the store's lane (or between
@@ -57,13 +58,16 @@ class RoutedOrders {
     ApiRequest placed;  // the shop's hq.order.place
     int attempt = 0;    // the shop's requests so far, less one
     uint64_t hq_incarnation = 0;  // HQ's when it routed this attempt
+    bool slow_call = false;       // this attempt's call reaches the store after HQ gave up
   };
   void Call(World& world, Order order);
   // When the store's answer to this attempt reaches HQ, seeded by the order.
   static Timing TimingOf(World& world, const Order& order);
   // HQ's wait ran out: it decides from its allotment, or, restarted meanwhile, leaves the
-  // shop to ask again.
+  // shop to ask again. A slow call reaches the store now.
   void TimedOut(World& world, Order order);
+  // The store's hold.create for the order, as HQ calls it.
+  static ApiRequest StoreCall(const Order& order);
   void AskAgain(World& world, Order order);
   void Decide(World& world, const Order& order, const Result<nlohmann::json>& reply, bool cut_off);
 

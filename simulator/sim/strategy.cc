@@ -155,9 +155,11 @@ class Escrow final : public OnlineOrderStrategy {
       if (cut_off) ++by_store_[store].accepted_unreachable;
     } else if (hold.status().code() == Status::Code::kInsufficientStock) {
       ++by_store_[store].refused_stock;
-    } else if (asked_again && hold.status().code() == Status::Code::kConflict) {
-      // Routed again after HQ's restart, the store answered with its first hold, which
-      // had ended meanwhile (a try-on's 2 h): HQ refuses it. An outage's refusal.
+    } else if (asked_again && hold.status().code() == Status::Code::kConflict &&
+               hold.status().message().find("has ended") != std::string::npos) {
+      // Routed again after HQ's restart, the store answered with its first hold, which had
+      // ended meanwhile (expired by a clock that jumped, say): HQ refuses it. An outage's
+      // refusal.
       ++by_store_[store].refused_unreachable;
     } else {
       world.Violation("hq.order.place for " + world.store(store).id() + ": " + hold.status().ToString());

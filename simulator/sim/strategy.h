@@ -52,7 +52,8 @@ class OnlineOrderStrategy {
   // `store`'s link to HQ is up again. Between windows.
   virtual void OnLinkUp(World&, int) {}
   // Orders not yet settled: accepted but not yet placed at their store (last-known), or
-  // routed to their store and not yet answered by HQ (escrow). The world waits for none.
+  // routed to their store and not yet answered by HQ (escrow). Sync is not quiet while
+  // any is left.
   virtual std::size_t Pending() const { return 0; }
   // Every store's outcomes together.
   virtual OrderStats stats() const;

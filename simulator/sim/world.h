@@ -61,8 +61,10 @@ struct OrderStats {
   int64_t refused_stock = 0;          // refused for lack of stock
   int64_t oversold = 0;               // promises the store could not cover when they arrived
   int64_t cancelled_no_stock = 0;     // accepted orders later cancelled for lack of stock
-  // escrow: orders HQ sent to their store to decide (it could reach it), and answers it
-  // got too late, deciding from its allotment instead (routed_orders.h)
+  // escrow: orders HQ sent to their store to decide (it could reach it), and the calls
+  // whose answer HQ did not have in time (late, or never sent: the store went down or its
+  // link was cut), after which HQ decided from its allotment or, restarted meanwhile, the
+  // shop asked again (routed_orders.h)
   int64_t routed = 0, answers_late = 0;
   OrderStats& operator+=(const OrderStats& o) {
     routed += o.routed;
@@ -103,7 +105,7 @@ struct FaultSpan {
 // without their answer), by how the final check found them.
 struct RoutedHolds {
   int64_t released = 0;        // cancelled by HQ
-  int64_t expired = 0;         // expired before HQ's cancel reached the store
+  int64_t expired = 0;         // ended otherwise: expired before HQ's cancel reached the store, say
   int64_t left_to_expiry = 0;  // still active, as PROTOCOL.md 2.4 allows (Ledger::LeaveToExpiry)
   RoutedHolds& operator+=(const RoutedHolds& o) {
     released += o.released;

@@ -343,6 +343,7 @@ TEST_CASE("escrow routes orders to the store HQ can reach, and a late answer's h
   INFO(FormatViolation(o, r));
   REQUIRE(r.ok);
   const OrderStats& s = r.orders;
+  CHECK(s.orders == s.accepted + s.refused_unreachable + s.refused_stock);  // as the legend says
   CHECK(s.routed > s.orders / 2);  // most orders find their store's link up
   CHECK(s.answers_late > s.routed / 5);
   // HQ decided those without the answer; the holds the stores made for them ended, most
