@@ -65,6 +65,13 @@ struct Chain {
   int64_t HeldAtStore() { return store.Ok("stock.get", {{"sku", "TEE"}})["held"]; }
   int64_t Released() { return hq.Ok("hq.orders.release")["released"]; }
 
+  // Whether HQ has noted the store's hold for client order `rid`, waiting for its settle.
+  bool HoldNoted(const std::string& rid) {
+    Txn txn(hq.engine->db());
+    auto noted = HoldNotedForCall(txn, kStore, OrderCallRid(rid));
+    REQUIRE(noted.ok());
+    return *noted;
+  }
   // HQ's routing records left (keys under routed/ and routed_cancel/).
   int RoutingRecords() {
     Txn txn(hq.engine->db());
@@ -116,10 +123,13 @@ TEST_CASE("routed orders: a hold HQ never settled is cancelled when HQ decides t
   Chain c;
   // HQ routed web-10 and restarted before the answer; the hold has arrived by sync.
   json made = c.StoreDecides("web-10");
+  CHECK_FALSE(c.HoldNoted("web-10"));
   c.Sync();
+  CHECK(c.HoldNoted("web-10"));  // kura-sim asks this before leaving a hold to expire
   // The client's retry finds the store unreachable: HQ decides it alone.
   auto retry = c.HqDecidesAlone("web-10");
   REQUIRE(retry.ok());
+  CHECK_FALSE(c.HoldNoted("web-10"));
   CHECK((*retry)["issuer"] == "hq");
   c.Sync();
   CHECK(c.StoreHoldState(made["id"]) == "cancelled");
