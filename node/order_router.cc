@@ -10,19 +10,8 @@
 #include "routed_calls.h"
 
 namespace kura {
-namespace {
 
 using nlohmann::json;
-
-// The store's hold.create for an hq.order.place: the same order, without what only HQ uses.
-std::string StoreRequest(const ApiRequest& order) {
-  json args = order.args;
-  args.erase("store");
-  args.erase("near");
-  return EncodeRequest(ApiRequest{"hold.create", OrderCallRid(order.rid), std::move(args)});
-}
-
-}  // namespace
 
 OrderRouter::OrderRouter(Engine* engine, HqSync* sync, int64_t timeout_ms)
     : engine_(engine), sync_(sync), timeout_ms_(timeout_ms),
@@ -49,7 +38,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
       return std::nullopt;  // the op itself explains what is wrong
     }
     if (!Routable(*store)) return std::nullopt;
-    return StoreCall{*store, StoreRequest(request)};
+    return StoreCall{*store, EncodeRequest(OrderStoreCall(request))};
   }
   if (request.op == "hq.order.cancel") {
     // An order its store decided, whose hold has not reached HQ: only the store can cancel it.

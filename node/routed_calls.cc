@@ -103,6 +103,13 @@ std::string OrderCallRid(std::string_view client_rid) {
   return client_rid.size() <= 59 ? "hq:o:" + std::string(client_rid) : HashedCallRid("o#", "", client_rid);
 }
 
+ApiRequest OrderStoreCall(const ApiRequest& order) {
+  json args = order.args;
+  args.erase("store");
+  args.erase("near");
+  return ApiRequest{"hold.create", OrderCallRid(order.rid), std::move(args)};
+}
+
 Status SettleOrderCall(OpContext& ctx, const json& args, const Result<json>& result) {
   auto store = args.find("store");
   if (store == args.end() || !store->is_string() || !ValidateStoreId(store->get<std::string>()).ok()) {

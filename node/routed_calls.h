@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kura/schema/api.h"
 #include "kura/sync/hold_cell.h"
 #include "op_context.h"
 
@@ -38,6 +39,10 @@ std::string HashedCallRid(std::string_view kind, std::string_view salt, std::str
 // The rid of the call that routes a client's order: "hq:o:" + rid, or "hq:o#:" + a hash of
 // a rid too long for the 64-byte limit (the same for a retry, on any HQ build).
 std::string OrderCallRid(std::string_view client_rid);
+
+// The store's hold.create for client order `order` (an hq.order.place) that HQ routes to
+// it: the same order under OrderCallRid, without what only HQ uses.
+ApiRequest OrderStoreCall(const ApiRequest& order);
 
 // hq.order.place's follow-up (OpSpec::follow_up): settles the call that routed order
 // ctx.rid (args.store) to its store, given what HQ answered (`result`) and what the store

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(NumberIn(0.0, 0.9));
   net->add_option("--duplicate", o.duplicate, "probability a message arrives twice")->capture_default_str()->check(NumberIn(0.0, 1.0));
   net->add_option("--reorder", o.reorder, "probability a message is held back up to 2 s")->capture_default_str()->check(NumberIn(0.0, 1.0));
-  net->add_option("--late-answers", o.late_answers, "escrow: share of the online orders HQ routes to a store it can reach whose answer comes after HQ's 2 s wait; HQ then decides from its allotment, and must release the hold the store made (the final check finds none left active)")->capture_default_str()->check(NumberIn(0.0, 1.0));
+  net->add_option("--late-answers", o.late_answers, "escrow: share of HQ's calls to a store it can reach (routing an online order) it has no answer to within its 2 s wait, half for a slow answer, half for a slow call; HQ then decides from its allotment, and must release any hold the store made (the final check finds none left active but those PROTOCOL.md 2.4 leaves to expire)")->capture_default_str()->check(NumberIn(0.0, 1.0));
   auto* faults = app.add_option_group("faults", "counts over the whole run; each starts in its first 90%");
   faults->add_option("--partitions-one", o.partitions_one, "one store cut off from HQ, 2 min to 1 day")->capture_default_str()->check(WholeIn(0, 1'000'000));
   faults->add_option("--partitions-many", o.partitions_many, "a third of the stores cut off, 10 min to 12 h")->capture_default_str()->check(WholeIn(0, 1'000'000));

@@ -45,8 +45,8 @@ std::string FaultsLine(const SimOptions& o) {
   if (!o.faults) return Printf("faults off: no partitions, crashes or clock faults; a perfect network, %lld ms latency\n",
                                static_cast<long long>(o.latency_ms));
   return Printf("faults: %d partitions of one store, %d of a third of the stores, %d of HQ; %d crashes; %d clock "
-                "faults; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% reordered; %g%% of routed "
-                "orders answered late\n",
+                "faults; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% reordered; %g%% of HQ's "
+                "routing calls answered late\n",
                 o.partitions_one, o.partitions_many, o.partitions_hq, o.crashes, o.clock_faults,
                 static_cast<long long>(o.latency_ms), o.drop * 100, o.duplicate * 100, o.reorder * 100,
                 o.late_answers * 100);

@@ -14,7 +14,7 @@ using nlohmann::json;
 constexpr int64_t kRouteTimeoutMs = 2000;
 // A slow call reaches the store this long after HQ stopped waiting.
 constexpr int64_t kSlowCallAfterTimeoutMs = 500;
-// A shop with no answer from HQ (it was down when its wait ended) asks again after this.
+// A shop with no answer from HQ (down or restarted when its wait ended) asks again after this.
 constexpr int64_t kShopAsksAgainMs = 30'000;
 
 }  // namespace
@@ -36,19 +36,12 @@ RoutedOrders::Timing RoutedOrders::TimingOf(World& world, const Order& order) {
   return SplitMixUniform(state) < 0.5 ? Timing::kSlowAnswer : Timing::kSlowCall;
 }
 
-ApiRequest RoutedOrders::StoreCall(const Order& order) {
-  // The same order, without what only HQ uses (order_router.cc).
-  json args = order.placed.args;
-  args.erase("store");
-  return ApiRequest{"hold.create", OrderCallRid(order.order.rid), std::move(args)};
-}
-
 void RoutedOrders::Call(World& world, Order order) {
   order.hq_incarnation = world.hq().incarnation();
   Timing timing = TimingOf(world, order);
   order.slow_call = timing == Timing::kSlowCall;
   if (!order.slow_call) {
-    std::string answer = world.CallFromHq(order.store, StoreCall(order));
+    std::string answer = world.CallFromHq(order.store, OrderStoreCall(order.placed));
     if (timing == Timing::kInTime) {
       // HQ is up for the window's end: a crash is an event between windows.
       world.AfterWindow([this, &world, order, answer] {
@@ -75,7 +68,7 @@ void RoutedOrders::TimedOut(World& world, Order order) {
     world.AtStore(order.store, world.now() + kSlowCallAfterTimeoutMs, [&world, order, incarnation] {
       SimNode& store = world.store(order.store);
       if (store.up() && store.incarnation() == incarnation && world.net().Connected(order.store)) {
-        world.CallFromHq(order.store, StoreCall(order));
+        world.CallFromHq(order.store, OrderStoreCall(order.placed));
       }
     });
   }

@@ -66,8 +66,6 @@ class RoutedOrders {
   // HQ's wait ran out: it decides from its allotment, or, restarted meanwhile, leaves the
   // shop to ask again. A slow call reaches the store now.
   void TimedOut(World& world, Order order);
-  // The store's hold.create for the order, as HQ calls it.
-  static ApiRequest StoreCall(const Order& order);
   void AskAgain(World& world, Order order);
   void Decide(World& world, const Order& order, const Result<nlohmann::json>& reply, bool cut_off);
 

@@ -29,9 +29,9 @@ struct SimOptions {
   // Network: one-way latency, and per-message fault probabilities.
   int64_t latency_ms = 40;  // at least 1: a message may not arrive in the window that sent it
   double drop = 0.01, duplicate = 0.01, reorder = 0.02;
-  // The share of the escrow strategy's orders HQ routes to a store it can reach whose
-  // answer comes after HQ stopped waiting (routed_orders.h): HQ decides from its allotment
-  // and must release the hold the store made.
+  // The share of HQ's calls routing the escrow strategy's orders to a store it can reach
+  // that HQ has no answer to in time (routed_orders.h): HQ decides from its allotment and
+  // must release any hold the store made.
   double late_answers = 0.05;
   // Fault schedule, as expected counts over the whole run.
   int partitions_one = 6;     // one store cut off, for minutes to a day

@@ -32,7 +32,6 @@ Result<json> World::Call(SimNode& node, const std::string& op, const std::string
 Result<json> World::Call(int node_index, const std::string& op, const std::string& rid, const json& args,
                          int64_t again_after_ms) {
   SimNode& node = *Node(node_index);
-  if (again_after_ms < 0) return Call(node, op, rid, args);
   node.SetTime(now());
   return RecordAndRepeat(node_index, ApiRequest{op, rid, args}, node.Execute(op, rid, args), again_after_ms);
 }
