@@ -12,11 +12,10 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "given_options.h"
 #include "in_process_runs.h"
+#include "node_logs.h"
 #include "parallel_runs.h"
 #include "process_cli.h"
 #include "value_checks.h"
@@ -208,11 +207,7 @@ int main(int argc, char** argv) {
   // the replays do.
   if (storage_floor) jobs = 1;
   o.record_storage = storage_floor;
-  // The nodes' own logs are not the report: a warning a daemon's operator should see (HQ
-  // released a routed hold, say) is routine in a world of faults. Errors still show, on
-  // stderr, clear of --json's stdout.
-  spdlog::set_default_logger(spdlog::stderr_logger_mt("nodes"));
-  spdlog::set_level(spdlog::level::err);
+  KeepNodeLogsToErrors();
   InProcessRuns request{o, Strategies(strategy), runs, jobs, json_out, storage_floor, plot};
   if (threads == 0) threads = WorldsAtOnce(request) == 1 && DefaultJobs() >= 2 ? 2 : 1;
   request.options.threads = storage_floor ? 1 : threads;
