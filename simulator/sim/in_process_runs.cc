@@ -75,6 +75,15 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
       });
 }
 
+// Writes `svg` to `path`; why it could not (empty: it could).
+std::string WritePlot(const std::string& path, const std::string& svg) {
+  errno = 0;  // before the open, whose failure is the likeliest
+  std::ofstream file(path);
+  if ((file << svg).flush()) return "";
+  // The stream keeps no reason; the failed call's errno is the best there is.
+  return errno ? std::strerror(errno) : "write failed";
+}
+
 }  // namespace
 
 int WorldsAtOnce(const InProcessRuns& r) {
@@ -168,39 +177,39 @@ int RunSingle(const InProcessRuns& r) {
         if (o.progress) replay_line.Update(0, "storage floor replay", done);
       });
       if (o.progress) replay_line.Close();
-      if (!floor.ok()) {
+      if (!floor.ok()) {  // the report then goes without it
         std::cerr << "storage floor: " << floor.status().ToString() << "\n";
-        return 1;
+        m.storage_floor_s = -1;
+        break;
       }
       m.storage_floor_s += floor->seconds;
       run.storage_log.reset();  // its memory, before the next replay
     }
   }
-  // The plot draws the first strategy that ran (the order given to --strategy).
+  // The plot draws the first strategy that ran (the order given to --strategy). Written
+  // before the report, so that the report says whether it was.
   const RunResult* plotted = plot.empty() ? nullptr : FirstAvailable(results);
+  std::string plot_problem = plotted != nullptr ? WritePlot(plot, PlotSvg(o, *plotted)) : "";
+  if (!plot_problem.empty()) {
+    std::cerr << "cannot write the plot to " << plot << ": " << plot_problem << "\n";
+    plotted = nullptr;
+  }
   if (json_out) {
     nlohmann::json report = RunsJson(o, results);
     report.update(MeasuredJson(m));
     report["plot"] = plotted ? nlohmann::json{{"path", plot}, {"strategy", plotted->strategy}}
                              : nlohmann::json(nullptr);
+    if (!plot_problem.empty()) report["plot_error"] = plot_problem;
     std::cout << report.dump(2) << "\n";
   } else {
     std::cout << FormatRun(o, results, m);
-  }
-  if (plotted != nullptr) {
-    errno = 0;  // before the open, whose failure is the likeliest
-    std::ofstream file(plot);
-    if (!(file << PlotSvg(o, *plotted)).flush()) {
-      // The stream keeps no reason; the failed call's errno is the best there is.
-      std::cerr << "cannot write the plot to " << plot << ": " << (errno ? std::strerror(errno) : "write failed") << "\n";
-      return 1;
-    }
-    if (!json_out) std::cout << "plot (" << plotted->strategy << "): " << plot << "\n";
+    if (plotted != nullptr) std::cout << "plot (" << plotted->strategy << "): " << plot << "\n";
   }
   for (const auto& run : results) {
     if (!run.ok) return 1;
   }
-  return 0;
+  bool floor_failed = r.storage_floor && m.storage_floor_s < 0;
+  return plot_problem.empty() && !floor_failed ? 0 : kExitNotMeasured;
 }
 
 }  // namespace kura::sim

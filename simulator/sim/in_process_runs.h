@@ -27,8 +27,13 @@ int WorldsAtOnce(const InProcessRuns& r);
 // summary. Returns the exit status: 0 every seed held, 1 one failed, 130 stopped by Ctrl-C.
 int RunSweep(const InProcessRuns& r);
 
-// Runs one seed, a world per strategy, and prints the full report (or JSON) and writes
-// the plot. Returns the exit status: 0 every invariant held, 1 otherwise or no plot.
+// The exit status of a single run whose every invariant held but whose plot could not be
+// written or whose storage floor could not be measured: not a violation (1).
+constexpr int kExitNotMeasured = 3;
+
+// Runs one seed, a world per strategy, writes the plot and prints the full report (or
+// JSON). Returns the exit status: 0 every invariant held, 1 a violation, else
+// kExitNotMeasured when the plot or the storage floor failed.
 int RunSingle(const InProcessRuns& r);
 
 }  // namespace kura::sim

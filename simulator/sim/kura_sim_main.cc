@@ -29,7 +29,8 @@ using namespace kura::sim;
 std::string WriteProblem(const std::string& path) {
   std::error_code ec;
   bool existed = std::filesystem::exists(path, ec);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // Non-blocking: a FIFO with no reader is refused (ENXIO) rather than waited on.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
   if (fd < 0) return std::strerror(errno);
   ::close(fd);
   // The file the probe made, which a dangling symbolic link names rather than is.
@@ -69,13 +70,16 @@ int main(int argc, char** argv) {
       "the same run event for event (compare the trace hash). Prints the invariants that\n"
       "held, the online-order strategy table, and writes an SVG plot of sync lag and ATP.\n"
       "Exit status: 0 when every invariant held, 1 on a violation (seed and last events\n"
-      "printed), 2 on bad usage, 130 when a sweep (--runs) was stopped by Ctrl-C.\n"
+      "printed), 2 on bad usage, 3 when every invariant held but the plot could not be\n"
+      "written or the storage floor measured, 130 when a sweep (--runs) was stopped by Ctrl-C.\n"
       "\n"
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
       "processes under SIGKILL, SIGSTOP and cut links."};
   // An option given twice takes the last value, as most commands do (CLI11 refuses it);
   // the processes command and the option groups inherit this.
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  // A flag takes no value (--no-faults=false is refused): the replay line and the
+  // exclusions of --no-faults read a flag's presence.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->disable_flag_override();
   app.add_option("--seed", o.seed, "seed of the run (or the first of a sweep)")->capture_default_str()->check(SeedCheck());
   app.add_option("--runs", runs, "sweep this many seeds (seed, seed+1, ...) and list those that fail, a line per seed; a sweep draws no plot. 1: a single run and its full report")
       ->capture_default_str()->check(WholeIn(1, 1'000'000));
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--repeats", o.repeats, "share of operations whose request is sent again, same request id, 1-30 min later, as by a till or the online shop retrying after a timeout, to the node that answered it: the second answer must be the first's, byte for byte, and change nothing")->capture_default_str()->check(NumberIn(0.0, 1.0));
   auto* net = app.add_option_group("network", "every store-HQ sync link");
-  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder makes a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies, or 64 heartbeats for each message and its reply to get through --drop, whichever is longest")->capture_default_str()->check(WholeIn(1, 3'600'000));
+  net->add_option("--latency-ms", o.latency_ms, "one-way latency; jitter adds up to as much again (a link keeps order: only --reorder, and the second copy of a --duplicate, make a message overtake). Sync must go quiet within 6 h of the final heal, or 64 latencies, or 64 heartbeats for each message and its reply to get through --drop, whichever is longest")->capture_default_str()->check(WholeIn(1, 3'600'000));
   net->add_option("--drop", o.drop, "probability a message is lost")->capture_default_str()->check(NumberIn(0.0, 0.9));
   net->add_option("--duplicate", o.duplicate, "probability a message arrives twice")->capture_default_str()->check(NumberIn(0.0, 1.0));
   net->add_option("--reorder", o.reorder, "probability a message is held back up to 2 s")->capture_default_str()->check(NumberIn(0.0, 1.0));
@@ -187,8 +191,9 @@ int main(int argc, char** argv) {
     std::cerr << "--plot draws a single run, not a sweep (--runs)\n";
     return 2;
   }
-  // Checked before the run, which may take minutes, rather than lost after it.
-  if (std::string problem = plot.empty() ? "" : WriteProblem(plot); !problem.empty()) {
+  // Checked before the run, which may take minutes, rather than lost after it. A sweep
+  // draws none, so the default path need not be writable.
+  if (std::string problem = plot.empty() || runs > 1 ? "" : WriteProblem(plot); !problem.empty()) {
     std::cerr << "cannot write the plot to " << plot << ": " << problem << "\n";
     return 2;
   }

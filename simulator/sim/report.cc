@@ -112,7 +112,7 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
       out << run.strategy << ": not available in this build (no hq.order.place op)\n";
       continue;
     }
-    out << Printf("%-10s trace %016llx  %llu events, %lld ops (%lld skipped, %lld not drawn), %lld crashes (%lld "
+    out << Printf("%-10s trace %016llx  %llu events, %lld ops done, %lld skipped, %lld not drawn, %lld crashes (%lld "
                   "of hq), %lld partitions (%lld of hq), %lld clock faults, quiet %s after the final heal\n",
                   run.strategy.c_str(), static_cast<unsigned long long>(run.trace_hash),
                   static_cast<unsigned long long>(run.events), static_cast<long long>(run.ops_done),
@@ -180,12 +180,20 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
     if (!run.strategy_available || run.orders.routed == 0) continue;
     const RoutedHolds& held = run.routed_holds;
     out << Printf("  %s: HQ sent %lld orders to the store it could reach, for the store to decide; for %lld\n"
-                  "  of its calls HQ had no answer in time. Holds stores made for routed orders that HQ did not\n"
+                  "  of its calls HQ had no answer in time. ",
+                  run.strategy.c_str(), static_cast<long long>(run.orders.routed),
+                  static_cast<long long>(run.orders.answers_late));
+    // A violation stops the run before its final check has counted them.
+    if (!run.ok) {
+      out << "The run stopped before the final check counted the holds\n"
+             "  stores made for routed orders that HQ did not record.\n";
+      continue;
+    }
+    out << Printf("Holds stores made for routed orders that HQ did not\n"
                   "  record, at the final check: %lld cancelled by HQ, %lld ended otherwise, %lld left to\n"
                   "  expire (HQ, restarted, decided alone before the hold reached it).\n",
-                  run.strategy.c_str(), static_cast<long long>(run.orders.routed),
-                  static_cast<long long>(run.orders.answers_late), static_cast<long long>(held.released),
-                  static_cast<long long>(held.expired), static_cast<long long>(held.left_to_expiry));
+                  static_cast<long long>(held.released), static_cast<long long>(held.expired),
+                  static_cast<long long>(held.left_to_expiry));
   }
   if (last_known) out << kOversoldLegend;
   std::string worlds = m.worlds_at_once > 1 ? Printf("%d worlds at once, each ", m.worlds_at_once) : "";
@@ -257,8 +265,11 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                               {"refused_stock", s.refused_stock}, {"oversold", s.oversold},
                               {"cancelled_no_stock", s.cancelled_no_stock}, {"routed", s.routed},
                               {"answers_late", s.answers_late}}},
-                  {"routed_holds", {{"released", r.routed_holds.released}, {"expired", r.routed_holds.expired},
-                                    {"left_to_expiry", r.routed_holds.left_to_expiry}}},
+                  // null when a violation stopped the run before the final check counted them
+                  {"routed_holds", r.ok ? json{{"released", r.routed_holds.released},
+                                               {"expired", r.routed_holds.expired},
+                                               {"left_to_expiry", r.routed_holds.left_to_expiry}}
+                                        : json(nullptr)},
                   {"network", {{"sent", r.net.sent}, {"bytes", r.net.bytes}, {"duplicated", r.net.duplicated},
                                {"reordered", r.net.reordered}, {"delivered", r.net.delivered},
                                {"dropped", r.net.dropped}, {"lost_to_partitions", r.net.cut},

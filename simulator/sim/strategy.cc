@@ -39,6 +39,7 @@ void OnlineOrderStrategy::Place(World& world, int store, const OnlineOrder& orde
   if (world.Reachable(store)) return PlaceReachable(world, store, order);
   if (!world.hq().up()) {
     ++by_store_[store].refused_unreachable;
+    world.trace().Add(world.now(), "hq down: the shop's " + order.rid + " for " + world.store(store).id() + " refused");
     return;
   }
   // HQ answers in its own part of the world: as of the end of the window running now.
@@ -50,8 +51,9 @@ namespace {
 class Strong final : public OnlineOrderStrategy {
  public:
   using OnlineOrderStrategy::OnlineOrderStrategy;
-  void PlaceUnreachable(World&, int store, const OnlineOrder&) override {
+  void PlaceUnreachable(World& world, int store, const OnlineOrder& order) override {
     ++by_store_[store].refused_unreachable;
+    world.trace().Add(world.now(), "hq refused " + order.rid + " for " + world.store(store).id() + ": out of reach");
   }
 };
 
@@ -71,6 +73,7 @@ class LastKnown final : public OnlineOrderStrategy {
       }
       if (qty > atp - promised[sku]) {
         ++by_store_[store].refused_stock;
+        world.trace().Add(world.now(), "hq refused " + order.rid + " for " + world.store(store).id() + " from its snapshot");
         return;
       }
     }

@@ -101,6 +101,10 @@ TEST_CASE("kura-sim refuses faults asked for beside --no-faults", "[sim][cli]") 
   RefusedNaming(Sim(dir, "--no-faults --crashes 4"), "--crashes excludes --no-faults");
   RefusedNaming(Sim(dir, "--no-faults --drop 0.5"), "--drop excludes --no-faults");
   RefusedNaming(Sim(dir, "processes --no-faults --store-kills 3"), "--store-kills excludes --no-faults");
+  // A flag takes no value: --no-faults=false would run with faults while its replay line
+  // said --no-faults.
+  RefusedNaming(Sim(dir, "--no-faults=false"), "no-faults was given a disallowed flag override");
+  RefusedNaming(Sim(dir, "--break-merge=false"), "break-merge was given a disallowed flag override");
 }
 
 // From "VIOLATION" to the end of the replay line: what a replayed failure must repeat
@@ -225,6 +229,32 @@ TEST_CASE("kura-sim writes the plot it names", "[sim][cli]") {
   CommandRun as_json = Sim(dir, "--no-faults --stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot q.svg --json");
   CHECK(as_json.Json()["plot"]["path"] == "q.svg");  // JSON says where the plot went
   CHECK(std::filesystem::exists(dir.Sub("q.svg")));
+}
+
+TEST_CASE("a sweep runs where the default plot could not be written, as it draws none", "[sim][cli]") {
+  TempDir dir;
+  // /proc takes no new files, even from root.
+  CommandRun sweep = RunCommand(dir, std::string("cd /proc && '") + KURA_SIM_BIN +
+                                         "' --runs 2 --stores 2 --skus 5 --ops 100 --days 0.02 --strategy strong --quiet");
+  INFO("stdout: " << sweep.out << "\nstderr: " << sweep.err);
+  CHECK(sweep.exit_code == 0);
+  CHECK(sweep.out.find("2 seeds, 0 failed") != std::string::npos);
+}
+
+TEST_CASE("a plot that cannot be written after the run is no violation, and the report says so", "[sim][cli]") {
+  TempDir dir;
+  // /dev/full opens for writing, so the check before the run passes; the write fails.
+  CommandRun run = Sim(dir, "--no-faults --stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot /dev/full --json");
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  CHECK(run.exit_code == 3);
+  CHECK(run.Json()["runs"][0]["ok"] == true);
+  CHECK(run.Json()["plot"].is_null());
+  CHECK(run.Json()["plot_error"] == "No space left on device");
+  CHECK(run.err.find("cannot write the plot to /dev/full") != std::string::npos);
+  // A FIFO with no reader is refused before the run rather than waited on.
+  REQUIRE(RunCommand(dir, "mkfifo '" + dir.Sub("fifo") + "'").exit_code == 0);
+  RefusedNaming(RunCommand(dir, "cd '" + dir.path() + "' && timeout 60 '" + KURA_SIM_BIN + "' --plot fifo --quiet"),
+                "cannot write the plot to fifo: No such device or address");
 }
 
 TEST_CASE("the report gives the run asked for and explains the order table", "[sim][cli]") {

@@ -211,6 +211,24 @@ TEST_CASE("the same seed replays the same run event for event", "[sim]") {
   CHECK(a.trace_hash != c.trace_hash);
 }
 
+TEST_CASE("the trace hash covers orders HQ refuses without asking any node", "[sim]") {
+  // Links an hour long: HQ never hears from the stores, so strong refuses every order
+  // as out of reach and last-known refuses from an empty snapshot. The runs' events are
+  // the same; only the refusals tell them apart.
+  SimOptions o = SmallWorld(1);
+  o.stores = 2;
+  o.skus = 5;
+  o.ops = 100;
+  o.days = 0.01;
+  o.latency_ms = 3'600'000;
+  RunResult strong = RunOnce(o, StrategyKind::kStrong);
+  RunResult last_known = RunOnce(o, StrategyKind::kLastKnown);
+  REQUIRE(strong.ok);
+  REQUIRE(last_known.ok);
+  REQUIRE(strong.orders.refused_unreachable != last_known.orders.refused_unreachable);
+  CHECK(strong.trace_hash != last_known.trace_hash);
+}
+
 TEST_CASE("two threads sharing the lanes replay the one-thread run exactly", "[sim]") {
   for (StrategyKind kind : {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong}) {
     for (bool broken : {false, true}) {
