@@ -15,8 +15,10 @@
 //
 // The call and its answer are not carried as sync messages: the store decides in its
 // lane at once (or after HQ gave up), and HQ takes an answer in time at the end of that
-// window. What the model leaves out (a call lost on its way, the router's joining
-// of retries) the integration tests and `kura-sim processes` cover with the real router.
+// window. A call is lost only when it is a slow one whose store restarted or was cut off
+// before it arrived. What the model leaves out (a call lost while HQ still waits, the
+// router's joining of retries) the integration tests and `kura-sim processes` cover with
+// the real router.
 //
 // Thread-safe as the world's lanes use it: Route runs in the store's lane (or between
 // windows), per store; the rest runs between windows.
