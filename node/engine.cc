@@ -13,16 +13,6 @@
 namespace kura {
 namespace {
 
-// FNV-1a over the op and its args: what a request id was first used for, so a
-// reused id with a different request is refused instead of answered with a stranger's reply.
-uint64_t Fingerprint(const ApiRequest& request) {
-  uint64_t h = Fnv1a64(std::string_view("\0", 1), Fnv1a64(request.op));
-  // msgpack of the args: canonical (keys sorted) and, unlike dump(), never throws on
-  // strings that are not UTF-8.
-  std::vector<uint8_t> args = nlohmann::json::to_msgpack(request.args);
-  return Fnv1a64(std::string_view(reinterpret_cast<const char*>(args.data()), args.size()), h);
-}
-
 // Idempotency record (cf requests): u64be written-at ms, u64be fingerprint, reply bytes.
 constexpr std::size_t kRecordHeader = 16;
 
@@ -110,7 +100,7 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     std::string first;
     Status seen = txn_.Get(Cf::kRequests, request->rid, &first);
     if (seen.ok() && first.size() >= kRecordHeader) {
-      if (GetBigEndian64(std::string_view(first).substr(8)) != Fingerprint(*request)) {
+      if (GetBigEndian64(std::string_view(first).substr(8)) != RequestFingerprint(*request)) {
         return EncodeReply(Status::InvalidArgument("rid: already used for a different request"), nullptr);
       }
       return first.substr(kRecordHeader);
@@ -140,7 +130,7 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     std::string record;
     const int64_t written = RunClockMillis();
     PutBigEndian64(&record, static_cast<uint64_t>(written));
-    PutBigEndian64(&record, Fingerprint(*request));
+    PutBigEndian64(&record, RequestFingerprint(*request));
     record += reply;
     txn_.Put(Cf::kRequests, request->rid, record);
     oldest_request_ms_ = std::min(oldest_request_ms_, written);  // when none was kept

@@ -125,15 +125,38 @@ std::string StringField(const json& object, const char* name) {
 }
 
 
+// The store's answer about hold `id` (its ticket left out), which hq.order.status gives
+// until the hold itself reaches HQ, whose merge drops it (hq_index.h).
+void KeepStoreAnswer(Txn& txn, const std::string& id, json answer) {
+  answer.erase("ticket");
+  txn.Write(Cf::kLocal, PlacedOrderKey(id), answer.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// The units by SKU of a hold's "lines" as a peer gave them; empty when they are malformed.
+std::map<std::string, int64_t> UnitsOfAnswer(const json& hold) {
+  std::map<std::string, int64_t> units;
+  auto lines = hold.find("lines");
+  if (lines == hold.end() || !lines->is_array()) return {};
+  for (const json& line : *lines) {
+    if (!line.is_object() || !line.contains("sku") || !line["sku"].is_string() || !line.contains("qty") ||
+        !line["qty"].is_number_integer()) {
+      return {};
+    }
+    units[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
+  }
+  return units;
+}
+
 // Records an order the store decided and made (node/order_router.h). The answer comes from
 // the store, so it is checked before HQ repeats it: a new hold of that store, of the kind
-// ordered.
+// and lines ordered (a late answer to another call, were its number reused, is not this
+// order's). One that is not is an answer HQ cannot use: bad_request (PROTOCOL.md 2.4).
 Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const HoldRequest& request, json hold) {
   std::string id = HoldIdOfAnswer(hold);
   if (id.empty() || StringField(hold, "store") != store || !ValidateHoldId(id).ok() ||
       id.rfind(store + ".", 0) != 0 || StringField(hold, "state") != "held" ||
-      StringField(hold, "kind") != HoldKindName(request.kind)) {
-    return Status::Internal("store " + store + " answered the order with something that is not its new hold");
+      StringField(hold, "kind") != HoldKindName(request.kind) || UnitsOfAnswer(hold) != request.UnitsBySku()) {
+    return Status::BadRequest("store " + store + " answered the order with something that is not its new hold");
   }
   // A store answering a retry from its own records (kept longer than HQ's) may name a
   // hold that has ended since: no ticket for it.
@@ -142,14 +165,9 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
     return StoreRefusal(store, Status::Conflict("hold " + id + " has ended"));
   }
   ctx.txn.Write(Cf::kLocal, OrderKey(id), store);
-  // The stand-in answers for the hold until it reaches HQ, and its merge drops it. HQ
-  // merges what waits on its sync socket before it reads the call replies among it, so
+  // HQ merges what waits on its sync socket before it reads the call replies among it, so
   // the hold, sent just after the reply, may be here already.
-  if (here.status().code() == Status::Code::kNotFound) {
-    json placed = hold;
-    placed.erase("ticket");
-    ctx.txn.Write(Cf::kLocal, PlacedOrderKey(id), placed.dump(-1, ' ', false, json::error_handler_t::replace));
-  }
+  if (here.status().code() == Status::Code::kNotFound) KeepStoreAnswer(ctx.txn, id, hold);
   hold["decided_by"] = "store";
   return hold;
 }
@@ -219,8 +237,11 @@ Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
   if (ctx.routed != nullptr && ctx.routed->answered) {  // the store cancelled it (order_router.h)
     const Result<json>& reply = ctx.routed->reply;
     if (!reply.ok()) return StoreRefusal(store, reply.status());
-    if (HoldIdOfAnswer(reply.value()) != id) return Status::Internal("store " + store + " answered the cancel with another hold");
+    if (HoldIdOfAnswer(reply.value()) != id) {
+      return Status::BadRequest("store " + store + " answered the cancel with another hold");
+    }
     json out = reply.value();
+    if (ReadHoldAt(ctx.txn, store, id).status().code() == Status::Code::kNotFound) KeepStoreAnswer(ctx.txn, id, out);
     out["decided_by"] = "store";
     return out;
   }

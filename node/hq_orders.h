@@ -3,8 +3,11 @@
 // promise rights (node/escrow.h), so orders keep flowing while the store is offline and
 // are never promised beyond what the store allotted; cancel; status.
 //
-// An order is a hold made by HQ (id "hq.<n>") under the store's key, signed by HQ's
-// ticket key; the store learns of it on sync and queues its pick slip. Not thread-safe.
+// An order for a store HQ can reach is decided by the store (node/order_router.h): its
+// hold (id "<store>.<n>"), signed by the store's ticket key, which HQ records. One HQ
+// decides from its allotment is a hold made by HQ (id "hq.<n>") under the store's key,
+// signed by HQ's ticket key; the store learns of it on sync and queues its pick slip.
+// Not thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -63,7 +63,7 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   if (request->op != "hq.order.place" && request->op != "hq.order.cancel") return false;
   for (auto& [number, pending] : pending_) {
     if (pending.rid != request->rid) continue;
-    if (pending.request != bytes) {
+    if (pending.fingerprint != RequestFingerprint(*request)) {  // the same request as the Engine judges it (1.2)
       reply(EncodeReply(Status::InvalidArgument("rid: already used for a different request"), nullptr));
     } else {
       pending.replies.push_back(std::move(reply));  // a retry while the store decides
@@ -77,16 +77,21 @@ bool OrderRouter::Route(std::string_view bytes, Reply reply) {
   spdlog::debug("event=order_routed op={} store={} call={}", request->op, call->store, number);
   // Timed by the clock that never jumps: a wall clock set back must not keep the client waiting.
   int64_t deadline = engine_->clock()->ElapsedMillis() + timeout_ms_;
-  pending_[number] = Pending{call->store, request->rid, std::string(bytes), {std::move(reply)}, deadline};
+  pending_[number] = Pending{call->store,          request->rid, std::string(bytes), RequestFingerprint(*request),
+                             request->op == "hq.order.cancel", {std::move(reply)}, deadline};
   return true;
 }
 
 void OrderRouter::OnCallReply(const std::string& store, const CallReply& reply) {
   auto it = pending_.find(reply.number);
-  // A late answer, or not a call of ours to this store: its hold, if any, is released when
-  // it arrives by sync, as HQ settled the call without it.
+  // A late answer, or not a call of ours to this store. A late answer's hold, if any, is
+  // released when it arrives by sync if HQ settled the call without it; after an HQ
+  // restart nothing was settled, and it stays until it expires or the client's retry
+  // settles it (PROTOCOL.md 2.4).
   if (it == pending_.end() || it->second.store != store) return;
-  Finish(reply.number, RoutedDecision{true, DecodeReply(reply.reply)});
+  // The store's answer is untrusted input: bounded as a request is, and anything HQ cannot
+  // decode is bad_request (2.4 step 4).
+  Finish(reply.number, RoutedDecision{true, DecodeUntrustedReply(reply.reply)});
 }
 
 void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
@@ -97,6 +102,15 @@ void OrderRouter::Finish(uint64_t number, const RoutedDecision& decision) {
     // HQ records no answer, so the client's retry is routed again, or decided by HQ, and
     // settles the call then (routed_calls.h).
     std::string reply = EncodeReply(StoreRefusal(pending.store, decision.reply.status()), nullptr);
+    for (const Reply& r : pending.replies) r(reply);
+    return;
+  }
+  if (!decision.answered && pending.cancel) {
+    // The store may have cancelled the hold or not, and HQ cannot cancel it for the store
+    // (it does not have it): nothing is recorded, so the client's retry is routed again
+    // and answered as the store first answered it, or decided once the hold reaches HQ.
+    std::string reply = EncodeReply(
+        Status::Busy("store " + pending.store + " did not answer the cancel in time: retry with the same rid"), nullptr);
     for (const Reply& r : pending.replies) r(reply);
     return;
   }

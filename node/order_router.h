@@ -41,7 +41,9 @@ class OrderRouter final : public RequestRouter {
   struct Pending {
     std::string store;
     std::string rid;
-    std::string request;         // the client's hq.order.place, as sent
+    std::string request;         // the client's hq.order.place or hq.order.cancel, as sent
+    uint64_t fingerprint = 0;    // of that request (RequestFingerprint): a retry's must match
+    bool cancel = false;         // hq.order.cancel: no answer in time records nothing
     std::vector<Reply> replies;  // the client's, and any retry's with the same rid
     int64_t deadline_ms = 0;  // on Clock::ElapsedMillis
   };

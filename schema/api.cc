@@ -45,27 +45,57 @@ Result<json> ToJson(const msgpack::object& o) {
   }
 }
 
-}  // namespace
-
-Result<ApiRequest> DecodeRequest(std::string_view bytes) {
+// Untrusted msgpack (`what`: "request", "reply") as JSON, within the limits of
+// schema/codec.h: TooLarge beyond them, BadRequest when undecodable.
+Result<json> UntrustedJson(std::string_view bytes, const std::string& what) {
   if (bytes.size() > kMaxRequestBytes) {
-    return Status::TooLarge("request of " + std::to_string(bytes.size()) + " bytes exceeds " +
+    return Status::TooLarge(what + " of " + std::to_string(bytes.size()) + " bytes exceeds " +
                             std::to_string(kMaxRequestBytes));
   }
-  json envelope;
   try {
     std::size_t offset = 0;
     msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size(), offset, ReferenceInput,
                                                 nullptr, UntrustedLimits());
-    if (offset != bytes.size()) return Status::BadRequest("trailing bytes after the request");
-    KURA_ASSIGN_OR_RETURN(envelope, ToJson(oh.get()));
+    if (offset != bytes.size()) return Status::BadRequest("trailing bytes after the " + what);
+    return ToJson(oh.get());
   } catch (const msgpack::depth_size_overflow&) {
-    return Status::TooLarge("request nested too deeply");
+    return Status::TooLarge(what + " nested too deeply");
   } catch (const msgpack::size_overflow&) {
-    return Status::TooLarge("a string or container exceeds the request limits");
+    return Status::TooLarge("a string or container exceeds the " + what + " limits");
   } catch (const std::exception& e) {
     return Status::BadRequest(std::string("undecodable msgpack: ") + e.what());
   }
+}
+
+// A decoded reply envelope's result or error; `unknown_code`: what an error code this
+// build does not know becomes.
+Result<json> ReplyOfEnvelope(json reply, Status::Code unknown_code) {
+  auto not_a_reply = [] { return Status::BadRequest("not a kura reply"); };
+  if (reply.is_discarded() || !reply.is_object()) return not_a_reply();
+  auto ok = reply.find("ok");
+  if (ok == reply.end() || !ok->is_boolean()) return not_a_reply();
+  if (ok->get<bool>()) {
+    auto result = reply.find("result");
+    return result == reply.end() ? json::object() : std::move(*result);
+  }
+  auto err = reply.find("error");
+  if (err == reply.end() || !err->is_object()) return not_a_reply();
+  auto code = err->find("code");
+  auto message = err->find("message");
+  if (code == err->end() || !code->is_string()) return not_a_reply();
+  std::string text = message != err->end() && message->is_string() ? message->get<std::string>() : "";
+  Status::Code c = Status::CodeFromName(code->get<std::string>());
+  if (c == Status::Code::kOk) return not_a_reply();  // an error must not decode as success
+  if (c == Status::Code::kInternal && code->get<std::string>() != Status::CodeName(Status::Code::kInternal)) {
+    c = unknown_code;
+  }
+  return Status::FromCode(c, text);
+}
+
+}  // namespace
+
+Result<ApiRequest> DecodeRequest(std::string_view bytes) {
+  KURA_ASSIGN_OR_RETURN(json envelope, UntrustedJson(bytes, "request"));
   if (!envelope.is_object()) return Status::BadRequest("request must be a map");
   auto v = envelope.find("v");
   if (v == envelope.end() || !v->is_number_unsigned()) {
@@ -117,24 +147,22 @@ std::string EncodeReply(const Status& status, json result) {
 }
 
 Result<json> DecodeReply(std::string_view bytes) {
-  json reply = json::from_msgpack(bytes, /*strict=*/true, /*allow_exceptions=*/false);
-  auto not_a_reply = [] { return Status::BadRequest("not a kura reply"); };
-  if (reply.is_discarded() || !reply.is_object()) return not_a_reply();
-  auto ok = reply.find("ok");
-  if (ok == reply.end() || !ok->is_boolean()) return not_a_reply();
-  if (ok->get<bool>()) {
-    auto result = reply.find("result");
-    return result == reply.end() ? json::object() : std::move(*result);
-  }
-  auto err = reply.find("error");
-  if (err == reply.end() || !err->is_object()) return not_a_reply();
-  auto code = err->find("code");
-  auto message = err->find("message");
-  if (code == err->end() || !code->is_string()) return not_a_reply();
-  std::string text = message != err->end() && message->is_string() ? message->get<std::string>() : "";
-  Status::Code c = Status::CodeFromName(code->get<std::string>());
-  if (c == Status::Code::kOk) return not_a_reply();  // an error must not decode as success
-  return Status::FromCode(c, text);
+  return ReplyOfEnvelope(json::from_msgpack(bytes, /*strict=*/true, /*allow_exceptions=*/false),
+                         Status::Code::kInternal);
+}
+
+Result<json> DecodeUntrustedReply(std::string_view bytes) {
+  auto reply = UntrustedJson(bytes, "reply");
+  if (!reply.ok()) return Status::BadRequest("undecodable reply: " + reply.status().message());
+  return ReplyOfEnvelope(std::move(*reply), Status::Code::kBadRequest);
+}
+
+uint64_t RequestFingerprint(const ApiRequest& request) {
+  uint64_t h = Fnv1a64(std::string_view("\0", 1), Fnv1a64(request.op));
+  // msgpack of the args: canonical (keys sorted) and, unlike dump(), never throws on
+  // strings that are not UTF-8.
+  std::vector<uint8_t> args = json::to_msgpack(request.args);
+  return Fnv1a64(std::string_view(reinterpret_cast<const char*>(args.data()), args.size()), h);
 }
 
 }  // namespace kura

@@ -45,9 +45,9 @@ void RoutedOrders::Call(World& world, Order order) {
     if (timing == Timing::kInTime) {
       // HQ is up for the window's end: a crash is an event between windows.
       world.AfterWindow([this, &world, order, answer] {
-        Decide(world, order,
-               world.DecideRouted(order.placed, RoutedDecision{true, DecodeReply(answer)}, order.order.again_after_ms),
-               false);
+        // Decoded as kura-hq's router decodes a store's answer.
+        RoutedDecision answered{true, DecodeUntrustedReply(answer)};
+        Decide(world, order, world.DecideRouted(order.placed, answered, order.order.again_after_ms), false);
       });
       return;
     }

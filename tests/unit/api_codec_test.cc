@@ -383,4 +383,52 @@ TEST_CASE("args arrays must be non-empty and bounded", "[api][args]") {
 }
 
 }  // namespace
+TEST_CASE("a peer's reply is held to a request's limits, and what HQ cannot decode is bad_request", "[api]") {
+  SECTION("a reply nested 60,000 deep is refused, not recursed into") {
+    // Under 64 KiB: arrays of one, each inside the last, as a store could send as its answer.
+    std::string bomb = "\x83\xa1v\x01\xa2ok\xc3\xa6result" + std::string(60'000, '\x91') + "\x01";
+    auto r = DecodeUntrustedReply(bomb);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Code::kBadRequest);
+    CHECK(r.status().message().find("nested too deeply") != std::string::npos);
+  }
+  SECTION("beyond 64 KiB, or a container beyond 256 entries, is refused") {
+    json big = {{"v", 1}, {"ok", true}, {"result", {{"note", std::string(4000, 'x')}}}};
+    for (int i = 0; i < 20; ++i) big["result"]["n" + std::to_string(i)] = std::string(4000, 'y');
+    CHECK(DecodeUntrustedReply(FromJson(big)).status().code() == Code::kBadRequest);
+    json wide = {{"v", 1}, {"ok", true}, {"result", {{"lines", json::array()}}}};
+    for (int i = 0; i < 300; ++i) wide["result"]["lines"].push_back(i);
+    CHECK(DecodeUntrustedReply(FromJson(wide)).status().code() == Code::kBadRequest);
+    CHECK(DecodeReply(FromJson(wide)).ok());  // a daemon's reply to its own client may be wide
+  }
+  SECTION("an error code this build does not know is bad_request, where DecodeReply says internal") {
+    json reply = {{"v", 1}, {"ok", false}, {"error", {{"code", "out_of_paper"}, {"message", "m"}}}};
+    CHECK(DecodeUntrustedReply(FromJson(reply)).status().code() == Code::kBadRequest);
+    CHECK(DecodeReply(FromJson(reply)).status().code() == Code::kInternal);
+  }
+  SECTION("a well-formed answer decodes as DecodeReply does") {
+    json hold = {{"id", "store-001.7"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 2}}})}};
+    auto r = DecodeUntrustedReply(EncodeReply(Status::Ok(), hold));
+    REQUIRE(r.ok());
+    CHECK(*r == hold);
+    auto refused = DecodeUntrustedReply(EncodeReply(Status::InsufficientStock("SKU-1: short"), nullptr));
+    CHECK(refused.status().code() == Code::kInsufficientStock);
+  }
+}
+
+TEST_CASE("a request's fingerprint is its op and args, not its bytes", "[api]") {
+  ApiRequest a{"hq.order.place", "r1", {{"store", "store-001"}, {"kind", "pickup"}}};
+  ApiRequest reordered{"hq.order.place", "r1", {{"kind", "pickup"}, {"store", "store-001"}}};
+  CHECK(RequestFingerprint(a) == RequestFingerprint(reordered));
+  ApiRequest other_rid = a;
+  other_rid.rid = "r2";
+  CHECK(RequestFingerprint(a) == RequestFingerprint(other_rid));
+  ApiRequest other_args = a;
+  other_args.args["kind"] = "tryon";
+  CHECK(RequestFingerprint(a) != RequestFingerprint(other_args));
+  ApiRequest other_op = a;
+  other_op.op = "hq.order.cancel";
+  CHECK(RequestFingerprint(a) != RequestFingerprint(other_op));
+}
+
 }  // namespace kura

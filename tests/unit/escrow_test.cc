@@ -171,15 +171,33 @@ TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of t
   REQUIRE(recorded.ok());
   CHECK((*recorded)["decided_by"] == "store");
   CHECK(c.hq.Ok("hq.order.status", {{"id", "tokyo-01.9"}})["state"] == "held");  // before its hold syncs
+  // The store cancels it as HQ's call, its hold still not at HQ: status says so at once.
+  json cancelled = good;
+  cancelled["state"] = "cancelled";
+  std::string cancel = EncodeRequest({"hq.order.cancel", "cancel-9", {{"id", "tokyo-01.9"}}});
+  auto by_store = DecodeReply(c.hq.engine->ExecuteRouted(cancel, RoutedDecision{true, cancelled}));
+  REQUIRE(by_store.ok());
+  CHECK((*by_store)["decided_by"] == "store");
+  CHECK(c.hq.Ok("hq.order.status", {{"id", "tokyo-01.9"}})["state"] == "cancelled");
 
-  // Hostile or broken answers: refused with internal, HQ keeps running, nothing recorded.
+  // Hostile or broken answers, or a hold of other lines (a late answer to another call
+  // whose number was used again): an answer HQ cannot use, bad_request (PROTOCOL.md 2.4),
+  // HQ keeps running, nothing recorded.
+  json other_lines = good;
+  other_lines["id"] = "tokyo-01.12";
+  other_lines["lines"] = {{{"sku", "TEE"}, {"qty", 2}}};
+  json no_lines = good;
+  no_lines["id"] = "tokyo-01.13";
+  no_lines.erase("lines");
   for (json bad : {json("not an object"), json{{"id", 7}}, json{{"id", "other-02.1"}, {"store", "other-02"}},
                    json{{"id", "tokyo-01.10"}, {"store", "tokyo-01"}, {"state", "collected"}, {"kind", "pickup"}},
-                   json{{"id", "tokyo-01.11"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "tryon"}}}) {
+                   json{{"id", "tokyo-01.11"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "tryon"}},
+                   other_lines, no_lines}) {
     INFO(bad.dump());
     auto refused = place(RoutedDecision{true, bad});
-    CHECK(refused.status().code() == Status::Code::kInternal);
+    CHECK(refused.status().code() == Status::Code::kBadRequest);
   }
+  CHECK(c.hq.Call("hq.order.status", {{"id", "tokyo-01.12"}}).status().code() == Status::Code::kNotFound);
   CHECK(c.hq.Call("hq.order.status", {{"id", "other-02.1"}}).status().code() == Status::Code::kNotFound);
 
   // The store's own refusal comes back as it gave it, except a shortage HQ's allotment covers.

@@ -5,6 +5,7 @@
 // nlohmann::json in memory. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ struct ApiRequest {
 // schema/codec.h.
 Result<ApiRequest> DecodeRequest(std::string_view bytes);
 std::string EncodeRequest(const ApiRequest& request);
+// FNV-1a over the op and its args (msgpack, keys sorted): what makes two requests under
+// one rid the same request (PROTOCOL.md 1.2), whatever their bytes' key order, integer
+// widths or envelope keys.
+uint64_t RequestFingerprint(const ApiRequest& request);
 
 // A reply carrying `result` or, when `status` is not ok, its error. Takes `result` by
 // value: a caller done with it moves it in rather than copying a large reply.
@@ -34,5 +39,9 @@ std::string EncodeReply(const Status& status, nlohmann::json result);
 // For clients: the result of an ok reply, or the error it carries as a Status (with the
 // wire code mapped back). Bytes that are not a reply give BadRequest.
 Result<nlohmann::json> DecodeReply(std::string_view bytes);
+// DecodeReply for a reply from a peer HQ does not trust (a store's answer to HQ's call,
+// PROTOCOL.md 2.4): held to a request's limits (64 KiB, schema/codec.h), and anything it
+// cannot decode, an error code it does not know included, is BadRequest.
+Result<nlohmann::json> DecodeUntrustedReply(std::string_view bytes);
 
 }  // namespace kura
