@@ -50,7 +50,14 @@ Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out
   try {
     Result<nlohmann::json> result = DecodeReply(*raw);
     if (!result.ok()) {
-      return fail(result.status().code_name(), result.status().message(), Exit::kDaemonError);
+      std::string message = result.status().message();
+      // busy (a routed cancel the store did not answer in time) and io_error ask for a retry
+      // with the same request id, which kuractl drew itself.
+      if (invocation.mutating && (result.status().code() == Status::Code::kBusy ||
+                                  result.status().code() == Status::Code::kIOError)) {
+        message += " (retry with --request-id " + rid + " to apply it at most once)";
+      }
+      return fail(result.status().code_name(), message, Exit::kDaemonError);
     }
     Exit exit = invocation.outcome ? invocation.outcome(*result) : Exit::kOk;
     if (globals.json) {

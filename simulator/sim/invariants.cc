@@ -216,6 +216,7 @@ void Invariants::CheckFinal(StepProgress* progress) {
     Held("no order promised twice: every hold a store made for an order HQ routed to it and did not record has "
          "ended (but for those PROTOCOL.md 2.4 leaves to expire)");
   }
+  world_->result().routed_holds_counted = true;  // none to count when no order was routed
   if (const std::string* violation = first(&FinalFindings::derived)) return world_->Violation(*violation);
   if (std::string wrong = DerivedInconsistent(world_->hq()); !wrong.empty()) return world_->Violation(wrong);
   Held("derived state consistent with cells (admin.check), at the stores and HQ");

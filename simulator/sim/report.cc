@@ -183,8 +183,8 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   "  of its calls HQ had no answer in time. ",
                   run.strategy.c_str(), static_cast<long long>(run.orders.routed),
                   static_cast<long long>(run.orders.answers_late));
-    // A violation stops the run before its final check has counted them.
-    if (!run.ok) {
+    // A violation may stop the run before its final check has counted them.
+    if (!run.routed_holds_counted) {
       out << "The run stopped before the final check counted the holds\n"
              "  stores made for routed orders that HQ did not record.\n";
       continue;
@@ -266,7 +266,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                               {"cancelled_no_stock", s.cancelled_no_stock}, {"routed", s.routed},
                               {"answers_late", s.answers_late}}},
                   // null when a violation stopped the run before the final check counted them
-                  {"routed_holds", r.ok ? json{{"released", r.routed_holds.released},
+                  {"routed_holds", r.routed_holds_counted ? json{{"released", r.routed_holds.released},
                                                {"expired", r.routed_holds.expired},
                                                {"left_to_expiry", r.routed_holds.left_to_expiry}}
                                         : json(nullptr)},

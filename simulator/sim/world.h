@@ -142,6 +142,7 @@ struct RunResult {
   // still to come when the run ended (sync went quiet first).
   int64_t repeats_answered = 0, repeats_node_down = 0, repeats_left_at_end = 0;
   RoutedHolds routed_holds;  // at the final check
+  bool routed_holds_counted = false;  // the final check got as far as counting them
   int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due

@@ -5,11 +5,14 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <zmq.hpp>
 
 #include "chain.h"
+#include "kura/schema/api.h"
 #include "daemon_process.h"
 #include "kuractl_run.h"
 #include "temp_dir.h"
@@ -160,6 +163,28 @@ TEST_CASE("kuractl exits 3 when no daemon answers", "[kuractl]") {
   CHECK(run.Json()["error"]["code"] == "unreachable");
   // The outcome of an unanswered write is unknown: the message says how to retry safely.
   CHECK_THAT(run.err, Catch::Contains("--request-id"));
+}
+
+TEST_CASE("kuractl says how to retry a change the daemon asks to be retried with its request id", "[kuractl]") {
+  // A stand-in for kura-hq answering one request busy, as HQ answers a routed cancel its
+  // store did not answer in time (PROTOCOL.md 2.4 step 5).
+  TempDir dir;
+  std::string endpoint = "ipc://" + dir.Sub("hq.sock");
+  zmq::context_t context;
+  zmq::socket_t hq(context, zmq::socket_type::router);
+  hq.bind(endpoint);
+  std::thread answer([&] {
+    zmq::message_t peer, request;
+    if (!hq.recv(peer) || !hq.recv(request)) return;
+    std::string busy = kura::EncodeReply(kura::Status::Busy("store store-1 did not answer the cancel in time"), nullptr);
+    hq.send(peer, zmq::send_flags::sndmore);
+    hq.send(zmq::buffer(busy));
+  });
+  auto run = Kuractl(dir, endpoint, "--request-id cancel-7 hq order cancel store-1.4");
+  answer.join();
+  CHECK(run.exit_code == 1);
+  CHECK(run.Json()["error"]["code"] == "busy");
+  CHECK_THAT(run.err, Catch::Contains("retry with --request-id cancel-7"));
 }
 
 TEST_CASE("kuractl keygen writes a 0600 keypair and its .pub, and never overwrites them", "[kuractl]") {

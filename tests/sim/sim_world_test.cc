@@ -212,9 +212,10 @@ TEST_CASE("the same seed replays the same run event for event", "[sim]") {
 }
 
 TEST_CASE("the trace hash covers orders HQ refuses without asking any node", "[sim]") {
-  // Links an hour long: HQ never hears from the stores, so strong refuses every order
-  // as out of reach and last-known refuses from an empty snapshot. The runs' events are
-  // the same; only the refusals tell them apart.
+  // Links an hour long: no sync message arrives before the run ends, so the two
+  // strategies' runs have the same events. They differ only in how HQ answers orders for
+  // the stores the faults cut off, asking no node: strong refuses them as out of reach,
+  // last-known decides from its (empty) snapshot.
   SimOptions o = SmallWorld(1);
   o.stores = 2;
   o.skus = 5;
