@@ -134,6 +134,18 @@ json ToJson(const HoldCell& hold) {
   return out;
 }
 
+json HoldAnswerFields(const json& answer) {
+  // ToJson's keys, and the ticket hold.create adds (tests/unit/store_hold_test.cc keeps them in step).
+  static constexpr const char* kKeys[] = {"id",         "store",      "kind",           "state",  "lines",   "created_ms",
+                                          "expires_ms", "state_since_ms", "issuer", "customer", "ticket"};
+  json out = json::object();
+  if (!answer.is_object()) return out;
+  for (const char* key : kKeys) {
+    if (auto it = answer.find(key); it != answer.end()) out[key] = *it;
+  }
+  return out;
+}
+
 Result<HoldRequest> ParseHoldRequest(const json& args) {
   HoldRequest r;
   KURA_ASSIGN_OR_RETURN(std::string kind_name, ArgString(args, "kind", nullptr));

@@ -46,6 +46,9 @@ Result<HoldCell> MakeHold(OpContext& ctx, std::string_view store, const HoldRequ
 // (invalid_state otherwise); derived state is the caller's.
 Status AdvanceHold(OpContext& ctx, HoldCell& cell, HoldState to);
 nlohmann::json ToJson(const HoldCell& hold);
+// Of a hold's JSON from a peer (a store's answer to HQ's call), only the keys ToJson writes
+// and hold.create's `ticket`: HQ passes on nothing else a store puts in its answer.
+nlohmann::json HoldAnswerFields(const nlohmann::json& answer);
 
 // Collects a hold at this store: from any active state when the hold is here (as
 // hold.collect), or, for a cell made from a pickup ticket before the hold arrived (no state

@@ -165,6 +165,7 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
     return StoreRefusal(store, Status::Conflict("hold " + id + " has ended"));
   }
   ctx.txn.Write(Cf::kLocal, OrderKey(id), store);
+  hold = HoldAnswerFields(hold);
   // HQ merges what waits on its sync socket before it reads the call replies among it, so
   // the hold, sent just after the reply, may be here already.
   if (here.status().code() == Status::Code::kNotFound) KeepStoreAnswer(ctx.txn, id, hold);
@@ -240,7 +241,7 @@ Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {
     if (HoldIdOfAnswer(reply.value()) != id) {
       return Status::BadRequest("store " + store + " answered the cancel with another hold");
     }
-    json out = reply.value();
+    json out = HoldAnswerFields(reply.value());
     if (ReadHoldAt(ctx.txn, store, id).status().code() == Status::Code::kNotFound) KeepStoreAnswer(ctx.txn, id, out);
     out["decided_by"] = "store";
     return out;

@@ -167,10 +167,14 @@ TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of t
   };
   json good = {{"id", "tokyo-01.9"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "pickup"},
                {"issuer", "tokyo-01"}, {"lines", {{{"sku", "TEE"}, {"qty", 1}}}}};
-  auto recorded = place(RoutedDecision{true, good});
+  json padded = good;
+  padded["note"] = "anything a store adds";
+  auto recorded = place(RoutedDecision{true, padded});
   REQUIRE(recorded.ok());
   CHECK((*recorded)["decided_by"] == "store");
+  CHECK_FALSE(recorded->contains("note"));  // HQ passes on a hold's keys only
   CHECK(c.hq.Ok("hq.order.status", {{"id", "tokyo-01.9"}})["state"] == "held");  // before its hold syncs
+  CHECK_FALSE(c.hq.Ok("hq.order.status", {{"id", "tokyo-01.9"}}).contains("note"));
   // The store cancels it as HQ's call, its hold still not at HQ: status says so at once.
   json cancelled = good;
   cancelled["state"] = "cancelled";

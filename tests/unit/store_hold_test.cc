@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_harness.h"
+#include "holds.h"
 #include "kura/node/store.h"
 #include "kura/schema/api.h"
 #include "store_calls.h"
@@ -36,6 +37,18 @@ TEST_CASE("store creating a hold moves units from available to promise into held
   CHECK(e.Stock("SKU-1") == json{{"sku", "SKU-1"}, {"on_hand", 5}, {"held", 2}, {"promised_online", 0}, {"atp", 3}});
   CHECK(e.Hold("SKU-1", 1) == "tokyo-01.2");
   CHECK(e.Stock("SKU-1")["held"] == 3);
+}
+
+TEST_CASE("HQ passes on every key of a store's hold answer, and nothing a store adds", "[store][hold]") {
+  EngineHarness e;
+  e.Receive("SKU-1", 5);
+  json hold = e.Ok("hold.create", {{"kind", "pickup"}, {"lines", {Line("SKU-1", 2)}}, {"customer", "ana@example.com"}});
+  hold["ticket"] = "a ticket";  // hold.create adds one when the store has a ticket key
+  CHECK(HoldAnswerFields(hold) == hold);  // fails when ToJson gains a key HoldAnswerFields drops
+  json padded = hold;
+  padded["note"] = std::string(4000, 'x');
+  CHECK(HoldAnswerFields(padded) == hold);
+  CHECK(HoldAnswerFields(json("not a hold")) == json::object());
 }
 
 TEST_CASE("store hold beyond available to promise is refused naming the shortfall",
