@@ -146,6 +146,12 @@ json HoldAnswerFields(const json& answer) {
   return out;
 }
 
+Result<std::map<std::string, int64_t>> UnitsOfHoldJson(const json& hold) {
+  if (!hold.is_object()) return Status::InvalidArgument("a hold must be a map");
+  KURA_ASSIGN_OR_RETURN(std::vector<HoldLine> lines, LinesArg(hold));
+  return UnitsBySku(lines);
+}
+
 Result<HoldRequest> ParseHoldRequest(const json& args) {
   HoldRequest r;
   KURA_ASSIGN_OR_RETURN(std::string kind_name, ArgString(args, "kind", nullptr));

@@ -49,6 +49,9 @@ nlohmann::json ToJson(const HoldCell& hold);
 // Of a hold's JSON from a peer (a store's answer to HQ's call), only the keys ToJson writes
 // and hold.create's `ticket`: HQ passes on nothing else a store puts in its answer.
 nlohmann::json HoldAnswerFields(const nlohmann::json& answer);
+// The units per SKU of a hold's JSON from a peer, its "lines" read as hold.create reads
+// them; InvalidArgument when they are malformed.
+Result<std::map<std::string, int64_t>> UnitsOfHoldJson(const nlohmann::json& hold);
 
 // Collects a hold at this store: from any active state when the hold is here (as
 // hold.collect), or, for a cell made from a pickup ticket before the hold arrived (no state

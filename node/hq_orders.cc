@@ -132,19 +132,10 @@ void KeepStoreAnswer(Txn& txn, const std::string& id, json answer) {
   txn.Write(Cf::kLocal, PlacedOrderKey(id), answer.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-// The units by SKU of a hold's "lines" as a peer gave them; empty when they are malformed.
-std::map<std::string, int64_t> UnitsOfAnswer(const json& hold) {
-  std::map<std::string, int64_t> units;
-  auto lines = hold.find("lines");
-  if (lines == hold.end() || !lines->is_array()) return {};
-  for (const json& line : *lines) {
-    if (!line.is_object() || !line.contains("sku") || !line["sku"].is_string() || !line.contains("qty") ||
-        !line["qty"].is_number_integer()) {
-      return {};
-    }
-    units[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
-  }
-  return units;
+// Whether a hold's JSON from a peer holds the units `request` asks for.
+bool SameUnits(const json& hold, const HoldRequest& request) {
+  auto units = UnitsOfHoldJson(hold);
+  return units.ok() && *units == request.UnitsBySku();
 }
 
 // Records an order the store decided and made (node/order_router.h). The answer comes from
@@ -155,7 +146,7 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
   std::string id = HoldIdOfAnswer(hold);
   if (id.empty() || StringField(hold, "store") != store || !ValidateHoldId(id).ok() ||
       id.rfind(store + ".", 0) != 0 || StringField(hold, "state") != "held" ||
-      StringField(hold, "kind") != HoldKindName(request.kind) || UnitsOfAnswer(hold) != request.UnitsBySku()) {
+      StringField(hold, "kind") != HoldKindName(request.kind) || !SameUnits(hold, request)) {
     return Status::BadRequest("store " + store + " answered the order with something that is not its new hold");
   }
   // A store answering a retry from its own records (kept longer than HQ's) may name a

@@ -167,6 +167,7 @@ int RunSingle(const InProcessRuns& r) {
     if (o.progress) line.Close();
   }
   Measured m{watch.Seconds(), PeakRssMb(), worlds_at_once, o.threads};
+  bool floor_failed = false;
   if (r.storage_floor) {
     // One replay per strategy's run, as the runs came one after another.
     m.storage_floor_s = 0;
@@ -180,6 +181,7 @@ int RunSingle(const InProcessRuns& r) {
       if (!floor.ok()) {  // the report then goes without it
         std::cerr << "storage floor: " << floor.status().ToString() << "\n";
         m.storage_floor_s = -1;
+        floor_failed = true;
         break;
       }
       m.storage_floor_s += floor->seconds;
@@ -208,7 +210,6 @@ int RunSingle(const InProcessRuns& r) {
   for (const auto& run : results) {
     if (!run.ok) return 1;
   }
-  bool floor_failed = r.storage_floor && m.storage_floor_s < 0;
   return plot_problem.empty() && !floor_failed ? 0 : kExitNotMeasured;
 }
 
