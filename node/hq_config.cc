@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_args.h"
 #include "config_file.h"
 #include "kura/schema/ids.h"
 
@@ -54,7 +55,8 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
       ->check(CLI::Range(int64_t{1}, int64_t{24 * 365}));
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error (default info)");
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = ArgsForCli11(app, argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     *exit_code = app.exit(e, out, err);

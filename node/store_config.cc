@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_args.h"
 #include "config_file.h"
 
 namespace kura {
@@ -71,7 +72,8 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters)");
   app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen)");
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = ArgsForCli11(app, argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     *exit_code = app.exit(e, out, err);

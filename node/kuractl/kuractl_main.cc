@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_args.h"
 #include "commands.h"
 #include "invocation.h"
 #include "kura/schema/ids.h"
@@ -100,7 +101,7 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", timeout, "milliseconds to wait for the daemon's reply")
       ->type_name("MS")
       ->default_val(std::to_string(kDefaultTimeoutMs));
-  app.add_option("--request-id", globals.request_id,
+  CLI::Option* request_id = app.add_option("--request-id", globals.request_id,
                  "request id for a write; retrying with the same id returns the first answer "
                  "instead of applying the change twice (default: a fresh random id)")
       ->type_name("RID");
@@ -124,7 +125,8 @@ int main(int argc, char** argv) {
 
   bool json = WantsJson(argc, argv);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = kura::ArgsForCli11(app, argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help
     std::string command;
@@ -136,7 +138,7 @@ int main(int argc, char** argv) {
   auto ms = kura::ctl::ParseInt(timeout, "--timeout", 1, std::numeric_limits<int>::max());
   if (!ms.ok()) return Usage(ms.status().message(), command, json);
   globals.timeout_ms = *ms;
-  if (!globals.request_id.empty()) {
+  if (request_id->count() > 0) {  // given empty (an unset shell variable, say): refused, not a fresh id
     auto rid = kura::ctl::ParseId(globals.request_id, "--request-id", kura::ValidateRequestId);
     if (!rid.ok()) return Usage(rid.status().message(), command, json);
   }

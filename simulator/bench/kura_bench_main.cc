@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_args.h"
 #include "daemon.h"
 #include "hq_ingest_suite.h"
 #include "orders_suite.h"
@@ -180,7 +181,12 @@ int main(int argc, char** argv) {
         ->footer("Options: see kura-bench --help; they may come before or after the suite name.");
   }
   app.require_subcommand(0, 1);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    std::vector<std::string> args = kura::ArgsForCli11(app, argc, argv);
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
   for (const Suite& suite : kSuites) {
     if (app.got_subcommand(suite.name)) return suite.run(options);

@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_args.h"
 #include "given_options.h"
 #include "in_process_runs.h"
 #include "node_logs.h"
@@ -45,14 +46,9 @@ std::vector<StrategyKind> Strategies(const std::string& name) {
   return {StrategyKind::kEscrow, StrategyKind::kLastKnown, StrategyKind::kStrong};
 }
 
-std::string BadMixOrSkew(const SimOptions& o) {
-  for (const std::string& bad :
-       {BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer, o.w_pickup, o.w_tryon, o.w_collect,
-                o.w_cancel}),
-        BadSkew("--store-skew", o.store_skew), BadSkew("--sku-skew", o.sku_skew)}) {
-    if (!bad.empty()) return bad;
-  }
-  return "";
+std::string BadMixOf(const SimOptions& o) {
+  return BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer, o.w_pickup, o.w_tryon, o.w_collect,
+                 o.w_cancel});
 }
 
 }  // namespace
@@ -87,8 +83,8 @@ int main(int argc, char** argv) {
   app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(WholeIn(1, 100000));
   app.add_option("--ops", o.ops, "workload operations drawn over the run, at most (a draw past the last day is not made); the report counts those taken, those skipped and those not drawn")->capture_default_str()->check(WholeIn(0, 100'000'000));
   app.add_option("--days", o.days, "simulated days the workload is spread over")->capture_default_str()->check(NumberIn(0.01, 365.0));
-  app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity, 0 to 10 (0 uniform; store-000 busiest)")->capture_default_str();
-  app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")->capture_default_str();
+  app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity, 0 to 10 (0 uniform; store-000 busiest)")->capture_default_str()->check(NumberIn(0.0, 10.0));
+  app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")->capture_default_str()->check(NumberIn(0.0, 10.0));
   auto* mix = app.add_option_group("workload mix", "relative weights of each kind of operation");
   mix->add_option("--w-sale", o.w_sale, "till sale of 1-2 units on the shelf; one the store refuses for taking units promised to holds is repeated with staff's override, which the checks allow for")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-delivery", o.w_delivery, "delivery received (stock.receive)")->capture_default_str()->check(NumberIn(0.0, 1e9));
@@ -161,7 +157,8 @@ int main(int argc, char** argv) {
   AddProcessesCommand(app, &processes);
   app.require_subcommand(0, 1);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = kura::ArgsForCli11(app, argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     std::string name = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr
                            ? OptionOnlyOf(app, *processes.app, argc, argv)
@@ -182,7 +179,7 @@ int main(int argc, char** argv) {
     }
     return RunProcessesCommand(processes);
   }
-  for (const std::string& bad : {BadMixOrSkew(o), BadSweep(o.seed, runs)}) {
+  for (const std::string& bad : {BadMixOf(o), BadSweep(o.seed, runs)}) {
     if (bad.empty()) continue;
     std::cerr << bad << "\n";
     return 2;

@@ -54,9 +54,8 @@ constexpr char kDescription[] =
     "after the first, stops at once; a sweep stops too, with its summary, even between\n"
     "two runs).";
 
-std::string BadMixOrSkew(const ProcessOptions& o) {
-  std::string bad = BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_hold, o.w_collect, o.w_cancel});
-  return bad.empty() ? BadSkew("--sku-skew", o.sku_skew) : bad;
+std::string BadMixOf(const ProcessOptions& o) {
+  return BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_hold, o.w_collect, o.w_cancel});
 }
 
 }  // namespace
@@ -106,7 +105,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->capture_default_str()
       ->check(NumberIn(0.0, 10000.0));
   cmd->add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(NumberIn(0.0, 10.0));
   auto* mix = cmd->add_option_group("till mix", "relative weights of what a till does");
   mix->add_option(
          "--w-sale", o.w_sale,
@@ -205,7 +205,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
 
 int RunProcessesCommand(ProcessCommand& command) {
   ProcessOptions& o = command.options;
-  for (const std::string& bad : {BadMixOrSkew(o), BadSweep(o.seed, command.runs)}) {
+  for (const std::string& bad : {BadMixOf(o), BadSweep(o.seed, command.runs)}) {
     if (bad.empty()) continue;
     std::cerr << bad << "\n";
     return 2;

@@ -61,6 +61,7 @@ CLI::Validator WholeIn(T lo, T hi) {
   std::string range = std::to_string(lo) + " to " + std::to_string(hi);
   return CLI::Validator(
       [lo, hi, range](std::string& value) -> std::string {
+        if (value.empty()) return "no value given";
         auto out_of_range = [&] { return "Value " + value + " not in range " + range; };
         double number;
         bool numeric = CLI::detail::lexical_cast(value, number) && !std::isnan(number);
@@ -88,6 +89,7 @@ inline CLI::Validator NumberIn(double lo, double hi) {
   std::string range = bound(lo) + " to " + bound(hi);
   return CLI::Validator(
       [lo, hi, range](std::string& value) -> std::string {
+        if (value.empty()) return "no value given";
         double number;
         if (!CLI::detail::lexical_cast(value, number) || std::isnan(number))
           return "Value " + value + " is not a number";
@@ -102,11 +104,6 @@ inline std::string BadMix(std::initializer_list<double> weights) {
   double total = 0;
   for (double w : weights) total += w;
   return total > 0 ? "" : "the workload mix is empty: give at least one --w-* weight above 0";
-}
-
-// A Zipf exponent, 0 to 10 (negative would reverse "busiest first").
-inline std::string BadSkew(const char* option, double skew) {
-  return skew >= 0 && skew <= 10 ? "" : std::string(option) + " must be between 0 and 10";
 }
 
 }  // namespace kura::sim

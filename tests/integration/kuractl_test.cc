@@ -128,6 +128,23 @@ TEST_CASE("kuractl refuses bad local input with exit 2 and changes nothing", "[k
   CHECK(after["active_holds"] == 0);
 }
 
+TEST_CASE("kuractl reads --request-id= as an empty id, refused, not as the next argument", "[kuractl]") {
+  // CLI11 alone took the word after "--request-id=" as the id; an empty id (an unset shell
+  // variable) must not fall back to a fresh one either, or the retry it was meant for
+  // would apply the change twice.
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "TEE-M-BLK"}, {"qty", 10}});
+  for (const char* given : {"--request-id= stock sell TEE-M-BLK 1", "--request-id '' stock sell TEE-M-BLK 1"}) {
+    auto run = Kuractl(dir, daemon.endpoint(), given);
+    INFO("kuractl " << given << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: --request-id \"\": "));
+  }
+  CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 10);
+}
+
 TEST_CASE("kuractl applies a retried write with the same request id once", "[kuractl]") {
   TempDir dir;
   DaemonProcess daemon("tokyo-01", dir.Sub("data"));

@@ -72,6 +72,8 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
   RefusedNaming(Sim(dir, "--drop 2"), "--drop: Value 2 not in range 0 to 0.9");
   RefusedNaming(Sim(dir, "processes --store-bin /nonexistent/kura-store"), "--store-bin: File does not exist");
   RefusedNaming(Sim(dir, "--store-skew -3"), "--store-skew");
+  RefusedNaming(Sim(dir, "--store-skew abc"), "--store-skew: Value abc is not a number");
+  RefusedNaming(Sim(dir, "processes --sku-skew 11"), "--sku-skew: Value 11 not in range 0 to 10");
   // processes refuses the same
   RefusedNaming(Sim(dir, "processes --store-kills -1"), "--store-kills");
   RefusedNaming(Sim(dir, "processes --w-sale -5"), "--w-sale");
@@ -94,6 +96,20 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
   // a sweep that would wrap past the largest seed to 0
   RefusedNaming(Sim(dir, "--seed 18446744073709551615 --runs 2"), "would pass the largest seed");
   RefusedNaming(Sim(dir, "processes --seed 18446744073709551614 --runs 3"), "would pass the largest seed");
+}
+
+TEST_CASE("an option given as --name= takes the empty value, not the argument after it", "[sim][cli]") {
+  // CLI11 alone read "--plot= --stores 2" as a plot named "--stores".
+  TempDir dir;
+  RefusedNaming(Sim(dir, "--days="), "--days: no value given");
+  RefusedNaming(Sim(dir, "processes --seconds="), "--seconds: no value given");
+  CommandRun run = Sim(dir, "--plot= --stores 2 --skus 5 --ops 10 --days 0.01 --strategy strong");
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find("2 stores") != std::string::npos);
+  CHECK(run.out.find("plot (") == std::string::npos);  // an empty --plot: no plot
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("--stores")));
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("kura-sim.svg")));
 }
 
 TEST_CASE("kura-sim refuses faults asked for beside --no-faults", "[sim][cli]") {
