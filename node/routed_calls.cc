@@ -100,7 +100,7 @@ std::string HashedCallRid(std::string_view kind, std::string_view salt, std::str
 }
 
 std::string OrderCallRid(std::string_view client_rid) {
-  return client_rid.size() <= 59 ? "hq:o:" + std::string(client_rid) : HashedCallRid("o#", "", client_rid);
+  return client_rid.size() <= 59 ? "hq:o:" + std::string(client_rid) : HashedCallRid("oh", "", client_rid);
 }
 
 ApiRequest OrderStoreCall(const ApiRequest& order) {

@@ -36,7 +36,7 @@ namespace kura {
 // "hq:<kind>:" + 16 hex digits of the FNV-1a of `salt` and `key`: the rid of an HQ call
 // that is the same for a retry of one client request and different for another.
 std::string HashedCallRid(std::string_view kind, std::string_view salt, std::string_view key);
-// The rid of the call that routes a client's order: "hq:o:" + rid, or "hq:o#:" + a hash of
+// The rid of the call that routes a client's order: "hq:o:" + rid, or "hq:oh:" + a hash of
 // a rid too long for the 64-byte limit (the same for a retry, on any HQ build).
 std::string OrderCallRid(std::string_view client_rid);
 

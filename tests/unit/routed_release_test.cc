@@ -81,6 +81,14 @@ struct Chain {
   }
 };
 
+TEST_CASE("routed orders: a client rid too long to prefix is hashed into a rid the store accepts", "[orders][routing]") {
+  std::string longest(64, 'r'), other = std::string(63, 'r') + "s";
+  CHECK(OrderCallRid(longest).size() <= 64);
+  CHECK(OrderCallRid(longest) != OrderCallRid(other));
+  Chain c;
+  CHECK(c.StoreDecides(longest)["state"] == "held");  // a rid outside 1.2's alphabet is bad_request
+}
+
 TEST_CASE("routed orders: a hold arriving after HQ served the order itself is cancelled", "[orders][routing]") {
   Chain c;
   json made = c.StoreDecides("web-1");
