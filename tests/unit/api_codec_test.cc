@@ -60,6 +60,12 @@ void CheckRefused(const std::string& bytes, Code code) {
   CHECK(r.status().code() == code);
 }
 
+TEST_CASE("FNV-1a uses the offset basis PROTOCOL.md's conventions give, and chains as they say", "[api]") {
+  // Not the standard basis: the rids of routed calls and stored fingerprints depend on it.
+  CHECK(kura::Fnv1a64("abc") == 0xE16801510DB89EFDull);
+  CHECK(kura::Fnv1a64("c", kura::Fnv1a64("ab")) == kura::Fnv1a64("abc"));
+}
+
 TEST_CASE("api request survives encode and decode", "[api]") {
   ApiRequest in{"hold.create", "till-3:0001",
                 json{{"kind", "pickup"},
