@@ -62,6 +62,12 @@ void Daemon::Kill() {
   pid_ = -1;
 }
 
+std::string Daemon::Exited() {
+  int wait_status = 0;
+  if (!running() || !Reaped(&wait_status)) return "";
+  return DescribeExit(wait_status);
+}
+
 Status Daemon::Signal(int signal) {
   if (!running()) return Status::IOError(name_ + " is not running");
   if (kill(pid_, signal) != 0) return Status::IOError(name_ + ": kill(" + std::to_string(signal) + ") failed");

@@ -44,6 +44,10 @@ class Daemon {
   Status Stop();
   // SIGKILL and reap: a crash, no clean shutdown. A no-op when not running.
   void Kill();
+  // How the daemon ended ("exited with status 1", "killed by signal 6") when it has exited
+  // since Start without Stop or Kill, reaping it (running() is false after); empty while it
+  // runs or when it is not running. Non-blocking: a daemon stopped by SIGSTOP still runs.
+  std::string Exited();
   // Sends `signal` (SIGSTOP, SIGCONT, ...) without waiting. IOError when not running or
   // when kill(2) fails.
   Status Signal(int signal);

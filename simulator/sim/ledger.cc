@@ -80,7 +80,7 @@ bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* fro
   return true;
 }
 
-void Ledger::Apply(int store, const std::string& op, const json& args, const json& result) {
+std::string Ledger::Apply(int store, const std::string& op, const json& args, const json& result) {
   auto& stock = on_hand_[store];
   Touch(store, args);
   Touch(store, result);
@@ -123,8 +123,11 @@ void Ledger::Apply(int store, const std::string& op, const json& args, const jso
   }
   if (op.rfind("hold.", 0) == 0 && op != "hold.create") {
     HoldState from = HoldState::kUnknown;
-    Observe(result["id"].get<std::string>(), ParseHoldState(result["state"].get<std::string>()).value_or(HoldState::kHeld), &from);
+    std::string id = result["id"], state = result["state"];
+    if (!Observe(id, ParseHoldState(state).value_or(HoldState::kHeld), &from))
+      return op + " answered hold " + id + " " + state + ", after it was seen " + std::string(HoldStateName(from));
   }
+  return "";
 }
 
 }  // namespace kura::sim

@@ -36,8 +36,10 @@ class Ledger {
  public:
   explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores), touched_(stores) {}
 
-  // Records the effect of an acknowledged (ok) reply to `op` at `store`.
-  void Apply(int store, const std::string& op, const nlohmann::json& args,
+  // Records the effect of an acknowledged (ok) reply to `op` at `store`. Returns why the
+  // hold state the reply shows is not a legal move from the last one seen (empty when it
+  // is, or when the reply moves no hold); the state recorded is then left as it was.
+  std::string Apply(int store, const std::string& op, const nlohmann::json& args,
              const nlohmann::json& result);
   // A hold observed in `state` (by a reply or a scan). Returns false when that is not a
   // legal move from the last state seen; *from is set to it.

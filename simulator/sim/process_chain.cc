@@ -189,6 +189,23 @@ Status ProcessChain::HealAll() {
   return Status::Ok();
 }
 
+std::string ProcessChain::UnexpectedExit(std::string* log_tail) {
+  auto exited = [&](Node& node) -> std::string {
+    if (!node.daemon) return "";
+    std::string how = node.daemon->Exited();
+    if (how.empty()) return "";
+    node.up = false;
+    node.frozen = false;
+    *log_tail = node.daemon->LogTail(6);
+    return node.id + " " + how + ", not stopped by kura-sim";
+  };
+  if (std::string why = exited(*hq_); !why.empty()) return why;
+  for (auto& node : stores_) {
+    if (std::string why = exited(*node); !why.empty()) return why;
+  }
+  return "";
+}
+
 std::string ProcessChain::LogTails(int lines) const {
   std::string out;
   auto tail = [&](const Node& node) {

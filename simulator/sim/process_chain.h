@@ -71,6 +71,12 @@ class ProcessChain {
   // Ends whatever fault is still going: thaws, restarts and relinks every daemon.
   Status HealAll();
 
+  // A daemon that exited without the harness stopping it (a crash of kura's own): says
+  // which and how it ended, sets *log_tail to how its log ends, and counts it as down.
+  // Empty when every daemon the harness started is still running (or frozen). Control
+  // thread only.
+  std::string UnexpectedExit(std::string* log_tail);
+
   // The last lines of every daemon's log, for a failed run.
   std::string LogTails(int lines) const;
 

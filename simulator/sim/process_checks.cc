@@ -97,7 +97,22 @@ class Checker {
   }
 
   CheckResult HqEqualsStores() {
-    CheckResult out{"HQ's hq.stock per store = each store's own view", true, ""};
+    CheckResult out{"HQ's hq.stock per store = each store's own view; its totals = their sum", true, ""};
+    std::map<std::string, StockRow> sums;
+    for (std::size_t s = 0; s < snap_.stores.size(); ++s) {
+      for (const auto& [sku, mine] : snap_.stores[s].stock) {
+        sums[sku].on_hand += mine.on_hand;
+        sums[sku].held += mine.held;
+      }
+    }
+    for (const auto& [sku, total] : snap_.hq.totals) {
+      if (total == sums[sku]) continue;
+      out.ok = false;
+      out.detail = "hq.stock " + sku + " total on_hand/held " + std::to_string(total.on_hand) + "/" +
+                   std::to_string(total.held) + ", the stores' own views sum to " +
+                   std::to_string(sums[sku].on_hand) + "/" + std::to_string(sums[sku].held);
+      return out;
+    }
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
       const std::string& id = snap_.store_ids[s];
       for (const auto& [sku, mine] : snap_.stores[s].stock) {
@@ -159,16 +174,27 @@ class Checker {
     for (std::size_t s = 0; s < snap_.stores.size(); ++s) {
       for (const auto& [id, hold] : snap_.stores[s].holds) {
         if (ledger_.holds().count(id)) continue;
-        auto asked = by_tag_.find(hold.value("customer", ""));
-        bool ours = asked != by_tag_.end() &&
-                    (asked->second->op == "hold.create" || asked->second->op == "hq.order.place") &&
-                    asked->second->store == static_cast<int>(s);
-        if (!ours) {
-          fail("hold " + id + " at " + snap_.store_ids[s] + " that no request asked for");
-        } else if (asked->second->outcome == OpOutcome::kAcked &&
-                   IsActive(ParseHoldState(hold["state"].get<std::string>())
-                                .value_or(HoldState::kCancelled))) {
-          ++*stranded;  // the store decided after HQ stopped waiting
+        std::string tag = hold.value("customer", "");
+        auto asked = by_tag_.find(tag);
+        const OpRecord* r = asked == by_tag_.end() ? nullptr : asked->second;
+        std::string where = "hold " + id + " at " + snap_.store_ids[s];
+        if (r == nullptr || r->store != static_cast<int>(s) ||
+            (r->op != "hold.create" && r->op != "hq.order.place")) {
+          fail(where + " that no request asked for");
+        } else if (r->op == "hold.create") {
+          // A till's request makes one hold at most: the one acknowledged, none when refused.
+          if (r->outcome == OpOutcome::kAcked)
+            fail(where + ", a second hold for till request " + r->rid + " (acknowledged as " +
+                 r->result.value("id", "") + ")");
+          else if (r->outcome == OpOutcome::kRefused)
+            fail(where + " made by till request " + r->rid + ", which was refused (" + r->refusal + ")");
+          else if (hold_tags_[s][tag] > 1)
+            fail(where + ": " + std::to_string(hold_tags_[s][tag]) + " holds for till request " + r->rid);
+        } else if (r->outcome == OpOutcome::kAcked &&
+                   IsActive(ParseHoldState(hold["state"].get<std::string>()).value_or(HoldState::kCancelled))) {
+          // An order's call the store decided after HQ stopped waiting (PROTOCOL.md 2.4):
+          // HQ cancels its hold, but remembers it only for its current run.
+          ++*stranded;
         }
       }
     }
@@ -179,10 +205,10 @@ class Checker {
     CheckResult out{"no oversold promise: held <= on-hand + recorded overrides (stores and HQ)",
                     true, ""};
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
-      std::map<std::string, int64_t> unknown_sold;
+      std::map<std::string, int64_t> unknown_sold;  // of the unknown sales that happened (a receipt)
       for (const OpRecord& r : records_) {
         if (r.op != "stock.sell" || r.outcome != OpOutcome::kUnknown ||
-            r.store != static_cast<int>(s))
+            r.store != static_cast<int>(s) || receipt_tags_[s].count(Tag(r)) == 0)
           continue;
         for (const json& line : r.args["lines"])
           unknown_sold[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
@@ -213,6 +239,7 @@ class Checker {
     };
     for (std::size_t s = 0; s < snap_.stores.size(); ++s) {
       const StoreSnapshot& store = snap_.stores[s];
+      if (!store.read) continue;  // not converged: its own violation
       const std::string& id = snap_.store_ids[s];
       std::map<int64_t, const json*> by_seq;
       std::map<std::string, int> collections;
@@ -266,7 +293,7 @@ class Checker {
   CheckResult AdminCheck() {
     CheckResult out{"admin.check clean at every store and HQ (derived state = cells)", true, ""};
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
-      if (snap_.stores[s].check.value("ok", false)) continue;
+      if (!snap_.stores[s].read || snap_.stores[s].check.value("ok", false)) continue;
       out.ok = false;
       out.detail = snap_.store_ids[s] + " admin.check: " + snap_.stores[s].check.dump();
     }

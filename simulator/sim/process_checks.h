@@ -6,15 +6,21 @@
 // checks:
 //  - on-hand: each store's on-hand of every SKU = acknowledged effects + the unknown
 //    operations that happened;
-//  - HQ = stores: hq.stock per store equals each store's own on-hand and held;
+//  - HQ = stores: hq.stock per store equals each store's own on-hand and held, and its
+//    total the sum of the stores' own;
 //  - holds: no acknowledged hold or order lost (at its store, and at HQ for orders, in the
-//    same state), hold states only moved forward, no hold nobody asked for;
-//  - no oversold promise: held <= on-hand + recorded overrides, at every store and at HQ;
+//    same state), hold states only moved forward, no hold nobody asked for, and a till's
+//    hold.create made its acknowledged hold alone, none when refused, at most one when
+//    unknown (an order may leave a store's hold besides HQ's, PROTOCOL.md 2.4);
+//  - no oversold promise: held <= on-hand + recorded overrides (and the unknown sales that
+//    happened), at every store and at HQ;
 //  - receipts: each acknowledged sale and return journaled once under its seq, each
 //    collection once, nothing else; HQ acknowledged every store's whole journal lane
 //    (kura-hq has no op to list its journal, so its Ack, seen in the store's sync.status,
 //    is the evidence);
 //  - admin.check is clean at every store.
+// A store that did not answer every read is skipped: the chain did not converge, which is
+// the run's violation already.
 // Pure functions; thread-safe.
 #pragma once
 

@@ -70,23 +70,26 @@ void ProcessLedger::Ack(std::size_t handle, const json& result) {
   OpRecord& record = records_[handle];
   record.result = result;
   AddUncertainSale(record, -1);
-  int store = record.store;
-  if (record.op == "hq.order.place") {
-    // HQ names the store in the hold; it must be the one ordered from.
-    std::string id = result.value("store", "");
-    for (std::size_t i = 0; i < store_ids_.size(); ++i) {
-      if (store_ids_[i] == id) store = static_cast<int>(i);
-    }
+  // HQ names the store in an order's hold; it must be the one ordered from.
+  std::string named = result.value("store", "");
+  if (record.op == "hq.order.place" && named != store_ids_[record.store]) {
+    RaiseLocked("order " + record.rid + " for " + store_ids_[record.store] + " answered with a hold at " + named);
   }
-  ledger_.Apply(store, record.op, record.args, result);
+  std::string illegal = ledger_.Apply(record.store, record.op, record.args, result);
   Resolve(record, OpOutcome::kAcked,
           record.op == "hq.order.place" ? "ok " + result.value("id", "") : "ok");
+  if (!illegal.empty()) RaiseLocked(illegal);
 }
 
 void ProcessLedger::Refuse(std::size_t handle, const Status& status) {
   std::lock_guard<std::mutex> lock(mu_);
   OpRecord& record = records_[handle];
   record.refusal = std::string(Status::CodeName(status.code()));
+  if (status.code() == Status::Code::kIOError || status.code() == Status::Code::kBusy) {
+    // PROTOCOL.md 1.4: the request may still take effect (retry with its rid to learn).
+    Resolve(record, OpOutcome::kUnknown, record.refusal + " (unknown)");
+    return;
+  }
   AddUncertainSale(record, -1);
   Resolve(record, OpOutcome::kRefused, record.refusal);
 }
@@ -122,6 +125,10 @@ std::string ProcessLedger::Tail() const {
 
 void ProcessLedger::Violation(const std::string& what) {
   std::lock_guard<std::mutex> lock(mu_);
+  RaiseLocked(what);
+}
+
+void ProcessLedger::RaiseLocked(const std::string& what) {
   AddLine(&event_lines_, "VIOLATION " + what);
   if (!violation_.empty()) return;
   violation_ = what;

@@ -52,11 +52,16 @@ class ProcessLedger {
  public:
   explicit ProcessLedger(std::vector<std::string> store_ids);
 
-  // Records `op` about to be sent (to HQ when `at_hq`); returns its handle.
+  // Records `op` about to be sent (to HQ when `at_hq`); returns its handle. The outcome
+  // follows from the reply, below.
   std::size_t Begin(int store, bool at_hq, const std::string& op, const std::string& rid,
                     const nlohmann::json& args);
-  // The reply was ok: applies its effect. A hold the reply names moves in the Ledger.
+  // The reply was ok: applies its effect. A hold the reply names moves in the Ledger; a
+  // move that is not legal, or an order's hold at another store than ordered, is a
+  // violation.
   void Ack(std::size_t handle, const nlohmann::json& result);
+  // An error reply: refused, no effect; but io_error and busy leave it unknown, as they
+  // may still take effect (PROTOCOL.md 1.4).
   void Refuse(std::size_t handle, const Status& status);
   // No reply came: the operation stays unknown.
   void Lose(std::size_t handle);
@@ -98,6 +103,7 @@ class ProcessLedger {
   void AddUncertainSale(const OpRecord& record, int64_t sign);
   // REQUIRES: mu_ held.
   std::string Tail() const;
+  void RaiseLocked(const std::string& what);
   void AddLine(std::deque<std::pair<int64_t, std::string>>* lines, std::string line);
 
   mutable std::mutex mu_;

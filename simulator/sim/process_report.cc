@@ -105,7 +105,9 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
       "allowed either way (the\nhold's state shows the move was legal, not which request made "
       "it)\n",
       L(u.happened), L(u.did_not), L(u.bounded), L(u.state_only));
-  if (r.converge_s >= 0)
+  if (r.stopped_at_violation)
+    out << "stopped at the violation: no final heal, convergence or final checks";
+  else if (r.converge_s >= 0)
     out << Printf("converged %.1f s after the %s", r.converge_s,
                   o.faults ? "final heal" : "workload stopped");
   else
@@ -116,7 +118,7 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
     out << Printf("; %lld store holds stranded by orders HQ answered itself",
                   L(r.checks.stranded_holds));
   }
-  out << "\n\n" << (r.ok ? "checks (all held):\n" : "checks:\n");
+  out << (r.checks.checks.empty() ? "\n" : r.ok ? "\n\nchecks (all held):\n" : "\n\nchecks:\n");
   for (const CheckResult& c : r.checks.checks) {
     out << "  " << (c.ok ? "ok    " : "FAIL  ") << c.name << "\n";
     if (!c.ok) out << "        " << c.detail << "\n";
@@ -156,6 +158,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       // As a sweep's: why the run gave no verdict (ok is then false with no check failed).
       {"stopped", NoVerdict(r) ? json(NoVerdict(r)) : json(nullptr)},
       {"violation", r.violation},
+      {"stopped_at_violation", r.stopped_at_violation},
       {"seconds", o.seconds},  // the workload asked for; workload_s what ran
       {"workload_s", r.workload_s},
       {"converge_s", r.converge_s},

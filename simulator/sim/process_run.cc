@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <thread>
 
@@ -57,6 +58,7 @@ class Run {
     workload_->Stop();
     Collect();
     if (!result_->error.empty()) return;
+    if (!ledger_->violation().empty()) return StopAtViolation();
     ledger_->Note("FINAL HEAL: every daemon thawed, restarted and relinked");
     if (Status s = chain_->HealAll(); !s.ok()) return Fail("final heal: " + s.ToString());
     Converge();
@@ -68,6 +70,13 @@ class Run {
 
  private:
   void Fail(const std::string& what) {
+    if (ledger_ && !ledger_->violation().empty()) {
+      // The violation came first: it is the verdict, and what failed after it may be its
+      // consequence (a daemon that crashed does not come back).
+      Verdict();
+      result_->trace_tail += "  then the run could not go on: " + what.substr(0, what.find('\n')) + "\n";
+      return;
+    }
     if (InterruptGuard::Requested()) {
       // Asked for: whatever failed after the stop came is its consequence, not a fault to debug.
       result_->interrupted = true;
@@ -76,6 +85,26 @@ class Run {
     }
     result_->error = what;
     if (chain_) result_->error += "\ndaemon logs:\n" + chain_->LogTails(8);
+  }
+
+  void Verdict() {
+    result_->violation = ledger_->violation();
+    result_->ok = result_->violation.empty();
+    result_->trace_tail = ledger_->ViolationTrace();
+  }
+
+  // A violation found while the workload ran ends the run there, as the issue asks: the
+  // chain is left as the violation found it, unhealed, for --keep.
+  void StopAtViolation() {
+    result_->stopped_at_violation = true;
+    Verdict();
+  }
+
+  // A daemon that exited by itself, its log's end noted in the trace; empty when none did.
+  std::string UnexpectedExit() {
+    std::string log_tail, exit = chain_->UnexpectedExit(&log_tail);
+    if (!exit.empty()) ledger_->Note(exit + "; its log ends:\n" + log_tail);
+    return exit;
   }
 
   void Say(const std::string& line) {
@@ -98,6 +127,8 @@ class Run {
     while (true) {
       result_->workload_s = Since(t0);  // kept as it goes: a run cut short reports what ran
       if (InterruptGuard::Requested()) return fail(kInterrupted);
+      if (std::string exit = UnexpectedExit(); !exit.empty()) ledger_->Violation(exit);
+      if (!ledger_->violation().empty()) break;  // StopAtViolation
       if (workload_->Spent()) break;  // no workload left to fault
       while (auto step = schedule.Due(elapsed_ms())) {
         if (Status s = Apply(*step); !s.ok()) return fail(s.ToString());
@@ -230,15 +261,21 @@ class Run {
     auto t0 = Clock::now();
     ChainSnapshot snapshot;
     std::vector<std::string> problems;
+    std::string exit;
     bool converged = PollUntil(
         [&] {
           if (InterruptGuard::Requested()) return true;
+          if (!(exit = UnexpectedExit()).empty()) return true;
           snapshot = TakeSnapshot(context_, *chain_, skus, orders, kSnapshotTimeoutMs);
           problems = ConvergenceProblems(snapshot);
           return problems.empty();
         },
         static_cast<int64_t>(options_.converge_timeout_s * 1000), kConvergePollMs);
     if (InterruptGuard::Requested()) return Fail(kInterrupted);
+    if (!exit.empty()) {
+      ledger_->Violation("after the final heal: " + exit);
+      return StopAtViolation();
+    }
     if (converged) {
       result_->converge_s = Since(t0);
       snapshot.hq.check = ReadHqCheck(context_, *chain_, kHqCheckTimeoutMs);
@@ -255,9 +292,7 @@ class Run {
     for (const CheckResult& c : result_->checks.checks) {
       if (!c.ok) ledger_->Violation(c.name + ": " + c.detail);
     }
-    result_->violation = ledger_->violation();
-    result_->ok = result_->violation.empty();
-    result_->trace_tail = ledger_->ViolationTrace();
+    Verdict();
   }
 
   ProcessOptions options_;
@@ -280,7 +315,11 @@ ProcessResult RunProcesses(const ProcessOptions& options,
   {
     InterruptGuard guard;
     Run run(options, &result, progress);
-    run.Go();
+    try {
+      run.Go();
+    } catch (const std::exception& e) {  // kura-sim's own bug: reported with the seed, daemons stopped
+      result.error = std::string("kura-sim failed: ") + e.what();
+    }
   }
   result.wall_s = Since(t0);
   return result;

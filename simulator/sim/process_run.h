@@ -27,6 +27,7 @@ struct ProcessResult {
   std::string error;       // the harness failed (a daemon would not start, ...); no verdict
   bool interrupted = false;  // stopped by SIGINT/SIGTERM (error says so); daemons stopped, directory removed unless kept
   std::string violation;   // the first check that failed
+  bool stopped_at_violation = false;  // found while running (or a daemon exited): no final heal or checks
   std::string trace_tail;  // the last operations and faults, for a violation report
   std::map<std::string, OpCounts> ops;  // the workload's, by kind
   int64_t opening_deliveries = 0;        // acknowledged before the workload, one per SKU per store

@@ -19,11 +19,16 @@ StockRow RowOf(const json& view) {
 StoreSnapshot ReadStore(zmq::context_t& context, const std::string& endpoint, int timeout_ms) {
   StoreSnapshot out;
   ApiClient api(context, endpoint, timeout_ms);
+  // One after another, stopping at the first without an answer: a store that does not
+  // answer costs a poll one timeout, not four.
   auto stock = api.Call("stock.list", {{"limit", 100'000}});
+  if (!stock.ok()) return out;
   auto holds = api.Call("hold.list", {{"limit", 100'000}});
+  if (!holds.ok()) return out;
   auto sync = api.Call("sync.status");
+  if (!sync.ok()) return out;
   auto check = api.Call("admin.check");
-  if (!stock.ok() || !holds.ok() || !sync.ok() || !check.ok()) return out;
+  if (!check.ok()) return out;
   for (const json& item : (*stock)["items"])
     out.stock[item["sku"].get<std::string>()] = RowOf(item);
   for (const json& hold : (*holds)["holds"]) out.holds[hold["id"].get<std::string>()] = hold;
@@ -57,6 +62,7 @@ HqSnapshot ReadHq(zmq::context_t& context, const std::string& endpoint,
     if (!view.ok()) continue;  // no store reported it
     for (const json& row : (*view)["stores"])
       by_store[row["store"].get<std::string>()] = RowOf(row);
+    out.totals[sku] = RowOf((*view)["total"]);
   }
   for (const std::string& id : orders) {
     auto order = api.Call("hq.order.status", {{"id", id}});
@@ -93,7 +99,7 @@ nlohmann::json ReadHqCheck(zmq::context_t& context, const ProcessChain& chain, i
 std::vector<std::string> ConvergenceProblems(const ChainSnapshot& snapshot) {
   std::vector<std::string> problems;
   if (!snapshot.hq.read) problems.push_back("hq did not answer every read");
-  std::map<std::string, json> hq_links;
+  std::map<std::string, json> hq_links;  // a store HQ does not list stays null: not connected
   if (snapshot.hq.sync.contains("stores")) {
     for (const json& row : snapshot.hq.sync["stores"])
       hq_links[row["store"].get<std::string>()] = row;
@@ -115,7 +121,7 @@ std::vector<std::string> ConvergenceProblems(const ChainSnapshot& snapshot) {
                          std::to_string(s.value("journal_acked_seq", 0)) + "/" +
                          std::to_string(s.value("journal_head_seq", 0)) + " receipts");
     }
-    const json& link = hq_links[id];
+    const json& link = hq_links[id].is_object() ? hq_links[id] : json::object();
     if (!link.value("connected", false) || link.value("lag_components", 0) != 0) {
       problems.push_back(
           "hq: " + id +

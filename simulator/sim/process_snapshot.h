@@ -34,6 +34,7 @@ struct StoreSnapshot {
 struct HqSnapshot {
   bool read = false;
   std::map<std::string, std::map<std::string, StockRow>> stock;  // hq.stock: by SKU, then store id
+  std::map<std::string, StockRow> totals;                        // hq.stock's total, by SKU
   std::map<std::string, nlohmann::json> orders;                  // hq.order.status, by order id
   nlohmann::json sync;                                           // hq.sync_status
   nlohmann::json check;  // admin.check (ReadHqCheck, once converged; null: not read)

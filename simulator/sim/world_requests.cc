@@ -103,14 +103,16 @@ Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::
   trace().Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
                          (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
   if (!reply.ok()) return reply;
+  // A hold move Apply finds illegal is not raised here: a retried request's stored reply
+  // (Redo) can be older than a state seen since; the checks judge moves from the replicas.
   if (!node.hq()) {
-    ledger_.Apply(node.index(), op, args, *reply);
+    (void)ledger_.Apply(node.index(), op, args, *reply);
     Poke(node, node.index());
   } else if (op == "hq.order.place") {
     // Only between windows (Strategy::PlaceUnreachable): store i's ledger belongs to its lane.
     std::string store = (*reply)["store"].get<std::string>();
     int i = std::stoi(store.substr(store.rfind('-') + 1));
-    ledger_.Apply(i, op, args, *reply);
+    (void)ledger_.Apply(i, op, args, *reply);
     Poke(node, i);
   }
   return reply;

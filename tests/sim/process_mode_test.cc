@@ -186,6 +186,7 @@ struct Fabricated {
     store.check = {{"ok", true}};
     snapshot.hq.read = true;
     snapshot.hq.stock["SKU-00000"]["store-000"] = row;
+    snapshot.hq.totals["SKU-00000"] = row;
     json args = {{"sku", "SKU-00000"}, {"qty", 5}};
     Add("stock.receive", "open", args, OpOutcome::kAcked);
     ledger.Apply(0, "stock.receive", args, json::object());
@@ -198,6 +199,16 @@ struct Fabricated {
   void SetOnHand(int64_t on_hand) {
     snapshot.stores[0].stock["SKU-00000"].on_hand = on_hand;
     snapshot.hq.stock["SKU-00000"]["store-000"].on_hand = on_hand;
+    snapshot.hq.totals["SKU-00000"].on_hand = on_hand;
+  }
+
+  // A hold at the store for the till request `rid` (customer "c-" + rid).
+  void AddStoreHold(const std::string& id, const std::string& rid) {
+    snapshot.stores[0].holds[id] = {{"id", id},
+                                    {"store", "store-000"},
+                                    {"state", "held"},
+                                    {"customer", "c-" + rid},
+                                    {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}}})}};
   }
 
   CheckResult Check(const std::string& prefix, bool corrupt = false) const {
@@ -252,6 +263,49 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.snapshot.hq.stock["SKU-00000"]["store-000"].held = 1;
     CHECK_FALSE(f.Check("HQ's hq.stock").ok);
   }
+  SECTION("HQ's total differs from the sum of the stores' own views") {
+    f.snapshot.hq.totals["SKU-00000"].on_hand = 6;
+    CheckResult c = f.Check("HQ's hq.stock");
+    CHECK_FALSE(c.ok);
+    CHECK(c.detail == "hq.stock SKU-00000 total on_hand/held 6/0, the stores' own views sum to 5/0");
+  }
+  SECTION("a till's hold request makes its acknowledged hold alone, none when refused, one at most when unknown") {
+    OpRecord acked{0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"customer", "c-t0-3"}}, OpOutcome::kAcked,
+                   {{"id", "store-000.1"}}, ""};
+    f.records.push_back(acked);
+    f.AddStoreHold("store-000.1", "t0-3");
+    (void)f.ledger.Apply(0, "hold.create", acked.args, f.snapshot.stores[0].holds["store-000.1"]);
+    CHECK(f.Check("no acknowledged hold").ok);
+    f.AddStoreHold("store-000.2", "t0-3");
+    CHECK(f.Check("no acknowledged hold").detail ==
+          "hold store-000.2 at store-000, a second hold for till request t0-3 (acknowledged as store-000.1)");
+    f.snapshot.stores[0].holds.erase("store-000.2");
+
+    f.Add("hold.create", "t0-4", {{"kind", "phone"}, {"customer", "c-t0-4"}}, OpOutcome::kRefused);
+    f.AddStoreHold("store-000.3", "t0-4");
+    CHECK_FALSE(f.Check("no acknowledged hold").ok);
+    f.snapshot.stores[0].holds.erase("store-000.3");
+
+    f.Add("hold.create", "t0-5", {{"kind", "phone"}, {"customer", "c-t0-5"}}, OpOutcome::kUnknown);
+    f.AddStoreHold("store-000.4", "t0-5");
+    CHECK(f.Check("no acknowledged hold").ok);
+    f.AddStoreHold("store-000.5", "t0-5");
+    CHECK_FALSE(f.Check("no acknowledged hold").ok);
+  }
+  SECTION("a store that did not answer is left to the convergence check, not read") {
+    f.snapshot.stores[0] = StoreSnapshot{};
+    f.snapshot.hq.sync = {{"stores", json::array()}};
+    CHECK_NOTHROW(RunChecks(f.snapshot, f.ledger, f.records, false));
+    CHECK_NOTHROW(ConvergenceProblems(f.snapshot));
+    CHECK(ConvergenceProblems(f.snapshot).front() == "store-000 did not answer every read");
+  }
+  SECTION("a store HQ's sync status does not list is not connected") {
+    f.snapshot.stores[0].sync["link"] = "up";
+    f.snapshot.hq.sync = {{"stores", json::array()}};
+    std::vector<std::string> problems;
+    REQUIRE_NOTHROW(problems = ConvergenceProblems(f.snapshot));
+    CHECK(problems == std::vector<std::string>{"hq: store-000 not connected"});
+  }
   SECTION("more held than on hand without an override") {
     f.snapshot.stores[0].stock["SKU-00000"].held = 6;
     CheckResult c = f.Check("no oversold");
@@ -274,6 +328,65 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.snapshot.stores[0].holds["store-000.1"]["state"] = "collected";  // nobody asked to collect it
     CHECK_FALSE(f.Check("no acknowledged hold").ok);
   }
+}
+
+TEST_CASE("the process ledger: io_error and busy leave a request unknown; a reply's illegal move or another "
+          "store's hold for an order is a violation",
+          "[sim][processes]") {
+  ProcessLedger ledger({"store-000", "store-001"});
+  json line = {{"sku", "SKU-00000"}, {"qty", 1}};
+  std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-1", {{"lines", json::array({line})}});
+  ledger.Refuse(sale, Status::IOError("write failed"));
+  CHECK(ledger.records()[sale].outcome == OpOutcome::kUnknown);
+  CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);  // it may have sold
+  std::size_t busy = ledger.Begin(0, false, "hold.cancel", "t0-2", {{"id", "store-000.1"}});
+  ledger.Refuse(busy, Status::Busy("try again"));
+  CHECK(ledger.records()[busy].outcome == OpOutcome::kUnknown);
+  std::size_t refused = ledger.Begin(0, false, "hold.cancel", "t0-3", {{"id", "store-000.1"}});
+  ledger.Refuse(refused, Status::NotFound("no such hold"));
+  CHECK(ledger.records()[refused].outcome == OpOutcome::kRefused);
+  CHECK(ledger.violation().empty());
+
+  json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})}};
+  ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}}), hold);
+  hold["state"] = "collected";
+  ledger.Ack(ledger.Begin(0, false, "hold.collect", "t0-5", {{"id", "store-000.1"}}), hold);
+  CHECK(ledger.violation().empty());
+  hold["state"] = "ready";  // backwards
+  ledger.Ack(ledger.Begin(0, false, "hold.ready", "t0-6", {{"id", "store-000.1"}}), hold);
+  CHECK(ledger.violation() == "hold.ready answered hold store-000.1 ready, after it was seen collected");
+
+  ProcessLedger orders({"store-000", "store-001"});
+  json elsewhere = {{"id", "store-001.1"}, {"store", "store-001"}, {"state", "held"}, {"lines", json::array({line})}};
+  orders.Ack(orders.Begin(0, true, "hq.order.place", "o-1", {{"store", "store-000"}}), elsewhere);
+  CHECK(orders.violation() == "order o-1 for store-000 answered with a hold at store-001");
+}
+
+// A kura-store that SIGKILLs itself 2 s after it starts, as a crash of kura's own would end it.
+std::string SelfKillingStore(const test::TempDir& dir) {
+  std::string path = dir.Sub("self-killing-store.sh");
+  std::ofstream(path) << "#!/bin/sh\n( sleep 2; kill -9 $$ ) &\nexec '" << KURA_STORE_BIN << "' \"$@\"\n";
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  return path;
+}
+
+TEST_CASE("a daemon that exits without being killed is a violation that stops the run", "[sim][processes]") {
+  test::TempDir dir;
+  ProcessOptions o = Brief();
+  o.stores = 1;
+  o.seconds = 60;  // stopped at the violation, long before
+  o.faults = false;
+  o.store_bin = SelfKillingStore(dir);
+  ProcessResult r = RunProcesses(o, {});
+  INFO(FormatProcessRun(o, r));
+  REQUIRE(r.error.empty());
+  CHECK_FALSE(r.ok);
+  CHECK(r.violation == "store-000 killed by signal 9, not stopped by kura-sim");
+  CHECK(r.stopped_at_violation);
+  CHECK(r.workload_s < 30);
+  CHECK(r.checks.checks.empty());  // no final heal or checks after it
+  CHECK(FormatProcessRun(o, r).find("stopped at the violation") != std::string::npos);
+  CHECK(ProcessRunJson(o, r)["stopped_at_violation"] == true);
 }
 
 TEST_CASE("subset sums allow exactly the unknown deliveries' combinations", "[sim][processes]") {
