@@ -5,6 +5,7 @@
 #include "cli_args.h"
 #include "config_file.h"
 #include "kura/schema/ids.h"
+#include "setting_checks.h"
 
 namespace kura {
 namespace {
@@ -19,7 +20,8 @@ constexpr char kDescription[] =
 std::string AddStore(const std::string& spec, std::map<std::string, std::string>* stores) {
   auto comma = spec.find(',');
   if (comma == std::string::npos) return "--store wants <store id>,<public key>";
-  (*stores)[spec.substr(0, comma)] = spec.substr(comma + 1);
+  std::string id = spec.substr(0, comma);
+  if (!stores->emplace(id, spec.substr(comma + 1)).second) return "--store: " + id + " is given twice";
   return "";
 }
 
@@ -40,7 +42,8 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   app.add_option("--sync", config.sync.endpoints, "Sync endpoint stores connect to, repeatable (default tcp://0.0.0.0:7431)");
   app.add_option("--key-file", config.sync.key_file, "HQ's CURVE keypair file (kuractl keygen); required");
   app.add_option("--store", store_specs,
-                 "Allow a store: <store id>,<its public key (Z85)>; repeatable. TOML: [stores] id = \"key\"");
+                 "Allow a store: <store id>,<its public key (Z85)>; repeatable. Given at all, the --store flags are "
+                 "the whole allow-list: the config's [stores] table (id = \"key\") is then not read");
   app.add_option("--route-timeout-ms", config.route_timeout_ms,
                  "How long an online order for a connected store waits for that store to decide "
                  "before HQ promises it from its allotment for the store (default 2000)")
@@ -59,7 +62,7 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
-    *exit_code = app.exit(e, out, err);
+    *exit_code = app.exit(e, out, err) == 0 ? 0 : 2;  // --help, or bad usage as every kura command says it
     *output = out.str() + err.str();
     return {};
   }
@@ -85,6 +88,17 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   for (const auto& [id, key] : config.sync.stores) {
     if (Status s = ValidateStoreId(id); error.empty() && !s.ok()) error = "stores: \"" + id + "\": " + s.message();
   }
+  // One key under two ids would let that store's link speak as either.
+  std::map<std::string, std::string> id_of_key;
+  for (const auto& [id, key] : config.sync.stores) {
+    auto [it, fresh] = id_of_key.emplace(key, id);
+    if (error.empty() && !fresh) error = "stores: " + it->second + " and " + id + " have the same public key";
+  }
+  for (const std::string& endpoint : config.api) {
+    if (std::string why = NotLocalEndpoint(endpoint); error.empty() && !why.empty()) error = "--api (or api): " + why;
+  }
+  if (std::string why = BadLogLevel(config.log_level); error.empty() && !why.empty())
+    error = "--log-level (or log_level): " + why;
   if (error.empty() && config.engine.data_dir.empty()) error = "--data-dir (or data_dir) is required";
   if (error.empty() && config.sync.key_file.empty()) error = "--key-file (or key_file) is required";
   if (!error.empty()) {

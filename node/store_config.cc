@@ -4,6 +4,8 @@
 
 #include "cli_args.h"
 #include "config_file.h"
+#include "kura/schema/ids.h"
+#include "setting_checks.h"
 
 namespace kura {
 namespace {
@@ -69,21 +71,28 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   app.add_option("--log-level", s.log_level, "trace, debug, info, warn or error (default info)");
   app.add_option("--hq", s.sync.hq_endpoint,
                  "HQ sync endpoint, e.g. tcp://hq.example:7431 (default: none, the store runs alone)");
-  app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters)");
+  app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters); TOML: hq_public_key");
   app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen)");
   try {
     std::vector<std::string> args = ArgsForCli11(app, argc, argv);
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
-    *exit_code = app.exit(e, out, err);
+    *exit_code = app.exit(e, out, err) == 0 ? 0 : 2;  // --help, or bad usage as every kura command says it
     *output = out.str() + err.str();
     return {};
   }
   std::string error;
   if (!config_path.empty()) error = ApplyToml(config_path, app, &s);
   if (error.empty() && s.store_id.empty()) error = "--store-id (or store_id in the config) is required";
+  if (Status id = ValidateStoreId(s.store_id); error.empty() && !id.ok())
+    error = "--store-id (or store_id): " + id.message();  // before the data directory is made
   if (error.empty() && s.data_dir.empty()) error = "--data-dir (or data_dir in the config) is required";
+  for (const std::string& endpoint : s.api) {
+    if (std::string why = NotLocalEndpoint(endpoint); error.empty() && !why.empty()) error = "--api (or api): " + why;
+  }
+  if (std::string why = BadLogLevel(s.log_level); error.empty() && !why.empty())
+    error = "--log-level (or log_level): " + why;
   if (error.empty() && !s.sync.hq_endpoint.empty() &&
       (s.sync.hq_public_key.empty() || s.sync.key_file.empty())) {
     error = "--hq needs --hq-key and --key-file (every sync link is CURVE-authenticated)";

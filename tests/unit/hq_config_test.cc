@@ -80,5 +80,37 @@ TEST_CASE("kura-hq refuses a store id no store could have, in the file's allow-l
   CHECK(good.config.sync.stores.at("shibuya-01") == "key");
 }
 
+TEST_CASE("kura-hq refuses one key under two store ids and one store id given twice", "[config]") {
+  kura::test::TempDir dir;
+  std::string file = dir.Sub("hq.toml");
+  std::ofstream(file) << "[stores]\nshibuya-01 = \"key-a\"\numeda-02 = \"key-a\"\n";
+  Parsed shared = Parse({"--config", file});
+  CHECK(shared.exit_code == 2);
+  CHECK_THAT(shared.output, Catch::Contains("stores: shibuya-01 and umeda-02 have the same public key"));
+  Parsed twice = Parse({"--store", "shibuya-01,key-a", "--store", "shibuya-01,key-b"});
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.output, Catch::Contains("--store: shibuya-01 is given twice"));
+}
+
+TEST_CASE("kura-hq serves its API on ipc and loopback tcp only, and knows its log levels", "[config]") {
+  CHECK(Parse({"--api", "tcp://127.0.0.1:7430", "--api", "ipc:///run/kura/hq.sock"}).exit_code == -1);
+  CHECK(Parse({"--api", "tcp://[::1]:7430"}).exit_code == -1);
+  for (const char* remote : {"tcp://0.0.0.0:7430", "tcp://*:7430", "tcp://192.0.2.2:7430", "tcp://eth0:7430",
+                             "tcp://127.0.0.1", "tcp://192.0.2.2;127.0.0.1:7430"}) {
+    Parsed p = Parse({"--api", remote});
+    INFO(remote << ": " << p.output);
+    CHECK(p.exit_code == 2);
+    CHECK_THAT(p.output, Catch::Contains("--api (or api): " + std::string(remote) + ": the local API has no authentication"));
+  }
+  kura::test::TempDir dir;
+  std::string file = dir.Sub("hq.toml");
+  std::ofstream(file) << "api = [\"tcp://0.0.0.0:7430\"]\n";
+  CHECK(Parse({"--config", file}).exit_code == 2);
+  Parsed verbose = Parse({"--log-level", "verbose"});
+  CHECK(verbose.exit_code == 2);
+  CHECK_THAT(verbose.output, Catch::Contains("\"verbose\" is not a log level"));
+  CHECK(Parse({"--no-such-flag"}).exit_code == 2);  // CLI11 says 109; every kura command says 2
+}
+
 }  // namespace
 }  // namespace kura

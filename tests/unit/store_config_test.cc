@@ -1,5 +1,6 @@
 // kura-store's settings file: a value passes the same range checks as its flag, so a file
 // cannot set what the command line would refuse; a flag still beats the file.
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -61,6 +62,28 @@ TEST_CASE("kura-store refuses a file value its flag would refuse, naming the key
     CHECK(p.exit_code == 2);
     CHECK_THAT(p.output, Catch::Contains(c.says));
   }
+}
+
+TEST_CASE("kura-store refuses a remote API, an unknown log level and a bad store id before making anything",
+          "[config]") {
+  Parsed remote = Parse("api = [\"tcp://0.0.0.0:7420\"]\n");
+  CHECK(remote.exit_code == 2);
+  CHECK_THAT(remote.output, Catch::Contains("--api (or api): tcp://0.0.0.0:7420: the local API has no authentication"));
+  CHECK(Parse("", {"--api", "tcp://10.0.0.5:7420"}).exit_code == 2);
+  CHECK(Parse("", {"--api", "tcp://127.0.0.1:7420"}).exit_code == -1);
+  Parsed verbose = Parse("log_level = \"verbose\"\n");
+  CHECK(verbose.exit_code == 2);
+  CHECK_THAT(verbose.output, Catch::Contains("--log-level (or log_level): \"verbose\" is not a log level"));
+  kura::test::TempDir dir;
+  std::vector<std::string> args = {"kura-store", "--store-id", "Shibuya_01", "--data-dir", dir.Sub("data")};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  int exit_code = 0;
+  std::string output;
+  ParseStoreConfig(static_cast<int>(argv.size()), argv.data(), &exit_code, &output);
+  CHECK(exit_code == 2);
+  CHECK_THAT(output, Catch::Contains("--store-id (or store_id): "));
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("data")));
 }
 
 }  // namespace
