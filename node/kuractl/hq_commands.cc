@@ -97,7 +97,9 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
   auto sku = std::make_shared<std::string>();
   CLI::App* stock = hq->add_subcommand(
       "stock", "Show one SKU at every store as HQ last heard from it (on hand, held, ATP) and "
-               "the total");
+               "the total. ATP here is on hand - held: units promised to no customer yet, the store's "
+               "own ATP and HQ's online allotment together (the store's safety stock not taken off); "
+               "`kuractl stock get` at the store splits them");
   stock->add_option("SKU", *sku, "the SKU, e.g. TEE-M-BLK")->required()->type_name("");
   OnParsed(stock, plan, [sku]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(std::string valid, ParseId(*sku, "SKU", ValidateSku));

@@ -1,8 +1,8 @@
 // kuractl hq availability and hq order place|cancel|status: online orders HQ takes for a
-// store (ops hq.availability, hq.order.place, hq.order.cancel, hq.order.status). HQ
-// promises an order from the store's allotment (escrow, node/escrow.h), so it can take
-// orders while the store is offline; the order is a hold `hq.<n>` with a ticket signed by
-// HQ, and reaches the store by sync.
+// store (ops hq.availability, hq.order.place, hq.order.cancel, hq.order.status). A store
+// HQ can reach decides the order itself (PROTOCOL.md 2.4); otherwise HQ promises it from
+// the store's allotment (escrow, node/escrow.h), so it can take orders while the store is
+// offline: a hold `hq.<n>` with a ticket signed by HQ, which reaches the store by sync.
 #include <functional>
 #include <memory>
 
@@ -114,11 +114,13 @@ void AddPlace(CLI::App* order, Plan* plan) {
   auto a = std::make_shared<Args>();
   CLI::App* cmd = order->add_subcommand(
       "place",
-      "Take an online order for a store: HQ promises the lines from the store's "
-      "allotment and makes a hold (hq.N) with a pickup ticket signed by HQ, even while "
-      "the store is offline; the hold reaches the store by sync, which queues its pick "
-      "slip. Refused (exit 1) when the allotment is short or the store cannot hand over "
-      "orders; the message names the nearest stores that could take the order");
+      "Take an online order for a store. A store HQ can reach decides it from its own stock "
+      "and signs its ticket (the hold is <store>.N; decided_by store); otherwise, or when "
+      "the store does not answer in time, HQ promises the lines from the store's allotment "
+      "and makes a hold (hq.N) with a ticket signed by HQ, even while the store is offline; "
+      "the hold reaches the store by sync, which queues its pick slip. Refused (exit 1) when "
+      "the stock or allotment is short or the store cannot hand over orders; the message "
+      "names the nearest stores that could take the order");
   cmd->add_option("--store", a->store, "the store that hands the goods over, e.g. umeda-02")
       ->required()
       ->type_name("STORE");
@@ -152,7 +154,7 @@ void AddPlace(CLI::App* order, Plan* plan) {
     // The files are written whatever the output format, before anything is printed.
     inv.outcome = [a](const json& h) {
       if (!h.contains("ticket")) return Exit::kOk;
-      return WriteTicketImages(a->images, h.at("ticket").get<std::string>()) ? Exit::kOk
+      return WriteTicketImages(&a->images, h.at("ticket").get<std::string>()) ? Exit::kOk
                                                                              : Exit::kDaemonError;
     };
     return inv;
@@ -194,7 +196,8 @@ void AddCancelAndStatus(CLI::App* order, Plan* plan) {
 void AddHqOrderCommands(CLI::App* hq, Plan* plan) {
   AddAvailability(hq, plan);
   CLI::App* order = hq->add_subcommand(
-      "order", "Online orders (pickup or try-on) HQ takes for a store from the store's allotment");
+      "order", "Online orders (pickup or try-on) HQ takes for a store: decided by the store when HQ "
+               "reaches it, else from the store's allotment");
   order->require_subcommand(1);
   order->footer(kAllotmentHelp);
   AddPlace(order, plan);

@@ -18,6 +18,7 @@ constexpr int64_t kIntMax = std::numeric_limits<int64_t>::max();
 // The command-line values of every stock subcommand; each uses the ones it declares.
 struct StockArgs {
   std::string sku, qty, price, customer, store, prefix, max_atp, limit;
+  bool override_promised = false;
 };
 
 void PrintStockTable(const json& views, std::ostream& out) {
@@ -166,15 +167,21 @@ void AddSaleAndReturn(CLI::App* stock, Plan* plan) {
   auto a = std::make_shared<StockArgs>();
   CLI::App* sell = AddSkuQty(stock, "sell",
                              "Record a till sale of QTY units and write a sale receipt to the journal. "
-                             "A sale always succeeds: the goods are in the customer's hand",
+                             "Never refused for lack of stock, but refused (needs_override) when it would "
+                             "take units promised to customers' holds or to online orders: the goods are in "
+                             "the customer's hand, so staff confirm with --override",
                              *a);
   AddSaleOptions(sell, *a);
+  sell->add_flag("--override", a->override_promised,
+                 "staff confirm the sale although it takes promised units; the receipt is marked and HQ "
+                 "lists an exception (till_override)");
   sell->footer("Example: kuractl stock sell TEE-M-BLK 2 --price 19.90 --customer c-1042");
   OnParsed(sell, plan, [a]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(json line, SkuQty(*a));
     json args = json::object();
     KURA_RETURN_IF_ERROR(AddSaleExtras(*a, &line, &args));
     args["lines"] = json::array({line});
+    if (a->override_promised) args["override"] = 1;
     return Invocation{"stock.sell", args, true,
                       [](const json& r, std::ostream& out) {
                         const json& receipt = r.at("receipt");

@@ -63,7 +63,7 @@ void AddHoldTicket(CLI::App* hold, Plan* plan) {
     };
     // The files are written whatever the output format, before anything is printed.
     inv.outcome = [images](const json& r) {
-      return WriteTicketImages(*images, r.at("code").get<std::string>()) ? Exit::kOk : Exit::kDaemonError;
+      return WriteTicketImages(images.get(), r.at("code").get<std::string>()) ? Exit::kOk : Exit::kDaemonError;
     };
     return inv;
   });

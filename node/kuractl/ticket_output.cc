@@ -28,11 +28,13 @@ void DrawTicketQr(const std::string& code, const TicketImageArgs& a, std::ostrea
 }
 
 void PrintImagesWritten(const TicketImageArgs& a, std::ostream& out) {
+  if (!a.written) return;
   if (!a.svg.empty()) out << "QR image written to " << a.svg << "\n";
   if (!a.png.empty()) out << "QR image written to " << a.png << "\n";
 }
 
-bool WriteTicketImages(const TicketImageArgs& a, const std::string& code) {
+bool WriteTicketImages(TicketImageArgs* images, const std::string& code) {
+  const TicketImageArgs& a = *images;
   if (a.png.empty() && a.svg.empty()) return true;
   auto fail = [](const Status& s) {
     PrintError(s.code_name(), s.message(), false, std::cout, std::cerr);
@@ -46,6 +48,7 @@ bool WriteTicketImages(const TicketImageArgs& a, const std::string& code) {
   if (!a.png.empty()) {
     if (Status s = image->WritePng(a.png, kPngModulePx); !s.ok()) return fail(s);
   }
+  images->written = true;
   return true;
 }
 

@@ -15,6 +15,7 @@ namespace kura::ctl {
 struct TicketImageArgs {
   std::string png, svg;
   bool qr = false, invert = false;
+  bool written = false;  // set by WriteTicketImages once every file asked for is written
 };
 
 // Adds --qr, --qr-invert, --png FILE and --svg FILE to `cmd`, stored in `*a`.
@@ -23,9 +24,10 @@ void AddTicketImageOptions(CLI::App* cmd, TicketImageArgs* a);
 
 // Draws the QR image of `code` on `out` when --qr or --qr-invert asked for it.
 void DrawTicketQr(const std::string& code, const TicketImageArgs& a, std::ostream& out);
-// "QR image written to FILE" on `out` for each file asked for.
+// "QR image written to FILE" on `out` for each file asked for, once they are written.
 void PrintImagesWritten(const TicketImageArgs& a, std::ostream& out);
-// Writes the image files asked for. On failure says why on stderr and returns false.
-bool WriteTicketImages(const TicketImageArgs& a, const std::string& code);
+// Writes the image files asked for and sets a->written. On failure says why on stderr and
+// returns false.
+bool WriteTicketImages(TicketImageArgs* a, const std::string& code);
 
 }  // namespace kura::ctl

@@ -51,6 +51,24 @@ TEST_CASE("kuractl stock receive, sell and get agree on on_hand and atp", "[kura
   CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 7);
 }
 
+TEST_CASE("kuractl stock sell --override records a sale the store refuses for taking promised units", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  daemon.Must("stock.receive", {{"sku", "TEE-M-BLK"}, {"qty", 3}});
+  daemon.Must("hold.create", {{"kind", "phone"}, {"lines", {{{"sku", "TEE-M-BLK"}, {"qty", 2}}}}});
+
+  auto refused = Kuractl(dir, daemon.endpoint(), "stock sell TEE-M-BLK 2");
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.Json()["error"]["code"] == "needs_override");
+  CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 3);
+
+  auto sold = Kuractl(dir, daemon.endpoint(), "stock sell TEE-M-BLK 2 --override");
+  REQUIRE(sold.exit_code == 0);
+  CHECK(sold.Json()["receipt"]["override"] == true);
+  CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 1);
+}
+
 TEST_CASE("kuractl hold create prints the new hold's id and state held", "[kuractl]") {
   TempDir dir;
   DaemonProcess daemon("tokyo-01", dir.Sub("data"));
@@ -274,6 +292,14 @@ TEST_CASE("kuractl hold ticket writes the QR image, and ticket verify and redeem
   CHECK(svg.str().rfind("<?xml", 0) == 0);
   CHECK(svg.str().find("<path fill=\"#000000\" d=\"M") != std::string::npos);
   CHECK(png.str().rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+
+  auto written = Kuractl(dir, daemon.endpoint(), "hold ticket tokyo-01.1 --png '" + png_path + "'", false);
+  CHECK(written.out.find("QR image written to " + png_path) != std::string::npos);
+  std::string unwritable = dir.Sub("missing/ticket.png");
+  auto unwritten = Kuractl(dir, daemon.endpoint(), "hold ticket tokyo-01.1 --png '" + unwritable + "'", false);
+  CHECK(unwritten.exit_code == 1);
+  CHECK(unwritten.out.find("written to") == std::string::npos);  // said only of a file written
+  CHECK(unwritten.err.find("cannot write the PNG") != std::string::npos);
 
   auto drawn = Kuractl(dir, daemon.endpoint(), "hold ticket tokyo-01.1 --qr", /*json_output=*/false);
   REQUIRE(drawn.exit_code == 0);
