@@ -105,6 +105,8 @@ nlohmann::json StoreSync::Describe(int64_t now_ms) {
   return nlohmann::json{
       {"hq", config_.hq_endpoint},
       {"link", spoke_->connected() ? "up" : "down"},
+      {"hq_greeted", session_.greeted()},
+      {"link_error", spoke_->link_error()},
       {"head_seq", head.ok() ? *head : 0},
       {"acked_seq", st.peer_held.Get(self)},
       {"journal_head_seq", journal_head.ok() ? *journal_head : 0},

@@ -210,6 +210,7 @@ void SyncSpoke::Maintain() {
       case LinkEvent::kUp:
         connected_ = true;
         ++handshakes_;
+        link_error_.clear();
         hold_off_ = std::chrono::milliseconds(0);
         spdlog::info("event=sync_link_up endpoint={} handshakes={}", endpoint_, handshakes_);
         break;
@@ -246,6 +247,9 @@ void SyncSpoke::HoldOff(LinkEvent why, uint32_t value) {
   }
   hold_off_ = hold_off_.count() == 0 ? kFirstHoldOff : std::min(hold_off_ * 2, kMaxHoldOff);
   redial_at_ = Clock::now() + hold_off_;
+  link_error_ = why == LinkEvent::kRefused
+                    ? "HQ refused this store's key (is it on HQ's list of stores, under this store's id?)"
+                    : "the CURVE handshake with HQ failed (check --hq-key against HQ's public key)";
   if (why == LinkEvent::kRefused) {
     spdlog::warn("event=sync_hq_refused endpoint={} status={} key={} retry_ms={}", endpoint_,
                  value, KeyForLog(keys_.public_z85), hold_off_.count());

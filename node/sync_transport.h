@@ -109,6 +109,9 @@ class SyncSpoke {
   // Successful handshakes so far: when it grows, the link was (re)established and the
   // session should start over with a hello.
   uint64_t handshakes() const { return handshakes_; }
+  // Why the last dial failed (HQ refused this store's key, or the CURVE handshake failed),
+  // for an operator; empty once a handshake has succeeded since.
+  const std::string& link_error() const { return link_error_; }
 
   // For zmq::poll (ZMQ_POLLIN). Empty before Connect.
   zmq::socket_ref socket() { return socket_; }
@@ -129,6 +132,7 @@ class SyncSpoke {
   std::unique_ptr<LinkMonitor> monitor_;  // after socket_: destroyed before it
   bool connected_ = false;
   uint64_t handshakes_ = 0;
+  std::string link_error_;
   std::chrono::milliseconds hold_off_{0};
   std::optional<Clock::time_point> redial_at_;
 };

@@ -32,8 +32,15 @@ void PrintSyncStatus(const json& r, std::ostream& out) {
   std::string skew_text = (skew > 0 ? "+" : "") + std::to_string(skew) + " ms";
   if (std::llabs(skew) >= kSkewWarnMs) skew_text += " (check this computer's clock)";
   std::string last_error = r.at("last_error").get<std::string>();
+  std::string link_error = r.value("link_error", "");
+  std::string link = !up ? "down (the store keeps selling; changes sync when it is back)"
+                     : r.value("hq_greeted", true)
+                         ? "up"
+                         : "up, but HQ has not answered this store's hello (if this lasts, HQ does not list "
+                           "this store id with this store's key: see kuractl hq exceptions at HQ)";
+  if (!up && !link_error.empty()) link = "down: " + link_error;
   PrintFields(
-      {{"link to HQ", up ? "up" : "down (the store keeps selling; changes sync when it is back)"},
+      {{"link to HQ", link},
        {"HQ address", Cell(r.at("hq"))},
        {"changes waiting to sync", std::to_string(pending)},
        {"oldest unsynced change",

@@ -108,6 +108,31 @@ TEST_CASE("a store with an unlisted key is refused by hq", "[sync][integration][
   REQUIRE(Eventually([&] { return chain.hq().Must("hq.sync_status")["refused_peers"].get<int>() > 0; }));
   CHECK(HqOnHand(chain.hq(), "FAKE", "store-1") == -1);
   CHECK(rogue.Must("sync.status")["link"] == "down");
+  // The store's operator is told why, not only HQ's.
+  REQUIRE(Eventually([&] { return !rogue.Must("sync.status")["link_error"].get<std::string>().empty(); }));
+  CHECK_THAT(rogue.Must("sync.status")["link_error"].get<std::string>(), Catch::Contains("HQ refused this store's key"));
+}
+
+TEST_CASE("a store using another store's key links up but is never greeted, and says so", "[sync][integration][security]") {
+  Chain chain(1);
+  chain.StartAll();
+  REQUIRE(Eventually([&] { return chain.store(0).Must("sync.status")["hq_greeted"] == true; }));
+  REQUIRE(kura::WriteKeyFile(chain.dir().Sub("borrowed.key"), chain.store_keys(0)).ok());
+  chain.store(0).Stop(SIGTERM);
+  DaemonProcess borrower("store-9", chain.dir().Sub("borrower"), chain.SyncFlags(chain.dir().Sub("borrowed.key")));
+  borrower.Start();
+  borrower.Must("stock.receive", {{"sku", "FAKE"}, {"qty", 1000}});
+  // HQ takes the key (it is store-1's) but refuses a Hello from anyone but store-1.
+  REQUIRE(Eventually([&] {
+    auto ex = chain.hq().Must("hq.exceptions")["exceptions"];
+    return !ex.empty() && ex.back()["kind"] == "sync_rejected";
+  }));
+  json status = borrower.Must("sync.status");
+  CHECK(status["link"] == "up");
+  CHECK(status["hq_greeted"] == false);
+  CHECK(status["acked_seq"] == 0);
+  CHECK(HqOnHand(chain.hq(), "FAKE", "store-9") == -1);
+  CHECK(HqOnHand(chain.hq(), "FAKE", "store-1") == -1);
 }
 
 TEST_CASE("a store forging another store's origin is refused and recorded", "[sync][integration][security]") {

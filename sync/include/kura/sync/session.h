@@ -101,6 +101,8 @@ class SyncSession {
   //
   // (Re)starts the session: forgets in-flight state and greets the peer.
   void Start(int64_t now_ms);
+  // Whether the peer's Hello has arrived since Start: until it does, nothing is pushed.
+  bool greeted() const { return greeted_; }
   // Handles one message from the peer. Undecodable or refused input changes nothing but
   // the stats.
   void Receive(std::string_view bytes, int64_t now_ms);
