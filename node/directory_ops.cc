@@ -71,12 +71,14 @@ Result<json> OpStoreStatusSet(OpContext& ctx, const json& args) {
 
 Result<json> OpHqStoreStatusSet(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgString(args, "store", ValidateStoreId));
+  KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   return SetStatus(ctx, store, args);
 }
 
 // A new record needs name, lat and lon; an existing one keeps every field not given.
 Result<json> OpHqDirectorySet(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgString(args, "store", ValidateStoreId));
+  KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   KURA_ASSIGN_OR_RETURN(DirectoryEntry before, LoadDirectoryEntry(ctx.txn, store));
   const bool exists = before.record.has_value();
   DirectoryRecord r = before.record.value_or(DirectoryRecord{});

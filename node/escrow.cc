@@ -218,6 +218,7 @@ Result<json> OpEscrowGrant(OpContext& ctx, const json&) {
 
 Result<json> OpHqPolicySet(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgOptString(args, "store", ValidateStoreId));
+  if (!store.empty()) KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   AllotmentPolicy policy;
   KURA_ASSIGN_OR_RETURN(policy.share_pct, ArgInt(args, "share_pct", 0, 100));
   KURA_ASSIGN_OR_RETURN(policy.cap, ArgInt(args, "cap", 0, 1'000'000));

@@ -107,6 +107,7 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     return {};
   }
   config.engine.store_id = "hq";
+  for (const auto& [id, key] : config.sync.stores) config.engine.known_stores.insert(id);
   config.engine.request_retention_ms = request_retention_hours * 3600 * 1000;
   if (config.api.empty()) config.api = {"tcp://127.0.0.1:7430", "ipc://" + config.engine.data_dir + "/api.sock"};
   if (config.sync.endpoints.empty()) config.sync.endpoints = {"tcp://0.0.0.0:7431"};

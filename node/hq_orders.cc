@@ -184,6 +184,7 @@ Result<json> OpHqAvailability(OpContext& ctx, const json& args) {
 
 Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgString(args, "store", ValidateStoreId));
+  KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   KURA_ASSIGN_OR_RETURN(HoldRequest request, ParseHoldRequest(args));
   if (request.kind == HoldKind::kPhone) return Status::InvalidArgument("kind: online orders are pickup or tryon");
   KURA_ASSIGN_OR_RETURN(DirectoryEntry entry, LoadDirectoryEntry(ctx.txn, store));

@@ -53,6 +53,12 @@ struct OpContext {
   const std::string& origin() const { return options.store_id; }
 };
 
+// kura-hq: NotFound unless `store` is on HQ's allow-list (StoreOptions::known_stores).
+inline Status CheckKnownStore(const OpContext& ctx, const std::string& store) {
+  if (ctx.options.known_stores.empty() || ctx.options.known_stores.count(store) > 0) return Status::Ok();
+  return Status::NotFound("store: " + store + " is not on HQ's list of stores (kura-hq --store, [stores])");
+}
+
 // An operation handler: validates `args`, writes into ctx.txn, returns the result. On error
 // the caller rolls back everything the handler wrote.
 using OpHandler = Result<nlohmann::json> (*)(OpContext& ctx, const nlohmann::json& args);

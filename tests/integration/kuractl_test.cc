@@ -334,10 +334,16 @@ TEST_CASE("kuractl hold ticket writes the QR image, and ticket verify and redeem
 }
 
 TEST_CASE("kuractl sets the store directory at hq and a store's status, and lists them", "[kuractl][directory]") {
-  kura::test::Chain chain(1);
+  kura::test::Chain chain(1, {"shibuya-01", "osaka-01", "kobe-01"});
   chain.StartAll();
   const TempDir& dir = chain.dir();
   const std::string hq = chain.hq().endpoint();
+  // A store HQ does not list cannot enter the chain's directory.
+  auto unknown = Kuractl(dir, hq, "hq directory set nagoya-99 --name Nagoya --lat 35.17 --lon 136.88");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.Json()["error"]["code"] == "not_found");
+  CHECK(Kuractl(dir, hq, "hq store-status nagoya-99 open").exit_code == 1);
+  CHECK(Kuractl(dir, hq, "hq policy set --store nagoya-99 --share-pct 50 --cap 5").exit_code == 1);
 
   auto set = Kuractl(dir, hq, "hq directory set shibuya-01 --name Shibuya --lat 35.6595 --lon 139.7005 "
                               "--hours 'Mo-Su 10:00-21:00' --pickup");

@@ -23,7 +23,7 @@ bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
   return done();
 }
 
-Chain::Chain(int stores) : sync_endpoint_(FreeTcpEndpoint()) {
+Chain::Chain(int stores, const std::vector<std::string>& listed_only) : sync_endpoint_(FreeTcpEndpoint()) {
   auto hq_keys = GenerateCurveKeyPair();
   REQUIRE(hq_keys.ok());
   hq_keys_ = *hq_keys;
@@ -38,6 +38,11 @@ Chain::Chain(int stores) : sync_endpoint_(FreeTcpEndpoint()) {
     hq_args.push_back("--store");
     hq_args.push_back(store_id(i) + "," + keys->public_z85);
     stores_.push_back(std::make_unique<DaemonProcess>(store_id(i), dir_.Sub(store_id(i)), SyncFlags(key_file)));
+  }
+  for (const std::string& id : listed_only) {
+    auto keys = GenerateCurveKeyPair();
+    REQUIRE(keys.ok());
+    hq_args.insert(hq_args.end(), {"--store", id + "," + keys->public_z85});
   }
   hq_ = DaemonProcess::Hq(dir_.Sub("hq"), hq_args);
 }

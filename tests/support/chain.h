@@ -16,7 +16,9 @@ namespace kura::test {
 
 class Chain {
  public:
-  explicit Chain(int stores);
+  // `stores` running stores (store-1 ...); HQ also lists `listed_only`, stores with keys
+  // that never run (directory entries, orders refused for a store not reachable).
+  explicit Chain(int stores, const std::vector<std::string>& listed_only = {});
 
   // Starts HQ (allowing every store's key) and every store.
   void StartAll();

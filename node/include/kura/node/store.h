@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,11 @@ struct StoreOptions {
   // 32 bytes seeding this replica's Ed25519 ticket key on first use; empty: a random key.
   // kura-sim sets it so that a seed replays byte for byte.
   std::string signing_seed = {};
+  // kura-hq: the stores on its allow-list. An HQ op that names another store (directory,
+  // status, policy, order) is refused not_found, so no entry for a store that cannot link
+  // reaches the chain. Empty: any store (kura-sim and the unit tests run HQ without one;
+  // kura-hq with an empty list links no store at all).
+  std::set<std::string> known_stores = {};
 };
 
 class Store {
