@@ -1,5 +1,7 @@
 #include "daemon_start.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -9,12 +11,25 @@
 
 namespace kura {
 
+std::string FreeSpaceProblem(const std::string& dir, int64_t min_bytes) {
+  std::error_code ec;
+  std::filesystem::space_info space = std::filesystem::space(dir, ec);
+  if (ec) return "cannot read the free space of " + dir + ": " + ec.message();
+  if (static_cast<int64_t>(space.available) >= min_bytes) return "";
+  return "only " + std::to_string(space.available >> 10) + " KiB free on the disk of " + dir + " (at least " +
+         std::to_string(min_bytes >> 20) + " MiB needed to open the database): free some space";
+}
+
 Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
                                             const std::string& log_level) {
   SetUpLogging(log_level);
   InstallStopSignals();
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
+  if (std::string problem = FreeSpaceProblem(options.data_dir, kMinFreeBytesToOpen); !problem.empty()) {
+    spdlog::error("event=open_failed data_dir={} error=\"{}\"", options.data_dir, problem);
+    return Status::IOError(problem);
+  }
   auto engine = Engine::Open(options, ops);
   if (!engine.ok()) {
     spdlog::error("event=open_failed data_dir={} error=\"{}\"", options.data_dir, engine.status().ToString());
@@ -31,6 +46,13 @@ void StopOnStorageFailure(EventLoop& loop, Engine* engine) {
     }
     return failure;
   });
+}
+
+void ExitAfterLoopFailure(const Status& loop_status) {
+  spdlog::error("event=loop_failed error=\"{}\" action=exit", loop_status.ToString());
+  spdlog::default_logger()->flush();
+  std::fflush(nullptr);
+  std::_Exit(1);
 }
 
 }  // namespace kura

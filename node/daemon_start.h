@@ -11,13 +11,29 @@
 
 namespace kura {
 
+// Below this much free space on the data directory's file system a daemon does not open
+// its database: RocksDB's open writes files, and with the disk full Debian's build aborts on
+// an assertion (exit 134) rather than returning the error.
+inline constexpr int64_t kMinFreeBytesToOpen = 16LL << 20;
+
+// Why `dir`'s file system cannot take a database open (less than `min_bytes` free, or
+// unreadable); empty when it can.
+std::string FreeSpaceProblem(const std::string& dir, int64_t min_bytes);
+
 // Sets up logging at `log_level` and the stop signals, creates the data directory and
-// opens the engine serving `ops`. On failure the error is logged (event=open_failed).
+// opens the engine serving `ops`, after checking the disk has kMinFreeBytesToOpen free.
+// On failure the error is logged (event=open_failed).
 Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
                                             const std::string& log_level);
 
 // Stops `loop` once `engine`'s database has refused a write (Db::WriteFailure says why),
 // logging event=storage_failed: main then exits non-zero for the supervisor to restart it.
 void StopOnStorageFailure(EventLoop& loop, Engine* engine);
+
+// Ends a daemon whose loop failed with `loop_status`: logs event=loop_failed and exits 1
+// at once, without closing the database. After a refused write RocksDB's close can abort
+// on an assertion (Debian's build keeps them: exit 134 instead of 1); every acknowledged
+// write is already synced, so the restart recovers as from a crash.
+[[noreturn]] void ExitAfterLoopFailure(const Status& loop_status);
 
 }  // namespace kura

@@ -52,10 +52,7 @@ int main(int argc, char** argv) {
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
                (*sync)->endpoint(), config.sync.stores.size());
   kura::Status s = loop.Run(kura::StopRequested());
-  if (!s.ok()) {
-    spdlog::error("event=loop_failed error=\"{}\"", s.ToString());
-    return 1;
-  }
+  if (!s.ok()) kura::ExitAfterLoopFailure(s);
   spdlog::info("event=stopped role=hq");
   return 0;
 }

@@ -61,10 +61,7 @@ int main(int argc, char** argv) {
   spdlog::info("event=ready store={} data_dir={} api={} hq={}", config.store.store_id,
                config.store.data_dir, endpoints, config.sync.hq_endpoint.empty() ? "none" : config.sync.hq_endpoint);
   kura::Status s = loop.Run(kura::StopRequested());
-  if (!s.ok()) {
-    spdlog::error("event=loop_failed error=\"{}\"", s.ToString());
-    return 1;
-  }
+  if (!s.ok()) kura::ExitAfterLoopFailure(s);
   spdlog::info("event=stopped store={}", config.store.store_id);
   return 0;
 }
