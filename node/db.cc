@@ -1,6 +1,13 @@
 #include "db.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include <rocksdb/cache.h>
@@ -70,10 +77,32 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env,
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (int i = 0; i < kCfCount; ++i) descriptors.emplace_back(CfName(i), cf_options);
 
+  // A second daemon on the directory is refused here, before RocksDB's open, which would
+  // first rotate the running daemon's info LOG (LOG.old.<time>) and only then find its LOCK.
+  int lock_fd = -1;
+  if (env == nullptr) {
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    std::string lock_path = path + "/kura.lock";
+    lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd < 0) return Status::IOError("opening " + lock_path + ": " + std::strerror(errno));
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(lock_fd);
+      if (err == EWOULDBLOCK) return Status::Busy("data directory " + path + " is in use by another process");
+      return Status::IOError("locking " + lock_path + ": " + std::strerror(err));
+    }
+  }
+  auto release_lock = [&lock_fd] {
+    if (lock_fd >= 0) ::close(lock_fd);
+    lock_fd = -1;
+  };
+
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
   if (!s.ok()) {
+    release_lock();
     // RocksDB reports a held LOCK file as an IOError naming the lock.
     if (s.ToString().find("lock") != std::string::npos) {
       return Status::Busy("data directory " + path + " is in use by another process");
@@ -87,6 +116,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env,
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   std::unique_ptr<Db> db(new Db());
   db->db_.reset(raw);
+  db->dir_lock_fd_ = lock_fd;
   // handles[0] is the default family, which kura does not use; the DB owns it.
   for (int i = 0; i < kCfCount; ++i) db->handles_[i] = handles[i + 1];
   db->db_->DestroyColumnFamilyHandle(handles[0]).PermitUncheckedError();
@@ -98,6 +128,8 @@ Db::~Db() {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
   }
   if (db_) db_->Close().PermitUncheckedError();
+  db_.reset();
+  if (dir_lock_fd_ >= 0) ::close(dir_lock_fd_);
 }
 
 Db::Footprint Db::MeasureFootprint(const std::string& path, rocksdb::Env* env) {

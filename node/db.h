@@ -122,6 +122,8 @@ class Db {
   uint64_t meta_epoch_ = 0;  // bumped by every write, under meta_mu_
   rocksdb::ColumnFamilyHandle* handles_[kCfCount] = {};
   StorageObserver* observer_ = nullptr;
+  // flock on <path>/kura.lock while open (real file system only), released after db_.
+  int dir_lock_fd_ = -1;
 };
 
 // Converts a RocksDB status into ours; `context` names what was being done.

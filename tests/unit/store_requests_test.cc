@@ -1,5 +1,7 @@
 // The store engine driven in-process: request-id idempotency, per-request rollback inside
 // a commit group, undecodable requests, reopening, and admin.check after a mixed workload.
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -330,6 +332,10 @@ TEST_CASE("store directory already open is busy", "[store][open]") {
   auto second = Store::Open(e.options);
   REQUIRE_FALSE(second.ok());
   CHECK(second.status().code() == Code::kBusy);
+  // Refused before RocksDB's open, which would rotate the running store's info LOG.
+  for (const auto& entry : std::filesystem::directory_iterator(e.options.data_dir)) {
+    CHECK_FALSE(entry.path().filename().string().starts_with("LOG.old"));
+  }
 }
 
 TEST_CASE("store options without a valid store id or data dir are refused", "[store][open]") {
