@@ -34,6 +34,7 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
   std::string config_path;
   std::vector<std::string> store_specs;
   CLI::App app(kDescription, "kura-hq");
+  app.set_version_flag("--version", "kura-hq " KURA_VERSION);
   app.add_option("--config", config_path, "TOML file with the settings below (flags override it)")
       ->check(CLI::ExistingFile);
   app.add_option("--data-dir", config.engine.data_dir, "RocksDB data directory, created if missing; required");

@@ -51,6 +51,7 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   Settings s;
   std::string config_path;
   CLI::App app(kDescription, "kura-store");
+  app.set_version_flag("--version", "kura-store " KURA_VERSION);
   app.add_option("--config", config_path, "TOML file with the settings below (flags override it)")
       ->check(CLI::ExistingFile);
   app.add_option("--store-id", s.store_id, "This store's id, e.g. tokyo-01 ([a-z0-9-], 1..32); required");

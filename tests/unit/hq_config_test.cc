@@ -110,6 +110,9 @@ TEST_CASE("kura-hq serves its API on ipc and loopback tcp only, and knows its lo
   CHECK(verbose.exit_code == 2);
   CHECK_THAT(verbose.output, Catch::Contains("\"verbose\" is not a log level"));
   CHECK(Parse({"--no-such-flag"}).exit_code == 2);  // CLI11 says 109; every kura command says 2
+  Parsed version = Parse({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.output, Catch::StartsWith("kura-hq "));
 }
 
 }  // namespace
