@@ -124,9 +124,13 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
     txn_.PopSavePoint();
   }
   ctx.rid = {};  // it points into this request
+  // Storage that did not answer a read (io_error, busy) says nothing about the request:
+  // that answer is not kept for its rid, so a retry runs afresh once storage answers.
+  const bool storage_failed = !result.ok() && (result.status().code() == Status::Code::kIOError ||
+                                               result.status().code() == Status::Code::kBusy);
   std::string reply = result.ok() ? EncodeReply(Status::Ok(), std::move(*result))
                                   : EncodeReply(result.status(), nullptr);
-  if (op->mutating) {
+  if (op->mutating && !storage_failed) {
     std::string record;
     const int64_t written = RunClockMillis();
     PutBigEndian64(&record, static_cast<uint64_t>(written));
