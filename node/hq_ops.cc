@@ -64,6 +64,8 @@ constexpr OpSpec kHqOps[] = {
     {"hq.order.place", OpHqOrderPlace, true, SettleOrderCall},
     {"hq.order.cancel", OpHqOrderCancel, true},
     {"hq.order.status", OpHqOrderStatus, false},
+    // Mutating as hold.ticket is: the first ticket publishes HQ's signing key.
+    {"hq.order.ticket", OpHqOrderTicket, true},
     {"hq.policy.set", OpHqPolicySet, true},
     {"policy.get", OpPolicyGet, false},
     // Writes, but needs no request id: returning down to the target twice is once.

@@ -262,6 +262,18 @@ Result<json> OpHqOrderStatus(OpContext& ctx, const json& args) {
   return out;
 }
 
+Result<json> OpHqOrderTicket(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::string id, ArgString(args, "id", ValidateHoldId));
+  KURA_ASSIGN_OR_RETURN(std::string store, StoreOfOrder(ctx.txn, id));
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, ReadHoldAt(ctx.txn, store, id));
+  if (!IsActive(cell.State())) {
+    return Status::Conflict("order " + id + " is " + std::string(HoldStateName(cell.State())) +
+                            "; tickets are only issued for active holds");
+  }
+  KURA_ASSIGN_OR_RETURN(std::string code, IssueTicket(ctx, cell.body));
+  return json{{"code", code}, {"hold", ToJson(cell)}};
+}
+
 Result<json> OpHqEscrowReturn(OpContext& ctx, const json&) {
   KURA_ASSIGN_OR_RETURN(int64_t returned, ReturnExcessAllotments(ctx));
   return json{{"returned", returned}};

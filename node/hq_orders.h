@@ -21,6 +21,10 @@ Result<nlohmann::json> OpHqAvailability(OpContext& ctx, const nlohmann::json& ar
 Result<nlohmann::json> OpHqOrderPlace(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqOrderCancel(OpContext& ctx, const nlohmann::json& args);
 Result<nlohmann::json> OpHqOrderStatus(OpContext& ctx, const nlohmann::json& args);
+// The pickup ticket of an active order HQ decided (issuer hq), signed again: the same code
+// as hq.order.place gave, for a customer who lost it. A store's own tickets come from the
+// store (hold.ticket).
+Result<nlohmann::json> OpHqOrderTicket(OpContext& ctx, const nlohmann::json& args);
 // The `id` of a hold in a store's answer, or "" when the answer is not a hold (it came
 // from a peer: never throws).
 std::string HoldIdOfAnswer(const nlohmann::json& hold);

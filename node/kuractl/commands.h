@@ -27,6 +27,17 @@ inline Invocation HqInvocation(std::string op, nlohmann::json args, bool mutatin
   return inv;
 }
 
+// `<parent> ticket ID [--qr] [--png F] [--svg F]`: shows a hold's signed pickup ticket,
+// by `op` (hold.ticket at a store, hq.order.ticket at HQ).
+struct TicketShow {
+  const char* op;
+  Target target;
+  const char* what;     // the command's help, before what it prints
+  const char* id_help;  // ID's help
+  const char* example;  // the footer's example command line
+};
+void AddTicketShowCommand(CLI::App* parent, Plan* plan, const TicketShow& show);
+
 void AddStockCommands(CLI::App& app, Plan* plan);
 void AddHoldCommands(CLI::App& app, Plan* plan);
 // `hold ticket` (REQUIRES: AddHoldCommands first) and `ticket verify|redeem`.

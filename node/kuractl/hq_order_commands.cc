@@ -202,6 +202,11 @@ void AddHqOrderCommands(CLI::App* hq, Plan* plan) {
   order->footer(kAllotmentHelp);
   AddPlace(order, plan);
   AddCancelAndStatus(order, plan);
+  AddTicketShowCommand(order, plan,
+                       {"hq.order.ticket", Target::kHq,
+                        "Show again, for a customer who lost it, the signed pickup ticket of an active "
+                        "order HQ decided (hq.N; the store gives its own with hold ticket)",
+                        "order id, e.g. hq.17", "kuractl hq order ticket hq.17 --png ticket.png"});
 }
 
 }  // namespace kura::ctl

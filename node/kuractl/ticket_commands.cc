@@ -1,5 +1,5 @@
-// kuractl hold ticket / ticket verify / ticket redeem: signed pickup tickets (ops
-// hold.ticket, ticket.verify, ticket.redeem). A ticket is a short text code (KT1....)
+// kuractl hold ticket (and hq order ticket) / ticket verify / ticket redeem: signed pickup
+// tickets (ops hold.ticket, hq.order.ticket, ticket.verify, ticket.redeem). A ticket is a short text code (KT1....)
 // signed by the replica that made the hold; the store checks it offline against the
 // replicated key directory and accepts it once. `hold ticket` can show it as a QR image.
 #include <functional>
@@ -35,22 +35,25 @@ Result<std::string> CodeArg(const std::string& text) {
   return code;
 }
 
-void AddHoldTicket(CLI::App* hold, Plan* plan) {
+}  // namespace
+
+void AddTicketShowCommand(CLI::App* parent, Plan* plan, const TicketShow& show) {
   auto id = std::make_shared<std::string>();
   auto images = std::make_shared<TicketImageArgs>();
-  CLI::App* cmd = hold->add_subcommand(
-      "ticket", "Show the signed pickup ticket of an active hold this store made: its text code, "
-                "and with --qr a QR image in the terminal; --png/--svg write the QR image to a file");
-  cmd->add_option("ID", *id, "hold id, e.g. tokyo-01.42")->required()->type_name("");
+  CLI::App* cmd = parent->add_subcommand(
+      "ticket", std::string(show.what) + ": its text code, and with --qr a QR image in the terminal; "
+                "--png/--svg write the QR image to a file");
+  cmd->add_option("ID", *id, show.id_help)->required()->type_name("");
   AddTicketImageOptions(cmd, images.get());
   cmd->footer(
       "The code is signed (Ed25519) by the replica that made the hold and carries hold id, store, "
       "lines, expiry and issuer. Any copy of it works once, at that store only: check it with "
       "'kuractl ticket verify CODE', hand the goods over with 'kuractl ticket redeem CODE'.\n"
-      "Example: kuractl hold ticket tokyo-01.42 --qr --png ticket.png");
-  OnParsed(cmd, plan, [id, images]() -> Result<Invocation> {
+      "Example: " + std::string(show.example));
+  OnParsed(cmd, plan, [id, images, op = show.op, target = show.target]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(std::string hold_id, ParseId(*id, "ID", ValidateHoldId));
-    Invocation inv{"hold.ticket", {{"id", hold_id}}, true, nullptr, nullptr};
+    Invocation inv{op, {{"id", hold_id}}, true, nullptr, nullptr};
+    inv.target = target;
     inv.render = [images](const json& r, std::ostream& out) {
       std::string code = r.at("code").get<std::string>();
       out << code << "\n";
@@ -68,6 +71,8 @@ void AddHoldTicket(CLI::App* hold, Plan* plan) {
     return inv;
   });
 }
+
+namespace {
 
 // `ticket verify|redeem`: a subcommand taking one ticket CODE; `build` makes the
 // invocation from the cleaned-up code.
@@ -136,7 +141,9 @@ void AddRedeem(CLI::App* ticket, Plan* plan) {
 }  // namespace
 
 void AddTicketCommands(CLI::App& app, Plan* plan) {
-  AddHoldTicket(app.get_subcommand("hold"), plan);
+  AddTicketShowCommand(app.get_subcommand("hold"), plan,
+                       {"hold.ticket", Target::kStore, "Show the signed pickup ticket of an active hold this store made",
+                        "hold id, e.g. tokyo-01.42", "kuractl hold ticket tokyo-01.42 --qr --png ticket.png"});
   CLI::App* ticket = app.add_subcommand("ticket", "Pickup tickets: check a code, or accept it and hand over");
   ticket->require_subcommand(1);
   AddVerify(ticket, plan);

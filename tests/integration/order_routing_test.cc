@@ -161,3 +161,34 @@ TEST_CASE("a hold whose answer HQ never received is cancelled by HQ after it res
   CHECK(chain.store(0).Must("stock.get", {{"sku", kSku}})["held"] == 1);
   CHECK(chain.hq().Must("hq.order.status", {{"id", id}})["state"] == "held");
 }
+
+TEST_CASE("hq.order.ticket gives again the ticket of an order HQ decided, and only of such an order",
+          "[orders][ticket][integration]") {
+  Chain chain(1);
+  chain.StartAll();
+  SetUpStore(chain);
+  auto by_store = chain.hq().client().Call("hq.order.place", Order(1));
+  REQUIRE(by_store.ok());
+  REQUIRE((*by_store)["decided_by"] == "store");
+  // not_found until the store's hold reaches HQ; then refused, as the store signs its own.
+  int tries = 0;
+  kura::Status::Code code = kura::Status::Code::kNotFound;
+  REQUIRE(Eventually([&] {
+    auto r = chain.hq().client().Call("hq.order.ticket", {{"id", (*by_store)["id"]}}, "t-" + std::to_string(++tries));
+    code = r.status().code();
+    return code != kura::Status::Code::kNotFound;
+  }));
+  CHECK(code == kura::Status::Code::kInvalidArgument);
+
+  REQUIRE(kill(chain.store(0).pid(), SIGSTOP) == 0);
+  auto by_hq = chain.hq().client().Call("hq.order.place", Order(1));
+  REQUIRE(kill(chain.store(0).pid(), SIGCONT) == 0);
+  REQUIRE(by_hq.ok());
+  REQUIRE((*by_hq)["decided_by"] == "hq");
+  json again = chain.hq().Must("hq.order.ticket", {{"id", (*by_hq)["id"]}});
+  CHECK(again["code"] == (*by_hq)["ticket"]);  // the same code: Ed25519 signs deterministically
+  CHECK(again["hold"]["id"] == (*by_hq)["id"]);
+  chain.hq().Must("hq.order.cancel", {{"id", (*by_hq)["id"]}});
+  auto ended = chain.hq().client().Call("hq.order.ticket", {{"id", (*by_hq)["id"]}}, "rid-ticket-2");
+  CHECK(ended.status().code() == kura::Status::Code::kConflict);
+}
