@@ -48,8 +48,11 @@ void StopOnStorageFailure(EventLoop& loop, Engine* engine) {
   });
 }
 
-void ExitAfterLoopFailure(const Status& loop_status) {
-  spdlog::error("event=loop_failed error=\"{}\" action=exit", loop_status.ToString());
+int ExitStatusAfterLoopFailure(const Status& loop_status, Engine* engine,
+                               const std::function<void()>& close_links) {
+  spdlog::error("event=loop_failed error=\"{}\"", loop_status.ToString());
+  if (engine->db()->WriteFailure().ok()) return 1;
+  close_links();
   spdlog::default_logger()->flush();
   std::fflush(nullptr);
   std::_Exit(1);

@@ -2,6 +2,7 @@
 // the data directory and the engine over it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -30,10 +31,13 @@ Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::sp
 // logging event=storage_failed: main then exits non-zero for the supervisor to restart it.
 void StopOnStorageFailure(EventLoop& loop, Engine* engine);
 
-// Ends a daemon whose loop failed with `loop_status`: logs event=loop_failed and exits 1
-// at once, without closing the database. After a refused write RocksDB's close can abort
-// on an assertion (Debian's build keeps them: exit 134 instead of 1); every acknowledged
-// write is already synced, so the restart recovers as from a crash.
-[[noreturn]] void ExitAfterLoopFailure(const Status& loop_status);
+// For main() once its loop failed with `loop_status`: logs event=loop_failed and returns
+// the exit status, 1. When `engine`'s database refused a write it does not return: it runs
+// `close_links` (which closes the API and sync sockets and the ZeroMQ context, so that the
+// io_error replies already queued go out) and exits 1 without closing the database, whose
+// close can then abort on an assertion in Debian's RocksDB (exit 134 instead of 1). Every
+// acknowledged write is synced, so the restart recovers as from a crash.
+int ExitStatusAfterLoopFailure(const Status& loop_status, Engine* engine,
+                               const std::function<void()>& close_links);
 
 }  // namespace kura

@@ -34,25 +34,31 @@ int main(int argc, char** argv) {
   }
   (*sync)->Attach(&loop);
   hq->SetSyncView(sync->get());
-  kura::ApiServer server(context, hq);
-  if (auto s = server.Bind(config.api); !s.ok()) {
+  auto server = std::make_unique<kura::ApiServer>(context, hq);
+  if (auto s = server->Bind(config.api); !s.ok()) {
     spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
     return 1;
   }
   kura::OrderRouter router(hq, sync->get(), config.route_timeout_ms);
-  server.AddRouter(&router);
+  server->AddRouter(&router);
   loop.Every("order-router", 100, [&] { router.Tick(); });
   kura::HqCheckRunner checker(hq->db());
-  server.AddRouter(&checker);
+  server->AddRouter(&checker);
   loop.Every("admin-check", 100, [&] { checker.Tick(); });
-  loop.Watch(server.socket(), [&] { return server.ServeWaiting(); });
+  loop.Watch(server->socket(), [&] { return server->ServeWaiting(); });
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   kura::ScheduleOpJob(loop, hq, "hq.orders.release", 5000, "routed_holds_released", "released");
   kura::SchedulePruneRequestIds(loop, hq);
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
                (*sync)->endpoint(), config.sync.stores.size());
   kura::Status s = loop.Run(kura::StopRequested());
-  if (!s.ok()) kura::ExitAfterLoopFailure(s);
+  if (!s.ok()) {
+    return kura::ExitStatusAfterLoopFailure(s, hq, [&] {
+      server.reset();
+      sync->reset();
+      context.close();
+    });
+  }
   spdlog::info("event=stopped role=hq");
   return 0;
 }

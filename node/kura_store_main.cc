@@ -46,13 +46,13 @@ int main(int argc, char** argv) {
     sync->Attach(&loop);
     store->SetSyncView(sync.get());
   }
-  kura::ApiServer server(context, store);
-  if (auto s = server.Bind(config.api); !s.ok()) {
+  auto server = std::make_unique<kura::ApiServer>(context, store);
+  if (auto s = server->Bind(config.api); !s.ok()) {
     spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
     return 1;
   }
-  loop.Watch(server.socket(), [&] {
-    KURA_RETURN_IF_ERROR(server.ServeWaiting());
+  loop.Watch(server->socket(), [&] {
+    KURA_RETURN_IF_ERROR(server->ServeWaiting());
     if (sync) sync->Tick();  // ship what was just committed without waiting for the timer
     return kura::Status::Ok();
   });
@@ -61,7 +61,13 @@ int main(int argc, char** argv) {
   spdlog::info("event=ready store={} data_dir={} api={} hq={}", config.store.store_id,
                config.store.data_dir, endpoints, config.sync.hq_endpoint.empty() ? "none" : config.sync.hq_endpoint);
   kura::Status s = loop.Run(kura::StopRequested());
-  if (!s.ok()) kura::ExitAfterLoopFailure(s);
+  if (!s.ok()) {
+    return kura::ExitStatusAfterLoopFailure(s, store, [&] {
+      server.reset();
+      sync.reset();
+      context.close();
+    });
+  }
   spdlog::info("event=stopped store={}", config.store.store_id);
   return 0;
 }
