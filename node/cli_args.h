@@ -2,9 +2,9 @@
 // "--name=" (nothing after the '=') as "--name" alone and the next argument as its value,
 // so `kura-sim --plot= --quiet` wrote its plot to a file named "--quiet" and
 // `kuractl --request-id= --json ...` sent "--json" as the request id. Here "--name="
-// gives --name the empty value, as getopt does, which the option's own checks then judge
-// (an empty --plot is "no plot"; an empty --days is not a number). Shared by every kura
-// command; header-only so that kura-sim, which links no daemon code, can use it.
+// gives --name the empty value, as getopt does, and EmptyValueGiven then refuses it unless
+// the option gives the empty value a meaning (kura-sim's --plot: no plot). Shared by every
+// kura command; header-only so that kura-sim, which links no daemon code, can use it.
 #pragma once
 
 #include <algorithm>
@@ -51,6 +51,24 @@ inline std::vector<std::string> ArgsForCli11(CLI::App& app, int argc, const char
   }
   std::reverse(args.begin(), args.end());
   return args;
+}
+
+// "--name: no value given" for the first option of `app` (or anything under it) given an
+// empty value ("--name=" or "--name ''"), unless its long name is in `may_be_empty`; empty
+// when none was. Call after parsing: an empty value would otherwise read as the option not
+// given (an unset shell variable turning `--store=$S` into "every store").
+inline std::string EmptyValueGiven(CLI::App& app, const std::set<std::string>& may_be_empty = {}) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_expected_max() == 0 || option->count() == 0) continue;
+    if (!option->get_lnames().empty() && may_be_empty.count("--" + option->get_lnames().front()) > 0) continue;
+    for (const std::string& value : option->results()) {
+      if (value.empty()) return option->get_name() + ": no value given";
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (std::string why = EmptyValueGiven(*sub, may_be_empty); !why.empty()) return why;
+  }
+  return "";
 }
 
 }  // namespace kura

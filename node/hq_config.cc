@@ -67,7 +67,7 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     *output = out.str() + err.str();
     return {};
   }
-  std::string error;
+  std::string error = EmptyValueGiven(app);
   for (const auto& spec : store_specs) {
     if (error.empty()) error = AddStore(spec, &config.sync.stores);
   }

@@ -83,8 +83,8 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
     *output = out.str() + err.str();
     return {};
   }
-  std::string error;
-  if (!config_path.empty()) error = ApplyToml(config_path, app, &s);
+  std::string error = EmptyValueGiven(app);
+  if (error.empty() && !config_path.empty()) error = ApplyToml(config_path, app, &s);
   if (error.empty() && s.store_id.empty()) error = "--store-id (or store_id in the config) is required";
   if (Status id = ValidateStoreId(s.store_id); error.empty() && !id.ok())
     error = "--store-id (or store_id): " + id.message();  // before the data directory is made

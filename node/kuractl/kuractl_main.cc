@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   }
   std::string command;
   Deepest(app, &command);
+  if (std::string why = kura::EmptyValueGiven(app); !why.empty()) return Usage(why, command, json);
   auto ms = kura::ctl::ParseInt(timeout, "--timeout", 1, std::numeric_limits<int>::max());
   if (!ms.ok()) return Usage(ms.status().message(), command, json);
   globals.timeout_ms = *ms;

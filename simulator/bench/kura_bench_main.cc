@@ -187,6 +187,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (std::string why = kura::EmptyValueGiven(app); !why.empty()) {
+    std::cerr << why << "\nRun with --help for more information.\n";
+    return 2;
+  }
 
   for (const Suite& suite : kSuites) {
     if (app.got_subcommand(suite.name)) return suite.run(options);

@@ -171,6 +171,11 @@ int main(int argc, char** argv) {
     int code = app.exit(e);  // prints help, or the error
     return code == 0 ? 0 : 2;  // bad usage is 2, as --help says, in both modes
   }
+  // An empty --plot is "no plot"; any other empty value would read as the option not given.
+  if (std::string why = kura::EmptyValueGiven(app, {"--plot"}); !why.empty()) {
+    std::cerr << why << "\nRun with --help for more information.\n";
+    return 2;
+  }
   if (processes.app->parsed()) {
     if (auto given = GivenOptions(app); !given.empty()) {
       std::cerr << given.front() << " is an option of the in-process world; `kura-sim processes --help` lists "

@@ -146,10 +146,11 @@ TEST_CASE("kuractl refuses bad local input with exit 2 and changes nothing", "[k
   CHECK(after["active_holds"] == 0);
 }
 
-TEST_CASE("kuractl reads --request-id= as an empty id, refused, not as the next argument", "[kuractl]") {
+TEST_CASE("kuractl reads --name= as an empty value, refused, not as the next argument", "[kuractl]") {
   // CLI11 alone took the word after "--request-id=" as the id; an empty id (an unset shell
   // variable) must not fall back to a fresh one either, or the retry it was meant for
-  // would apply the change twice.
+  // would apply the change twice. Any empty value would read as the option not given:
+  // `hq policy set --store=$S` with S unset would set every store's policy.
   TempDir dir;
   DaemonProcess daemon("tokyo-01", dir.Sub("data"));
   daemon.Start();
@@ -158,7 +159,13 @@ TEST_CASE("kuractl reads --request-id= as an empty id, refused, not as the next 
     auto run = Kuractl(dir, daemon.endpoint(), given);
     INFO("kuractl " << given << "\nstderr: " << run.err);
     CHECK(run.exit_code == 2);
-    CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: --request-id \"\": "));
+    CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: --request-id: no value given"));
+  }
+  for (const char* given : {"stock sell TEE-M-BLK 1 --customer=", "hq policy set --store= --share-pct 0 --cap 0"}) {
+    auto run = Kuractl(dir, daemon.endpoint(), given);
+    INFO("kuractl " << given << "\nstderr: " << run.err);
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::Contains(": no value given"));
   }
   CHECK(daemon.Must("stock.get", {{"sku", "TEE-M-BLK"}})["on_hand"] == 10);
 }

@@ -71,6 +71,9 @@ TEST_CASE("kura-store refuses a remote API, an unknown log level and a bad store
   CHECK_THAT(remote.output, Catch::Contains("--api (or api): tcp://0.0.0.0:7420: the local API has no authentication"));
   CHECK(Parse("", {"--api", "tcp://10.0.0.5:7420"}).exit_code == 2);
   CHECK(Parse("", {"--api", "tcp://127.0.0.1:7420"}).exit_code == -1);
+  Parsed unlinked = Parse("hq = \"tcp://hq:7431\"\n", {"--hq="});  // an unset variable must not unlink the store
+  CHECK(unlinked.exit_code == 2);
+  CHECK_THAT(unlinked.output, Catch::Contains("--hq: no value given"));
   Parsed verbose = Parse("log_level = \"verbose\"\n");
   CHECK(verbose.exit_code == 2);
   CHECK_THAT(verbose.output, Catch::Contains("--log-level (or log_level): \"verbose\" is not a log level"));
