@@ -69,18 +69,25 @@ Result<json> OpStoreStatusSet(OpContext& ctx, const json& args) {
   return SetStatus(ctx, ctx.origin(), args);
 }
 
+// A store off HQ's list may still have an entry from before the list was checked: it can be
+// edited (closed, pickup turned off), not made.
+Status CheckKnownOrListed(OpContext& ctx, const std::string& store) {
+  KURA_ASSIGN_OR_RETURN(DirectoryEntry entry, LoadDirectoryEntry(ctx.txn, store));
+  return entry.record.has_value() ? Status::Ok() : CheckKnownStore(ctx, store);
+}
+
 Result<json> OpHqStoreStatusSet(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgString(args, "store", ValidateStoreId));
-  KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
+  KURA_RETURN_IF_ERROR(CheckKnownOrListed(ctx, store));
   return SetStatus(ctx, store, args);
 }
 
 // A new record needs name, lat and lon; an existing one keeps every field not given.
 Result<json> OpHqDirectorySet(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgString(args, "store", ValidateStoreId));
-  KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   KURA_ASSIGN_OR_RETURN(DirectoryEntry before, LoadDirectoryEntry(ctx.txn, store));
   const bool exists = before.record.has_value();
+  if (!exists) KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));  // as CheckKnownOrListed
   DirectoryRecord r = before.record.value_or(DirectoryRecord{});
   bool changed = false;
   for (auto [name, field] : {std::pair{"name", &r.name}, {"address", &r.address}, {"hours", &r.hours}}) {

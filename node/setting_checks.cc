@@ -14,16 +14,17 @@ std::string NotLocalEndpoint(const std::string& endpoint) {
   std::size_t colon = address.rfind(':');
   if (colon == std::string::npos || colon + 1 == address.size()) return why;
   std::string host = address.substr(0, colon);  // a ';' source address or '*' fails below
-  if (host == "localhost" || host == "[::1]") return "";
+  if (host == "lo" || host == "[::1]") return "";  // libzmq binds interface names, not host names
   bool dotted = host.find_first_not_of("0123456789.") == std::string::npos;
   return dotted && host.starts_with("127.") ? "" : why;
 }
 
 std::string BadLogLevel(const std::string& level) {
-  for (const char* known : std::array{"trace", "debug", "info", "warn", "error"}) {
+  // spdlog's names, and the short and long forms it also reads.
+  for (const char* known : std::array{"trace", "debug", "info", "warn", "warning", "err", "error", "critical", "off"}) {
     if (level == known) return "";
   }
-  return "\"" + level + "\" is not a log level: trace, debug, info, warn or error";
+  return "\"" + level + "\" is not a log level: trace, debug, info, warn, error, critical or off";
 }
 
 }  // namespace kura

@@ -8,10 +8,10 @@
 namespace kura {
 
 // The local API has no authentication, so it serves only the machine's own users: an
-// ipc:// endpoint, or tcp on a loopback address (127.0.0.0/8, [::1], localhost).
+// ipc:// endpoint, or tcp on a loopback address (127.0.0.0/8, [::1]) or interface (lo).
 std::string NotLocalEndpoint(const std::string& endpoint);
 
-// One of trace, debug, info, warn, error.
+// One of spdlog's levels: trace, debug, info, warn (warning), error (err), critical, off.
 std::string BadLogLevel(const std::string& level);
 
 }  // namespace kura

@@ -362,10 +362,15 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(orders.violation() == "order o-1 for store-000 answered with a hold at store-001");
 }
 
-// A kura-store that SIGKILLs itself 2 s after it starts, as a crash of kura's own would end it.
+// A kura-store that SIGKILLs itself, as a crash of kura's own would end it, once the run
+// is under way: after its log (its stderr, which the harness points at a file) shows its
+// first allotment grant, which needs the chain's setup and the opening stock done.
 std::string SelfKillingStore(const test::TempDir& dir) {
   std::string path = dir.Sub("self-killing-store.sh");
-  std::ofstream(path) << "#!/bin/sh\n( sleep 2; kill -9 $$ ) &\nexec '" << KURA_STORE_BIN << "' \"$@\"\n";
+  std::ofstream(path) << "#!/bin/sh\n"
+                         "log=$(readlink /proc/$$/fd/2)\n"
+                         "( until grep -q allotment_granted \"$log\" 2>/dev/null; do sleep 0.2; done; kill -9 $$ ) &\n"
+                         "exec '" << KURA_STORE_BIN << "' \"$@\"\n";
   std::filesystem::permissions(path, std::filesystem::perms::owner_all);
   return path;
 }

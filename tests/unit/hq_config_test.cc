@@ -95,6 +95,9 @@ TEST_CASE("kura-hq refuses one key under two store ids and one store id given tw
 TEST_CASE("kura-hq serves its API on ipc and loopback tcp only, and knows its log levels", "[config]") {
   CHECK(Parse({"--api", "tcp://127.0.0.1:7430", "--api", "ipc:///run/kura/hq.sock"}).exit_code == -1);
   CHECK(Parse({"--api", "tcp://[::1]:7430"}).exit_code == -1);
+  CHECK(Parse({"--api", "tcp://lo:7430"}).exit_code == -1);
+  CHECK(Parse({"--api", "tcp://localhost:7430"}).exit_code == 2);  // libzmq would not bind a host name
+  CHECK(Parse({"--log-level", "critical"}).exit_code == -1);  // spdlog's names
   for (const char* remote : {"tcp://0.0.0.0:7430", "tcp://*:7430", "tcp://192.0.2.2:7430", "tcp://eth0:7430",
                              "tcp://127.0.0.1", "tcp://192.0.2.2;127.0.0.1:7430"}) {
     Parsed p = Parse({"--api", remote});

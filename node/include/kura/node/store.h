@@ -63,7 +63,7 @@ struct StoreOptions {
   std::string signing_seed = {};
   // kura-hq: the stores on its allow-list. An HQ op that names another store (directory,
   // status, policy, order) is refused not_found, so no entry for a store that cannot link
-  // reaches the chain. Empty: any store (kura-sim and the unit tests run HQ without one;
+  // reaches the chain; an entry made before (an older build) can still be edited. Empty: any store (kura-sim and the unit tests run HQ without one;
   // kura-hq with an empty list links no store at all).
   std::set<std::string> known_stores = {};
 };
