@@ -235,6 +235,7 @@ void SyncSpoke::Maintain() {
     } catch (const zmq::error_t& e) {
       spdlog::error("event=sync_redial_failed endpoint={} error=\"{}\"", endpoint_, e.what());
       HoldOff(LinkEvent::kHandshakeFailed, static_cast<uint32_t>(e.num()));
+      link_error_ = std::string("cannot dial HQ at ") + endpoint_ + ": " + e.what();
     }
   }
 }
