@@ -54,9 +54,11 @@ SyncSession& HqSync::SessionFor(const std::string& store) {
 }
 
 void HqSync::RecordRefusal(const std::string& store, const std::string& message) {
-  spdlog::warn("event=sync_rejected store={} error=\"{}\"", store, message);
+  auto admitted = refusals_.Admit(store, message, engine_->clock()->ElapsedMillis());
+  if (!admitted) return;  // the same refusal of the same store, recorded within the minute
+  spdlog::warn("event=sync_rejected store={} error=\"{}\"", store, *admitted);
   Txn txn(engine_->db());
-  RecordException(txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, message});
+  RecordException(txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, *admitted});
   if (Status s = txn.Commit(); !s.ok()) spdlog::error("event=exception_not_recorded error=\"{}\"", s.ToString());
 }
 

@@ -13,6 +13,7 @@
 #include "cell_replica.h"
 #include "curve_keys.h"
 #include "engine.h"
+#include "exception_throttle.h"
 #include "event_loop.h"
 #include "hq_index.h"
 #include "kura/sync/session.h"
@@ -61,6 +62,7 @@ class HqSync final : public SyncView {
   HqObserver observer_;
   CellReplica replica_;
   std::map<std::string, std::unique_ptr<SyncSession>> sessions_;
+  ExceptionThrottle refusals_{60'000};  // each store's same refusal recorded once a minute
   CallReplyHandler call_reply_handler_;
 };
 

@@ -1,0 +1,26 @@
+// HQ records the same refusal of the same store at most once a minute, saying how many it
+// held back, so one store refused on every message cannot bury HQ's exception log.
+#include <catch2/catch.hpp>
+
+#include "exception_throttle.h"
+
+namespace kura {
+namespace {
+
+TEST_CASE("the exception throttle lets one of a kind through per interval and counts the rest", "[hq][sync]") {
+  ExceptionThrottle throttle(60'000);
+  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 0) == "peer clock too far ahead");
+  CHECK_FALSE(throttle.Admit("store-1", "peer clock too far ahead", 1'000));
+  CHECK_FALSE(throttle.Admit("store-1", "peer clock too far ahead", 59'999));
+  // Another store, or another refusal, is its own kind.
+  CHECK(throttle.Admit("store-2", "peer clock too far ahead", 2'000) == "peer clock too far ahead");
+  CHECK(throttle.Admit("store-1", "may not write as origin store-2", 3'000) == "may not write as origin store-2");
+  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 60'000) ==
+        "peer clock too far ahead (and 2 more like it since)");
+  CHECK_FALSE(throttle.Admit("store-1", "peer clock too far ahead", 60'001));
+  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 200'000) ==
+        "peer clock too far ahead (and 1 more like it since)");
+}
+
+}  // namespace
+}  // namespace kura
