@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,15 +18,16 @@
 namespace kura {
 namespace cli_args_detail {
 
-// The long names ("--name") of the options that take a value, in `app` and everything
-// under it (subcommands and option groups). A flag keeps CLI11's reading: "--json=" is
-// the flag given.
-inline void CollectValueOptions(CLI::App& app, std::set<std::string>* names) {
+// Calls `visit` with every option that takes a value (not a flag), in `app` and everything
+// under it (subcommands and option groups), until it returns false.
+inline bool ForEachValueOption(CLI::App& app, const std::function<bool(CLI::Option*)>& visit) {
   for (CLI::Option* option : app.get_options()) {
-    if (option->get_expected_max() == 0) continue;
-    for (const std::string& name : option->get_lnames()) names->insert("--" + name);
+    if (option->get_expected_max() > 0 && !visit(option)) return false;
   }
-  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) CollectValueOptions(*sub, names);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (!ForEachValueOption(*sub, visit)) return false;
+  }
+  return true;
 }
 
 }  // namespace cli_args_detail
@@ -34,8 +36,12 @@ inline void CollectValueOptions(CLI::App& app, std::set<std::string>* names) {
 // every "--name=" of an option that takes a value split into "--name" and "". Call after
 // every option is added. Nothing after a bare "--" is touched.
 inline std::vector<std::string> ArgsForCli11(CLI::App& app, int argc, const char* const* argv) {
+  // A flag keeps CLI11's reading: "--json=" is the flag given.
   std::set<std::string> value_options;
-  cli_args_detail::CollectValueOptions(app, &value_options);
+  cli_args_detail::ForEachValueOption(app, [&](CLI::Option* option) {
+    for (const std::string& name : option->get_lnames()) value_options.insert("--" + name);
+    return true;
+  });
   std::vector<std::string> args;
   bool positional_only = false;
   for (int i = 1; i < argc; ++i) {
@@ -58,17 +64,16 @@ inline std::vector<std::string> ArgsForCli11(CLI::App& app, int argc, const char
 // when none was. Call after parsing: an empty value would otherwise read as the option not
 // given (an unset shell variable turning `--store=$S` into "every store").
 inline std::string EmptyValueGiven(CLI::App& app, const std::set<std::string>& may_be_empty = {}) {
-  for (CLI::Option* option : app.get_options()) {
-    if (option->get_expected_max() == 0 || option->count() == 0) continue;
-    if (!option->get_lnames().empty() && may_be_empty.count("--" + option->get_lnames().front()) > 0) continue;
+  std::string why;
+  cli_args_detail::ForEachValueOption(app, [&](CLI::Option* option) {
+    if (option->count() == 0) return true;
+    if (!option->get_lnames().empty() && may_be_empty.count("--" + option->get_lnames().front()) > 0) return true;
     for (const std::string& value : option->results()) {
-      if (value.empty()) return option->get_name() + ": no value given";
+      if (value.empty()) why = option->get_name() + ": no value given";
     }
-  }
-  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    if (std::string why = EmptyValueGiven(*sub, may_be_empty); !why.empty()) return why;
-  }
-  return "";
+    return why.empty();
+  });
+  return why;
 }
 
 }  // namespace kura

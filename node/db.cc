@@ -22,6 +22,8 @@
 namespace kura {
 namespace {
 
+Status InUse(const std::string& path) { return Status::Busy("data directory " + path + " is in use by another process"); }
+
 // One memory budget, the block cache, covers every column family's memtables too (up to
 // two thirds of it), so memory stays bounded however much is written. A memtable is a
 // quarter of that share, between 2 and 16 MiB: deeper skip lists cost every insert.
@@ -89,24 +91,18 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, rocksdb::Env* env,
     if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
       int err = errno;
       ::close(lock_fd);
-      if (err == EWOULDBLOCK) return Status::Busy("data directory " + path + " is in use by another process");
+      if (err == EWOULDBLOCK) return InUse(path);
       return Status::IOError("locking " + lock_path + ": " + std::strerror(err));
     }
   }
-  auto release_lock = [&lock_fd] {
-    if (lock_fd >= 0) ::close(lock_fd);
-    lock_fd = -1;
-  };
-
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
   if (!s.ok()) {
-    release_lock();
-    // RocksDB reports a held LOCK file as an IOError naming the lock.
-    if (s.ToString().find("lock") != std::string::npos) {
-      return Status::Busy("data directory " + path + " is in use by another process");
-    }
+    if (lock_fd >= 0) ::close(lock_fd);
+    // RocksDB reports a held LOCK file as an IOError naming the lock (in-memory env only:
+    // on disk kura.lock refuses a second opener first).
+    if (s.ToString().find("lock") != std::string::npos) return InUse(path);
     return FromRocks(s, "opening " + path);
   }
   // RocksDB counts every key comparison and lookup in a thread-local perf context unless

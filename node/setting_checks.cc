@@ -1,6 +1,6 @@
 #include "setting_checks.h"
 
-#include <array>
+#include <spdlog/spdlog.h>
 
 namespace kura {
 
@@ -20,10 +20,8 @@ std::string NotLocalEndpoint(const std::string& endpoint) {
 }
 
 std::string BadLogLevel(const std::string& level) {
-  // spdlog's names, and the short and long forms it also reads.
-  for (const char* known : std::array{"trace", "debug", "info", "warn", "warning", "err", "error", "critical", "off"}) {
-    if (level == known) return "";
-  }
+  // spdlog's own reading (SetUpLogging's), which gives off for a name it does not know.
+  if (spdlog::level::from_str(level) != spdlog::level::off || level == "off") return "";
   return "\"" + level + "\" is not a log level: trace, debug, info, warn, error, critical or off";
 }
 
