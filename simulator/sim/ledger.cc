@@ -80,7 +80,8 @@ bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* fro
   return true;
 }
 
-std::string Ledger::Apply(int store, const std::string& op, const json& args, const json& result) {
+std::string Ledger::Apply(int store, const std::string& op, const json& args, const json& result,
+                          Reply reply) {
   auto& stock = on_hand_[store];
   Touch(store, args);
   Touch(store, result);
@@ -116,7 +117,7 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
           std::max<int64_t>(0, -adjustment - std::max<int64_t>(0, atp_before));
     }
   } else if (op == "hold.create" || op == "hq.order.place") {
-    AddHold(store, result);
+    if (reply == Reply::kFresh || !Knows(result["id"].get<std::string>())) AddHold(store, result);
   } else if (op == "hold.collect") {
     for (const auto& line : result["lines"]) stock[line["sku"].get<std::string>()] -= line["qty"].get<int64_t>();
     ++receipts_[store];
@@ -124,7 +125,8 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
   if (op.rfind("hold.", 0) == 0 && op != "hold.create") {
     HoldState from = HoldState::kUnknown;
     std::string id = result["id"], state = result["state"];
-    if (!Observe(id, ParseHoldState(state).value_or(HoldState::kHeld), &from))
+    if (!Observe(id, ParseHoldState(state).value_or(HoldState::kHeld), &from) &&
+        reply == Reply::kFresh)
       return op + " answered hold " + id + " " + state + ", after it was seen " + std::string(HoldStateName(from));
   }
   return "";

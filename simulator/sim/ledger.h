@@ -36,11 +36,18 @@ class Ledger {
  public:
   explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores), touched_(stores) {}
 
+  // How old a reply's view of a hold may be.
+  enum class Reply {
+    kFresh,     // as the request was executed: its hold state is the newest
+    kRepeated,  // to a request sent again with its rid (PROTOCOL.md 1.2): maybe the first
+                // execution's stored reply, whose hold state a later move may have passed
+  };
   // Records the effect of an acknowledged (ok) reply to `op` at `store`. Returns why the
   // hold state the reply shows is not a legal move from the last one seen (empty when it
-  // is, or when the reply moves no hold); the state recorded is then left as it was.
+  // is, or when the reply moves no hold); the state recorded is then left as it was. A
+  // repeated reply's state is taken only when it is a legal move, and is never a fault.
   std::string Apply(int store, const std::string& op, const nlohmann::json& args,
-             const nlohmann::json& result);
+                    const nlohmann::json& result, Reply reply = Reply::kFresh);
   // A hold observed in `state` (by a reply or a scan). Returns false when that is not a
   // legal move from the last state seen; *from is set to it.
   bool Observe(const std::string& hold_id, HoldState state, HoldState* from);

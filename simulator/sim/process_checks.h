@@ -1,5 +1,6 @@
 // The checks of kura-sim's multi-process mode, over one converged ChainSnapshot and the
-// ProcessLedger's records. An unknown operation (no reply) is allowed for exactly: a sale,
+// ProcessLedger's records. An operation still unknown after it was sent again
+// (process_resend.h) is allowed for exactly: a sale,
 // return, hold or order happened iff the daemons show its receipt or hold (each carries a
 // customer id unique to its request), a collection iff its hold ended collected, and an
 // unknown delivery is any subset of the unknown deliveries of that SKU (subset sum). The

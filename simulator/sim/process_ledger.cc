@@ -59,7 +59,7 @@ void ProcessLedger::Resolve(OpRecord& record, OpOutcome outcome, const std::stri
                                         : counts.unknown);
     if (outcome == OpOutcome::kRefused) ++counts.refusals[record.refusal];
   }
-  std::string where = record.at_hq ? "hq" : store_ids_[record.store];
+  std::string where = (record.resent ? "AGAIN " : "") + (record.at_hq ? "hq" : store_ids_[record.store]);
   std::string args = record.args.dump();
   if (args.size() > 110) args = args.substr(0, 107) + "...";
   AddLine(&op_lines_, where + " " + record.op + " " + record.rid + " " + args + " -> " + what);
@@ -67,7 +67,10 @@ void ProcessLedger::Resolve(OpRecord& record, OpOutcome outcome, const std::stri
 
 void ProcessLedger::Ack(std::size_t handle, const json& result) {
   std::lock_guard<std::mutex> lock(mu_);
-  OpRecord& record = records_[handle];
+  AckLocked(records_[handle], result, Ledger::Reply::kFresh);
+}
+
+void ProcessLedger::AckLocked(OpRecord& record, const json& result, Ledger::Reply reply) {
   record.result = result;
   AddUncertainSale(record, -1);
   // HQ names the store in an order's hold; it must be the one ordered from.
@@ -75,7 +78,7 @@ void ProcessLedger::Ack(std::size_t handle, const json& result) {
   if (record.op == "hq.order.place" && named != store_ids_[record.store]) {
     RaiseLocked("order " + record.rid + " for " + store_ids_[record.store] + " answered with a hold at " + named);
   }
-  std::string illegal = ledger_.Apply(record.store, record.op, record.args, result);
+  std::string illegal = ledger_.Apply(record.store, record.op, record.args, result, reply);
   Resolve(record, OpOutcome::kAcked,
           record.op == "hq.order.place" ? "ok " + result.value("id", "") : "ok");
   if (!illegal.empty()) RaiseLocked(illegal);
@@ -83,7 +86,10 @@ void ProcessLedger::Ack(std::size_t handle, const json& result) {
 
 void ProcessLedger::Refuse(std::size_t handle, const Status& status) {
   std::lock_guard<std::mutex> lock(mu_);
-  OpRecord& record = records_[handle];
+  RefuseLocked(records_[handle], status);
+}
+
+void ProcessLedger::RefuseLocked(OpRecord& record, const Status& status) {
   record.refusal = std::string(Status::CodeName(status.code()));
   if (status.code() == Status::Code::kIOError || status.code() == Status::Code::kBusy) {
     // PROTOCOL.md 1.4: the request may still take effect (retry with its rid to learn).
@@ -97,6 +103,30 @@ void ProcessLedger::Refuse(std::size_t handle, const Status& status) {
 void ProcessLedger::Lose(std::size_t handle) {
   std::lock_guard<std::mutex> lock(mu_);
   Resolve(records_[handle], OpOutcome::kUnknown, "NO REPLY (unknown)");
+}
+
+std::vector<std::size_t> ProcessLedger::Unknown() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < records_.size(); ++i)
+    if (records_[i].outcome == OpOutcome::kUnknown) out.push_back(i);
+  return out;
+}
+
+void ProcessLedger::Repeat(std::size_t handle, const std::optional<Result<json>>& reply) {
+  std::lock_guard<std::mutex> lock(mu_);
+  OpRecord& record = records_[handle];
+  OpCounts& counts = counts_[Kind(record)];
+  // Counted again below, by the repeat's outcome; resent once however often it is sent.
+  --counts.unknown;
+  if (!record.resent) ++counts.resent;
+  record.resent = true;
+  if (!reply)
+    Resolve(record, OpOutcome::kUnknown, "NO REPLY again (unknown)");
+  else if (reply->ok())
+    AckLocked(record, reply->value(), Ledger::Reply::kRepeated);
+  else
+    RefuseLocked(record, reply->status());
 }
 
 void ProcessLedger::Note(const std::string& line) {

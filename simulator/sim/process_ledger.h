@@ -2,7 +2,9 @@
 // multi-process mode. Every operation is recorded before it is sent and resolved by what
 // came back: acknowledged (an ok reply: its effect goes into the Ledger, ledger.h, as in
 // the in-process world), refused (an error reply: no effect), or unknown (no reply in time:
-// the daemon may or may not have applied it, and the checks must allow for both). Also
+// the daemon may or may not have applied it). An unknown one is sent again with its rid
+// after the final heal (process_resend.h), which resolves it; the checks allow for both
+// outcomes of any still unknown after that. Also
 // keeps the trace of recent operations and faults for a violation report, and the counts
 // per kind of operation for the report.
 //
@@ -35,6 +37,7 @@ struct OpRecord {
   OpOutcome outcome = OpOutcome::kPending;
   nlohmann::json result;  // the acknowledged reply's result
   std::string refusal;    // the refusal's code, e.g. "insufficient_stock"
+  bool resent = false;    // unknown, then sent again with its rid (ProcessLedger::Repeat)
 };
 
 // The deliveries that stock every store before the workload starts: their request ids
@@ -42,9 +45,10 @@ struct OpRecord {
 // (OpeningAcked, not Counts).
 inline constexpr const char* kOpeningRidPrefix = "open-";
 
-// Acknowledged, refused and unknown operations of one kind, and the refusals by code.
+// Acknowledged, refused and unknown operations of one kind, and the refusals by code;
+// `resent` of them were unknown and sent again (their outcome is the repeat's).
 struct OpCounts {
-  int64_t acked = 0, refused = 0, unknown = 0;
+  int64_t acked = 0, refused = 0, unknown = 0, resent = 0;
   std::map<std::string, int64_t> refusals;
 };
 
@@ -65,6 +69,14 @@ class ProcessLedger {
   void Refuse(std::size_t handle, const Status& status);
   // No reply came: the operation stays unknown.
   void Lose(std::size_t handle);
+  // The workload's operations still unknown, in the order they were sent (the opening
+  // stock is acknowledged or the run stopped). Quiescent.
+  std::vector<std::size_t> Unknown() const;
+  // Unknown `handle` was sent again with its rid and args: `reply` (nullopt when none came)
+  // resolves it as Ack and Refuse do, except that an ok reply may be the first execution's,
+  // stored (PROTOCOL.md 1.2), so a hold state it shows that a later move has passed is no
+  // violation (Ledger::Reply::kRepeated).
+  void Repeat(std::size_t handle, const std::optional<Result<nlohmann::json>>& reply);
   // A line for the trace (faults, harness events).
   void Note(const std::string& line);
   // A check failed while the workload ran; the first one is the run's violation.
@@ -99,9 +111,11 @@ class ProcessLedger {
 
  private:
   static std::string Kind(const OpRecord& record);
+  // REQUIRES: mu_ held.
+  void AckLocked(OpRecord& record, const nlohmann::json& result, Ledger::Reply reply);
+  void RefuseLocked(OpRecord& record, const Status& status);
   void Resolve(OpRecord& record, OpOutcome outcome, const std::string& what);
   void AddUncertainSale(const OpRecord& record, int64_t sign);
-  // REQUIRES: mu_ held.
   std::string Tail() const;
   void RaiseLocked(const std::string& what);
   void AddLine(std::deque<std::pair<int64_t, std::string>>* lines, std::string line);

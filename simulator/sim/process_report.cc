@@ -71,17 +71,24 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
     out << (r.interrupted ? "\nSTOPPED (no verdict): " : "\nRUN FAILED (no verdict): ") << r.error << "\n";
     return out.str();
   }
-  out << Printf("\n%-22s %12s %8s %8s\n", "operation", "acknowledged", "refused", "unknown");
+  out << Printf("\n%-22s %12s %8s %8s %11s\n", "operation", "acknowledged", "refused", "unknown",
+                "sent again");
   OpCounts total;
   for (const auto& [kind, c] : r.ops) {
-    out << Printf("  %-20s %12lld %8lld %8lld\n", kind.c_str(), L(c.acked), L(c.refused),
-                  L(c.unknown));
+    out << Printf("  %-20s %12lld %8lld %8lld %11lld\n", kind.c_str(), L(c.acked), L(c.refused),
+                  L(c.unknown), L(c.resent));
     total.acked += c.acked;
     total.refused += c.refused;
     total.unknown += c.unknown;
+    total.resent += c.resent;
   }
-  out << Printf("  %-20s %12lld %8lld %8lld\n", "total", L(total.acked), L(total.refused),
-                L(total.unknown));
+  out << Printf("  %-20s %12lld %8lld %8lld %11lld\n", "total", L(total.acked), L(total.refused),
+                L(total.unknown), L(total.resent));
+  if (total.resent > 0) {
+    out << "  (sent again: unknown (no reply in time, or io_error or busy), then sent again with its "
+           "rid after the\n   final heal; counted by the answer to that: the first request's, "
+           "stored, or the request's own,\n   applied then)\n";
+  }
   if (r.opening_deliveries > 0) {
     out << Printf("before the workload: %lld opening deliveries acknowledged, one per SKU per store\n",
                   L(r.opening_deliveries));
@@ -100,10 +107,10 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   out << FaultTable(r.faults);
   const UnknownTally& u = r.checks.unknown;
   out << Printf(
-      "\nunknown operations (no reply in time): %lld happened, %lld did not (by receipts, holds "
-      "and hold states),\n%lld deliveries allowed for as a subset sum, %lld hold.ready/hold.cancel "
-      "allowed either way (the\nhold's state shows the move was legal, not which request made "
-      "it)\n",
+      "\nunknown operations that sending again did not resolve: %lld happened, %lld did not (by "
+      "receipts, holds\nand hold states), %lld deliveries allowed for as a subset sum, %lld "
+      "hold.ready/hold.cancel allowed\neither way (the hold's state shows the move was legal, not "
+      "which request made it)\n",
       L(u.happened), L(u.did_not), L(u.bounded), L(u.state_only));
   if (r.stopped_at_violation)
     out << "stopped at the violation: no final heal, convergence or final checks";
@@ -136,6 +143,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
     ops[kind] = {{"acknowledged", c.acked},
                  {"refused", c.refused},
                  {"unknown", c.unknown},
+                 {"resent", c.resent},
                  {"refusals", c.refusals}};
   }
   for (const auto& [kind, c] : r.faults)

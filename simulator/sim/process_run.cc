@@ -14,6 +14,7 @@
 #include "poll_until.h"
 #include "process_chain.h"
 #include "process_faults.h"
+#include "process_resend.h"
 #include "process_snapshot.h"
 #include "process_workload.h"
 #include "workload.h"
@@ -61,6 +62,11 @@ class Run {
     if (!ledger_->violation().empty()) return StopAtViolation();
     ledger_->Note("FINAL HEAL: every daemon thawed, restarted and relinked");
     if (Status s = chain_->HealAll(); !s.ok()) return Fail("final heal: " + s.ToString());
+    char stopped[48];
+    std::snprintf(stopped, sizeof stopped, "workload stopped after %.1f s", result_->workload_s);
+    Say(std::string(stopped) + (workload_->Spent() ? " (--ops reached)" : "") +
+        (options_.faults ? "; every fault healed" : ""));
+    Resend();
     Converge();
   }
 
@@ -238,6 +244,25 @@ class Run {
     return line;
   }
 
+  // Resolves the unknown operations by sending them again with their rids, then counts
+  // them again.
+  void Resend() {
+    std::size_t unknown = ledger_->Unknown().size();
+    if (unknown == 0) return;
+    ledger_->Note("SENDING AGAIN the " + std::to_string(unknown) + " unknown operations, with their rids");
+    ResendUnknown(options_, *chain_, ledger_.get(), context_);
+    result_->ops = ledger_->Counts();
+    OpCounts total;
+    for (const auto& [kind, c] : result_->ops) {
+      if (c.resent == 0) continue;
+      total.unknown += c.unknown;
+      total.resent += c.resent;
+    }
+    Say("sent " + harness::Plural(total.resent, "unknown operation") + " again with " +
+        (total.resent == 1 ? "its rid" : "their rids") + "; " + std::to_string(total.unknown) +
+        " still unknown");
+  }
+
   void Collect() {
     result_->ops = ledger_->Counts();
     result_->opening_deliveries = ledger_->OpeningAcked();
@@ -248,10 +273,7 @@ class Run {
   }
 
   void Converge() {
-    char stopped[48];
-    std::snprintf(stopped, sizeof stopped, "workload stopped after %.1f s", result_->workload_s);
-    Say(std::string(stopped) + (workload_->Spent() ? " (--ops reached)" : "") +
-        (options_.faults ? "; every fault healed" : "") + "; waiting for the chain to converge");
+    Say("waiting for the chain to converge");
     std::vector<std::string> skus, orders;
     for (int k = 0; k < options_.skus; ++k) skus.push_back(Workload::Sku(k));
     for (const OpRecord& r : ledger_->records()) {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "kura/schema/api.h"
+#include "process_call.h"
 #include "world.h"
 
 namespace kura::sim {
@@ -40,17 +40,15 @@ std::optional<Result<json>> ProcessWorkload::Send(ApiClient& client, int store, 
                                                   const std::string& op, const std::string& rid,
                                                   const json& args) {
   std::size_t handle = ledger_->Begin(store, at_hq, op, rid, args);
-  auto raw = client.CallRaw(EncodeRequest(ApiRequest{op, rid, args}));
-  if (!raw.ok()) {
+  auto reply = CallOnce(client, op, rid, args);
+  if (!reply) {
     ledger_->Lose(handle);
-    return std::nullopt;
-  }
-  auto reply = DecodeReply(*raw);
-  if (reply.ok()) {
-    ledger_->Ack(handle, *reply);
+  } else if (reply->ok()) {
+    ledger_->Ack(handle, **reply);
     if (!at_hq && chain_->store_cut(store)) ++acked_while_cut_;
-  } else
-    ledger_->Refuse(handle, reply.status());
+  } else {
+    ledger_->Refuse(handle, reply->status());
+  }
   return reply;
 }
 

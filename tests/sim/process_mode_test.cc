@@ -362,6 +362,59 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(orders.violation() == "order o-1 for store-000 answered with a hold at store-001");
 }
 
+TEST_CASE("the process ledger: an unknown request sent again is resolved by the answer, which may be stale",
+          "[sim][processes]") {
+  ProcessLedger ledger({"store-000"});
+  json line = {{"sku", "SKU-00000"}, {"qty", 1}};
+  ledger.Ack(ledger.Begin(0, false, "stock.receive", "t0-1", {{"sku", "SKU-00000"}, {"qty", 5}}), json::object());
+  json sale_args = {{"lines", json::array({line})}, {"customer", "c-t0-2"}};
+  std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-2", sale_args);
+  ledger.Lose(sale);
+  CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);
+  CHECK(ledger.Unknown() == std::vector<std::size_t>{sale});
+
+  SECTION("no answer again: still unknown, counted once") {
+    ledger.Repeat(sale, std::nullopt);
+    ledger.Repeat(sale, Result<json>(Status::IOError("write failed")));
+    CHECK(ledger.records()[sale].outcome == OpOutcome::kUnknown);
+    CHECK(ledger.Counts()["stock.sell"].unknown == 1);
+    CHECK(ledger.Counts()["stock.sell"].resent == 1);
+    CHECK(ledger.OnHand(0, "SKU-00000") == 5);
+  }
+  SECTION("an ok answer applies the sale once and ends its uncertainty") {
+    json view = {{"sku", "SKU-00000"}, {"on_hand", 4}, {"held", 0}, {"promised_online", 0}};
+    ledger.Repeat(sale, Result<json>(json{{"receipt", {{"seq", 1}}}, {"stock", json::array({view})}}));
+    CHECK(ledger.records()[sale].outcome == OpOutcome::kAcked);
+    CHECK(ledger.records()[sale].resent);
+    CHECK(ledger.Counts()["stock.sell"].acked == 1);
+    CHECK(ledger.Counts()["stock.sell"].unknown == 0);
+    CHECK(ledger.Counts()["stock.sell"].resent == 1);
+    CHECK(ledger.OnHand(0, "SKU-00000") == 4);
+    CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
+    CHECK(ledger.Unknown().empty());
+  }
+  SECTION("a refusal: no effect") {
+    ledger.Repeat(sale, Result<json>(Status::NeedsOverride("promised units")));
+    CHECK(ledger.records()[sale].outcome == OpOutcome::kRefused);
+    CHECK(ledger.Counts()["stock.sell"].refusals["needs_override"] == 1);
+    CHECK(ledger.OnHand(0, "SKU-00000") == 5);
+    CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
+  }
+  SECTION("a stored answer showing a hold as a later move left it is no violation") {
+    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})}};
+    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}}), hold);
+    std::size_t ready = ledger.Begin(0, false, "hold.ready", "t0-4", {{"id", "store-000.1"}});
+    ledger.Lose(ready);
+    hold["state"] = "collected";
+    ledger.Ack(ledger.Begin(0, false, "hold.collect", "t0-5", {{"id", "store-000.1"}}), hold);
+    hold["state"] = "ready";  // as it was when the lost hold.ready ran
+    ledger.Repeat(ready, Result<json>(hold));
+    CHECK(ledger.records()[ready].outcome == OpOutcome::kAcked);
+    CHECK(ledger.violation().empty());
+    CHECK(ledger.ledger().holds().at("store-000.1").state == HoldState::kCollected);
+  }
+}
+
 // A kura-store that SIGKILLs itself, as a crash of kura's own would end it, once the run
 // is under way: after its log (its stderr, which the harness points at a file) shows its
 // first allotment grant, which needs the chain's setup and the opening stock done.
