@@ -252,6 +252,7 @@ class Run {
     ledger_->Note("SENDING AGAIN the " + std::to_string(unknown) + " unknown operations, with their rids");
     ResendUnknown(options_, *chain_, ledger_.get(), context_);
     result_->ops = ledger_->Counts();
+    CountOrders();
     OpCounts total;
     for (const auto& [kind, c] : result_->ops) {
       if (c.resent == 0) continue;
@@ -268,8 +269,16 @@ class Run {
     result_->opening_deliveries = ledger_->OpeningAcked();
     result_->skipped = workload_->skipped();
     result_->acked_while_cut = workload_->acked_while_cut();
-    result_->decided_by_store = workload_->decided_by_store();
-    result_->decided_by_hq = workload_->decided_by_hq();
+    CountOrders();
+  }
+
+  // From the ledger, so that orders acknowledged only when sent again count too.
+  void CountOrders() {
+    result_->decided_by_store = result_->decided_by_hq = 0;
+    for (const OpRecord& r : ledger_->records()) {
+      if (r.op != "hq.order.place" || r.outcome != OpOutcome::kAcked) continue;
+      ++(r.result.value("decided_by", "") == "store" ? result_->decided_by_store : result_->decided_by_hq);
+    }
   }
 
   void Converge() {

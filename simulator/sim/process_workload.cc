@@ -198,9 +198,7 @@ void ProcessWorkload::Online() {
                  {"customer", "c-" + rid}};
     // Try-ons expire within the run (5-20 s), so expiry by the owning store is exercised.
     if (tryon) args["expires_in_s"] = 5 + static_cast<int>(u[6] * 16);
-    auto placed = Send(client, store, true, "hq.order.place", rid, args);
-    if (placed && placed->ok())
-      ++((**placed).value("decided_by", "") == "store" ? by_store_ : by_hq_);
+    (void)Send(client, store, true, "hq.order.place", rid, args);
   }
 }
 

@@ -54,8 +54,6 @@ class ProcessWorkload {
   int64_t skipped() const { return skipped_.load(); }
   // Store operations acknowledged while the store's link was cut: selling offline.
   int64_t acked_while_cut() const { return acked_while_cut_.load(); }
-  int64_t decided_by_store() const { return by_store_.load(); }
-  int64_t decided_by_hq() const { return by_hq_.load(); }
 
  private:
   void Till(int store);
@@ -85,7 +83,7 @@ class ProcessWorkload {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::atomic<int64_t> issued_{0}, skipped_{0}, by_store_{0}, by_hq_{0}, acked_while_cut_{0};
+  std::atomic<int64_t> issued_{0}, skipped_{0}, acked_while_cut_{0};
 };
 
 }  // namespace kura::sim

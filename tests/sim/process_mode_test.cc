@@ -68,6 +68,14 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.checks.checks.size() == 6);
   CHECK(Acknowledged(r) > 50);
   CHECK(r.ops["hq.order.place"].acked > 0);
+  CHECK(r.decided_by_store + r.decided_by_hq == r.ops["hq.order.place"].acked);
+  // Sending again leaves a request unknown only when three tries got no answer either.
+  int64_t resent = 0, unknown = 0;
+  for (const auto& [kind, c] : r.ops) {
+    resent += c.resent;
+    unknown += c.unknown;
+  }
+  CHECK(unknown <= resent);
   // The opening stock, one delivery per SKU per store, is counted apart from the workload.
   CHECK(r.opening_deliveries == o.stores * o.skus);
   CHECK(FormatProcessRun(o, r).find("before the workload: 20 opening deliveries acknowledged") != std::string::npos);
