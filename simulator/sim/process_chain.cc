@@ -104,6 +104,11 @@ Status ProcessChain::SetUp() {
                                {{"share_pct", options_.share_pct}, {"cap", options_.cap}},
                                "setup-policy")
                            .status());
+  return AwaitLinked();
+}
+
+Status ProcessChain::AwaitLinked() {
+  ApiClient hq(context_, hq_endpoint(), kCallTimeoutMs);
   bool ready = PollUntil(
       [&] {
         auto sync = hq.Call("hq.sync_status");

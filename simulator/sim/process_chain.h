@@ -70,6 +70,9 @@ class ProcessChain {
   Status ThawHq() { return Thaw(*hq_); }
   // Ends whatever fault is still going: thaws, restarts and relinks every daemon.
   Status HealAll();
+  // Returns once HQ sees every store connected and able to hand over, so that HQ routes
+  // orders to them again; IOError when it does not within the setup timeout.
+  Status AwaitLinked();
 
   // A daemon that exited without the harness stopping it (a crash of kura's own): says
   // which and how it ended, sets *log_tail to how its log ends, and counts it as down.

@@ -43,7 +43,12 @@ std::size_t ProcessLedger::Begin(int store, bool at_hq, const std::string& op,
                                  const std::string& rid, const json& args) {
   std::lock_guard<std::mutex> lock(mu_);
   records_.push_back(OpRecord{store, at_hq, op, rid, args, OpOutcome::kPending, nullptr, ""});
-  AddUncertainSale(records_.back(), +1);
+  OpRecord& record = records_.back();
+  if (op.starts_with("hold.") && op != "hold.create") {
+    auto hold = ledger_.holds().find(args.value("id", ""));
+    if (hold != ledger_.holds().end()) record.hold_when_sent = hold->second.state;
+  }
+  AddUncertainSale(record, +1);
   return records_.size() - 1;
 }
 
@@ -79,6 +84,13 @@ void ProcessLedger::AckLocked(OpRecord& record, const json& result, Ledger::Repl
     RaiseLocked("order " + record.rid + " for " + store_ids_[record.store] + " answered with a hold at " + named);
   }
   std::string illegal = ledger_.Apply(record.store, record.op, record.args, result, reply);
+  auto state = ParseHoldState(result.value("state", ""));
+  if (reply == Ledger::Reply::kRepeated && record.hold_when_sent != HoldState::kUnknown && state &&
+      !LegalHoldMove(record.hold_when_sent, *state)) {
+    illegal = record.op + " sent again answered hold " + result.value("id", "") + " " +
+              std::string(HoldStateName(*state)) + ", but it was " +
+              std::string(HoldStateName(record.hold_when_sent)) + " when first sent";
+  }
   Resolve(record, OpOutcome::kAcked,
           record.op == "hq.order.place" ? "ok " + result.value("id", "") : "ok");
   if (!illegal.empty()) RaiseLocked(illegal);

@@ -38,6 +38,8 @@ struct OpRecord {
   nlohmann::json result;  // the acknowledged reply's result
   std::string refusal;    // the refusal's code, e.g. "insufficient_stock"
   bool resent = false;    // unknown, then sent again with its rid (ProcessLedger::Repeat)
+  // For a move of a known hold: its state in the ledger when the request was first sent.
+  HoldState hold_when_sent = HoldState::kUnknown;
 };
 
 // The deliveries that stock every store before the workload starts: their request ids
@@ -75,7 +77,8 @@ class ProcessLedger {
   // Unknown `handle` was sent again with its rid and args: `reply` (nullopt when none came)
   // resolves it as Ack and Refuse do, except that an ok reply may be the first execution's,
   // stored (PROTOCOL.md 1.2), so a hold state it shows that a later move has passed is no
-  // violation (Ledger::Reply::kRepeated).
+  // violation (Ledger::Reply::kRepeated); one that is no legal move from the hold's state
+  // when the request was first sent is.
   void Repeat(std::size_t handle, const std::optional<Result<nlohmann::json>>& reply);
   // A line for the trace (faults, harness events).
   void Note(const std::string& line);

@@ -7,8 +7,8 @@
 
 namespace kura::sim {
 
-void ResendUnknown(const ProcessOptions& options, const ProcessChain& chain,
-                      ProcessLedger* ledger, zmq::context_t& context) {
+void ResendUnknown(const ProcessOptions& options, const ProcessChain& chain, ProcessLedger* ledger,
+                   zmq::context_t& context, const std::function<bool()>& stop) {
   std::vector<std::size_t> unknown = ledger->Unknown();
   if (unknown.empty()) return;
   ApiClient hq(context, chain.hq_endpoint(), options.hq_timeout_ms);
@@ -22,6 +22,7 @@ void ResendUnknown(const ProcessOptions& options, const ProcessChain& chain,
     OpRecord record = ledger->records()[handle];
     ApiClient& client = record.at_hq ? hq : *stores[record.store];
     for (int attempt = 0; attempt < kResendAttempts; ++attempt) {
+      if (stop()) return;
       ledger->Repeat(handle, CallOnce(client, record.op, record.rid, record.args));
       if (ledger->records()[handle].outcome != OpOutcome::kUnknown) break;
     }

@@ -67,6 +67,7 @@ class Run {
     Say(std::string(stopped) + (workload_->Spent() ? " (--ops reached)" : "") +
         (options_.faults ? "; every fault healed" : ""));
     Resend();
+    if (!result_->error.empty()) return;
     Converge();
   }
 
@@ -249,8 +250,13 @@ class Run {
   void Resend() {
     std::size_t unknown = ledger_->Unknown().size();
     if (unknown == 0) return;
+    // Linked first: HQ routes a repeated order only to a store it hears from.
+    if (Status s = chain_->AwaitLinked(); !s.ok()) return Fail("after the final heal: " + s.ToString());
     ledger_->Note("SENDING AGAIN the " + std::to_string(unknown) + " unknown operations, with their rids");
-    ResendUnknown(options_, *chain_, ledger_.get(), context_);
+    ResendUnknown(options_, *chain_, ledger_.get(), context_, [this] {
+      if (exit_.empty()) exit_ = UnexpectedExit();
+      return InterruptGuard::Requested() || !exit_.empty();
+    });
     result_->ops = ledger_->Counts();
     CountOrders();
     OpCounts total;
@@ -292,19 +298,18 @@ class Run {
     auto t0 = Clock::now();
     ChainSnapshot snapshot;
     std::vector<std::string> problems;
-    std::string exit;
     bool converged = PollUntil(
         [&] {
-          if (InterruptGuard::Requested()) return true;
-          if (!(exit = UnexpectedExit()).empty()) return true;
+          if (InterruptGuard::Requested() || !exit_.empty()) return true;
+          if (!(exit_ = UnexpectedExit()).empty()) return true;
           snapshot = TakeSnapshot(context_, *chain_, skus, orders, kSnapshotTimeoutMs);
           problems = ConvergenceProblems(snapshot);
           return problems.empty();
         },
         static_cast<int64_t>(options_.converge_timeout_s * 1000), kConvergePollMs);
     if (InterruptGuard::Requested()) return Fail(kInterrupted);
-    if (!exit.empty()) {
-      ledger_->Violation("after the final heal: " + exit);
+    if (!exit_.empty()) {
+      ledger_->Violation("after the final heal: " + exit_);
       return StopAtViolation();
     }
     if (converged) {
@@ -333,6 +338,7 @@ class Run {
   std::unique_ptr<ProcessChain> chain_;
   std::unique_ptr<ProcessLedger> ledger_;
   std::unique_ptr<ProcessWorkload> workload_;
+  std::string exit_;  // a daemon's exit found after the final heal (UnexpectedExit)
 };
 
 }  // namespace

@@ -68,14 +68,6 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.checks.checks.size() == 6);
   CHECK(Acknowledged(r) > 50);
   CHECK(r.ops["hq.order.place"].acked > 0);
-  CHECK(r.decided_by_store + r.decided_by_hq == r.ops["hq.order.place"].acked);
-  // Sending again leaves a request unknown only when three tries got no answer either.
-  int64_t resent = 0, unknown = 0;
-  for (const auto& [kind, c] : r.ops) {
-    resent += c.resent;
-    unknown += c.unknown;
-  }
-  CHECK(unknown <= resent);
   // The opening stock, one delivery per SKU per store, is counted apart from the workload.
   CHECK(r.opening_deliveries == o.stores * o.skus);
   CHECK(FormatProcessRun(o, r).find("before the workload: 20 opening deliveries acknowledged") != std::string::npos);
@@ -420,6 +412,15 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.records()[ready].outcome == OpOutcome::kAcked);
     CHECK(ledger.violation().empty());
     CHECK(ledger.ledger().holds().at("store-000.1").state == HoldState::kCollected);
+  }
+  SECTION("a stored answer that is no legal move from the hold's state when first sent is a violation") {
+    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"lines", json::array({line})}};
+    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}}), hold);
+    std::size_t cancel = ledger.Begin(0, false, "hold.cancel", "t0-4", {{"id", "store-000.1"}});
+    ledger.Lose(cancel);
+    hold["state"] = "cancelled";  // a store that cancelled a collected hold
+    ledger.Repeat(cancel, Result<json>(hold));
+    CHECK(ledger.violation() == "hold.cancel sent again answered hold store-000.1 cancelled, but it was collected when first sent");
   }
 }
 

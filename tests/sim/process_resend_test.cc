@@ -57,7 +57,7 @@ TEST_CASE("unknown requests sent again after a store's SIGKILL take effect once"
 
   REQUIRE(chain.KillStore(0).ok());
   REQUIRE(chain.RestartStore(0).ok());
-  ResendUnknown(o, chain, &ledger, context);
+  ResendUnknown(o, chain, &ledger, context, [] { return false; });
 
   CHECK(ledger.Unknown().empty());
   CHECK(ledger.violation().empty());
