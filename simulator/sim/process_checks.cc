@@ -205,11 +205,14 @@ class Checker {
     CheckResult out{"no oversold promise: held <= on-hand + recorded overrides (stores and HQ)",
                     true, ""};
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
-      std::map<std::string, int64_t> unknown_sold;  // of the unknown sales that happened (a receipt)
+      // The sales the till made without knowing what they took: unknown ones that happened
+      // (a receipt), and those acknowledged only when sent again after the final heal,
+      // which may have been applied then, after later sales emptied the shelf.
+      std::map<std::string, int64_t> unknown_sold;
       for (const OpRecord& r : records_) {
-        if (r.op != "stock.sell" || r.outcome != OpOutcome::kUnknown ||
-            r.store != static_cast<int>(s) || receipt_tags_[s].count(Tag(r)) == 0)
-          continue;
+        bool happened = r.outcome == OpOutcome::kUnknown ? receipt_tags_[s].count(Tag(r)) > 0
+                                                          : r.resent && r.outcome == OpOutcome::kAcked;
+        if (r.op != "stock.sell" || r.store != static_cast<int>(s) || !happened) continue;
         for (const json& line : r.args["lines"])
           unknown_sold[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
       }

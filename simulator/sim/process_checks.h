@@ -14,7 +14,7 @@
 //    hold.create made its acknowledged hold alone, none when refused, at most one when
 //    unknown (an order may leave a store's hold besides HQ's, PROTOCOL.md 2.4);
 //  - no oversold promise: held <= on-hand + recorded overrides (and the unknown sales that
-//    happened), at every store and at HQ;
+//    happened, and those acknowledged only when sent again), at every store and at HQ;
 //  - receipts: each acknowledged sale and return journaled once under its seq, each
 //    collection once, nothing else; HQ acknowledged every store's whole journal lane
 //    (kura-hq has no op to list its journal, so its Ack, seen in the store's sync.status,

@@ -312,6 +312,19 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     CHECK_FALSE(c.ok);
     CHECK(c.detail == "store-000 SKU-00000: 6 held > 5 on hand + 0 overridden");
   }
+  SECTION("a sale acknowledged only when sent again may have emptied the shelf, and no more") {
+    json line = {{"sku", "SKU-00000"}, {"qty", 2}, {"price_cents", 1990}};
+    f.Add("stock.sell", "t0-2", {{"lines", json::array({line})}, {"customer", "c-t0-2"}}, OpOutcome::kAcked);
+    f.records.back().result = {{"receipt", {{"seq", 1}}}};
+    f.snapshot.stores[0].receipts.push_back(
+        {{"origin", "store-000"}, {"seq", 1}, {"kind", "sale"}, {"customer", "c-t0-2"}, {"lines", json::array({line})}});
+    f.snapshot.stores[0].stock["SKU-00000"] = StockRow{-1, 1};  // applied after later sales took the rest
+    CHECK_FALSE(f.Check("no oversold").ok);
+    f.records.back().resent = true;
+    CHECK(f.Check("no oversold").ok);
+    f.snapshot.stores[0].stock["SKU-00000"].held = 2;
+    CHECK_FALSE(f.Check("no oversold").ok);
+  }
   SECTION("a receipt HQ has not acknowledged") {
     f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 0}};
     CHECK_FALSE(f.Check("receipts").ok);
