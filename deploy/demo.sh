@@ -71,6 +71,14 @@ start_store() {
     "${link[@]}" 2>>"$work/$store.log" &
   pid[$store]=$!
   ctl_at "$store" status >/dev/null  # waits until the daemon answers
+  [ "${2:-}" = linked ] || return 0
+  # A linked store's new data directory takes writes once HQ has greeted it (and sent back
+  # whatever it holds of the store: nothing, on the first morning).
+  local deadline=$((SECONDS + 30))
+  until ctl_at "$store" --json sync status | tr -d ' \n' | grep -q '"restoring":false'; do
+    [ $SECONDS -lt $deadline ] || { echo "$store: still waiting for HQ after 30 s; see its log" >&2; return 1; }
+    sleep 0.1
+  done
 }
 
 start_hq() {

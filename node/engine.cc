@@ -46,6 +46,8 @@ Status Engine::Init() {
   if (!format) {
     txn_.Write(Cf::kMeta, keys::kMetaFormat, keys::kFormatVersion);
     txn_.Write(Cf::kMeta, keys::kMetaStoreId, options_.store_id);
+    if (options_.await_hq_when_new) txn_.Write(Cf::kMeta, keys::kMetaAwaitingHq, uint64_t{1});
+    awaiting_hq_ = options_.await_hq_when_new;
     return txn_.Commit();
   }
   if (!CanOpenFormat(*format)) {
@@ -56,6 +58,8 @@ Status Engine::Init() {
     return Status::InvalidArgument("data directory belongs to store " + owner.value_or("?") +
                                    ", not " + options_.store_id);
   }
+  KURA_ASSIGN_OR_RETURN(auto awaiting, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaAwaitingHq));
+  awaiting_hq_ = awaiting.has_value();
   KURA_RETURN_IF_ERROR(RestoreRunClock());
   if (*format == keys::kFormatVersion) return Status::Ok();
   return UpgradeFormat(txn_, options_.store_id, *format);
@@ -92,6 +96,9 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
   const OpSpec* op = FindOp(ops_, request->op);
   if (op == nullptr) return EncodeReply(Status::UnknownOp("unknown op " + request->op), nullptr);
 
+  // Refused before the handler runs, so that no answer is kept under the rid: one given
+  // without the store's data (an unknown SKU, say) would be wrong once it is back.
+  if (op->mutating && awaiting_hq_) return EncodeReply(AwaitingHqRefusal(), nullptr);
   if (op->mutating) {
     if (request->rid.empty()) {
       return EncodeReply(Status::InvalidArgument("rid: required for " + request->op), nullptr);
@@ -109,21 +116,20 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
   }
 
   ctx.rid = request->rid;
-  if (op->follow_up != nullptr) txn_.SetSavePoint();  // the request's, around both
+  txn_.SetSavePoint();  // the request's, around the handler and its follow-up
   txn_.SetSavePoint();
   Result<nlohmann::json> result = op->handler(ctx, request->args);
   if (!result.ok()) txn_.RollbackToSavePoint(); else txn_.PopSavePoint();
-  if (op->follow_up != nullptr) {
-    Status followed = op->follow_up(ctx, request->args, result);
-    if (!followed.ok()) {
-      // Nothing of the request is written, its rid included: a retry runs afresh.
-      txn_.RollbackToSavePoint();
-      ctx.rid = {};
-      return EncodeReply(followed, nullptr);
-    }
-    txn_.PopSavePoint();
-  }
+  Status followed = op->follow_up != nullptr ? op->follow_up(ctx, request->args, result) : Status::Ok();
   ctx.rid = {};  // it points into this request
+  // An op that writes without a rid (escrow.grant, journal.compact): refused as a mutating one.
+  if (followed.ok() && awaiting_hq_ && txn_.WroteSinceSavePoint()) followed = AwaitingHqRefusal();
+  if (!followed.ok()) {
+    // Nothing of the request is written, its rid included: a retry runs afresh.
+    txn_.RollbackToSavePoint();
+    return EncodeReply(followed, nullptr);
+  }
+  txn_.PopSavePoint();
   // Storage that did not answer a read (io_error, busy) says nothing about the request:
   // that answer is not kept for its rid, so a retry runs afresh once storage answers.
   const bool storage_failed = !result.ok() && (result.status().code() == Status::Code::kIOError ||
@@ -181,7 +187,20 @@ bool Engine::Answered(std::string_view rid) {
   return txn_.Get(Cf::kRequests, rid, &first).ok();
 }
 
+Status Engine::AwaitingHqRefusal() {
+  return Status::Busy("waiting for HQ to send back this store's data before taking writes (the data directory is "
+                      "new): retry once `kuractl sync status` no longer says restoring");
+}
+
+Status Engine::EndAwaitingHq() {
+  txn_.Delete(Cf::kMeta, keys::kMetaAwaitingHq);
+  KURA_RETURN_IF_ERROR(txn_.Commit());
+  awaiting_hq_ = false;
+  return Status::Ok();
+}
+
 Result<int> Engine::ExpireDueHolds() {
+  if (awaiting_hq_) return 0;  // an expiry is a write; the holds HQ sends back expire after
   OpContext ctx = Context();
   Result<int> expired = kura::ExpireDueHolds(ctx);
   if (!expired.ok()) {

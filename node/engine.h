@@ -50,6 +50,14 @@ class Engine final : public Store {
   // Whether a mutating request with this rid has been answered (its reply is kept).
   bool Answered(std::string_view rid);
 
+  // Whether this store's new directory still waits for HQ to send back its data
+  // (StoreOptions::await_hq_when_new): until then every request that would write is
+  // refused busy, nothing of it kept, and holds do not expire. Reads are served.
+  bool awaiting_hq() const { return awaiting_hq_; }
+  // HQ has sent back everything it holds of this store's lanes: takes writes from now on
+  // (one synced write).
+  Status EndAwaitingHq();
+
  private:
   // Executes `requests` in `ctx` and commits them with one synced write; if that fails,
   // every reply becomes the error.
@@ -87,6 +95,8 @@ class Engine final : public Store {
   int64_t elapsed_at_start_ms_;
   int64_t run_clock_recorded_ms_ = 0;
   SyncView* sync_view_ = nullptr;
+  bool awaiting_hq_ = false;
+  static Status AwaitingHqRefusal();
 };
 
 }  // namespace kura

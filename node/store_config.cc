@@ -25,6 +25,7 @@ struct Settings {
   int64_t request_retention_hours = 24;
   int64_t journal_retention_hours = 30 * 24;
   StoreSyncConfig sync;
+  bool offline_first_start = false;
 };
 
 // Applies the TOML file's keys to every setting not given as a flag.
@@ -74,6 +75,11 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
                  "HQ sync endpoint, e.g. tcp://hq.example:7431 (default: none, the store runs alone)");
   app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters); TOML: hq_public_key");
   app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen)");
+  app.add_flag("--offline-first-start", s.offline_first_start,
+               "With --hq, a data directory made now takes writes at once instead of first waiting for HQ "
+               "to send back this store's data. Only for a store that has never synced with HQ and must "
+               "sell before it can reach HQ: after a disk is replaced, writes made before HQ's data is back "
+               "are lost under it");
   try {
     std::vector<std::string> args = ArgsForCli11(app, argc, argv);
     app.parse(args);
@@ -113,6 +119,7 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   config.log_level = s.log_level;
   config.api = s.api;
   config.sync = s.sync;
+  config.store.await_hq_when_new = !s.sync.hq_endpoint.empty() && !s.offline_first_start;
   if (config.api.empty()) {
     config.api = {"tcp://127.0.0.1:7420", "ipc://" + s.data_dir + "/api.sock"};
   }

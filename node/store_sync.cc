@@ -57,9 +57,28 @@ Status StoreSync::OnReadable() {
   if (session_.stats().rejected != rejected) {
     spdlog::warn("event=sync_rejected peer=hq error=\"{}\"", session_.stats().last_error);
   }
+  EndRestoreWhenBack();
   AnswerCalls();
   Flush();
   return Status::Ok();
+}
+
+void StoreSync::EndRestoreWhenBack() {
+  if (!engine_->awaiting_hq() || !session_.greeted()) return;
+  // HQ's Hello said what it holds of our lanes; merging its batches raised ours to match.
+  const std::string& self = engine_->options().store_id;
+  const VersionVector& at_hq = session_.stats().peer_held;
+  auto head = replica_.Head();
+  auto journal_head = replica_.LaneHead(keys::JournalLane(self));
+  if (!head.ok() || !journal_head.ok() || *head < at_hq.Get(self) ||
+      *journal_head < at_hq.Get(keys::JournalLane(self))) {
+    return;
+  }
+  if (Status s = engine_->EndAwaitingHq(); !s.ok()) {
+    spdlog::error("event=restore_end_failed error=\"{}\"", s.ToString());
+    return;
+  }
+  spdlog::info("event=restored_from_hq seq={} journal_seq={} action=taking_writes", *head, *journal_head);
 }
 
 void StoreSync::AnswerCalls() {
@@ -106,6 +125,7 @@ nlohmann::json StoreSync::Describe(int64_t now_ms) {
       {"hq", config_.hq_endpoint},
       {"link", spoke_->connected() ? "up" : "down"},
       {"hq_greeted", session_.greeted()},
+      {"restoring", engine_->awaiting_hq()},
       {"link_error", spoke_->link_error()},
       {"head_seq", head.ok() ? *head : 0},
       {"acked_seq", st.peer_held.Get(self)},

@@ -73,6 +73,8 @@ class Txn {
   // Drops every write since the matching SetSavePoint.
   void RollbackToSavePoint();
   void PopSavePoint();
+  // Whether anything was written (or deleted) since the innermost SetSavePoint.
+  bool WroteSinceSavePoint() const { return undo_.size() > save_points_.back(); }
 
   bool empty() const;
   // Makes every pending write durable at once (synced), then starts empty. Each key is

@@ -33,7 +33,8 @@ void PrintSyncStatus(const json& r, std::ostream& out) {
   if (std::llabs(skew) >= kSkewWarnMs) skew_text += " (check this computer's clock)";
   std::string last_error = r.at("last_error").get<std::string>();
   std::string link_error = r.value("link_error", "");
-  std::string link = !up ? "down (the store keeps selling; changes sync when it is back)"
+  bool restoring = r.value("restoring", false);
+  std::string link = !up ? restoring ? "down" : "down (the store keeps selling; changes sync when it is back)"
                      : r.value("hq_greeted", true)
                          ? "up"
                          : "up, but HQ has not answered this store's hello (if this lasts, HQ does not list "
@@ -41,6 +42,9 @@ void PrintSyncStatus(const json& r, std::ostream& out) {
   if (!up && !link_error.empty()) link = "down: " + link_error;
   PrintFields(
       {{"link to HQ", link},
+       {"taking writes", restoring ? "no, restoring: this store's data directory is new, and it takes no sales "
+                                     "or other writes until HQ has sent back what it holds of this store"
+                                   : "yes"},
        {"HQ address", Cell(r.at("hq"))},
        {"changes waiting to sync", std::to_string(pending)},
        {"oldest unsynced change",

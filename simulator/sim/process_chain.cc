@@ -97,6 +97,14 @@ Status ProcessChain::SetUp() {
     KURA_RETURN_IF_ERROR(
         hq.Call("hq.directory.set", record, "setup-directory-" + std::to_string(i)).status());
     ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
+    // Its new directory takes writes once HQ has greeted it (Engine::awaiting_hq).
+    bool writable = PollUntil(
+        [&] {
+          auto sync = store.Call("sync.status");
+          return sync.ok() && !sync->value("restoring", true);
+        },
+        kSetupTimeoutMs);
+    if (!writable) return Status::IOError(store_id(i) + " was never greeted by HQ; logs:\n" + LogTails(5));
     KURA_RETURN_IF_ERROR(
         store.Call("store.status.set", {{"status", "open"}}, "setup-open").status());
   }

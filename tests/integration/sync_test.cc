@@ -102,7 +102,9 @@ TEST_CASE("a store with an unlisted key is refused by hq", "[sync][integration][
   auto rogue_keys = kura::GenerateCurveKeyPair();
   REQUIRE(rogue_keys.ok());
   REQUIRE(kura::WriteKeyFile(chain.dir().Sub("rogue.key"), *rogue_keys).ok());
-  DaemonProcess rogue("store-1", chain.dir().Sub("rogue"), chain.SyncFlags(chain.dir().Sub("rogue.key")));
+  std::vector<std::string> flags = chain.SyncFlags(chain.dir().Sub("rogue.key"));
+  flags.push_back("--offline-first-start");  // never greeted, it would take no writes
+  DaemonProcess rogue("store-1", chain.dir().Sub("rogue"), flags);
   rogue.Start();
   rogue.Must("stock.receive", {{"sku", "FAKE"}, {"qty", 1000}});
   REQUIRE(Eventually([&] { return chain.hq().Must("hq.sync_status")["refused_peers"].get<int>() > 0; }));
@@ -119,7 +121,9 @@ TEST_CASE("a store using another store's key links up but is never greeted, and 
   REQUIRE(Eventually([&] { return chain.store(0).Must("sync.status")["hq_greeted"] == true; }));
   REQUIRE(kura::WriteKeyFile(chain.dir().Sub("borrowed.key"), chain.store_keys(0)).ok());
   chain.store(0).Stop(SIGTERM);
-  DaemonProcess borrower("store-9", chain.dir().Sub("borrower"), chain.SyncFlags(chain.dir().Sub("borrowed.key")));
+  std::vector<std::string> flags = chain.SyncFlags(chain.dir().Sub("borrowed.key"));
+  flags.push_back("--offline-first-start");  // never greeted, it would take no writes
+  DaemonProcess borrower("store-9", chain.dir().Sub("borrower"), flags);
   borrower.Start();
   borrower.Must("stock.receive", {{"sku", "FAKE"}, {"qty", 1000}});
   // HQ takes the key (it is store-1's) but refuses a Hello from anyone but store-1.
@@ -184,6 +188,38 @@ TEST_CASE("a store whose disk was wiped bootstraps its partition from hq", "[syn
   CHECK(next["id"] != hold["id"]);
   store.Must("stock.receive", {{"sku", "JEANS"}, {"qty", 1}});
   REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "JEANS", "store-1") == 48; }));
+}
+
+TEST_CASE("a store whose disk was wiped takes no writes until hq has given its data back", "[sync][integration]") {
+  Chain chain(1);
+  chain.StartAll();
+  DaemonProcess& store = chain.store(0);
+  store.Must("stock.receive", {{"sku", "JEANS"}, {"qty", 50}});
+  Sell(store, "JEANS", 3);
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "JEANS", "store-1") == 47; }));
+
+  // The disk is replaced while HQ cannot answer: a delivery recorded then would be numbered
+  // from the start of the store's lanes and lost under the data HQ sends back.
+  store.Stop(SIGKILL);
+  std::filesystem::remove_all(store.data_dir());
+  REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);
+  store.Start();
+  auto early = store.client().Call("stock.receive", {{"sku", "JEANS"}, {"qty", 5}}, "early-1");
+  REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
+  REQUIRE_FALSE(early.ok());
+  CHECK(early.status().code() == kura::Status::Code::kBusy);
+  CHECK_THAT(early.status().message(), Catch::Contains("waiting for HQ"));
+  CHECK(store.Must("sync.status")["restoring"] == true);
+
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["restoring"] == false; }));
+  CHECK(store.Must("stock.get", {{"sku", "JEANS"}})["on_hand"] == 47);
+  // The retry, with the same rid, now takes effect: nothing of the refusal was kept.
+  auto retried = store.client().Call("stock.receive", {{"sku", "JEANS"}, {"qty", 5}}, "early-1");
+  REQUIRE(retried.ok());
+  CHECK((*retried)["on_hand"] == 52);
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "JEANS", "store-1") == 52; }));
+  CHECK(store.Must("stock.get", {{"sku", "JEANS"}})["on_hand"] == 52);
+  CHECK(store.Must("admin.check")["ok"] == true);
 }
 
 TEST_CASE("receipts hq acknowledged are compacted at the store and nothing else", "[sync][integration]") {

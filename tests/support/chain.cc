@@ -54,6 +54,10 @@ std::vector<std::string> Chain::SyncFlags(const std::string& keys_file) const {
 void Chain::StartAll() {
   hq_->Start();
   for (auto& s : stores_) s->Start();
+  // A store's new directory takes writes once HQ has greeted it (it has nothing to send back).
+  for (auto& s : stores_) {
+    REQUIRE(Eventually([&] { return s->Must("sync.status")["restoring"] == false; }));
+  }
 }
 
 }  // namespace kura::test

@@ -20,7 +20,8 @@ class Chain {
   // that never run (directory entries, orders refused for a store not reachable).
   explicit Chain(int stores, const std::vector<std::string>& listed_only = {});
 
-  // Starts HQ (allowing every store's key) and every store.
+  // Starts HQ (allowing every store's key) and every store; returns once every store takes
+  // writes (a store's new directory waits for HQ's greeting, Engine::awaiting_hq).
   void StartAll();
   DaemonProcess& hq() { return *hq_; }
   DaemonProcess& store(int i) { return *stores_[i]; }

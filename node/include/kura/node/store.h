@@ -66,6 +66,11 @@ struct StoreOptions {
   // reaches the chain; an entry made before (an older build) can still be edited. Empty: any store (kura-sim and the unit tests run HQ without one;
   // kura-hq with an empty list links no store at all).
   std::set<std::string> known_stores = {};
+  // kura-store linked to HQ: a data directory made now takes no writes until HQ has sent
+  // back what it holds of this store (its disk may have been replaced: writes numbered
+  // from the start of the store's lanes would be lost under that data). False for a store
+  // without HQ, kura-store --offline-first-start, kura-sim and the unit tests.
+  bool await_hq_when_new = false;
 };
 
 class Store {

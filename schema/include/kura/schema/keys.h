@@ -120,6 +120,9 @@ inline constexpr std::string_view kSlipPrefix = "slip/";
 inline constexpr std::string_view kMetaFormat = "format";
 inline constexpr std::string_view kMetaStoreId = "store_id";
 inline constexpr std::string_view kMetaRunClock = "run_clock";
+// Present while a new store directory waits for HQ to send back what it holds of the
+// store (PROTOCOL.md 3): the store takes no writes until then.
+inline constexpr std::string_view kMetaAwaitingHq = "awaiting_hq";
 // Never replicated or logged; see node/tickets.h.
 inline constexpr std::string_view kMetaSigningKey = "sign/secret";
 std::string OriginSeq(std::string_view origin);
