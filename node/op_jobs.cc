@@ -9,6 +9,7 @@ namespace kura {
 void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64_t every_ms,
                    const std::string& event, const std::string& count_field) {
   loop.Every(op, every_ms, [=] {
+    if (engine->awaiting_hq()) return;  // it would be refused: no writes until HQ's data is back
     std::string request = EncodeRequest({op, "", nlohmann::json::object()});
     auto reply = DecodeReply(engine->ExecuteGroup({request})[0]);
     if (!reply.ok()) {

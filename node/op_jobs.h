@@ -13,7 +13,8 @@
 namespace kura {
 
 // Every `every_ms`, runs `op` with no arguments; logs an error, or `event` with the
-// reply's `count_field` when it is above zero.
+// reply's `count_field` when it is above zero. Skipped while the store waits for HQ's data
+// (Engine::awaiting_hq), which would refuse it every time.
 void ScheduleOpJob(EventLoop& loop, Engine* engine, const std::string& op, int64_t every_ms,
                    const std::string& event, const std::string& count_field);
 
