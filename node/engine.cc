@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <spdlog/spdlog.h>
+
 #include "cell_replica.h"
 #include "format_upgrade.h"
 #include "holds.h"
@@ -59,7 +61,15 @@ Status Engine::Init() {
                                    ", not " + options_.store_id);
   }
   KURA_ASSIGN_OR_RETURN(auto awaiting, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaAwaitingHq));
-  awaiting_hq_ = awaiting.has_value();
+  awaiting_hq_ = awaiting.has_value() && options_.await_hq_when_new;
+  if (awaiting && !awaiting_hq_) {
+    // Started without HQ, or told not to wait: the operator's call, as it would be stuck.
+    spdlog::warn("event=restore_abandoned store={} note=\"taking writes without HQ's copy of this store's data: "
+                 "if HQ holds any, what is written before it comes back is lost under it\"",
+                 options_.store_id);
+    txn_.Delete(Cf::kMeta, keys::kMetaAwaitingHq);
+    KURA_RETURN_IF_ERROR(txn_.Commit());
+  }
   KURA_RETURN_IF_ERROR(RestoreRunClock());
   if (*format == keys::kFormatVersion) return Status::Ok();
   return UpgradeFormat(txn_, options_.store_id, *format);
@@ -188,8 +198,8 @@ bool Engine::Answered(std::string_view rid) {
 }
 
 Status Engine::AwaitingHqRefusal() {
-  return Status::Busy("waiting for HQ to send back this store's data before taking writes (the data directory is "
-                      "new): retry once `kuractl sync status` no longer says restoring");
+  return Status::Busy("waiting for HQ to send back this store's data (its data directory is new): no writes "
+                      "until then; retry later (kuractl sync status says restoring meanwhile)");
 }
 
 Status Engine::EndAwaitingHq() {

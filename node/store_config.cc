@@ -76,10 +76,11 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters); TOML: hq_public_key");
   app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen)");
   app.add_flag("--offline-first-start", s.offline_first_start,
-               "With --hq, a data directory made now takes writes at once instead of first waiting for HQ "
-               "to send back this store's data. Only for a store that has never synced with HQ and must "
-               "sell before it can reach HQ: after a disk is replaced, writes made before HQ's data is back "
-               "are lost under it");
+               "With --hq: take writes at once instead of first waiting for HQ to send back this store's "
+               "data, in a data directory made now or one still waiting. Only for a store that has never "
+               "synced with HQ and must sell before it can reach HQ: after a disk is replaced, writes made "
+               "before HQ's data is back are lost under it. Give it once, by hand; not in a unit or config "
+               "file, where it would also skip the wait after a later disk replacement");
   try {
     std::vector<std::string> args = ArgsForCli11(app, argc, argv);
     app.parse(args);

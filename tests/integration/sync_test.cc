@@ -179,6 +179,7 @@ TEST_CASE("a store whose disk was wiped bootstraps its partition from hq", "[syn
     return r.ok() && (*r)["on_hand"] == 47 && (*r)["held"] == 2;
   }));
   CHECK(store.Must("hold.get", {{"id", hold["id"]}})["state"] == "held");
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["restoring"] == false; }));  // receipts too
   auto merged = store.Must("sync.status");
   CHECK(merged["merge_commits"].get<uint64_t>() > 0);
   CHECK(merged["batches_merged"].get<uint64_t>() >= merged["merge_commits"].get<uint64_t>());
@@ -205,11 +206,11 @@ TEST_CASE("a store whose disk was wiped takes no writes until hq has given its d
   REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);
   store.Start();
   auto early = store.client().Call("stock.receive", {{"sku", "JEANS"}, {"qty", 5}}, "early-1");
+  CHECK(store.Must("sync.status")["restoring"] == true);
   REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
   REQUIRE_FALSE(early.ok());
   CHECK(early.status().code() == kura::Status::Code::kBusy);
   CHECK_THAT(early.status().message(), Catch::Contains("waiting for HQ"));
-  CHECK(store.Must("sync.status")["restoring"] == true);
 
   REQUIRE(Eventually([&] { return store.Must("sync.status")["restoring"] == false; }));
   CHECK(store.Must("stock.get", {{"sku", "JEANS"}})["on_hand"] == 47);

@@ -1,7 +1,7 @@
 // A linked store's new data directory waits for HQ to send back its data before it takes
 // writes (StoreOptions::await_hq_when_new, PROTOCOL.md 3 `meta awaiting_hq`): every write
 // is refused busy with nothing kept, reads are served, holds do not expire, and the wait
-// survives a restart until Engine::EndAwaitingHq.
+// survives a restart until Engine::EndAwaitingHq, or until the store opens without it.
 #include <catch2/catch.hpp>
 
 #include "engine.h"
@@ -63,6 +63,15 @@ TEST_CASE("a new directory awaiting HQ refuses every write and keeps nothing of 
     s.Reopen();
     CHECK(s.engine->awaiting_hq());
     CHECK(RefusedAwaitingHq(s.Call("stock.receive", {{"sku", "TEE"}, {"qty", 5}}, "r-1")));
+  }
+  SECTION("opened without the wait (no --hq, or --offline-first-start), it ends for good") {
+    s.options.await_hq_when_new = false;
+    s.Reopen();
+    CHECK_FALSE(s.engine->awaiting_hq());
+    CHECK(s.Call("stock.receive", {{"sku", "TEE"}, {"qty", 5}}, "r-1").ok());
+    s.options.await_hq_when_new = true;
+    s.Reopen();
+    CHECK_FALSE(s.engine->awaiting_hq());
   }
   SECTION("once HQ's data is back, the same rid runs afresh, and the end of the wait is durable") {
     REQUIRE(s.engine->EndAwaitingHq().ok());
