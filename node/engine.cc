@@ -63,7 +63,8 @@ Status Engine::Init() {
   KURA_ASSIGN_OR_RETURN(auto awaiting, txn_.Read<uint64_t>(Cf::kMeta, keys::kMetaAwaitingHq));
   awaiting_hq_ = awaiting.has_value() && options_.await_hq_when_new;
   if (awaiting && !awaiting_hq_) {
-    // Started without HQ, or told not to wait: the operator's call, as it would be stuck.
+    // Without HQ the wait could never end, and --offline-first-start asks to end it: the
+    // operator's call.
     spdlog::warn("event=restore_abandoned store={} note=\"taking writes without HQ's copy of this store's data: "
                  "if HQ holds any, what is written before it comes back is lost under it\"",
                  options_.store_id);

@@ -62,6 +62,8 @@ class Engine final : public Store {
   // Executes `requests` in `ctx` and commits them with one synced write; if that fails,
   // every reply becomes the error.
   std::vector<std::string> ExecuteInGroup(OpContext& ctx, const std::vector<std::string_view>& requests);
+  // The answer to a write while awaiting_hq().
+  static Status AwaitingHqRefusal();
   // Executes one request into txn_, leaving its writes to the group's commit.
   std::string ExecuteOne(OpContext& ctx, std::string_view bytes);
   OpContext Context() {
@@ -95,8 +97,7 @@ class Engine final : public Store {
   int64_t elapsed_at_start_ms_;
   int64_t run_clock_recorded_ms_ = 0;
   SyncView* sync_view_ = nullptr;
-  bool awaiting_hq_ = false;
-  static Status AwaitingHqRefusal();
+  bool awaiting_hq_ = false;  // mirrors `meta awaiting_hq` (PROTOCOL.md 3)
 };
 
 }  // namespace kura

@@ -79,8 +79,8 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
                "With --hq: take writes at once instead of first waiting for HQ to send back this store's "
                "data, in a data directory made now or one still waiting. Only for a store that has never "
                "synced with HQ and must sell before it can reach HQ: after a disk is replaced, writes made "
-               "before HQ's data is back are lost under it. Give it once, by hand; not in a unit or config "
-               "file, where it would also skip the wait after a later disk replacement");
+               "before HQ's data is back are lost under it. Give it once, by hand, not in a unit file (it has "
+               "no TOML key, on purpose): there it would also skip the wait after a later disk replacement");
   try {
     std::vector<std::string> args = ArgsForCli11(app, argc, argv);
     app.parse(args);

@@ -57,13 +57,13 @@ Status StoreSync::OnReadable() {
   if (session_.stats().rejected != rejected) {
     spdlog::warn("event=sync_rejected peer=hq error=\"{}\"", session_.stats().last_error);
   }
-  EndRestoreWhenBack();
+  EndAwaitingHqWhenBack();
   AnswerCalls();
   Flush();
   return Status::Ok();
 }
 
-void StoreSync::EndRestoreWhenBack() {
+void StoreSync::EndAwaitingHqWhenBack() {
   if (!engine_->awaiting_hq() || !session_.greeted()) return;
   // HQ's Hello said what it holds of our lanes; merging its batches raised ours to match.
   const std::string& self = engine_->options().store_id;

@@ -44,8 +44,8 @@ class StoreSync final : public SyncView {
   // Executes what HQ called (an online order routed to this store) and replies.
   void AnswerCalls();
   // A new directory waiting for HQ (Engine::awaiting_hq): takes writes once HQ has greeted
-  // and what it holds of this store's two lanes is merged here.
-  void EndRestoreWhenBack();
+  // it and what HQ holds of this store's two lanes is merged here.
+  void EndAwaitingHqWhenBack();
   void Flush();
 
   Engine* engine_;

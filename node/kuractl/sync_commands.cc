@@ -33,8 +33,9 @@ void PrintSyncStatus(const json& r, std::ostream& out) {
   if (std::llabs(skew) >= kSkewWarnMs) skew_text += " (check this computer's clock)";
   std::string last_error = r.at("last_error").get<std::string>();
   std::string link_error = r.value("link_error", "");
+  // A store restoring its data from HQ does not keep selling: the "taking writes" row says so.
   bool restoring = r.value("restoring", false);
-  std::string link = !up ? restoring ? "down" : "down (the store keeps selling; changes sync when it is back)"
+  std::string link = !up ? (restoring ? "down" : "down (the store keeps selling; changes sync when it is back)")
                      : r.value("hq_greeted", true)
                          ? "up"
                          : "up, but HQ has not answered this store's hello (if this lasts, HQ does not list "

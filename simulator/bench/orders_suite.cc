@@ -10,6 +10,7 @@
 #include "hq_config_file.h"
 #include "kura/node/api_client.h"
 #include "raw_limits.h"
+#include "takes_writes.h"
 #include "work_dir.h"
 
 namespace kura::bench {
@@ -102,10 +103,7 @@ Result<OrdersReport> RunOrdersSuite(const OrdersOptions& options,
                                                         {"lon", 139.70}, {"pickup_enabled", true}}).status());
   KURA_RETURN_IF_ERROR(hq_api.Call("hq.policy.set", {{"share_pct", 50}, {"cap", 1'000'000}}).status());
   // The store's new directory takes writes once HQ has greeted it (Engine::awaiting_hq).
-  KURA_RETURN_IF_ERROR(WaitFor("HQ to greet the store", [&] {
-    auto sync = store_api.Call("sync.status");
-    return sync.ok() && !sync->value("restoring", true);
-  }));
+  KURA_RETURN_IF_ERROR(WaitFor("HQ to greet the store", [&] { return harness::TakesWrites(store_api); }));
   KURA_RETURN_IF_ERROR(store_api.Call("store.status.set", {{"status", "open"}}).status());
   KURA_RETURN_IF_ERROR(store_api.Call("stock.receive", {{"sku", kSku}, {"qty", 4 * options.orders}}).status());
   KURA_RETURN_IF_ERROR(WaitFor("HQ's allotment for the store", [&] {

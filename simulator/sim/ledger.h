@@ -45,7 +45,8 @@ class Ledger {
   // Records the effect of an acknowledged (ok) reply to `op` at `store`. Returns why the
   // hold state the reply shows is not a legal move from the last one seen (empty when it
   // is, or when the reply moves no hold); the state recorded is then left as it was. A
-  // repeated reply's state is taken only when it is a legal move, and is never a fault.
+  // repeated reply's state is taken only when it is a legal move, and is never a fault;
+  // a repeated hold.create or hq.order.place whose hold is known adds nothing.
   std::string Apply(int store, const std::string& op, const nlohmann::json& args,
                     const nlohmann::json& result, Reply reply = Reply::kFresh);
   // A hold observed in `state` (by a reply or a scan). Returns false when that is not a

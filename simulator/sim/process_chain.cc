@@ -7,6 +7,7 @@
 #include "hq_config_file.h"
 #include "kura/node/api_client.h"
 #include "poll_until.h"
+#include "takes_writes.h"
 #include "world.h"
 
 namespace kura::sim {
@@ -98,12 +99,7 @@ Status ProcessChain::SetUp() {
         hq.Call("hq.directory.set", record, "setup-directory-" + std::to_string(i)).status());
     ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
     // Its new directory takes writes once HQ has greeted it (Engine::awaiting_hq).
-    bool writable = PollUntil(
-        [&] {
-          auto sync = store.Call("sync.status");
-          return sync.ok() && !sync->value("restoring", true);
-        },
-        kSetupTimeoutMs);
+    bool writable = PollUntil([&] { return harness::TakesWrites(store); }, kSetupTimeoutMs);
     if (!writable) return Status::IOError(store_id(i) + " was never greeted by HQ; logs:\n" + LogTails(5));
     KURA_RETURN_IF_ERROR(
         store.Call("store.status.set", {{"status", "open"}}, "setup-open").status());

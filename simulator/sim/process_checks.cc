@@ -208,17 +208,17 @@ class Checker {
       // The sales the till made without knowing what they took: unknown ones that happened
       // (a receipt), and those acknowledged only when sent again after the final heal,
       // which may have been applied then, after later sales emptied the shelf.
-      std::map<std::string, int64_t> unknown_sold;
+      std::map<std::string, int64_t> uncertain_sold;
       for (const OpRecord& r : records_) {
         bool happened = r.outcome == OpOutcome::kUnknown ? receipt_tags_[s].count(Tag(r)) > 0
                                                           : r.resent && r.outcome == OpOutcome::kAcked;
         if (r.op != "stock.sell" || r.store != static_cast<int>(s) || !happened) continue;
         for (const json& line : r.args["lines"])
-          unknown_sold[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
+          uncertain_sold[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
       }
       const std::string& id = snap_.store_ids[s];
       auto overrides = [&](const std::string& sku) {
-        return ledger_.Overrides(static_cast<int>(s), sku) + unknown_sold[sku];
+        return ledger_.Overrides(static_cast<int>(s), sku) + uncertain_sold[sku];
       };
       for (const auto& [sku, row] : snap_.stores[s].stock) {
         if (out.detail.empty()) out.detail = CheckHeld(id, sku, row, overrides(sku));

@@ -1,10 +1,9 @@
 // The checks of kura-sim's multi-process mode, over one converged ChainSnapshot and the
 // ProcessLedger's records. An operation still unknown after it was sent again
-// (process_resend.h) is allowed for exactly: a sale,
-// return, hold or order happened iff the daemons show its receipt or hold (each carries a
-// customer id unique to its request), a collection iff its hold ended collected, and an
-// unknown delivery is any subset of the unknown deliveries of that SKU (subset sum). The
-// checks:
+// (process_resend.h) is allowed for exactly: a sale, return, hold or order happened iff
+// the daemons show its receipt or hold (each carries a customer id unique to its request),
+// a collection iff its hold ended collected, and an unknown delivery is any subset of the
+// unknown deliveries of that SKU (subset sum). The checks:
 //  - on-hand: each store's on-hand of every SKU = acknowledged effects + the unknown
 //    operations that happened;
 //  - HQ = stores: hq.stock per store equals each store's own on-hand and held, and its

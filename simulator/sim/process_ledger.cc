@@ -14,6 +14,17 @@ constexpr std::size_t kOpLines = 16, kEventLines = 10;
 
 }  // namespace
 
+OpCounts Total(const std::map<std::string, OpCounts>& by_kind) {
+  OpCounts total;
+  for (const auto& [kind, c] : by_kind) {
+    total.acked += c.acked;
+    total.refused += c.refused;
+    total.unknown += c.unknown;
+    total.resent += c.resent;
+  }
+  return total;
+}
+
 ProcessLedger::ProcessLedger(std::vector<std::string> store_ids)
     : store_ids_(std::move(store_ids)),
       ledger_(static_cast<int>(store_ids_.size())),

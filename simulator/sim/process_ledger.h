@@ -54,6 +54,9 @@ struct OpCounts {
   std::map<std::string, int64_t> refusals;
 };
 
+// The counts of every kind added up (refusals left out).
+OpCounts Total(const std::map<std::string, OpCounts>& by_kind);
+
 class ProcessLedger {
  public:
   explicit ProcessLedger(std::vector<std::string> store_ids);
@@ -71,8 +74,8 @@ class ProcessLedger {
   void Refuse(std::size_t handle, const Status& status);
   // No reply came: the operation stays unknown.
   void Lose(std::size_t handle);
-  // The workload's operations still unknown, in the order they were sent (the opening
-  // stock is acknowledged or the run stopped). Quiescent.
+  // The workload's operations still unknown, in the order they were sent (opening
+  // deliveries are never among them: anything but an ack stops the run). Quiescent.
   std::vector<std::size_t> Unknown() const;
   // Unknown `handle` was sent again with its rid and args: `reply` (nullopt when none came)
   // resolves it as Ack and Refuse do, except that an ok reply may be the first execution's,

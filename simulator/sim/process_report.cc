@@ -73,21 +73,17 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   }
   out << Printf("\n%-22s %12s %8s %8s %11s\n", "operation", "acknowledged", "refused", "unknown",
                 "sent again");
-  OpCounts total;
   for (const auto& [kind, c] : r.ops) {
     out << Printf("  %-20s %12lld %8lld %8lld %11lld\n", kind.c_str(), L(c.acked), L(c.refused),
                   L(c.unknown), L(c.resent));
-    total.acked += c.acked;
-    total.refused += c.refused;
-    total.unknown += c.unknown;
-    total.resent += c.resent;
   }
+  OpCounts total = Total(r.ops);
   out << Printf("  %-20s %12lld %8lld %8lld %11lld\n", "total", L(total.acked), L(total.refused),
                 L(total.unknown), L(total.resent));
   if (total.resent > 0) {
-    out << "  (sent again: unknown (no reply in time, or io_error or busy), then sent again with its "
-           "rid after the\n   final heal; counted by the answer to that: the first request's, "
-           "stored, or the request's own,\n   applied then)\n";
+    out << "  (sent again: unknown at first (no reply in time, or io_error or busy), then sent again "
+           "with its rid after\n   the final heal; counted by that answer: the first one, stored, "
+           "or the request decided then)\n";
   }
   if (r.opening_deliveries > 0) {
     out << Printf("before the workload: %lld opening deliveries acknowledged, one per SKU per store\n",

@@ -12,7 +12,7 @@
 // invalid_state is not told apart from one that never happened.
 //
 // A repeat answered io_error or busy, or not at all, is sent again up to kResendAttempts
-// times in all; what is then still unknown is allowed for as before (process_checks.h).
+// times in all; what is then still unknown is allowed for either way (process_checks.h).
 #pragma once
 
 #include <functional>

@@ -107,6 +107,13 @@ class Run {
     Verdict();
   }
 
+  // After the final heal: whether to stop waiting on the daemons, interrupted or one of
+  // them gone (kept in exit_).
+  bool ShouldStop() {
+    if (exit_.empty()) exit_ = UnexpectedExit();
+    return InterruptGuard::Requested() || !exit_.empty();
+  }
+
   // A daemon that exited by itself, its log's end noted in the trace; empty when none did.
   std::string UnexpectedExit() {
     std::string log_tail, exit = chain_->UnexpectedExit(&log_tail);
@@ -230,18 +237,14 @@ class Run {
   }
 
   std::string StatusLine(int64_t now_ms, int64_t duration_ms) {
-    int64_t acked = 0, unknown = 0;
-    for (const auto& [kind, c] : ledger_->Counts()) {
-      acked += c.acked;
-      unknown += c.unknown;
-    }
+    OpCounts ops = Total(ledger_->Counts());
     int64_t injected = 0;
     for (const auto& [kind, c] : result_->faults) injected += c.injected;
     char line[160];
     std::snprintf(line, sizeof line,
                   "%5.1f/%.0f s  %lld ops acknowledged, %lld unknown, %s injected",
-                  now_ms / 1000.0, duration_ms / 1000.0, static_cast<long long>(acked),
-                  static_cast<long long>(unknown), harness::Plural(injected, "fault").c_str());
+                  now_ms / 1000.0, duration_ms / 1000.0, static_cast<long long>(ops.acked),
+                  static_cast<long long>(ops.unknown), harness::Plural(injected, "fault").c_str());
     return line;
   }
 
@@ -253,18 +256,10 @@ class Run {
     // Linked first: HQ routes a repeated order only to a store it hears from.
     if (Status s = chain_->AwaitLinked(); !s.ok()) return Fail("after the final heal: " + s.ToString());
     ledger_->Note("SENDING AGAIN the " + std::to_string(unknown) + " unknown operations, with their rids");
-    ResendUnknown(options_, *chain_, ledger_.get(), context_, [this] {
-      if (exit_.empty()) exit_ = UnexpectedExit();
-      return InterruptGuard::Requested() || !exit_.empty();
-    });
+    ResendUnknown(options_, *chain_, ledger_.get(), context_, [this] { return ShouldStop(); });
     result_->ops = ledger_->Counts();
     CountOrders();
-    OpCounts total;
-    for (const auto& [kind, c] : result_->ops) {
-      if (c.resent == 0) continue;
-      total.unknown += c.unknown;
-      total.resent += c.resent;
-    }
+    OpCounts total = Total(result_->ops);  // every operation still unknown was sent again
     Say("sent " + harness::Plural(total.resent, "unknown operation") + " again with " +
         (total.resent == 1 ? "its rid" : "their rids") + "; " + std::to_string(total.unknown) +
         " still unknown");
@@ -288,7 +283,7 @@ class Run {
   }
 
   void Converge() {
-    Say("waiting for the chain to converge");
+    if (!ShouldStop()) Say("waiting for the chain to converge");
     std::vector<std::string> skus, orders;
     for (int k = 0; k < options_.skus; ++k) skus.push_back(Workload::Sku(k));
     for (const OpRecord& r : ledger_->records()) {
@@ -300,8 +295,7 @@ class Run {
     std::vector<std::string> problems;
     bool converged = PollUntil(
         [&] {
-          if (InterruptGuard::Requested() || !exit_.empty()) return true;
-          if (!(exit_ = UnexpectedExit()).empty()) return true;
+          if (ShouldStop()) return true;
           snapshot = TakeSnapshot(context_, *chain_, skus, orders, kSnapshotTimeoutMs);
           problems = ConvergenceProblems(snapshot);
           return problems.empty();

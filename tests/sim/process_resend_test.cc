@@ -50,7 +50,7 @@ TEST_CASE("unknown requests sent again after a store's SIGKILL take effect once"
   std::size_t never = ledger.Begin(0, false, "stock.sell", "s-2",
                                    {{"lines", json::array({line})}, {"customer", "c-s-2"}});
   ledger.Lose(never);  // as if lost on the way: the store never saw it
-  auto [created, hold] = send("hold.create", "h-1", {{"kind", "phone"}, {"lines", json::array({line})}}, false);
+  json hold = send("hold.create", "h-1", {{"kind", "phone"}, {"lines", json::array({line})}}, false).second;
   auto [ready, ready_reply] = send("hold.ready", "h-2", {{"id", hold["id"]}}, true);
   send("hold.collect", "h-3", {{"id", hold["id"]}}, false);
   REQUIRE(ledger.Unknown() == std::vector<std::size_t>{applied, never, ready});

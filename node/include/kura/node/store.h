@@ -70,7 +70,8 @@ struct StoreOptions {
   // back what it holds of this store (its disk may have been replaced: writes numbered
   // from the start of the store's lanes would be lost under that data), and one made so
   // goes on waiting at a restart. False for a store without HQ, kura-store
-  // --offline-first-start, kura-sim and the unit tests; a wait begun earlier then ends.
+  // --offline-first-start, kura-sim's in-process world and the unit tests; a wait begun
+  // earlier then ends.
   bool await_hq_when_new = false;
 };
 

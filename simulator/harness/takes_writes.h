@@ -1,0 +1,16 @@
+// Whether a kura-store takes writes: a linked store's new data directory refuses them until
+// HQ has sent back its data (sync.status `restoring`, PROTOCOL.md 3 `meta awaiting_hq`).
+// For the tools that start a fresh store and then write to it.
+#pragma once
+
+#include "kura/node/api_client.h"
+
+namespace kura::harness {
+
+// False also when the store does not answer.
+inline bool TakesWrites(ApiClient& store) {
+  auto sync = store.Call("sync.status");
+  return sync.ok() && !sync->value("restoring", true);
+}
+
+}  // namespace kura::harness
