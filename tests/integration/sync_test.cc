@@ -2,6 +2,7 @@
 // converge at HQ through outages and SIGKILLs, wrong keys and forged origins are refused.
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include <catch2/catch.hpp>
@@ -221,6 +222,48 @@ TEST_CASE("a store whose disk was wiped takes no writes until hq has given its d
   REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "JEANS", "store-1") == 52; }));
   CHECK(store.Must("stock.get", {{"sku", "JEANS"}})["on_hand"] == 52);
   CHECK(store.Must("admin.check")["ok"] == true);
+}
+
+TEST_CASE("a wiped store whose data comes back in many batches takes no write before the last", "[sync][integration]") {
+  Chain chain(1);
+  chain.StartAll();
+  DaemonProcess& store = chain.store(0);
+  // Receipts of 100 lines each: a few dozen fill a batch, so hundreds take several, sent
+  // after the stock cells that already let a sale of these SKUs through.
+  constexpr int kSkus = 100, kSales = 300;
+  json lines = json::array();
+  for (int k = 0; k < kSkus; ++k) {
+    std::string sku = "SKU-" + std::to_string(k);
+    store.Must("stock.receive", {{"sku", sku}, {"qty", kSales + 10}});
+    lines.push_back({{"sku", sku}, {"qty", 1}, {"price_cents", 990}});
+  }
+  for (int i = 0; i < kSales; ++i) store.Must("stock.sell", {{"lines", lines}});
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
+
+  store.Stop(SIGKILL);
+  std::filesystem::remove_all(store.data_dir());
+  REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);  // so that the restore starts below
+  store.Start();
+  REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
+  // A till retries one sale, back to back, until the store takes it: it meets every moment
+  // of the restore.
+  json sale = {{"lines", json::array({{{"sku", "SKU-0"}, {"qty", 1}, {"price_cents", 990}}})}};
+  kura::Result<json> sold = kura::Status::Busy("not sent yet");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int refused = 0;
+  while (!(sold = store.client().Call("stock.sell", sale, "after-wipe-1")).ok() &&
+         std::chrono::steady_clock::now() < deadline) {
+    ++refused;
+  }
+  REQUIRE(sold.ok());
+  CHECK(refused > 0);
+  // Taken only once every receipt was back: numbered after them, and nothing overwritten.
+  CHECK((*sold)["receipt"]["seq"] == kSales + 1);
+  CHECK(store.Must("stock.get", {{"sku", "SKU-0"}})["on_hand"] == 10 - 1);
+  REQUIRE(Eventually([&] { return HqOnHand(chain.hq(), "SKU-0", "store-1") == 10 - 1; }));
+  json first = store.Must("journal.list", {{"limit", 1}})["receipts"];
+  REQUIRE(first.size() == 1);
+  CHECK(first[0]["lines"].size() == kSkus);  // HQ's receipt 1, not one written over it
 }
 
 TEST_CASE("receipts hq acknowledged are compacted at the store and nothing else", "[sync][integration]") {
