@@ -107,10 +107,10 @@ std::string Engine::ExecuteOne(OpContext& ctx, std::string_view bytes) {
   const OpSpec* op = FindOp(ops_, request->op);
   if (op == nullptr) return EncodeReply(Status::UnknownOp("unknown op " + request->op), nullptr);
 
-  // Refused before the handler runs, so that no answer is kept under the rid: one given
-  // without the store's data (an unknown SKU, say) would be wrong once it is back.
-  if (op->mutating && awaiting_hq_) return EncodeReply(AwaitingHqRefusal(), nullptr);
   if (op->mutating) {
+    // Refused before the handler runs, so that no answer is kept under the rid: one given
+    // without the store's data (an unknown SKU, say) would be wrong once it is back.
+    if (awaiting_hq_) return EncodeReply(AwaitingHqRefusal(), nullptr);
     if (request->rid.empty()) {
       return EncodeReply(Status::InvalidArgument("rid: required for " + request->op), nullptr);
     }

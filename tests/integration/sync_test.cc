@@ -30,6 +30,12 @@ int64_t HqOnHand(DaemonProcess& hq, const std::string& sku, const std::string& s
   return -1;
 }
 
+// The store's machine dies and comes back with an empty disk (started by the caller).
+void WipeDisk(DaemonProcess& store) {
+  store.Stop(SIGKILL);
+  std::filesystem::remove_all(store.data_dir());
+}
+
 void Sell(DaemonProcess& store, const std::string& sku, int n) {
   for (int i = 0; i < n; ++i) {
     store.Must("stock.sell", {{"lines", json::array({{{"sku", sku}, {"qty", 1}, {"price_cents", 990}}})}});
@@ -172,8 +178,7 @@ TEST_CASE("a store whose disk was wiped bootstraps its partition from hq", "[syn
   auto hold = store.Must("hold.create", {{"kind", "pickup"}, {"lines", json::array({{{"sku", "JEANS"}, {"qty", 2}}})}});
   REQUIRE(Eventually([&] { return store.Must("sync.status")["pending_components"] == 0; }));
 
-  store.Stop(SIGKILL);
-  std::filesystem::remove_all(store.data_dir());
+  WipeDisk(store);
   store.Start();
   REQUIRE(Eventually([&] {
     auto r = store.client().Call("stock.get", {{"sku", "JEANS"}});
@@ -202,8 +207,7 @@ TEST_CASE("a store whose disk was wiped takes no writes until hq has given its d
 
   // The disk is replaced while HQ cannot answer: a delivery recorded then would be numbered
   // from the start of the store's lanes and lost under the data HQ sends back.
-  store.Stop(SIGKILL);
-  std::filesystem::remove_all(store.data_dir());
+  WipeDisk(store);
   REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);
   store.Start();
   auto early = store.client().Call("stock.receive", {{"sku", "JEANS"}, {"qty", 5}}, "early-1");
@@ -240,8 +244,7 @@ TEST_CASE("a wiped store whose data comes back in many batches takes no write be
   for (int i = 0; i < kSales; ++i) store.Must("stock.sell", {{"lines", lines}});
   REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
 
-  store.Stop(SIGKILL);
-  std::filesystem::remove_all(store.data_dir());
+  WipeDisk(store);
   REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);  // so that the restore starts below
   store.Start();
   REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
