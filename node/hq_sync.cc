@@ -135,6 +135,20 @@ bool HqSync::Reachable(std::string_view store) {
   return it != sessions_.end() && it->second->PeerReachable(engine_->clock()->ElapsedMillis());
 }
 
+bool HqSync::Restoring(std::string_view store) {
+  auto it = sessions_.find(std::string(store));
+  if (it == sessions_.end() || !it->second->greeted()) return false;
+  // A store's Hello says what it holds of its own lanes, its acks of what HQ sends back
+  // raise that; a store with its disk never holds less of them than HQ.
+  auto at_hq = replica_.Held(it->first);
+  if (!at_hq.ok()) return false;
+  const VersionVector& at_store = it->second->stats().peer_held;
+  for (const auto& [lane, seq] : at_hq->seqs) {
+    if (at_store.Get(lane) < seq) return true;
+  }
+  return false;
+}
+
 nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot clock*/) {
   nlohmann::json stores = nlohmann::json::array();
   for (const auto& [store, key] : config_.stores) {
@@ -147,6 +161,7 @@ nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot cloc
       const SessionStats& st = it->second->stats();
       uint64_t lag = st.peer_head > at_hq ? st.peer_head - at_hq : 0;
       row["connected"] = Reachable(store);
+      row["restoring"] = Restoring(store);
       row["last_seen_ms"] = st.last_heard_ms;
       row["store_seq"] = st.peer_head;
       row["lag_components"] = lag;

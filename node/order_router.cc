@@ -22,7 +22,9 @@ OrderRouter::OrderRouter(Engine* engine, HqSync* sync, int64_t timeout_ms)
 }
 
 bool OrderRouter::Routable(const std::string& store) {
-  if (!sync_->Reachable(store)) return false;
+  // A store getting its data back from HQ would refuse the order busy: HQ's allotment
+  // for it serves the customer meanwhile, as for a store that is offline.
+  if (!sync_->Reachable(store) || sync_->Restoring(store)) return false;
   Txn txn(engine_->db());
   auto entry = LoadDirectoryEntry(txn, store);
   return entry.ok() && CanHandOver(*entry);

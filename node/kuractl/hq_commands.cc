@@ -48,7 +48,9 @@ void PrintHqSyncStatus(const json& r, std::ostream& out) {
                  {"REJECTED", A::kRight}});
     std::vector<std::string> errors;
     for (const json& s : stores) {
-      table.AddRow({Cell(s.at("store")), s.at("connected").get<bool>() ? "yes" : "no",
+      std::string connected = s.at("connected").get<bool>() ? "yes" : "no";
+      if (s.value("restoring", false)) connected += ", restoring";  // its disk was replaced
+      table.AddRow({Cell(s.at("store")), connected,
                     FormatAgo(s.at("last_seen_ms").get<int64_t>(), now),
                     Cell(s.value("lag_components", json())), Cell(s.value("lag_s", json())),
                     Cell(s.value("clock_skew_ms", json())), Cell(s.value("rejected", json()))});

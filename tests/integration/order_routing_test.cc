@@ -2,16 +2,21 @@
 // processes over CURVE: a connected store decides an order itself and signs its ticket;
 // when it is short, HQ's allotment for it serves the order; when it does not answer in
 // time, HQ serves the order and cancels the hold the store made late, even when the
-// store's answer never reaches it.
+// store's answer never reaches it; while a store gets its data back from HQ after its disk
+// was replaced, HQ serves its orders without asking it.
 #include <signal.h>
+
+#include <chrono>
 
 #include <catch2/catch.hpp>
 
 #include "chain.h"
+#include "kuractl_run.h"
 
 using kura::test::Chain;
 using kura::test::DaemonProcess;
 using kura::test::Eventually;
+using kura::test::Kuractl;
 using nlohmann::json;
 
 namespace {
@@ -69,6 +74,39 @@ bool OnlyHqOrderHeld(DaemonProcess& store, const std::string& hq_order) {
     if (h["state"] == "held") ++(h["id"] == hq_order ? active_ours : active_others);
   }
   return cancelled_by_store == 1 && active_ours == 1 && active_others == 0;
+}
+
+// store-1's row in hq.sync_status.
+json LinkAtHq(DaemonProcess& hq) {
+  json stores = hq.Must("hq.sync_status")["stores"];
+  for (const json& s : stores) {
+    if (s["store"] == "store-1") return s;
+  }
+  return nullptr;
+}
+
+// Gives store-1 receipts of 100 lines each, enough that a restore of its data takes
+// several batches; returns once HQ holds them.
+void FillManyReceipts(DaemonProcess& store) {
+  constexpr int kSkus = 100, kSales = 100;
+  json lines = json::array();
+  for (int k = 0; k < kSkus; ++k) {
+    std::string sku = "SKU-" + std::to_string(k);
+    store.Must("stock.receive", {{"sku", sku}, {"qty", kSales}});
+    lines.push_back({{"sku", sku}, {"qty", 1}, {"price_cents", 990}});
+  }
+  for (int i = 0; i < kSales; ++i) store.Must("stock.sell", {{"lines", lines}});
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
+}
+
+// Asks HQ back to back (a restore is a few batches) until it says store-1 is being
+// restored; false if it never did within 30 s.
+bool CaughtRestoring(DaemonProcess& hq) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (LinkAtHq(hq).value("restoring", false)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -191,4 +229,44 @@ TEST_CASE("hq.order.ticket gives again the ticket of an order HQ decided, and on
   chain.hq().Must("hq.order.cancel", {{"id", (*by_hq)["id"]}});
   auto ended = chain.hq().client().Call("hq.order.ticket", {{"id", (*by_hq)["id"]}}, "rid-ticket-2");
   CHECK(ended.status().code() == kura::Status::Code::kConflict);
+}
+
+TEST_CASE("an order for a store getting its data back from HQ is served by HQ's allotment without asking it",
+          "[orders][sync][integration]") {
+  // HQ would wait 30 s for a routed order's answer: one sent to the frozen store below
+  // would outlast the client's 10 s, where one HQ decides itself is answered at once.
+  Chain chain(1, {}, {"--route-timeout-ms", "30000"});
+  chain.StartAll();
+  SetUpStore(chain);
+  DaemonProcess& store = chain.store(0);
+  FillManyReceipts(store);
+
+  // The disk is replaced; caught mid-restore, the store is frozen there. It refuses
+  // every write until the restore ends, so an order routed to it could only be refused.
+  store.KillAndWipeDisk();
+  REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);  // so that the restore starts below
+  store.Start();
+  REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
+  REQUIRE(CaughtRestoring(chain.hq()));
+  REQUIRE(kill(store.pid(), SIGSTOP) == 0);
+  json link = LinkAtHq(chain.hq());
+  REQUIRE(link["restoring"] == true);
+  REQUIRE(link["connected"] == true);  // heard within 10 s: reachable, so routable but for the restore
+  auto shown = Kuractl(chain.dir(), chain.hq().endpoint(), "hq sync-status", /*json_output=*/false);
+  REQUIRE(shown.exit_code == 0);
+  CHECK_THAT(shown.out, Catch::Contains("yes, restoring"));
+
+  auto during = chain.hq().client().Call("hq.order.place", Order(1), "during-restore");
+  REQUIRE(kill(store.pid(), SIGCONT) == 0);
+  REQUIRE(during.ok());
+  CHECK((*during)["decided_by"] == "hq");
+
+  // Once the store has its data back, HQ's order reaches it and orders go to it again.
+  REQUIRE(Eventually([&] { return LinkAtHq(chain.hq())["restoring"] == false; }));
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["restoring"] == false; }));
+  REQUIRE(Eventually([&] { return store.Must("stock.get", {{"sku", kSku}})["held"] == 1; }));
+  auto after = chain.hq().client().Call("hq.order.place", Order(1), "after-restore");
+  REQUIRE(after.ok());
+  CHECK((*after)["decided_by"] == "store");
+  CHECK(store.Must("stock.get", {{"sku", kSku}})["held"] == 2);
 }

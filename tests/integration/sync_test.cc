@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <chrono>
-#include <filesystem>
 
 #include <catch2/catch.hpp>
 
@@ -28,12 +27,6 @@ int64_t HqOnHand(DaemonProcess& hq, const std::string& sku, const std::string& s
     if (row["store"] == store) return row["on_hand"].get<int64_t>();
   }
   return -1;
-}
-
-// The store's machine dies and comes back with an empty disk (started by the caller).
-void WipeDisk(DaemonProcess& store) {
-  store.Stop(SIGKILL);
-  std::filesystem::remove_all(store.data_dir());
 }
 
 void Sell(DaemonProcess& store, const std::string& sku, int n) {
@@ -178,7 +171,7 @@ TEST_CASE("a store whose disk was wiped bootstraps its partition from hq", "[syn
   auto hold = store.Must("hold.create", {{"kind", "pickup"}, {"lines", json::array({{{"sku", "JEANS"}, {"qty", 2}}})}});
   REQUIRE(Eventually([&] { return store.Must("sync.status")["pending_components"] == 0; }));
 
-  WipeDisk(store);
+  store.KillAndWipeDisk();
   store.Start();
   REQUIRE(Eventually([&] {
     auto r = store.client().Call("stock.get", {{"sku", "JEANS"}});
@@ -207,7 +200,7 @@ TEST_CASE("a store whose disk was wiped takes no writes until hq has given its d
 
   // The disk is replaced while HQ cannot answer: a delivery recorded then would be numbered
   // from the start of the store's lanes and lost under the data HQ sends back.
-  WipeDisk(store);
+  store.KillAndWipeDisk();
   REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);
   store.Start();
   auto early = store.client().Call("stock.receive", {{"sku", "JEANS"}, {"qty", 5}}, "early-1");
@@ -244,7 +237,7 @@ TEST_CASE("a wiped store whose data comes back in many batches takes no write be
   for (int i = 0; i < kSales; ++i) store.Must("stock.sell", {{"lines", lines}});
   REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
 
-  WipeDisk(store);
+  store.KillAndWipeDisk();
   REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);  // so that the restore starts below
   store.Start();
   REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);

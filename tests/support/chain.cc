@@ -23,7 +23,8 @@ bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds tim
   return done();
 }
 
-Chain::Chain(int stores, const std::vector<std::string>& listed_only) : sync_endpoint_(FreeTcpEndpoint()) {
+Chain::Chain(int stores, const std::vector<std::string>& listed_only, const std::vector<std::string>& hq_flags)
+    : sync_endpoint_(FreeTcpEndpoint()) {
   auto hq_keys = GenerateCurveKeyPair();
   REQUIRE(hq_keys.ok());
   hq_keys_ = *hq_keys;
@@ -44,6 +45,7 @@ Chain::Chain(int stores, const std::vector<std::string>& listed_only) : sync_end
     REQUIRE(keys.ok());
     hq_args.insert(hq_args.end(), {"--store", id + "," + keys->public_z85});
   }
+  hq_args.insert(hq_args.end(), hq_flags.begin(), hq_flags.end());
   hq_ = DaemonProcess::Hq(dir_.Sub("hq"), hq_args);
 }
 

@@ -17,8 +17,10 @@ namespace kura::test {
 class Chain {
  public:
   // `stores` running stores (store-1 ...); HQ also lists `listed_only`, stores with keys
-  // that never run (directory entries, orders refused for a store not reachable).
-  explicit Chain(int stores, const std::vector<std::string>& listed_only = {});
+  // that never run (directory entries, orders refused for a store not reachable), and
+  // runs with `hq_flags` besides its own.
+  explicit Chain(int stores, const std::vector<std::string>& listed_only = {},
+                 const std::vector<std::string>& hq_flags = {});
 
   // Starts HQ (allowing every store's key) and every store; returns once every store takes
   // writes (a store's new directory waits for HQ's greeting, Engine::awaiting_hq).

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -83,6 +84,11 @@ int DaemonProcess::Stop(int signal) {
   pid_ = -1;
   client_.reset();
   return status;
+}
+
+void DaemonProcess::KillAndWipeDisk() {
+  Stop(SIGKILL);
+  std::filesystem::remove_all(data_dir_);
 }
 
 int DaemonProcess::RunToExit() {

@@ -30,6 +30,9 @@ class DaemonProcess {
   void Start();
   // Sends `signal` and reaps the child; returns its wait status.
   int Stop(int signal);
+  // The machine dies (SIGKILL) and comes back with an empty disk: the data directory is
+  // gone. Start() brings the daemon back on it.
+  void KillAndWipeDisk();
   // Spawns without waiting; returns the exit status once the child has exited (for
   // daemons expected to refuse to start).
   int RunToExit();
