@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
       "written or the storage floor measured, 130 when a sweep (--runs) was stopped by Ctrl-C.\n"
       "\n"
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
-      "processes under SIGKILL, SIGSTOP and cut links."};
+      "processes under SIGKILL, SIGSTOP, cut links and replaced disks."};
   // An option given twice takes the last value, as most commands do (CLI11 refuses it);
   // the processes command and the option groups inherit this.
   // A flag takes no value (--no-faults=false is refused): the replay line and the

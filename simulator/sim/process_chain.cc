@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "hq_config_file.h"
 #include "kura/node/api_client.h"
@@ -120,14 +121,14 @@ Status ProcessChain::AwaitLinked() {
         if (!sync.ok() || !directory.ok()) return false;
         int connected = 0, open = 0;
         for (const json& row : (*sync)["stores"])
-          connected += row.value("connected", false) ? 1 : 0;
+          connected += row.value("connected", false) && !row.value("restoring", false) ? 1 : 0;
         for (const json& row : (*directory)["stores"])
           open += row.value("can_hand_over", false) ? 1 : 0;
         return connected == stores() && open == stores();
       },
       kSetupTimeoutMs);
   if (!ready)
-    return Status::IOError("HQ did not see every store connected and open; logs:\n" + LogTails(5));
+    return Status::IOError("HQ did not see every store connected, restored and open; logs:\n" + LogTails(5));
   return Status::Ok();
 }
 
@@ -186,6 +187,29 @@ Status ProcessChain::CutStore(int i) {
 }
 
 Status ProcessChain::RelinkStore(int i) { return relay_->Restore(i); }
+
+Status ProcessChain::WipeStore(int i) {
+  KURA_RETURN_IF_ERROR(Kill(*stores_[i]));
+  std::error_code error;
+  std::filesystem::remove_all(stores_[i]->dir, error);
+  if (error) return Status::IOError("deleting " + stores_[i]->dir + ": " + error.message());
+  return Status::Ok();
+}
+
+Status ProcessChain::AwaitSynced(int i) {
+  ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
+  bool synced = PollUntil(
+      [&] {
+        auto sync = store.Call("sync.status");
+        if (!sync.ok()) return false;
+        const json& s = *sync;
+        return s.value("link", "") == "up" && s.value("head_seq", 0) == s.value("acked_seq", 0) &&
+               s.value("journal_head_seq", 0) == s.value("journal_acked_seq", 0);
+      },
+      kSetupTimeoutMs);
+  if (!synced) return Status::IOError("HQ never held all of " + store_id(i) + "'s writes; logs:\n" + LogTails(5));
+  return Status::Ok();
+}
 
 Status ProcessChain::HealAll() {
   KURA_RETURN_IF_ERROR(Thaw(*hq_));

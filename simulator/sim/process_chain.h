@@ -1,7 +1,7 @@
 // ProcessChain: a real kura-hq and N real kura-store processes on loopback, linked over
 // CURVE (fresh keys, HQ's allow-list), in one work directory — and the faults kura-sim's
-// multi-process mode makes to them: SIGKILL and restart, SIGSTOP and SIGCONT, and cutting
-// a store's link while both daemons run (stores reach HQ through a LinkRelay, which drops
+// multi-process mode makes to them: SIGKILL and restart, SIGSTOP and SIGCONT, a store's
+// disk replaced, and cutting a store's link while both daemons run (stores reach HQ through a LinkRelay, which drops
 // the link's connections and refuses new ones until relinked). A restart synchronises on
 // the daemon answering `status`; a cut on the store reporting its link down.
 //
@@ -64,14 +64,21 @@ class ProcessChain {
   Status ThawStore(int i) { return Thaw(*stores_[i]); }
   Status CutStore(int i);
   Status RelinkStore(int i);
+  // The store's disk is replaced: SIGKILL, and its data directory deleted. RestartStore
+  // brings it back empty, to wait for HQ to send its data back (Engine::awaiting_hq).
+  Status WipeStore(int i);
+  // Returns once HQ holds everything store i has written, as the store reports it
+  // (sync.status); IOError when it does not within the setup timeout.
+  Status AwaitSynced(int i);
   Status KillHq() { return Kill(*hq_); }
   Status RestartHq() { return Launch(*hq_, true); }
   Status FreezeHq() { return Freeze(*hq_); }
   Status ThawHq() { return Thaw(*hq_); }
   // Ends whatever fault is still going: thaws, restarts and relinks every daemon.
   Status HealAll();
-  // Returns once HQ sees every store connected and able to hand over, so that HQ routes
-  // orders to them again; IOError when it does not within the setup timeout.
+  // Returns once HQ sees every store connected, restored (none is getting its data back
+  // after a disk replacement) and able to hand over, so that HQ routes orders to them again;
+  // IOError when it does not within the setup timeout.
   Status AwaitLinked();
 
   // A daemon that exited without the harness stopping it (a crash of kura's own): says

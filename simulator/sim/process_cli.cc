@@ -26,8 +26,10 @@ constexpr char kDescription[] =
     "cancellations of active holds) and an online shop placing pickup and try-on orders at\n"
     "HQ (hq.order.place: a connected store decides, otherwise HQ's allotment). Meanwhile it\n"
     "injects faults: SIGKILL and restart of a store or HQ, SIGSTOP/SIGCONT of a store or HQ,\n"
-    "and cutting a store's link while both keep running (stores reach HQ through a TCP relay\n"
-    "in kura-sim that drops the link's connections and refuses new ones until relinked).\n"
+    "cutting a store's link while both keep running (stores reach HQ through a TCP relay\n"
+    "in kura-sim that drops the link's connections and refuses new ones until relinked), and\n"
+    "replacing a store's disk (once HQ holds all the store acknowledged: its data comes back\n"
+    "from HQ, and it refuses writes until then).\n"
     "\n"
     "Every acknowledged operation goes into a ledger; one without a reply in time, or\n"
     "answered io_error or busy, is unknown. While running: held <= on-hand + recorded\n"
@@ -73,8 +75,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   CLI::App* cmd =
       app.add_subcommand("processes",
                          "the multi-process mode: real kura-store and kura-hq processes under "
-                         "SIGKILL, SIGSTOP and cut\n"
-                         "links, checked as the in-process world is (kura-sim processes --help)");
+                         "SIGKILL, SIGSTOP, cut\n"
+                         "links and replaced disks, checked as the in-process world is (kura-sim processes --help)");
   cmd->footer(kDescription);
   command->app = cmd;
   cmd->add_option("--runs", command->runs,
@@ -163,6 +165,13 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
       ->add_option("--link-cuts", o.link_cuts,
                    "cut a store's link to HQ (the store keeps selling), relink it after 3-12 s "
                    "(kura-hq counts a store unreachable after 10 s of silence)")
+      ->capture_default_str();
+  faults
+      ->add_option("--store-wipes", o.store_wipes,
+                   "replace a store's disk: once HQ holds all the store acknowledged (its tills "
+                   "and orders for it wait meanwhile), SIGKILL it, delete its data directory and "
+                   "restart it empty after 0.5-3 s; it refuses writes until HQ has sent its data "
+                   "back, and HQ serves its orders meanwhile. Never while HQ is down or frozen")
       ->capture_default_str();
   auto* no_faults =
       faults->add_flag_callback("--no-faults", [&o] { o.faults = false; }, "none of the above");

@@ -7,6 +7,9 @@
 #include "world.h"
 
 namespace kura::sim {
+
+bool AtHq(FaultKind kind) { return kind == FaultKind::kKillHq || kind == FaultKind::kFreezeHq; }
+
 namespace {
 
 constexpr uint64_t kFaultStream = 97;
@@ -19,6 +22,7 @@ Range LengthOf(FaultKind kind) {
   switch (kind) {
     case FaultKind::kKillStore:
     case FaultKind::kKillHq:
+    case FaultKind::kWipeStore:
       return {500, 3000};
     case FaultKind::kFreezeStore:
     case FaultKind::kFreezeHq:
@@ -27,6 +31,47 @@ Range LengthOf(FaultKind kind) {
       return {3000, 12000};  // past kura-hq's 10 s reachability window at times
   }
   return {1000, 1000};
+}
+
+// The first moment at or after `at_ms` that falls in none of HQ's faults.
+int64_t ClearOfHq(const std::vector<Fault>& plan, int64_t at_ms) {
+  for (bool moved = true; moved;) {  // HQ's faults may follow one another
+    moved = false;
+    for (const Fault& f : plan) {
+      if (AtHq(f.kind) && at_ms >= f.at_ms && at_ms < f.at_ms + f.length_ms) {
+        at_ms = f.at_ms + f.length_ms;
+        moved = true;
+      }
+    }
+  }
+  return at_ms;
+}
+
+// When the next fault of plan[i]'s daemon starts; `end_ms` when none does.
+int64_t NextOfSameDaemon(const std::vector<Fault>& plan, std::size_t i, int64_t end_ms) {
+  for (std::size_t j = i + 1; j < plan.size(); ++j) {
+    if (plan[j].store == plan[i].store) return std::min(end_ms, plan[j].at_ms);
+  }
+  return end_ms;
+}
+
+// A disk is replaced only once HQ holds what the store acknowledged, so HQ must be up when
+// it starts: a replacement planned during HQ's fault moves to that fault's end if the
+// store's next fault and `end_ms` leave room, else it is dropped. `plan` is in start order.
+std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t end_ms) {
+  std::vector<Fault> out;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    Fault f = plan[i];
+    if (f.kind == FaultKind::kWipeStore) {
+      int64_t at = ClearOfHq(plan, f.at_ms);
+      if (at != f.at_ms && at + f.length_ms > NextOfSameDaemon(plan, i, end_ms)) continue;
+      f.at_ms = at;
+    }
+    out.push_back(f);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
+  return out;
 }
 
 }  // namespace
@@ -41,16 +86,17 @@ const char* FaultName(FaultKind kind) {
       return "SIGSTOP";
     case FaultKind::kCutStore:
       return "link cut";
+    case FaultKind::kWipeStore:
+      return "disk replaced";
   }
   return "?";
 }
 
 std::string FaultLabel(const Fault& fault) {
-  if (fault.kind == FaultKind::kCutStore) return FaultName(fault.kind);
+  if (fault.kind == FaultKind::kCutStore || fault.kind == FaultKind::kWipeStore) return FaultName(fault.kind);
   return std::string(FaultName(fault.kind)) + (fault.store < 0 ? " hq" : " store");
 }
 
-bool AtHq(FaultKind kind) { return kind == FaultKind::kKillHq || kind == FaultKind::kFreezeHq; }
 
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms) {
   std::vector<Fault> out;
@@ -76,6 +122,7 @@ std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms
   add(FaultKind::kFreezeStore, options.store_stops);
   add(FaultKind::kFreezeHq, options.hq_stops);
   add(FaultKind::kCutStore, options.link_cuts);
+  add(FaultKind::kWipeStore, options.store_wipes);
 
   // Each target's faults one after another in a random order, shrunk to fit the window,
   // with the spare time split at random before, between and after them.
@@ -105,7 +152,7 @@ std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms
   }
   std::sort(out.begin(), out.end(),
             [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
-  return out;
+  return KeepWipesClearOfHq(out, begin + window);
 }
 
 }  // namespace kura::sim

@@ -1,9 +1,10 @@
 // The fault plan of a multi-process run, drawn from the seed before the run starts: which
-// daemon gets which fault (SIGKILL and restart, SIGSTOP and SIGCONT, a cut link), when
-// (wall-clock offsets from the workload's start) and for how long. One daemon's faults
-// never overlap; every fault starts after 5% and ends before 85% of the run. The plan is
-// replayable; its execution is not (wall-clock timing meets the daemons' own timing).
-// Pure functions; thread-safe.
+// daemon gets which fault (SIGKILL and restart, SIGSTOP and SIGCONT, a cut link, a store's
+// disk replaced), when (wall-clock offsets from the workload's start) and for how long.
+// One daemon's faults never overlap, and no disk is replaced while HQ is down or frozen
+// (the harness has the store sync first, process_run.cc); every fault starts after 5% and
+// ends before 85% of the run. The plan is replayable; its execution is not (wall-clock
+// timing meets the daemons' own timing). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 
 namespace kura::sim {
 
-enum class FaultKind { kKillStore = 1, kKillHq, kFreezeStore, kFreezeHq, kCutStore };
+enum class FaultKind { kKillStore = 1, kKillHq, kFreezeStore, kFreezeHq, kCutStore, kWipeStore };
 
 struct Fault {
   FaultKind kind = FaultKind::kKillStore;
@@ -28,9 +29,9 @@ struct Fault {
 // Every fault of the run in start order, for a workload of `duration_ms`.
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms);
 
-// "SIGKILL", "SIGSTOP", "link cut".
+// "SIGKILL", "SIGSTOP", "link cut", "disk replaced".
 const char* FaultName(FaultKind kind);
-// The report's kind of fault: "SIGKILL store", "SIGSTOP hq", "link cut", ...
+// The report's kind of fault: "SIGKILL store", "SIGSTOP hq", "link cut", "disk replaced", ...
 std::string FaultLabel(const Fault& fault);
 bool AtHq(FaultKind kind);
 

@@ -128,12 +128,18 @@ void ProcessLedger::Lose(std::size_t handle) {
   Resolve(records_[handle], OpOutcome::kUnknown, "NO REPLY (unknown)");
 }
 
-std::vector<std::size_t> ProcessLedger::Unknown() const {
+std::vector<std::size_t> ProcessLedger::Unknown(std::optional<int> store) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < records_.size(); ++i)
-    if (records_[i].outcome == OpOutcome::kUnknown) out.push_back(i);
+  for (std::size_t i = 0; i < records_.size(); ++i) {
+    if (records_[i].outcome == OpOutcome::kUnknown && (!store || records_[i].store == *store)) out.push_back(i);
+  }
   return out;
+}
+
+OpRecord ProcessLedger::Record(std::size_t handle) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return records_[handle];
 }
 
 void ProcessLedger::Repeat(std::size_t handle, const std::optional<Result<json>>& reply) {

@@ -75,8 +75,11 @@ class ProcessLedger {
   // No reply came: the operation stays unknown.
   void Lose(std::size_t handle);
   // The workload's operations still unknown, in the order they were sent (opening
-  // deliveries are never among them: anything but an ack stops the run). Quiescent.
-  std::vector<std::size_t> Unknown() const;
+  // deliveries are never among them: anything but an ack stops the run); with `store`, only
+  // those concerning it. While the workload runs, others may turn unknown meanwhile.
+  std::vector<std::size_t> Unknown(std::optional<int> store = std::nullopt) const;
+  // A copy of one operation's record, safe while the workload runs.
+  OpRecord Record(std::size_t handle) const;
   // Unknown `handle` was sent again with its rid and args: `reply` (nullopt when none came)
   // resolves it as Ack and Refuse do, except that an ok reply may be the first execution's,
   // stored (PROTOCOL.md 1.2), so a hold state it shows that a later move has passed is no

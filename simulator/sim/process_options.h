@@ -32,6 +32,7 @@ struct ProcessOptions {
   int store_stops = 1;  // SIGSTOP a store, SIGCONT after 1-4 s
   int hq_stops = 1;     // SIGSTOP HQ, SIGCONT after 1-4 s
   int link_cuts = 2;    // cut a store's link (LinkRelay), relink it after 3-12 s
+  int store_wipes = 1;  // replace a store's disk: SIGKILL, delete its data, restart after 0.5-3 s
   bool faults = true;   // false: none of the above
   // Timeouts: an operation without a reply within these is "unknown".
   int store_timeout_ms = 1500;

@@ -101,6 +101,12 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
       "while the store's link was cut: %lld\n",
       L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped), L(r.acked_while_cut));
   out << FaultTable(r.faults);
+  if (r.disks_replaced + r.disks_kept > 0) {
+    out << Printf(
+        "disks replaced: %lld, each once HQ held all the store had acknowledged; %lld kept (SIGKILL "
+        "only: operations\nat the store still unknown, whose rids it would have forgotten)\n",
+        L(r.disks_replaced), L(r.disks_kept));
+  }
   const UnknownTally& u = r.checks.unknown;
   out << Printf(
       "\nunknown operations that sending again did not resolve: %lld happened, %lld did not (by "
@@ -172,6 +178,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"skipped", r.skipped},
       {"acked_while_cut", r.acked_while_cut},
       {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},
+      {"disks", {{"replaced", r.disks_replaced}, {"kept", r.disks_kept}}},
       {"faults", faults},
       {"unknown",
        {{"happened", u.happened},

@@ -8,8 +8,8 @@
 namespace kura::sim {
 
 void ResendUnknown(const ProcessOptions& options, const ProcessChain& chain, ProcessLedger* ledger,
-                   zmq::context_t& context, const std::function<bool()>& stop) {
-  std::vector<std::size_t> unknown = ledger->Unknown();
+                   zmq::context_t& context, const std::function<bool()>& stop, std::optional<int> store) {
+  std::vector<std::size_t> unknown = ledger->Unknown(store);
   if (unknown.empty()) return;
   ApiClient hq(context, chain.hq_endpoint(), options.hq_timeout_ms);
   std::vector<std::unique_ptr<ApiClient>> stores;
@@ -19,12 +19,12 @@ void ResendUnknown(const ProcessOptions& options, const ProcessChain& chain, Pro
   // earlier one left, as it would have.
   for (std::size_t handle : unknown) {
     // Copied: Repeat writes the record.
-    OpRecord record = ledger->records()[handle];
+    OpRecord record = ledger->Record(handle);
     ApiClient& client = record.at_hq ? hq : *stores[record.store];
     for (int attempt = 0; attempt < kResendAttempts; ++attempt) {
       if (stop()) return;
       ledger->Repeat(handle, CallOnce(client, record.op, record.rid, record.args));
-      if (ledger->records()[handle].outcome != OpOutcome::kUnknown) break;
+      if (ledger->Record(handle).outcome != OpOutcome::kUnknown) break;
     }
   }
 }

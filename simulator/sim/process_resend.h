@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <zmq.hpp>
 
@@ -27,10 +28,16 @@ namespace kura::sim {
 
 inline constexpr int kResendAttempts = 3;
 
-// REQUIRES: every daemon up and linked (ProcessChain::HealAll, AwaitLinked) and no
-// workload thread running. Stops early, leaving the rest unknown, once `stop` says so
-// (asked between tries: an interrupt, a daemon that exited).
+// With `store`, only the operations concerning it (its till's, and online orders for it),
+// before its disk is replaced: its memory of request ids goes with the disk, so a repeat
+// after that would be applied again.
+//
+// REQUIRES: the daemons they went to up and linked (ProcessChain::HealAll, AwaitLinked),
+// and no workload thread sending any of them (stopped, or the store's gate closed). Stops
+// early, leaving the rest unknown, once `stop` says so (asked between tries: an interrupt,
+// a daemon that exited).
 void ResendUnknown(const ProcessOptions& options, const ProcessChain& chain, ProcessLedger* ledger,
-                   zmq::context_t& context, const std::function<bool()>& stop);
+                   zmq::context_t& context, const std::function<bool()>& stop,
+                   std::optional<int> store = std::nullopt);
 
 }  // namespace kura::sim

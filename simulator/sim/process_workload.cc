@@ -26,7 +26,8 @@ ProcessWorkload::ProcessWorkload(const ProcessOptions& options, ProcessChain* ch
       chain_(chain),
       ledger_(ledger),
       context_(context),
-      sku_pick_(options.skus, options.sku_skew) {
+      sku_pick_(options.skus, options.sku_skew),
+      gates_(chain->stores()) {
   double weights[] = {options.w_sale, options.w_delivery, options.w_return,
                       options.w_hold, options.w_collect,  options.w_cancel};
   double total = 0;
@@ -135,7 +136,8 @@ void ProcessWorkload::Till(int store) {
   for (int64_t n = 0; Pace(rng, options_.till_rate); ++n) {
     double u[5];
     for (double& x : u) x = Uniform(rng);
-    if (!chain_->store_up(store)) {
+    StoreGates::Pass pass = gates_.Enter(store);
+    if (!chain_->store_up(store) || !pass) {
       ++skipped_;  // the tills are down with the back-office machine
       continue;
     }
@@ -184,8 +186,13 @@ void ProcessWorkload::Online() {
       ++skipped_;
       continue;
     }
-    if (!Take()) return;
     int store = std::min(chain_->stores() - 1, static_cast<int>(u[0] * chain_->stores()));
+    StoreGates::Pass pass = gates_.Enter(store);
+    if (!pass) {
+      ++skipped_;
+      continue;
+    }
+    if (!Take()) return;
     std::string rid = "o-" + std::to_string(n);
     std::string sku = Workload::Sku(sku_pick_.Pick(u[1]));
     json lines = json::array({{{"sku", sku}, {"qty", u[2] < 0.8 ? 1 : 2}}});

@@ -3,7 +3,8 @@
 // holds, collections and cancellations of active holds) and one online-shop thread placing
 // pickup and try-on orders at HQ (`hq.order.place`, which a connected store decides and
 // HQ's allotment otherwise). Each thread draws from its own stream of the seed, paced as a
-// Poisson process; a till skips its turn while its store is down (killed or restarting),
+// Poisson process; a till skips its turn while its store is down (killed or restarting) or
+// closed for a disk replacement (and the shop its orders for such a store),
 // and a request without a reply in time is recorded as unknown, never retried. Every
 // operation goes through the ProcessLedger. Every sale, return and hold carries a customer
 // id unique to its request ("c-" + rid) so the checks can tell whether an unknown one
@@ -28,6 +29,7 @@
 #include "process_chain.h"
 #include "process_ledger.h"
 #include "process_options.h"
+#include "store_gates.h"
 #include "workload.h"
 
 namespace kura::sim {
@@ -54,6 +56,10 @@ class ProcessWorkload {
   int64_t skipped() const { return skipped_.load(); }
   // Store operations acknowledged while the store's link was cut: selling offline.
   int64_t acked_while_cut() const { return acked_while_cut_.load(); }
+  // Stops the tills' operations at `store` and the online orders for it, and returns once
+  // none is in flight (StoreGates); OpenStore lets them go on. Control thread.
+  void CloseStore(int store) { gates_.Close(store); }
+  void OpenStore(int store) { gates_.Open(store); }
 
  private:
   void Till(int store);
@@ -79,6 +85,7 @@ class ProcessWorkload {
   zmq::context_t* context_;
   ZipfPicker sku_pick_;
   std::vector<double> till_cdf_;
+  StoreGates gates_;
   std::vector<std::thread> threads_;
   std::mutex mu_;
   std::condition_variable wake_;

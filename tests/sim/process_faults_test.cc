@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -22,7 +23,7 @@ TEST_CASE("a fault plan keeps its window, its lengths and one fault per daemon a
     o.seed = seed;
     o.stores = 3;
     std::vector<Fault> plan = PlanFaults(o, 60'000);
-    REQUIRE(plan.size() == 7);  // the defaults: 2 + 1 kills, 1 + 1 stops, 2 cuts
+    REQUIRE(plan.size() == 8);  // the defaults: 2 + 1 kills, 1 + 1 stops, 2 cuts, 1 disk replaced
     CHECK(plan == PlanFaults(o, 60'000));  // the seed alone decides it
     for (const Fault& f : plan) {
       INFO("seed " << seed << ": " << FaultLabel(f) << " at " << f.at_ms << " for " << f.length_ms);
@@ -35,6 +36,35 @@ TEST_CASE("a fault plan keeps its window, its lengths and one fault per daemon a
       for (std::size_t i = 1; i < faults.size(); ++i)
         CHECK(faults[i - 1].at_ms + faults[i - 1].length_ms <= faults[i].at_ms);
     }
+  }
+}
+
+TEST_CASE("no disk is replaced while HQ is down or frozen", "[sim][faults]") {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    ProcessOptions o;
+    o.seed = seed;
+    o.stores = 2;
+    o.hq_kills = 4;
+    o.hq_stops = 4;
+    o.store_wipes = 4;
+    std::vector<Fault> plan = PlanFaults(o, 60'000);
+    int wipes = 0;
+    for (const Fault& wipe : plan) {
+      if (wipe.kind != FaultKind::kWipeStore) continue;
+      ++wipes;
+      for (const Fault& hq : plan) {
+        if (!AtHq(hq.kind)) continue;
+        INFO("seed " << seed << ": wipe at " << wipe.at_ms << ", " << FaultLabel(hq) << " " << hq.at_ms << "+"
+                     << hq.length_ms);
+        CHECK((wipe.at_ms < hq.at_ms || wipe.at_ms >= hq.at_ms + hq.length_ms));
+      }
+    }
+    CHECK(wipes <= 4);  // one with no room after HQ's fault is dropped
+    for (const auto& [target, faults] : ByTarget(plan)) {  // a moved one still fits its store's
+      for (std::size_t i = 1; i < faults.size(); ++i)
+        CHECK(faults[i - 1].at_ms + faults[i - 1].length_ms <= faults[i].at_ms);
+    }
+    CHECK(std::is_sorted(plan.begin(), plan.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; }));
   }
 }
 
