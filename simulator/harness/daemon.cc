@@ -104,6 +104,11 @@ Status Daemon::Start(zmq::context_t& context, int timeout_ms) {
     // The daemon dies with its parent (a run stopped with Ctrl-C leaves none behind).
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
+    // In a process group of its own, so that only the harness stops it: a terminal's Ctrl-C
+    // goes to the harness, which stops its daemons in order, and a daemon the harness froze
+    // is not sent SIGHUP when the harness's group is orphaned (the shell that started it
+    // exits), as POSIX has the kernel do to an orphaned group with a stopped member.
+    setpgid(0, 0);
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, STDERR_FILENO);

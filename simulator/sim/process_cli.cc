@@ -171,7 +171,9 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                    "replace a store's disk: once HQ holds all the store acknowledged (its tills "
                    "and orders for it wait meanwhile), SIGKILL it, delete its data directory and "
                    "restart it empty after 0.5-3 s; it refuses writes until HQ has sent its data "
-                   "back, and HQ serves its orders meanwhile. Never while HQ is down or frozen")
+                   "back, and HQ serves its orders meanwhile. It starts only while HQ is up: one the seed "
+                   "puts in HQ's fault moves just before or after it, or is left out when no "
+                   "moment fits (the fault table's planned count says)")
       ->capture_default_str();
   auto* no_faults =
       faults->add_flag_callback("--no-faults", [&o] { o.faults = false; }, "none of the above");

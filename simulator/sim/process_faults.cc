@@ -1,7 +1,9 @@
 #include "process_faults.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "world.h"
@@ -33,39 +35,51 @@ Range LengthOf(FaultKind kind) {
   return {1000, 1000};
 }
 
-// The first moment at or after `at_ms` that falls in none of HQ's faults.
-int64_t ClearOfHq(const std::vector<Fault>& plan, int64_t at_ms) {
-  for (bool moved = true; moved;) {  // HQ's faults may follow one another
-    moved = false;
-    for (const Fault& f : plan) {
-      if (AtHq(f.kind) && at_ms >= f.at_ms && at_ms < f.at_ms + f.length_ms) {
-        at_ms = f.at_ms + f.length_ms;
-        moved = true;
-      }
-    }
+// Whether HQ is down or frozen at `at_ms` by the plan.
+bool HqOutAt(const std::vector<Fault>& plan, int64_t at_ms) {
+  for (const Fault& f : plan) {
+    if (AtHq(f.kind) && at_ms >= f.at_ms && at_ms < f.at_ms + f.length_ms) return true;
   }
-  return at_ms;
+  return false;
 }
 
-// When the next fault of plan[i]'s daemon starts; `end_ms` when none does.
-int64_t NextOfSameDaemon(const std::vector<Fault>& plan, std::size_t i, int64_t end_ms) {
-  for (std::size_t j = i + 1; j < plan.size(); ++j) {
-    if (plan[j].store == plan[i].store) return std::min(end_ms, plan[j].at_ms);
+// Where plan[i], a disk replacement, may start with HQ up: its own time when HQ is up
+// then, else the nearest moment just before or after one of HQ's faults that keeps it
+// within [begin_ms, end_ms] and clear of its store's other faults; none when no such
+// moment exists. A start just before HQ's fault is enough: the harness holds the plan up
+// while it prepares the store (process_run.cc), so HQ's fault waits for it.
+std::optional<int64_t> WipeStart(const std::vector<Fault>& plan, std::size_t i, int64_t begin_ms, int64_t end_ms) {
+  const Fault& wipe = plan[i];
+  if (!HqOutAt(plan, wipe.at_ms)) return wipe.at_ms;
+  int64_t earliest = begin_ms, latest = end_ms;  // of its start, and of its end
+  for (std::size_t j = 0; j < plan.size(); ++j) {
+    if (j == i || plan[j].store != wipe.store) continue;
+    if (j < i) earliest = std::max(earliest, plan[j].at_ms + plan[j].length_ms);
+    else latest = std::min(latest, plan[j].at_ms);
   }
-  return end_ms;
+  std::vector<int64_t> candidates;
+  for (const Fault& f : plan) {
+    if (AtHq(f.kind)) candidates.insert(candidates.end(), {f.at_ms - 1, f.at_ms + f.length_ms});
+  }
+  std::optional<int64_t> best;
+  for (int64_t at : candidates) {
+    if (at < earliest || at + wipe.length_ms > latest || HqOutAt(plan, at)) continue;
+    if (!best || std::abs(at - wipe.at_ms) < std::abs(*best - wipe.at_ms)) best = at;
+  }
+  return best;
 }
 
 // A disk is replaced only once HQ holds what the store acknowledged, so HQ must be up when
-// it starts: a replacement planned during HQ's fault moves to that fault's end if the
-// store's next fault and `end_ms` leave room, else it is dropped. `plan` is in start order.
-std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t end_ms) {
+// it starts: a replacement planned during HQ's fault moves (WipeStart), or is dropped when
+// it cannot. `plan` is in start order, and the result too.
+std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t begin_ms, int64_t end_ms) {
   std::vector<Fault> out;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     Fault f = plan[i];
     if (f.kind == FaultKind::kWipeStore) {
-      int64_t at = ClearOfHq(plan, f.at_ms);
-      if (at != f.at_ms && at + f.length_ms > NextOfSameDaemon(plan, i, end_ms)) continue;
-      f.at_ms = at;
+      std::optional<int64_t> at = WipeStart(plan, i, begin_ms, end_ms);
+      if (!at) continue;
+      f.at_ms = *at;
     }
     out.push_back(f);
   }
@@ -152,7 +166,7 @@ std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms
   }
   std::sort(out.begin(), out.end(),
             [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
-  return KeepWipesClearOfHq(out, begin + window);
+  return KeepWipesClearOfHq(out, begin, begin + window);
 }
 
 }  // namespace kura::sim
