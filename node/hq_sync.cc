@@ -135,6 +135,11 @@ bool HqSync::Reachable(std::string_view store) {
   return it != sessions_.end() && it->second->PeerReachable(engine_->clock()->ElapsedMillis());
 }
 
+bool HqSync::ReadyForCalls(std::string_view store) {
+  auto it = sessions_.find(std::string(store));
+  return it != sessions_.end() && it->second->greeted() && Reachable(store) && !Restoring(store);
+}
+
 bool HqSync::Restoring(std::string_view store) {
   auto it = sessions_.find(std::string(store));
   if (it == sessions_.end() || !it->second->greeted()) return false;
@@ -161,7 +166,7 @@ nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot cloc
       const SessionStats& st = it->second->stats();
       uint64_t lag = st.peer_head > at_hq ? st.peer_head - at_hq : 0;
       row["connected"] = Reachable(store);
-      row["restoring"] = Restoring(store);
+      row["restoring"] = Reachable(store) && Restoring(store);
       row["last_seen_ms"] = st.last_heard_ms;
       row["store_seq"] = st.peer_head;
       row["lag_components"] = lag;

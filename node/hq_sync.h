@@ -40,9 +40,12 @@ class HqSync final : public SyncView {
   uint64_t AckedJournalSeq() override { return 0; }
   bool Reachable(std::string_view store) override;  // HQ keeps everything
   // Whether `store` greeted HQ holding less of its own two lanes than HQ does, and has
-  // not caught up since: its disk was replaced, HQ is sending its data back, and until
-  // then it refuses every write (`meta awaiting_hq`, PROTOCOL.md 3).
+  // not caught up since: its disk was replaced and HQ is sending its data back (a store
+  // linked to HQ refuses writes until then, `meta awaiting_hq`, PROTOCOL.md 3).
   bool Restoring(std::string_view store);
+  // Whether a Call to `store` would be executed with all its data there: its link is up,
+  // its Hello has arrived (so Restoring knows), and it is not being restored.
+  bool ReadyForCalls(std::string_view store);
   const std::string& endpoint() const { return hub_->endpoint(); }
 
   // Asks `store` to execute an encoded API request (order_router.h); its reply comes to

@@ -24,7 +24,7 @@ OrderRouter::OrderRouter(Engine* engine, HqSync* sync, int64_t timeout_ms)
 bool OrderRouter::Routable(const std::string& store) {
   // A store getting its data back from HQ would refuse the order busy: HQ's allotment
   // for it serves the customer meanwhile, as for a store that is offline.
-  if (!sync_->Reachable(store) || sync_->Restoring(store)) return false;
+  if (!sync_->ReadyForCalls(store)) return false;
   Txn txn(engine_->db());
   auto entry = LoadDirectoryEntry(txn, store);
   return entry.ok() && CanHandOver(*entry);
@@ -49,7 +49,7 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
     Txn txn(engine_->db());
     auto store = StoreOfOrder(txn, id->get<std::string>());
     if (!store.ok() || *store == kHqOrigin || ReadHoldAt(txn, *store, id->get<std::string>()).ok() ||
-        !sync_->Reachable(*store)) {
+        !sync_->ReadyForCalls(*store)) {
       return std::nullopt;
     }
     // Keyed by the client's rid: its retry is answered as before, another cancel anew.

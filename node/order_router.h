@@ -6,10 +6,11 @@
 // short, or silent past the timeout, leaves the order to HQ's allotment for it (escrow.h).
 // A hold the store made that HQ did not record as the order (it answered after HQ stopped
 // waiting, its answer never came, or HQ refused it) is cancelled by HQ once it arrives by
-// sync (routed_calls.h). Orders for a store that is offline, being restored after its disk
-// was replaced, or that cannot hand over, are not routed at all. Cancelling an order the
-// store decided, before its hold reaches HQ, is routed to the store the same way. What the
-// release leaves uncovered: PROTOCOL.md 2.4.
+// sync (routed_calls.h). Orders for a store that is offline, not yet greeted, being
+// restored after its disk was replaced, or that cannot hand over, are not routed at all.
+// Cancelling an order the store decided, before its hold reaches HQ, is routed to the store
+// the same way, when it could take an order. What the release leaves uncovered:
+// PROTOCOL.md 2.4.
 // Loop thread only; not thread-safe.
 #pragma once
 
@@ -61,8 +62,7 @@ class OrderRouter final : public RequestRouter {
   void OnCallReply(const std::string& store, const CallReply& reply);
   // Records the order as `decision` says and answers everyone waiting for it.
   void Finish(uint64_t number, const RoutedDecision& decision);
-  // Whether the order may go to the store: its link is up, it is not being restored, and
-  // it can hand over.
+  // Whether the order may go to the store: HqSync::ReadyForCalls, and it can hand over.
   bool Routable(const std::string& store);
 
   Engine* engine_;

@@ -44,6 +44,13 @@ std::optional<FaultStep> FaultSchedule::Due(int64_t now_ms) {
   return due.step;
 }
 
+void FaultSchedule::StartedAt(int64_t now_ms) {
+  const Step& last = steps_[next_ - 1];
+  if (!last.step.start) return;
+  lag_ms_ = std::max(lag_ms_, now_ms - last.at_ms);
+  started_ms_[last.step.fault] = now_ms;
+}
+
 void FaultSchedule::Stop(int64_t now_ms) {
   for (const auto& [fault, since] : started_ms_)
     (*counts_)[FaultLabel(*fault)].held_s += (now_ms - since) / 1000.0;

@@ -47,6 +47,10 @@ class FaultSchedule {
   // The next step due at `now_ms`, taken as applied then (a start counts as injected);
   // none when nothing is due.
   std::optional<FaultStep> Due(int64_t now_ms);
+  // The fault whose start Due gave last took effect only at `now_ms` (preparing it held
+  // the harness up, as a disk replacement's does): it is held from then, and its end and
+  // every later step move by as much.
+  void StartedAt(int64_t now_ms);
   // Whether a step planned before the end is still to come.
   bool Owed() const;
   // When the next owed step falls due, as the plan runs now; none when none is owed.

@@ -100,8 +100,7 @@ Status ProcessChain::SetUp() {
         hq.Call("hq.directory.set", record, "setup-directory-" + std::to_string(i)).status());
     ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
     // Its new directory takes writes once HQ has greeted it (Engine::awaiting_hq).
-    bool writable = PollUntil([&] { return harness::TakesWrites(store); }, kSetupTimeoutMs);
-    if (!writable) return Status::IOError(store_id(i) + " was never greeted by HQ; logs:\n" + LogTails(5));
+    KURA_RETURN_IF_ERROR(AwaitTakesWrites(i));
     KURA_RETURN_IF_ERROR(
         store.Call("store.status.set", {{"status", "open"}}, "setup-open").status());
   }
@@ -193,6 +192,14 @@ Status ProcessChain::WipeStore(int i) {
   std::error_code error;
   std::filesystem::remove_all(stores_[i]->dir, error);
   if (error) return Status::IOError("deleting " + stores_[i]->dir + ": " + error.message());
+  return Status::Ok();
+}
+
+Status ProcessChain::AwaitTakesWrites(int i) {
+  ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
+  if (!PollUntil([&] { return harness::TakesWrites(store); }, kSetupTimeoutMs)) {
+    return Status::IOError(store_id(i) + " never took writes again; logs:\n" + LogTails(5));
+  }
   return Status::Ok();
 }
 

@@ -1,9 +1,10 @@
 // ProcessChain: a real kura-hq and N real kura-store processes on loopback, linked over
 // CURVE (fresh keys, HQ's allow-list), in one work directory — and the faults kura-sim's
 // multi-process mode makes to them: SIGKILL and restart, SIGSTOP and SIGCONT, a store's
-// disk replaced, and cutting a store's link while both daemons run (stores reach HQ through a LinkRelay, which drops
-// the link's connections and refuses new ones until relinked). A restart synchronises on
-// the daemon answering `status`; a cut on the store reporting its link down.
+// disk replaced, and cutting a store's link while both daemons run (stores reach HQ
+// through a LinkRelay, which drops the link's connections and refuses new ones until
+// relinked). A restart synchronises on the daemon answering `status`; a cut on the store
+// reporting its link down.
 //
 // Thread safety: Start, the faults and HealAll are called from one control thread; any
 // thread may read the endpoints, the up flags (atomics) and the cut flags (the relay's,
@@ -67,8 +68,12 @@ class ProcessChain {
   // The store's disk is replaced: SIGKILL, and its data directory deleted. RestartStore
   // brings it back empty, to wait for HQ to send its data back (Engine::awaiting_hq).
   Status WipeStore(int i);
-  // Returns once HQ holds everything store i has written, as the store reports it
-  // (sync.status); IOError when it does not within the setup timeout.
+  // Returns once store i takes writes (it is not getting its data back from HQ after a
+  // disk replacement); IOError when it does not within the setup timeout.
+  Status AwaitTakesWrites(int i);
+  // Returns once HQ holds everything store i has written so far, as the store reports it
+  // (sync.status), so all it acknowledged; IOError when it does not within the setup
+  // timeout.
   Status AwaitSynced(int i);
   Status KillHq() { return Kill(*hq_); }
   Status RestartHq() { return Launch(*hq_, true); }

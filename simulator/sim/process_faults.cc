@@ -69,9 +69,8 @@ std::optional<int64_t> WipeStart(const std::vector<Fault>& plan, std::size_t i, 
   return best;
 }
 
-// A disk is replaced only once HQ holds what the store acknowledged, so HQ must be up when
-// it starts: a replacement planned during HQ's fault moves (WipeStart), or is dropped when
-// it cannot. `plan` is in start order, and the result too.
+}  // namespace
+
 std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t begin_ms, int64_t end_ms) {
   std::vector<Fault> out;
   for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -87,8 +86,6 @@ std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t be
                    [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
   return out;
 }
-
-}  // namespace
 
 const char* FaultName(FaultKind kind) {
   switch (kind) {

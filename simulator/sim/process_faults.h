@@ -29,6 +29,13 @@ struct Fault {
 // Every fault of the run in start order, for a workload of `duration_ms`.
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms);
 
+// A disk is replaced only once HQ holds what the store acknowledged, so HQ must be up when
+// it starts: a replacement `plan` puts in one of HQ's faults moves to the nearest moment
+// just before or after one of them that keeps it within [begin_ms, end_ms] and clear of
+// its store's other faults, or is left out when there is none. `plan` is in start order,
+// and the result too. (PlanFaults's last step.)
+std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t begin_ms, int64_t end_ms);
+
 // "SIGKILL", "SIGSTOP", "link cut", "disk replaced".
 const char* FaultName(FaultKind kind);
 // The report's kind of fault: "SIGKILL store", "SIGSTOP hq", "link cut", "disk replaced", ...

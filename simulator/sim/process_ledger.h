@@ -3,8 +3,8 @@
 // came back: acknowledged (an ok reply: its effect goes into the Ledger, ledger.h, as in
 // the in-process world), refused (an error reply: no effect), or unknown (no reply in time:
 // the daemon may or may not have applied it). An unknown one is sent again with its rid
-// after the final heal (process_resend.h), which resolves it; the checks allow for both
-// outcomes of any still unknown after that. Also
+// after the final heal, or before its store's disk is replaced (process_resend.h), which
+// resolves it; the checks allow for both outcomes of any still unknown after that. Also
 // keeps the trace of recent operations and faults for a violation report, and the counts
 // per kind of operation for the report.
 //

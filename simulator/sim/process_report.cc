@@ -82,8 +82,8 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
                 L(total.unknown), L(total.resent));
   if (total.resent > 0) {
     out << "  (sent again: unknown at first (no reply in time, or io_error or busy), then sent again "
-           "with its rid after\n   the final heal; counted by that answer: the first one, stored, "
-           "or the request decided then)\n";
+           "with its rid after\n   the final heal, or before its store's disk was replaced; counted by "
+           "that answer: the first one,\n   stored, or the request decided then)\n";
   }
   if (r.opening_deliveries > 0) {
     out << Printf("before the workload: %lld opening deliveries acknowledged, one per SKU per store\n",

@@ -1,5 +1,6 @@
-// After the final heal, kura-sim's multi-process mode sends every operation still unknown
-// (no reply in time, or io_error or busy) again, with its rid and args, to the daemon it
+// After the final heal (and for one store, before its disk is replaced), kura-sim's
+// multi-process mode sends every operation still unknown (no reply in time, or io_error or
+// busy) again, with its rid and args, to the daemon it
 // went to. PROTOCOL.md 1.2 makes that safe and decisive: a daemon that applied the first
 // answers with its stored reply and changes nothing, one that did not decides it now (HQ
 // may route an order again, or decide it itself). So each resolved operation is checked

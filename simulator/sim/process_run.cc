@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "fault_schedule.h"
@@ -146,6 +147,7 @@ class Run {
       if (workload_->Spent()) break;  // no workload left to fault
       while (auto step = schedule.Due(elapsed_ms())) {
         if (Status s = Apply(*step); !s.ok()) return fail(s.ToString());
+        if (step->start) schedule.StartedAt(elapsed_ms());
       }
       int64_t now = elapsed_ms();
       if (now >= duration_ms && !schedule.Owed()) break;
@@ -191,31 +193,47 @@ class Run {
         s = step.start ? chain_->CutStore(f.store) : chain_->RelinkStore(f.store);
         break;
       case FaultKind::kWipeStore:
-        s = step.start ? ReplaceDisk(f.store) : chain_->RestartStore(f.store);
-        if (!step.start) workload_->OpenStore(f.store);
-        break;
+        return ApplyWipe(step);
     }
     if (!step.start && s.ok()) {
       ledger_->Note(who + (f.kind == FaultKind::kCutStore                      ? " relinked"
                            : AtHq(f.kind) || f.kind == FaultKind::kFreezeStore ? " resumed"
-                           : f.kind == FaultKind::kWipeStore                   ? " restarted on an empty disk"
                                                                                : " restarted"));
     }
     return s;
   }
 
+  Status ApplyWipe(const FaultStep& step) {
+    int i = step.fault->store;
+    if (step.start) return ReplaceDisk(*step.fault);
+    KURA_RETURN_IF_ERROR(chain_->RestartStore(i));
+    workload_->OpenStore(i);
+    bool kept = disks_kept_.erase(step.fault) > 0;
+    ledger_->Note(chain_->store_id(i) + (kept ? " restarted on its own disk" : " restarted on an empty disk"));
+    return Status::Ok();
+  }
+
   // What store i acknowledged must be at HQ before its disk goes, or the checks could not
-  // tell a loss kura caused from one the disk did (store_gates.h): its traffic stops, its
-  // unknown operations are resolved while it still remembers their rids, and HQ catches
-  // up; then the machine dies, and its data directory with it. The plan keeps HQ up at
-  // this point (process_faults.h). A store with operations still unknown keeps its disk.
-  Status ReplaceDisk(int i) {
+  // tell a loss kura caused from one the disk did (store_gates.h): its traffic stops, it
+  // finishes a restore still going, its unknown operations are resolved while it still
+  // remembers their rids, and HQ catches up; then the machine dies, and its data directory
+  // with it. The plan keeps HQ up at this point (process_faults.h). A store with
+  // operations still unknown keeps its disk; one that exits meanwhile is the violation.
+  Status ReplaceDisk(const Fault& fault) {
+    int i = fault.store;
     workload_->CloseStore(i);
-    ResendUnknown(options_, *chain_, ledger_.get(), context_, [] { return InterruptGuard::Requested(); }, i);
+    KURA_RETURN_IF_ERROR(chain_->AwaitTakesWrites(i));
+    auto stop = [&] {
+      if (std::string exit = UnexpectedExit(); !exit.empty()) ledger_->Violation(exit);
+      return InterruptGuard::Requested() || !ledger_->violation().empty();
+    };
+    ResendUnknown(options_, *chain_, ledger_.get(), context_, stop, i);
+    if (stop()) return Status::Ok();  // the Drive loop ends the run
     if (std::size_t left = ledger_->Unknown(i).size(); left > 0) {
       ledger_->Note("disk kept: " + harness::Plural(static_cast<int64_t>(left), "operation") +
                     " still unknown; SIGKILL only");
       ++result_->disks_kept;
+      disks_kept_.insert(&fault);
       return chain_->KillStore(i);
     }
     KURA_RETURN_IF_ERROR(chain_->AwaitSynced(i));
@@ -361,6 +379,7 @@ class Run {
   std::unique_ptr<ProcessLedger> ledger_;
   std::unique_ptr<ProcessWorkload> workload_;
   std::string exit_;  // a daemon's exit found after the final heal (UnexpectedExit)
+  std::set<const Fault*> disks_kept_;  // disk replacements that fell back to a SIGKILL
 };
 
 }  // namespace

@@ -17,8 +17,8 @@ class StoreGates {
  public:
   explicit StoreGates(int stores) : gates_(stores) {}
 
-  // Leave to send one operation (all its requests) concerning `store`; false when its gate
-  // is closed. Held until the Pass is dropped.
+  // Permission to send one operation (all its requests) concerning `store`; false when
+  // its gate is closed. Held until the Pass is dropped.
   class Pass {
    public:
     Pass(StoreGates* gates, int store) : gates_(gates), store_(store) {}

@@ -86,9 +86,9 @@ json LinkAtHq(DaemonProcess& hq) {
 }
 
 // Gives store-1 receipts of 100 lines each, enough that a restore of its data takes
-// several batches; returns once HQ holds them.
+// several windows of batches; returns once HQ holds them.
 void FillManyReceipts(DaemonProcess& store) {
-  constexpr int kSkus = 100, kSales = 100;
+  constexpr int kSkus = 100, kSales = 300;
   json lines = json::array();
   for (int k = 0; k < kSkus; ++k) {
     std::string sku = "SKU-" + std::to_string(k);
@@ -99,8 +99,8 @@ void FillManyReceipts(DaemonProcess& store) {
   REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
 }
 
-// Asks HQ back to back (a restore is a few batches) until it says store-1 is being
-// restored; false if it never did within 30 s.
+// Asks HQ back to back until it says store-1 is being restored; false if it never did
+// within 30 s.
 bool CaughtRestoring(DaemonProcess& hq) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -48,6 +48,27 @@ TEST_CASE("a step applied late moves the rest of the plan, so no fault is cut sh
   CHECK(counts["SIGKILL store"].held_s == Approx(1.3));  // held up, it lasted longer
 }
 
+TEST_CASE("a fault whose start takes time to prepare runs its full length from when it took effect",
+          "[sim][faults]") {
+  // A disk replacement due at 100 takes effect at 900 (the store synced first): it is held
+  // its 500 ms from then, and the freeze after it keeps its distance.
+  std::vector<Fault> plan = {{FaultKind::kWipeStore, 0, 100, 500}, {FaultKind::kFreezeStore, 1, 700, 200}};
+  std::map<std::string, FaultCount> counts;
+  FaultSchedule schedule(plan, 2000, &counts);
+  REQUIRE(schedule.Due(100));
+  schedule.StartedAt(900);
+  CHECK(schedule.lag_ms() == 800);
+  CHECK_FALSE(schedule.Due(1399));
+  auto end = schedule.Due(1400);
+  REQUIRE(end);
+  CHECK_FALSE(end->start);
+  CHECK(counts["disk replaced"].held_s == Approx(0.5));
+  CHECK(schedule.NextDueMs() == 1500);
+  // An end applied late is not a start: StartedAt leaves the plan as it is.
+  schedule.StartedAt(1450);
+  CHECK(schedule.NextDueMs() == 1500);
+}
+
 TEST_CASE("steps planned before the end are owed past it; those after are not", "[sim][faults]") {
   std::vector<Fault> plan = {{FaultKind::kCutStore, 0, 900, 300}, {FaultKind::kKillHq, -1, 1200, 300}};
   std::map<std::string, FaultCount> counts;

@@ -48,10 +48,8 @@ TEST_CASE("no disk is replaced while HQ is down or frozen", "[sim][faults]") {
     o.hq_stops = 4;
     o.store_wipes = 4;
     std::vector<Fault> plan = PlanFaults(o, 60'000);
-    int wipes = 0;
     for (const Fault& wipe : plan) {
       if (wipe.kind != FaultKind::kWipeStore) continue;
-      ++wipes;
       for (const Fault& hq : plan) {
         if (!AtHq(hq.kind)) continue;
         INFO("seed " << seed << ": wipe at " << wipe.at_ms << ", " << FaultLabel(hq) << " " << hq.at_ms << "+"
@@ -59,12 +57,39 @@ TEST_CASE("no disk is replaced while HQ is down or frozen", "[sim][faults]") {
         CHECK((wipe.at_ms < hq.at_ms || wipe.at_ms >= hq.at_ms + hq.length_ms));
       }
     }
-    CHECK(wipes <= 4);  // one with no room after HQ's fault is dropped
     for (const auto& [target, faults] : ByTarget(plan)) {  // a moved one still fits its store's
       for (std::size_t i = 1; i < faults.size(); ++i)
         CHECK(faults[i - 1].at_ms + faults[i - 1].length_ms <= faults[i].at_ms);
     }
     CHECK(std::is_sorted(plan.begin(), plan.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; }));
+  }
+}
+
+TEST_CASE("a disk replacement planned in HQ's fault moves next to it, or is left out", "[sim][faults]") {
+  const Fault hq_kill{FaultKind::kKillHq, -1, 1000, 2000};  // HQ down over [1000, 3000)
+  SECTION("kept where HQ is up") {
+    std::vector<Fault> plan = {hq_kill, {FaultKind::kWipeStore, 0, 3000, 500}};
+    CHECK(KeepWipesClearOfHq(plan, 0, 10'000) == plan);
+  }
+  SECTION("to just before HQ's fault, the nearer side") {
+    std::vector<Fault> plan = {hq_kill, {FaultKind::kWipeStore, 0, 1200, 500}};
+    std::vector<Fault> kept = KeepWipesClearOfHq(plan, 0, 10'000);
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0] == Fault{FaultKind::kWipeStore, 0, 999, 500});  // in start order
+    CHECK(kept[1] == hq_kill);
+  }
+  SECTION("to its end when the store's previous fault leaves no room before") {
+    std::vector<Fault> plan = {{FaultKind::kKillStore, 0, 500, 600}, hq_kill, {FaultKind::kWipeStore, 0, 1200, 500}};
+    std::vector<Fault> kept = KeepWipesClearOfHq(plan, 0, 10'000);
+    REQUIRE(kept.size() == 3);
+    CHECK(kept[2] == Fault{FaultKind::kWipeStore, 0, 3000, 500});
+  }
+  SECTION("left out when neither side fits its store's plan") {
+    std::vector<Fault> plan = {{FaultKind::kKillStore, 0, 500, 600}, hq_kill, {FaultKind::kWipeStore, 0, 1200, 500},
+                               {FaultKind::kCutStore, 0, 3200, 3000}};
+    std::vector<Fault> kept = KeepWipesClearOfHq(plan, 0, 10'000);
+    CHECK(kept.size() == 3);
+    for (const Fault& f : kept) CHECK(f.kind != FaultKind::kWipeStore);
   }
 }
 
