@@ -8,7 +8,9 @@
 #include "engine.h"
 #include "hq_index.h"
 #include "kura/schema/api.h"
+#include "kura/schema/keys.h"
 #include "kura/sync/cell_slice.h"
+#include "raw_limits.h"
 #include "store_observer.h"
 #include "work_dir.h"
 
@@ -36,12 +38,14 @@ Status Execute(Engine& engine, const std::vector<ApiRequest>& requests) {
   return Status::Ok();
 }
 
-// Times the replica calls a session makes, so the report can split convergence into
-// reading at the store, merging at HQ, and the session's own work (encoding, zstd).
-class TimedReplica final : public SyncReplica {
+// Meters the replica calls a session makes: their time, so the report can split
+// convergence into reading at the store, merging at HQ, and the session's own work
+// (encoding, zstd); and what the merges carried (a restored store's synced writes).
+class MeteredReplica final : public SyncReplica {
  public:
-  explicit TimedReplica(SyncReplica* inner) : inner_(inner) {}
+  explicit MeteredReplica(SyncReplica* inner) : inner_(inner) {}
   double seconds = 0;
+  uint64_t merges = 0, components = 0, bytes = 0;
 
   Result<uint64_t> Head() override { return inner_->Head(); }
   Result<VersionVector> Held(const std::string& peer) override { return inner_->Held(peer); }
@@ -52,10 +56,12 @@ class TimedReplica final : public SyncReplica {
     seconds += Since(t);
     return out;
   }
-  Status Merge(const std::string& peer, const std::vector<Component>& components,
-               const VersionVector& through) override {
+  Status Merge(const std::string& peer, const std::vector<Component>& merged, const VersionVector& through) override {
+    ++merges;
+    components += merged.size();
+    for (const Component& c : merged) bytes += c.key.size() + c.value.size();
     auto t = Clock::now();
-    Status s = inner_->Merge(peer, components, through);
+    Status s = inner_->Merge(peer, merged, through);
     seconds += Since(t);
     return s;
   }
@@ -95,6 +101,47 @@ Wire Pump(SyncSession& store, SyncSession& hq, Engine& clock_owner,
   return wire;
 }
 
+// The store's disk replaced: a new store on an empty directory, as kura-store --hq opens
+// one, gets back from HQ what HQ holds of it.
+Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& old_store, SyncSession& hq_session,
+                      CellReplica& hq_replica, const std::function<void(const std::string&)>& progress,
+                      SyncSuiteReport* report) {
+  progress("sync 4/5: the store's disk replaced: restoring it from HQ");
+  StoreOptions restored_options{"store-1", work.Sub("store-restored")};
+  restored_options.await_hq_when_new = true;
+  KURA_ASSIGN_OR_RETURN(auto restored, Engine::Open(restored_options, StoreOps()));
+  StoreObserver observer(&restored->options(), restored->clock());
+  CellReplica replica(restored->db(), "store-1", CellReplica::Role::kStore, &observer);
+  MeteredReplica metered(&replica);
+  SyncSession session(&metered, "store-1", kHqOrigin, restored->hlc());
+  auto t0 = Clock::now();
+  session.Start(0);
+  hq_session.Start(0);
+  Pump(session, hq_session, *restored);
+  report->restore_s = Since(t0);
+  report->restore_components = metered.components;
+  report->restore_batches = metered.merges;
+  report->restore_bytes = metered.bytes;
+
+  // Back means both of its own lanes at what HQ holds of them, and every SKU as before.
+  KURA_ASSIGN_OR_RETURN(VersionVector at_hq, hq_replica.Held("store-1"));
+  KURA_ASSIGN_OR_RETURN(uint64_t head, replica.Head());
+  KURA_ASSIGN_OR_RETURN(uint64_t journal_head, replica.LaneHead(keys::JournalLane("store-1")));
+  report->restore_verified = head >= at_hq.Get("store-1") && journal_head >= at_hq.Get(keys::JournalLane("store-1"));
+  for (int i = 0; i < options.skus && report->restore_verified; ++i) {
+    std::string q = EncodeRequest({"stock.get", "", {{"sku", Sku(i)}}});
+    auto before = DecodeReply(old_store.ExecuteGroup({q})[0]);
+    auto after = DecodeReply(restored->ExecuteGroup({q})[0]);
+    report->restore_verified = before.ok() && after.ok() && (*before)["on_hand"] == (*after)["on_hand"];
+  }
+
+  uint64_t per_batch = report->restore_batches ? report->restore_components / report->restore_batches : 1;
+  progress("sync 5/5: raw RocksDB synced batches of " + std::to_string(per_batch) + " puts, one writer");
+  KURA_ASSIGN_OR_RETURN(report->raw_restore, MeasureSyncedWrites(work.Sub("raw"), 1, std::max(1.0, report->restore_s),
+                                                                 static_cast<int>(std::max<uint64_t>(1, per_batch))));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
@@ -109,14 +156,14 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   HqObserver hq_observer;
   CellReplica store_replica(store->db(), "store-1", CellReplica::Role::kStore, &store_observer);
   CellReplica hq_replica(hq->db(), kHqOrigin, CellReplica::Role::kHq, &hq_observer);
-  TimedReplica store_timed(&store_replica), hq_timed(&hq_replica);
+  MeteredReplica store_timed(&store_replica), hq_timed(&hq_replica);
   SyncSession store_session(&store_timed, "store-1", kHqOrigin, store->hlc());
   SyncSession hq_session(&hq_timed, kHqOrigin, "store-1", hq->hlc());
 
   SyncSuiteReport report;
   report.sales = options.sales;
   report.skus = options.skus;
-  progress("sync 1/3: stocking " + std::to_string(options.skus) + " SKUs and syncing them");
+  progress("sync 1/5: stocking " + std::to_string(options.skus) + " SKUs and syncing them");
   std::vector<ApiRequest> deliveries;
   for (int i = 0; i < options.skus; ++i) {
     deliveries.push_back({"stock.receive", "d" + std::to_string(i), {{"sku", Sku(i)}, {"qty", 1000}}});
@@ -126,7 +173,7 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   hq_session.Start(0);
   Pump(store_session, hq_session, *store);
 
-  progress("sync 2/3: " + std::to_string(options.sales) + " sales while cut off from HQ");
+  progress("sync 2/5: " + std::to_string(options.sales) + " sales while cut off from HQ");
   std::mt19937_64 rng(42);
   std::vector<ApiRequest> sales;
   for (int i = 0; i < options.sales; ++i) {
@@ -152,7 +199,7 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
     cursor.Merge(through);
   }
 
-  progress("sync 3/3: reconnecting and converging");
+  progress("sync 3/5: reconnecting and converging");
   uint64_t sent_before = store_session.stats().components_sent;
   store_timed.seconds = hq_timed.seconds = 0;
   KURA_ASSIGN_OR_RETURN(uint64_t stock_head, store_replica.Head());
@@ -177,14 +224,16 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   report.components_shipped = store_session.stats().components_sent - sent_before;
 
   // Verify: HQ's view of every SKU equals the store's own.
-  report.verified = true;
-  for (int i = 0; i < options.skus && report.verified; ++i) {
+  report.hq_verified = true;
+  for (int i = 0; i < options.skus && report.hq_verified; ++i) {
     std::vector<std::string> q = {EncodeRequest({"stock.get", "", {{"sku", Sku(i)}}}),
                                   EncodeRequest({"hq.stock", "", {{"sku", Sku(i)}}})};
     auto mine = DecodeReply(store->ExecuteGroup({q[0]})[0]);
     auto theirs = DecodeReply(hq->ExecuteGroup({q[1]})[0]);
-    report.verified = mine.ok() && theirs.ok() && (*mine)["on_hand"] == (*theirs)["total"]["on_hand"];
+    report.hq_verified = mine.ok() && theirs.ok() && (*mine)["on_hand"] == (*theirs)["total"]["on_hand"];
   }
+  KURA_RETURN_IF_ERROR(MeasureRestore(options, *work, *store, hq_session, hq_replica, progress, &report));
+  report.verified = report.hq_verified && report.restore_verified;
   return report;
 }
 
@@ -225,8 +274,20 @@ std::string FormatSyncReport(const SyncSuiteReport& r) {
   std::snprintf(line, sizeof line, "time to full convergence at HQ           %8.3f s  (%.0f components/s merged durably)\n",
                 r.converge_s, r.components_shipped / r.converge_s);
   out << line;
-  out << (r.verified ? "verified: HQ's on-hand equals the store's for every SKU\n"
+  out << (r.hq_verified ? "verified: HQ's on-hand equals the store's for every SKU\n"
                      : "NOT VERIFIED: HQ's on-hand differs from the store's\n");
+  double raw_s = r.raw_restore.ops_per_s > 0 ? r.restore_batches / r.raw_restore.ops_per_s : 0;
+  std::snprintf(line, sizeof line, "disk replaced: restored from HQ           %8.3f s  (%llu components, %.1f MB, in %llu synced batches)\n",
+                r.restore_s, static_cast<unsigned long long>(r.restore_components), r.restore_bytes / 1048576.0,
+                static_cast<unsigned long long>(r.restore_batches));
+  out << line;
+  std::snprintf(line, sizeof line, "  raw RocksDB, as many synced batches      %8.3f s  (%.0f batches/s of %llu puts): restore %.1fx that\n",
+                raw_s, r.raw_restore.ops_per_s,
+                static_cast<unsigned long long>(r.restore_batches ? r.restore_components / r.restore_batches : 0),
+                raw_s > 0 ? r.restore_s / raw_s : 0.0);
+  out << line;
+  out << (r.restore_verified ? "verified: the restored store holds its lanes to HQ's heads and every SKU's on-hand\n"
+                             : "NOT VERIFIED: the restored store differs from the one it replaced\n");
   return out.str();
 }
 
@@ -239,7 +300,11 @@ nlohmann::json SyncReportJson(const SyncSuiteReport& r) {
           {"bytes_to_hq", r.bytes_to_hq},
           {"bytes_to_store", r.bytes_to_store}, {"messages", r.messages},
           {"stock_lower_bound_bytes", r.stock_lower_bound_bytes},
-          {"journal_lower_bound_bytes", r.journal_lower_bound_bytes}, {"verified", r.verified}};
+          {"journal_lower_bound_bytes", r.journal_lower_bound_bytes}, {"hq_verified", r.hq_verified},
+          {"restore_s", r.restore_s}, {"restore_components", r.restore_components},
+          {"restore_batches", r.restore_batches}, {"restore_bytes", r.restore_bytes},
+          {"raw_restore_batches_per_s", r.raw_restore.ops_per_s}, {"restore_verified", r.restore_verified},
+          {"verified", r.verified}};
 }
 
 }  // namespace kura::bench

@@ -1,8 +1,12 @@
 // The `sync` suite of kura-bench: a store makes N sales over M SKUs while cut off from HQ,
 // then reconnects; measured: time until HQ holds everything, components and bytes on the
-// wire, next to the lower bound (the encoded size of the changed components). Runs the real
-// engines over real RocksDB and the real sync sessions in one process; messages go straight
-// from one session to the other, so the figure is kura's own cost without a network.
+// wire, next to the lower bound (the encoded size of the changed components). Then the
+// store's disk is replaced: a new store on an empty directory gets its data back from HQ
+// (what keeps a restored store from selling, Engine::awaiting_hq), timed next to raw
+// RocksDB writing as many synced batches of as many puts, measured in the same run. Runs
+// the real engines over real RocksDB and the real sync sessions in one process; messages
+// go straight from one session to the other, so the figure is kura's own cost without a
+// network.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kura/schema/status.h"
+#include "latency.h"
 
 namespace kura::bench {
 
@@ -35,7 +40,13 @@ struct SyncSuiteReport {
   uint64_t bytes_to_hq = 0, bytes_to_store = 0, messages = 0;
   uint64_t stock_lower_bound_bytes = 0;    // encoded size of the changed stock components
   uint64_t journal_lower_bound_bytes = 0;  // encoded size of the receipts
-  bool verified = false;             // HQ's per-SKU on-hand equals the store's
+  bool hq_verified = false;          // HQ's per-SKU on-hand equals the store's
+  // The disk replaced: the new store's restore from HQ.
+  double restore_s = 0;              // its Hello until it holds all HQ holds of its lanes
+  uint64_t restore_components = 0, restore_batches = 0, restore_bytes = 0;  // merged at the store
+  PhaseSummary raw_restore;          // raw RocksDB, synced batches of the restore's mean size
+  bool restore_verified = false;     // its lanes back to HQ's heads, its on-hand the old store's
+  bool verified = false;             // both of the above: the suite's verdict
 };
 
 Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
