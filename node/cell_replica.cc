@@ -54,6 +54,14 @@ Result<uint64_t> CellReplica::HeldLane(const std::string& peer, std::string_view
   return LaneHead(lane);
 }
 
+Result<bool> CellReplica::HoldsOwnLanes(const VersionVector& at_hq) {
+  for (const std::string& lane : {self_, keys::JournalLane(self_)}) {
+    KURA_ASSIGN_OR_RETURN(uint64_t seq, LaneHead(lane));
+    if (seq < at_hq.Get(lane)) return false;
+  }
+  return true;
+}
+
 bool CellReplica::IsOwnLane(std::string_view lane) const {
   return lane == self_ || (keys::IsJournalLane(lane) && keys::OriginOfLane(lane) == self_);
 }

@@ -46,6 +46,10 @@ class CellReplica final : public SyncReplica {
   // The highest seq of `lane` held here (committed, and for our own lanes also pending in
   // this replica's write).
   Result<uint64_t> LaneHead(std::string_view lane);
+  // A store's replica: whether it holds its own two lanes up to `at_hq`, what HQ's Hello
+  // said HQ holds of them; then a restore after a disk replacement is done
+  // (Engine::awaiting_hq).
+  Result<bool> HoldsOwnLanes(const VersionVector& at_hq);
   Result<VersionVector> Held(const std::string& peer) override;
   Result<uint64_t> HeldLane(const std::string& peer, std::string_view lane) override;
   // The database's write count (every change, ours or merged, is a write), less HQ's

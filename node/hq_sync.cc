@@ -137,17 +137,23 @@ bool HqSync::Reachable(std::string_view store) {
 
 bool HqSync::ReadyForCalls(std::string_view store) {
   auto it = sessions_.find(std::string(store));
-  return it != sessions_.end() && it->second->greeted() && Reachable(store) && !Restoring(store);
+  if (it == sessions_.end()) return false;
+  const SyncSession& session = *it->second;
+  return session.greeted() && session.PeerReachable(engine_->clock()->ElapsedMillis()) && !Restoring(session);
 }
 
 bool HqSync::Restoring(std::string_view store) {
   auto it = sessions_.find(std::string(store));
-  if (it == sessions_.end() || !it->second->greeted()) return false;
+  return it != sessions_.end() && Restoring(*it->second);
+}
+
+bool HqSync::Restoring(const SyncSession& session) {
+  if (!session.greeted()) return false;
   // A store's Hello says what it holds of its own lanes, its acks of what HQ sends back
   // raise that; a store with its disk never holds less of them than HQ.
-  auto at_hq = replica_.Held(it->first);
+  auto at_hq = replica_.Held(session.peer());
   if (!at_hq.ok()) return false;
-  const VersionVector& at_store = it->second->stats().peer_held;
+  const VersionVector& at_store = session.stats().peer_held;
   for (const auto& [lane, seq] : at_hq->seqs) {
     if (at_store.Get(lane) < seq) return true;
   }
@@ -165,8 +171,10 @@ nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot cloc
     if (it != sessions_.end()) {
       const SessionStats& st = it->second->stats();
       uint64_t lag = st.peer_head > at_hq ? st.peer_head - at_hq : 0;
-      row["connected"] = Reachable(store);
-      row["restoring"] = Reachable(store) && Restoring(store);
+      bool connected = Reachable(store);
+      row["connected"] = connected;
+      row["greeted"] = it->second->greeted();
+      row["restoring"] = connected && Restoring(*it->second);
       row["last_seen_ms"] = st.last_heard_ms;
       row["store_seq"] = st.peer_head;
       row["lag_components"] = lag;

@@ -60,6 +60,7 @@ class HqSync final : public SyncView {
   SyncSession& SessionFor(const std::string& store);
   void Flush(const std::string& store, SyncSession& session);
   void RecordRefusal(const std::string& store, const std::string& message);
+  bool Restoring(const SyncSession& session);
   void DeliverCallReplies(const std::string& store, SyncSession& session);
 
   Engine* engine_;

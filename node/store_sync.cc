@@ -66,19 +66,16 @@ Status StoreSync::OnReadable() {
 void StoreSync::EndAwaitingHqWhenBack() {
   if (!engine_->awaiting_hq() || !session_.greeted()) return;
   // HQ's Hello said what it holds of our lanes; merging its batches raised ours to match.
-  const std::string& self = engine_->options().store_id;
-  const VersionVector& at_hq = session_.stats().peer_held;
-  auto head = replica_.Head();
-  auto journal_head = replica_.LaneHead(keys::JournalLane(self));
-  if (!head.ok() || !journal_head.ok() || *head < at_hq.Get(self) ||
-      *journal_head < at_hq.Get(keys::JournalLane(self))) {
-    return;
-  }
+  auto back = replica_.HoldsOwnLanes(session_.stats().peer_held);
+  if (!back.ok() || !*back) return;
   if (Status s = engine_->EndAwaitingHq(); !s.ok()) {
     spdlog::error("event=restore_end_failed error=\"{}\"", s.ToString());
     return;
   }
-  spdlog::info("event=restored_from_hq seq={} journal_seq={} action=taking_writes", *head, *journal_head);
+  auto head = replica_.Head();
+  auto journal_head = replica_.LaneHead(keys::JournalLane(engine_->options().store_id));
+  spdlog::info("event=restored_from_hq seq={} journal_seq={} action=taking_writes", head.ok() ? *head : 0,
+               journal_head.ok() ? *journal_head : 0);
 }
 
 void StoreSync::AnswerCalls() {

@@ -50,6 +50,7 @@ void PrintHqSyncStatus(const json& r, std::ostream& out) {
     for (const json& s : stores) {
       std::string connected = s.at("connected").get<bool>() ? "yes" : "no";
       if (s.value("restoring", false)) connected += ", restoring";  // its disk was replaced
+      else if (connected == "yes" && !s.value("greeted", true)) connected += ", not greeted";  // gets no orders yet
       table.AddRow({Cell(s.at("store")), connected,
                     FormatAgo(s.at("last_seen_ms").get<int64_t>(), now),
                     Cell(s.value("lag_components", json())), Cell(s.value("lag_s", json())),

@@ -40,7 +40,7 @@ constexpr char kDescription[] =
     "  sync    a store sells while cut off from HQ, then reconnects: time to convergence at\n"
     "          HQ, components and bytes on the wire next to the lower bound (--sales, --skus);\n"
     "          then its disk is replaced: time for the new store to get its data back from HQ,\n"
-    "          next to raw RocksDB writing as many synced batches of as many ~100-byte puts\n"
+    "          next to raw RocksDB writing as many synced batches of as many puts as large\n"
     "  hq-ingest\n"
     "          a real kura-hq with --stores stores (default 200) connected at once over CURVE,\n"
     "          each changing random SKUs of its --skus catalog for --seconds: time for all to\n"

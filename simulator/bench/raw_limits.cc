@@ -17,6 +17,7 @@ namespace {
 
 // About the size of a stock cell write, and of a stock.receive request on the wire.
 constexpr std::size_t kPayloadBytes = 100;
+constexpr std::size_t kRawKeyBytes = 16;  // "w<writer:2>-<n:12>"
 constexpr int kZmqReplyTimeoutMs = 5000;
 constexpr int kWarmUpWrites = 10;
 
@@ -72,20 +73,20 @@ class EchoServer {
 }  // namespace
 
 Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds,
-                                         int puts_per_batch) {
+                                         int puts_per_batch, std::size_t put_bytes) {
   rocksdb::Options options;
   options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
   KURA_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, db_dir, &raw), "opening " + db_dir));
   std::unique_ptr<rocksdb::DB> db(raw);
 
-  const std::string value(kPayloadBytes, 'v');
+  const std::string value(put_bytes > kRawKeyBytes ? put_bytes - kRawKeyBytes : 0, 'v');
   Result<PhaseSummary> summary = RunClosedLoop(writers, seconds, [&](int index) -> Result<Operation> {
     auto n = std::make_shared<uint64_t>(0);
     Operation write = [&db, &value, index, n, puts_per_batch]() -> Status {
       rocksdb::WriteBatch batch;
       for (int i = 0; i < puts_per_batch; ++i) {
-        char key[32];
+        char key[32];  // kRawKeyBytes long
         std::snprintf(key, sizeof key, "w%02d-%012llu", index, static_cast<unsigned long long>((*n)++));
         if (auto s = batch.Put(key, value); !s.ok()) return FromRocks(s, "batch put");
       }

@@ -15,11 +15,12 @@
 namespace kura::bench {
 
 // Opens a fresh RocksDB at `db_dir` and has `writers` threads each write, back to back, a
-// WriteBatch of `puts_per_batch` ~100-byte Puts with WriteOptions::sync; one operation is
-// one batch. With many writers RocksDB's own group commit shares one fsync among the
-// waiting writes. IOError if the DB cannot be opened or a write fails.
+// WriteBatch of `puts_per_batch` Puts of `put_bytes` (key and value; at least the 16-byte
+// key) with WriteOptions::sync; one operation is one batch. With many writers RocksDB's own
+// group commit shares one fsync among the waiting writes. IOError if the DB cannot be
+// opened or a write fails.
 Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds,
-                                         int puts_per_batch = 1);
+                                         int puts_per_batch = 1, std::size_t put_bytes = 16 + 100);
 
 // Runs a ROUTER echo server thread bound to `bind_endpoint` (a tcp "*" port is allowed)
 // and one DEALER client doing ~100-byte request/reply round trips against it.

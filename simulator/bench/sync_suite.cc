@@ -8,7 +8,6 @@
 #include "engine.h"
 #include "hq_index.h"
 #include "kura/schema/api.h"
-#include "kura/schema/keys.h"
 #include "kura/sync/cell_slice.h"
 #include "raw_limits.h"
 #include "store_observer.h"
@@ -104,8 +103,7 @@ Wire Pump(SyncSession& store, SyncSession& hq, Engine& clock_owner,
 // The store's disk replaced: a new store on an empty directory, as kura-store --hq opens
 // one, gets back from HQ what HQ holds of it.
 Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& old_store, SyncSession& hq_session,
-                      CellReplica& hq_replica, const std::function<void(const std::string&)>& progress,
-                      SyncSuiteReport* report) {
+                      const std::function<void(const std::string&)>& progress, SyncSuiteReport* report) {
   progress("sync 4/5: the store's disk replaced: restoring it from HQ");
   StoreOptions restored_options{"store-1", work.Sub("store-restored")};
   restored_options.await_hq_when_new = true;
@@ -114,20 +112,20 @@ Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& ol
   CellReplica replica(restored->db(), "store-1", CellReplica::Role::kStore, &observer);
   MeteredReplica metered(&replica);
   SyncSession session(&metered, "store-1", kHqOrigin, restored->hlc());
+  // As kura-store does: its Hello alone resets HQ's session for it, and once it holds what
+  // HQ's Hello says HQ holds of its lanes, it takes writes (StoreSync).
   auto t0 = Clock::now();
   session.Start(0);
-  hq_session.Start(0);
   Pump(session, hq_session, *restored);
+  KURA_ASSIGN_OR_RETURN(bool back, replica.HoldsOwnLanes(session.stats().peer_held));
+  if (back) KURA_RETURN_IF_ERROR(restored->EndAwaitingHq());
   report->restore_s = Since(t0);
   report->restore_components = metered.components;
   report->restore_batches = metered.merges;
   report->restore_bytes = metered.bytes;
 
-  // Back means both of its own lanes at what HQ holds of them, and every SKU as before.
-  KURA_ASSIGN_OR_RETURN(VersionVector at_hq, hq_replica.Held("store-1"));
-  KURA_ASSIGN_OR_RETURN(uint64_t head, replica.Head());
-  KURA_ASSIGN_OR_RETURN(uint64_t journal_head, replica.LaneHead(keys::JournalLane("store-1")));
-  report->restore_verified = head >= at_hq.Get("store-1") && journal_head >= at_hq.Get(keys::JournalLane("store-1"));
+  // Back means taking writes, with every SKU as before.
+  report->restore_verified = !restored->awaiting_hq();
   for (int i = 0; i < options.skus && report->restore_verified; ++i) {
     std::string q = EncodeRequest({"stock.get", "", {{"sku", Sku(i)}}});
     auto before = DecodeReply(old_store.ExecuteGroup({q})[0]);
@@ -135,10 +133,13 @@ Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& ol
     report->restore_verified = before.ok() && after.ok() && (*before)["on_hand"] == (*after)["on_hand"];
   }
 
-  uint64_t per_batch = report->restore_batches ? report->restore_components / report->restore_batches : 1;
-  progress("sync 5/5: raw RocksDB synced batches of " + std::to_string(per_batch) + " puts, one writer");
+  // The floor: as many puts per synced batch, each as large as the mean component.
+  uint64_t per_batch = std::max<uint64_t>(1, report->restore_batches ? report->restore_components / report->restore_batches : 1);
+  std::size_t put_bytes = report->restore_components ? report->restore_bytes / report->restore_components : 100;
+  progress("sync 5/5: raw RocksDB synced batches of " + std::to_string(per_batch) + " puts of " +
+           std::to_string(put_bytes) + " bytes, one writer");
   KURA_ASSIGN_OR_RETURN(report->raw_restore, MeasureSyncedWrites(work.Sub("raw"), 1, std::max(1.0, report->restore_s),
-                                                                 static_cast<int>(std::max<uint64_t>(1, per_batch))));
+                                                                 static_cast<int>(per_batch), put_bytes));
   return Status::Ok();
 }
 
@@ -156,9 +157,9 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
   HqObserver hq_observer;
   CellReplica store_replica(store->db(), "store-1", CellReplica::Role::kStore, &store_observer);
   CellReplica hq_replica(hq->db(), kHqOrigin, CellReplica::Role::kHq, &hq_observer);
-  MeteredReplica store_timed(&store_replica), hq_timed(&hq_replica);
-  SyncSession store_session(&store_timed, "store-1", kHqOrigin, store->hlc());
-  SyncSession hq_session(&hq_timed, kHqOrigin, "store-1", hq->hlc());
+  MeteredReplica store_metered(&store_replica), hq_metered(&hq_replica);
+  SyncSession store_session(&store_metered, "store-1", kHqOrigin, store->hlc());
+  SyncSession hq_session(&hq_metered, kHqOrigin, "store-1", hq->hlc());
 
   SyncSuiteReport report;
   report.sales = options.sales;
@@ -201,7 +202,7 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
 
   progress("sync 3/5: reconnecting and converging");
   uint64_t sent_before = store_session.stats().components_sent;
-  store_timed.seconds = hq_timed.seconds = 0;
+  store_metered.seconds = hq_metered.seconds = 0;
   KURA_ASSIGN_OR_RETURN(uint64_t stock_head, store_replica.Head());
   t0 = Clock::now();
   store_session.Start(0);
@@ -216,8 +217,8 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
     }
   });
   report.converge_s = Since(t0);
-  report.store_read_s = store_timed.seconds;
-  report.hq_merge_s = hq_timed.seconds;
+  report.store_read_s = store_metered.seconds;
+  report.hq_merge_s = hq_metered.seconds;
   report.bytes_to_hq = wire.to_hq;
   report.bytes_to_store = wire.to_store;
   report.messages = wire.messages;
@@ -232,7 +233,7 @@ Result<SyncSuiteReport> RunSyncSuite(const SyncSuiteOptions& options,
     auto theirs = DecodeReply(hq->ExecuteGroup({q[1]})[0]);
     report.hq_verified = mine.ok() && theirs.ok() && (*mine)["on_hand"] == (*theirs)["total"]["on_hand"];
   }
-  KURA_RETURN_IF_ERROR(MeasureRestore(options, *work, *store, hq_session, hq_replica, progress, &report));
+  KURA_RETURN_IF_ERROR(MeasureRestore(options, *work, *store, hq_session, progress, &report));
   report.verified = report.hq_verified && report.restore_verified;
   return report;
 }
@@ -281,12 +282,12 @@ std::string FormatSyncReport(const SyncSuiteReport& r) {
                 r.restore_s, static_cast<unsigned long long>(r.restore_components), r.restore_bytes / 1048576.0,
                 static_cast<unsigned long long>(r.restore_batches));
   out << line;
-  std::snprintf(line, sizeof line, "  raw RocksDB, as many synced batches      %8.3f s  (%.0f batches/s of %llu puts): restore %.1fx that\n",
+  std::snprintf(line, sizeof line, "  raw RocksDB, as many synced batches      %8.3f s  (%.0f batches/s of %llu puts as large): restore %.1fx that\n",
                 raw_s, r.raw_restore.ops_per_s,
                 static_cast<unsigned long long>(r.restore_batches ? r.restore_components / r.restore_batches : 0),
                 raw_s > 0 ? r.restore_s / raw_s : 0.0);
   out << line;
-  out << (r.restore_verified ? "verified: the restored store holds its lanes to HQ's heads and every SKU's on-hand\n"
+  out << (r.restore_verified ? "verified: the restored store takes writes, every SKU's on-hand the old store's\n"
                              : "NOT VERIFIED: the restored store differs from the one it replaced\n");
   return out.str();
 }

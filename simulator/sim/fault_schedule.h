@@ -1,9 +1,10 @@
 // FaultSchedule: when each step of a multi-process run's fault plan (process_faults.h)
 // falls due, and how long each fault held. The plan gives every start and end a
 // wall-clock offset from the workload's start; the harness applies them from one loop,
-// which a restart or a check can hold up. A step applied late moves every later step by
-// as much, so each fault keeps its length and its distance from the next (a fault cut
-// short would be counted as injected with next to no exposure). A step planned before
+// which a restart or a check can hold up. A step applied late moves every later step by as
+// much, so each fault keeps its length and its distance from the next (a fault cut short
+// would be counted as injected with next to no exposure); a fault whose start takes
+// preparing (a disk replacement) is timed from when it took effect (StartedAt). A step planned before
 // the workload's end is owed even when the delay carries it past the end; one planned
 // after it is not: a start so planned is never injected, an end so planned comes with the
 // final heal, and the fault is held until the workload stops (Stop).

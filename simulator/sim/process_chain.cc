@@ -195,26 +195,26 @@ Status ProcessChain::WipeStore(int i) {
   return Status::Ok();
 }
 
-Status ProcessChain::AwaitTakesWrites(int i) {
+Status ProcessChain::AwaitTakesWrites(int i, const std::function<bool()>& stop) {
   ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
-  if (!PollUntil([&] { return harness::TakesWrites(store); }, kSetupTimeoutMs)) {
-    return Status::IOError(store_id(i) + " never took writes again; logs:\n" + LogTails(5));
-  }
+  bool writable = false;
+  PollUntil([&] { return (stop && stop()) || (writable = harness::TakesWrites(store)); }, kSetupTimeoutMs);
+  if (!writable) return Status::IOError(store_id(i) + " did not take writes; logs:\n" + LogTails(5));
   return Status::Ok();
 }
 
-Status ProcessChain::AwaitSynced(int i) {
+Status ProcessChain::AwaitSynced(int i, const std::function<bool()>& stop) {
   ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
-  bool synced = PollUntil(
-      [&] {
-        auto sync = store.Call("sync.status");
-        if (!sync.ok()) return false;
-        const json& s = *sync;
-        return s.value("link", "") == "up" && s.value("head_seq", 0) == s.value("acked_seq", 0) &&
-               s.value("journal_head_seq", 0) == s.value("journal_acked_seq", 0);
-      },
-      kSetupTimeoutMs);
-  if (!synced) return Status::IOError("HQ never held all of " + store_id(i) + "'s writes; logs:\n" + LogTails(5));
+  auto synced = [&] {
+    auto sync = store.Call("sync.status");
+    if (!sync.ok()) return false;
+    const json& s = *sync;
+    return s.value("link", "") == "up" && s.value("head_seq", 0) == s.value("acked_seq", 0) &&
+           s.value("journal_head_seq", 0) == s.value("journal_acked_seq", 0);
+  };
+  bool done = false;
+  PollUntil([&] { return (stop && stop()) || (done = synced()); }, kSetupTimeoutMs);
+  if (!done) return Status::IOError("HQ never held all of " + store_id(i) + "'s writes; logs:\n" + LogTails(5));
   return Status::Ok();
 }
 

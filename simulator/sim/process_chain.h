@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,12 +70,12 @@ class ProcessChain {
   // brings it back empty, to wait for HQ to send its data back (Engine::awaiting_hq).
   Status WipeStore(int i);
   // Returns once store i takes writes (it is not getting its data back from HQ after a
-  // disk replacement); IOError when it does not within the setup timeout.
-  Status AwaitTakesWrites(int i);
+  // disk replacement); IOError when it does not within the setup timeout, or once `stop`
+  // (asked between polls; may be empty) says so.
+  Status AwaitTakesWrites(int i, const std::function<bool()>& stop = {});
   // Returns once HQ holds everything store i has written so far, as the store reports it
-  // (sync.status), so all it acknowledged; IOError when it does not within the setup
-  // timeout.
-  Status AwaitSynced(int i);
+  // (sync.status), so all it acknowledged; IOError as AwaitTakesWrites.
+  Status AwaitSynced(int i, const std::function<bool()>& stop = {});
   Status KillHq() { return Kill(*hq_); }
   Status RestartHq() { return Launch(*hq_, true); }
   Status FreezeHq() { return Freeze(*hq_); }

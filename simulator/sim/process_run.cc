@@ -147,7 +147,10 @@ class Run {
       if (workload_->Spent()) break;  // no workload left to fault
       while (auto step = schedule.Due(elapsed_ms())) {
         if (Status s = Apply(*step); !s.ok()) return fail(s.ToString());
-        if (step->start) schedule.StartedAt(elapsed_ms());
+        // A disk replacement's preparation can find a violation or meet an interrupt: the
+        // chain stays as it was then.
+        if (InterruptGuard::Requested() || !ledger_->violation().empty()) break;
+        if (step->start && step->fault->kind == FaultKind::kWipeStore) schedule.StartedAt(elapsed_ms());
       }
       int64_t now = elapsed_ms();
       if (now >= duration_ms && !schedule.Owed()) break;
@@ -221,14 +224,16 @@ class Run {
   // operations still unknown keeps its disk; one that exits meanwhile is the violation.
   Status ReplaceDisk(const Fault& fault) {
     int i = fault.store;
-    workload_->CloseStore(i);
-    KURA_RETURN_IF_ERROR(chain_->AwaitTakesWrites(i));
+    // Every wait below ends at an interrupt or a daemon's exit (the violation), and the
+    // Drive loop then ends the run.
     auto stop = [&] {
       if (std::string exit = UnexpectedExit(); !exit.empty()) ledger_->Violation(exit);
       return InterruptGuard::Requested() || !ledger_->violation().empty();
     };
+    workload_->CloseStore(i);
+    if (Status s = chain_->AwaitTakesWrites(i, stop); !s.ok()) return stop() ? Status::Ok() : s;
     ResendUnknown(options_, *chain_, ledger_.get(), context_, stop, i);
-    if (stop()) return Status::Ok();  // the Drive loop ends the run
+    if (stop()) return Status::Ok();
     if (std::size_t left = ledger_->Unknown(i).size(); left > 0) {
       ledger_->Note("disk kept: " + harness::Plural(static_cast<int64_t>(left), "operation") +
                     " still unknown; SIGKILL only");
@@ -236,7 +241,8 @@ class Run {
       disks_kept_.insert(&fault);
       return chain_->KillStore(i);
     }
-    KURA_RETURN_IF_ERROR(chain_->AwaitSynced(i));
+    if (Status s = chain_->AwaitSynced(i, stop); !s.ok()) return stop() ? Status::Ok() : s;
+    if (stop()) return Status::Ok();
     ++result_->disks_replaced;
     return chain_->WipeStore(i);
   }
