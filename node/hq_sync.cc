@@ -142,22 +142,12 @@ bool HqSync::ReadyForCalls(std::string_view store) {
   return session.greeted() && session.PeerReachable(engine_->clock()->ElapsedMillis()) && !Restoring(session);
 }
 
-bool HqSync::Restoring(std::string_view store) {
-  auto it = sessions_.find(std::string(store));
-  return it != sessions_.end() && Restoring(*it->second);
-}
-
 bool HqSync::Restoring(const SyncSession& session) {
   if (!session.greeted()) return false;
   // A store's Hello says what it holds of its own lanes, its acks of what HQ sends back
   // raise that; a store with its disk never holds less of them than HQ.
   auto at_hq = replica_.Held(session.peer());
-  if (!at_hq.ok()) return false;
-  const VersionVector& at_store = session.stats().peer_held;
-  for (const auto& [lane, seq] : at_hq->seqs) {
-    if (at_store.Get(lane) < seq) return true;
-  }
-  return false;
+  return at_hq.ok() && !session.stats().peer_held.Covers(*at_hq);
 }
 
 nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot clock*/) {

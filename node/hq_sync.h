@@ -39,10 +39,6 @@ class HqSync final : public SyncView {
   nlohmann::json Describe(int64_t now_ms) override;
   uint64_t AckedJournalSeq() override { return 0; }
   bool Reachable(std::string_view store) override;  // HQ keeps everything
-  // Whether `store` greeted HQ holding less of its own two lanes than HQ does, and has
-  // not caught up since: its disk was replaced and HQ is sending its data back (a store
-  // linked to HQ refuses writes until then, `meta awaiting_hq`, PROTOCOL.md 3).
-  bool Restoring(std::string_view store);
   // Whether a Call to `store` would be executed with all its data there: its link is up,
   // its Hello has arrived (so Restoring knows), and it is not being restored.
   bool ReadyForCalls(std::string_view store);
@@ -60,6 +56,9 @@ class HqSync final : public SyncView {
   SyncSession& SessionFor(const std::string& store);
   void Flush(const std::string& store, SyncSession& session);
   void RecordRefusal(const std::string& store, const std::string& message);
+  // Whether the session's store greeted HQ holding less of its own two lanes than HQ does,
+  // and has not caught up since: its disk was replaced and HQ is sending its data back (a
+  // store linked to HQ refuses writes until then, `meta awaiting_hq`, PROTOCOL.md 3).
   bool Restoring(const SyncSession& session);
   void DeliverCallReplies(const std::string& store, SyncSession& session);
 

@@ -48,9 +48,10 @@ void PrintHqSyncStatus(const json& r, std::ostream& out) {
                  {"REJECTED", A::kRight}});
     std::vector<std::string> errors;
     for (const json& s : stores) {
-      std::string connected = s.at("connected").get<bool>() ? "yes" : "no";
+      bool up = s.at("connected").get<bool>();
+      std::string connected = up ? "yes" : "no";
       if (s.value("restoring", false)) connected += ", restoring";  // its disk was replaced
-      else if (connected == "yes" && !s.value("greeted", true)) connected += ", not greeted";  // gets no orders yet
+      else if (up && !s.value("greeted", true)) connected += ", not greeted";  // gets no orders yet
       table.AddRow({Cell(s.at("store")), connected,
                     FormatAgo(s.at("last_seen_ms").get<int64_t>(), now),
                     Cell(s.value("lag_components", json())), Cell(s.value("lag_s", json())),
@@ -110,9 +111,10 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
   });
 
   CLI::App* sync = hq->add_subcommand(
-      "sync-status", "Show each allowed store's link: connected, last seen, how far HQ lags "
-                     "behind it, clock skew and rejected messages; and peers refused for an "
-                     "unknown key");
+      "sync-status", "Show each allowed store's link: connected (\"yes, restoring\" while HQ sends "
+                     "a replaced disk its data back, \"yes, not greeted\" before its Hello; HQ "
+                     "routes neither an order), last seen, how far HQ lags behind it, clock skew "
+                     "and rejected messages; and peers refused for an unknown key");
   OnParsed(sync, plan, []() -> Result<Invocation> {
     return HqInvocation("hq.sync_status", json::object(), false, PrintHqSyncStatus);
   });

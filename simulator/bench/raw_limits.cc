@@ -15,9 +15,8 @@
 namespace kura::bench {
 namespace {
 
-// About the size of a stock cell write, and of a stock.receive request on the wire.
+// About the size of a stock.receive request on the wire: the echo's message.
 constexpr std::size_t kPayloadBytes = 100;
-constexpr std::size_t kRawKeyBytes = 16;  // "w<writer:2>-<n:12>"
 constexpr int kZmqReplyTimeoutMs = 5000;
 constexpr int kWarmUpWrites = 10;
 
@@ -86,7 +85,7 @@ Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers,
     Operation write = [&db, &value, index, n, puts_per_batch]() -> Status {
       rocksdb::WriteBatch batch;
       for (int i = 0; i < puts_per_batch; ++i) {
-        char key[32];  // kRawKeyBytes long
+        char key[32];  // the key written is kRawKeyBytes long
         std::snprintf(key, sizeof key, "w%02d-%012llu", index, static_cast<unsigned long long>((*n)++));
         if (auto s = batch.Put(key, value); !s.ok()) return FromRocks(s, "batch put");
       }

@@ -19,8 +19,10 @@ namespace kura::bench {
 // key) with WriteOptions::sync; one operation is one batch. With many writers RocksDB's own
 // group commit shares one fsync among the waiting writes. IOError if the DB cannot be
 // opened or a write fails.
+inline constexpr std::size_t kRawKeyBytes = 16;  // "w<writer:2>-<n:12>"
+inline constexpr std::size_t kStockCellPutBytes = kRawKeyBytes + 100;  // about a stock cell write
 Result<PhaseSummary> MeasureSyncedWrites(const std::string& db_dir, int writers, double seconds,
-                                         int puts_per_batch = 1, std::size_t put_bytes = 16 + 100);
+                                         int puts_per_batch = 1, std::size_t put_bytes = kStockCellPutBytes);
 
 // Runs a ROUTER echo server thread bound to `bind_endpoint` (a tcp "*" port is allowed)
 // and one DEALER client doing ~100-byte request/reply round trips against it.

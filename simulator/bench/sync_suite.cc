@@ -134,12 +134,15 @@ Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& ol
   }
 
   // The floor: as many puts per synced batch, each as large as the mean component.
-  uint64_t per_batch = std::max<uint64_t>(1, report->restore_batches ? report->restore_components / report->restore_batches : 1);
+  if (report->restore_batches > 0) {
+    report->restore_puts_per_batch = std::max<uint64_t>(1, report->restore_components / report->restore_batches);
+  }
   std::size_t put_bytes = report->restore_components ? report->restore_bytes / report->restore_components : 100;
-  progress("sync 5/5: raw RocksDB synced batches of " + std::to_string(per_batch) + " puts of " +
-           std::to_string(put_bytes) + " bytes, one writer");
-  KURA_ASSIGN_OR_RETURN(report->raw_restore, MeasureSyncedWrites(work.Sub("raw"), 1, std::max(1.0, report->restore_s),
-                                                                 static_cast<int>(per_batch), put_bytes));
+  progress("sync 5/5: raw RocksDB synced batches of " + std::to_string(report->restore_puts_per_batch) +
+           " puts of " + std::to_string(put_bytes) + " bytes, one writer");
+  KURA_ASSIGN_OR_RETURN(report->raw_restore,
+                        MeasureSyncedWrites(work.Sub("raw"), 1, std::max(1.0, report->restore_s),
+                                            static_cast<int>(report->restore_puts_per_batch), put_bytes));
   return Status::Ok();
 }
 
@@ -276,15 +279,17 @@ std::string FormatSyncReport(const SyncSuiteReport& r) {
                 r.converge_s, r.components_shipped / r.converge_s);
   out << line;
   out << (r.hq_verified ? "verified: HQ's on-hand equals the store's for every SKU\n"
-                     : "NOT VERIFIED: HQ's on-hand differs from the store's\n");
+                        : "NOT VERIFIED: HQ's on-hand differs from the store's\n");
   double raw_s = r.raw_restore.ops_per_s > 0 ? r.restore_batches / r.raw_restore.ops_per_s : 0;
-  std::snprintf(line, sizeof line, "disk replaced: restored from HQ           %8.3f s  (%llu components, %.1f MB, in %llu synced batches)\n",
+  std::snprintf(line, sizeof line,
+                "disk replaced: restored from HQ           %8.3f s  (%llu components, %.1f MB, in %llu synced batches)\n",
                 r.restore_s, static_cast<unsigned long long>(r.restore_components), r.restore_bytes / 1048576.0,
                 static_cast<unsigned long long>(r.restore_batches));
   out << line;
-  std::snprintf(line, sizeof line, "  raw RocksDB, as many synced batches      %8.3f s  (%.0f batches/s of %llu puts as large): restore %.1fx that\n",
-                raw_s, r.raw_restore.ops_per_s,
-                static_cast<unsigned long long>(r.restore_batches ? r.restore_components / r.restore_batches : 0),
+  std::snprintf(line, sizeof line,
+                "  raw RocksDB, as many synced batches      %8.3f s  (%.0f batches/s of %llu puts as large): "
+                "restore %.1fx that\n",
+                raw_s, r.raw_restore.ops_per_s, static_cast<unsigned long long>(r.restore_puts_per_batch),
                 raw_s > 0 ? r.restore_s / raw_s : 0.0);
   out << line;
   out << (r.restore_verified ? "verified: the restored store takes writes, every SKU's on-hand the old store's\n"

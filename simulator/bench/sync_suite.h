@@ -44,6 +44,7 @@ struct SyncSuiteReport {
   // The disk replaced: the new store's restore from HQ.
   double restore_s = 0;              // its Hello until it holds all HQ holds of its lanes
   uint64_t restore_components = 0, restore_batches = 0, restore_bytes = 0;  // merged at the store
+  uint64_t restore_puts_per_batch = 1;  // their mean, the raw floor's batch
   PhaseSummary raw_restore;          // raw RocksDB, synced batches of the restore's mean size
   bool restore_verified = false;     // it takes writes, its on-hand the old store's
   bool verified = false;             // both of the above: the suite's verdict

@@ -47,7 +47,7 @@ std::optional<FaultStep> FaultSchedule::Due(int64_t now_ms) {
 void FaultSchedule::StartedAt(int64_t now_ms) {
   const Step& last = steps_[next_ - 1];
   if (!last.step.start) return;
-  lag_ms_ = now_ms - last.at_ms;  // Due set it to when it was due, no later than now
+  lag_ms_ = now_ms - last.at_ms;  // later than Due's: the preparation moves the rest of the plan too
   started_ms_[last.step.fault] = now_ms;
 }
 

@@ -206,8 +206,9 @@ class Checker {
                     true, ""};
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
       // The sales the till made without knowing what they took: unknown ones that happened
-      // (a receipt), and those acknowledged only when sent again after the final heal,
-      // which may have been applied then, after later sales emptied the shelf.
+      // (a receipt), and those acknowledged only when sent again (after the final heal, or
+      // before their store's disk was replaced), which may have been applied then, after
+      // later sales emptied the shelf.
       std::map<std::string, int64_t> uncertain_sold;
       for (const OpRecord& r : records_) {
         bool happened = r.outcome == OpOutcome::kUnknown ? receipt_tags_[s].count(Tag(r)) > 0

@@ -38,7 +38,8 @@ constexpr char kDescription[] =
     "checks; --keep leaves the chain's directory). After the final heal, once HQ hears from\n"
     "every store, each unknown operation is sent again with its rid: the daemon answers with\n"
     "its stored reply if it applied it, or decides it then, and that answer resolves it (the\n"
-    "report's \"sent again\" column). One still unknown after three tries is allowed for either\n"
+    "report's \"sent again\" column; a store's own are sent again too before its disk is\n"
+    "replaced). One still unknown after three tries is allowed for either\n"
     "way: a sale, return, hold or order happened iff its receipt or hold shows up (each\n"
     "carries a customer id unique to its request), a collection iff its hold ended collected,\n"
     "unknown deliveries as a subset sum. Then it polls (deadline --converge-timeout) until\n"
@@ -169,7 +170,9 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   faults
       ->add_option("--store-wipes", o.store_wipes,
                    "replace a store's disk: once HQ holds all the store acknowledged (its tills "
-                   "and orders for it wait meanwhile), SIGKILL it, delete its data directory and "
+                   "and orders for it wait meanwhile, and its unknown requests are sent again "
+                   "while it remembers their rids; one with some still unknown keeps its disk, "
+                   "SIGKILL only), SIGKILL it, delete its data directory and "
                    "restart it empty after 0.5-3 s; it refuses writes until HQ has sent its data "
                    "back, and HQ serves its orders meanwhile. It starts only while HQ is up: one the seed "
                    "puts in HQ's fault moves just before or after it, or is left out when no "

@@ -108,7 +108,6 @@ std::string FaultLabel(const Fault& fault) {
   return std::string(FaultName(fault.kind)) + (fault.store < 0 ? " hq" : " store");
 }
 
-
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms) {
   std::vector<Fault> out;
   if (!options.faults || options.stores < 1) return out;

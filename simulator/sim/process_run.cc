@@ -259,7 +259,7 @@ class Run {
       // A store getting its data back from HQ after a disk replacement has it in part (a
       // hold, say, before the delivery it draws on): it is checked once whole.
       auto sync = api.Call("sync.status");
-      if (!sync.ok() || (*sync).value("restoring", false)) continue;
+      if (!sync.ok() || sync->value("restoring", false)) continue;
       auto list = api.Call("stock.list", {{"limit", 100'000}});
       if (!list.ok()) continue;
       for (const json& item : (*list)["items"]) {

@@ -138,7 +138,7 @@ void ProcessWorkload::Till(int store) {
     for (double& x : u) x = Uniform(rng);
     StoreGates::Pass pass = gates_.Enter(store);
     if (!chain_->store_up(store) || !pass) {
-      ++skipped_;  // the tills are down with the back-office machine
+      ++skipped_;  // the tills are down with the back-office machine, or wait for its new disk
       continue;
     }
     if (!Take()) return;

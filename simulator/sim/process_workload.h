@@ -4,9 +4,9 @@
 // pickup and try-on orders at HQ (`hq.order.place`, which a connected store decides and
 // HQ's allotment otherwise). Each thread draws from its own stream of the seed, paced as a
 // Poisson process; a till skips its turn while its store is down (killed or restarting) or
-// closed for a disk replacement (and the shop its orders for such a store),
-// and a request without a reply in time is recorded as unknown, never retried. Every
-// operation goes through the ProcessLedger. Every sale, return and hold carries a customer
+// closed for a disk replacement (and the shop its orders for such a store), and a request
+// without a reply in time is recorded as unknown, never retried. Every operation goes
+// through the ProcessLedger. Every sale, return and hold carries a customer
 // id unique to its request ("c-" + rid) so the checks can tell whether an unknown one
 // happened.
 //

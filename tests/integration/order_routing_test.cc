@@ -85,20 +85,6 @@ json LinkAtHq(DaemonProcess& hq) {
   return nullptr;
 }
 
-// Gives store-1 receipts of 100 lines each, enough that a restore of its data takes
-// several windows of batches; returns once HQ holds them.
-void FillManyReceipts(DaemonProcess& store) {
-  constexpr int kSkus = 100, kSales = 300;
-  json lines = json::array();
-  for (int k = 0; k < kSkus; ++k) {
-    std::string sku = "SKU-" + std::to_string(k);
-    store.Must("stock.receive", {{"sku", sku}, {"qty", kSales}});
-    lines.push_back({{"sku", sku}, {"qty", 1}, {"price_cents", 990}});
-  }
-  for (int i = 0; i < kSales; ++i) store.Must("stock.sell", {{"lines", lines}});
-  REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
-}
-
 // Asks HQ back to back until it says store-1 is being restored; false if it never did
 // within 30 s.
 bool CaughtRestoring(DaemonProcess& hq) {
@@ -239,14 +225,11 @@ TEST_CASE("an order for a store getting its data back from HQ is served by HQ's 
   chain.StartAll();
   SetUpStore(chain);
   DaemonProcess& store = chain.store(0);
-  FillManyReceipts(store);
+  kura::test::FillWithReceipts(store, 300, 0);  // a restore of several windows of batches
 
   // The disk is replaced; caught mid-restore, the store is frozen there. It refuses
   // every write until the restore ends, so an order routed to it could only be refused.
-  store.KillAndWipeDisk();
-  REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);  // so that the restore starts below
-  store.Start();
-  REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
+  chain.RestartOnNewDiskWhileHqFrozen(0);
   REQUIRE(CaughtRestoring(chain.hq()));
   REQUIRE(kill(store.pid(), SIGSTOP) == 0);
   json link = LinkAtHq(chain.hq());

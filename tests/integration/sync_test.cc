@@ -225,22 +225,12 @@ TEST_CASE("a wiped store whose data comes back in many batches takes no write be
   Chain chain(1);
   chain.StartAll();
   DaemonProcess& store = chain.store(0);
-  // Receipts of 100 lines each: a few dozen fill a batch, so hundreds take several, sent
-  // after the stock cells that already let a sale of these SKUs through.
+  // Hundreds of receipts take several batches, sent after the stock cells that already
+  // let a sale of these SKUs through.
   constexpr int kSkus = 100, kSales = 300;
-  json lines = json::array();
-  for (int k = 0; k < kSkus; ++k) {
-    std::string sku = "SKU-" + std::to_string(k);
-    store.Must("stock.receive", {{"sku", sku}, {"qty", kSales + 10}});
-    lines.push_back({{"sku", sku}, {"qty", 1}, {"price_cents", 990}});
-  }
-  for (int i = 0; i < kSales; ++i) store.Must("stock.sell", {{"lines", lines}});
-  REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == kSales; }));
+  kura::test::FillWithReceipts(store, kSales, 10);
 
-  store.KillAndWipeDisk();
-  REQUIRE(kill(chain.hq().pid(), SIGSTOP) == 0);  // so that the restore starts below
-  store.Start();
-  REQUIRE(kill(chain.hq().pid(), SIGCONT) == 0);
+  chain.RestartOnNewDiskWhileHqFrozen(0);
   // A till retries one sale, back to back, until the store takes it: it meets every moment
   // of the restore.
   json sale = {{"lines", json::array({{{"sku", "SKU-0"}, {"qty", 1}, {"price_cents", 990}}})}};

@@ -1,5 +1,7 @@
 #include "chain.h"
 
+#include <signal.h>
+
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -51,6 +53,25 @@ Chain::Chain(int stores, const std::vector<std::string>& listed_only, const std:
 
 std::vector<std::string> Chain::SyncFlags(const std::string& keys_file) const {
   return {"--hq", sync_endpoint_, "--hq-key", hq_keys_.public_z85, "--key-file", keys_file};
+}
+
+void Chain::RestartOnNewDiskWhileHqFrozen(int i) {
+  stores_[i]->KillAndWipeDisk();
+  REQUIRE(kill(hq_->pid(), SIGSTOP) == 0);
+  stores_[i]->Start();
+  REQUIRE(kill(hq_->pid(), SIGCONT) == 0);
+}
+
+void FillWithReceipts(DaemonProcess& store, int receipts, int left) {
+  constexpr int kSkus = 100;
+  nlohmann::json lines = nlohmann::json::array();
+  for (int k = 0; k < kSkus; ++k) {
+    std::string sku = "SKU-" + std::to_string(k);
+    store.Must("stock.receive", {{"sku", sku}, {"qty", receipts + left}});
+    lines.push_back({{"sku", sku}, {"qty", 1}, {"price_cents", 990}});
+  }
+  for (int i = 0; i < receipts; ++i) store.Must("stock.sell", {{"lines", lines}});
+  REQUIRE(Eventually([&] { return store.Must("sync.status")["journal_acked_seq"] == receipts; }));
 }
 
 void Chain::StartAll() {

@@ -32,6 +32,9 @@ class Chain {
   const CurveKeyPair& store_keys(int i) const { return store_keys_[i]; }
   const CurveKeyPair& hq_keys() const { return hq_keys_; }
   TempDir& dir() { return dir_; }
+  // Store i's disk is replaced while HQ is frozen, and HQ resumes once the store runs
+  // again: its restore starts as this returns.
+  void RestartOnNewDiskWhileHqFrozen(int i);
   // kura-store flags that link a store with `keys_file` to this chain's HQ.
   std::vector<std::string> SyncFlags(const std::string& keys_file) const;
 
@@ -43,6 +46,11 @@ class Chain {
   std::unique_ptr<DaemonProcess> hq_;
   std::vector<std::unique_ptr<DaemonProcess>> stores_;
 };
+
+// Gives `store` `receipts` receipts of 100 lines each (SKU-0 .. SKU-99, `left` units of
+// each left after them), and returns once HQ holds them. A few dozen fill a sync batch,
+// and they are sent after the stock cells, so their restore takes several batches.
+void FillWithReceipts(DaemonProcess& store, int receipts, int left);
 
 // Polls `done` until it holds or `timeout` passes; returns whether it held. For waiting on
 // asynchronous convergence between processes, where there is no event to block on.
