@@ -137,7 +137,8 @@ Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& ol
   if (report->restore_batches > 0) {
     report->restore_puts_per_batch = std::max<uint64_t>(1, report->restore_components / report->restore_batches);
   }
-  std::size_t put_bytes = report->restore_components ? report->restore_bytes / report->restore_components : 100;
+  std::size_t put_bytes =
+      report->restore_components ? report->restore_bytes / report->restore_components : kStockCellPutBytes;
   progress("sync 5/5: raw RocksDB synced batches of " + std::to_string(report->restore_puts_per_batch) +
            " puts of " + std::to_string(put_bytes) + " bytes, one writer");
   KURA_ASSIGN_OR_RETURN(report->raw_restore,

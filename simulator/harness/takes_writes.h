@@ -7,10 +7,13 @@
 
 namespace kura::harness {
 
+// From the store's `sync.status` reply.
+inline bool TakesWrites(const nlohmann::json& sync_status) { return !sync_status.value("restoring", true); }
+
 // False also when the store does not answer.
 inline bool TakesWrites(ApiClient& store) {
   auto sync = store.Call("sync.status");
-  return sync.ok() && !sync->value("restoring", true);
+  return sync.ok() && TakesWrites(*sync);
 }
 
 }  // namespace kura::harness

@@ -196,25 +196,29 @@ Status ProcessChain::WipeStore(int i) {
 }
 
 Status ProcessChain::AwaitTakesWrites(int i, const std::function<bool()>& stop) {
-  ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
-  bool writable = false;
-  PollUntil([&] { return (stop && stop()) || (writable = harness::TakesWrites(store)); }, kSetupTimeoutMs);
-  if (!writable) return Status::IOError(store_id(i) + " did not take writes; logs:\n" + LogTails(5));
-  return Status::Ok();
+  return AwaitSyncStatus(i, [](const json& s) { return harness::TakesWrites(s); }, stop, "did not take writes");
 }
 
 Status ProcessChain::AwaitSynced(int i, const std::function<bool()>& stop) {
-  ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
-  auto synced = [&] {
-    auto sync = store.Call("sync.status");
-    if (!sync.ok()) return false;
-    const json& s = *sync;
+  auto synced = [](const json& s) {
     return s.value("link", "") == "up" && s.value("head_seq", 0) == s.value("acked_seq", 0) &&
            s.value("journal_head_seq", 0) == s.value("journal_acked_seq", 0);
   };
-  bool done = false;
-  PollUntil([&] { return (stop && stop()) || (done = synced()); }, kSetupTimeoutMs);
-  if (!done) return Status::IOError("HQ never held all of " + store_id(i) + "'s writes; logs:\n" + LogTails(5));
+  return AwaitSyncStatus(i, synced, stop, "never had all its writes held by HQ");
+}
+
+Status ProcessChain::AwaitSyncStatus(int i, const std::function<bool(const json&)>& done,
+                                     const std::function<bool()>& stop, const std::string& failure) {
+  ApiClient store(context_, store_endpoint(i), kCallTimeoutMs);
+  bool met = false;
+  PollUntil(
+      [&] {
+        if (stop && stop()) return true;
+        auto sync = store.Call("sync.status");
+        return met = sync.ok() && done(*sync);
+      },
+      kSetupTimeoutMs);
+  if (!met) return Status::IOError(store_id(i) + " " + failure + "; logs:\n" + LogTails(5));
   return Status::Ok();
 }
 

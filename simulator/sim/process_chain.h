@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
 #include "curve_keys.h"
@@ -114,6 +115,10 @@ class ProcessChain {
   Status Kill(Node& node);
   Status Freeze(Node& node);
   Status Thaw(Node& node);
+  // Polls store i's sync.status until `done` holds of it or `stop` (may be empty) says so;
+  // IOError "<store> <failure>" when `done` never held within the setup timeout.
+  Status AwaitSyncStatus(int i, const std::function<bool(const nlohmann::json&)>& done,
+                         const std::function<bool()>& stop, const std::string& failure);
   std::vector<std::string> Args(const Node& node) const;
   bool IsHq(const Node& node) const { return &node == hq_.get(); }
 
