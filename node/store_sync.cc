@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kura/schema/api.h"
+#include "restore_end.h"
 
 namespace kura {
 namespace {
@@ -64,14 +65,12 @@ Status StoreSync::OnReadable() {
 }
 
 void StoreSync::EndAwaitingHqWhenBack() {
-  if (!engine_->awaiting_hq() || !session_.greeted()) return;
-  // HQ's Hello said what it holds of our lanes; merging its batches raised ours to match.
-  auto back = replica_.HoldsOwnLanes(session_.stats().peer_held);
-  if (!back.ok() || !*back) return;
-  if (Status s = engine_->EndAwaitingHq(); !s.ok()) {
-    spdlog::error("event=restore_end_failed error=\"{}\"", s.ToString());
+  auto ended = EndAwaitingHqIfRestored(*engine_, replica_, session_);
+  if (!ended.ok()) {
+    spdlog::error("event=restore_end_failed error=\"{}\"", ended.status().ToString());
     return;
   }
+  if (!*ended) return;
   auto head = replica_.Head();
   auto journal_head = replica_.LaneHead(keys::JournalLane(engine_->options().store_id));
   spdlog::info("event=restored_from_hq seq={} journal_seq={} action=taking_writes", head.ok() ? *head : 0,

@@ -10,6 +10,7 @@
 #include "kura/schema/api.h"
 #include "kura/sync/cell_slice.h"
 #include "raw_limits.h"
+#include "restore_end.h"
 #include "store_observer.h"
 #include "work_dir.h"
 
@@ -117,8 +118,7 @@ Status MeasureRestore(const SyncSuiteOptions& options, WorkDir& work, Engine& ol
   auto t0 = Clock::now();
   session.Start(0);
   Pump(session, hq_session, *restored);
-  KURA_ASSIGN_OR_RETURN(bool back, replica.HoldsOwnLanes(session.stats().peer_held));
-  if (back) KURA_RETURN_IF_ERROR(restored->EndAwaitingHq());
+  KURA_RETURN_IF_ERROR(EndAwaitingHqIfRestored(*restored, replica, session).status());
   report->restore_s = Since(t0);
   report->restore_components = metered.components;
   report->restore_batches = metered.merges;
