@@ -69,6 +69,12 @@ void ScheduleFaults(World& world) {
     int64_t offset = sign * (jump ? draw.LogBetween(kMinute, 3 * kHour) : draw.LogBetween(1000, 10 * kMinute));
     q.At(at, [&world, store, offset, jump, length] { world.ShiftClock(store, offset, jump, length); });
   }
+  // Drawn last, so that a seed's other faults stay as they were before disks were replaced.
+  for (int n = 0; n < o.store_wipes; ++n) {
+    int64_t at = draw.Between(0, span), down = draw.LogBetween(10 * kMinute, 4 * kHour);
+    int store = draw.Index(o.stores);
+    q.At(at, [&world, store, down] { world.ReplaceStoreDisk(store, down); });
+  }
 }
 
 }  // namespace kura::sim

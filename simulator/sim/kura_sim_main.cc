@@ -108,8 +108,9 @@ int main(int argc, char** argv) {
   faults->add_option("--partitions-hq", o.partitions_hq, "HQ cut off from every store, 5 min to 6 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
   faults->add_option("--crashes", o.crashes, "a store (80%) or HQ crashes, down 10 s to 30 min; a till request is in flight half of the time and retried with its request id")->capture_default_str()->check(WholeIn(0, 1'000'000));
   faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  faults->add_option("--store-wipes", o.store_wipes, "a store's disk replaced, as the README's runbook has it done: its tills and online orders wait until HQ holds everything it wrote and no retry to it is still to come (called off, the disk kept, after an hour), then it is wiped and down 10 min to 4 h, and restarts empty, refusing writes until HQ has sent its data back; HQ decides its orders meanwhile")->capture_default_str()->check(WholeIn(0, 1'000'000));
   auto* no_faults_flag =
-      faults->add_flag("--no-faults", no_faults, "no partitions, crashes or clock faults, and a perfect network");
+      faults->add_flag("--no-faults", no_faults, "no partitions, crashes, clock faults or disk replacements, and a perfect network");
   // A fault asked for and silently dropped would read as a run that survived it.
   for (auto* group : {faults, net}) {
     for (CLI::Option* fault : group->get_options()) {

@@ -42,12 +42,15 @@ std::string Count(uint64_t n) {
 
 // What the run was asked for, beyond its size: the fault schedule and the network.
 std::string FaultsLine(const SimOptions& o) {
-  if (!o.faults) return Printf("faults off: no partitions, crashes or clock faults; a perfect network, %lld ms latency\n",
-                               static_cast<long long>(o.latency_ms));
+  if (!o.faults) {
+    return Printf("faults off: no partitions, crashes, clock faults or disk replacements; a perfect network, %lld ms "
+                  "latency\n", static_cast<long long>(o.latency_ms));
+  }
   return Printf("faults: %d partitions of one store, %d of a third of the stores, %d of HQ; %d crashes; %d clock "
-                "faults; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% reordered; %g%% of HQ's "
-                "routing calls answered late\n",
+                "faults; %s; network %lld ms latency, %g%% dropped, %g%% duplicated, %g%% "
+                "reordered; %g%% of HQ's routing calls answered late\n",
                 o.partitions_one, o.partitions_many, o.partitions_hq, o.crashes, o.clock_faults,
+                Plural(o.store_wipes, "disk replacement").c_str(),
                 static_cast<long long>(o.latency_ms), o.drop * 100, o.duplicate * 100, o.reorder * 100,
                 o.late_answers * 100);
 }
@@ -122,10 +125,16 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                   static_cast<long long>(run.clock_faults),
                   run.quiescent_after_ms < 0 ? "never" : FormatSimTime(run.quiescent_after_ms).c_str());
     if (const OpSkips& k = run.ops_skipped; k.total() > 0) {
-      out << Printf("%-10s skipped: %lld with the store down, %lld with too little on the shelf, %lld with no hold "
-                    "to collect or cancel, %lld transfers to the same store\n",
-                    "", static_cast<long long>(k.store_down), static_cast<long long>(k.empty_shelf),
-                    static_cast<long long>(k.no_hold), static_cast<long long>(k.same_store));
+      out << Printf("%-10s skipped: %lld with the store down, %lld during a disk replacement, %lld with too little on "
+                    "the shelf, %lld with no hold to collect or cancel, %lld transfers to the same store\n",
+                    "", static_cast<long long>(k.store_down), static_cast<long long>(k.disk_replaced),
+                    static_cast<long long>(k.empty_shelf), static_cast<long long>(k.no_hold),
+                    static_cast<long long>(k.same_store));
+    }
+    if (run.disks_replaced + run.disks_kept > 0) {
+      out << Printf("%-10s disks replaced: %lld, each store taking writes again once hq had sent its data back; %lld "
+                    "called off, the disk kept (hq had not caught up within an hour)\n",
+                    "", static_cast<long long>(run.disks_replaced), static_cast<long long>(run.disks_kept));
     }
     out << Printf("%-10s requests: %lld sent again and answered as the first time, %lld not sent again (node "
                   "down), %lld still to come at the end; %lld request ids pruned past their retention\n",
@@ -230,7 +239,8 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
               {"fault_schedule", {{"partitions_one", on * o.partitions_one},
                                   {"partitions_many", on * o.partitions_many},
                                   {"partitions_hq", on * o.partitions_hq}, {"crashes", on * o.crashes},
-                                  {"clock_faults", on * o.clock_faults}}},
+                                  {"clock_faults", on * o.clock_faults},
+                                  {"store_wipes", on * o.store_wipes}}},
               {"network", {{"latency_ms", o.latency_ms}, {"drop", on * o.drop}, {"duplicate", on * o.duplicate},
                            {"reorder", on * o.reorder}, {"late_answers", on * o.late_answers}}},
               {"replay", RunCommand(o, runs)}, {"runs", json::array()}};
@@ -250,11 +260,14 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                              {"store_lanes", r.store_lanes},
                              {"store_lanes_on_side_thread", r.store_lanes_on_side_thread}}},
                   {"ops_done", r.ops_done}, {"ops_skipped", r.ops_skipped.total()}, {"ops_not_drawn", NotDrawn(o, r)},
-                  {"ops_skipped_by", {{"store_down", r.ops_skipped.store_down}, {"empty_shelf", r.ops_skipped.empty_shelf},
+                  {"ops_skipped_by", {{"store_down", r.ops_skipped.store_down},
+                                      {"disk_replaced", r.ops_skipped.disk_replaced},
+                                      {"empty_shelf", r.ops_skipped.empty_shelf},
                                       {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},
                   {"crashes", r.crashes}, {"crashes_of_hq", OfHq(r, FaultSpan::Kind::kDown)},
                   {"partitions", r.partitions}, {"partitions_of_hq", OfHq(r, FaultSpan::Kind::kCut)},
                   {"clock_faults", r.clock_faults},
+                  {"disks", {{"replaced", r.disks_replaced}, {"kept", r.disks_kept}}},
                   {"repeats_answered", r.repeats_answered}, {"repeats_node_down", r.repeats_node_down},
                   {"repeats_left_at_end", r.repeats_left_at_end},
                   {"request_ids_pruned", r.request_ids_pruned},

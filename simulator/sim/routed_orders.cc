@@ -83,7 +83,7 @@ void RoutedOrders::AskAgain(World& world, Order order) {
       if (!world.hq().up()) return AskAgain(world, std::move(order));
       ++order.attempt;
       // HQ routes the order afresh when it can reach the store, or decides it alone.
-      if (world.Reachable(order.store)) return Call(world, std::move(order));
+      if (world.ReadyForCalls(order.store)) return Call(world, std::move(order));
       // A hold of the earlier call that has not reached HQ by now is left to expire
       // (PROTOCOL.md 2.4: the retry was decided by HQ alone before the hold arrived); one
       // that has is cancelled by this decision.

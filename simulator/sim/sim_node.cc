@@ -1,8 +1,11 @@
 #include "sim_node.h"
 
+#include <rocksdb/db.h>
+
 #include "hq_index.h"
 #include "kura/schema/api.h"
 #include "kura/schema/ids.h"
+#include "restore_end.h"
 #include "store_observer.h"
 
 namespace kura::sim {
@@ -23,8 +26,13 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   options.storage_observer = storage_observer_;
   // Request-id pruning in small steps, so that a pass takes several in a small world too.
   options.prune_step_ids = 64;
-  // A deterministic ticket key, so tickets and the key directory replay byte for byte.
-  options.signing_seed = (id_ + std::string(32, '#')).substr(0, 32);
+  // A deterministic ticket key, so tickets and the key directory replay byte for byte;
+  // a new disk brings a new key, as a replaced back-office machine would.
+  std::string key_seed = id_ + (disks_replaced_ == 0 ? "" : "/" + std::to_string(disks_replaced_));
+  options.signing_seed = (key_seed + std::string(32, '#')).substr(0, 32);
+  // The first disk starts the chain (its opening stock comes before any sync); a later
+  // one is empty and must get the store's data back from HQ before it sells.
+  options.await_hq_when_new = !hq() && disks_replaced_ > 0 && restore_new_disks;
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));
   if (hq()) {
     observer_ = std::make_unique<HqObserver>();
@@ -65,6 +73,20 @@ void SimNode::Crash() {
   observer_.reset();
   engine_.reset();
   timers.clear();
+}
+
+Status SimNode::ReplaceDisk() {
+  Crash();
+  rocksdb::Options options;
+  options.env = env_;
+  rocksdb::Status destroyed = rocksdb::DestroyDB(DataDir(), options);
+  if (!destroyed.ok()) return Status::IOError("deleting " + DataDir() + ": " + destroyed.ToString());
+  ++disks_replaced_;
+  return Status::Ok();
+}
+
+Result<bool> SimNode::EndRestoreIfBack(const std::string& hq) {
+  return EndAwaitingHqIfRestored(*engine_, *replica_, *session(hq));
 }
 
 SyncSession* SimNode::session(const std::string& peer) {

@@ -29,9 +29,20 @@ class SimNode {
   SimNode& operator=(const SimNode&) = delete;
   ~SimNode();
 
-  // Opens the engine and replica and makes a session for each of `peers`.
+  // Opens the engine and replica and makes a session for each of `peers`. A store on a
+  // replaced disk opens waiting for HQ (Engine::awaiting_hq), as kura-store --hq does.
   Status Open(const std::vector<std::string>& peers);
   void Crash();
+  // Crashes the node and deletes its data directory: it opens next on an empty one (its
+  // disk replaced), with a ticket key of its own. REQUIRES: a store.
+  Status ReplaceDisk();
+  // Disks replaced so far.
+  int disks_replaced() const { return disks_replaced_; }
+  // A store waiting for HQ to send its data back after a disk replacement.
+  bool restoring() const { return engine_ != nullptr && engine_->awaiting_hq(); }
+  // Ends a restore once HQ's data is back (EndAwaitingHqIfRestored). Returns whether it
+  // ended now. REQUIRES: up().
+  Result<bool> EndRestoreIfBack(const std::string& hq);
 
   // Moves the node's clock to the epoch plus `sim_now` plus its offset: time passes as sim
   // time does (Clock::ElapsedMillis), the wall clock jumps as the offset did.
@@ -80,6 +91,7 @@ class SimNode {
   SyncSession* session(const std::string& peer);
 
   int64_t offset_ms = 0;  // local clock minus the epoch and sim time (skew, jumps)
+  bool restore_new_disks = true;  // false: TEST ONLY (SimOptions::skip_restore)
   // Timer bookkeeping per peer session, kept by the world: the armed sim time and a token
   // that makes superseded timer events no-ops.
   struct Timer {
@@ -89,7 +101,10 @@ class SimNode {
   std::map<std::string, Timer> timers;
 
  private:
-  std::string DataDir() const { return "/kura-sim/" + id_; }
+  // Each disk of the node a directory of its own, the first as before there were more.
+  std::string DataDir() const {
+    return "/kura-sim/" + id_ + (disks_replaced_ == 0 ? "" : "-disk" + std::to_string(disks_replaced_));
+  }
   std::string id_;
   int index_;
   rocksdb::Env* env_;
@@ -97,6 +112,7 @@ class SimNode {
   ManualClock clock_;
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;
+  int disks_replaced_ = 0;
   Db::Work past_work_;  // of the incarnations before this one
   uint64_t past_received_ = 0;  // likewise
   StorageObserver* storage_observer_ = nullptr;

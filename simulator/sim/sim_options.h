@@ -39,6 +39,7 @@ struct SimOptions {
   int partitions_hq = 1;      // HQ cut off from every store
   int crashes = 6;            // a node (store or HQ) crashes and restarts
   int clock_faults = 4;       // a store's clock is skewed or jumps
+  int store_wipes = 1;        // a store's disk is replaced (World::ReplaceStoreDisk)
   bool faults = true;         // false: none of the above, and a perfect network
   // Sync sessions (sync/session.h).
   int64_t heartbeat_ms = 30'000;  // the daemons use 1 s; 30 s keeps long runs cheap
@@ -46,6 +47,9 @@ struct SimOptions {
   int checks = 24;            // continuous invariant checks spread over the run
   bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
   bool skip_expiry = false;   // TEST ONLY: the stores' jobs expire no hold; the checks must see it
+  // TEST ONLY: a store on a replaced disk takes writes at once, as kura-store
+  // --offline-first-start would, instead of getting its data back first; the checks must see it.
+  bool skip_restore = false;
   std::string replay_options;  // the command line's options that shape the run, for the replay line
   // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for
   // --storage-floor to replay: memory about the bytes the run writes.

@@ -10,6 +10,7 @@
 // makes the same reads and writes: the run's wall time over it says how much the engines,
 // sync and the simulator add. Every read must find what the run's found, and every scan
 // must go as far, or the replay stops with Corruption: it is then not the run's work.
+// A store's disk replaced in the run starts a new, empty database for it here too.
 // What it leaves out: a crashed node's restart (its database stays open) and the reads
 // Db serves from memory (meta, pending writes), which it never counts. Not thread-safe.
 #pragma once

@@ -20,7 +20,8 @@ namespace kura::sim {
 
 class StorageLog {
  public:
-  enum class Kind : uint8_t { kWrite = 0, kGet = 1, kScan = 2 };
+  // kNewDisk: the node's disk was replaced; what follows starts on an empty database.
+  enum class Kind : uint8_t { kWrite = 0, kGet = 1, kScan = 2, kNewDisk = 3 };
   struct Record {
     Kind kind;
     uint32_t node;
@@ -38,6 +39,8 @@ class StorageLog {
   // The observer that logs as node `node` (an index the caller chooses). It lives as long
   // as the log.
   StorageObserver* ForNode(uint32_t node);
+  // Node `node`'s disk was replaced (World::ReplaceStoreDisk).
+  void NewDisk(uint32_t node) { Append(Kind::kNewDisk, node, Cf::kCells, false, {}, 0); }
 
   // Calls `fn` for every record, in order; stops at the first error and returns it.
   Status ForEach(const std::function<Status(const Record&)>& fn) const;

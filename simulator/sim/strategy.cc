@@ -36,7 +36,7 @@ void OnlineOrderStrategy::PlaceAtStore(World& world, int store, const OnlineOrde
 
 void OnlineOrderStrategy::Place(World& world, int store, const OnlineOrder& order) {
   ++by_store_[store].orders;
-  if (world.Reachable(store)) return PlaceReachable(world, store, order);
+  if (world.ReadyForCalls(store)) return PlaceReachable(world, store, order);
   if (!world.hq().up()) {
     ++by_store_[store].refused_unreachable;
     world.trace().Add(world.now(), "hq down: the shop's " + order.rid + " for " + world.store(store).id() + " refused");

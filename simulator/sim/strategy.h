@@ -44,12 +44,13 @@ class OnlineOrderStrategy {
   virtual ~OnlineOrderStrategy() = default;
   // Whether this build can run the strategy (checked once the nodes are open).
   virtual bool Available(World&) { return true; }
-  // A customer orders at `store`. While the store is reachable PlaceReachable decides (the
-  // store, as a rule); while HQ is down it is refused; otherwise PlaceUnreachable decides, in HQ's part
+  // A customer orders at `store`. While the store is ready for calls (World::ReadyForCalls:
+  // reachable, its disk not being replaced) PlaceReachable decides (the store, as a
+  // rule); while HQ is down it is refused; otherwise PlaceUnreachable decides, in HQ's part
   // of the world: between windows, as of the end of the one running now
   // (World::AfterWindow).
   void Place(World& world, int store, const OnlineOrder& order);
-  // `store`'s link to HQ is up again. Between windows.
+  // `store`'s link to HQ is up again, and the store ready for calls. Between windows.
   virtual void OnLinkUp(World&, int) {}
   // Orders not yet settled: accepted but not yet placed at their store (last-known), or
   // routed to their store and not yet answered by HQ (escrow). Sync is not quiet while

@@ -121,6 +121,10 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
     ++skipped_[store].store_down;  // the tills are down with the back-office machine
     return;
   }
+  if (store_side && !world_->TakesTills(store)) {
+    ++skipped_[store].disk_replaced;
+    return;
+  }
   // The operation's own request; some of them are sent twice (SimOptions::repeats).
   constexpr int64_t kMinuteMs = 60'000;
   int64_t again_after = u[8] < o.repeats ? kMinuteMs + static_cast<int64_t>(u[9] * 29 * kMinuteMs) : -1;

@@ -43,9 +43,11 @@ struct OpSkips {
   int64_t empty_shelf = 0;  // a till sale of a SKU the store had too few of
   int64_t no_hold = 0;      // a collection or cancellation at a store with no active hold
   int64_t same_store = 0;   // a transfer drawn to the store it leaves
-  int64_t total() const { return store_down + empty_shelf + no_hold + same_store; }
+  int64_t disk_replaced = 0;  // a till operation while the store's disk was being replaced (World::TakesTills)
+  int64_t total() const { return store_down + empty_shelf + no_hold + same_store + disk_replaced; }
   OpSkips& operator+=(const OpSkips& o) {
     store_down += o.store_down;
+    disk_replaced += o.disk_replaced;
     empty_shelf += o.empty_shelf;
     no_hold += o.no_hold;
     same_store += o.same_store;

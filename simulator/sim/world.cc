@@ -95,6 +95,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
            DeriveSeed(options.seed, 3), /*senders=*/StoreLaneCount(options) + 1),
       ledger_(options.stores),
       pending_(options.stores),
+      draining_(options.stores),
       repeats_queued_(options.stores + 1),
       repeats_answered_(options.stores + 1),
       repeats_node_down_(options.stores + 1),
@@ -112,6 +113,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
   session.peer_timeout_ms = std::max<int64_t>(session.peer_timeout_ms, 3 * options.heartbeat_ms);
   for (int i = 0; i < options.stores; ++i) {
     stores_.push_back(std::make_unique<SimNode>(StoreId(i), i, env_.get(), kEpochMs, session));
+    stores_.back()->restore_new_disks = !options.skip_restore;
     result_.store_ids.push_back(StoreId(i));
   }
   hq_ = std::make_unique<SimNode>(std::string(kHqOrigin), -1, env_.get(), kEpochMs, session);
@@ -119,6 +121,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
     options_.threads = 1;  // the log keeps one order for every node's requests
     // Node indexes as in result_.storage: the stores, then HQ.
     auto log = std::make_shared<StorageLog>();
+    storage_log_ = log.get();
     for (int i = 0; i <= options.stores; ++i) {
       (i < options.stores ? *stores_[i] : *hq_).set_storage_observer(log->ForNode(static_cast<uint32_t>(i)));
     }
@@ -164,6 +167,14 @@ bool World::stopped() const { return !result_.ok || (running_ != nullptr && !run
 
 bool World::Reachable(int store) const {
   return net_.Connected(store) && stores_[store]->up() && hq_->up();
+}
+
+bool World::ReadyForCalls(int store) const {
+  return Reachable(store) && !draining_[store] && !stores_[store]->restoring();
+}
+
+bool World::TakesTills(int store) const {
+  return stores_[store]->up() && !draining_[store] && !stores_[store]->restoring();
 }
 
 void World::Arm(SimNode& node, int store, int64_t at) {
@@ -216,6 +227,7 @@ bool World::Deliver(int store, bool to_hq, uint64_t incarnation, const std::stri
       session->stats().rejected > 0) {
     Violation(node.id() + " refused sync from " + PeerOf(node, store) + ": " + session->stats().last_error);
   }
+  if (!to_hq && node.restoring()) EndRestoreIfBack(store);
   Flush(node, store);
   return true;
 }
@@ -229,12 +241,14 @@ void World::LinkUp(int store) {
   if (!Reachable(store)) return;
   Arm(*stores_[store], store, now() + 1);
   Arm(*hq_, store, now() + 1);
-  strategy_->OnLinkUp(*this, store);
+  if (ReadyForCalls(store)) strategy_->OnLinkUp(*this, store);
 }
 
 void World::ExpiryJob(int i) {
   SimNode& node = *stores_[i];
-  if (node.up()) {
+  // A store getting its data back writes nothing: kura-store's jobs skip it
+  // (ScheduleOpJob, Engine::ExpireDueHolds) and so does this one.
+  if (node.up() && !node.restoring()) {
     node.SetTime(now());
     auto expired = options_.skip_expiry ? Result<int>(0) : node.engine()->ExpireDueHolds();
     if (!expired.ok()) return Violation(node.id() + " expiry failed: " + expired.status().ToString());
@@ -319,20 +333,23 @@ bool World::Quiescent() {
   if (HqReleasing()) return false;
   for (int i = 0; i < stores(); ++i) {
     SimNode& node = *stores_[i];
-    if (!node.up()) return false;
-    // Receipts travel in their own lane, behind the cells: both must have arrived.
-    std::string journal = keys::JournalLane(node.id());
-    auto head = node.replica()->Head();
-    auto journal_head = node.replica()->LaneHead(journal);
-    auto at_hq = hq_->replica()->Held(node.id());
+    if (!node.up() || node.restoring() || !HqHoldsAllOf(i)) return false;
     auto from_hq = node.replica()->Held(hq_->id());
-    if (!head.ok() || !journal_head.ok() || !at_hq.ok() || !from_hq.ok()) return false;
-    if (at_hq->Get(node.id()) != *head || at_hq->Get(journal) != *journal_head ||
-        from_hq->Get(hq_->id()) < *hq_head) {
-      return false;
-    }
+    if (!from_hq.ok() || from_hq->Get(hq_->id()) < *hq_head) return false;
   }
   return true;
+}
+
+bool World::HqHoldsAllOf(int i) {
+  SimNode& node = *stores_[i];
+  if (!hq_->up()) return false;
+  // Receipts travel in their own lane, behind the cells: both must have arrived.
+  std::string journal = keys::JournalLane(node.id());
+  auto head = node.replica()->Head();
+  auto journal_head = node.replica()->LaneHead(journal);
+  auto at_hq = hq_->replica()->Held(node.id());
+  if (!head.ok() || !journal_head.ok() || !at_hq.ok()) return false;
+  return at_hq->Get(node.id()) == *head && at_hq->Get(journal) == *journal_head;
 }
 
 RunResult World::Run(const Progress& progress) {
@@ -459,7 +476,7 @@ RunResult World::Run(const Progress& progress) {
   for (int i = 0; i <= stores(); ++i) {
     result_.repeats_answered += repeats_answered_[i];
     result_.repeats_node_down += repeats_node_down_[i];
-    result_.repeats_left_at_end += repeats_queued_[i] - repeats_answered_[i] - repeats_node_down_[i];
+    result_.repeats_left_at_end += RepeatsToCome(i == stores() ? -1 : i);
     result_.request_ids_pruned += pruned_[i];
   }
   if (!stopped() && result_.repeats_answered > 0) {

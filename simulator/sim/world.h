@@ -137,6 +137,9 @@ struct RunResult {
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
+  // Store disks replaced (World::ReplaceStoreDisk), and replacements called off with the
+  // disk kept as HQ had not caught up on it.
+  int64_t disks_replaced = 0, disks_kept = 0;
   // Requests a node got again with the same id (Call's repeat, a crash's retry) and
   // answered as the first time; the repeats it was down for (the client gave up); those
   // still to come when the run ended (sync went quiet first).
@@ -230,6 +233,14 @@ class World {
                       const nlohmann::json& args);
   // Whether HQ and `store` can talk right now: both up and the link not cut.
   bool Reachable(int store) const;
+  // Whether HQ sends the store its online orders (and a strategy's calls): Reachable, and
+  // the store not having its disk replaced (kura-hq's HqSync::ReadyForCalls). From the
+  // store's lane or between windows.
+  bool ReadyForCalls(int store) const;
+  // Whether the store's tills reach a back office that takes writes: up, and not having
+  // its disk replaced (the tills wait while HQ catches up and while the data comes back).
+  // From the store's lane or between windows.
+  bool TakesTills(int store) const;
   // Runs fn(i) for every store i between windows, sharing the stores out between the
   // run's two threads when it has a second (each store on one of them; unlike windows,
   // not paced: a check holds far more work than a hand-over costs), else in order.
@@ -245,6 +256,11 @@ class World {
   void CutStores(const std::vector<int>& cut, int64_t for_ms);
   void CutHq(int64_t for_ms);
   void ShiftClock(int i, int64_t offset_ms, bool jump, int64_t for_ms);
+  // A store's disk is replaced (world_disks.cc), down for down_ms: its tills and online
+  // orders stop, and once HQ holds everything it wrote and no client's retry to it is
+  // still to come, it is wiped and restarts empty, taking writes again once HQ has sent
+  // its data back. Called off (the disk kept) when HQ has not caught up within an hour.
+  void ReplaceStoreDisk(int i, int64_t down_ms);
 
   // Stops the run with a violation (the first one wins; of lanes' in one window, the
   // earlier, the first lane's on a tie).
@@ -275,6 +291,19 @@ class World {
   void LinkUp(int store);
   void RestartStore(int i);
   void RestartHq();
+  // ReplaceStoreDisk's wait, looked at again every few seconds until `give_up_at`.
+  void WipeWhenHqHoldsAll(int i, int64_t down_ms, int64_t give_up_at);
+  // After a message reached store i: a restore done ends (world_disks.cc).
+  void EndRestoreIfBack(int i);
+  // Whether HQ (up) holds both of store i's lanes up to the store's heads. REQUIRES: the
+  // store is up.
+  bool HqHoldsAllOf(int i);
+  // The requests owed to store i (pending_), run now that it takes writes.
+  void RunOwed(int i);
+  // Repeats of requests to a node (-1: HQ) queued and not yet sent.
+  int64_t RepeatsToCome(int node) const {
+    return repeats_queued_[Slot(node)] - repeats_answered_[Slot(node)] - repeats_node_down_[Slot(node)];
+  }
   // A request owed to a store: to run once it is up, and what it answered before, if the
   // store ran it already and the till never saw the answer (empty otherwise).
   struct OwedRequest {
@@ -341,6 +370,10 @@ class World {
   std::vector<std::unique_ptr<SimNode>> stores_;
   std::unique_ptr<SimNode> hq_;
   std::vector<std::vector<OwedRequest>> pending_;  // per store: requests owed to it
+  StorageLog* storage_log_ = nullptr;  // result_.storage_log's, when recording
+  // Per store, written between windows: its disk is to be replaced (ReplaceStoreDisk),
+  // waiting for HQ to catch up. Bytes, not vector<bool>: lanes read their stores' apart.
+  std::vector<uint8_t> draining_;
   // Per node, the stores then HQ, each written by the node's lane or between windows:
   // repeats queued, answered, and not sent as the node was down; request ids pruned.
   std::vector<int64_t> repeats_queued_, repeats_answered_, repeats_node_down_, pruned_;

@@ -12,13 +12,8 @@ void World::RestartStore(int i) {
   node.SetTime(now());
   Status s = node.Open({hq_->id()});
   if (!s.ok()) return Violation(node.id() + " failed to restart: " + s.ToString());
-  trace().Add(now(), node.id() + " restarted");
-  std::vector<OwedRequest> owed;
-  owed.swap(pending_[i]);
-  for (const auto& [request, first] : owed) {
-    if (first.empty()) CallEventually(i, request.op, request.rid, request.args);
-    else Redo(i, request, first, /*seen=*/false);
-  }
+  trace().Add(now(), node.id() + (node.restoring() ? " restarted, waiting for hq's data" : " restarted"));
+  if (!node.restoring()) RunOwed(i);
   node.session(hq_->id())->Start(node.LocalNow());
   Flush(node, i);
   LinkUp(i);
@@ -42,7 +37,8 @@ void World::CrashStore(int i, int64_t down_ms, bool in_flight, bool applied) {
   if (!node.up() || healed_) return;
   ++result_.crashes;
   std::string line = node.id() + " CRASH for " + FormatSimTime(down_ms);
-  if (in_flight) {
+  // A store getting its data back refuses writes: its tills wait (TakesTills).
+  if (in_flight && TakesTills(i)) {
     // A till's request was on its way: it may or may not have been applied, and the till
     // retries it with the same request id once the store is back.
     ApiRequest request{"stock.receive", "crash-" + std::to_string(result_.crashes),

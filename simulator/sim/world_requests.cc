@@ -118,9 +118,19 @@ Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::
   return reply;
 }
 
+void World::RunOwed(int i) {
+  std::vector<OwedRequest> owed;
+  owed.swap(pending_[i]);
+  for (const auto& [request, first] : owed) {
+    if (first.empty()) CallEventually(i, request.op, request.rid, request.args);
+    else Redo(i, request, first, /*seen=*/false);
+  }
+}
+
 void World::CallEventually(int store, const std::string& op, const std::string& rid,
                            const json& args) {
-  if (stores_[store]->up()) {
+  // A store getting its data back refuses writes: the request waits until it is whole.
+  if (stores_[store]->up() && !stores_[store]->restoring()) {
     auto reply = Call(*stores_[store], op, rid, args);
     if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
       Violation(stores_[store]->id() + " " + op + ": " + reply.status().ToString());

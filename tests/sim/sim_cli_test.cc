@@ -282,7 +282,7 @@ TEST_CASE("the report gives the run asked for and explains the order table", "[s
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("seed 1: 1 store x 1 SKU, up to 50 ops over 0.02 simulated days\n") != std::string::npos);
   CHECK(run.out.find("faults: 6 partitions of one store, 2 of a third of the stores, 1 of HQ; 2 crashes; 4 clock "
-                     "faults; network 40 ms latency, 5% dropped") != std::string::npos);
+                     "faults; 1 disk replacement; network 40 ms latency, 5% dropped") != std::string::npos);
   CHECK(run.out.find("They were never holds") != std::string::npos);
   CHECK(run.out.find("(whole process: 1 store + hq") != std::string::npos);
 }
