@@ -1,7 +1,8 @@
 // The fault schedule of a run: partitions of one store, of many and of HQ (minutes to a
 // day), crashes of stores and HQ (with a till request in flight half of the time), clock
-// skew and jumps at stores, and store disks replaced (down 10 minutes to 4 hours). Drawn up front from the world's fault stream, so the
-// same seed gives the same faults whatever the strategy does.
+// skew and jumps at stores, and store disks replaced (down 10 minutes to 4 hours). Drawn
+// up front from the world's fault stream, so the same seed gives the same faults whatever
+// the strategy does.
 #pragma once
 
 namespace kura::sim {

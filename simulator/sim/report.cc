@@ -131,10 +131,14 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                     static_cast<long long>(k.empty_shelf), static_cast<long long>(k.no_hold),
                     static_cast<long long>(k.same_store));
     }
-    if (run.disks_replaced + run.disks_kept > 0) {
-      out << Printf("%-10s disks replaced: %lld, each store taking writes again once hq had sent its data back; %lld "
-                    "called off, the disk kept (hq had not caught up within an hour)\n",
-                    "", static_cast<long long>(run.disks_replaced), static_cast<long long>(run.disks_kept));
+    if (int64_t asked = o.faults ? o.store_wipes : 0; asked > 0 && run.ok) {
+      out << Printf("%-10s disks replaced: %lld of %lld asked, each store taking writes again once hq had sent its "
+                    "data back; %lld called off, the disk kept (the store crashed, hq had not caught up within an "
+                    "hour, or the final heal came first); %lld not made (the store down or its disk already being "
+                    "replaced)\n",
+                    "", static_cast<long long>(run.disks_replaced), static_cast<long long>(asked),
+                    static_cast<long long>(run.disks_kept),
+                    static_cast<long long>(asked - run.disks_replaced - run.disks_kept));
     }
     out << Printf("%-10s requests: %lld sent again and answered as the first time, %lld not sent again (node "
                   "down), %lld still to come at the end; %lld request ids pruned past their retention\n",

@@ -49,6 +49,8 @@ class RoutedOrders {
   void Route(World& world, int store, const OnlineOrder& order, nlohmann::json hq_args);
   // Orders HQ has not answered yet.
   std::size_t Pending() const;
+  // Of those, for `store`. Between windows.
+  int64_t PendingFor(int store) const { return awaiting_[store]; }
   // Calls answered after HQ stopped waiting, over all stores. Between windows.
   int64_t late() const { return late_; }
 

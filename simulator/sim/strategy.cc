@@ -142,6 +142,7 @@ class Escrow final : public OnlineOrderStrategy {
   }
 
   std::size_t Pending() const override { return routing_.Pending(); }
+  int64_t RoutedPendingFor(int store) const override { return routing_.PendingFor(store); }
 
   OrderStats stats() const override {
     OrderStats total = OnlineOrderStrategy::stats();

@@ -56,6 +56,9 @@ class OnlineOrderStrategy {
   // routed to their store and not yet answered by HQ (escrow). Sync is not quiet while
   // any is left.
   virtual std::size_t Pending() const { return 0; }
+  // Orders for `store` routed to it and not yet answered by HQ (escrow): HQ may yet call
+  // the store again with the same call rid. Between windows.
+  virtual int64_t RoutedPendingFor(int /*store*/) const { return 0; }
   // Every store's outcomes together.
   virtual OrderStats stats() const;
   // The request arguments of `order`, with `args` (what the op takes beside the order).

@@ -47,10 +47,10 @@ struct OpSkips {
   int64_t total() const { return store_down + empty_shelf + no_hold + same_store + disk_replaced; }
   OpSkips& operator+=(const OpSkips& o) {
     store_down += o.store_down;
-    disk_replaced += o.disk_replaced;
     empty_shelf += o.empty_shelf;
     no_hold += o.no_hold;
     same_store += o.same_store;
+    disk_replaced += o.disk_replaced;
     return *this;
   }
 };

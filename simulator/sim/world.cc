@@ -169,9 +169,7 @@ bool World::Reachable(int store) const {
   return net_.Connected(store) && stores_[store]->up() && hq_->up();
 }
 
-bool World::ReadyForCalls(int store) const {
-  return Reachable(store) && !draining_[store] && !stores_[store]->restoring();
-}
+bool World::ReadyForCalls(int store) const { return Reachable(store) && TakesTills(store); }
 
 bool World::TakesTills(int store) const {
   return stores_[store]->up() && !draining_[store] && !stores_[store]->restoring();
@@ -297,14 +295,15 @@ void World::TakeSample() {
   sample.at_ms = now();
   for (int i = 0; i < stores(); ++i) {
     std::optional<int64_t> lag;
-    if (stores_[i]->up() && hq_->up()) {
+    // A store getting its data back has less than HQ holds of it: not a lag.
+    if (stores_[i]->up() && !stores_[i]->restoring() && hq_->up()) {
       auto head = stores_[i]->replica()->Head();
       auto held = hq_->replica()->Held(stores_[i]->id());
       if (head.ok() && held.ok()) lag = static_cast<int64_t>(*head - held->Get(stores_[i]->id()));
     }
     sample.lag.push_back(lag);
   }
-  if (stores_[0]->up()) {
+  if (stores_[0]->up() && !stores_[0]->restoring()) {
     auto view = Read(*stores_[0], "stock.get", {{"sku", Workload::Sku(0)}});
     if (view.ok()) sample.atp_store = (*view)["on_hand"].get<int64_t>() - (*view)["held"].get<int64_t>();
   }
@@ -423,6 +422,9 @@ RunResult World::Run(const Progress& progress) {
         std::string also;  // what else quiet waits for
         if (HqReleasing()) also = "; hq still has routed holds queued for release";
         if (strategy_->Pending() > 0) also += "; " + std::to_string(strategy_->Pending()) + " orders unsettled";
+        for (const auto& store : stores_) {
+          if (store->restoring()) also += "; " + store->id() + " still getting its data back from hq";
+        }
         Violation("sync did not go quiet within " + FormatSimTime(QuiesceWithinMs(options_)) +
                   " of the final heal (the longest of 6 h, 64 latencies, and 64 heartbeats for each message "
                   "and reply that gets through --drop)" + also);

@@ -259,7 +259,8 @@ class World {
   // A store's disk is replaced (world_disks.cc), down for down_ms: its tills and online
   // orders stop, and once HQ holds everything it wrote and no client's retry to it is
   // still to come, it is wiped and restarts empty, taking writes again once HQ has sent
-  // its data back. Called off (the disk kept) when HQ has not caught up within an hour.
+  // its data back. Called off (the disk kept) when HQ has not caught up within an hour,
+  // the store crashes meanwhile, or the final heal comes first.
   void ReplaceStoreDisk(int i, int64_t down_ms);
 
   // Stops the run with a violation (the first one wins; of lanes' in one window, the
@@ -293,6 +294,8 @@ class World {
   void RestartHq();
   // ReplaceStoreDisk's wait, looked at again every few seconds until `give_up_at`.
   void WipeWhenHqHoldsAll(int i, int64_t down_ms, int64_t give_up_at);
+  // Ends store i's replacement with its disk kept, `why` for the trace.
+  void CallOffReplacement(int i, const std::string& why);
   // After a message reached store i: a restore done ends (world_disks.cc).
   void EndRestoreIfBack(int i);
   // Whether HQ (up) holds both of store i's lanes up to the store's heads. REQUIRES: the
@@ -371,9 +374,9 @@ class World {
   std::unique_ptr<SimNode> hq_;
   std::vector<std::vector<OwedRequest>> pending_;  // per store: requests owed to it
   StorageLog* storage_log_ = nullptr;  // result_.storage_log's, when recording
-  // Per store, written between windows: its disk is to be replaced (ReplaceStoreDisk),
-  // waiting for HQ to catch up. Bytes, not vector<bool>: lanes read their stores' apart.
-  std::vector<uint8_t> draining_;
+  // Per store, written between windows only: its disk is to be replaced
+  // (ReplaceStoreDisk), waiting for HQ to catch up.
+  std::vector<bool> draining_;
   // Per node, the stores then HQ, each written by the node's lane or between windows:
   // repeats queued, answered, and not sent as the node was down; request ids pruned.
   std::vector<int64_t> repeats_queued_, repeats_answered_, repeats_node_down_, pruned_;

@@ -1,10 +1,12 @@
 #include "world.h"
 
-// How a store's disk is replaced, as the README's runbook has an operator do it: nothing
-// new reaches the store while HQ catches up on all it wrote, then the disk goes and the
-// store starts again empty, refusing writes until HQ has sent its data back. The checks
-// stay exact because nothing the store acknowledged is lost with the disk; what a
-// replacement without that wait loses is the README's step 4, not checked here.
+#include "strategy.h"
+
+// How a store's disk is replaced, as a planned replacement would be done: no till and no
+// call of HQ's reaches the store while HQ catches up on all it wrote, then the disk goes
+// and the store starts again empty, refusing writes until HQ has sent its data back. The
+// checks stay exact because nothing the store acknowledged is lost with the disk; what a
+// failed disk loses without that wait (the README runbook's step 4) is not checked here.
 namespace kura::sim {
 
 namespace {
@@ -18,35 +20,39 @@ constexpr int64_t kDrainLimitMs = 3'600'000;
 
 void World::ReplaceStoreDisk(int i, int64_t down_ms) {
   SimNode& node = *stores_[i];
-  // One replacement at a time per store, and only of a store up: a disk is not replaced
-  // under a machine that is down (a later one may be).
+  // One replacement at a time per store, and only of a store up: one drawn otherwise is
+  // not made (the report says how many were not).
   if (!node.up() || node.restoring() || draining_[i] || healed_) return;
-  draining_[i] = 1;
-  trace().Add(now(), node.id() + " DISK REPLACEMENT: tills and orders wait while hq catches up");
+  draining_[i] = true;
+  trace().Add(now(), node.id() + " DISK REPLACEMENT: tills and hq's calls wait while hq catches up");
   WipeWhenHqHoldsAll(i, down_ms, now() + kDrainLimitMs);
 }
 
 void World::WipeWhenHqHoldsAll(int i, int64_t down_ms, int64_t give_up_at) {
+  if (!draining_[i]) return;  // called off at the final heal
   SimNode& node = *stores_[i];
-  bool caught_up = node.up() && HqHoldsAllOf(i) && RepeatsToCome(i) == 0;
-  if (!caught_up && node.up() && !healed_ && now() < give_up_at) {
+  if (!node.up()) return CallOffReplacement(i, "it crashed");
+  // The new disk will not know the old one's request ids: no client may send one again.
+  bool caught_up = HqHoldsAllOf(i) && RepeatsToCome(i) == 0 && strategy_->RoutedPendingFor(i) == 0;
+  if (!caught_up) {
+    if (now() >= give_up_at) return CallOffReplacement(i, "hq did not catch up on it within an hour");
     world_queue_.At(now() + kDrainPollMs, [this, i, down_ms, give_up_at] { WipeWhenHqHoldsAll(i, down_ms, give_up_at); });
     return;
   }
-  draining_[i] = 0;
-  if (!caught_up) {
-    // It crashed meanwhile, the run healed, or HQ never caught up: the old disk stays.
-    ++result_.disks_kept;
-    trace().Add(now(), node.id() + " disk kept: hq did not catch up on it");
-    LinkUp(i);  // the strategies' orders owed to it go now
-    return;
-  }
+  draining_[i] = false;
   ++result_.disks_replaced;
   trace().Add(now(), node.id() + " DISK REPLACED: down for " + FormatSimTime(down_ms) + ", back empty");
   if (Status s = node.ReplaceDisk(); !s.ok()) return Violation(node.id() + " disk replacement: " + s.ToString());
   if (storage_log_ != nullptr) storage_log_->NewDisk(static_cast<uint32_t>(i));
   Span(i, FaultSpan::Kind::kDown, down_ms);
   world_queue_.At(now() + down_ms, [this, i] { RestartStore(i); });
+}
+
+void World::CallOffReplacement(int i, const std::string& why) {
+  draining_[i] = false;
+  ++result_.disks_kept;
+  trace().Add(now(), stores_[i]->id() + " disk kept: " + why);
+  LinkUp(i);  // the strategies' orders owed to it go now
 }
 
 void World::EndRestoreIfBack(int i) {

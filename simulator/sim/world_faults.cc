@@ -122,6 +122,9 @@ void World::FinalHeal() {
   healed_ = true;
   net_.HealAll();
   for (auto& node : stores_) node->offset_ms = 0;
+  for (int i = 0; i < stores(); ++i) {
+    if (draining_[i]) CallOffReplacement(i, "the final heal came first");
+  }
   RestartHq();
   for (int i = 0; i < stores(); ++i) RestartStore(i);
   for (int i = 0; i < stores(); ++i) LinkUp(i);

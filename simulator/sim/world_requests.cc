@@ -102,7 +102,13 @@ Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::
   auto reply = DecodeReply(bytes);
   trace().Add(now(), node.id() + " " + op + " " + rid + " " + args.dump() + " -> " +
                          (reply.ok() ? "ok" : std::string(Status::CodeName(reply.status().code()))));
-  if (!reply.ok()) return reply;
+  if (!reply.ok()) {
+    // Only a store getting its data back answers busy here, and nothing is sent to one.
+    if (reply.status().code() == Status::Code::kBusy) {
+      Violation(node.id() + " " + op + " " + rid + ": " + reply.status().ToString());
+    }
+    return reply;
+  }
   // A hold move Apply finds illegal is not raised here: a retried request's stored reply
   // (Redo) can be older than a state seen since; the checks judge moves from the replicas.
   if (!node.hq()) {
