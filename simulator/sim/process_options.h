@@ -25,7 +25,7 @@ struct ProcessOptions {
   // HQ's allotment policy (hq.policy.set, the chain default).
   int share_pct = 30;
   int cap = 5;
-  // Faults, as counts over the run; each starts within its first 80%. Faults of one daemon
+  // Faults, as counts over the run; each starts between 5% and 85% of it. Faults of one daemon
   // never overlap; those of different daemons may.
   int store_kills = 2;  // SIGKILL a store, restart it after 0.5-3 s
   int hq_kills = 1;     // SIGKILL HQ, restart it after 0.5-3 s

@@ -138,7 +138,8 @@ struct RunResult {
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
   // Store disks replaced (World::ReplaceStoreDisk), and replacements called off with the
-  // disk kept as HQ had not caught up on it.
+  // disk kept: the store crashed, HQ had not caught up within an hour, or the final heal
+  // came first.
   int64_t disks_replaced = 0, disks_kept = 0;
   // Requests a node got again with the same id (Call's repeat, a crash's retry) and
   // answered as the first time; the repeats it was down for (the client gave up); those

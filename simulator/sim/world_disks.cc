@@ -3,8 +3,9 @@
 #include "strategy.h"
 
 // How a store's disk is replaced, as a planned replacement would be done: no till and no
-// call of HQ's reaches the store while HQ catches up on all it wrote, then the disk goes
-// and the store starts again empty, refusing writes until HQ has sent its data back. The
+// new call of HQ's reaches the store while HQ catches up on all it wrote (its own jobs and
+// arriving transfers still write, and are caught up on too), then the disk goes and the
+// store starts again empty, refusing writes until HQ has sent its data back. The
 // checks stay exact because nothing the store acknowledged is lost with the disk; what a
 // failed disk loses without that wait (the README runbook's step 4) is not checked here.
 namespace kura::sim {
