@@ -62,8 +62,8 @@ constexpr const char* kOrdersLegend =
     "  later cancelled included); while cut off: those of them accepted while HQ could not reach\n"
     "  the store (or it was having its disk replaced). refused:cut: HQ down (every strategy: the\n"
     "  online shop goes through HQ), or the store out of reach or having its disk replaced\n"
-    "  (strong), or, asked again after HQ restarted, the store's hold for the\n"
-    "  order ended meanwhile (escrow). refused:stock: less available to promise than ordered.\n";
+    "  (strong), or, asked again after HQ restarted, the store's hold for the order ended\n"
+    "  meanwhile (escrow). refused:stock: less available to promise than ordered.\n";
 constexpr const char* kOversoldLegend =
     "  oversold promises: orders last-known accepted from HQ's snapshot of a cut-off store that the\n"
     "  store could not hold once the link came back. They were never holds, so the invariant \"no\n"
