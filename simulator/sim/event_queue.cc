@@ -40,17 +40,33 @@ void Trace::Add(int64_t at_ms, const std::string& line) {
   if (last_.size() > keep_) last_.pop_front();
 }
 
-std::string Trace::Tail(const std::vector<const Trace*>& traces) {
+namespace {
+
+// Every line the traces kept, in sim-time order (earlier traces first at the same time).
+std::vector<const std::string*> InTimeOrder(const std::vector<const Trace*>& traces) {
   std::vector<std::pair<int64_t, const std::string*>> lines;
   for (const Trace* trace : traces) {
     for (const auto& [at, line] : trace->last()) lines.emplace_back(at, &line);
   }
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::size_t keep = traces.empty() ? 0 : traces.front()->keep();
+  std::vector<const std::string*> out;
+  out.reserve(lines.size());
+  for (const auto& [at, line] : lines) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+std::string Trace::Merged(const std::vector<const Trace*>& traces) {
   std::string out;
-  for (std::size_t i = lines.size() > keep ? lines.size() - keep : 0; i < lines.size(); ++i) {
-    out += "  " + *lines[i].second + "\n";
-  }
+  for (const std::string* line : InTimeOrder(traces)) out += *line + "\n";
+  return out;
+}
+
+std::string Trace::Tail(const std::vector<const Trace*>& traces, std::size_t lines) {
+  std::vector<const std::string*> all = InTimeOrder(traces);
+  std::string out;
+  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += "  " + *all[i] + "\n";
   return out;
 }
 

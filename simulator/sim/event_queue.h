@@ -57,9 +57,11 @@ class Trace {
   std::size_t keep() const { return keep_; }
   // The last lines kept, each with its sim time.
   const std::deque<std::pair<int64_t, std::string>>& last() const { return last_; }
-  // The last lines of several traces together, in sim-time order (earlier traces first at
-  // the same time), as many as the first keeps.
-  static std::string Tail(const std::vector<const Trace*>& traces);
+  // The lines several traces kept, together in sim-time order (earlier traces first at the
+  // same time), each ending in a newline.
+  static std::string Merged(const std::vector<const Trace*>& traces);
+  // The last `lines` of Merged, each indented, for a violation's report.
+  static std::string Tail(const std::vector<const Trace*>& traces, std::size_t lines);
 
  private:
   std::size_t keep_;

@@ -18,6 +18,7 @@
 #include "progress_line.h"
 #include "report.h"
 #include "sweep_summary.h"
+#include "text_format.h"
 #include "world.h"
 
 namespace kura::sim {
@@ -75,11 +76,11 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
       });
 }
 
-// Writes `svg` to `path`; why it could not (empty: it could).
-std::string WritePlot(const std::string& path, const std::string& svg) {
+// Writes `text` to `path`; why it could not (empty: it could).
+std::string WriteText(const std::string& path, const std::string& text) {
   errno = 0;  // before the open, whose failure is the likeliest
   std::ofstream file(path);
-  if ((file << svg).flush()) return "";
+  if ((file << text).flush()) return "";
   // The stream keeps no reason; the failed call's errno is the best there is.
   return errno ? std::strerror(errno) : "write failed";
 }
@@ -188,10 +189,22 @@ int RunSingle(const InProcessRuns& r) {
       run.storage_log.reset();  // its memory, before the next replay
     }
   }
+  // Every strategy's trace, one after another, whether or not its run held.
+  std::string trace_problem;
+  if (!r.trace.empty()) {
+    std::string text;
+    for (const auto& run : results) {
+      text += Printf("# %s, seed %llu: trace %016llx\n", run.strategy.c_str(), static_cast<unsigned long long>(run.seed),
+                     static_cast<unsigned long long>(run.trace_hash)) +
+              run.trace;
+    }
+    trace_problem = WriteText(r.trace, text);
+    if (!trace_problem.empty()) std::cerr << "cannot write the trace to " << r.trace << ": " << trace_problem << "\n";
+  }
   // The plot draws the first strategy that ran (the order given to --strategy). Written
   // before the report, so that the report says whether it was.
   const RunResult* plotted = plot.empty() ? nullptr : FirstAvailable(results);
-  std::string plot_problem = plotted != nullptr ? WritePlot(plot, PlotSvg(o, *plotted)) : "";
+  std::string plot_problem = plotted != nullptr ? WriteText(plot, PlotSvg(o, *plotted)) : "";
   if (!plot_problem.empty()) {
     std::cerr << "cannot write the plot to " << plot << ": " << plot_problem << "\n";
     plotted = nullptr;
@@ -210,7 +223,7 @@ int RunSingle(const InProcessRuns& r) {
   for (const auto& run : results) {
     if (!run.ok) return 1;
   }
-  return plot_problem.empty() && !floor_failed ? 0 : kExitNotMeasured;
+  return plot_problem.empty() && trace_problem.empty() && !floor_failed ? 0 : kExitNotMeasured;
 }
 
 }  // namespace kura::sim

@@ -18,6 +18,7 @@ struct InProcessRuns {
   bool json = false;
   bool storage_floor = false;  // single runs only: replay each run's storage on raw RocksDB
   std::string plot;  // single runs only: the SVG's path, "" for none (checked writable)
+  std::string trace;  // single runs only: where every line of each run's trace goes, "" for nowhere
 };
 
 // How many worlds run at once: jobs, or fewer when there are fewer worlds.
@@ -27,13 +28,13 @@ int WorldsAtOnce(const InProcessRuns& r);
 // summary. Returns the exit status: 0 every seed held, 1 one failed, 130 stopped by Ctrl-C.
 int RunSweep(const InProcessRuns& r);
 
-// The exit status of a single run whose every invariant held but whose plot could not be
-// written or whose storage floor could not be measured: not a violation (1).
+// The exit status of a single run whose every invariant held but whose plot or trace could
+// not be written or whose storage floor could not be measured: not a violation (1).
 constexpr int kExitNotMeasured = 3;
 
-// Runs one seed, a world per strategy, writes the plot and prints the full report (or
-// JSON). Returns the exit status: 0 every invariant held, 1 a violation, else
-// kExitNotMeasured when the plot or the storage floor failed.
+// Runs one seed, a world per strategy, writes the plot and the trace and prints the full
+// report (or JSON). Returns the exit status: 0 every invariant held, 1 a violation, else
+// kExitNotMeasured when the plot, the trace or the storage floor failed.
 int RunSingle(const InProcessRuns& r);
 
 }  // namespace kura::sim

@@ -75,6 +75,9 @@ struct SimOptions {
   int store_lanes = 4;
   // Output.
   bool progress = false;
+  // Keep every line of the run's trace (RunResult::trace, kura-sim --trace): memory for
+  // each, about a hundred bytes an event.
+  bool keep_trace = false;
   int plot_samples = 300;
 };
 

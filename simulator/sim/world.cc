@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include <rocksdb/env.h>
@@ -40,6 +41,8 @@ constexpr int64_t kPruneStepGapMs = 1000;
 // that a store's changes fill several batches in a small world too and the paths of a full
 // batch run (a bug that skipped a full batch's rest went unseen at the default size).
 constexpr std::size_t kBatchBytes = 8 << 10;
+// The last trace lines a violation's report shows.
+constexpr std::size_t kViolationTraceLines = 20;
 // After the final heal, sync is checked for quiet every this many steps (windows or the
 // world's own events): a check reads every store.
 constexpr uint64_t kStepsPerQuietCheck = 16;
@@ -104,6 +107,7 @@ World::World(const SimOptions& options, StrategyKind strategy)
       side_pacer_(options.pace_threads) {
   for (int i = 0; i <= StoreLaneCount(options); ++i) {
     lanes_.push_back(std::make_unique<Lane>());
+    if (options.keep_trace) lanes_.back()->trace = Trace(std::numeric_limits<std::size_t>::max());
     lanes_.back()->index = i;
   }
   hq_lane_ = lanes_.back().get();
@@ -469,7 +473,8 @@ RunResult World::Run(const Progress& progress) {
     traces.push_back(&l->trace);
   }
   result_.trace_hash = joined.hash();
-  result_.trace_tail = Trace::Tail(traces);
+  result_.trace_tail = Trace::Tail(traces, kViolationTraceLines);
+  if (options_.keep_trace) result_.trace = Trace::Merged(traces);
   result_.net = net_.stats();
   result_.orders = strategy_->stats();
   result_.ops_done = workload_->done();

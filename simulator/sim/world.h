@@ -122,6 +122,7 @@ struct RunResult {
   bool ok = true;
   std::string violation;   // the first one, empty when ok
   std::string trace_tail;  // the last trace lines, for a violation report
+  std::string trace;       // every trace line, in sim-time order, with SimOptions::keep_trace
   uint64_t trace_hash = 0;
   uint64_t events = 0;
   uint64_t windows = 0;                 // spans the lanes ran apart (see World)

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 
 #include "kuractl_run.h"
@@ -38,6 +41,42 @@ TEST_CASE("kura-sim refuses a plot it could not write before running", "[sim][cl
   CHECK_FALSE(sweep_json.Json()["sweep"][0].contains("wall_s"));  // the process's, given once
   CHECK(sweep_json.Json().contains("wall_s"));
   CHECK(sweep_json.Json()["sweep"].size() == 2);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST_CASE("kura-sim --trace writes every line of a run's trace in time order, the same on one thread or two", "[sim][cli]") {
+  TempDir dir;
+  const std::string world = "--stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot '' ";
+  CommandRun one = Sim(dir, world + "--threads 1 --trace one.txt");
+  CommandRun two = Sim(dir, world + "--threads 2 --trace two.txt");
+  INFO("stdout: " << one.out << "\nstderr: " << one.err);
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  std::string trace = ReadText(dir.Sub("one.txt"));
+  CHECK(trace == ReadText(dir.Sub("two.txt")));
+  // A header naming the strategy and the trace hash the report gives, then every line.
+  std::size_t hash_at = one.out.find("escrow     trace ");
+  REQUIRE(hash_at != std::string::npos);
+  std::string hash = one.out.substr(hash_at + 17, 16);
+  CHECK(trace.rfind("# escrow, seed 1: trace " + hash + "\n", 0) == 0);
+  CHECK(trace.find("FINAL HEAL") != std::string::npos);
+  std::istringstream lines(trace.substr(trace.find('\n') + 1));
+  std::string line, last_time;
+  int count = 0;
+  for (; std::getline(lines, line); ++count) {
+    std::string time = line.substr(0, line.find(' '));
+    CHECK(time >= last_time);  // "0d00h00m00.000s": fixed width, so text order is time order
+    last_time = time;
+  }
+  CHECK(count > 100);  // far more than a violation's last 20
+
+  RefusedNaming(Sim(dir, "--runs 2 --trace sweep.txt"), "--trace writes a single run's trace");
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("sweep.txt")));
+  RefusedNaming(Sim(dir, "--trace '" + dir.Sub("missing/trace.txt") + "'"), "cannot write the trace to");
 }
 
 TEST_CASE("a run killed before its end leaves nothing at the plot's path", "[sim][cli]") {
