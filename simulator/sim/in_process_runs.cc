@@ -215,10 +215,13 @@ int RunSingle(const InProcessRuns& r) {
     report["plot"] = plotted ? nlohmann::json{{"path", plot}, {"strategy", plotted->strategy}}
                              : nlohmann::json(nullptr);
     if (!plot_problem.empty()) report["plot_error"] = plot_problem;
+    if (!r.trace.empty()) report["trace_file"] = r.trace;
+    if (!trace_problem.empty()) report["trace_error"] = trace_problem;
     std::cout << report.dump(2) << "\n";
   } else {
     std::cout << FormatRun(o, results, m);
     if (plotted != nullptr) std::cout << "plot (" << plotted->strategy << "): " << plot << "\n";
+    if (!r.trace.empty() && trace_problem.empty()) std::cout << "trace: " << r.trace << "\n";
   }
   for (const auto& run : results) {
     if (!run.ok) return 1;

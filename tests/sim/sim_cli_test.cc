@@ -73,6 +73,7 @@ TEST_CASE("kura-sim --trace writes every line of a run's trace in time order, th
     last_time = time;
   }
   CHECK(count > 100);  // far more than a violation's last 20
+  CHECK(one.out.find("\ntrace: one.txt\n") != std::string::npos);
 
   RefusedNaming(Sim(dir, "--runs 2 --trace sweep.txt"), "--trace writes a single run's trace");
   CHECK_FALSE(std::filesystem::exists(dir.Sub("sweep.txt")));
