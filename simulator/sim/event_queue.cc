@@ -57,6 +57,13 @@ std::vector<const std::string*> InTimeOrder(const std::vector<const Trace*>& tra
 
 }  // namespace
 
+uint64_t Trace::JoinedHash(const std::vector<const Trace*>& traces) {
+  Trace joined(0);
+  if (!traces.empty()) joined.hash_ = traces.front()->hash_;
+  for (std::size_t i = 1; i < traces.size(); ++i) joined.MixHash(traces[i]->hash_);
+  return joined.hash_;
+}
+
 std::string Trace::Merged(const std::vector<const Trace*>& traces) {
   std::string out;
   for (const std::string* line : InTimeOrder(traces)) out += *line + "\n";
@@ -66,7 +73,9 @@ std::string Trace::Merged(const std::vector<const Trace*>& traces) {
 std::string Trace::Tail(const std::vector<const Trace*>& traces, std::size_t lines) {
   std::vector<const std::string*> all = InTimeOrder(traces);
   std::string out;
-  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += "  " + *all[i] + "\n";
+  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
+    out += "  " + *all[i] + "\n";
+  }
   return out;
 }
 

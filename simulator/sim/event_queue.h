@@ -1,7 +1,8 @@
 // EventQueue: the discrete-event core of kura-sim. Events run in (time, insertion order);
 // nothing in the world reads wall time, so a seed replays the same run event for event.
 // Trace: every event that matters writes a line; the lines are hashed (FNV-1a 64) into the
-// run's fingerprint and the last few are kept for a violation report. Not thread-safe.
+// run's fingerprint and the last few are kept for a violation report (all of them for
+// kura-sim --trace). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,9 @@ class EventQueue {
 
 class Trace {
  public:
-  explicit Trace(std::size_t keep = 20) : keep_(keep) {}
+  // The lines a trace keeps unless told otherwise: a violation's report shows as many.
+  static constexpr std::size_t kKeptByDefault = 20;
+  explicit Trace(std::size_t keep = kKeptByDefault) : keep_(keep) {}
   void Add(int64_t at_ms, const std::string& line);
   // Mixes bytes into the hash without keeping a line (message payloads, replies).
   void Mix(std::string_view bytes);
@@ -54,9 +57,10 @@ class Trace {
   void MixHash(uint64_t other);
   uint64_t hash() const { return hash_; }
   uint64_t lines() const { return lines_; }
-  std::size_t keep() const { return keep_; }
   // The last lines kept, each with its sim time.
   const std::deque<std::pair<int64_t, std::string>>& last() const { return last_; }
+  // The first trace's hash with each other's mixed in, in order: a run's fingerprint.
+  static uint64_t JoinedHash(const std::vector<const Trace*>& traces);
   // The lines several traces kept, together in sim-time order (earlier traces first at the
   // same time), each ending in a newline.
   static std::string Merged(const std::vector<const Trace*>& traces);

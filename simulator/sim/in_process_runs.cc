@@ -76,13 +76,27 @@ void RunWorlds(const SimOptions& options, const std::vector<StrategyKind>& kinds
       });
 }
 
-// Writes `text` to `path`; why it could not (empty: it could).
-std::string WriteText(const std::string& path, const std::string& text) {
+// Writes what `write` puts in the stream to `path`; why it could not (empty: it could).
+std::string WriteFile(const std::string& path, const std::function<void(std::ostream&)>& write) {
   errno = 0;  // before the open, whose failure is the likeliest
   std::ofstream file(path);
-  if ((file << text).flush()) return "";
+  write(file);
+  if (file.flush()) return "";
   // The stream keeps no reason; the failed call's errno is the best there is.
   return errno ? std::strerror(errno) : "write failed";
+}
+
+// Every run's trace (kura-sim --trace), each after a line naming its strategy, seed and
+// hash, whether or not the run held; each run's lines are let go once written.
+std::string WriteTraces(const std::string& path, std::vector<RunResult>& runs) {
+  return WriteFile(path, [&](std::ostream& out) {
+    for (RunResult& run : runs) {
+      out << Printf("# %s, seed %llu: trace %016llx\n", run.strategy.c_str(),
+                    static_cast<unsigned long long>(run.seed), static_cast<unsigned long long>(run.trace_hash))
+          << run.trace;
+      std::string().swap(run.trace);
+    }
+  });
 }
 
 }  // namespace
@@ -189,22 +203,12 @@ int RunSingle(const InProcessRuns& r) {
       run.storage_log.reset();  // its memory, before the next replay
     }
   }
-  // Every strategy's trace, one after another, whether or not its run held.
-  std::string trace_problem;
-  if (!r.trace.empty()) {
-    std::string text;
-    for (const auto& run : results) {
-      text += Printf("# %s, seed %llu: trace %016llx\n", run.strategy.c_str(), static_cast<unsigned long long>(run.seed),
-                     static_cast<unsigned long long>(run.trace_hash)) +
-              run.trace;
-    }
-    trace_problem = WriteText(r.trace, text);
-    if (!trace_problem.empty()) std::cerr << "cannot write the trace to " << r.trace << ": " << trace_problem << "\n";
-  }
+  std::string trace_problem = r.trace.empty() ? "" : WriteTraces(r.trace, results);
+  if (!trace_problem.empty()) std::cerr << "cannot write the trace to " << r.trace << ": " << trace_problem << "\n";
   // The plot draws the first strategy that ran (the order given to --strategy). Written
   // before the report, so that the report says whether it was.
   const RunResult* plotted = plot.empty() ? nullptr : FirstAvailable(results);
-  std::string plot_problem = plotted != nullptr ? WriteText(plot, PlotSvg(o, *plotted)) : "";
+  std::string plot_problem = plotted != nullptr ? WriteFile(plot, [&](std::ostream& out) { out << PlotSvg(o, *plotted); }) : "";
   if (!plot_problem.empty()) {
     std::cerr << "cannot write the plot to " << plot << ": " << plot_problem << "\n";
     plotted = nullptr;
@@ -215,7 +219,7 @@ int RunSingle(const InProcessRuns& r) {
     report["plot"] = plotted ? nlohmann::json{{"path", plot}, {"strategy", plotted->strategy}}
                              : nlohmann::json(nullptr);
     if (!plot_problem.empty()) report["plot_error"] = plot_problem;
-    if (!r.trace.empty()) report["trace_file"] = r.trace;
+    if (!r.trace.empty()) report["trace_file"] = trace_problem.empty() ? nlohmann::json(r.trace) : nlohmann::json(nullptr);
     if (!trace_problem.empty()) report["trace_error"] = trace_problem;
     std::cout << report.dump(2) << "\n";
   } else {

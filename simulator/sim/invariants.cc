@@ -62,7 +62,7 @@ void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   if (progress != nullptr) progress->NextPart(world_->stores());
   world_->ForEachStore([&](int i) {
     // A store getting its data back holds part of it: checked once whole.
-    if (world_->store(i).up() && !world_->store(i).restoring()) violations[i] = CheckStore(i, every_sku);
+    if (world_->store(i).takes_writes()) violations[i] = CheckStore(i, every_sku);
     if (progress != nullptr) progress->Step();
   });
   for (const std::string& violation : violations) {

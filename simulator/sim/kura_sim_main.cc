@@ -66,8 +66,9 @@ int main(int argc, char** argv) {
       "the same run event for event (compare the trace hash). Prints the invariants that\n"
       "held, the online-order strategy table, and writes an SVG plot of sync lag and ATP.\n"
       "Exit status: 0 when every invariant held, 1 on a violation (seed and last events\n"
-      "printed), 2 on bad usage, 3 when every invariant held but the plot could not be\n"
-      "written or the storage floor measured, 130 when a sweep (--runs) was stopped by Ctrl-C.\n"
+      "printed), 2 on bad usage, 3 when every invariant held but the plot or the trace could\n"
+      "not be written or the storage floor measured, 130 when a sweep (--runs) was stopped by\n"
+      "Ctrl-C.\n"
       "\n"
       "`kura-sim processes --help`: the multi-process mode, real kura-store and kura-hq\n"
       "processes under SIGKILL, SIGSTOP, cut links and replaced disks."};
@@ -108,7 +109,14 @@ int main(int argc, char** argv) {
   faults->add_option("--partitions-hq", o.partitions_hq, "HQ cut off from every store, 5 min to 6 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
   faults->add_option("--crashes", o.crashes, "a store (80%) or HQ crashes, down 10 s to 30 min; a till request is in flight half of the time and retried with its request id")->capture_default_str()->check(WholeIn(0, 1'000'000));
   faults->add_option("--clock-faults", o.clock_faults, "a store's clock skewed (1 s-10 min) or jumping (1 min-3 h), either way, for 10 min-12 h")->capture_default_str()->check(WholeIn(0, 1'000'000));
-  faults->add_option("--store-wipes", o.store_wipes, "a store's disk replaced as a planned replacement would be: its till operations are skipped and HQ makes no new call to it (its online orders go as for a store cut off) until HQ holds everything it wrote and no retry or routed order to it is still to come (called off, the disk kept, if the store crashes, after an hour, or at the final heal); then it is wiped, down 10 min to 4 h, and restarts empty, refusing writes until HQ has sent its data back")->capture_default_str()->check(WholeIn(0, 1'000'000));
+  faults->add_option("--store-wipes", o.store_wipes,
+                     "a store's disk replaced as a planned replacement would be: its till operations are "
+                     "skipped and HQ makes no new call to it (its online orders go as for a store cut off) "
+                     "until HQ holds everything it wrote and no retry or routed order to it is still to come "
+                     "(called off, the disk kept, if the store crashes, after an hour, or at the final heal); "
+                     "then it is wiped, down 10 min to 4 h, and restarts empty, refusing writes until HQ has "
+                     "sent its data back")
+      ->capture_default_str()->check(WholeIn(0, 1'000'000));
   auto* no_faults_flag =
       faults->add_flag("--no-faults", no_faults, "no partitions, crashes, clock faults or disk replacements, and a perfect network");
   // A fault asked for and silently dropped would read as a run that survived it.
@@ -148,8 +156,8 @@ int main(int argc, char** argv) {
                  "write every line of the run's trace here: in simulated-time order, each fault, restart, "
                  "request and answer, what the jobs and HQ did, each strategy's run after a line naming it "
                  "with its trace hash (a violation's report shows only the last 20). Single runs only; memory "
-                 "for every line until the end, about 100 bytes an event: fine for the default world, not "
-                 "for 200 x 5,000 x 1,000,000");
+                 "for every line until the end, a few hundred bytes an event: fine for the default world, "
+                 "not for 200 x 5,000 x 1,000,000");
   app.add_flag("--quiet", quiet, "no progress bar");
   app.add_flag("--storage-floor", storage_floor,
                "record every request the nodes pass to RocksDB (each synced write's batch, each point "
@@ -179,7 +187,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;  // bad usage is 2, as --help says, in both modes
   }
   // An empty --plot is "no plot"; any other empty value would read as the option not given.
-  if (std::string why = kura::EmptyValueGiven(app, {"--plot", "--trace"}); !why.empty()) {
+  if (std::string why = kura::EmptyValueGiven(app, {"--plot"}); !why.empty()) {
     std::cerr << why << "\nRun with --help for more information.\n";
     return 2;
   }
@@ -201,7 +209,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (runs > 1 && !trace.empty()) {
-    std::cerr << "--trace writes a single run's trace, not a sweep's (--runs): give one --seed\n";
+    std::cerr << "--trace writes a single run, not a sweep (--runs)\n";
     return 2;
   }
   // Checked before the run, which may take minutes, rather than lost after it. A sweep

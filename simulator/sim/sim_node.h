@@ -36,10 +36,10 @@ class SimNode {
   // Crashes the node and deletes its data directory: it opens next on an empty one (its
   // disk replaced), with a ticket key of its own. REQUIRES: a store.
   Status ReplaceDisk();
-  // Disks replaced so far.
-  int disks_replaced() const { return disks_replaced_; }
   // A store waiting for HQ to send its data back after a disk replacement.
   bool restoring() const { return engine_ != nullptr && engine_->awaiting_hq(); }
+  // Up and not restoring: what it is asked to write, it may write.
+  bool takes_writes() const { return engine_ != nullptr && !engine_->awaiting_hq(); }
   // Ends a restore once HQ's data is back (EndAwaitingHqIfRestored). Returns whether it
   // ended now. REQUIRES: up().
   Result<bool> EndRestoreIfBack(const std::string& hq);

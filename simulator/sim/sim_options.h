@@ -76,7 +76,7 @@ struct SimOptions {
   // Output.
   bool progress = false;
   // Keep every line of the run's trace (RunResult::trace, kura-sim --trace): memory for
-  // each, about a hundred bytes an event.
+  // each, a few hundred bytes an event.
   bool keep_trace = false;
   int plot_samples = 300;
 };

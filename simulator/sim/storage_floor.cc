@@ -36,8 +36,6 @@ Status Replay(const StorageLog::Record& r, Db& db, Db::Work* done) {
       ++done->point_reads;
       return Status::Ok();
     }
-    case StorageLog::Kind::kNewDisk:
-      break;  // MeasureStorageFloor opens the node's new database
     case StorageLog::Kind::kScan: {
       std::unique_ptr<rocksdb::Iterator> it(db.raw()->NewIterator(rocksdb::ReadOptions(), db.handle(r.cf)));
       it->Seek(r.bytes);
@@ -49,6 +47,8 @@ Status Replay(const StorageLog::Record& r, Db& db, Db::Work* done) {
       ++done->scans;
       return FromRocks(it->status(), "storage floor scan");
     }
+    case StorageLog::Kind::kNewDisk:
+      return Status::Ok();  // MeasureStorageFloor opens the node's new database
   }
   return Status::Corruption("storage floor: unknown record kind");
 }

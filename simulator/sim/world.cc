@@ -41,8 +41,6 @@ constexpr int64_t kPruneStepGapMs = 1000;
 // that a store's changes fill several batches in a small world too and the paths of a full
 // batch run (a bug that skipped a full batch's rest went unseen at the default size).
 constexpr std::size_t kBatchBytes = 8 << 10;
-// The last trace lines a violation's report shows.
-constexpr std::size_t kViolationTraceLines = 20;
 // After the final heal, sync is checked for quiet every this many steps (windows or the
 // world's own events): a check reads every store.
 constexpr uint64_t kStepsPerQuietCheck = 16;
@@ -176,7 +174,7 @@ bool World::Reachable(int store) const {
 bool World::ReadyForCalls(int store) const { return Reachable(store) && TakesTills(store); }
 
 bool World::TakesTills(int store) const {
-  return stores_[store]->up() && !draining_[store] && !stores_[store]->restoring();
+  return stores_[store]->takes_writes() && !draining_[store];
 }
 
 void World::Arm(SimNode& node, int store, int64_t at) {
@@ -250,7 +248,7 @@ void World::ExpiryJob(int i) {
   SimNode& node = *stores_[i];
   // A store getting its data back writes nothing: kura-store's jobs skip it
   // (ScheduleOpJob, Engine::ExpireDueHolds) and so does this one.
-  if (node.up() && !node.restoring()) {
+  if (node.takes_writes()) {
     node.SetTime(now());
     auto expired = options_.skip_expiry ? Result<int>(0) : node.engine()->ExpireDueHolds();
     if (!expired.ok()) return Violation(node.id() + " expiry failed: " + expired.status().ToString());
@@ -300,14 +298,14 @@ void World::TakeSample() {
   for (int i = 0; i < stores(); ++i) {
     std::optional<int64_t> lag;
     // A store getting its data back has less than HQ holds of it: not a lag.
-    if (stores_[i]->up() && !stores_[i]->restoring() && hq_->up()) {
+    if (stores_[i]->takes_writes() && hq_->up()) {
       auto head = stores_[i]->replica()->Head();
       auto held = hq_->replica()->Held(stores_[i]->id());
       if (head.ok() && held.ok()) lag = static_cast<int64_t>(*head - held->Get(stores_[i]->id()));
     }
     sample.lag.push_back(lag);
   }
-  if (stores_[0]->up() && !stores_[0]->restoring()) {
+  if (stores_[0]->takes_writes()) {
     auto view = Read(*stores_[0], "stock.get", {{"sku", Workload::Sku(0)}});
     if (view.ok()) sample.atp_store = (*view)["on_hand"].get<int64_t>() - (*view)["held"].get<int64_t>();
   }
@@ -465,15 +463,13 @@ RunResult World::Run(const Progress& progress) {
   }
   result_.sim_ms = now();
   result_.events = world_queue_.executed();
-  Trace joined = lanes_.front()->trace;
   std::vector<const Trace*> traces;
   for (const auto& l : lanes_) {
     result_.events += l->queue.executed();
-    if (l != lanes_.front()) joined.MixHash(l->trace.hash());
     traces.push_back(&l->trace);
   }
-  result_.trace_hash = joined.hash();
-  result_.trace_tail = Trace::Tail(traces, kViolationTraceLines);
+  result_.trace_hash = Trace::JoinedHash(traces);
+  result_.trace_tail = Trace::Tail(traces, Trace::kKeptByDefault);
   if (options_.keep_trace) result_.trace = Trace::Merged(traces);
   result_.net = net_.stats();
   result_.orders = strategy_->stats();

@@ -37,7 +37,8 @@ void World::WipeWhenHqHoldsAll(int i, int64_t down_ms, int64_t give_up_at) {
   bool caught_up = HqHoldsAllOf(i) && RepeatsToCome(i) == 0 && strategy_->RoutedPendingFor(i) == 0;
   if (!caught_up) {
     if (now() >= give_up_at) return CallOffReplacement(i, "hq did not catch up on it within an hour");
-    world_queue_.At(now() + kDrainPollMs, [this, i, down_ms, give_up_at] { WipeWhenHqHoldsAll(i, down_ms, give_up_at); });
+    world_queue_.At(now() + kDrainPollMs,
+                    [this, i, down_ms, give_up_at] { WipeWhenHqHoldsAll(i, down_ms, give_up_at); });
     return;
   }
   draining_[i] = false;

@@ -136,7 +136,7 @@ void World::RunOwed(int i) {
 void World::CallEventually(int store, const std::string& op, const std::string& rid,
                            const json& args) {
   // A store getting its data back refuses writes: the request waits until it is whole.
-  if (stores_[store]->up() && !stores_[store]->restoring()) {
+  if (stores_[store]->takes_writes()) {
     auto reply = Call(*stores_[store], op, rid, args);
     if (!reply.ok() && reply.status().code() == Status::Code::kIOError) {
       Violation(stores_[store]->id() + " " + op + ": " + reply.status().ToString());

@@ -22,17 +22,13 @@ TEST_CASE("a store whose disk is replaced gets everything back from HQ before it
   for (uint64_t seed : {1, 2, 3}) {
     SimOptions o = WithWipes(seed);
     o.record_storage = true;
-    World world(o, StrategyKind::kEscrow);
-    RunResult r = world.Run();
+    RunResult r = World(o, StrategyKind::kEscrow).Run();
     INFO("seed " << seed << ": " << FormatViolation(o, r));
     // The final checks read the replaced stores too: their on-hand against every
     // acknowledged operation, their cells and receipts against HQ's. A request of the
     // world's answered busy (a store refusing writes while restoring) stops the run too.
     REQUIRE(r.ok);
     CHECK(r.disks_replaced > 0);
-    int64_t new_disks = 0;
-    for (int i = 0; i < o.stores; ++i) new_disks += world.store(i).disks_replaced();
-    CHECK(new_disks == r.disks_replaced);
     skipped_meanwhile += r.ops_skipped.disk_replaced;
     // The storage floor replays a replaced store on a new database too, finding what it found.
     auto floor = MeasureStorageFloor(*r.storage_log, r.storage);

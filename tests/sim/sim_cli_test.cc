@@ -48,7 +48,8 @@ std::string ReadText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-TEST_CASE("kura-sim --trace writes every line of a run's trace in time order, the same on one thread or two", "[sim][cli]") {
+TEST_CASE("kura-sim --trace writes every line of a run's trace in time order, the same whatever --threads",
+          "[sim][cli]") {
   TempDir dir;
   const std::string world = "--stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot '' ";
   CommandRun one = Sim(dir, world + "--threads 1 --trace one.txt");
@@ -75,8 +76,8 @@ TEST_CASE("kura-sim --trace writes every line of a run's trace in time order, th
   CHECK(count > 100);  // far more than a violation's last 20
   CHECK(one.out.find("\ntrace: one.txt\n") != std::string::npos);
 
-  RefusedNaming(Sim(dir, "--runs 2 --trace sweep.txt"), "--trace writes a single run's trace");
-  CHECK_FALSE(std::filesystem::exists(dir.Sub("sweep.txt")));
+  RefusedNaming(Sim(dir, "--runs 2 --trace sweep.txt"), "--trace writes a single run, not a sweep");
+  RefusedNaming(Sim(dir, "--trace ''"), "--trace");
   RefusedNaming(Sim(dir, "--trace '" + dir.Sub("missing/trace.txt") + "'"), "cannot write the trace to");
 }
 
@@ -309,6 +310,13 @@ TEST_CASE("a plot that cannot be written after the run is no violation, and the 
   CHECK(run.Json()["plot"].is_null());
   CHECK(run.Json()["plot_error"] == "No space left on device");
   CHECK(run.err.find("cannot write the plot to /dev/full") != std::string::npos);
+  // The same for the trace.
+  CommandRun traced = Sim(dir, "--no-faults --stores 2 --skus 5 --ops 200 --days 0.05 --strategy escrow --plot '' "
+                               "--trace /dev/full --json");
+  INFO("stdout: " << traced.out << "\nstderr: " << traced.err);
+  CHECK(traced.exit_code == 3);
+  CHECK(traced.Json()["trace_file"].is_null());
+  CHECK(traced.Json()["trace_error"] == "No space left on device");
   // A FIFO with no reader is refused before the run rather than waited on.
   REQUIRE(RunCommand(dir, "mkfifo '" + dir.Sub("fifo") + "'").exit_code == 0);
   RefusedNaming(RunCommand(dir, "cd '" + dir.path() + "' && timeout 60 '" + KURA_SIM_BIN + "' --plot fifo --quiet"),
