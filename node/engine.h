@@ -36,6 +36,9 @@ class Engine final : public Store {
   // sessions, so a local write is ordered after everything the replica has seen.
   HybridLogicalClock* hlc() { return &hlc_; }
   const StoreOptions& options() const { return options_; }
+  // kura-hq reloading its store list: the stores its ops may name from now on
+  // (StoreOptions::known_stores).
+  void SetKnownStores(std::set<std::string> stores) { options_.known_stores = std::move(stores); }
 
   std::vector<std::string> ExecuteGroup(const std::vector<std::string_view>& requests) override;
   Result<int> ExpireDueHolds() override;

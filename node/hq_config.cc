@@ -14,7 +14,9 @@ constexpr char kDescription[] =
     "kura-hq: head office. Merges every store's stock, holds and journal over CURVE-secured\n"
     "ZeroMQ sync links, relays what each store needs, and serves HQ staff and the online\n"
     "channels through a local API (kuractl hq ...). Settings come from --config FILE (TOML)\n"
-    "and flags; a flag overrides the file. See deploy/kura-hq.example.toml.";
+    "and flags; a flag overrides the file. See deploy/kura-hq.example.toml.\n"
+    "SIGHUP (systemctl reload) reads the settings again and puts the store list and the log\n"
+    "level in force at once; other settings wait for a restart, as the log says.";
 
 // "<store id>,<public key>" as given to --store.
 std::string AddStore(const std::string& spec, std::map<std::string, std::string>* stores) {

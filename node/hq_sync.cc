@@ -16,15 +16,20 @@ namespace {
 constexpr int kMaxGroupMessages = 128;
 constexpr uint64_t kMaxGroupComponents = 32768;
 
+// The authenticator's view of HQ's store list: public key -> store id.
+ZapAuthenticator::AllowList AllowListOf(const std::map<std::string, std::string>& stores) {
+  ZapAuthenticator::AllowList allow;
+  for (const auto& [store, key] : stores) allow[key] = store;
+  return allow;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<HqSync>> HqSync::Start(zmq::context_t& context, Engine* engine,
                                               const HqSyncConfig& config) {
   KURA_ASSIGN_OR_RETURN(CurveKeyPair keys, ReadKeyFile(config.key_file));
-  ZapAuthenticator::AllowList allow;
-  for (const auto& [store, key] : config.stores) allow[key] = store;
   std::unique_ptr<HqSync> sync(new HqSync(engine, config));
-  KURA_ASSIGN_OR_RETURN(sync->auth_, ZapAuthenticator::Start(context, allow));
+  KURA_ASSIGN_OR_RETURN(sync->auth_, ZapAuthenticator::Start(context, AllowListOf(config.stores)));
   sync->hub_ = std::make_unique<SyncHub>(context, keys, sync->auth_.get());
   for (const auto& endpoint : config.endpoints) KURA_RETURN_IF_ERROR(sync->hub_->Bind(endpoint));
   return sync;
@@ -37,6 +42,12 @@ HqSync::HqSync(Engine* engine, HqSyncConfig config)
 HqSync::~HqSync() {
   hub_.reset();  // sockets before the authenticator they rely on
   auth_.reset();
+}
+
+Status HqSync::SetStores(const std::map<std::string, std::string>& stores) {
+  KURA_RETURN_IF_ERROR(auth_->SetAllowList(AllowListOf(stores)));
+  config_.stores = stores;
+  return Status::Ok();
 }
 
 void HqSync::Attach(EventLoop* loop) {
@@ -180,6 +191,7 @@ nlohmann::json HqSync::Describe(int64_t /*now_ms: its times are on the boot cloc
   }
   const CellReplica::MergeCounts& merged = replica_.merge_counts();
   return nlohmann::json{{"stores", stores}, {"refused_peers", auth_->refused()},
+                        {"dropped_unlisted", hub_->dropped_unlisted()},
                         {"endpoint", hub_->endpoint()}, {"merge_commits", merged.commits},
                         {"batches_merged", merged.batches}};
 }

@@ -36,6 +36,11 @@ class HqSync final : public SyncView {
 
   void Attach(EventLoop* loop);
   void Tick();
+  // Puts a new store list (store id -> public key) in force: later handshakes and every
+  // later message are judged by it, so a key taken off it speaks no more even on a
+  // connection already open (ZapAuthenticator::StoreOf). On InvalidArgument (a malformed
+  // key) the old list stays. The caller has checked ids and duplicate keys (hq_config.h).
+  Status SetStores(const std::map<std::string, std::string>& stores);
   nlohmann::json Describe(int64_t now_ms) override;
   uint64_t AckedJournalSeq() override { return 0; }
   bool Reachable(std::string_view store) override;  // HQ keeps everything

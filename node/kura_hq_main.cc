@@ -8,12 +8,14 @@
 #include "event_loop.h"
 #include "hq_check_runner.h"
 #include "hq_config.h"
+#include "hq_reload.h"
 #include "hq_sync.h"
 #include "op_jobs.h"
 #include "order_router.h"
 #include "signals.h"
 
 int main(int argc, char** argv) {
+  kura::InstallReloadSignal();  // first: an early SIGHUP must not end the daemon
   int exit_code = -1;
   std::string output;
   kura::HqConfig config = kura::ParseHqConfig(argc, argv, &exit_code, &output);
@@ -49,6 +51,10 @@ int main(int argc, char** argv) {
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   kura::ScheduleOpJob(loop, hq, "hq.orders.release", 5000, "routed_holds_released", "released");
   kura::SchedulePruneRequestIds(loop, hq);
+  kura::HqReload reload(argc, argv, &config, sync->get(), hq);
+  loop.Every("reload", 200, [&] {
+    if (kura::TakeReloadRequest()) reload.Run().IgnoreError();  // logged either way
+  });
   spdlog::info("event=ready role=hq data_dir={} sync={} stores={}", config.engine.data_dir,
                (*sync)->endpoint(), config.sync.stores.size());
   kura::Status s = loop.Run(kura::StopRequested());

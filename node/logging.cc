@@ -4,15 +4,23 @@
 #include <spdlog/spdlog.h>
 
 namespace kura {
+namespace {
+
+spdlog::level::level_enum ParseLevel(const std::string& level) {
+  spdlog::level::level_enum parsed = spdlog::level::from_str(level);
+  return parsed == spdlog::level::off && level != "off" ? spdlog::level::info : parsed;
+}
+
+}  // namespace
 
 void SetUpLogging(const std::string& level) {
   auto logger = spdlog::stderr_logger_mt("kura");
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
-  spdlog::level::level_enum parsed = spdlog::level::from_str(level);
-  if (parsed == spdlog::level::off && level != "off") parsed = spdlog::level::info;
-  logger->set_level(parsed);
+  logger->set_level(ParseLevel(level));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }
+
+void SetLogLevel(const std::string& level) { spdlog::default_logger()->set_level(ParseLevel(level)); }
 
 }  // namespace kura

@@ -26,6 +26,9 @@ constexpr std::chrono::milliseconds kMaxHoldOff{30'000};
 // command: "\x07MESSAGE" (8) + nonce (8) + MAC (16) + flags (1) + the message.
 constexpr int64_t kCurveMessageOverhead = 33;
 
+// Bounds the keys SyncHub remembers having logged a dropped message for.
+constexpr std::size_t kMaxDropLoggedKeys = 1024;
+
 // Settings both ends share. Throws zmq::error_t.
 void SetLinkOptions(zmq::socket_t& socket) {
   socket.set(zmq::sockopt::maxmsgsize,
@@ -108,7 +111,8 @@ bool SyncHub::Receive(std::string* store_id, std::string* bytes) {
         spdlog::warn("event=sync_drop reason=frame_count frames={}", frames);
         continue;
       }
-      // Set by libzmq from our ZAP reply; absent only if no authenticator vetted the peer.
+      // Set by libzmq from our ZAP reply: the key the connection was admitted with; absent
+      // only if no authenticator vetted the peer.
       const char* user_id = nullptr;
       try {
         user_id = body.gets("User-Id");
@@ -118,11 +122,16 @@ bool SyncHub::Receive(std::string* store_id, std::string* bytes) {
         spdlog::warn("event=sync_drop reason=no_user_id");
         continue;
       }
-      store_id->assign(user_id);
+      std::string key = user_id;
+      *store_id = auth_->StoreOf(key);
+      if (store_id->empty()) {
+        DropUnlisted(key);
+        continue;
+      }
       std::string route = routing_id.to_string();
-      auto [it, inserted] = routes_.try_emplace(*store_id, route);
-      if (inserted || it->second != route) {
-        it->second = std::move(route);
+      auto [it, inserted] = routes_.try_emplace(*store_id, Route{route, key});
+      if (inserted || it->second.routing_id != route) {
+        it->second = Route{std::move(route), std::move(key)};
         spdlog::info("event=sync_peer_route store_id={} new_connection=true", *store_id);
       }
       bytes->assign(static_cast<const char*>(body.data()), body.size());
@@ -140,8 +149,13 @@ Status SyncHub::Send(const std::string& store_id, std::string_view bytes) {
   if (it == routes_.end() || !socket_) {
     return Status::NotFound("store " + store_id + " has not connected");
   }
+  // A store re-keyed or taken off the list gets nothing more on its old connection.
+  if (auth_->StoreOf(it->second.public_z85) != store_id) {
+    routes_.erase(it);
+    return Status::NotFound("store " + store_id + " is connected only with a key no longer listed");
+  }
   try {
-    if (!socket_.send(zmq::buffer(it->second),
+    if (!socket_.send(zmq::buffer(it->second.routing_id),
                       zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
       return Status::Busy("send queue to store " + store_id + " is full");
     }
@@ -154,6 +168,15 @@ Status SyncHub::Send(const std::string& store_id, std::string_view bytes) {
     return Status::IOError("send to store " + store_id + ": " + e.what());
   }
   return Status::Ok();
+}
+
+void SyncHub::DropUnlisted(const std::string& public_z85) {
+  ++dropped_unlisted_;
+  // Logged once per key: the connection keeps sending (retransmits, pings) until it drops.
+  if (drops_logged_.size() >= kMaxDropLoggedKeys) drops_logged_.clear();
+  if (!drops_logged_.insert(public_z85).second) return;
+  spdlog::warn("event=sync_drop reason=key_not_listed key={} dropped_total={}", KeyForLog(public_z85),
+               dropped_unlisted_);
 }
 
 // ---- SyncSpoke ----

@@ -5,7 +5,8 @@
 //                                                        └─ ZapAuthenticator: key → store id
 //
 // HQ has one ROUTER for all stores. It learns who sent a message only from the "User-Id"
-// property its ZapAuthenticator attached to the connection, never from anything the client
+// property its ZapAuthenticator attached to the connection (the key it was admitted with,
+// looked up on the allow-list in force at each message), never from anything the client
 // sends (a store can choose its routing id, so routing ids prove nothing). It learns where a
 // store is from that store's messages: after (re)connecting a store speaks first, which the
 // session's hello does.
@@ -24,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -57,26 +59,39 @@ class SyncHub {
   const std::string& endpoint() const { return endpoint_; }
 
   // Takes one waiting message without blocking; false when none. `*store_id` is the
-  // authenticated sender. Messages without a store id or with several frames (not sent by a
+  // authenticated sender: the store its connection's key is listed under now. Messages
+  // without a key, from a key no longer listed, or with several frames (not sent by a
   // SyncSpoke) are dropped with a log line.
   bool Receive(std::string* store_id, std::string* bytes);
   // Queues `bytes` for the store's latest connection without blocking. NotFound: the store
-  // has not sent anything since the hub started. IOError: its connection is gone (dropped).
-  // Busy: its queue is full. TooLarge: above kMaxSyncMessageBytes.
+  // has not sent anything since the hub started, or its key was taken off the allow-list
+  // since. IOError: its connection is gone (dropped). Busy: its queue is full. TooLarge:
+  // above kMaxSyncMessageBytes.
   Status Send(const std::string& store_id, std::string_view bytes);
+  // Messages dropped because their connection's key is no longer on the allow-list.
+  uint64_t dropped_unlisted() const { return dropped_unlisted_; }
 
   // For zmq::poll (ZMQ_POLLIN). Empty before the first successful Bind.
   zmq::socket_ref socket() { return socket_; }
 
  private:
   Status Open();
+  // Counts and logs a message from a connection whose key is no longer listed.
+  void DropUnlisted(const std::string& public_z85);
 
   zmq::context_t& context_;
   CurveKeyPair keys_;
   ZapAuthenticator* auth_;
   zmq::socket_t socket_;
   std::string endpoint_;
-  std::map<std::string, std::string> routes_;  // store id -> ROUTER routing id
+  // A store's latest connection: its ROUTER routing id and the key it was admitted with.
+  struct Route {
+    std::string routing_id;
+    std::string public_z85;
+  };
+  std::map<std::string, Route> routes_;  // store id -> its latest connection
+  uint64_t dropped_unlisted_ = 0;
+  std::set<std::string> drops_logged_;  // keys whose dropped messages were logged
 };
 
 // A store's end: one DEALER connecting to HQ, reconnecting with backoff (100 ms doubling to

@@ -76,6 +76,14 @@ Status ZapAuthenticator::SetAllowList(const AllowList& allow_list) {
   return Status::Ok();
 }
 
+std::string ZapAuthenticator::StoreOf(std::string_view public_z85) const {
+  auto key = DecodeCurveKey(public_z85, "connection key");
+  if (!key.ok()) return "";
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = allow_.find(*key);
+  return it == allow_.end() ? "" : it->second;
+}
+
 void ZapAuthenticator::Run(zmq::socket_t socket) {
   zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
   std::vector<std::string> reply;
@@ -138,9 +146,11 @@ void ZapAuthenticator::Answer(const std::vector<zmq::message_t>& request,
     return answer("400", "key not on the allow-list", "");
   }
   ++accepted_;
+  std::string public_z85 = EncodeCurveKey(key);
   spdlog::info("event=sync_peer_accepted store_id={} key={} address={}", store_id,
-               KeyForLog(EncodeCurveKey(key)), address);
-  answer("200", "OK", std::move(store_id));
+               KeyForLog(public_z85), address);
+  // The key, not the store id: SyncHub looks the store up at every message (StoreOf).
+  answer("200", "OK", std::move(public_z85));
 }
 
 void ZapAuthenticator::LogRefusal(const std::string& key, const std::string& address,

@@ -1,18 +1,20 @@
 // ZapAuthenticator: HQ's gatekeeper for the sync link. A ZAP handler (ZMQ RFC 27) on its own
 // thread, bound to inproc://zeromq.zap.01 of one zmq::context_t. libzmq asks it about every
 // CURVE handshake on a socket with ZAP domain kSyncZapDomain; it lets in clients whose public
-// key is on the allow-list and names them by their store id, which libzmq then attaches to
-// every message from that connection as the "User-Id" property. That property, never
-// anything the client sends, is how HQ knows which store spoke.
+// key is on the allow-list and names the connection by that key (Z85), which libzmq then
+// attaches to every message from it as the "User-Id" property. SyncHub turns that key into a
+// store id with StoreOf at every message, never trusting anything the client sends, so a key
+// taken off the list (kura-hq reloading its settings) speaks for no store from then on, even
+// on a connection admitted before.
 //
 // Everything else is refused with status 400: unknown keys, other mechanisms, other domains.
 // A refusal is counted and logged as event=sync_peer_refused (at most once per key per 10 s,
 // so a client retrying in a loop cannot flood the log).
 //
-// Thread-safe: SetAllowList and the counters may be called from any thread while the handler
-// runs. Only one handler may exist per context. It must outlive every socket that relies on
-// it; SyncHub additionally sets ZMQ_ZAP_ENFORCE_DOMAIN so that without a handler libzmq
-// refuses clients instead of letting them in.
+// Thread-safe: SetAllowList, StoreOf and the counters may be called from any thread while the
+// handler runs. Only one handler may exist per context. It must outlive every socket that
+// relies on it; SyncHub additionally sets ZMQ_ZAP_ENFORCE_DOMAIN so that without a handler
+// libzmq refuses clients instead of letting them in.
 #pragma once
 
 #include <atomic>
@@ -21,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -49,9 +52,14 @@ class ZapAuthenticator {
   ZapAuthenticator(const ZapAuthenticator&) = delete;
   ZapAuthenticator& operator=(const ZapAuthenticator&) = delete;
 
-  // Replaces the allow-list for every later handshake; connections already admitted stay.
-  // On InvalidArgument (a malformed key or empty store id) the old list stays in force.
+  // Replaces the allow-list for every later handshake and every later StoreOf: a connection
+  // admitted before stays open, but a key no longer listed maps to no store. On
+  // InvalidArgument (a malformed key or empty store id) the old list stays in force.
   Status SetAllowList(const AllowList& allow_list);
+
+  // The store id `public_z85` (a connection's User-Id) is listed under now; "" when it is
+  // not listed (any more) or is not a key.
+  std::string StoreOf(std::string_view public_z85) const;
 
   // False once the handler thread has ended (only when the context was shut down).
   bool running() const { return running_.load(); }

@@ -63,6 +63,9 @@ void PrintHqSyncStatus(const json& r, std::ostream& out) {
     for (const std::string& e : errors) out << "last error of " << e << "\n";
   }
   out << "refused peers: " << Cell(r.at("refused_peers")) << "\n";
+  if (r.value("dropped_unlisted", 0) > 0) {
+    out << "messages dropped from keys taken off the list: " << Cell(r.at("dropped_unlisted")) << "\n";
+  }
   if (r.contains("endpoint")) out << "sync endpoint: " << Cell(r.at("endpoint")) << "\n";
   if (r.contains("merge_commits")) {
     out << "merged: " << Cell(r.at("batches_merged")) << " store batches in " << Cell(r.at("merge_commits"))

@@ -15,19 +15,10 @@
 using kura::test::Chain;
 using kura::test::DaemonProcess;
 using kura::test::Eventually;
+using kura::test::HqOnHand;
 using nlohmann::json;
 
 namespace {
-
-// HQ's view of one SKU in one store, or -1 when HQ has not heard of it.
-int64_t HqOnHand(DaemonProcess& hq, const std::string& sku, const std::string& store) {
-  auto r = hq.client().Call("hq.stock", {{"sku", sku}});
-  if (!r.ok()) return -1;
-  for (const auto& row : (*r)["stores"]) {
-    if (row["store"] == store) return row["on_hand"].get<int64_t>();
-  }
-  return -1;
-}
 
 void Sell(DaemonProcess& store, const std::string& sku, int n) {
   for (int i = 0; i < n; ++i) {

@@ -163,6 +163,51 @@ TEST_CASE("a refused store gets through once its key is added to the allow list"
   }
 }
 
+TEST_CASE("a key taken off the allow list speaks for no store, even on its open connection",
+          "[transport][security]") {
+  CurveKeyPair tokyo = Keys(), tokyo_new = Keys();
+  Hq hq({{tokyo.public_z85, "tokyo-01"}});
+  zmq::context_t store_context;
+  SyncSpoke old_link(store_context, tokyo, hq.keys.public_z85, hq.hub->endpoint());
+  REQUIRE(old_link.Connect().ok());
+  REQUIRE(Eventually([&] { return old_link.connected(); }));
+  REQUIRE(old_link.Send("before").ok());
+  std::string store_id, bytes;
+  REQUIRE(hq.Receive(&store_id, &bytes));
+  CHECK(store_id == "tokyo-01");
+
+  // The store's key is replaced: the old connection stays open, but is no longer tokyo-01.
+  REQUIRE(hq.auth->SetAllowList({{tokyo_new.public_z85, "tokyo-01"}}).ok());
+  CHECK(hq.hub->Send("tokyo-01", "for tokyo").code() == Code::kNotFound);
+  REQUIRE(old_link.Send("after").ok());
+  bool delivered = false;
+  REQUIRE(Eventually([&] {
+    delivered = delivered || hq.hub->Receive(&store_id, &bytes);
+    return hq.hub->dropped_unlisted() == 1;
+  }));
+  CHECK_FALSE(delivered);
+  CHECK(old_link.connected());
+
+  SECTION("the new key takes the store id, and an old connection speaking later does not take it back") {
+    SyncSpoke new_link(store_context, tokyo_new, hq.keys.public_z85, hq.hub->endpoint());
+    REQUIRE(new_link.Connect().ok());
+    REQUIRE(Eventually([&] { return new_link.connected(); }));
+    REQUIRE(new_link.Send("new disk").ok());
+    REQUIRE(hq.Receive(&store_id, &bytes));
+    CHECK(store_id == "tokyo-01");
+    CHECK(bytes == "new disk");
+    REQUIRE(old_link.Send("still here").ok());
+    REQUIRE(Eventually([&] {
+      delivered = delivered || hq.hub->Receive(&store_id, &bytes);
+      return hq.hub->dropped_unlisted() == 2;
+    }));
+    CHECK_FALSE(delivered);
+    REQUIRE(hq.hub->Send("tokyo-01", "for tokyo").ok());
+    REQUIRE(Eventually([&] { return new_link.Receive(&bytes); }));
+    CHECK(bytes == "for tokyo");
+  }
+}
+
 TEST_CASE("a store posing as another by routing id still appears under its own store id",
           "[transport]") {
   CurveKeyPair tokyo = Keys(), osaka = Keys();

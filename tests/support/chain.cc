@@ -16,6 +16,15 @@ std::string FreeTcpEndpoint() {
   return endpoint;
 }
 
+int64_t HqOnHand(DaemonProcess& hq, const std::string& sku, const std::string& store) {
+  auto r = hq.client().Call("hq.stock", {{"sku", sku}});
+  if (!r.ok()) return -1;
+  for (const auto& row : (*r)["stores"]) {
+    if (row["store"] == store) return row["on_hand"].get<int64_t>();
+  }
+  return -1;
+}
+
 bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

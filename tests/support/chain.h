@@ -52,6 +52,9 @@ class Chain {
 // and they are sent after the stock cells, so their restore takes several batches.
 void FillWithReceipts(DaemonProcess& store, int receipts, int left);
 
+// HQ's view of one SKU in one store, or -1 when HQ has not heard of it.
+int64_t HqOnHand(DaemonProcess& hq, const std::string& sku, const std::string& store);
+
 // Polls `done` until it holds or `timeout` passes; returns whether it held. For waiting on
 // asynchronous convergence between processes, where there is no event to block on.
 bool Eventually(const std::function<bool()>& done,

@@ -1,0 +1,52 @@
+// HqReload: what kura-hq does on SIGHUP (`systemctl reload kura-hq`). It reads its settings
+// again exactly as at start (the same flags, the --config file as it is now) and puts the
+// store list and the log level in force without a restart, so a store's new key (a disk
+// replaced without a backup of its key, README) or a new store links at once, and a key
+// taken off the list speaks for no store from then on, even on a connection already open
+// (HqSync::SetStores). Everything else it reads (data_dir, api, sync, key_file,
+// route_timeout_ms, cache_mb, request_retention_hours) takes effect at the next restart;
+// the log names what changed. Settings that do not parse or fail a check change nothing: the
+// error is logged and the running ones stay. Runs on the loop thread.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "hq_config.h"
+#include "hq_sync.h"
+
+namespace kura {
+
+// How one store list (store id -> public key) differs from another, by store id.
+struct StoreListChange {
+  std::vector<std::string> added, removed, rekeyed;
+  bool empty() const { return added.empty() && removed.empty() && rekeyed.empty(); }
+};
+StoreListChange CompareStoreLists(const std::map<std::string, std::string>& before,
+                                  const std::map<std::string, std::string>& after);
+
+// The names of the settings, as in the config file, that differ between `running` and
+// `read` and are read only at start.
+std::vector<std::string> SettingsNeedingRestart(const HqConfig& running, const HqConfig& read);
+
+class HqReload {
+ public:
+  // `argv` (the daemon's own) and the rest must outlive this object.
+  HqReload(int argc, char** argv, HqConfig* running, HqSync* sync, Engine* hq)
+      : argc_(argc), argv_(argv), running_(running), sync_(sync), hq_(hq) {}
+
+  // Reads the settings again and applies what can change live; logs event=reloaded with
+  // what changed, or event=reload_refused with why nothing did.
+  Status Run();
+
+ private:
+  int argc_;
+  char** argv_;
+  HqConfig* running_;
+  HqSync* sync_;
+  Engine* hq_;
+};
+
+}  // namespace kura
