@@ -15,8 +15,9 @@ constexpr char kDescription[] =
     "ZeroMQ sync links, relays what each store needs, and serves HQ staff and the online\n"
     "channels through a local API (kuractl hq ...). Settings come from --config FILE (TOML)\n"
     "and flags; a flag overrides the file. See deploy/kura-hq.example.toml.\n"
-    "SIGHUP (systemctl reload) reads the settings again and puts the store list and the log\n"
-    "level in force at once; other settings wait for a restart, as the log says.";
+    "SIGHUP (systemctl reload) reads the settings again and puts the store list (who may\n"
+    "link, and which stores HQ's ops may name) and the log level in force at once; other\n"
+    "settings wait for a restart, as the log says.";
 
 // "<store id>,<public key>" as given to --store.
 std::string AddStore(const std::string& spec, std::map<std::string, std::string>* stores) {
@@ -110,7 +111,8 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     return {};
   }
   config.engine.store_id = "hq";
-  for (const auto& [id, key] : config.sync.stores) config.engine.known_stores.insert(id);
+  config.engine.known_stores.emplace();
+  for (const auto& [id, key] : config.sync.stores) config.engine.known_stores->insert(id);
   config.engine.request_retention_ms = request_retention_hours * 3600 * 1000;
   if (config.api.empty()) config.api = {"tcp://127.0.0.1:7430", "ipc://" + config.engine.data_dir + "/api.sock"};
   if (config.sync.endpoints.empty()) config.sync.endpoints = {"tcp://0.0.0.0:7431"};

@@ -23,23 +23,6 @@ std::string Names(const std::vector<std::string>& names) {
 
 }  // namespace
 
-StoreListChange CompareStoreLists(const std::map<std::string, std::string>& before,
-                                  const std::map<std::string, std::string>& after) {
-  StoreListChange change;
-  for (const auto& [store, key] : after) {
-    auto it = before.find(store);
-    if (it == before.end()) {
-      change.added.push_back(store);
-    } else if (it->second != key) {
-      change.rekeyed.push_back(store);
-    }
-  }
-  for (const auto& [store, key] : before) {
-    if (after.count(store) == 0) change.removed.push_back(store);
-  }
-  return change;
-}
-
 std::vector<std::string> SettingsNeedingRestart(const HqConfig& running, const HqConfig& read) {
   std::vector<std::string> changed;
   auto note = [&](bool differs, const char* name) {
@@ -66,7 +49,7 @@ Status HqReload::Run() {
     spdlog::error("event=reload_refused error=\"{}\" action=\"running settings kept\"", refused.message());
     return refused;
   }
-  hq_->SetKnownStores(read.engine.known_stores);
+  hq_->SetKnownStores(*read.engine.known_stores);
   StoreListChange stores = CompareStoreLists(running_->sync.stores, read.sync.stores);
   std::vector<std::string> restart = SettingsNeedingRestart(*running_, read);
   if (read.log_level != running_->log_level) SetLogLevel(read.log_level);

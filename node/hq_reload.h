@@ -19,14 +19,6 @@
 
 namespace kura {
 
-// How one store list (store id -> public key) differs from another, by store id.
-struct StoreListChange {
-  std::vector<std::string> added, removed, rekeyed;
-  bool empty() const { return added.empty() && removed.empty() && rekeyed.empty(); }
-};
-StoreListChange CompareStoreLists(const std::map<std::string, std::string>& before,
-                                  const std::map<std::string, std::string>& after);
-
 // The names of the settings, as in the config file, that differ between `running` and
 // `read` and are read only at start.
 std::vector<std::string> SettingsNeedingRestart(const HqConfig& running, const HqConfig& read);

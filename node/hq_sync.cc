@@ -25,6 +25,23 @@ ZapAuthenticator::AllowList AllowListOf(const std::map<std::string, std::string>
 
 }  // namespace
 
+StoreListChange CompareStoreLists(const std::map<std::string, std::string>& before,
+                                  const std::map<std::string, std::string>& after) {
+  StoreListChange change;
+  for (const auto& [store, key] : after) {
+    auto it = before.find(store);
+    if (it == before.end()) {
+      change.added.push_back(store);
+    } else if (it->second != key) {
+      change.rekeyed.push_back(store);
+    }
+  }
+  for (const auto& [store, key] : before) {
+    if (after.count(store) == 0) change.removed.push_back(store);
+  }
+  return change;
+}
+
 Result<std::unique_ptr<HqSync>> HqSync::Start(zmq::context_t& context, Engine* engine,
                                               const HqSyncConfig& config) {
   KURA_ASSIGN_OR_RETURN(CurveKeyPair keys, ReadKeyFile(config.key_file));
@@ -46,6 +63,10 @@ HqSync::~HqSync() {
 
 Status HqSync::SetStores(const std::map<std::string, std::string>& stores) {
   KURA_RETURN_IF_ERROR(auth_->SetAllowList(AllowListOf(stores)));
+  StoreListChange change = CompareStoreLists(config_.stores, stores);
+  for (const auto* ended : {&change.removed, &change.rekeyed}) {
+    for (const std::string& store : *ended) sessions_.erase(store);
+  }
   config_.stores = stores;
   return Status::Ok();
 }

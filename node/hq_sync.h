@@ -28,6 +28,13 @@ struct HqSyncConfig {
   std::map<std::string, std::string> stores;    // store id -> its public key (Z85)
 };
 
+// How one store list (store id -> public key) differs from another, by store id.
+struct StoreListChange {
+  std::vector<std::string> added, removed, rekeyed;
+};
+StoreListChange CompareStoreLists(const std::map<std::string, std::string>& before,
+                                  const std::map<std::string, std::string>& after);
+
 class HqSync final : public SyncView {
  public:
   static Result<std::unique_ptr<HqSync>> Start(zmq::context_t& context, Engine* engine,
@@ -38,8 +45,10 @@ class HqSync final : public SyncView {
   void Tick();
   // Puts a new store list (store id -> public key) in force: later handshakes and every
   // later message are judged by it, so a key taken off it speaks no more even on a
-  // connection already open (ZapAuthenticator::StoreOf). On InvalidArgument (a malformed
-  // key) the old list stays. The caller has checked ids and duplicate keys (hq_config.h).
+  // connection already open (ZapAuthenticator::StoreOf). The sessions of stores removed or
+  // given a new key end, so their next link starts ungreeted and HQ sends it nothing (no
+  // batch, no order) before its Hello. On InvalidArgument (a malformed key) the old list
+  // stays. The caller has checked ids and duplicate keys (hq_config.h).
   Status SetStores(const std::map<std::string, std::string>& stores);
   nlohmann::json Describe(int64_t now_ms) override;
   uint64_t AckedJournalSeq() override { return 0; }

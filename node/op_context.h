@@ -55,7 +55,7 @@ struct OpContext {
 
 // kura-hq: NotFound unless `store` is on HQ's allow-list (StoreOptions::known_stores).
 inline Status CheckKnownStore(const OpContext& ctx, const std::string& store) {
-  if (ctx.options.known_stores.empty() || ctx.options.known_stores.count(store) > 0) return Status::Ok();
+  if (!ctx.options.known_stores || ctx.options.known_stores->count(store) > 0) return Status::Ok();
   return Status::NotFound("store: " + store + " is not on HQ's list of stores (kura-hq --store, [stores])");
 }
 

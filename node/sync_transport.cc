@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "kura/sync/messages.h"
@@ -26,6 +27,8 @@ constexpr std::chrono::milliseconds kMaxHoldOff{30'000};
 // command: "\x07MESSAGE" (8) + nonce (8) + MAC (16) + flags (1) + the message.
 constexpr int64_t kCurveMessageOverhead = 33;
 
+constexpr std::size_t kRoutingIdBytes = 33;
+
 // Bounds the keys SyncHub remembers having logged a dropped message for.
 constexpr std::size_t kMaxDropLoggedKeys = 1024;
 
@@ -41,6 +44,17 @@ void SetLinkOptions(zmq::socket_t& socket) {
 }
 
 zmq::const_buffer Bytes(std::string_view bytes) { return zmq::buffer(bytes.data(), bytes.size()); }
+
+// A store's routing id at HQ: 32 random bytes behind a non-zero byte (ids starting with
+// zero are libzmq's own). libzmq's own ids count up from a known start, so another listed
+// store could connect with the id this store's closed connection had and be sent what HQ
+// meant for this store; a random one cannot be guessed (CURVE encrypts it on the wire).
+Result<std::string> RandomRoutingId() {
+  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
+  std::string id(kRoutingIdBytes, 'k');
+  randombytes_buf(id.data() + 1, id.size() - 1);
+  return id;
+}
 
 Status TooLargeStatus(std::size_t size) {
   return Status::TooLarge("sync message of " + std::to_string(size) + " bytes is above the " +
@@ -72,6 +86,9 @@ Status SyncHub::Open() {
     socket.set(zmq::sockopt::zap_domain, kSyncZapDomain);
     // Makes an unroutable Send an error we report rather than a silent drop.
     socket.set(zmq::sockopt::router_mandatory, 1);
+    // A SyncSpoke keeps its random routing id across reconnects: its new connection takes
+    // the id over from a dead one HQ has not noticed yet, rather than being refused.
+    socket.set(zmq::sockopt::router_handover, 1);
     SetLinkOptions(socket);
     socket_ = std::move(socket);
   } catch (const zmq::error_t& e) {
@@ -130,7 +147,12 @@ bool SyncHub::Receive(std::string* store_id, std::string* bytes) {
       }
       std::string route = routing_id.to_string();
       auto [it, inserted] = routes_.try_emplace(*store_id, Route{route, key});
-      if (inserted || it->second.routing_id != route) {
+      if (inserted || it->second.routing_id != route || it->second.public_z85 != key) {
+        // A routing id names one connection: another store's route through it is stale (its
+        // connection closed and this one took the id), and must not carry its messages here.
+        std::erase_if(routes_, [&](const auto& other) {
+          return other.first != *store_id && other.second.routing_id == route;
+        });
         it->second = Route{std::move(route), std::move(key)};
         spdlog::info("event=sync_peer_route store_id={} new_connection=true", *store_id);
       }
@@ -195,9 +217,11 @@ Status SyncSpoke::Connect() {
   Status valid = ValidateKeyPair(keys_);
   if (!valid.ok()) return Status::InvalidArgument("store keypair: " + valid.message());
   KURA_RETURN_IF_ERROR(DecodeCurveKey(hq_public_z85_, "HQ public key").status());
+  KURA_ASSIGN_OR_RETURN(std::string routing_id, RandomRoutingId());
   zmq::socket_t socket;
   try {
     socket = zmq::socket_t(context_, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::routing_id, routing_id);
     socket.set(zmq::sockopt::curve_serverkey, hq_public_z85_);
     socket.set(zmq::sockopt::curve_publickey, keys_.public_z85);
     socket.set(zmq::sockopt::curve_secretkey, keys_.secret_z85);

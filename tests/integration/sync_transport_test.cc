@@ -237,6 +237,29 @@ TEST_CASE("a store posing as another by routing id still appears under its own s
   CHECK(bytes == "for osaka");
 }
 
+TEST_CASE("a store that takes over another's routing id is sent nothing meant for that store",
+          "[transport][security]") {
+  CurveKeyPair tokyo = Keys(), osaka = Keys();
+  Hq hq({{tokyo.public_z85, "tokyo-01"}, {osaka.public_z85, "osaka-02"}});
+  zmq::context_t store_context;
+  std::string store_id, bytes;
+  {
+    zmq::socket_t victim = RawClient(store_context, tokyo, hq.keys.public_z85, hq.hub->endpoint(), "shared-id");
+    REQUIRE(victim.send(zmq::str_buffer("tokyo here"), zmq::send_flags::dontwait));
+    REQUIRE(hq.Receive(&store_id, &bytes));
+    REQUIRE(store_id == "tokyo-01");
+  }
+  // Tokyo's connection closed; osaka connects with the id it had (or takes it over).
+  zmq::socket_t thief = RawClient(store_context, osaka, hq.keys.public_z85, hq.hub->endpoint(), "shared-id");
+  REQUIRE(thief.send(zmq::str_buffer("osaka here"), zmq::send_flags::dontwait));
+  REQUIRE(hq.Receive(&store_id, &bytes));
+  CHECK(store_id == "osaka-02");
+  CHECK(hq.hub->Send("tokyo-01", "tokyo's stock").code() == Code::kNotFound);
+  REQUIRE(hq.hub->Send("osaka-02", "osaka's stock").ok());
+  REQUIRE(RawReceive(thief, &bytes));
+  CHECK(bytes == "osaka's stock");
+}
+
 TEST_CASE("a store with the wrong hq server key cannot talk", "[transport]") {
   CurveKeyPair tokyo = Keys(), not_hq = Keys();
   Hq hq({{tokyo.public_z85, "tokyo-01"}});

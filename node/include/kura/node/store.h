@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -63,9 +64,9 @@ struct StoreOptions {
   std::string signing_seed = {};
   // kura-hq: the stores on its allow-list. An HQ op that names another store (directory,
   // status, policy, order) is refused not_found, so no entry for a store that cannot link
-  // reaches the chain; an entry made before (an older build) can still be edited. Empty: any store (kura-sim and the unit tests run HQ without one;
-  // kura-hq with an empty list links no store at all).
-  std::set<std::string> known_stores = {};
+  // reaches the chain; an entry made before (an older build) can still be edited. None: any
+  // store (kura-sim and the unit tests run HQ without a list); an empty list: no store.
+  std::optional<std::set<std::string>> known_stores = std::nullopt;
   // kura-store linked to HQ: a data directory made now takes no writes until HQ has sent
   // back what it holds of this store (its disk may have been replaced: writes numbered
   // from the start of the store's lanes would be lost under that data), and one made so
