@@ -190,4 +190,11 @@ std::string Daemon::LogTail(int lines) const {
   return out;
 }
 
+int Daemon::LogLinesWith(std::string_view text) const {
+  std::ifstream in(log_path_);
+  int count = 0;
+  for (std::string line; std::getline(in, line);) count += line.find(text) != std::string::npos ? 1 : 0;
+  return count;
+}
+
 }  // namespace kura::harness

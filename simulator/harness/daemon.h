@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zmq.hpp>
@@ -61,6 +62,8 @@ class Daemon {
   Result<double> CpuSeconds() const;
   // The last `lines` lines of the daemon's log, for error messages.
   std::string LogTail(int lines) const;
+  // How many lines of the daemon's log (every run of it so far) contain `text`.
+  int LogLinesWith(std::string_view text) const;
 
   std::string endpoint() const { return "ipc://" + data_dir_ + "/api.sock"; }
   pid_t pid() const { return pid_; }

@@ -15,5 +15,9 @@ namespace kura::harness {
 // Writes work/hq.key and work/kura-hq.toml; returns the config's path.
 Result<std::string> WriteHqConfig(const WorkDir& work, const CurveKeyPair& hq_keys,
                                   const std::vector<std::string>& ids, const std::vector<CurveKeyPair>& keys);
+// Writes work/kura-hq.toml alone, allowing store ids[i] with keys[i]: a new file renamed
+// over the old, so a kura-hq starting or reloading meanwhile reads one or the other whole.
+Result<std::string> WriteHqSettings(const WorkDir& work, const std::vector<std::string>& ids,
+                                    const std::vector<CurveKeyPair>& keys);
 
 }  // namespace kura::harness

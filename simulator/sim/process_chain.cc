@@ -55,20 +55,17 @@ Status ProcessChain::Init() {
   KURA_ASSIGN_OR_RETURN(work_,
                         harness::WorkDir::Create(options_.data_dir, options_.keep, "kura-sim"));
   KURA_ASSIGN_OR_RETURN(hq_keys_, GenerateCurveKeyPair());
-  std::vector<std::string> ids;
-  std::vector<CurveKeyPair> keys;
   for (int i = 0; i < options_.stores; ++i) {
-    KURA_ASSIGN_OR_RETURN(CurveKeyPair pair, GenerateCurveKeyPair());
     auto node = std::make_unique<Node>();
     node->index = i;
     node->id = StoreId(i);
     node->dir = work_->Sub(node->id);
     node->log = work_->Sub(node->id + ".log");
-    KURA_RETURN_IF_ERROR(WriteKeyFile(work_->Sub(node->id + ".key"), pair));
-    ids.push_back(node->id);
-    keys.push_back(pair);
+    KURA_ASSIGN_OR_RETURN(node->keys, GenerateCurveKeyPair());
+    KURA_RETURN_IF_ERROR(WriteKeyFile(KeyFile(*node), node->keys));
     stores_.push_back(std::move(node));
   }
+  auto [ids, keys] = StoreList();
   KURA_ASSIGN_OR_RETURN(hq_config_, harness::WriteHqConfig(*work_, hq_keys_, ids, keys));
   hq_ = std::make_unique<Node>();
   hq_->id = "hq";
@@ -138,7 +135,7 @@ std::vector<std::string> ProcessChain::Args(const Node& node) const {
     return args;
   }
   return {"--store-id", node.id,           "--hq",       relay_->endpoint(node.index),
-          "--hq-key",   hq_keys_.public_z85, "--key-file", work_->Sub(node.id + ".key")};
+          "--hq-key",   hq_keys_.public_z85, "--key-file", KeyFile(node)};
 }
 
 Status ProcessChain::Launch(Node& node, bool restart) {
@@ -192,6 +189,39 @@ Status ProcessChain::WipeStore(int i) {
   std::error_code error;
   std::filesystem::remove_all(stores_[i]->dir, error);
   if (error) return Status::IOError("deleting " + stores_[i]->dir + ": " + error.message());
+  return Status::Ok();
+}
+
+std::pair<std::vector<std::string>, std::vector<CurveKeyPair>> ProcessChain::StoreList() const {
+  std::pair<std::vector<std::string>, std::vector<CurveKeyPair>> list;
+  for (const auto& node : stores_) {
+    list.first.push_back(node->id);
+    list.second.push_back(node->keys);
+  }
+  return list;
+}
+
+Status ProcessChain::GiveStoreNewKey(int i) {
+  Node& store = *stores_[i];
+  std::error_code error;
+  std::filesystem::remove(KeyFile(store), error);
+  if (error) return Status::IOError("deleting " + KeyFile(store) + ": " + error.message());
+  KURA_ASSIGN_OR_RETURN(store.keys, GenerateCurveKeyPair());
+  KURA_RETURN_IF_ERROR(WriteKeyFile(KeyFile(store), store.keys));
+  auto [ids, keys] = StoreList();
+  KURA_RETURN_IF_ERROR(harness::WriteHqSettings(*work_, ids, keys).status());
+  // The plan keeps HQ up here; should it not be, its restart reads the new file, and a
+  // frozen HQ takes the signal when thawed.
+  if (!hq_up()) return Status::Ok();
+  if (hq_frozen()) return hq_->daemon->Signal(SIGHUP);
+  // HQ logs event=reloaded or event=reload_refused once it has read the list.
+  auto reloads = [&] { return hq_->daemon->LogLinesWith("event=reload"); };
+  int before = reloads();
+  KURA_RETURN_IF_ERROR(hq_->daemon->Signal(SIGHUP));
+  if (!PollUntil([&] { return reloads() > before; }, kSetupTimeoutMs))
+    return Status::IOError("HQ did not reload its store list; logs:\n" + LogTails(5));
+  if (hq_->daemon->LogLinesWith("event=reload_refused ") > 0)
+    return Status::IOError("HQ refused its new store list; logs:\n" + LogTails(5));
   return Status::Ok();
 }
 

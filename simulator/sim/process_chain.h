@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
@@ -70,6 +71,13 @@ class ProcessChain {
   // The store's disk is replaced: SIGKILL, and its data directory deleted. RestartStore
   // brings it back empty, to wait for HQ to send its data back (Engine::awaiting_hq).
   Status WipeStore(int i);
+  // The replaced disk had the store's key on it and no backup (README's runbook, step 1):
+  // store i gets a new keypair, HQ's config lists its new public key in place of the old,
+  // and HQ reloads it (SIGHUP) before this returns (the plan keeps HQ up when a disk goes;
+  // a down HQ reads the file at its restart, a frozen one reloads when thawed). REQUIRES:
+  // the store is down. IOError when HQ refuses the new list or does not reload it within
+  // the setup timeout.
+  Status GiveStoreNewKey(int i);
   // Returns once store i takes writes (it is not getting its data back from HQ after a
   // disk replacement); IOError when it does not within the setup timeout, or once `stop`
   // (asked between polls; may be empty) says so.
@@ -101,6 +109,7 @@ class ProcessChain {
   struct Node {
     int index = -1;  // a store's; -1 for HQ
     std::string id, dir, log;
+    CurveKeyPair keys;  // a store's, as HQ's config lists it
     std::unique_ptr<harness::Daemon> daemon;
     std::atomic<bool> up{false};
     bool frozen = false;
@@ -120,6 +129,9 @@ class ProcessChain {
   Status AwaitSyncStatus(int i, const std::function<bool(const nlohmann::json&)>& done,
                          const std::function<bool()>& stop, const std::string& failure);
   std::vector<std::string> Args(const Node& node) const;
+  std::string KeyFile(const Node& store) const { return work_->Sub(store.id + ".key"); }
+  // HQ's store list: every store's id and its keys now.
+  std::pair<std::vector<std::string>, std::vector<CurveKeyPair>> StoreList() const;
   bool IsHq(const Node& node) const { return &node == hq_.get(); }
 
   ProcessOptions options_;

@@ -174,7 +174,9 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                    "while it remembers their rids; one with some still unknown keeps its disk, "
                    "SIGKILL only), SIGKILL it, delete its data directory and "
                    "restart it empty after 0.5-3 s; it refuses writes until HQ has sent its data "
-                   "back, and HQ serves its orders meanwhile. It starts only while HQ is up: one the seed "
+                   "back, and HQ serves its orders meanwhile. Every second one also loses the store's "
+                   "key: it comes back with a new one, which HQ takes by reloading its config (SIGHUP). "
+                   "It starts only while HQ is up: one the seed "
                    "puts in HQ's fault moves just before or after it, or is left out when no "
                    "moment fits (the fault table's planned count says)")
       ->capture_default_str();

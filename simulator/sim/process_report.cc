@@ -103,9 +103,11 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   out << FaultTable(r.faults);
   if (r.disks_replaced + r.disks_kept > 0) {
     out << Printf(
-        "disks replaced: %lld, each once HQ held all the store had acknowledged; %lld kept (SIGKILL "
-        "only: operations\nat the store still unknown, whose rids it would have forgotten)\n",
-        L(r.disks_replaced), L(r.disks_kept));
+        "disks replaced: %lld, each once HQ held all the store had acknowledged (%lld of them without "
+        "the store's key:\nit came back with a new one, which HQ took by reloading its store list); "
+        "%lld kept (SIGKILL only:\noperations at the store still unknown, whose rids it would have "
+        "forgotten)\n",
+        L(r.disks_replaced), L(r.disks_rekeyed), L(r.disks_kept));
   }
   const UnknownTally& u = r.checks.unknown;
   out << Printf(
@@ -178,7 +180,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"skipped", r.skipped},
       {"acked_while_cut", r.acked_while_cut},
       {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},
-      {"disks", {{"replaced", r.disks_replaced}, {"kept", r.disks_kept}}},
+      {"disks", {{"replaced", r.disks_replaced}, {"rekeyed", r.disks_rekeyed}, {"kept", r.disks_kept}}},
       {"faults", faults},
       {"unknown",
        {{"happened", u.happened},

@@ -244,7 +244,14 @@ class Run {
     if (Status s = chain_->AwaitSynced(i, stop); !s.ok()) return stop() ? Status::Ok() : s;
     if (stop()) return Status::Ok();
     ++result_->disks_replaced;
-    return chain_->WipeStore(i);
+    KURA_RETURN_IF_ERROR(chain_->WipeStore(i));
+    // Every second disk goes without a backup of the store's key: the store comes back
+    // with a new one, which HQ takes by reloading its list (the runbook's step 1).
+    if (result_->disks_replaced % 2 == 1) return Status::Ok();
+    KURA_RETURN_IF_ERROR(chain_->GiveStoreNewKey(i));
+    ++result_->disks_rekeyed;
+    ledger_->Note(chain_->store_id(i) + " gets a new key; HQ reloaded its store list");
+    return Status::Ok();
   }
 
   // The continuous check: held <= on-hand + overrides at every store and HQ that answers.

@@ -37,6 +37,7 @@ struct ProcessResult {
   // Disk replacements done, and those that fell back to a SIGKILL because operations at the
   // store were still unknown (its memory of their rids would have gone with the disk).
   int64_t disks_replaced = 0, disks_kept = 0;
+  int64_t disks_rekeyed = 0;  // of those replaced, the ones whose store came back with a new key
   std::map<std::string, FaultCount> faults;  // by "SIGKILL store", "link cut", ...
   int64_t continuous_checks = 0;             // rounds while the workload ran
   double workload_s = 0;

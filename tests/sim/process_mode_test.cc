@@ -103,8 +103,14 @@ TEST_CASE("a store whose disk is replaced gets back from HQ all it acknowledged,
   CHECK(r.disks_replaced == 2);
   CHECK(ProcessRunJson(o, r)["disks"]["replaced"] == 2);
   CHECK(FormatProcessRun(o, r).find("disks replaced: 2") != std::string::npos);
+  // The second came back without the store's key: HQ took its new one by reloading its list.
+  CHECK(r.disks_rekeyed == 1);
+  CHECK(ProcessRunJson(o, r)["disks"]["rekeyed"] == 1);
+  std::ifstream hq_log(r.work_dir + "/kura-hq.log");
+  std::string hq_text((std::istreambuf_iterator<char>(hq_log)), std::istreambuf_iterator<char>());
+  CHECK(hq_text.find("event=reloaded stores=1 added=- removed=- rekeyed=store-000") != std::string::npos);
   // Its first start restored nothing (a new chain); each start on an empty disk restored the
-  // store's own writes, the opening stock at least.
+  // store's own writes, the opening stock at least, the last under its new key.
   std::vector<int64_t> seqs = RestoredSeqs(r.work_dir + "/store-000.log");
   REQUIRE(seqs.size() == 3);
   CHECK(seqs[0] == 0);
