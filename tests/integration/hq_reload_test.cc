@@ -107,7 +107,8 @@ TEST_CASE("a store taken off hq's list on reload is no longer heard, on its open
   // HQ's ops no longer name it, and its status no longer lists it.
   auto policy = chain.hq->client().Call("hq.policy.set", {{"store", "store-2"}, {"share_pct", 50}, {"cap", 5}});
   CHECK(policy.status().code() == kura::Status::Code::kNotFound);
-  for (const auto& row : chain.hq->Must("hq.sync_status")["stores"]) CHECK(row["store"] != "store-2");
+  json status = chain.hq->Must("hq.sync_status");
+  for (const auto& row : status["stores"]) CHECK(row["store"] != "store-2");
 
   // Its link stays open (ZeroMQ cannot close one peer of a ROUTER), but what it sends is
   // dropped: the store sends the change, gets no ack, and sends it again (3 s later).
@@ -156,4 +157,38 @@ TEST_CASE("a reload whose settings do not pass changes nothing, and one that doe
   chain.WriteConfig({{"store-1", key}}, "cache_mb = 64\nroute_timeout_ms = 500\n");
   chain.Reload("reloaded");
   CHECK_THAT(chain.hq->Log(), Catch::Contains("needs_restart=route_timeout_ms,cache_mb"));
+}
+
+TEST_CASE("a key moved to another store id on reload speaks for that store afresh, ungreeted",
+          "[reload][integration][security]") {
+  ReloadableHq chain;
+  std::string key1 = NewKeys(chain.dir.Sub("store-1.key")).public_z85;
+  std::string key2 = NewKeys(chain.dir.Sub("store-2.key")).public_z85;
+  chain.WriteConfig({{"store-1", key1}, {"store-2", key2}});
+  chain.hq->Start();
+  auto store1 = chain.Store("store-1", chain.dir.Sub("store-1.key"));
+  auto store2 = chain.Store("store-2", chain.dir.Sub("store-2.key"));
+  store1->Start();
+  store2->Start();
+  REQUIRE(Eventually([&] { return TakesWrites(*store1) && TakesWrites(*store2); }));
+  store2->Must("stock.receive", {{"sku", "TWO-ONLY"}, {"qty", 7}});
+  REQUIRE(Eventually([&] { return HqOnHand(*chain.hq, "TWO-ONLY", "store-2") == 7; }));
+
+  // A slip in HQ's config: store-1's key under store-2.
+  chain.WriteConfig({{"store-2", key1}});
+  chain.Reload("reloaded");
+  auto row2 = [&] {
+    json status = chain.hq->Must("hq.sync_status");
+    for (const auto& row : status["stores"]) {
+      if (row["store"] == "store-2") return row;
+    }
+    return json::object();
+  };
+  // Store-1's daemon now speaks as store-2: what it writes (its own origin) is refused, and
+  // HQ's session for store-2 is a new one that never greeted it, so HQ pushes it nothing of
+  // store-2's (the old session, greeted by store-2's own daemon, would have).
+  store1->Must("stock.receive", {{"sku", "ONE-ONLY"}, {"qty", 1}});
+  REQUIRE(Eventually([&] { return row2().value("rejected", 0) > 0; }));
+  CHECK(row2()["greeted"] == false);
+  CHECK(HqOnHand(*chain.hq, "ONE-ONLY", "store-2") == -1);
 }
