@@ -46,8 +46,8 @@ class HqSync final : public SyncView {
   // Puts a new store list (store id -> public key) in force: later handshakes and every
   // later message are judged by it, so a key taken off it speaks no more even on a
   // connection already open (ZapAuthenticator::StoreOf). The sessions of stores removed or
-  // given a new key end, so their next link starts ungreeted and HQ sends it nothing (no
-  // batch, no order) before its Hello. On InvalidArgument (a malformed key) the old list
+  // given a new key end, so their next link starts ungreeted: HQ sends it only its own
+  // Hello (no batch, no order) until the store's Hello. On InvalidArgument (a malformed key) the old list
   // stays. The caller has checked ids and duplicate keys (hq_config.h).
   Status SetStores(const std::map<std::string, std::string>& stores);
   nlohmann::json Describe(int64_t now_ms) override;

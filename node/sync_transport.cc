@@ -46,9 +46,10 @@ void SetLinkOptions(zmq::socket_t& socket) {
 zmq::const_buffer Bytes(std::string_view bytes) { return zmq::buffer(bytes.data(), bytes.size()); }
 
 // A store's routing id at HQ: 32 random bytes behind a non-zero byte (ids starting with
-// zero are libzmq's own). libzmq's own ids count up from a known start, so another listed
-// store could connect with the id this store's closed connection had and be sent what HQ
-// meant for this store; a random one cannot be guessed (CURVE encrypts it on the wire).
+// zero are libzmq's own, which count up from a 32-bit start). HQ sends a store's messages
+// to the id its last message came from; once that connection closes, another client
+// connecting with the same id would get them until the store speaks again. A random id
+// cannot be guessed (CURVE encrypts it on the wire).
 Result<std::string> RandomRoutingId() {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   std::string id(kRoutingIdBytes, 'k');
@@ -84,11 +85,11 @@ Status SyncHub::Open() {
     socket.set(zmq::sockopt::curve_server, 1);
     socket.set(zmq::sockopt::curve_secretkey, keys_.secret_z85);
     socket.set(zmq::sockopt::zap_domain, kSyncZapDomain);
-    // Makes an unroutable Send an error we report rather than a silent drop.
+    // Makes an unroutable Send an error we report rather than a silent drop. No
+    // ROUTER_HANDOVER: a connection may never take over a routing id another one holds
+    // (a SyncSpoke reconnecting while HQ still holds its dead connection is refused until
+    // the heartbeat drops that one, within kHeartbeatTimeoutMs).
     socket.set(zmq::sockopt::router_mandatory, 1);
-    // A SyncSpoke keeps its random routing id across reconnects: its new connection takes
-    // the id over from a dead one HQ has not noticed yet, rather than being refused.
-    socket.set(zmq::sockopt::router_handover, 1);
     SetLinkOptions(socket);
     socket_ = std::move(socket);
   } catch (const zmq::error_t& e) {

@@ -216,11 +216,11 @@ Status ProcessChain::GiveStoreNewKey(int i) {
   if (hq_frozen()) return hq_->daemon->Signal(SIGHUP);
   // HQ logs event=reloaded or event=reload_refused once it has read the list.
   auto reloads = [&] { return hq_->daemon->LogLinesWith("event=reload"); };
-  int before = reloads();
+  int before = reloads(), refused = hq_->daemon->LogLinesWith("event=reload_refused ");
   KURA_RETURN_IF_ERROR(hq_->daemon->Signal(SIGHUP));
   if (!PollUntil([&] { return reloads() > before; }, kSetupTimeoutMs))
     return Status::IOError("HQ did not reload its store list; logs:\n" + LogTails(5));
-  if (hq_->daemon->LogLinesWith("event=reload_refused ") > 0)
+  if (hq_->daemon->LogLinesWith("event=reload_refused ") > refused)
     return Status::IOError("HQ refused its new store list; logs:\n" + LogTails(5));
   return Status::Ok();
 }

@@ -250,7 +250,7 @@ class Run {
     if (result_->disks_replaced % 2 == 1) return Status::Ok();
     KURA_RETURN_IF_ERROR(chain_->GiveStoreNewKey(i));
     ++result_->disks_rekeyed;
-    ledger_->Note(chain_->store_id(i) + " gets a new key; HQ reloaded its store list");
+    ledger_->Note(chain_->store_id(i) + " gets a new key, listed in HQ's config");
     return Status::Ok();
   }
 
