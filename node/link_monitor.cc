@@ -6,7 +6,7 @@
 namespace kura {
 namespace {
 
-constexpr int kWatchedEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
+constexpr int kWatchedEvents = ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED |
                                ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
@@ -15,6 +15,7 @@ LinkEvent FromZmq(uint16_t event) {
   switch (event) {
     case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: return LinkEvent::kUp;
     case ZMQ_EVENT_DISCONNECTED: return LinkEvent::kDown;
+    case ZMQ_EVENT_CONNECT_RETRIED: return LinkEvent::kUnreachable;
     case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: return LinkEvent::kRefused;
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
     case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: return LinkEvent::kHandshakeFailed;

@@ -23,6 +23,7 @@ enum class LinkEvent : uint8_t {
   kDown = 2,             // an established or connecting link closed
   kRefused = 3,          // the peer's authenticator refused us (ZAP status in value)
   kHandshakeFailed = 4,  // handshake failed: wrong server key, not a ZMTP peer, ... (errno)
+  kUnreachable = 5,      // a connect attempt failed (nothing listens, no route); retried in value ms
 };
 
 class LinkMonitor {

@@ -266,6 +266,11 @@ void SyncSpoke::Maintain() {
         if (connected_) spdlog::info("event=sync_link_down endpoint={}", endpoint_);
         connected_ = false;
         break;
+      case LinkEvent::kUnreachable:
+        // Replaces a refusal from an earlier dial: what stops the link now is the network.
+        connected_ = false;
+        link_error_ = "cannot reach HQ at " + endpoint_ + " (HQ down, or no route to it); retrying";
+        break;
       case LinkEvent::kRefused:
       case LinkEvent::kHandshakeFailed:
         connected_ = false;

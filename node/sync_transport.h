@@ -124,8 +124,8 @@ class SyncSpoke {
   // Successful handshakes so far: when it grows, the link was (re)established and the
   // session should start over with a hello.
   uint64_t handshakes() const { return handshakes_; }
-  // Why the last dial failed (HQ refused this store's key, or the CURVE handshake failed),
-  // for an operator; empty once a handshake has succeeded since.
+  // Why the last dial failed (HQ could not be reached, refused this store's key, or the
+  // CURVE handshake failed), for an operator; empty once a handshake has succeeded since.
   const std::string& link_error() const { return link_error_; }
 
   // For zmq::poll (ZMQ_POLLIN). Empty before Connect.

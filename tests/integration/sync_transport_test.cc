@@ -264,6 +264,33 @@ TEST_CASE("a store that takes over another's routing id is sent nothing meant fo
   CHECK(bytes == "osaka's stock");
 }
 
+TEST_CASE("a store that cannot reach hq says so until it links", "[transport]") {
+  std::string endpoint;  // a loopback port nothing listens on, for now
+  {
+    zmq::context_t probe_context;
+    zmq::socket_t probe(probe_context, zmq::socket_type::router);
+    probe.bind("tcp://127.0.0.1:*");
+    endpoint = probe.get(zmq::sockopt::last_endpoint);
+  }
+  CurveKeyPair tokyo = Keys(), hq_keys = Keys();
+  zmq::context_t store_context;
+  SyncSpoke spoke(store_context, tokyo, hq_keys.public_z85, endpoint);
+  REQUIRE(spoke.Connect().ok());
+  REQUIRE(Eventually([&] {
+    return !spoke.connected() && spoke.link_error() == "cannot reach HQ at " + endpoint +
+                                                           " (HQ down, or no route to it); retrying";
+  }));
+
+  // HQ comes up there: the store links by itself, and the reason goes.
+  zmq::context_t hq_context;
+  auto auth = ZapAuthenticator::Start(hq_context, {{tokyo.public_z85, "tokyo-01"}});
+  REQUIRE(auth.ok());
+  SyncHub hub(hq_context, hq_keys, auth->get());
+  REQUIRE(hub.Bind(endpoint).ok());
+  REQUIRE(Eventually([&] { return spoke.connected(); }, 10'000ms));
+  CHECK(spoke.link_error().empty());
+}
+
 TEST_CASE("a store with the wrong hq server key cannot talk", "[transport]") {
   CurveKeyPair tokyo = Keys(), not_hq = Keys();
   Hq hq({{tokyo.public_z85, "tokyo-01"}});
