@@ -9,9 +9,7 @@
 // error is logged and the running ones stay. Runs on the loop thread.
 #pragma once
 
-#include <map>
 #include <string>
-#include <vector>
 
 #include "engine.h"
 #include "hq_config.h"
@@ -19,15 +17,13 @@
 
 namespace kura {
 
-// The names of the settings, as in the config file, that differ between `running` and
-// `read` and are read only at start.
-std::vector<std::string> SettingsNeedingRestart(const HqConfig& running, const HqConfig& read);
-
 class HqReload {
  public:
-  // `argv` (the daemon's own) and the rest must outlive this object.
-  HqReload(int argc, char** argv, HqConfig* running, HqSync* sync, Engine* hq)
-      : argc_(argc), argv_(argv), running_(running), sync_(sync), hq_(hq) {}
+  // `started`: the settings kura-hq started with. It, `argv` (the daemon's own) and the
+  // rest must outlive this object.
+  HqReload(int argc, char** argv, const HqConfig& started, HqSync* sync, Engine* hq)
+      : argc_(argc), argv_(argv), started_(started), log_level_(started.log_level), sync_(sync),
+        hq_(hq) {}
 
   // Reads the settings again and applies what can change live; logs event=reloaded with
   // what changed, or event=reload_refused with why nothing did.
@@ -36,7 +32,8 @@ class HqReload {
  private:
   int argc_;
   char** argv_;
-  HqConfig* running_;
+  const HqConfig& started_;
+  std::string log_level_;  // in force; HqSync holds the store list in force
   HqSync* sync_;
   Engine* hq_;
 };

@@ -61,14 +61,14 @@ HqSync::~HqSync() {
   auth_.reset();
 }
 
-Status HqSync::SetStores(const std::map<std::string, std::string>& stores) {
+Result<StoreListChange> HqSync::SetStores(const std::map<std::string, std::string>& stores) {
   KURA_RETURN_IF_ERROR(auth_->SetAllowList(AllowListOf(stores)));
   StoreListChange change = CompareStoreLists(config_.stores, stores);
   for (const auto* ended : {&change.removed, &change.rekeyed}) {
     for (const std::string& store : *ended) sessions_.erase(store);
   }
   config_.stores = stores;
-  return Status::Ok();
+  return change;
 }
 
 void HqSync::Attach(EventLoop* loop) {

@@ -47,9 +47,10 @@ class HqSync final : public SyncView {
   // later message are judged by it, so a key taken off it speaks no more even on a
   // connection already open (ZapAuthenticator::StoreOf). The sessions of stores removed or
   // given a new key end, so their next link starts ungreeted: HQ sends it only its own
-  // Hello (no batch, no order) until the store's Hello. On InvalidArgument (a malformed key) the old list
-  // stays. The caller has checked ids and duplicate keys (hq_config.h).
-  Status SetStores(const std::map<std::string, std::string>& stores);
+  // Hello (no batch, no order) until the store's Hello. Returns how the list changed. On
+  // InvalidArgument (a malformed key) the old list stays. The caller has checked ids and
+  // duplicate keys (hq_config.h).
+  Result<StoreListChange> SetStores(const std::map<std::string, std::string>& stores);
   nlohmann::json Describe(int64_t now_ms) override;
   uint64_t AckedJournalSeq() override { return 0; }
   bool Reachable(std::string_view store) override;  // HQ keeps everything

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   kura::ScheduleOpJob(loop, hq, "hq.escrow.return", 5000, "allotment_returned", "returned");
   kura::ScheduleOpJob(loop, hq, "hq.orders.release", 5000, "routed_holds_released", "released");
   kura::SchedulePruneRequestIds(loop, hq);
-  kura::HqReload reload(argc, argv, &config, sync->get(), hq);
+  kura::HqReload reload(argc, argv, config, sync->get(), hq);
   loop.Every("reload", 200, [&] {
     if (kura::TakeReloadRequest()) reload.Run().IgnoreError();  // logged either way
   });

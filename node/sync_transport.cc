@@ -198,8 +198,8 @@ void SyncHub::DropUnlisted(const std::string& public_z85) {
   // Logged once per key: the connection keeps sending (retransmits, pings) until it drops.
   if (drops_logged_.size() >= kMaxDropLoggedKeys) drops_logged_.clear();
   if (!drops_logged_.insert(public_z85).second) return;
-  spdlog::warn("event=sync_drop reason=key_not_listed key={} dropped_total={}", KeyForLog(public_z85),
-               dropped_unlisted_);
+  spdlog::warn("event=sync_drop reason=key_not_listed key={} dropped_total={}",
+               KeyForLog(public_z85), dropped_unlisted_);
 }
 
 // ---- SyncSpoke ----
