@@ -4,10 +4,7 @@
 // hq.order.place settles its routed call this way: node/routed_calls.h.)
 #include <catch2/catch.hpp>
 
-#include "engine.h"
-#include "kura/schema/api.h"
-#include "kura/sync/clock.h"
-#include "temp_dir.h"
+#include "custom_ops_engine.h"
 
 namespace kura::test {
 namespace {
@@ -33,50 +30,24 @@ Status FollowUp(OpContext& ctx, const json&, const Result<json>& result) {
 
 constexpr OpSpec kOps[] = {{"put", OpPut, true, FollowUp}};
 
-struct Harness {
-  TempDir dir;
-  ManualClock clock{1'700'000'000'000};
-  std::unique_ptr<Engine> engine;
-
-  Harness() {
-    StoreOptions options;
-    options.store_id = "tokyo-01";
-    options.data_dir = dir.Sub("data");
-    options.clock = &clock;
-    auto opened = Engine::Open(options, kOps);
-    REQUIRE(opened.ok());
-    engine = std::move(*opened);
-  }
-  Result<json> Put(const std::string& rid, bool refuse) {
-    return DecodeReply(engine->ExecuteGroup({EncodeRequest({"put", rid, {{"refuse", refuse}}})})[0]);
-  }
-  // The local value under `key`, or "absent".
-  std::string Local(const std::string& key) {
-    Txn txn(engine->db());
-    std::string value;
-    Status s = txn.Get(Cf::kLocal, key, &value);
-    return s.ok() ? value : "absent";
-  }
-};
-
 TEST_CASE("op follow-up: runs after a refusal, its writes kept and the handler's rolled back", "[engine]") {
   follow_ups_to_fail = 0;
-  Harness h;
-  CHECK(h.Put("r-1", true).status().code() == Status::Code::kConflict);
+  CustomOpsEngine h(kOps);
+  CHECK(h.Call("put", "r-1", {{"refuse", true}}).status().code() == Status::Code::kConflict);
   CHECK(h.Local("handler/r-1") == "absent");
   CHECK(h.Local("follow_up/r-1") == "refused");
-  REQUIRE(h.Put("r-2", false).ok());
+  REQUIRE(h.Call("put", "r-2").ok());
   CHECK(h.Local("handler/r-2").empty());
   CHECK(h.Local("follow_up/r-2") == "ok");
 }
 
 TEST_CASE("op follow-up: when it fails nothing of the request is written, and its retry runs afresh", "[engine]") {
   follow_ups_to_fail = 1;
-  Harness h;
-  CHECK(h.Put("r-3", false).status().code() == Status::Code::kIOError);
+  CustomOpsEngine h(kOps);
+  CHECK(h.Call("put", "r-3").status().code() == Status::Code::kIOError);
   CHECK(h.Local("handler/r-3") == "absent");
   CHECK(h.Local("follow_up/r-3") == "absent");
-  REQUIRE(h.Put("r-3", false).ok());  // not the stored failure
+  REQUIRE(h.Call("put", "r-3").ok());  // not the stored failure
   CHECK(h.Local("handler/r-3").empty());
   CHECK(h.Local("follow_up/r-3") == "ok");
 }

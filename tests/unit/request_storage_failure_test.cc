@@ -3,10 +3,7 @@
 // refusal (any other error) is the rid's answer for good (PROTOCOL.md 1.2, 1.4).
 #include <catch2/catch.hpp>
 
-#include "engine.h"
-#include "kura/schema/api.h"
-#include "kura/sync/clock.h"
-#include "temp_dir.h"
+#include "custom_ops_engine.h"
 
 namespace kura::test {
 namespace {
@@ -29,17 +26,8 @@ Result<json> OpFlaky(OpContext& ctx, const json&) {
 constexpr OpSpec kOps[] = {{"flaky", OpFlaky, true, nullptr}};
 
 TEST_CASE("a request storage failed is not remembered under its rid; a refusal is", "[engine][storage]") {
-  TempDir dir;
-  ManualClock clock{1'700'000'000'000};
-  StoreOptions options;
-  options.store_id = "tokyo-01";
-  options.data_dir = dir.Sub("data");
-  options.clock = &clock;
-  auto engine = Engine::Open(options, kOps);
-  REQUIRE(engine.ok());
-  auto call = [&](const std::string& rid) {
-    return DecodeReply((*engine)->ExecuteGroup({EncodeRequest({"flaky", rid, json::object()})})[0]);
-  };
+  CustomOpsEngine engine(kOps);
+  auto call = [&](const std::string& rid) { return engine.Call("flaky", rid); };
 
   failures = {Status::IOError("read failed"), Status::Busy("timed out")};
   CHECK(call("r-1").status().code() == Status::Code::kIOError);
