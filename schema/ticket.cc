@@ -29,6 +29,11 @@ Status CheckPayload(const TicketPayload& t) {
   if (Status s = ValidateOrigin(t.issuer); !s.ok()) return Malformed("issuer: " + s.message());
   if (Status s = ValidateStoreId(t.store); !s.ok()) return Malformed("store: " + s.message());
   if (Status s = ValidateHoldId(t.hold); !s.ok()) return Malformed("hold: " + s.message());
+  // Only a store and HQ make holds at that store (keys::MayWrite): a ticket another replica
+  // signed is no ticket, however well its signature verifies.
+  if (t.issuer != t.store && t.issuer != kHqOrigin) {
+    return Malformed("issuer " + t.issuer + " makes no holds at store " + t.store);
+  }
   if (t.hold.compare(0, t.issuer.size() + 1, t.issuer + ".") != 0) {
     return Malformed("hold " + t.hold + " was not numbered by its issuer " + t.issuer);
   }

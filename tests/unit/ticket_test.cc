@@ -44,6 +44,31 @@ std::string FreshSecret() {
   return sk;
 }
 
+// Publishes `secret`'s public key as `origin`'s in the harness store's key directory, as
+// sync would have brought it.
+void PublishKeyOf(EngineHarness& h, const std::string& origin, const std::string& secret) {
+  auto* engine = dynamic_cast<Engine*>(h.store.get());
+  REQUIRE(engine != nullptr);
+  RegisterCell cell;
+  cell.writes[origin] = LwwRegister{secret.substr(32), 1, origin, 1};
+  Txn txn(engine->db());
+  txn.Put(Cf::kCells, keys::KeyDirectory(origin), Encode(cell));
+  REQUIRE(txn.Commit().ok());
+}
+
+// A one-line TEE pickup ticket's payload, expiring an hour after the harness's start.
+TicketPayload PayloadFor(const std::string& hold, const std::string& store, const std::string& issuer,
+                         int64_t qty = 1) {
+  TicketPayload t;
+  t.hold = hold;
+  t.store = store;
+  t.kind = HoldKind::kPickup;
+  t.lines = {{"TEE", qty}};
+  t.expires_ms = EngineHarness::kStartMs + 3'600'000;
+  t.issuer = issuer;
+  return t;
+}
+
 TicketPayload PayloadOf(const std::string& code) {
   auto bytes = ParseTicketCode(code);
   REQUIRE(bytes.ok());
@@ -196,30 +221,42 @@ TEST_CASE("a ticket signed with another key is refused as forged", "[ticket]") {
 TEST_CASE("a ticket of an issuer without a published key is refused", "[ticket]") {
   EngineHarness h;
   HoldWithTicket(h);
-  TicketPayload t;
-  t.hold = "nagoya-03.1";
-  t.store = "tokyo-01";
-  t.kind = HoldKind::kPickup;
-  t.lines = {{"TEE", 1}};
-  t.expires_ms = EngineHarness::kStartMs + 3'600'000;
-  t.issuer = "nagoya-03";
-  std::string payload = EncodeTicketPayload(t);
+  // HQ's ticket, at a store that has not heard HQ's key yet.
+  std::string payload = EncodeTicketPayload(PayloadFor("hq.1", "tokyo-01", "hq"));
   CHECK(Reason(h, FormatTicketCode(payload, Sign(payload, FreshSecret()))) == "unknown_issuer");
 }
 
 TEST_CASE("a ticket for another store is refused there", "[ticket]") {
   EngineHarness h;
-  auto [id, code] = HoldWithTicket(h);
-  // Signed by tokyo-01 itself, but naming osaka-02 as the store that hands over.
-  TicketPayload t = PayloadOf(code);
-  t.store = "osaka-02";
-  std::string payload = EncodeTicketPayload(t);
-  std::string elsewhere = FormatTicketCode(payload, Sign(payload, SecretOf(h)));
+  h.Receive("TEE", 10);
+  // osaka-02's genuine ticket, its key known here, presented at tokyo-01.
+  std::string osaka_secret = FreshSecret();
+  PublishKeyOf(h, "osaka-02", osaka_secret);
+  std::string payload = EncodeTicketPayload(PayloadFor("osaka-02.1", "osaka-02", "osaka-02"));
+  std::string elsewhere = FormatTicketCode(payload, Sign(payload, osaka_secret));
   CHECK(Reason(h, elsewhere) == "wrong_store");
   auto redeem = h.Call("ticket.redeem", {{"code", elsewhere}});
   REQUIRE_FALSE(redeem.ok());
   CHECK_THAT(redeem.status().message(), Catch::StartsWith("code: wrong_store"));
-  CHECK(h.HoldState(id) == "held");
+  CHECK(h.Stock("TEE")["on_hand"] == 10);
+}
+
+// Only a store and HQ make the store's holds, so a ticket another store signed for it is
+// none, even with that store's key published (every store's is): otherwise one store's
+// leaked signing key would take goods out of every store.
+TEST_CASE("a ticket another store signed for this store is refused, its key known or not", "[ticket][security]") {
+  EngineHarness h;
+  h.Receive("TEE", 10);
+  std::string nagoya_secret = FreshSecret();
+  PublishKeyOf(h, "nagoya-03", nagoya_secret);
+  std::string payload = EncodeTicketPayload(PayloadFor("nagoya-03.1", "tokyo-01", "nagoya-03", 5));
+  std::string code = FormatTicketCode(payload, Sign(payload, nagoya_secret));
+  CHECK(Reason(h, code) == "malformed");
+  auto redeem = h.Call("ticket.redeem", {{"code", code}});
+  REQUIRE_FALSE(redeem.ok());
+  CHECK_THAT(redeem.status().message(), Catch::StartsWith("code: malformed"));
+  CHECK(h.Stock("TEE")["on_hand"] == 10);
+  CHECK_FALSE(h.Call("hold.get", {{"id", "nagoya-03.1"}}).ok());
 }
 
 TEST_CASE("an expired ticket is refused", "[ticket]") {
