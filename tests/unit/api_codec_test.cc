@@ -192,6 +192,20 @@ TEST_CASE("api request over 64 KiB is too_large and one of exactly 64 KiB is rea
   CheckRefused(std::string(1 << 20, '\x90'), Code::kTooLarge);
 }
 
+// PROTOCOL.md 4: a string in a request is at most 4096 bytes, wherever it is in the request
+// (not only in the arguments an op reads, which check their own bounds).
+TEST_CASE("api request with a string over 4096 bytes is too_large, one of 4096 is read", "[api]") {
+  auto with_note = [](std::size_t bytes) {
+    return EncodeRequest(ApiRequest{"stock.get", "", {{"sku", "SKU-1"}, {"note", std::string(bytes, 'n')}}});
+  };
+  CHECK(DecodeRequest(with_note(kMaxStringBytes)).ok());
+  CheckRefused(with_note(kMaxStringBytes + 1), Code::kTooLarge);
+  CheckRefused(EncodeRequest(ApiRequest{std::string(kMaxStringBytes + 1, 'o'), "", json::object()}),
+               Code::kTooLarge);
+  json reply = {{"v", 1}, {"ok", true}, {"result", {{"note", std::string(kMaxStringBytes + 1, 'x')}}}};
+  CHECK(DecodeUntrustedReply(FromJson(reply)).status().code() == Code::kBadRequest);
+}
+
 TEST_CASE("api request claiming four billion entries is refused without allocating", "[api]") {
   // Each header is 5 bytes; honouring it would mean allocating tens of gigabytes.
   auto check = [](const std::string& bytes) {

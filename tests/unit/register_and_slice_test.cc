@@ -131,3 +131,35 @@ TEST_CASE("a slice whose key or hold lines name no valid sku is refused", "[slic
   CHECK(merge_with_line("A/B", 1).code() == kura::Status::Code::kBadRequest);
   CHECK(merge_with_line("TEE", 0).code() == kura::Status::Code::kBadRequest);
 }
+
+// PROTOCOL.md 3.5: a register's value is written as str, and readers also accept bin (raw
+// bytes such as a g/keys/ public key are naturally bin in other languages' encoders).
+TEST_CASE("a register slice whose value is msgpack bin merges as the same bytes", "[slice][register]") {
+  const std::string raw_key(32, '\xab');
+  msgpack::sbuffer buf;
+  msgpack::packer<msgpack::sbuffer> p(buf);
+  p.pack_map(1);
+  p.pack(std::string("writes"));
+  p.pack_map(1);
+  p.pack(std::string("store-1"));
+  p.pack_map(4);
+  p.pack(std::string("value"));
+  p.pack_bin(static_cast<uint32_t>(raw_key.size()));
+  p.pack_bin_body(raw_key.data(), static_cast<uint32_t>(raw_key.size()));
+  p.pack(std::string("hlc"));
+  p.pack(uint64_t{1000});
+  p.pack(std::string("origin"));
+  p.pack(std::string("store-1"));
+  p.pack(std::string("seq"));
+  p.pack(uint64_t{1});
+  Component component{kura::keys::KeyDirectory("store-1"), "store-1", 1,
+                      std::string(buf.data(), buf.size())};
+
+  auto merged = kura::MergeComponent(component, nullptr);
+  INFO(merged.status().ToString());
+  REQUIRE(merged.ok());
+  RegisterCell cell;
+  REQUIRE(kura::Decode(merged->cell, &cell).ok());
+  REQUIRE(cell.Winner() != nullptr);
+  CHECK(cell.Winner()->value == raw_key);
+}

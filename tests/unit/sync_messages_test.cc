@@ -90,5 +90,22 @@ TEST_CASE("calls and call replies round-trip, and an oversized one is refused", 
   CHECK(DecodeSyncMessage(EncodeSyncMessage(CallReply{1, big, 0})).status().code() == Status::Code::kTooLarge);
 }
 
+// PROTOCOL.md 2.2: strings up to 64 KiB, and a component's value (bin) as long.
+TEST_CASE("a string or component value over 64 KiB is refused as too large", "[sync][messages]") {
+  constexpr std::size_t kLimit = 64 * 1024;
+  CHECK(DecodeSyncMessage(EncodeSyncMessage(Hello{std::string(kLimit, 's'), {}, 1, false})).ok());
+  CHECK(DecodeSyncMessage(EncodeSyncMessage(Hello{std::string(kLimit + 1, 's'), {}, 1, false}))
+            .status().code() == Status::Code::kTooLarge);
+
+  auto batch_with_value = [](std::size_t bytes) {
+    Batch batch;
+    batch.number = 1;
+    batch.components.push_back(Component{"s/store-1/TEE", "store-1", 1, std::string(bytes, 'v')});
+    return EncodeSyncMessage(batch);
+  };
+  CHECK(DecodeSyncMessage(batch_with_value(kLimit)).ok());
+  CHECK(DecodeSyncMessage(batch_with_value(kLimit + 1)).status().code() == Status::Code::kTooLarge);
+}
+
 }  // namespace
 }  // namespace kura

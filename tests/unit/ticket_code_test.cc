@@ -116,6 +116,17 @@ TEST_CASE("malformed ticket codes are refused with a reason", "[ticket]") {
     t.lines.assign(kMaxTicketLines + 1, {"SKU", 1});
     CHECK_FALSE(refused(FormatTicketCode(EncodeTicketPayload(t), kSignature)).empty());
   }
+  SECTION("a string beyond 64 bytes, even under a key readers ignore") {
+    std::string payload = EncodeTicketPayload(Sample());
+    REQUIRE(payload[0] == '\x87');  // a fixmap of the seven fields
+    payload[0] = '\x88';
+    auto with_extra = [&](std::size_t bytes) {
+      return FormatTicketCode(payload + "\xa1x\xd9" + static_cast<char>(bytes) + std::string(bytes, 'e'),
+                              kSignature);
+    };
+    CHECK(refused(with_extra(64)).empty());
+    CHECK_THAT(refused(with_extra(65)), Catch::Contains("undecodable"));
+  }
   SECTION("a newer version") {
     TicketPayload t = Sample();
     t.v = 2;
