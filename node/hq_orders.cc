@@ -204,12 +204,16 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
       return StoreRefusal(store, reply.status());
     }
   }
+  // The hold before the spends: HQ's lane reaches the store in order but may be cut between
+  // batches, and a store that has the hold without the spend counts the units twice (held,
+  // and still HQ's to promise) for a moment, where the spend alone would count them nowhere
+  // and raise its ATP by units HQ has promised.
+  KURA_ASSIGN_OR_RETURN(HoldCell cell, MakeHold(ctx, store, request));
   for (const auto& [sku, qty] : request.UnitsBySku()) {
     Status spent = SpendAllotment(ctx, store, sku, qty);
     if (spent.code() == Status::Code::kInsufficientStock) return refuse(spent);
     KURA_RETURN_IF_ERROR(spent);
   }
-  KURA_ASSIGN_OR_RETURN(HoldCell cell, MakeHold(ctx, store, request));
   KURA_RETURN_IF_ERROR(IndexOwnHold(ctx.txn, cell, nullptr));
   ctx.txn.Write(Cf::kLocal, OrderKey(cell.body.id), store);
   json out = ToJson(cell);

@@ -91,10 +91,11 @@ class Replica {
 // messages in flight each way, which move only when the test says so.
 class Link {
  public:
-  Link(Replica& store, Replica& hq)
+  // `options` for both sessions (e.g. small batches, so that a lane is cut between them).
+  Link(Replica& store, Replica& hq, SessionOptions options = {})
       : store_(store), hq_(hq),
-        store_session_(store.cells.get(), store.id(), hq.id(), store.engine->hlc()),
-        hq_session_(hq.cells.get(), hq.id(), store.id(), hq.engine->hlc()) {}
+        store_session_(store.cells.get(), store.id(), hq.id(), store.engine->hlc(), options),
+        hq_session_(hq.cells.get(), hq.id(), store.id(), hq.engine->hlc(), options) {}
 
   void Start() {
     store_session_.Start(store_.clock.NowMillis());
@@ -153,6 +154,17 @@ class Link {
   void Collect() {
     for (auto& m : store_session_.TakeOutbox()) to_hq_.push_back(std::move(m));
     for (auto& m : hq_session_.TakeOutbox()) to_store_.push_back(std::move(m));
+  }
+
+  // Delivers the oldest message in flight to the store and collects both sides' answers,
+  // which stay in flight. False when none is.
+  bool DeliverOldestToStore() {
+    if (to_store_.empty()) return false;
+    std::string bytes = std::move(to_store_.front());
+    to_store_.erase(to_store_.begin());
+    store_session_.Receive(bytes, store_.clock.NowMillis());
+    Collect();
+    return true;
   }
 
   // Delivers everything in order until the link is quiet.
