@@ -1,5 +1,8 @@
 #include "registers.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "change_log.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/lww_register.h"
@@ -13,9 +16,16 @@ Status WriteRegister(OpContext& ctx, std::string_view key, std::string value) {
   KURA_ASSIGN_OR_RETURN(auto stored, ctx.txn.Read<RegisterCell>(Cf::kCells, key));
   RegisterCell cell = stored.value_or(RegisterCell{});
   KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
+  // Stamped after the winner this replica holds, as an HLC that had observed it would stamp
+  // it: the clock starts afresh at each start, and a peer's may run minutes ahead.
+  HlcTimestamp stamp = ctx.hlc->Now();
+  if (const LwwRegister* winner = cell.Winner(); winner != nullptr && winner->hlc >= stamp) {
+    ctx.hlc->Observe(winner->hlc);
+    stamp = std::max(ctx.hlc->Now(), winner->hlc == UINT64_MAX ? winner->hlc : winner->hlc + 1);
+  }
   LwwRegister& mine = cell.writes[ctx.origin()];
   uint64_t previous = mine.seq;
-  mine = LwwRegister{std::move(value), ctx.hlc->Now(), ctx.origin(), seq};
+  mine = LwwRegister{std::move(value), stamp, ctx.origin(), seq};
   ctx.txn.Write(Cf::kCells, key, cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
   return Status::Ok();

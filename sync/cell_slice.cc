@@ -41,6 +41,11 @@ Status CheckSlice(const Component& c, Cell& slice) {
       components.begin()->second.seq != c.seq || c.seq == 0) {
     return Mismatch(c, "slice does not hold exactly this origin's component at this seq");
   }
+  // A register write names its writer again inside, and that name breaks ties and is shown
+  // as who wrote it: it must be the component's origin too.
+  if constexpr (std::is_same_v<Cell, RegisterCell>) {
+    if (components.begin()->second.origin != c.origin) return Mismatch(c, "register write names another writer");
+  }
   return Status::Ok();
 }
 

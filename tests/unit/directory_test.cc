@@ -246,3 +246,38 @@ TEST_CASE("a status value that does not decode reads as no status, not as a brok
   REQUIRE(stores.size() == 1);
   CHECK(stores[0]["store"] == "store-a");
 }
+
+// The writer a register's component names (its map key, checked against the batch's
+// sender) is the writer inside it too: otherwise a store could sign its own status "hq".
+TEST_CASE("a register component naming another writer inside is refused", "[directory][auth][sync]") {
+  Replica hq(kura::kHqOrigin);
+  kura::RegisterCell cell;
+  cell.writes["store-a"] = kura::LwwRegister{kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}),
+                                             kura::MakeHlc(Replica::kStartMs, 0), kura::kHqOrigin, 1};
+  kura::VersionVector through;
+  through.Advance("store-a", 1);
+  kura::Component c{kura::keys::StoreStatus("store-a"), "store-a", 1, kura::Encode(cell)};
+  CHECK_FALSE(hq.cells->Merge("store-a", {c}, through).ok());
+  CHECK(hq.Ok("directory.list")["stores"].empty());
+}
+
+// A replica's hybrid clock starts afresh at each start, and a peer's may run minutes ahead:
+// a write made after this replica has the peer's is stamped after it all the same.
+TEST_CASE("a status set supersedes one stamped ahead of this replica's clock", "[directory][sync]") {
+  Replica store("store-a");
+  kura::RegisterCell cell;
+  cell.writes[kura::kHqOrigin] = kura::LwwRegister{
+      kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}),
+      kura::MakeHlc(Replica::kStartMs + 120'000, 0), kura::kHqOrigin, 1};
+  kura::VersionVector through;
+  through.Advance(kura::kHqOrigin, 1);
+  REQUIRE(store.cells
+              ->Merge(kura::kHqOrigin, {kura::Component{kura::keys::StoreStatus("store-a"), kura::kHqOrigin, 1,
+                                                        kura::Encode(cell)}},
+                      through)
+              .ok());
+  store.Ok("store.status.set", {{"status", "closed"}});
+  json entry = store.Ok("directory.list")["stores"][0];
+  CHECK(entry["status"] == "closed");
+  CHECK(entry["status_by"] == "store-a");
+}
