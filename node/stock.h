@@ -11,11 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "kura/schema/records.h"
 #include "op_context.h"
 
 namespace kura {
-
-inline constexpr int64_t kMaxQty = 1'000'000;
 
 struct StockView {
   std::string sku;

@@ -10,7 +10,6 @@ namespace kura {
 namespace {
 
 constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-constexpr int64_t kMaxTicketQty = 1'000'000;  // as the API's qty (node/stock.h kMaxQty)
 
 // The 5-bit value of a code character (case-insensitive, Crockford's aliases), or -1.
 int Base32Value(char c) {
@@ -43,7 +42,7 @@ Status CheckPayload(const TicketPayload& t) {
   }
   for (const TicketLine& line : t.lines) {
     if (Status s = ValidateSku(line.sku); !s.ok()) return Malformed("lines: " + s.message());
-    if (line.qty < 1 || line.qty > kMaxTicketQty) return Malformed("lines: qty out of range");
+    if (line.qty < 1 || line.qty > kMaxQty) return Malformed("lines: qty out of range");
   }
   if (t.expires_ms <= 0) return Malformed("expires_ms: must be positive");
   return Status::Ok();

@@ -3,6 +3,7 @@
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
+#include "kura/schema/records.h"
 #include "kura/sync/hold_cell.h"
 #include "kura/sync/lww_register.h"
 #include "kura/sync/pn_counter.h"
@@ -60,7 +61,9 @@ Status CheckHoldBody(const Component& c, const HoldCell& slice) {
   if (keys::Hold(slice.body.store, slice.body.id) != c.key) return Mismatch(c, "hold body does not match its key");
   if (slice.body.lines.empty() || slice.body.kind == HoldKind::kUnknown) return Mismatch(c, "hold body is incomplete");
   for (const auto& line : slice.body.lines) {
-    if (!ValidateSku(line.sku).ok() || line.qty <= 0) return Mismatch(c, "hold line without a valid sku and quantity");
+    if (!ValidateSku(line.sku).ok() || line.qty <= 0 || line.qty > kMaxQty) {
+      return Mismatch(c, "hold line without a valid sku and quantity");
+    }
   }
   for (const auto& [origin, s] : slice.states) {
     if (s.state == HoldState::kUnknown || s.state > HoldState::kCollected) return Mismatch(c, "unknown hold state");
@@ -68,13 +71,21 @@ Status CheckHoldBody(const Component& c, const HoldCell& slice) {
   return Status::Ok();
 }
 
+bool WithinUnits(int64_t units) { return units >= 0 && units <= kMaxCumulativeUnits; }
+
+Status CheckCounter(const Component& c, const PnCounter& slice) {
+  const PnComponent& mine = slice.components.begin()->second;
+  if (!WithinUnits(mine.p) || !WithinUnits(mine.n)) return Mismatch(c, "counter total out of range");
+  return Status::Ok();
+}
+
 // Rights only grow, each version of an origin's component contains the one before, and
 // rights go only to other replicas.
 Status CheckRights(const Component& c, const RightsCell& slice, const RightsCell* stored) {
   const RightsComponent& mine = slice.components.begin()->second;
-  if (mine.created < 0 || mine.spent < 0) return Mismatch(c, "negative rights");
+  if (!WithinUnits(mine.created) || !WithinUnits(mine.spent)) return Mismatch(c, "rights out of range");
   for (const auto& [to, amount] : mine.sent) {
-    if (amount < 0 || to == c.origin || !ValidateOrigin(to).ok()) return Mismatch(c, "bad rights transfer");
+    if (!WithinUnits(amount) || to == c.origin || !ValidateOrigin(to).ok()) return Mismatch(c, "bad rights transfer");
   }
   if (stored == nullptr) return Status::Ok();
   auto it = stored->components.find(c.origin);
@@ -90,6 +101,7 @@ Result<MergedCell> Merge(const Component& c, const std::string* stored) {
   KURA_RETURN_IF_ERROR(DecodeUntrusted(c.value, &slice));
   KURA_RETURN_IF_ERROR(CheckSlice(c, slice));
   if constexpr (std::is_same_v<Cell, HoldCell>) KURA_RETURN_IF_ERROR(CheckHoldBody(c, slice));
+  if constexpr (std::is_same_v<Cell, PnCounter>) KURA_RETURN_IF_ERROR(CheckCounter(c, slice));
   if constexpr (std::is_same_v<Cell, PnCounter> || std::is_same_v<Cell, RightsCell>) {
     KURA_RETURN_IF_ERROR(CheckSkuKey(c));
   }

@@ -11,6 +11,7 @@
 #include "kura/sync/hold_cell.h"
 #include "kura/sync/lww_register.h"
 #include "kura/sync/pn_counter.h"
+#include "kura/sync/rights_counter.h"
 
 using kura::Component;
 using kura::LwwRegister;
@@ -130,6 +131,36 @@ TEST_CASE("a slice whose key or hold lines name no valid sku is refused", "[slic
   CHECK(merge_with_line("TEE", 1).ok());
   CHECK(merge_with_line("A/B", 1).code() == kura::Status::Code::kBadRequest);
   CHECK(merge_with_line("TEE", 0).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_with_line("TEE", kura::kMaxQty).ok());
+  CHECK(merge_with_line("TEE", kura::kMaxQty + 1).code() == kura::Status::Code::kBadRequest);
+}
+
+// HQ sums every store's counters and rights (hq.stock, availability): a peer's totals are
+// bounded, so no sum of them overflows, and never negative (PROTOCOL.md 3.1, 3.7).
+TEST_CASE("a counter or rights component beyond its bounds is refused", "[slice][security]") {
+  const std::string stock_key = kura::keys::Stock("store-1", "TEE");
+  auto merge_counter = [&](int64_t p, int64_t n) {
+    kura::PnCounter cell;
+    cell.components["store-1"] = kura::PnComponent{1, p, n};
+    return kura::MergeComponent(Component{stock_key, "store-1", 1, kura::Encode(cell)}, nullptr).status();
+  };
+  CHECK(merge_counter(kura::kMaxCumulativeUnits, kura::kMaxCumulativeUnits).ok());
+  CHECK(merge_counter(kura::kMaxCumulativeUnits + 1, 0).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_counter(INT64_MAX, 0).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_counter(5, -1).code() == kura::Status::Code::kBadRequest);
+
+  const std::string rights_key = kura::keys::Rights("store-1", "TEE");
+  auto merge_rights = [&](int64_t created, int64_t sent) {
+    kura::RightsCell cell;
+    kura::RightsComponent& mine = cell.components["store-1"];
+    mine.seq = 1;
+    mine.created = created;
+    mine.sent["hq"] = sent;
+    return kura::MergeComponent(Component{rights_key, "store-1", 1, kura::Encode(cell)}, nullptr).status();
+  };
+  CHECK(merge_rights(10, 4).ok());
+  CHECK(merge_rights(kura::kMaxCumulativeUnits + 1, 4).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_rights(10, kura::kMaxCumulativeUnits + 1).code() == kura::Status::Code::kBadRequest);
 }
 
 // PROTOCOL.md 3.5: a register's value is written as str, and readers also accept bin (raw
