@@ -22,5 +22,28 @@ TEST_CASE("the exception throttle lets one of a kind through per interval and co
         "peer clock too far ahead (and 1 more like it since)");
 }
 
+TEST_CASE("the exception throttle records few kinds of one store a minute, whatever it varies", "[hq][sync][security]") {
+  ExceptionThrottle throttle(60'000, 8);
+  int admitted = 0;
+  for (int i = 0; i < 1'000; ++i) {
+    if (throttle.Admit("store-1", "hello from forged-" + std::to_string(i), i)) ++admitted;
+  }
+  CHECK(admitted == 8);
+  CHECK(throttle.Admit("store-2", "hello from forged-0", 1'000));  // another store is not held back
+  // A minute on, the kinds recorded are forgotten and what was held back is said.
+  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 61'000) ==
+        "peer clock too far ahead (and 992 other refusals of this store since)");
+  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 121'000) == "peer clock too far ahead");
+}
+
+TEST_CASE("the exception throttle keeps the count of a kind it forgets", "[hq][sync]") {
+  ExceptionThrottle throttle(60'000, 8);
+  CHECK(throttle.Admit("store-1", "a", 0) == "a");
+  CHECK_FALSE(throttle.Admit("store-1", "a", 10));
+  CHECK_FALSE(throttle.Admit("store-1", "a", 20));
+  CHECK(throttle.Admit("store-1", "b", 70'000) == "b (and 2 other refusals of this store since)");
+  CHECK(throttle.Admit("store-1", "a", 70'001) == "a");
+}
+
 }  // namespace
 }  // namespace kura

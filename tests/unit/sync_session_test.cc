@@ -192,6 +192,23 @@ TEST_CASE("garbage on the link is rejected without a state change", "[sync][sess
   CHECK(link.hq_.cells() == before);
 }
 
+// What a refusal quotes of the peer (here a Hello's `from`) reaches status output and HQ's
+// logs: it is kept short, and its line breaks and quotes cannot forge another log line.
+TEST_CASE("a refusal's error quotes the peer briefly and printably", "[sync][session][security]") {
+  kura::ManualClock clock(0);
+  kura::HybridLogicalClock hlc(&clock);
+  MemoryReplica hq("hq");
+  kura::SyncSession session(&hq, "hq", "store-1", &hlc);
+  std::string from = "x\" event=forged\nlevel=error " + std::string(60'000, 'y');
+  session.Receive(kura::EncodeSyncMessage(kura::Hello{from, {}, 1, false}), 0);
+  REQUIRE(session.stats().rejected == 1);
+  const std::string& error = session.stats().last_error;
+  CHECK(error.size() < 1'000);
+  CHECK(error.find('\n') == std::string::npos);
+  CHECK(error.find('"') == std::string::npos);
+  CHECK_THAT(error, Catch::Contains("more bytes)"));
+}
+
 TEST_CASE("calls pass through a session to the daemon uninterpreted, and a flood is bounded", "[sync][session]") {
   ManualClock clock(1'700'000'000'000);
   kura::HybridLogicalClock hq_hlc(&clock), store_hlc(&clock);
