@@ -1,6 +1,5 @@
 #include "hq_index.h"
 
-#include <atomic>
 
 #include "kura/schema/codec.h"
 #include "kura/schema/keys.h"
@@ -34,13 +33,18 @@ std::string StockBySku(std::string_view sku, std::string_view store) {
   return StockBySkuPrefix(sku) + std::string(store);
 }
 
-void RecordException(Txn& txn, const HqException& exception) {
-  static std::atomic<uint64_t> counter{0};
+Status RecordException(Txn& txn, const HqException& exception) {
+  // Numbered by a counter kept with the log: a count kept in memory started again at each
+  // start, and a record made at the same at_ms as one of an earlier run overwrote it.
+  KURA_ASSIGN_OR_RETURN(auto next, txn.Read<uint64_t>(Cf::kMeta, keys::kMetaExceptionSeq));
+  uint64_t n = next.value_or(kFirstExceptionSeq);
   std::string key(kExceptionPrefix);
   PutBigEndian64(&key, static_cast<uint64_t>(exception.at_ms));
   key.push_back('/');
-  PutBigEndian64(&key, counter++);
+  PutBigEndian64(&key, n);
+  txn.Write(Cf::kMeta, keys::kMetaExceptionSeq, n + 1);
   txn.Write(Cf::kLocal, key, exception);
+  return Status::Ok();
 }
 
 Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn) {
@@ -104,10 +108,9 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
       if (!receipt.override_promised) return Status::Ok();
       std::string lines;
       for (const auto& l : receipt.lines) lines += (lines.empty() ? "" : ", ") + std::to_string(l.qty) + " " + l.sku;
-      RecordException(txn, HqException{receipt.at_ms, "till_override", receipt.origin,
-                                        "till sale of " + lines + " ate into promised units (receipt " +
-                                            std::to_string(receipt.seq) + ")"});
-      return Status::Ok();
+      return RecordException(txn, HqException{receipt.at_ms, "till_override", receipt.origin,
+                                               "till sale of " + lines + " ate into promised units (receipt " +
+                                                   std::to_string(receipt.seq) + ")"});
     }
     default:
       return Status::Ok();

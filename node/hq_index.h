@@ -48,7 +48,10 @@ std::string PlacedOrderKey(std::string_view hold_id);
 Result<std::map<std::string, HqStockEntry>> ExpectedStockIndex(Txn& txn);
 
 // Appends an exception to HQ's log (written with the caller's Txn).
-void RecordException(Txn& txn, const HqException& exception);
+Status RecordException(Txn& txn, const HqException& exception);
+// The number of the first exception of a log without meta exc_seq: above those a build
+// before that key gave (a count from 0 at each start), so no earlier record is overwritten.
+inline constexpr uint64_t kFirstExceptionSeq = uint64_t{1} << 32;
 
 class HqObserver final : public CellReplica::Observer {
  public:

@@ -90,8 +90,9 @@ void HqSync::RecordRefusal(const std::string& store, const std::string& message)
   if (!admitted) return;  // the same refusal of the same store, recorded within the minute
   spdlog::warn("event=sync_rejected store={} error=\"{}\"", store, *admitted);
   Txn txn(engine_->db());
-  RecordException(txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, *admitted});
-  if (Status s = txn.Commit(); !s.ok()) spdlog::error("event=exception_not_recorded error=\"{}\"", s.ToString());
+  Status s = RecordException(txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, *admitted});
+  if (s.ok()) s = txn.Commit();
+  if (!s.ok()) spdlog::error("event=exception_not_recorded error=\"{}\"", s.ToString());
 }
 
 Status HqSync::OnReadable() {

@@ -123,6 +123,8 @@ inline constexpr std::string_view kMetaRunClock = "run_clock";
 // Present while a new store directory waits for HQ to send back what it holds of the
 // store (PROTOCOL.md 3): the store takes no writes until then.
 inline constexpr std::string_view kMetaAwaitingHq = "awaiting_hq";
+// kura-hq: the number of the next record of its exception log (node/hq_index.h).
+inline constexpr std::string_view kMetaExceptionSeq = "exc_seq";
 // Never replicated or logged; see node/tickets.h.
 inline constexpr std::string_view kMetaSigningKey = "sign/secret";
 std::string OriginSeq(std::string_view origin);
