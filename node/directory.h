@@ -91,6 +91,17 @@ struct DirectoryEntry {
 // status cannot: promising there would be promising what may not be handed over.
 bool CanHandOver(const DirectoryEntry& entry);
 
+// A point on Earth, in degrees.
+struct GeoPoint {
+  double lat = 0;  // -90..90
+  double lon = 0;  // -180..180
+};
+
+// The optional `near` argument ({lat, lon}) of directory.list, hq.availability and
+// hq.order.place: nullopt when absent (or nil); InvalidArgument, naming the field, when
+// present but not such a map.
+Result<std::optional<GeoPoint>> NearArg(const nlohmann::json& args);
+
 // Great-circle distance in kilometres between two points in degrees (haversine, mean Earth
 // radius 6371.0088 km). Pure; any finite input.
 double DistanceKm(double lat1, double lon1, double lat2, double lon2);

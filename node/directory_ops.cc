@@ -43,23 +43,28 @@ Result<json> SetStatus(OpContext& ctx, std::string_view store, const json& args)
 
 }  // namespace
 
-Result<json> OpDirectoryList(OpContext& ctx, const json& args) {
-  std::optional<std::pair<double, double>> near;
-  if (Has(args, "near")) {
-    const json& point = args.at("near");
-    if (!point.is_object()) return Status::InvalidArgument("near: must be a map {lat, lon}");
-    KURA_ASSIGN_OR_RETURN(double lat, ArgNumber(point, "lat", -90, 90));
-    KURA_ASSIGN_OR_RETURN(double lon, ArgNumber(point, "lon", -180, 180));
-    near.emplace(lat, lon);
+Result<std::optional<GeoPoint>> NearArg(const json& args) {
+  if (!Has(args, "near")) return std::optional<GeoPoint>();
+  const json& point = args.at("near");
+  if (!point.is_object()) return Status::InvalidArgument("near: must be a map {lat, lon}");
+  auto lat = ArgNumber(point, "lat", -90, 90);
+  auto lon = ArgNumber(point, "lon", -180, 180);
+  for (const Result<double>* part : {&lat, &lon}) {
+    if (!part->ok()) return Status::InvalidArgument("near." + part->status().message());
   }
+  return std::optional<GeoPoint>(GeoPoint{*lat, *lon});
+}
+
+Result<json> OpDirectoryList(OpContext& ctx, const json& args) {
+  KURA_ASSIGN_OR_RETURN(std::optional<GeoPoint> near, NearArg(args));
   KURA_ASSIGN_OR_RETURN(bool pickup_only, ArgOptBool(args, "can_hand_over", false));
   KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, LoadDirectory(ctx.txn));
   if (pickup_only) std::erase_if(entries, [](const DirectoryEntry& e) { return !CanHandOver(e); });
-  if (near) SortNearestFirst(near->first, near->second, &entries);
+  if (near) SortNearestFirst(near->lat, near->lon, &entries);
   json stores = json::array();
   for (const DirectoryEntry& e : entries) {
     json j = ToJson(e);
-    if (near && e.record) j["distance_km"] = DistanceKm(near->first, near->second, e.record->lat, e.record->lon);
+    if (near && e.record) j["distance_km"] = DistanceKm(near->lat, near->lon, e.record->lat, e.record->lon);
     stores.push_back(std::move(j));
   }
   return json{{"stores", std::move(stores)}};

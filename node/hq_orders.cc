@@ -29,32 +29,25 @@ struct Offer {
   std::optional<double> distance_km;
 };
 
-// The directory, nearest first from `near` when given; *origin is set to near's point.
-Result<std::vector<DirectoryEntry>> DirectoryNearestFirst(Txn& txn, const json* near,
-                                                          std::optional<std::pair<double, double>>* origin) {
+// The directory, nearest first from `near` when given.
+Result<std::vector<DirectoryEntry>> DirectoryNearestFirst(Txn& txn, const std::optional<GeoPoint>& near) {
   KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, LoadDirectory(txn));
-  if (near != nullptr) {
-    KURA_ASSIGN_OR_RETURN(double lat, ArgNumber(*near, "lat", -90, 90));
-    KURA_ASSIGN_OR_RETURN(double lon, ArgNumber(*near, "lon", -180, 180));
-    SortNearestFirst(lat, lon, &entries);
-    *origin = std::make_pair(lat, lon);
-  }
+  if (near) SortNearestFirst(near->lat, near->lon, &entries);
   return entries;
 }
 
-std::optional<double> DistanceFrom(const std::optional<std::pair<double, double>>& origin, const DirectoryEntry& e) {
-  if (!origin || !e.record) return std::nullopt;
-  return DistanceKm(origin->first, origin->second, e.record->lat, e.record->lon);
+std::optional<double> DistanceFrom(const std::optional<GeoPoint>& near, const DirectoryEntry& e) {
+  if (!near || !e.record) return std::nullopt;
+  return DistanceKm(near->lat, near->lon, e.record->lat, e.record->lon);
 }
 
 // Every store in the directory with its figures for `sku`, nearest first from `near`.
-Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku, const json* near) {
-  std::optional<std::pair<double, double>> origin;
-  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near, &origin));
+Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku, const std::optional<GeoPoint>& near) {
+  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near));
   std::vector<Offer> offers;
   for (DirectoryEntry& e : entries) {
     Offer o;
-    o.distance_km = DistanceFrom(origin, e);
+    o.distance_km = DistanceFrom(near, e);
     o.reachable = ctx.sync != nullptr && ctx.sync->Reachable(e.store);
     KURA_ASSIGN_OR_RETURN(auto stock, ctx.txn.Read<HqStockEntry>(Cf::kLocal, StockBySku(sku, e.store)));
     o.stock = stock.value_or(HqStockEntry{});
@@ -82,11 +75,10 @@ json ToJson(const Offer& o) {
 // promise every line. Store by store, stopping at the third: a refusal at a 200-store
 // chain need not read every store's allotment of every line.
 Result<std::string> Alternatives(OpContext& ctx, std::string_view store, const HoldRequest& request,
-                                 const json* near) {
+                                 const std::optional<GeoPoint>& near) {
   std::map<std::string, int64_t> lines = request.UnitsBySku();
   if (lines.empty()) return std::string();
-  std::optional<std::pair<double, double>> origin;
-  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near, &origin));
+  KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near));
   std::string out;
   int named = 0;
   for (const DirectoryEntry& e : entries) {
@@ -101,15 +93,10 @@ Result<std::string> Alternatives(OpContext& ctx, std::string_view store, const H
     }
     if (!all) continue;
     out += (out.empty() ? "" : ", ") + e.store;
-    if (auto km = DistanceFrom(origin, e)) out += " (" + std::to_string(static_cast<int>(*km + 0.5)) + " km)";
+    if (auto km = DistanceFrom(near, e)) out += " (" + std::to_string(static_cast<int>(*km + 0.5)) + " km)";
     if (++named == 3) break;
   }
   return out;
-}
-
-const json* NearArg(const json& args) {
-  auto it = args.find("near");
-  return it != args.end() && it->is_object() ? &*it : nullptr;
 }
 
 // Keeps HQ's per-SKU held figures in step with a hold HQ wrote itself.
@@ -176,7 +163,8 @@ Result<std::string> StoreOfOrder(Txn& txn, std::string_view hold_id) {
 
 Result<json> OpHqAvailability(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string sku, ArgString(args, "sku", ValidateSku));
-  KURA_ASSIGN_OR_RETURN(auto offers, Offers(ctx, sku, NearArg(args)));
+  KURA_ASSIGN_OR_RETURN(std::optional<GeoPoint> near, NearArg(args));
+  KURA_ASSIGN_OR_RETURN(auto offers, Offers(ctx, sku, near));
   json stores = json::array();
   for (const Offer& o : offers) stores.push_back(ToJson(o));
   return json{{"sku", sku}, {"stores", stores}};
@@ -187,9 +175,10 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   KURA_ASSIGN_OR_RETURN(HoldRequest request, ParseHoldRequest(args));
   if (request.kind == HoldKind::kPhone) return Status::InvalidArgument("kind: online orders are pickup or tryon");
+  KURA_ASSIGN_OR_RETURN(std::optional<GeoPoint> near, NearArg(args));
   KURA_ASSIGN_OR_RETURN(DirectoryEntry entry, LoadDirectoryEntry(ctx.txn, store));
   auto refuse = [&](Status why) -> Status {
-    auto alternatives = Alternatives(ctx, store, request, NearArg(args));
+    auto alternatives = Alternatives(ctx, store, request, near);
     if (!alternatives.ok()) return alternatives.status();
     std::string more = alternatives->empty() ? "; no other store can promise it"
                                               : "; nearest alternatives: " + *alternatives;

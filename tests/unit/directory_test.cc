@@ -133,7 +133,7 @@ TEST_CASE("directory ops refuse bad input and change nothing", "[directory]") {
     refused("hq.store_status.set", {{"store", "s-1"}, {"status", "opened"}}, "status");
     refused("hq.store_status.set", {{"store", "s-1"}, {"status", "unknown"}}, "status");
     refused("hq.store_status.set", {{"store", "s-1"}, {"status", "open"}, {"note", std::string(141, 'n')}}, "note");
-    refused("directory.list", {{"near", {{"lat", 91}, {"lon", 0}}}}, "lat");
+    refused("directory.list", {{"near", {{"lat", 91}, {"lon", 0}}}}, "near.lat");
     refused("directory.list", {{"near", "35,139"}}, "near");
   }
   SECTION("an update that sets nothing") {

@@ -140,6 +140,23 @@ TEST_CASE("escrow: HQ refuses a store that cannot hand over, naming alternatives
   CHECK_THAT(refused.status().message(), Catch::Contains("no other store"));
 }
 
+TEST_CASE("escrow: HQ refuses a malformed near wherever it takes one, and changes nothing", "[escrow]") {
+  Chain c;
+  c.store.Ok("escrow.grant");
+  c.Sync();
+  for (const json& near : {json("tokyo"), json::array({35, 139}), json{{"lat", 91}, {"lon", 0}}}) {
+    CAPTURE(near.dump());
+    auto availability = c.hq.Call("hq.availability", {{"sku", "TEE"}, {"near", near}});
+    CHECK(availability.status().code() == Status::Code::kInvalidArgument);
+    json order = c.Order(1);
+    order["near"] = near;
+    auto placed = c.hq.Call("hq.order.place", order);
+    CHECK(placed.status().code() == Status::Code::kInvalidArgument);
+    CHECK_THAT(placed.status().message(), Catch::StartsWith("near"));
+  }
+  CHECK(c.hq.Ok("hq.availability", {{"sku", "TEE"}})["stores"][0]["hq_allotment"] == 4);
+}
+
 TEST_CASE("escrow: random orders, sales, cancels and partitions never oversell a promise",
           "[escrow][property]") {
   const uint64_t seed = PropertySeed();
