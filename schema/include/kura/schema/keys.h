@@ -1,34 +1,7 @@
-// The RocksDB key layout: column families and the keys inside each.
-//
-// Grammar (also in schema/PROTOCOL.md, "Disk layout"); '/' is a literal byte, ids never
-// contain it (schema/ids.h), u64be is 8 bytes big-endian:
-//
-//   cf "cells"    replicated state, one cell per key
-//     s/<store>/<sku>          stock cell: PN counter of on-hand (sync/pn_counter.h)
-//     h/<store>/<hold id>      hold cell: body + per-origin state (sync/hold_cell.h)
-//     j/<origin>/<u64be seq>   journal entry: a Receipt, written once
-//     r/<store>/<sku>          promise rights: bounded counter (sync/rights_counter.h)
-//     g/keys/<origin>          key directory: <origin>'s Ed25519 public key (register)
-//     g/dir/<store>            store directory record, authored by HQ (register)
-//     g/status/<store>         store-reported status: open, closed, ... (register)
-//     g/policy/<store>         online-allotment policy for <store>; g/policy/* the default
-//     g/<other>                other global cells (catalog), written by HQ
-//   cf "changes"  the changed-component index that sync reads
-//     <origin>/<u64be seq>  -> u64be written-at ms, then the cell key whose <origin>
-//                              component has that seq
-//   cf "local"    derived or store-private state, never replicated
-//     held/<sku>               i64 (msgpack): units in active holds
-//     exp/<u64be ms>/<hold id> empty: expiry queue of active holds
-//     slip/<hold id>           Slip
-//   cf "requests" idempotency records
-//     <request id>             u64be written-at ms, u64be request fingerprint, reply bytes
-//   cf "meta"
-//     format                   u64 (msgpack): disk format version, currently 1
-//     store_id                 string (msgpack): the store this data directory belongs to
-//     seq/<lane>               u64 (msgpack): highest sequence number of <lane> held here
-//                              (<origin> for cells, <origin>/j for its journal)
-//     holds/<origin>           u64 (msgpack): holds numbered by <origin> so far
-//     sign/secret              64 raw bytes: this replica's Ed25519 secret key (tickets)
+// The RocksDB key layout: column families and the keys inside each. The grammar, every
+// value's encoding and the disk format version are in schema/PROTOCOL.md, section 3 (the
+// one description, kept in step with the functions below); '/' is a literal byte, ids never
+// contain it (schema/ids.h), u64be is 8 bytes big-endian.
 #pragma once
 
 #include <cstdint>
