@@ -15,8 +15,8 @@ namespace {
 
 constexpr double kEarthRadiusKm = 6371.0088;
 
-// Well-formed UTF-8 without control characters (C0 and DEL); `ascii` allows only
-// printable ASCII.
+// Well-formed UTF-8 without control characters (C0, DEL and C1: a terminal acts on U+009B
+// as on ESC [); `ascii` allows only printable ASCII.
 bool IsCleanText(std::string_view s, bool ascii) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
@@ -36,7 +36,7 @@ bool IsCleanText(std::string_view s, bool ascii) {
     }
     // Overlong forms, surrogates and beyond U+10FFFF.
     if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
+        (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F)) {
       return false;
     }
     i += n + 1;
@@ -53,8 +53,18 @@ Status CheckText(const char* field, std::string_view s, std::size_t min, std::si
   return Status::Ok();
 }
 
+// Whether a merged value may be shown: within the bounds its writer should have kept (a
+// peer's bug, or a hostile peer, could break them), so that no replica shows control
+// characters or invalid UTF-8 to staff or customers. A status's state is not checked: a
+// state a newer build added reads as unknown.
+Status Showable(const DirectoryRecord& record) { return ValidateDirectoryRecord(record); }
+Status Showable(const StoreStatus& status) {
+  return CheckText("note", status.note, 0, kMaxStatusNoteBytes, false);
+}
+
 // The winner of a stored register and its value decoded as T; nullopt when nobody has
-// written it or its value does not decode (one bad write must not hide the directory).
+// written it or its value does not decode or may not be shown (one bad write must not hide
+// the directory).
 template <typename T>
 Result<std::optional<T>> DecodeWinner(std::string_view cell_bytes, WriteStamp* stamp) {
   RegisterCell cell;
@@ -62,7 +72,7 @@ Result<std::optional<T>> DecodeWinner(std::string_view cell_bytes, WriteStamp* s
   const LwwRegister* winner = cell.Winner();
   if (winner == nullptr) return std::optional<T>();
   T value;
-  if (!Decode(winner->value, &value).ok()) return std::optional<T>();
+  if (!Decode(winner->value, &value).ok() || !Showable(value).ok()) return std::optional<T>();
   *stamp = WriteStamp{winner->hlc, winner->origin};
   return std::optional<T>(std::move(value));
 }

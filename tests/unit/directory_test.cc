@@ -281,3 +281,21 @@ TEST_CASE("a status set supersedes one stamped ahead of this replica's clock", "
   CHECK(entry["status"] == "closed");
   CHECK(entry["status_by"] == "store-a");
 }
+
+// A peer's write that breaks the bounds a writer keeps (control characters, a note too long,
+// a name of invalid UTF-8) is not shown anywhere, as one that does not decode.
+TEST_CASE("a merged status or record that breaks the text bounds reads as absent", "[directory][sync][security]") {
+  Replica store("store-a");
+  kura::VersionVector through;
+  through.Advance("store-b", 1);
+  through.Advance(kura::kHqOrigin, 1);
+  std::string escape = kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "\x1b[2J\xff", 1});
+  std::string bad_name = kura::Encode(DirectoryRecord{"Shibuya\xc2\x9b", "", 1, 2, "", true});
+  REQUIRE(store.cells->Merge(kura::kHqOrigin, {Forged(kura::keys::StoreStatus("store-b"), "store-b", escape),
+                                              Forged(kura::keys::DirectoryEntry("store-b"), kura::kHqOrigin, bad_name)},
+                             through).ok());
+  CHECK(store.Ok("directory.list")["stores"].empty());
+  // Locally, C1 controls are refused as C0 ones are.
+  auto refused = store.Call("store.status.set", {{"status", "open"}, {"note", "back at \xc2\x9b" "2J 14:00"}});
+  CHECK(refused.status().code() == Code::kInvalidArgument);
+}

@@ -1,6 +1,7 @@
 // The anti-entropy messages exchanged by two sync sessions (schema/PROTOCOL.md, "Sync
-// protocol"). Each message is one msgpack map {"v": 2, "t": <type>, ...} (kSyncVersion); Decode applies the
-// untrusted-input limits and refuses unknown types and newer versions. Pure; thread-safe.
+// protocol"). Each message is one msgpack map {"v": 2, "t": <type>, ...} (kSyncVersion);
+// Decode applies the untrusted-input limits and refuses unknown types and newer versions.
+// Pure; thread-safe.
 #pragma once
 
 #include <cstdint>
