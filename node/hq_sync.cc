@@ -1,6 +1,8 @@
 #include "hq_sync.h"
 
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -87,10 +89,11 @@ SyncSession& HqSync::SessionFor(const std::string& store) {
 
 void HqSync::RecordRefusal(const std::string& store, const std::string& message) {
   auto admitted = refusals_.Admit(store, message, engine_->clock()->ElapsedMillis());
-  if (!admitted) return;  // the same refusal of the same store, recorded within the minute
+  if (!admitted) return;  // held back: ExceptionThrottle
   spdlog::warn("event=sync_rejected store={} error=\"{}\"", store, *admitted);
   Txn txn(engine_->db());
-  Status s = RecordException(txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, *admitted});
+  Status s = RecordException(
+      txn, HqException{engine_->clock()->NowMillis(), "sync_rejected", store, *admitted});
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) spdlog::error("event=exception_not_recorded error=\"{}\"", s.ToString());
 }
@@ -101,6 +104,9 @@ Status HqSync::OnReadable() {
   // otherwise make one synced write per store batch. The loop polls again for the rest,
   // serving API requests and timers in between.
   std::set<std::string> heard;
+  // Recorded after the group's commit: a record takes its number from meta exc_seq, which
+  // the group's pending write may also be taking (an override receipt it merged).
+  std::vector<std::pair<std::string, std::string>> refusals;
   std::string store, bytes;
   int64_t now = engine_->clock()->ElapsedMillis();  // the sessions' timers
   uint64_t components = 0;
@@ -112,7 +118,8 @@ Status HqSync::OnReadable() {
     uint64_t merged = session.stats().components_received, rejected = session.stats().rejected;
     session.Receive(bytes, now);
     components += session.stats().components_received - merged;
-    if (session.stats().rejected != rejected) RecordRefusal(store, session.stats().last_error);
+    if (session.stats().rejected != rejected)
+      refusals.emplace_back(store, session.stats().last_error);
     heard.insert(store);
   }
   Status committed = replica_.CommitGroup();
@@ -122,6 +129,7 @@ Status HqSync::OnReadable() {
     // again. Dropped before any call reply is handled, since SendCall flushes.
     for (const std::string& heard_from : heard) sessions_.at(heard_from)->TakeOutbox();
   }
+  for (const auto& [refused, error] : refusals) RecordRefusal(refused, error);
   for (const std::string& heard_from : heard) {
     SyncSession& session = *sessions_.at(heard_from);
     DeliverCallReplies(heard_from, session);

@@ -84,7 +84,7 @@ class HqSync final : public SyncView {
   HqObserver observer_;
   CellReplica replica_;
   std::map<std::string, std::unique_ptr<SyncSession>> sessions_;
-  ExceptionThrottle refusals_{60'000};  // each store's same refusal recorded once a minute
+  ExceptionThrottle refusals_{60'000};  // a refusal of a store once a minute, 8 kinds of it
   CallReplyHandler call_reply_handler_;
 };
 
