@@ -11,6 +11,8 @@
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
+#include "kura/schema/printable.h"
+#include "kura/schema/ticket.h"
 #include "tickets.h"
 
 namespace kura {
@@ -30,7 +32,8 @@ struct Offer {
 };
 
 // The directory, nearest first from `near` when given.
-Result<std::vector<DirectoryEntry>> DirectoryNearestFirst(Txn& txn, const std::optional<GeoPoint>& near) {
+Result<std::vector<DirectoryEntry>> DirectoryNearestFirst(Txn& txn,
+                                                          const std::optional<GeoPoint>& near) {
   KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, LoadDirectory(txn));
   if (near) SortNearestFirst(near->lat, near->lon, &entries);
   return entries;
@@ -42,7 +45,8 @@ std::optional<double> DistanceFrom(const std::optional<GeoPoint>& near, const Di
 }
 
 // Every store in the directory with its figures for `sku`, nearest first from `near`.
-Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku, const std::optional<GeoPoint>& near) {
+Result<std::vector<Offer>> Offers(OpContext& ctx, std::string_view sku,
+                                  const std::optional<GeoPoint>& near) {
   KURA_ASSIGN_OR_RETURN(std::vector<DirectoryEntry> entries, DirectoryNearestFirst(ctx.txn, near));
   std::vector<Offer> offers;
   for (DirectoryEntry& e : entries) {
@@ -93,7 +97,8 @@ Result<std::string> Alternatives(OpContext& ctx, std::string_view store, const H
     }
     if (!all) continue;
     out += (out.empty() ? "" : ", ") + e.store;
-    if (auto km = DistanceFrom(near, e)) out += " (" + std::to_string(static_cast<int>(*km + 0.5)) + " km)";
+    if (auto km = DistanceFrom(near, e))
+      out += " (" + std::to_string(static_cast<int>(*km + 0.5)) + " km)";
     if (++named == 3) break;
   }
   return out;
@@ -125,6 +130,24 @@ bool SameUnits(const json& hold, const HoldRequest& request) {
   return units.ok() && *units == request.UnitsBySku();
 }
 
+// Whether the fields of a store's answer that HQ repeats to its client, beyond those
+// RecordRoutedOrder compares, are what the store's hold.create gives: no text HQ has not
+// checked reaches the online shop or a terminal.
+bool AnswerFieldsSound(const json& hold, const std::string& store, const HoldRequest& request) {
+  for (const char* at : {"created_ms", "expires_ms", "state_since_ms"}) {
+    if (auto it = hold.find(at); it != hold.end() && !it->is_number_integer()) return false;
+  }
+  if (auto it = hold.find("issuer"); it != hold.end() && *it != store) return false;
+  if (auto it = hold.find("customer"); it != hold.end() && *it != request.customer) return false;
+  if (auto it = hold.find("ticket"); it != hold.end()) {
+    if (!it->is_string()) return false;
+    auto bytes = ParseTicketCode(it->get<std::string>());
+    auto payload = bytes.ok() ? DecodeTicketPayload(bytes->payload) : Result<TicketPayload>(bytes.status());
+    if (!payload.ok() || payload->hold != StringField(hold, "id") || payload->store != store) return false;
+  }
+  return true;
+}
+
 // Records an order the store decided and made (node/order_router.h). The answer comes from
 // the store, so it is checked before HQ repeats it: a new hold of that store, of the kind
 // and lines ordered (a late answer to another call, were its number reused, is not this
@@ -133,7 +156,8 @@ Result<json> RecordRoutedOrder(OpContext& ctx, const std::string& store, const H
   std::string id = HoldIdOfAnswer(hold);
   if (id.empty() || StringField(hold, "store") != store || !ValidateHoldId(id).ok() ||
       id.rfind(store + ".", 0) != 0 || StringField(hold, "state") != "held" ||
-      StringField(hold, "kind") != HoldKindName(request.kind) || !SameUnits(hold, request)) {
+      StringField(hold, "kind") != HoldKindName(request.kind) || !SameUnits(hold, request) ||
+      !AnswerFieldsSound(hold, store, request)) {
     return Status::BadRequest("store " + store + " answered the order with something that is not its new hold");
   }
   // A store answering a retry from its own records (kept longer than HQ's) may name a
@@ -214,7 +238,9 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
 }
 
 Status StoreRefusal(std::string_view store, const Status& refusal) {
-  return Status::FromCode(refusal.code(), "store " + std::string(store) + ": " + refusal.message());
+  // The store's own words, passed on to HQ's client: kept short and printable.
+  return Status::FromCode(refusal.code(),
+                          "store " + std::string(store) + ": " + Printable(refusal.message(), 300));
 }
 
 Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {

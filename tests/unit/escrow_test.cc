@@ -96,7 +96,8 @@ TEST_CASE("escrow: HQ promises for a cut-off store within its allotment, never b
 // HQ's lane reaches the store in order, but a link may be cut (or the store crash) between
 // two of its batches. However it is cut, the store never counts an order HQ promised from
 // its allotment as neither held nor HQ's.
-TEST_CASE("escrow: an order HQ promised is never counted free at the store, whatever batch it has", "[escrow]") {
+TEST_CASE("escrow: an order HQ promised is never counted free at the store, whatever batch it has",
+          "[escrow]") {
   Chain c(SessionOptions{.batch_bytes = 1});  // a batch per component
   c.store.Ok("escrow.grant");
   c.Sync();
@@ -140,7 +141,8 @@ TEST_CASE("escrow: HQ refuses a store that cannot hand over, naming alternatives
   CHECK_THAT(refused.status().message(), Catch::Contains("no other store"));
 }
 
-TEST_CASE("escrow: HQ refuses a malformed near wherever it takes one, and changes nothing", "[escrow]") {
+TEST_CASE("escrow: HQ refuses a malformed near wherever it takes one, and changes nothing",
+          "[escrow]") {
   Chain c;
   c.store.Ok("escrow.grant");
   c.Sync();
@@ -235,10 +237,19 @@ TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of t
   json no_lines = good;
   no_lines["id"] = "tokyo-01.13";
   no_lines.erase("lines");
-  for (json bad : {json("not an object"), json{{"id", 7}}, json{{"id", "other-02.1"}, {"store", "other-02"}},
-                   json{{"id", "tokyo-01.10"}, {"store", "tokyo-01"}, {"state", "collected"}, {"kind", "pickup"}},
-                   json{{"id", "tokyo-01.11"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "tryon"}},
-                   other_lines, no_lines}) {
+  // Fields HQ repeats to its client that are not what the store's hold.create gives.
+  std::vector<json> unsound(4, good);
+  unsound[0]["customer"] = "\x1b[2Jsomeone-else";
+  unsound[1]["issuer"] = "hq";
+  unsound[2]["ticket"] = "KT1.\x1b[31m";
+  unsound[3]["created_ms"] = "yesterday";
+  for (std::size_t i = 0; i < unsound.size(); ++i) unsound[i]["id"] = "tokyo-01." + std::to_string(20 + i);
+  std::vector<json> answers = {json("not an object"), json{{"id", 7}}, json{{"id", "other-02.1"}, {"store", "other-02"}},
+                               json{{"id", "tokyo-01.10"}, {"store", "tokyo-01"}, {"state", "collected"}, {"kind", "pickup"}},
+                               json{{"id", "tokyo-01.11"}, {"store", "tokyo-01"}, {"state", "held"}, {"kind", "tryon"}},
+                               other_lines, no_lines};
+  answers.insert(answers.end(), unsound.begin(), unsound.end());
+  for (const json& bad : answers) {
     INFO(bad.dump());
     auto refused = place(RoutedDecision{true, bad});
     CHECK(refused.status().code() == Status::Code::kBadRequest);
@@ -249,6 +260,11 @@ TEST_CASE("escrow: HQ records a routed order only from a well-formed answer of t
   // The store's own refusal comes back as it gave it, except a shortage HQ's allotment covers.
   auto invalid = place(RoutedDecision{true, Status::InvalidArgument("customer: bad")});
   CHECK(invalid.status().code() == Status::Code::kInvalidArgument);
+  // ... in few printable words.
+  auto noisy = place(RoutedDecision{true, Status::InvalidArgument("customer: \x1b[2J" + std::string(4000, 'x'))});
+  CHECK(noisy.status().code() == Status::Code::kInvalidArgument);
+  CHECK(noisy.status().message().size() < 1'000);
+  CHECK(noisy.status().message().find('\x1b') == std::string::npos);
   auto short_at_store = place(RoutedDecision{true, Status::InsufficientStock("sku TEE: short")});
   REQUIRE(short_at_store.ok());
   CHECK((*short_at_store)["decided_by"] == "hq");
