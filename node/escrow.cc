@@ -38,6 +38,10 @@ Status WriteRights(OpContext& ctx, std::string_view store, std::string_view sku,
   std::string key = keys::Rights(store, sku);
   KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
   uint64_t previous = mutate(cell, seq);
+  if (!cell.components[ctx.origin()].WithinBounds()) {
+    return Status::InvalidArgument("sku " + std::string(sku) + ": promise rights would pass " +
+                                   std::to_string(kMaxCumulativeUnits) + " units");
+  }
   ctx.txn.Write(Cf::kCells, key, cell);
   IndexChange(ctx.txn, ctx.origin(), previous, seq, key, ctx.now_ms);
   return Status::Ok();

@@ -45,7 +45,8 @@ Status CheckSlice(const Component& c, Cell& slice) {
   // A register write names its writer again inside, and that name breaks ties and is shown
   // as who wrote it: it must be the component's origin too.
   if constexpr (std::is_same_v<Cell, RegisterCell>) {
-    if (components.begin()->second.origin != c.origin) return Mismatch(c, "register write names another writer");
+    if (components.begin()->second.origin != c.origin)
+      return Mismatch(c, "register write names another writer");
   }
   return Status::Ok();
 }
@@ -71,11 +72,8 @@ Status CheckHoldBody(const Component& c, const HoldCell& slice) {
   return Status::Ok();
 }
 
-bool WithinUnits(int64_t units) { return units >= 0 && units <= kMaxCumulativeUnits; }
-
 Status CheckCounter(const Component& c, const PnCounter& slice) {
-  const PnComponent& mine = slice.components.begin()->second;
-  if (!WithinUnits(mine.p) || !WithinUnits(mine.n)) return Mismatch(c, "counter total out of range");
+  if (!slice.components.begin()->second.WithinBounds()) return Mismatch(c, "counter total out of range");
   return Status::Ok();
 }
 
@@ -83,9 +81,9 @@ Status CheckCounter(const Component& c, const PnCounter& slice) {
 // rights go only to other replicas.
 Status CheckRights(const Component& c, const RightsCell& slice, const RightsCell* stored) {
   const RightsComponent& mine = slice.components.begin()->second;
-  if (!WithinUnits(mine.created) || !WithinUnits(mine.spent)) return Mismatch(c, "rights out of range");
+  if (!mine.WithinBounds()) return Mismatch(c, "rights out of range");
   for (const auto& [to, amount] : mine.sent) {
-    if (!WithinUnits(amount) || to == c.origin || !ValidateOrigin(to).ok()) return Mismatch(c, "bad rights transfer");
+    if (to == c.origin || !ValidateOrigin(to).ok()) return Mismatch(c, "bad rights transfer");
   }
   if (stored == nullptr) return Status::Ok();
   auto it = stored->components.find(c.origin);

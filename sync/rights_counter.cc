@@ -11,6 +11,14 @@ bool RightsComponent::Contains(const RightsComponent& older) const {
   return true;
 }
 
+bool RightsComponent::WithinBounds() const {
+  if (!WithinUnits(created) || !WithinUnits(spent)) return false;
+  for (const auto& [to, amount] : sent) {
+    if (!WithinUnits(amount)) return false;
+  }
+  return true;
+}
+
 int64_t RightsCell::Of(const std::string& replica) const {
   int64_t rights = 0;
   for (const auto& [origin, c] : components) {

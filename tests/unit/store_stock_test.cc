@@ -8,10 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine.h"
 #include "engine_harness.h"
 #include "kura/node/store.h"
 #include "kura/schema/api.h"
+#include "kura/schema/keys.h"
+#include "kura/sync/pn_counter.h"
 #include "store_calls.h"
+#include "txn.h"
 
 namespace kura::test {
 namespace {
@@ -149,6 +153,31 @@ TEST_CASE("store safety stock is kept out of available to promise", "[store]") {
   CHECK(Err(e.Call("hold.create", {{"kind", "pickup"}, {"lines", {Line("SKU-1", 4)}}})).code() ==
         Code::kInsufficientStock);
   e.Hold("SKU-1", 3);
+}
+
+}  // namespace
+}  // namespace kura::test
+
+namespace kura::test {
+namespace {
+
+// The bound sync puts on a peer's totals (PROTOCOL.md 3.1) holds for a store's own writes:
+// a write past it is refused, never made and then refused by every peer.
+TEST_CASE("store refuses a receipt that would take its stock totals past 2^50 units", "[store]") {
+  EngineHarness h;
+  h.Receive("TEE", 1);
+  {
+    auto* engine = dynamic_cast<Engine*>(h.store.get());
+    REQUIRE(engine != nullptr);
+    Txn txn(engine->db());
+    PnCounter cell;
+    cell.components["tokyo-01"] = PnComponent{1, kMaxCumulativeUnits - 5, 0};
+    txn.Write(Cf::kCells, keys::Stock("tokyo-01", "TEE"), cell);
+    REQUIRE(txn.Commit().ok());
+  }
+  CHECK(h.Call("stock.receive", {{"sku", "TEE"}, {"qty", 6}}).status().code() == Status::Code::kInvalidArgument);
+  CHECK(h.Stock("TEE")["on_hand"] == kMaxCumulativeUnits - 5);
+  h.Ok("stock.receive", {{"sku", "TEE"}, {"qty", 5}});
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <msgpack.hpp>
 
 #include "kura/schema/msgpack_map.h"
+#include "kura/schema/records.h"
 
 namespace kura {
 
@@ -23,6 +24,10 @@ struct PnComponent {
   int64_t n = 0;  // sum of decrements, >= 0
   KURA_MSGPACK_MAP(seq, p, n);
   bool operator==(const PnComponent&) const = default;
+
+  // Both sums in 0..kMaxCumulativeUnits (schema/records.h): a component beyond it is
+  // neither written nor merged, so that sums over every store cannot overflow.
+  bool WithinBounds() const { return WithinUnits(p) && WithinUnits(n); }
 };
 
 struct PnCounter {

@@ -22,6 +22,7 @@
 #include <msgpack.hpp>
 
 #include "kura/schema/msgpack_map.h"
+#include "kura/schema/records.h"
 
 namespace kura {
 
@@ -35,6 +36,8 @@ struct RightsComponent {
 
   // Whether every field is at least `older`'s: a later version of the same origin.
   bool Contains(const RightsComponent& older) const;
+  // Every sum in 0..kMaxCumulativeUnits, as PnComponent::WithinBounds.
+  bool WithinBounds() const;
 };
 
 struct RightsCell {
