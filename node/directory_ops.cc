@@ -64,7 +64,8 @@ Result<json> OpDirectoryList(OpContext& ctx, const json& args) {
   json stores = json::array();
   for (const DirectoryEntry& e : entries) {
     json j = ToJson(e);
-    if (near && e.record) j["distance_km"] = DistanceKm(near->lat, near->lon, e.record->lat, e.record->lon);
+    if (near && e.record)
+      j["distance_km"] = DistanceKm(near->lat, near->lon, e.record->lat, e.record->lon);
     stores.push_back(std::move(j));
   }
   return json{{"stores", std::move(stores)}};

@@ -42,7 +42,8 @@ class ExceptionThrottle {
     std::string out = message;
     if (seen.held_back > 0) out += " (and " + std::to_string(seen.held_back) + " more like it since)";
     if (of_store.others_held_back > 0) {
-      out += " (and " + std::to_string(of_store.others_held_back) + " other refusals of this store since)";
+      out += " (and " + std::to_string(of_store.others_held_back) +
+             " other refusals of this store since)";
       of_store.others_held_back = 0;
     }
     seen = Kind{true, now_ms, 0};

@@ -1,6 +1,5 @@
 #include "hq_index.h"
 
-
 #include "kura/schema/codec.h"
 #include "kura/schema/keys.h"
 #include "kura/schema/records.h"
@@ -108,9 +107,10 @@ Status HqObserver::OnCellMerged(Txn& txn, std::string_view key, const std::strin
       if (!receipt.override_promised) return Status::Ok();
       std::string lines;
       for (const auto& l : receipt.lines) lines += (lines.empty() ? "" : ", ") + std::to_string(l.qty) + " " + l.sku;
-      return RecordException(txn, HqException{receipt.at_ms, "till_override", receipt.origin,
-                                               "till sale of " + lines + " ate into promised units (receipt " +
-                                                   std::to_string(receipt.seq) + ")"});
+      return RecordException(
+          txn, HqException{receipt.at_ms, "till_override", receipt.origin,
+                           "till sale of " + lines + " ate into promised units (receipt " +
+                               std::to_string(receipt.seq) + ")"});
     }
     default:
       return Status::Ok();

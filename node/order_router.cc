@@ -35,8 +35,9 @@ std::optional<OrderRouter::StoreCall> OrderRouter::StoreCallFor(const ApiRequest
   if (request.op == "hq.order.place") {
     auto store = args.find("store");
     auto kind = args.find("kind");
-    if (store == args.end() || !store->is_string() || !ValidateStoreId(store->get<std::string>()).ok() ||
-        kind == args.end() || (*kind != "pickup" && *kind != "tryon") || !NearArg(args).ok()) {
+    if (store == args.end() || !store->is_string() ||
+        !ValidateStoreId(store->get<std::string>()).ok() || kind == args.end() ||
+        (*kind != "pickup" && *kind != "tryon") || !NearArg(args).ok()) {
       return std::nullopt;  // the op itself explains what is wrong
     }
     if (!Routable(*store)) return std::nullopt;

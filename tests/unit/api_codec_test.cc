@@ -196,13 +196,15 @@ TEST_CASE("api request over 64 KiB is too_large and one of exactly 64 KiB is rea
 // (not only in the arguments an op reads, which check their own bounds).
 TEST_CASE("api request with a string over 4096 bytes is too_large, one of 4096 is read", "[api]") {
   auto with_note = [](std::size_t bytes) {
-    return EncodeRequest(ApiRequest{"stock.get", "", {{"sku", "SKU-1"}, {"note", std::string(bytes, 'n')}}});
+    return EncodeRequest(
+        ApiRequest{"stock.get", "", {{"sku", "SKU-1"}, {"note", std::string(bytes, 'n')}}});
   };
   CHECK(DecodeRequest(with_note(kMaxStringBytes)).ok());
   CheckRefused(with_note(kMaxStringBytes + 1), Code::kTooLarge);
   CheckRefused(EncodeRequest(ApiRequest{std::string(kMaxStringBytes + 1, 'o'), "", json::object()}),
                Code::kTooLarge);
-  json reply = {{"v", 1}, {"ok", true}, {"result", {{"note", std::string(kMaxStringBytes + 1, 'x')}}}};
+  json reply = {
+      {"v", 1}, {"ok", true}, {"result", {{"note", std::string(kMaxStringBytes + 1, 'x')}}}};
   CHECK(DecodeUntrustedReply(FromJson(reply)).status().code() == Code::kBadRequest);
 }
 

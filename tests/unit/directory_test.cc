@@ -249,11 +249,13 @@ TEST_CASE("a status value that does not decode reads as no status, not as a brok
 
 // The writer a register's component names (its map key, checked against the batch's
 // sender) is the writer inside it too: otherwise a store could sign its own status "hq".
-TEST_CASE("a register component naming another writer inside is refused", "[directory][auth][sync]") {
+TEST_CASE("a register component naming another writer inside is refused",
+          "[directory][auth][sync]") {
   Replica hq(kura::kHqOrigin);
   kura::RegisterCell cell;
-  cell.writes["store-a"] = kura::LwwRegister{kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}),
-                                             kura::MakeHlc(Replica::kStartMs, 0), kura::kHqOrigin, 1};
+  cell.writes["store-a"] =
+      kura::LwwRegister{kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}),
+                        kura::MakeHlc(Replica::kStartMs, 0), kura::kHqOrigin, 1};
   kura::VersionVector through;
   through.Advance("store-a", 1);
   kura::Component c{kura::keys::StoreStatus("store-a"), "store-a", 1, kura::Encode(cell)};
@@ -263,17 +265,19 @@ TEST_CASE("a register component naming another writer inside is refused", "[dire
 
 // A replica's hybrid clock starts afresh at each start, and a peer's may run minutes ahead:
 // a write made after this replica has the peer's is stamped after it all the same.
-TEST_CASE("a status set supersedes one stamped ahead of this replica's clock", "[directory][sync]") {
+TEST_CASE("a status set supersedes one stamped ahead of this replica's clock",
+          "[directory][sync]") {
   Replica store("store-a");
   kura::RegisterCell cell;
-  cell.writes[kura::kHqOrigin] = kura::LwwRegister{
-      kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}),
-      kura::MakeHlc(Replica::kStartMs + 120'000, 0), kura::kHqOrigin, 1};
+  cell.writes[kura::kHqOrigin] =
+      kura::LwwRegister{kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}),
+                        kura::MakeHlc(Replica::kStartMs + 120'000, 0), kura::kHqOrigin, 1};
   kura::VersionVector through;
   through.Advance(kura::kHqOrigin, 1);
   REQUIRE(store.cells
-              ->Merge(kura::kHqOrigin, {kura::Component{kura::keys::StoreStatus("store-a"), kura::kHqOrigin, 1,
-                                                        kura::Encode(cell)}},
+              ->Merge(kura::kHqOrigin,
+                      {kura::Component{kura::keys::StoreStatus("store-a"), kura::kHqOrigin, 1,
+                                       kura::Encode(cell)}},
                       through)
               .ok());
   store.Ok("store.status.set", {{"status", "closed"}});
@@ -284,18 +288,26 @@ TEST_CASE("a status set supersedes one stamped ahead of this replica's clock", "
 
 // A peer's write that breaks the bounds a writer keeps (control characters, a note too long,
 // a name of invalid UTF-8) is not shown anywhere, as one that does not decode.
-TEST_CASE("a merged status or record that breaks the text bounds reads as absent", "[directory][sync][security]") {
+TEST_CASE("a merged status or record that breaks the text bounds reads as absent",
+          "[directory][sync][security]") {
   Replica store("store-a");
   kura::VersionVector through;
   through.Advance("store-b", 1);
   through.Advance(kura::kHqOrigin, 1);
-  std::string escape = kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "\x1b[2J\xff", 1});
+  std::string escape =
+      kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "\x1b[2J\xff", 1});
   std::string bad_name = kura::Encode(DirectoryRecord{"Shibuya\xc2\x9b", "", 1, 2, "", true});
-  REQUIRE(store.cells->Merge(kura::kHqOrigin, {Forged(kura::keys::StoreStatus("store-b"), "store-b", escape),
-                                              Forged(kura::keys::DirectoryEntry("store-b"), kura::kHqOrigin, bad_name)},
-                             through).ok());
+  REQUIRE(store.cells
+              ->Merge(kura::kHqOrigin,
+                      {Forged(kura::keys::StoreStatus("store-b"), "store-b", escape),
+                       Forged(kura::keys::DirectoryEntry("store-b"), kura::kHqOrigin, bad_name)},
+                      through)
+              .ok());
   CHECK(store.Ok("directory.list")["stores"].empty());
   // Locally, C1 controls are refused as C0 ones are.
-  auto refused = store.Call("store.status.set", {{"status", "open"}, {"note", "back at \xc2\x9b" "2J 14:00"}});
+  auto refused = store.Call("store.status.set", {{"status", "open"},
+                                                 {"note",
+                                                  "back at \xc2\x9b"
+                                                  "2J 14:00"}});
   CHECK(refused.status().code() == Code::kInvalidArgument);
 }

@@ -22,7 +22,8 @@ TEST_CASE("the exception throttle lets one of a kind through per interval and co
         "peer clock too far ahead (and 1 more like it since)");
 }
 
-TEST_CASE("the exception throttle records few kinds of one store a minute, whatever it varies", "[hq][sync][security]") {
+TEST_CASE("the exception throttle records few kinds of one store a minute, whatever it varies",
+          "[hq][sync][security]") {
   ExceptionThrottle throttle(60'000, 8);
   int admitted = 0;
   for (int i = 0; i < 1'000; ++i) {
@@ -33,7 +34,8 @@ TEST_CASE("the exception throttle records few kinds of one store a minute, whate
   // A minute on, the kinds recorded are forgotten and what was held back is said.
   CHECK(throttle.Admit("store-1", "peer clock too far ahead", 61'000) ==
         "peer clock too far ahead (and 992 other refusals of this store since)");
-  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 121'000) == "peer clock too far ahead");
+  CHECK(throttle.Admit("store-1", "peer clock too far ahead", 121'000) ==
+        "peer clock too far ahead");
 }
 
 TEST_CASE("the exception throttle keeps the count of a kind it forgets", "[hq][sync]") {

@@ -13,7 +13,8 @@ namespace {
 
 Status Record(Replica& hq, int64_t at_ms, const std::string& message) {
   Txn txn(hq.engine->db());
-  KURA_RETURN_IF_ERROR(RecordException(txn, HqException{at_ms, "sync_rejected", "store-1", message}));
+  KURA_RETURN_IF_ERROR(
+      RecordException(txn, HqException{at_ms, "sync_rejected", "store-1", message}));
   return txn.Commit();
 }
 
@@ -26,7 +27,8 @@ TEST_CASE("the exception log's numbers are kept on disk and pass an earlier buil
   PutBigEndian64(&old_key, 0);
   {
     Txn txn(hq.engine->db());
-    txn.Write(Cf::kLocal, old_key, HqException{1'000, "sync_rejected", "store-1", "before the upgrade"});
+    txn.Write(Cf::kLocal, old_key,
+              HqException{1'000, "sync_rejected", "store-1", "before the upgrade"});
     REQUIRE(txn.Commit().ok());
   }
   REQUIRE(Record(hq, 1'000, "first").ok());

@@ -142,7 +142,8 @@ TEST_CASE("a counter or rights component beyond its bounds is refused", "[slice]
   auto merge_counter = [&](int64_t p, int64_t n) {
     kura::PnCounter cell;
     cell.components["store-1"] = kura::PnComponent{1, p, n};
-    return kura::MergeComponent(Component{stock_key, "store-1", 1, kura::Encode(cell)}, nullptr).status();
+    return kura::MergeComponent(Component{stock_key, "store-1", 1, kura::Encode(cell)}, nullptr)
+        .status();
   };
   CHECK(merge_counter(kura::kMaxCumulativeUnits, kura::kMaxCumulativeUnits).ok());
   CHECK(merge_counter(kura::kMaxCumulativeUnits + 1, 0).code() == kura::Status::Code::kBadRequest);
@@ -156,7 +157,8 @@ TEST_CASE("a counter or rights component beyond its bounds is refused", "[slice]
     mine.seq = 1;
     mine.created = created;
     mine.sent["hq"] = sent;
-    return kura::MergeComponent(Component{rights_key, "store-1", 1, kura::Encode(cell)}, nullptr).status();
+    return kura::MergeComponent(Component{rights_key, "store-1", 1, kura::Encode(cell)}, nullptr)
+        .status();
   };
   CHECK(merge_rights(10, 4).ok());
   CHECK(merge_rights(kura::kMaxCumulativeUnits + 1, 4).code() == kura::Status::Code::kBadRequest);
@@ -165,7 +167,8 @@ TEST_CASE("a counter or rights component beyond its bounds is refused", "[slice]
 
 // PROTOCOL.md 3.5: a register's value is written as str, and readers also accept bin (raw
 // bytes such as a g/keys/ public key are naturally bin in other languages' encoders).
-TEST_CASE("a register slice whose value is msgpack bin merges as the same bytes", "[slice][register]") {
+TEST_CASE("a register slice whose value is msgpack bin merges as the same bytes",
+          "[slice][register]") {
   const std::string raw_key(32, '\xab');
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> p(buf);

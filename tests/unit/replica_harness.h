@@ -93,7 +93,8 @@ class Link {
  public:
   // `options` for both sessions (e.g. small batches, so that a lane is cut between them).
   Link(Replica& store, Replica& hq, SessionOptions options = {})
-      : store_(store), hq_(hq),
+      : store_(store),
+        hq_(hq),
         store_session_(store.cells.get(), store.id(), hq.id(), store.engine->hlc(), options),
         hq_session_(hq.cells.get(), hq.id(), store.id(), hq.engine->hlc(), options) {}
 

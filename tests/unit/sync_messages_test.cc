@@ -95,7 +95,8 @@ TEST_CASE("a string or component value over 64 KiB is refused as too large", "[s
   constexpr std::size_t kLimit = 64 * 1024;
   CHECK(DecodeSyncMessage(EncodeSyncMessage(Hello{std::string(kLimit, 's'), {}, 1, false})).ok());
   CHECK(DecodeSyncMessage(EncodeSyncMessage(Hello{std::string(kLimit + 1, 's'), {}, 1, false}))
-            .status().code() == Status::Code::kTooLarge);
+            .status()
+            .code() == Status::Code::kTooLarge);
 
   auto batch_with_value = [](std::size_t bytes) {
     Batch batch;

@@ -121,8 +121,8 @@ TEST_CASE("malformed ticket codes are refused with a reason", "[ticket]") {
     REQUIRE(payload[0] == '\x87');  // a fixmap of the seven fields
     payload[0] = '\x88';
     auto with_extra = [&](std::size_t bytes) {
-      return FormatTicketCode(payload + "\xa1x\xd9" + static_cast<char>(bytes) + std::string(bytes, 'e'),
-                              kSignature);
+      return FormatTicketCode(
+          payload + "\xa1x\xd9" + static_cast<char>(bytes) + std::string(bytes, 'e'), kSignature);
     };
     CHECK(refused(with_extra(64)).empty());
     CHECK_THAT(refused(with_extra(65)), Catch::Contains("undecodable"));

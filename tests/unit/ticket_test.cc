@@ -57,8 +57,8 @@ void PublishKeyOf(EngineHarness& h, const std::string& origin, const std::string
 }
 
 // A one-line TEE pickup ticket's payload, expiring an hour after the harness's start.
-TicketPayload PayloadFor(const std::string& hold, const std::string& store, const std::string& issuer,
-                         int64_t qty = 1) {
+TicketPayload PayloadFor(const std::string& hold, const std::string& store,
+                         const std::string& issuer, int64_t qty = 1) {
   TicketPayload t;
   t.hold = hold;
   t.store = store;
@@ -244,7 +244,8 @@ TEST_CASE("a ticket for another store is refused there", "[ticket]") {
 // Only a store and HQ make the store's holds, so a ticket another store signed for it is
 // none, even with that store's key published (every store's is): otherwise one store's
 // leaked signing key would take goods out of every store.
-TEST_CASE("a ticket another store signed for this store is refused, its key known or not", "[ticket][security]") {
+TEST_CASE("a ticket another store signed for this store is refused, its key known or not",
+          "[ticket][security]") {
   EngineHarness h;
   h.Receive("TEE", 10);
   std::string nagoya_secret = FreshSecret();

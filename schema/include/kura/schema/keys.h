@@ -1,7 +1,20 @@
-// The RocksDB key layout: column families and the keys inside each. The grammar, every
-// value's encoding and the disk format version are in schema/PROTOCOL.md, section 3 (the
-// one description, kept in step with the functions below); '/' is a literal byte, ids never
-// contain it (schema/ids.h), u64be is 8 bytes big-endian.
+// The RocksDB key layout: column families and the keys inside each. Values, and the rules
+// for each key, are in schema/PROTOCOL.md, sections 2.4 and 3, which describe each; '/' is a
+// literal byte, ids never contain it (schema/ids.h), u64be is 8 bytes big-endian.
+//
+//   cf "cells"    replicated state, one cell per key
+//     s/<store>/<sku>  h/<store>/<hold id>  j/<origin>/<u64be seq>  r/<store>/<sku>
+//     g/keys/<origin>  g/dir/<store>  g/status/<store>  g/policy/<store>  g/policy/*  g/<name>
+//   cf "changes"  the changed-component index sync reads
+//     <origin>/<u64be seq>  ~g/<origin>/<u64be seq>  ~s/<store>/<u64be seq> (HQ)
+//   cf "local"    derived or private state, never replicated
+//     held/<sku>  exp/<u64be ms>/<hold id>  exp_from  slip/<hold id>  escrow_seen
+//     escrow_policies_applied; HQ: bysku/<sku>/<store>  exc/<u64be at_ms>/<u64be n>
+//     order/<hold id>  order_placed/<hold id>  routed/<store>/<call rid>
+//     routed_cancel/<store>/<hold id>
+//   cf "requests" <request id>: idempotency records
+//   cf "meta"     format (3)  store_id  run_clock  awaiting_hq  exc_seq (HQ)  seq/<lane>
+//                 holds/<origin>  sign/secret
 #pragma once
 
 #include <cstdint>
