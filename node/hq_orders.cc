@@ -142,8 +142,11 @@ bool AnswerFieldsSound(const json& hold, const std::string& store, const HoldReq
   if (auto it = hold.find("ticket"); it != hold.end()) {
     if (!it->is_string()) return false;
     auto bytes = ParseTicketCode(it->get<std::string>());
-    auto payload = bytes.ok() ? DecodeTicketPayload(bytes->payload) : Result<TicketPayload>(bytes.status());
-    if (!payload.ok() || payload->hold != StringField(hold, "id") || payload->store != store) return false;
+    if (!bytes.ok()) return false;
+    auto payload = DecodeTicketPayload(bytes->payload);
+    if (!payload.ok() || payload->hold != StringField(hold, "id") || payload->store != store) {
+      return false;
+    }
   }
   return true;
 }
@@ -219,8 +222,8 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
   }
   // The hold before the spends: HQ's lane reaches the store in order but may be cut between
   // batches, and a store that has the hold without the spend counts the units twice (held,
-  // and still HQ's to promise) for a moment, where the spend alone would count them nowhere
-  // and raise its ATP by units HQ has promised.
+  // and still HQ's to promise) until the rest arrives, where the spend alone would count
+  // them nowhere and raise its ATP by units HQ has promised (PROTOCOL.md 3.10).
   KURA_ASSIGN_OR_RETURN(HoldCell cell, MakeHold(ctx, store, request));
   for (const auto& [sku, qty] : request.UnitsBySku()) {
     Status spent = SpendAllotment(ctx, store, sku, qty);
@@ -240,7 +243,7 @@ Result<json> OpHqOrderPlace(OpContext& ctx, const json& args) {
 Status StoreRefusal(std::string_view store, const Status& refusal) {
   // The store's own words, passed on to HQ's client: kept short and printable.
   return Status::FromCode(refusal.code(),
-                          "store " + std::string(store) + ": " + Printable(refusal.message(), 300));
+                          "store " + std::string(store) + ": " + Printable(refusal.message(), kMaxQuotedBytes));
 }
 
 Result<json> OpHqOrderCancel(OpContext& ctx, const json& args) {

@@ -61,7 +61,8 @@ Status AddStock(OpContext& ctx, std::string_view sku, int64_t delta, bool create
   KURA_ASSIGN_OR_RETURN(uint64_t seq, NextSeq(ctx.txn, ctx.origin()));
   uint64_t previous = cell->Add(ctx.origin(), seq, delta);
   if (!cell->components[ctx.origin()].WithinBounds()) {
-    return Status::InvalidArgument("sku " + std::string(sku) + ": this store's stock totals would pass " +
+    return Status::InvalidArgument("sku " + std::string(sku) +
+                                   ": this store's stock totals would pass " +
                                    std::to_string(kMaxCumulativeUnits) + " units");
   }
   ctx.txn.Write(Cf::kCells, key, *cell);

@@ -17,8 +17,9 @@ std::string Printable(std::string_view bytes, std::size_t max_bytes) {
       out += hex;
     }
   }
-  if (shown.size() < bytes.size())
+  if (shown.size() < bytes.size()) {
     out += "...(" + std::to_string(bytes.size() - shown.size()) + " more bytes)";
+  }
   return out;
 }
 

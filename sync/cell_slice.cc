@@ -45,8 +45,9 @@ Status CheckSlice(const Component& c, Cell& slice) {
   // A register write names its writer again inside, and that name breaks ties and is shown
   // as who wrote it: it must be the component's origin too.
   if constexpr (std::is_same_v<Cell, RegisterCell>) {
-    if (components.begin()->second.origin != c.origin)
+    if (components.begin()->second.origin != c.origin) {
       return Mismatch(c, "register write names another writer");
+    }
   }
   return Status::Ok();
 }
@@ -73,7 +74,9 @@ Status CheckHoldBody(const Component& c, const HoldCell& slice) {
 }
 
 Status CheckCounter(const Component& c, const PnCounter& slice) {
-  if (!slice.components.begin()->second.WithinBounds()) return Mismatch(c, "counter total out of range");
+  if (!slice.components.begin()->second.WithinBounds()) {
+    return Mismatch(c, "counter total out of range");
+  }
   return Status::Ok();
 }
 

@@ -8,7 +8,6 @@ namespace kura {
 namespace {
 
 constexpr std::size_t kMaxQueuedCalls = 1024;
-constexpr std::size_t kMaxErrorBytes = 300;  // of last_error, before escaping
 
 }  // namespace
 
@@ -25,7 +24,7 @@ void SyncSession::Send(const SyncMessage& message) {
 void SyncSession::Fail(const Status& s) {
   // The message may quote what the peer sent (a Hello's `from`, a component's key): kept
   // short and printable, as it reaches status output, HQ's logs and its exception log.
-  stats_.last_error = Printable(s.ToString(), kMaxErrorBytes);
+  stats_.last_error = Printable(s.ToString(), kMaxQuotedBytes);
   ++stats_.rejected;
 }
 

@@ -15,4 +15,8 @@ namespace kura {
 std::string Printable(std::string_view bytes,
                       std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 
+// How much of a peer's words an error passes on (PROTOCOL.md 2.2, 2.4): a sync refusal's
+// message, a store's refusal of a routed order.
+inline constexpr std::size_t kMaxQuotedBytes = 300;
+
 }  // namespace kura

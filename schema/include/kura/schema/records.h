@@ -22,9 +22,12 @@ namespace kura {
 inline constexpr int64_t kMaxQty = 1'000'000;
 // Units a counter or rights component counts over its life (one replica's stock of one SKU
 // in or out, rights created, spent or sent): 2^50, about 10^15, beyond any store's trade.
-// A peer's component beyond it is refused, so that HQ's sums over every store cannot overflow.
+// A component beyond it is neither written nor merged, so that HQ's sums over every store
+// cannot overflow.
 inline constexpr int64_t kMaxCumulativeUnits = int64_t{1} << 50;
-inline constexpr bool WithinUnits(int64_t units) { return units >= 0 && units <= kMaxCumulativeUnits; }
+inline constexpr bool WithinUnits(int64_t units) {
+  return units >= 0 && units <= kMaxCumulativeUnits;
+}
 
 // Value 0 of every enum is reserved ("unknown") so a zeroed or foreign value is never valid.
 enum class HoldKind : uint8_t { kUnknown = 0, kPickup = 1, kTryOn = 2, kPhone = 3 };
