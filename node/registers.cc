@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "change_log.h"
+#include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "kura/sync/lww_register.h"
 
@@ -22,6 +23,10 @@ Status WriteRegister(OpContext& ctx, std::string_view key, std::string value) {
   if (const LwwRegister* winner = cell.Winner(); winner != nullptr && winner->hlc >= stamp) {
     ctx.hlc->Observe(winner->hlc);
     stamp = std::max(ctx.hlc->Now(), winner->hlc == UINT64_MAX ? winner->hlc : winner->hlc + 1);
+  }
+  if (ctx.origin() != kHqOrigin && stamp >= kStoreStampCeiling) {
+    return Status::Conflict(std::string(key) +
+                            " is held by a write stamped past a store's ceiling");
   }
   LwwRegister& mine = cell.writes[ctx.origin()];
   uint64_t previous = mine.seq;

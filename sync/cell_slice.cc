@@ -48,6 +48,9 @@ Status CheckSlice(const Component& c, Cell& slice) {
     if (components.begin()->second.origin != c.origin) {
       return Mismatch(c, "register write names another writer");
     }
+    if (c.origin != kHqOrigin && components.begin()->second.hlc >= kStoreStampCeiling) {
+      return Mismatch(c, "register write stamped past a store's ceiling");
+    }
   }
   return Status::Ok();
 }

@@ -311,3 +311,44 @@ TEST_CASE("a merged status or record that breaks the text bounds reads as absent
                                                   "2J 14:00"}});
   CHECK(refused.status().code() == Code::kInvalidArgument);
 }
+
+namespace {
+
+// `origin`'s open-status write for tokyo-01 (an id sorting after "hq", so it wins a tie).
+kura::Component StatusStamped(const std::string& origin, kura::HlcTimestamp hlc) {
+  kura::RegisterCell cell;
+  cell.writes[origin] = kura::LwwRegister{
+      kura::Encode(StoreStatus{static_cast<int>(StoreState::kOpen), "", 1}), hlc, origin, 1};
+  return kura::Component{kura::keys::StoreStatus("tokyo-01"), origin, 1, kura::Encode(cell)};
+}
+
+kura::Status MergeOne(Replica& at, const kura::Component& c) {
+  kura::VersionVector through;
+  through.Advance(c.origin, c.seq);
+  return at.cells->Merge(c.origin, {c}, through);
+}
+
+}  // namespace
+
+// A store that stamped its status with the greatest timestamp would keep it against HQ's
+// every write: HQ cannot stamp after it, and the tie breaks to the id sorting after "hq".
+TEST_CASE("a store's register stamps stay below the ceiling HQ may write past",
+          "[directory][auth][sync]") {
+  Replica hq(kura::kHqOrigin);
+  CHECK_FALSE(MergeOne(hq, StatusStamped("tokyo-01", UINT64_MAX)).ok());
+  CHECK_FALSE(MergeOne(hq, StatusStamped("tokyo-01", kura::kStoreStampCeiling)).ok());
+  CHECK(hq.Ok("directory.list")["stores"].empty());
+
+  REQUIRE(MergeOne(hq, StatusStamped("tokyo-01", kura::kStoreStampCeiling - 1)).ok());
+  hq.Ok("hq.store_status.set", {{"store", "tokyo-01"}, {"status", "closed"}});
+  json entry = hq.Ok("directory.list")["stores"][0];
+  CHECK(entry["status"] == "closed");
+  CHECK(entry["status_by"] == "hq");
+
+  // HQ's own writes may pass the ceiling: a store ships them on, and takes them in.
+  Replica store("tokyo-01");
+  REQUIRE(MergeOne(store, StatusStamped(kura::kHqOrigin, UINT64_MAX)).ok());
+  // The store cannot stamp after that write, and says so instead of losing silently.
+  CHECK(CodeOf(store.Call("store.status.set", {{"status", "open"}})) == Code::kConflict);
+  CHECK(store.Ok("directory.list")["stores"][0]["status_by"] == "hq");
+}

@@ -15,6 +15,12 @@
 
 namespace kura {
 
+// A store's register writes are stamped below this (wall time beyond the year 6000), and
+// only HQ's may reach it: HQ can then always stamp after a store's write on a register
+// both write (a store's status), however far ahead that store stamped. Peers' writes
+// at or past it from a store are refused (cell_slice.cc); a store refuses its own.
+inline constexpr HlcTimestamp kStoreStampCeiling = HlcTimestamp{1} << 63;
+
 struct LwwRegister {
   std::string value;
   HlcTimestamp hlc = 0;
