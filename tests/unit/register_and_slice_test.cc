@@ -99,6 +99,12 @@ TEST_CASE("a slice that lies about its origin seq or key is refused", "[slice][s
   Component wrong_seq = *slice;
   wrong_seq.seq = 8;
   CHECK(kura::MergeComponent(wrong_seq, nullptr).status().code() == kura::Status::Code::kBadRequest);
+  // Sequence numbers start at 1: a component at 0 would never be shipped again past a
+  // receiver's lane head of 0 (PROTOCOL.md 2.3).
+  kura::PnCounter at_zero;
+  at_zero.Add("store-1", 0, 5);
+  Component zero{key, "store-1", 0, kura::Encode(at_zero)};
+  CHECK(kura::MergeComponent(zero, nullptr).status().code() == kura::Status::Code::kBadRequest);
   Component wrong_key = *slice;
   wrong_key.key = "x/unknown";
   CHECK_FALSE(kura::MergeComponent(wrong_key, nullptr).ok());
@@ -163,6 +169,28 @@ TEST_CASE("a counter or rights component beyond its bounds is refused", "[slice]
   CHECK(merge_rights(10, 4).ok());
   CHECK(merge_rights(kura::kMaxCumulativeUnits + 1, 4).code() == kura::Status::Code::kBadRequest);
   CHECK(merge_rights(10, kura::kMaxCumulativeUnits + 1).code() == kura::Status::Code::kBadRequest);
+}
+
+// A newer rights component replaces the older whole (RightsCell::Merge), so one that
+// gave back rights it had spent or sent would mint them again (PROTOCOL.md 3.7).
+TEST_CASE("a rights component that shrinks an earlier version is refused", "[slice][security]") {
+  const std::string key = kura::keys::Rights("store-1", "TEE");
+  kura::RightsCell stored;
+  stored.components["store-1"] = kura::RightsComponent{.seq = 1, .created = 10, .spent = 3, .sent = {{"hq", 4}}};
+  const std::string stored_bytes = kura::Encode(stored);
+  auto merge_next = [&](int64_t created, int64_t spent, std::map<std::string, int64_t> sent) {
+    kura::RightsCell next;
+    next.components["store-1"] =
+        kura::RightsComponent{.seq = 2, .created = created, .spent = spent, .sent = std::move(sent)};
+    return kura::MergeComponent(Component{key, "store-1", 2, kura::Encode(next)}, &stored_bytes)
+        .status();
+  };
+  CHECK(merge_next(10, 3, {{"hq", 4}}).ok());
+  CHECK(merge_next(12, 5, {{"hq", 6}}).ok());
+  CHECK(merge_next(9, 3, {{"hq", 4}}).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_next(10, 2, {{"hq", 4}}).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_next(10, 3, {{"hq", 3}}).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge_next(10, 3, {}).code() == kura::Status::Code::kBadRequest);
 }
 
 // PROTOCOL.md 3.5: a register's value is written as str, and readers also accept bin (raw
