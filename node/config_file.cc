@@ -6,7 +6,8 @@ ConfigFile::ConfigFile(const std::string& path, CLI::App& app) : path_(path), ap
   try {
     table_ = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    Fail(std::string(e.description()));
+    Fail(std::string(e.description()) + " (line " + std::to_string(e.source().begin.line) +
+         ", column " + std::to_string(e.source().begin.column) + ")");
   }
 }
 

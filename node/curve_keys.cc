@@ -68,6 +68,9 @@ Status ParseKeyFile(const std::string& path, toml::table* table) {
                               " bytes; not a key file");
   }
   std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    return Status::IOError("cannot read key file " + path + ": " + std::strerror(errno));
+  }
   std::stringstream text;
   text << in.rdbuf();
   if (!in) return Status::IOError("cannot read key file " + path);
@@ -127,6 +130,20 @@ std::string EncodeCurveKey(std::string_view key) {
   return z85;
 }
 
+Status RefusePublishedKey(std::string_view public_z85, std::string_view what) {
+  // zmq_curve(7)'s client and server keypairs, copied into countless examples.
+  static constexpr std::string_view kPublished[] = {"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID",
+                                                    "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"};
+  for (std::string_view published : kPublished) {
+    if (public_z85 == published) {
+      return Status::InvalidArgument(std::string(what) +
+                                     " is ZeroMQ's published example key, whose secret anyone "
+                                     "has: make one with kuractl keygen");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateKeyPair(const CurveKeyPair& pair) {
   KURA_RETURN_IF_ERROR(DecodeCurveKey(pair.public_z85, "public key").status());
   KURA_RETURN_IF_ERROR(DecodeCurveKey(pair.secret_z85, "secret key").status());
@@ -138,7 +155,7 @@ Status ValidateKeyPair(const CurveKeyPair& pair) {
   if (pair.public_z85 != derived) {
     return Status::InvalidArgument("public key does not match the secret key");
   }
-  return Status::Ok();
+  return RefusePublishedKey(pair.public_z85, "the keypair");
 }
 
 std::string KeyForLog(std::string_view public_z85) {

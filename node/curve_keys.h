@@ -37,7 +37,12 @@ Result<CurveKeyPair> GenerateCurveKeyPair();
 Result<std::string> DecodeCurveKey(std::string_view z85, std::string_view what);
 // The Z85 text of 32 key bytes. REQUIRES: key.size() == kCurveKeyBytes.
 std::string EncodeCurveKey(std::string_view key);
-// Ok when both keys are well formed and the public key is the one of the secret key.
+// InvalidArgument naming `what` when `public_z85` is one of the keypairs ZeroMQ's
+// documentation and examples publish (zmq_curve(7)): its secret is known to anyone, so it
+// authenticates nobody.
+Status RefusePublishedKey(std::string_view public_z85, std::string_view what);
+// Ok when both keys are well formed, the public key is the one of the secret key, and the
+// pair is not a published one (RefusePublishedKey).
 Status ValidateKeyPair(const CurveKeyPair& pair);
 // What logs may show of a public key: its first 8 characters.
 std::string KeyForLog(std::string_view public_z85);

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "curve_keys.h"
 #include "logging.h"
 #include "signals.h"
 
@@ -20,12 +21,42 @@ std::string FreeSpaceProblem(const std::string& dir, int64_t min_bytes) {
          std::to_string(min_bytes >> 20) + " MiB needed to open the database): free some space";
 }
 
+bool KeyFileUsable(std::string_view program, const std::string& path) {
+  auto keys = ReadKeyFile(path);
+  if (keys.ok()) return true;
+  std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()), program.data(),
+               keys.status().message().c_str());
+  return false;
+}
+
+int ExitStatusAfterStartFailure(const Status& s) {
+  bool settings =
+      s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kUnsupported;
+  return settings ? 2 : 1;
+}
+
+// The data directory, made if missing and kept for this user alone (a directory this user
+// may write but not own stays as it is, with a warning).
+Status MakePrivateDirectory(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::InvalidArgument("cannot make data directory " + dir + ": " + ec.message());
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  if (ec) {
+    spdlog::warn("event=data_dir_mode data_dir={} error=\"{}\" hint=\"chmod 700\"", dir,
+                 ec.message());
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
                                             const std::string& log_level) {
   SetUpLogging(log_level);
   InstallStopSignals();
-  std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
+  if (Status made = MakePrivateDirectory(options.data_dir); !made.ok()) {
+    spdlog::error("event=open_failed data_dir={} error=\"{}\"", options.data_dir, made.message());
+    return made;
+  }
   if (std::string problem = FreeSpaceProblem(options.data_dir, kMinFreeBytesToOpen); !problem.empty()) {
     spdlog::error("event=open_failed data_dir={} error=\"{}\"", options.data_dir, problem);
     return Status::IOError(problem);

@@ -21,9 +21,19 @@ inline constexpr int64_t kMinFreeBytesToOpen = 16LL << 20;
 // unreadable); empty when it can.
 std::string FreeSpaceProblem(const std::string& dir, int64_t min_bytes);
 
-// Sets up logging at `log_level` and the stop signals, creates the data directory and
-// opens the engine serving `ops`, after checking the disk has kMinFreeBytesToOpen free.
-// On failure the error is logged (event=open_failed).
+// Whether the daemon's own key file can be read and holds a usable keypair; when not,
+// prints why on stderr after `program`'s name. Checked before anything is opened.
+bool KeyFileUsable(std::string_view program, const std::string& path);
+
+// The exit status after a start that failed with `s`: 2 for a settings error that only the
+// operator can mend (InvalidArgument: a key, a data directory that cannot be made or is
+// another store's; Unsupported: a newer build's data format), which the systemd units do
+// not restart (RestartPreventExitStatus=2); 1 for the rest, which a restart may mend.
+int ExitStatusAfterStartFailure(const Status& s);
+
+// Sets up logging at `log_level` and the stop signals, creates the data directory (kept at
+// 0700: it holds the ticket-signing key) and opens the engine serving `ops`, after checking
+// the disk has kMinFreeBytesToOpen free. On failure the error is logged (event=open_failed).
 Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
                                             const std::string& log_level);
 

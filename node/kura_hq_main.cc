@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
     std::fputs(output.c_str(), exit_code == 0 ? stdout : stderr);
     return exit_code;
   }
+  if (!kura::KeyFileUsable("kura-hq", config.sync.key_file)) return 2;
   auto engine = kura::StartDaemon(config.engine, kura::HqOps(), config.log_level);
-  if (!engine.ok()) return 1;
+  if (!engine.ok()) return kura::ExitStatusAfterStartFailure(engine.status());
   kura::Engine* hq = engine->get();
   kura::EventLoop loop(hq->clock());
   kura::StopOnStorageFailure(loop, hq);
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
   auto sync = kura::HqSync::Start(context, hq, config.sync);
   if (!sync.ok()) {
     spdlog::error("event=sync_failed error=\"{}\"", sync.status().ToString());
-    return 1;
+    return kura::ExitStatusAfterStartFailure(sync.status());
   }
   (*sync)->Attach(&loop);
   hq->SetSyncView(sync->get());

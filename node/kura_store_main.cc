@@ -20,8 +20,10 @@ int main(int argc, char** argv) {
     std::fputs(output.c_str(), exit_code == 0 ? stdout : stderr);
     return exit_code;
   }
+  bool linked = !config.sync.hq_endpoint.empty();
+  if (linked && !kura::KeyFileUsable("kura-store", config.sync.key_file)) return 2;
   auto engine = kura::StartDaemon(config.store, kura::StoreOps(), config.log_level);
-  if (!engine.ok()) return 1;
+  if (!engine.ok()) return kura::ExitStatusAfterStartFailure(engine.status());
   kura::Engine* store = engine->get();
   kura::EventLoop loop(store->clock());
   kura::StopOnStorageFailure(loop, store);
@@ -36,11 +38,11 @@ int main(int argc, char** argv) {
 
   zmq::context_t context(1);
   std::unique_ptr<kura::StoreSync> sync;
-  if (!config.sync.hq_endpoint.empty()) {
+  if (linked) {
     auto started = kura::StoreSync::Start(context, store, config.sync);
     if (!started.ok()) {
       spdlog::error("event=sync_failed error=\"{}\"", started.status().ToString());
-      return 1;
+      return kura::ExitStatusAfterStartFailure(started.status());
     }
     sync = std::move(*started);
     sync->Attach(&loop);

@@ -218,6 +218,7 @@ Status SyncSpoke::Connect() {
   Status valid = ValidateKeyPair(keys_);
   if (!valid.ok()) return Status::InvalidArgument("store keypair: " + valid.message());
   KURA_RETURN_IF_ERROR(DecodeCurveKey(hq_public_z85_, "HQ public key").status());
+  KURA_RETURN_IF_ERROR(RefusePublishedKey(hq_public_z85_, "HQ public key"));
   KURA_ASSIGN_OR_RETURN(std::string routing_id, RandomRoutingId());
   zmq::socket_t socket;
   try {

@@ -31,6 +31,7 @@ Result<ZapAuthenticator::BinaryAllowList> ZapAuthenticator::Decode(const AllowLi
   for (const auto& [public_z85, store_id] : allow_list) {
     auto key = DecodeCurveKey(public_z85, "allow-list key for store " + store_id);
     if (!key.ok()) return key.status();
+    KURA_RETURN_IF_ERROR(RefusePublishedKey(public_z85, "allow-list key for store " + store_id));
     if (store_id.empty()) {
       return Status::InvalidArgument("allow-list key " + KeyForLog(public_z85) +
                                      " has an empty store id");

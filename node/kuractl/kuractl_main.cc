@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 the daemon refused (or admin check found problems, or keygen could "
       "not write its files), 2 bad command line (nothing sent), 3 daemon unreachable or no "
       "reply.\n"
-      "Example: kuractl --api ipc:///var/lib/kura/api.sock stock list --max-atp 0");
+      "Example: kuractl --api ipc:///run/kura/api.sock stock list --max-atp 0");
 
   bool json = WantsJson(argc, argv);
   try {

@@ -37,7 +37,11 @@ void PrintFields(const Fields& fields, std::ostream& out) {
   }
 }
 
-void PrintJson(const nlohmann::json& doc, std::ostream& out) { out << doc.dump(2) << '\n'; }
+// Text that is not UTF-8 (an argument echoed in an error) is shown with U+FFFD for the bad
+// bytes rather than throwing: the output stays one JSON document.
+void PrintJson(const nlohmann::json& doc, std::ostream& out) {
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
 
 void PrintError(std::string_view code, std::string_view message, bool json_too, std::ostream& out,
                 std::ostream& err) {

@@ -3,10 +3,12 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include <catch2/catch.hpp>
 
+#include "curve_keys.h"
 #include "daemon_process.h"
 #include "temp_dir.h"
 
@@ -50,8 +52,52 @@ TEST_CASE("a data directory of another store is refused", "[daemon]") {
   }
   DaemonProcess wrong("kobe-02", dir.Sub("data"));
   int status = wrong.RunToExit();
-  CHECK(WEXITSTATUS(status) != 0);
+  CHECK(WEXITSTATUS(status) == 2);  // a settings error: the units do not restart it
   CHECK_THAT(wrong.Log(), Catch::Contains("belongs to store kobe-01"));
+}
+
+// Exit status 2 is a settings error, which the systemd units do not restart
+// (RestartPreventExitStatus=2): restarting every 2 s could not mend any of these.
+TEST_CASE("a key file or data directory the daemon cannot use stops it with status 2",
+          "[daemon][config]") {
+  TempDir dir;
+  auto hq_keys = kura::GenerateCurveKeyPair();
+  REQUIRE(hq_keys.ok());
+  std::vector<std::string> linked = {"--hq", "tcp://127.0.0.1:1", "--hq-key", hq_keys->public_z85,
+                                     "--key-file"};
+  SECTION("a key file that is not there") {
+    linked.push_back(dir.Sub("none.key"));
+    DaemonProcess daemon("nara-01", dir.Sub("data"), linked);
+    CHECK(WEXITSTATUS(daemon.RunToExit()) == 2);
+    CHECK_THAT(daemon.Log(), Catch::Contains("none.key does not exist"));
+  }
+  SECTION("HQ's key one that ZeroMQ's documentation publishes, secret and all") {
+    auto store_keys = kura::GenerateCurveKeyPair();
+    REQUIRE(store_keys.ok());
+    REQUIRE(kura::WriteKeyFile(dir.Sub("store.key"), *store_keys).ok());
+    linked[3] = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";  // the --hq-key
+    linked.push_back(dir.Sub("store.key"));
+    DaemonProcess daemon("nara-01", dir.Sub("data"), linked);
+    CHECK(WEXITSTATUS(daemon.RunToExit()) == 2);
+    CHECK_THAT(daemon.Log(), Catch::Contains("published example key"));
+  }
+  SECTION("a data directory that cannot be made") {
+    std::ofstream(dir.Sub("file")) << "not a directory\n";
+    DaemonProcess daemon("nara-01", dir.Sub("file"));  // a file where the directory should be
+    CHECK(WEXITSTATUS(daemon.RunToExit()) == 2);
+    CHECK_THAT(daemon.Log(), Catch::Contains("cannot make data directory"));
+  }
+}
+
+// It holds the ticket-signing key, receipts and customer ids.
+TEST_CASE("the daemon keeps its data directory for its own user", "[daemon]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Sub("data"));
+  std::filesystem::permissions(dir.Sub("data"), std::filesystem::perms::all);
+  DaemonProcess daemon("nara-01", dir.Sub("data"));
+  daemon.Start();
+  CHECK(std::filesystem::status(dir.Sub("data")).permissions() ==
+        std::filesystem::perms::owner_all);
 }
 
 TEST_CASE("the config file supplies settings and flags override it", "[daemon][config]") {

@@ -401,4 +401,26 @@ TEST_CASE("key files round trip and refuse what is not a key", "[transport]") {
   }
 }
 
+// zmq_curve(7)'s server keypair: its secret is in the man page and countless examples, so
+// it authenticates nobody, as a daemon's own key, a listed store's or HQ's.
+TEST_CASE("ZeroMQ's published example keys are refused wherever a key is taken", "[transport]") {
+  const CurveKeyPair published{"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7",
+                               "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"};
+  const std::string client_public = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+  CHECK_THAT(ValidateKeyPair(published).message(), Catch::Contains("published example key"));
+  test::TempDir dir;
+  REQUIRE(WriteKeyFile(dir.Sub("a.key"), Keys()).ok());
+  CHECK(WriteKeyFile(dir.Sub("example.key"), published).code() == Code::kInvalidArgument);
+
+  zmq::context_t context;
+  CHECK(ZapAuthenticator::Start(context, {{client_public, "tokyo-01"}}).status().code() ==
+        Code::kInvalidArgument);
+  auto auth = ZapAuthenticator::Start(context, {});
+  REQUIRE(auth.ok());
+  CHECK((*auth)->SetAllowList({{published.public_z85, "tokyo-01"}}).code() ==
+        Code::kInvalidArgument);
+  SyncSpoke spoke(context, Keys(), published.public_z85, "tcp://127.0.0.1:1");
+  CHECK(spoke.Connect().code() == Code::kInvalidArgument);
+}
+
 }  // namespace kura
