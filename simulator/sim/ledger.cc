@@ -109,8 +109,10 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
     }
     ++receipts_[store];
   } else if (op == "stock.count") {
+    // On hand becomes what was counted, whatever the store answers: the checks then see a
+    // store that adjusted by anything else.
     int64_t adjustment = result["adjustment"];
-    stock[args["sku"].get<std::string>()] += adjustment;
+    stock[args["sku"].get<std::string>()] = args["counted"].get<int64_t>();
     if (adjustment < 0) {
       int64_t atp_before = result["atp"].get<int64_t>() - adjustment;
       overrides_[store][args["sku"].get<std::string>()] +=

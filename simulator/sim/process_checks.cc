@@ -205,15 +205,18 @@ class Checker {
     CheckResult out{"no oversold promise: held <= on-hand + recorded overrides (stores and HQ)",
                     true, ""};
     for (std::size_t s = 0; s < snap_.stores.size() && out.ok; ++s) {
-      // The sales the till made without knowing what they took: unknown ones that happened
-      // (a receipt), and those acknowledged only when sent again (after the final heal, or
-      // before their store's disk was replaced), which may have been applied then, after
-      // later sales emptied the shelf.
+      // The override sales the till made without knowing what they took: unknown ones that
+      // happened (a receipt), and those acknowledged only when sent again (after the final
+      // heal, or before their store's disk was replaced), which may have been applied then,
+      // after later sales emptied the shelf. A sale without override takes no promised unit.
       std::map<std::string, int64_t> uncertain_sold;
       for (const OpRecord& r : records_) {
         bool happened = r.outcome == OpOutcome::kUnknown ? receipt_tags_[s].count(Tag(r)) > 0
                                                           : r.resent && r.outcome == OpOutcome::kAcked;
-        if (r.op != "stock.sell" || r.store != static_cast<int>(s) || !happened) continue;
+        if (r.op != "stock.sell" || r.args.value("override", 0) != 1 ||
+            r.store != static_cast<int>(s) || !happened) {
+          continue;
+        }
         for (const json& line : r.args["lines"])
           uncertain_sold[line["sku"].get<std::string>()] += line["qty"].get<int64_t>();
       }

@@ -42,8 +42,10 @@ std::string ProcessLedger::Kind(const OpRecord& record) {
   return record.op;
 }
 
+// Only a sale with override may take promised units (a store refuses one without, when it
+// runs it), so only those can leave held above on hand.
 void ProcessLedger::AddUncertainSale(const OpRecord& record, int64_t sign) {
-  if (record.op != "stock.sell") return;
+  if (record.op != "stock.sell" || record.args.value("override", 0) != 1) return;
   for (const json& line : record.args["lines"]) {
     uncertain_sold_[record.store][line["sku"].get<std::string>()] +=
         sign * line["qty"].get<int64_t>();

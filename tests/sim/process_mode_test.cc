@@ -355,9 +355,10 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     CHECK_FALSE(c.ok);
     CHECK(c.detail == "store-000 SKU-00000: 6 held > 5 on hand + 0 overridden");
   }
-  SECTION("a sale acknowledged only when sent again may have emptied the shelf, and no more") {
+  SECTION("an override sale acknowledged only when sent again may have emptied the shelf, and no more") {
     json line = {{"sku", "SKU-00000"}, {"qty", 2}, {"price_cents", 1990}};
-    f.Add("stock.sell", "t0-2", {{"lines", json::array({line})}, {"customer", "c-t0-2"}}, OpOutcome::kAcked);
+    f.Add("stock.sell", "t0-2", {{"lines", json::array({line})}, {"customer", "c-t0-2"}, {"override", 1}},
+          OpOutcome::kAcked);
     f.records.back().result = {{"receipt", {{"seq", 1}}}};
     f.snapshot.stores[0].receipts.push_back(
         {{"origin", "store-000"}, {"seq", 1}, {"kind", "sale"}, {"customer", "c-t0-2"}, {"lines", json::array({line})}});
@@ -366,6 +367,11 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.records.back().resent = true;
     CHECK(f.Check("no oversold").ok);
     f.snapshot.stores[0].stock["SKU-00000"].held = 2;
+    CHECK_FALSE(f.Check("no oversold").ok);
+    // A store refuses a sale without override that would eat promised units, whenever it
+    // runs it: such a sale explains no shortfall.
+    f.snapshot.stores[0].stock["SKU-00000"].held = 1;
+    f.records.back().args.erase("override");
     CHECK_FALSE(f.Check("no oversold").ok);
   }
   SECTION("a receipt HQ has not acknowledged") {
@@ -391,10 +397,13 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
           "[sim][processes]") {
   ProcessLedger ledger({"store-000", "store-001"});
   json line = {{"sku", "SKU-00000"}, {"qty", 1}};
-  std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-1", {{"lines", json::array({line})}});
+  std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-1", {{"lines", json::array({line})}, {"override", 1}});
   ledger.Refuse(sale, Status::IOError("write failed"));
   CHECK(ledger.records()[sale].outcome == OpOutcome::kUnknown);
-  CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);  // it may have sold
+  CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);  // it may have sold into promised units
+  std::size_t plain = ledger.Begin(0, false, "stock.sell", "t0-7", {{"lines", json::array({line})}});
+  ledger.Refuse(plain, Status::IOError("write failed"));
+  CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);  // without override it took none of them
   std::size_t busy = ledger.Begin(0, false, "hold.cancel", "t0-2", {{"id", "store-000.1"}});
   ledger.Refuse(busy, Status::Busy("try again"));
   CHECK(ledger.records()[busy].outcome == OpOutcome::kUnknown);
@@ -423,7 +432,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   ProcessLedger ledger({"store-000"});
   json line = {{"sku", "SKU-00000"}, {"qty", 1}};
   ledger.Ack(ledger.Begin(0, false, "stock.receive", "t0-1", {{"sku", "SKU-00000"}, {"qty", 5}}), json::object());
-  json sale_args = {{"lines", json::array({line})}, {"customer", "c-t0-2"}};
+  json sale_args = {{"lines", json::array({line})}, {"customer", "c-t0-2"}, {"override", 1}};
   std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-2", sale_args);
   ledger.Lose(sale);
   CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);
@@ -433,8 +442,8 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     ledger.Repeat(sale, std::nullopt);
     ledger.Repeat(sale, Result<json>(Status::IOError("write failed")));
     CHECK(ledger.records()[sale].outcome == OpOutcome::kUnknown);
-    CHECK(ledger.Counts()["stock.sell"].unknown == 1);
-    CHECK(ledger.Counts()["stock.sell"].resent == 1);
+    CHECK(ledger.Counts()["stock.sell override"].unknown == 1);
+    CHECK(ledger.Counts()["stock.sell override"].resent == 1);
     CHECK(ledger.OnHand(0, "SKU-00000") == 5);
   }
   SECTION("an ok answer applies the sale once and ends its uncertainty") {
@@ -442,9 +451,9 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     ledger.Repeat(sale, Result<json>(json{{"receipt", {{"seq", 1}}}, {"stock", json::array({view})}}));
     CHECK(ledger.records()[sale].outcome == OpOutcome::kAcked);
     CHECK(ledger.records()[sale].resent);
-    CHECK(ledger.Counts()["stock.sell"].acked == 1);
-    CHECK(ledger.Counts()["stock.sell"].unknown == 0);
-    CHECK(ledger.Counts()["stock.sell"].resent == 1);
+    CHECK(ledger.Counts()["stock.sell override"].acked == 1);
+    CHECK(ledger.Counts()["stock.sell override"].unknown == 0);
+    CHECK(ledger.Counts()["stock.sell override"].resent == 1);
     CHECK(ledger.OnHand(0, "SKU-00000") == 4);
     CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
     CHECK(ledger.Unknown().empty());
@@ -452,7 +461,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   SECTION("a refusal: no effect") {
     ledger.Repeat(sale, Result<json>(Status::NeedsOverride("promised units")));
     CHECK(ledger.records()[sale].outcome == OpOutcome::kRefused);
-    CHECK(ledger.Counts()["stock.sell"].refusals["needs_override"] == 1);
+    CHECK(ledger.Counts()["stock.sell override"].refusals["needs_override"] == 1);
     CHECK(ledger.OnHand(0, "SKU-00000") == 5);
     CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
   }
