@@ -1,4 +1,6 @@
 // kura-hq's local API operations (schema/PROTOCOL.md, "HQ API").
+#include <deque>
+
 #include "admin.h"
 #include "escrow.h"
 #include "hq_orders.h"
@@ -37,19 +39,31 @@ Result<json> OpHqStock(OpContext& ctx, const json& args) {
               {"total", {{"on_hand", on_hand}, {"held", held}, {"atp", on_hand - held}}}};
 }
 
+// The oldest `limit`, or the newest (then every record is read: the log only grows, and an
+// operator looks for what happened last).
 Result<json> OpHqExceptions(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 10'000, 100));
-  json out = json::array();
+  KURA_ASSIGN_OR_RETURN(int64_t newest, ArgOptInt(args, "newest", 0, 1, 0));
+  std::deque<json> kept;
+  bool more = false;
   Status inner;
   KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kLocal, kExceptionPrefix, [&](std::string_view, std::string_view value) {
+    if (newest == 0 && static_cast<int64_t>(kept.size()) == limit) {
+      more = true;
+      return false;
+    }
     HqException e;
     inner = Decode(value, &e);
     if (!inner.ok()) return false;
-    out.push_back({{"at_ms", e.at_ms}, {"kind", e.kind}, {"store", e.store}, {"message", e.message}});
-    return static_cast<int64_t>(out.size()) < limit;
+    kept.push_back({{"at_ms", e.at_ms}, {"kind", e.kind}, {"store", e.store}, {"message", e.message}});
+    if (static_cast<int64_t>(kept.size()) > limit) {
+      kept.pop_front();
+      more = true;
+    }
+    return true;
   }));
   KURA_RETURN_IF_ERROR(inner);
-  return json{{"exceptions", out}};
+  return json{{"exceptions", json(kept)}, {"more", more}};
 }
 
 Result<json> OpHqStatus(OpContext& ctx, const json&) {

@@ -85,6 +85,9 @@ void PrintHqExceptions(const json& r, std::ostream& out) {
                   Cell(e.at("store")), Cell(e.at("message"))});
   }
   table.Print(out);
+  if (r.value("more", false)) {
+    out << "(" << exceptions.size() << " shown; more exist: --limit N shows up to 10000)\n";
+  }
 }
 
 }  // namespace
@@ -123,12 +126,14 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
   });
 
   auto limit = std::make_shared<std::string>();
+  auto oldest = std::make_shared<bool>(false);
   CLI::App* exceptions = hq->add_subcommand(
-      "exceptions", "List exceptions HQ recorded (e.g. sync messages it rejected from a store), oldest "
-                    "first");
+      "exceptions", "List the newest exceptions HQ recorded (e.g. sync messages it rejected from "
+                    "a store, till sales with override), oldest of them first");
   exceptions->add_option("--limit", *limit, "list at most N (daemon default 100)")->type_name("N");
-  OnParsed(exceptions, plan, [limit]() -> Result<Invocation> {
-    json args = json::object();
+  exceptions->add_flag("--oldest", *oldest, "the first N the log holds instead of the newest");
+  OnParsed(exceptions, plan, [limit, oldest]() -> Result<Invocation> {
+    json args = {{"newest", *oldest ? 0 : 1}};
     if (!limit->empty()) {
       KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(*limit, "--limit"));
     }

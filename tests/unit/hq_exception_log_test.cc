@@ -9,6 +9,8 @@
 #include "replica_harness.h"
 
 namespace kura::test {
+using nlohmann::json;
+
 namespace {
 
 Status Record(Replica& hq, int64_t at_ms, const std::string& message) {
@@ -40,6 +42,28 @@ TEST_CASE("the exception log's numbers are kept on disk and pass an earlier buil
   REQUIRE(next.ok());
   REQUIRE(next->has_value());
   CHECK(**next == kFirstExceptionSeq + 2);
+}
+
+// The log only grows (every till sale with override adds to it): an operator asks for the
+// newest, and is told when there are more than were listed.
+TEST_CASE("hq.exceptions lists the oldest or the newest records and says when there are more",
+          "[hq]") {
+  Replica hq(kHqOrigin);
+  for (int i = 1; i <= 5; ++i) REQUIRE(Record(hq, 1'000 * i, "refusal " + std::to_string(i)).ok());
+  auto messages = [](const json& reply) {
+    std::vector<std::string> out;
+    for (const json& e : reply["exceptions"]) out.push_back(e["message"]);
+    return out;
+  };
+  json oldest = hq.Ok("hq.exceptions", {{"limit", 2}});
+  CHECK(messages(oldest) == std::vector<std::string>{"refusal 1", "refusal 2"});
+  CHECK(oldest["more"] == true);
+  json newest = hq.Ok("hq.exceptions", {{"limit", 2}, {"newest", 1}});
+  CHECK(messages(newest) == std::vector<std::string>{"refusal 4", "refusal 5"});
+  CHECK(newest["more"] == true);
+  CHECK(hq.Ok("hq.exceptions", {{"limit", 5}, {"newest", 1}})["more"] == false);
+  CHECK(hq.Ok("hq.exceptions", {{"limit", 5}})["more"] == false);
+  CHECK(hq.Call("hq.exceptions", {{"newest", 2}}).status().code() == Status::Code::kInvalidArgument);
 }
 
 }  // namespace
