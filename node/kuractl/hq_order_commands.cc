@@ -155,7 +155,7 @@ void AddPlace(CLI::App* order, Plan* plan) {
     inv.outcome = [a](const json& h) {
       if (!h.contains("ticket")) return Exit::kOk;
       return WriteTicketImages(&a->images, h.at("ticket").get<std::string>()) ? Exit::kOk
-                                                                             : Exit::kDaemonError;
+                                                                             : Exit::kLocalOutput;
     };
     return inv;
   });

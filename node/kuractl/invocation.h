@@ -20,6 +20,7 @@ enum class Exit : int {
   kDaemonError = 1,  // the daemon refused the request (or admin check found problems)
   kUsage = 2,        // bad command line or local input: nothing was sent
   kUnreachable = 3,  // no reply from the daemon within the timeout
+  kLocalOutput = 4,  // the daemon did it, but a file this command was to write was not
 };
 
 // Which daemon a command is meant for; it picks the default --api endpoint.

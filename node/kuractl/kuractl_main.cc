@@ -1,7 +1,8 @@
 // kuractl: the command-line client of the local API of a kura-store daemon (and, for the
 // `hq` commands, of kura-hq). Builds the command tree, parses the command line, then sends
 // one request and shows its reply (run.h); `keygen` runs locally.
-// Exit codes are invocation.h's Exit: 0 ok, 1 daemon error, 2 usage, 3 unreachable.
+// Exit codes are invocation.h's Exit: 0 ok, 1 daemon error, 2 usage, 3 unreachable, 4 done
+// but a local file not written.
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -120,7 +121,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 ok, 1 the daemon refused (or admin check found problems, or keygen could "
       "not write its files), 2 bad command line (nothing sent), 3 daemon unreachable or no "
-      "reply.\n"
+      "reply, 4 the daemon did it but a file to write (a ticket's --png or --svg) was not "
+      "written: do not send it again.\n"
       "Example: kuractl --api ipc:///run/kura/api.sock stock list --max-atp 0");
 
   bool json = WantsJson(argc, argv);

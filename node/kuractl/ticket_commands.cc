@@ -66,7 +66,8 @@ void AddTicketShowCommand(CLI::App* parent, Plan* plan, const TicketShow& show) 
     };
     // The files are written whatever the output format, before anything is printed.
     inv.outcome = [images](const json& r) {
-      return WriteTicketImages(images.get(), r.at("code").get<std::string>()) ? Exit::kOk : Exit::kDaemonError;
+      return WriteTicketImages(images.get(), r.at("code").get<std::string>()) ? Exit::kOk
+                                                                                  : Exit::kLocalOutput;
     };
     return inv;
   });
