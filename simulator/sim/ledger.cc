@@ -8,6 +8,26 @@ namespace kura::sim {
 
 using nlohmann::json;
 
+namespace {
+
+std::map<std::string, int64_t> UnitsBySku(const json& lines) {
+  std::map<std::string, int64_t> units;
+  if (!lines.is_array()) return units;
+  for (const json& line : lines) units[line.value("sku", "")] += line.value("qty", int64_t{0});
+  return units;
+}
+
+}  // namespace
+
+std::string OtherLinesThanAsked(const std::string& op, const json& args, const json& result) {
+  if (op != "hold.create" && op != "hq.order.place") return "";
+  if (UnitsBySku(args.value("lines", json::array())) == UnitsBySku(result.value("lines", json::array()))) {
+    return "";
+  }
+  return op + " asked for " + args.value("lines", json::array()).dump() + " and made hold " +
+         result.value("id", "") + " of " + result.value("lines", json::array()).dump();
+}
+
 bool LegalHoldMove(HoldState from, HoldState to) {
   if (to == from) return true;
   if (IsActive(from)) {

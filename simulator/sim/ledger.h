@@ -32,6 +32,12 @@ struct HoldRecord {
 // `collected` only (concurrent ends resolve to the collection).
 bool LegalHoldMove(HoldState from, HoldState to);
 
+// For a hold.create or hq.order.place answered `result`: empty when the hold holds the
+// units per SKU `args` asked for, else what differs. The ledger and the checks take a
+// hold's lines from its reply, so this is what ties them to the request.
+std::string OtherLinesThanAsked(const std::string& op, const nlohmann::json& args,
+                                const nlohmann::json& result);
+
 class Ledger {
  public:
   explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores), touched_(stores) {}

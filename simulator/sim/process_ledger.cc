@@ -96,6 +96,9 @@ void ProcessLedger::AckLocked(OpRecord& record, const json& result, Ledger::Repl
   if (record.op == "hq.order.place" && named != store_ids_[record.store]) {
     RaiseLocked("order " + record.rid + " for " + store_ids_[record.store] + " answered with a hold at " + named);
   }
+  if (std::string other = OtherLinesThanAsked(record.op, record.args, result); !other.empty()) {
+    RaiseLocked(record.rid + ": " + other);
+  }
   std::string illegal = ledger_.Apply(record.store, record.op, record.args, result, reply);
   auto state = ParseHoldState(result.value("state", ""));
   if (reply == Ledger::Reply::kRepeated && record.hold_when_sent != HoldState::kUnknown && state &&

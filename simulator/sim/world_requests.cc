@@ -1,7 +1,5 @@
 #include "world.h"
 
-#include <map>
-
 // How requests reach the nodes: executed, traced and recorded in the ledger, run again
 // when a till retries one, or owed to a store until it is back up.
 namespace kura::sim {
@@ -16,14 +14,6 @@ std::string Describe(const std::string& bytes) {
   if (!reply.ok()) return reply.status().ToString();
   std::string value = reply->dump();
   return value.size() > 160 ? value.substr(0, 160) + "..." : value;
-}
-
-// Units per SKU of a request's or a hold's lines.
-std::map<std::string, int64_t> UnitsBySku(const json& lines) {
-  std::map<std::string, int64_t> units;
-  if (!lines.is_array()) return units;
-  for (const json& line : lines) units[line.value("sku", "")] += line.value("qty", int64_t{0});
-  return units;
 }
 
 }  // namespace
@@ -120,10 +110,8 @@ Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::
     return reply;
   }
   // The ledger and the checks take a hold's lines from the reply: they must be those asked.
-  if ((op == "hold.create" || op == "hq.order.place") &&
-      UnitsBySku(args["lines"]) != UnitsBySku(reply->value("lines", json::array()))) {
-    Violation(node.id() + " " + op + " " + rid + " made a hold of other lines than asked: " +
-              Describe(bytes));
+  if (std::string other = OtherLinesThanAsked(op, args, *reply); !other.empty()) {
+    Violation(node.id() + " " + rid + ": " + other);
   }
   // A hold move Apply finds illegal is not raised here: a retried request's stored reply
   // (Redo) can be older than a state seen since; the checks judge moves from the replicas.

@@ -413,17 +413,21 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(ledger.violation().empty());
 
   json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})}};
-  ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}}), hold);
+  ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
   hold["state"] = "collected";
   ledger.Ack(ledger.Begin(0, false, "hold.collect", "t0-5", {{"id", "store-000.1"}}), hold);
   CHECK(ledger.violation().empty());
+  // A hold of other lines than asked for is a violation too (the ledger takes a hold's lines from the reply).
+  ProcessLedger lines({"store-000"});
+  lines.Ack(lines.Begin(0, false, "hold.create", "t0-9", {{"kind", "phone"}, {"lines", json::array()}}), hold);
+  CHECK_THAT(lines.violation(), Catch::Contains("hold.create asked for [] and made hold store-000.1"));
   hold["state"] = "ready";  // backwards
   ledger.Ack(ledger.Begin(0, false, "hold.ready", "t0-6", {{"id", "store-000.1"}}), hold);
   CHECK(ledger.violation() == "hold.ready answered hold store-000.1 ready, after it was seen collected");
 
   ProcessLedger orders({"store-000", "store-001"});
   json elsewhere = {{"id", "store-001.1"}, {"store", "store-001"}, {"state", "held"}, {"lines", json::array({line})}};
-  orders.Ack(orders.Begin(0, true, "hq.order.place", "o-1", {{"store", "store-000"}}), elsewhere);
+  orders.Ack(orders.Begin(0, true, "hq.order.place", "o-1", {{"store", "store-000"}, {"lines", json::array({line})}}), elsewhere);
   CHECK(orders.violation() == "order o-1 for store-000 answered with a hold at store-001");
 }
 
@@ -467,7 +471,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   }
   SECTION("a stored answer showing a hold as a later move left it is no violation") {
     json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})}};
-    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}}), hold);
+    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t ready = ledger.Begin(0, false, "hold.ready", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(ready);
     hold["state"] = "collected";
@@ -480,7 +484,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   }
   SECTION("a stored answer that is no legal move from the hold's state when first sent is a violation") {
     json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"lines", json::array({line})}};
-    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}}), hold);
+    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t cancel = ledger.Begin(0, false, "hold.cancel", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(cancel);
     hold["state"] = "cancelled";  // a store that cancelled a collected hold
