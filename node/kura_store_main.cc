@@ -13,6 +13,7 @@
 #include "store_sync.h"
 
 int main(int argc, char** argv) {
+  kura::InstallReloadSignal();  // a stray SIGHUP (a closed terminal) must not end the store
   int exit_code = -1;
   std::string output;
   kura::StoreConfig config = kura::ParseStoreConfig(argc, argv, &exit_code, &output);
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
   kura::ScheduleOpJob(loop, store, "journal.compact", 10 * 60 * 1000, "journal_compacted", "compacted");
   kura::ScheduleOpJob(loop, store, "escrow.grant", 2000, "allotment_granted", "granted");
   kura::SchedulePruneRequestIds(loop, store);
+  loop.Every("reload", 1000, [] {
+    if (kura::TakeReloadRequest()) {
+      spdlog::warn("event=reload_ignored hint=\"kura-store reads its settings at start: restart it\"");
+    }
+  });
 
   zmq::context_t context(1);
   std::unique_ptr<kura::StoreSync> sync;

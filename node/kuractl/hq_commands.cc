@@ -37,7 +37,7 @@ void PrintHqSyncStatus(const json& r, std::ostream& out) {
   int64_t now = NowMs();
   const json& stores = r.at("stores");
   if (stores.empty()) {
-    out << "no stores are allowed to sync (kura-hq --store)\n";
+    out << "no stores are allowed to sync ([stores] in kura-hq's config, or kura-hq --store)\n";
   } else {
     Table table({{"STORE"},
                  {"CONNECTED"},

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "chain.h"
 #include "curve_keys.h"
 #include "daemon_process.h"
 #include "temp_dir.h"
@@ -42,6 +43,17 @@ TEST_CASE("sigterm stops the daemon cleanly and keeps acknowledged writes", "[da
 
   daemon.Start();
   CHECK(daemon.Must("stock.get", {{"sku", "CAP-1"}})["on_hand"] == 3);
+}
+
+// A closed terminal sends SIGHUP: the store goes on selling, and says a reload needs a
+// restart.
+TEST_CASE("sighup leaves the store running and says settings need a restart", "[daemon]") {
+  TempDir dir;
+  DaemonProcess daemon("osaka-03", dir.Sub("data"));
+  daemon.Start();
+  REQUIRE(kill(daemon.pid(), SIGHUP) == 0);
+  REQUIRE(kura::test::Eventually([&] { return daemon.Log().find("event=reload_ignored") != std::string::npos; }));
+  CHECK(daemon.Must("stock.receive", {{"sku", "CAP-1"}, {"qty", 1}})["on_hand"] == 1);
 }
 
 TEST_CASE("a data directory of another store is refused", "[daemon]") {
