@@ -113,6 +113,25 @@ TEST_CASE("a slice that lies about its origin seq or key is refused", "[slice][s
   CHECK(kura::MergeComponent(garbage, nullptr).status().code() == kura::Status::Code::kBadRequest);
 }
 
+// A receipt names its origin and seq inside, and HQ shows them: they must be its key's.
+TEST_CASE("a journal entry whose receipt names another seq or origin is refused",
+          "[slice][security]") {
+  auto merge = [](const std::string& origin, uint64_t seq) {
+    kura::Receipt receipt;
+    receipt.origin = origin;
+    receipt.seq = seq;
+    receipt.kind = kura::ReceiptKind::kSale;
+    receipt.lines = {{"TEE", 1, 1990}};
+    return kura::MergeComponent(
+               Component{kura::keys::Journal("store-1", 3), "store-1", 3, kura::Encode(receipt)},
+               nullptr)
+        .status();
+  };
+  CHECK(merge("store-1", 3).ok());
+  CHECK(merge("store-1", 4).code() == kura::Status::Code::kBadRequest);
+  CHECK(merge("store-2", 3).code() == kura::Status::Code::kBadRequest);
+}
+
 // HQ indexes stock and holds by SKU: "A/B" would show under SKU "A" as a store "B/...".
 TEST_CASE("a slice whose key or hold lines name no valid sku is refused", "[slice][security]") {
   kura::PnCounter stock;
@@ -169,6 +188,13 @@ TEST_CASE("a counter or rights component beyond its bounds is refused", "[slice]
   CHECK(merge_rights(10, 4).ok());
   CHECK(merge_rights(kura::kMaxCumulativeUnits + 1, 4).code() == kura::Status::Code::kBadRequest);
   CHECK(merge_rights(10, kura::kMaxCumulativeUnits + 1).code() == kura::Status::Code::kBadRequest);
+  // Rights go only to another replica (PROTOCOL.md 3.7): a transfer to oneself is refused.
+  kura::RightsCell to_self;
+  to_self.components["store-1"] =
+      kura::RightsComponent{.seq = 1, .created = 10, .sent = {{"store-1", 4}}};
+  CHECK(kura::MergeComponent(Component{rights_key, "store-1", 1, kura::Encode(to_self)}, nullptr)
+            .status()
+            .code() == kura::Status::Code::kBadRequest);
 }
 
 // A newer rights component replaces the older whole (RightsCell::Merge), so one that
