@@ -130,6 +130,8 @@ TEST_CASE("kuractl refuses bad local input with exit 2 and changes nothing", "[k
   SECTION("a price with three decimals") { args = "stock sell TEE-M-BLK 1 --price 12.505"; }
   SECTION("a quantity in hex") { args = "stock sell TEE-M-BLK 0x2"; }
   SECTION("an unknown command") { args = "stock sel TEE-M-BLK 1"; }
+  // Echoed in the error, it must not cost the one JSON document (kuractl aborted).
+  SECTION("a SKU that is not UTF-8") { args = "stock sell \"$(printf '\\377\\376')\" 1"; }
 
   auto run = Kuractl(dir, daemon.endpoint(), args);
   INFO("kuractl " << args << "\nstderr: " << run.err);

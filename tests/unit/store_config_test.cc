@@ -55,6 +55,8 @@ TEST_CASE("kura-store refuses a file value its flag would refuse, naming the key
       {"safety_stock = -1\n", "safety_stock: Value -1 not in range 0 to 1000000"},
       {"journal_retention_hours = -5\n", "journal_retention_hours: Value -5 not in range 0 to 87600"},
       {"hold_shelf_bins = \"many\"\n", "hold_shelf_bins must be an integer"},
+      // A syntax error says where (the file's first two lines are Parse's own).
+      {"hold_shelf_bins = many\n", "(line 3, column 19)"},
   };
   for (const Case& c : cases) {
     INFO(c.toml);
