@@ -47,6 +47,18 @@ std::map<std::string, std::string> OwnGlobalWrites(SimNode& node, const std::str
   return out;
 }
 
+// The receipts of journal cells (key -> value); one that does not decode counts as a
+// receipt no acknowledged operation made.
+JournalTally TallyOf(const std::map<std::string, std::string>& journal) {
+  JournalTally tally;
+  for (const auto& [key, value] : journal) {
+    Receipt receipt;
+    if (!Decode(value, &receipt).ok()) receipt.customer = "undecodable " + value;
+    tally.Add(std::move(receipt));
+  }
+  return tally;
+}
+
 }  // namespace
 
 void Invariants::Held(const std::string& name) {
@@ -227,7 +239,7 @@ void Invariants::CheckFinal(StepProgress* progress) {
   if (world_->stopped()) return;
   Held("HQ totals = sum of the stores' own views");
   if (const std::string* violation = first(&FinalFindings::receipts)) return world_->Violation(*violation);
-  Held("receipts journaled once per acknowledged sale, return and collection");
+  Held("receipts journaled once per acknowledged sale, return and collection, as acknowledged");
   if (world_->strategy().stats().routed > 0) {
     if (const std::string* violation = first(&FinalFindings::unreleased)) return world_->Violation(*violation);
     for (const FinalFindings& f : found) world_->result().routed_holds += f.routed;
@@ -243,7 +255,7 @@ void Invariants::CheckFinal(StepProgress* progress) {
 Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
   SimNode& store = world_->store(i);
   FinalFindings found;
-  std::size_t journaled_at_store = 0, journaled_at_hq = 0;
+  JournalTally at_store, at_hq;
   std::string journal = keys::JournalPrefix(store.id());
   // Every cell of the store's partition: its stock, holds, receipts, the rights it and HQ
   // both write, and its and HQ's writes of the global cells (directory, statuses, keys,
@@ -253,9 +265,9 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
     bool global = prefix == keys::kGlobalPrefix;
     auto mine = global ? OwnGlobalWrites(store, store.id()) : CellsWithPrefix(store, prefix);
     auto theirs = global ? OwnGlobalWrites(world_->hq(), store.id()) : CellsWithPrefix(world_->hq(), prefix);
-    if (prefix == journal) {  // the receipts, counted from the same scan
-      journaled_at_store = mine.size();
-      journaled_at_hq = theirs.size();
+    if (prefix == journal) {  // the receipts, tallied from the same scan
+      at_store = TallyOf(mine);
+      at_hq = TallyOf(theirs);
     } else if (prefix == keys::HoldPrefix(store.id())) {
       CheckRoutedHolds(i, mine, &found);
     }
@@ -273,11 +285,14 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
                      std::to_string(mine.size()) + " cells and hq " + std::to_string(theirs.size()) +
                      "; first difference: " + example;
   }
-  auto acknowledged = static_cast<std::size_t>(world_->ledger().Receipts(i));
-  if (journaled_at_store != acknowledged || journaled_at_hq != acknowledged) {
-    found.receipts = store.id() + ": " + std::to_string(acknowledged) + " receipts acknowledged, " +
-                     std::to_string(journaled_at_store) + " journaled at the store, " +
-                     std::to_string(journaled_at_hq) + " at hq";
+  const JournalTally& acknowledged = world_->ledger().Journal(i);
+  if (at_store != acknowledged || at_hq != acknowledged) {
+    found.receipts = store.id() + ": " + std::to_string(acknowledged.receipts) + " receipts acknowledged, " +
+                     std::to_string(at_store.receipts) + " journaled at the store, " +
+                     std::to_string(at_hq.receipts) + " at hq";
+    if (at_store.receipts == acknowledged.receipts && at_hq.receipts == acknowledged.receipts) {
+      found.receipts += ", but not the receipts acknowledged: a kind, line, customer or hold differs";
+    }
   }
   found.derived = DerivedInconsistent(store);
   return found;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kura/schema/codec.h"
 #include "kura/sync/hold_cell.h"
 
 namespace kura::sim {
@@ -9,6 +10,20 @@ namespace kura::sim {
 using nlohmann::json;
 
 namespace {
+
+Receipt ReceiptOf(ReceiptKind kind, const json& args) {
+  Receipt receipt;
+  receipt.kind = kind;
+  receipt.customer = args.value("customer", "");
+  return receipt;
+}
+
+// A hold's lines as a reply shows them.
+std::vector<std::pair<std::string, int64_t>> LinesShown(const json& hold) {
+  std::vector<std::pair<std::string, int64_t>> lines;
+  for (const auto& line : hold["lines"]) lines.emplace_back(line["sku"].get<std::string>(), line["qty"].get<int64_t>());
+  return lines;
+}
 
 std::map<std::string, int64_t> UnitsBySku(const json& lines) {
   std::map<std::string, int64_t> units;
@@ -26,6 +41,16 @@ std::string OtherLinesThanAsked(const std::string& op, const json& args, const j
   }
   return op + " asked for " + args.value("lines", json::array()).dump() + " and made hold " +
          result.value("id", "") + " of " + result.value("lines", json::array()).dump();
+}
+
+void JournalTally::Add(Receipt receipt) {
+  receipt.origin.clear();
+  receipt.seq = 0;
+  receipt.at_ms = 0;
+  receipt.override_promised = false;
+  if (receipt.kind == ReceiptKind::kCollection) receipt.customer.clear();
+  ++receipts;
+  fingerprints += Fnv1a64(Encode(receipt));
 }
 
 bool LegalHoldMove(HoldState from, HoldState to) {
@@ -65,13 +90,19 @@ void Ledger::AddHold(int store, const json& hold) {
   HoldRecord record;
   record.store = store;
   record.state = ParseHoldState(hold.value("state", "held")).value_or(HoldState::kHeld);
-  for (const auto& line : hold["lines"]) {
-    record.lines.emplace_back(line["sku"].get<std::string>(), line["qty"].get<int64_t>());
-  }
   std::string id = hold["id"].get<std::string>();
+  record.lines = LinesShown(hold);
   std::lock_guard lock(holds_mutex_);
   holds_[id] = record;
   if (IsActive(record.state)) active_[store].insert(id);
+}
+
+std::vector<std::pair<std::string, int64_t>> Ledger::LinesOf(const std::string& hold_id, const json& hold) {
+  {
+    std::lock_guard lock(holds_mutex_);
+    if (auto it = holds_.find(hold_id); it != holds_.end()) return it->second.lines;
+  }
+  return LinesShown(hold);
 }
 
 bool Ledger::Knows(const std::string& hold_id) {
@@ -111,13 +142,17 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
     stock[args["sku"].get<std::string>()] -= args["qty"].get<int64_t>();
   } else if (op == "stock.return") {
     stock[args["sku"].get<std::string>()] += args["qty"].get<int64_t>();
-    ++receipts_[store];
+    Receipt receipt = ReceiptOf(ReceiptKind::kReturn, args);
+    receipt.lines.push_back({args["sku"], -args["qty"].get<int64_t>(), args.value("price_cents", int64_t{0})});
+    journals_[store].Add(std::move(receipt));
   } else if (op == "stock.sell") {
+    Receipt receipt = ReceiptOf(ReceiptKind::kSale, args);
     for (std::size_t i = 0; i < args["lines"].size(); ++i) {
       const json& line = args["lines"][i];
       const json& view = result["stock"][i];
       int64_t qty = line["qty"];
       stock[line["sku"].get<std::string>()] -= qty;
+      receipt.lines.push_back({line["sku"], qty, line.value("price_cents", int64_t{0})});
       // Only a sale staff confirmed (override) may take promised units: what it took of them
       // is what on hand now falls short of the promised (held + allotted online), at most
       // the sale. A store that let one through unasked records no override, and the held
@@ -127,7 +162,7 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
       overrides_[store][line["sku"].get<std::string>()] +=
           std::clamp<int64_t>(promised - view["on_hand"].get<int64_t>(), 0, qty);
     }
-    ++receipts_[store];
+    journals_[store].Add(std::move(receipt));
   } else if (op == "stock.count") {
     // On hand becomes what was counted, whatever the store answers: the checks then see a
     // store that adjusted by anything else.
@@ -141,8 +176,13 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
   } else if (op == "hold.create" || op == "hq.order.place") {
     if (reply == Reply::kFresh || !Knows(result["id"].get<std::string>())) AddHold(store, result);
   } else if (op == "hold.collect") {
-    for (const auto& line : result["lines"]) stock[line["sku"].get<std::string>()] -= line["qty"].get<int64_t>();
-    ++receipts_[store];
+    Receipt receipt = ReceiptOf(ReceiptKind::kCollection, args);
+    receipt.hold_id = args["id"];
+    for (const auto& [sku, qty] : LinesOf(receipt.hold_id, result)) {
+      stock[sku] -= qty;
+      receipt.lines.push_back({sku, qty, 0});
+    }
+    journals_[store].Add(std::move(receipt));
   }
   if (op.rfind("hold.", 0) == 0 && op != "hold.create") {
     HoldState from = HoldState::kUnknown;

@@ -1,5 +1,5 @@
 // Ledger: the simulator's own account of every acknowledged operation — what each store's
-// on-hand must be, how many receipts it journaled, which holds exist and the last state
+// on-hand must be, which receipts it journaled, which holds exist and the last state
 // seen of each — built only from the replies the engines gave. The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
@@ -38,9 +38,22 @@ bool LegalHoldMove(HoldState from, HoldState to);
 std::string OtherLinesThanAsked(const std::string& op, const nlohmann::json& args,
                                 const nlohmann::json& result);
 
+// What a store's journal must hold: how many receipts, and the sum of their fingerprints,
+// so receipts of other kinds, lines, customers or holds than acknowledged show without
+// keeping every receipt (the sum does not depend on the order they were journaled in).
+struct JournalTally {
+  int64_t receipts = 0;
+  uint64_t fingerprints = 0;
+
+  // Adds `receipt` as the sim can know it from the request: its number, time and override
+  // flag are the store's, and a collection's customer is the hold's, so none is counted.
+  void Add(Receipt receipt);
+  bool operator==(const JournalTally&) const = default;
+};
+
 class Ledger {
  public:
-  explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), receipts_(stores, 0), active_(stores), touched_(stores) {}
+  explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), journals_(stores), active_(stores), touched_(stores) {}
 
   // How old a reply's view of a hold may be.
   enum class Reply {
@@ -64,7 +77,8 @@ class Ledger {
   // stocktake found missing beyond available-to-promise (recorded overrides): the only
   // ways held may exceed on-hand.
   int64_t Overrides(int store, const std::string& sku) const;
-  int64_t Receipts(int store) const { return receipts_[store]; }
+  // The receipts the acknowledged sales, returns and collections journaled at `store`.
+  const JournalTally& Journal(int store) const { return journals_[store]; }
   const std::map<std::string, int64_t>& Skus(int store) const { return on_hand_[store]; }
   // The SKUs of `store` whose on-hand or held units an acknowledged operation moved since
   // the last call, in order; the call forgets them.
@@ -83,12 +97,15 @@ class Ledger {
 
  private:
   void AddHold(int store, const nlohmann::json& hold);
+  // The lines of a hold the ledger knows, as acknowledged when it was made; else those of
+  // `hold`, a reply showing it (a hold HQ routed here that no reply to the sim made).
+  std::vector<std::pair<std::string, int64_t>> LinesOf(const std::string& hold_id, const nlohmann::json& hold);
   // Notes the SKUs `j` names: its "sku", and the "sku" of each of its "lines".
   void Touch(int store, const nlohmann::json& j);
 
   std::vector<std::map<std::string, int64_t>> on_hand_;
   std::vector<std::map<std::string, int64_t>> overrides_;
-  std::vector<int64_t> receipts_;
+  std::vector<JournalTally> journals_;
   std::vector<std::set<std::string>> active_;
   std::vector<std::set<std::string>> touched_;
   std::mutex holds_mutex_;  // for holds_'s shape; a hold's record is its store's

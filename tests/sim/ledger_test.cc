@@ -1,4 +1,5 @@
-// kura-sim's ledger: what it allows for when it checks held <= on-hand + overrides.
+// kura-sim's ledger: what it allows for when it checks held <= on-hand + overrides, and the
+// receipts it expects a store's journal to hold.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,86 @@ TEST_CASE("only a sale staff confirmed with an override may take promised units"
   Sell(ledger, 2, 1, /*override_asked=*/true);   // 3 on hand, 4 held: both units promised
   CHECK(ledger.Overrides(0, "SKU-1") == 2);
   CHECK(ledger.OnHand(0, "SKU-1") == 1);
+}
+
+
+// A sale, a return and a hold's collection, acknowledged at store 0.
+void AckThreeReceipts(Ledger& ledger) {
+  ledger.Apply(0, "stock.receive", {{"sku", "SKU-1"}, {"qty", 6}}, json::object());
+  json view = {{"sku", "SKU-1"}, {"on_hand", 4}, {"held", 0}, {"promised_online", 0}, {"atp", 4}};
+  json sale = {{"lines", json::array({{{"sku", "SKU-1"}, {"qty", 2}, {"price_cents", 1990}}})},
+               {"customer", "c-7"}};
+  ledger.Apply(0, "stock.sell", sale, {{"stock", json::array({view})}});
+  ledger.Apply(0, "stock.return", {{"sku", "SKU-1"}, {"qty", 1}, {"price_cents", 1990}}, {{"stock", view}});
+  json hold = {{"id", "store-0.1"}, {"state", "held"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
+  ledger.Apply(0, "hold.create", {{"lines", hold["lines"]}}, hold);
+  hold["state"] = "collected";
+  ledger.Apply(0, "hold.collect", {{"id", "store-0.1"}}, hold);
+}
+
+Receipt Journaled(ReceiptKind kind, std::string sku, int64_t qty, int64_t price, std::string customer,
+                  std::string hold_id) {
+  Receipt receipt;
+  receipt.origin = "store-0";
+  receipt.seq = 9;  // the store's numbering, time and override flag are not the ledger's to know
+  receipt.at_ms = 123;
+  receipt.override_promised = true;
+  receipt.kind = kind;
+  receipt.lines.push_back({std::move(sku), qty, price});
+  receipt.customer = std::move(customer);
+  receipt.hold_id = std::move(hold_id);
+  return receipt;
+}
+
+TEST_CASE("a journal tallies as acknowledged only with the receipts' kinds, lines, customers and holds", "[sim]") {
+  Ledger ledger(1);
+  AckThreeReceipts(ledger);
+  CHECK(ledger.OnHand(0, "SKU-1") == 4);
+  auto tally = [](const std::vector<Receipt>& receipts) {
+    JournalTally out;
+    for (const Receipt& receipt : receipts) out.Add(receipt);
+    return out;
+  };
+  Receipt sale = Journaled(ReceiptKind::kSale, "SKU-1", 2, 1990, "c-7", "");
+  Receipt refund = Journaled(ReceiptKind::kReturn, "SKU-1", -1, 1990, "", "");
+  // A collection's customer is the hold's, which the ledger does not keep.
+  Receipt collection = Journaled(ReceiptKind::kCollection, "SKU-1", 1, 0, "c-9", "store-0.1");
+  // In any order: the journal's is the store's.
+  CHECK(tally({collection, sale, refund}) == ledger.Journal(0));
+  CHECK(ledger.Journal(0).receipts == 3);
+
+  CHECK(tally({sale, refund}) != ledger.Journal(0));
+  CHECK(tally({sale, refund, collection, sale}) != ledger.Journal(0));
+  Receipt other = sale;
+  other.lines[0].price_cents = 990;
+  CHECK(tally({other, refund, collection}) != ledger.Journal(0));
+  other = sale;
+  other.customer = "c-8";
+  CHECK(tally({other, refund, collection}) != ledger.Journal(0));
+  other = refund;
+  other.lines[0].qty = 1;
+  CHECK(tally({sale, other, collection}) != ledger.Journal(0));
+  other = collection;
+  other.hold_id = "store-0.2";
+  CHECK(tally({sale, refund, other}) != ledger.Journal(0));
+  other = collection;
+  other.kind = ReceiptKind::kSale;
+  CHECK(tally({sale, refund, other}) != ledger.Journal(0));
+}
+
+TEST_CASE("a collection takes the hold's lines as acknowledged when it was made, not as the collect reply shows", "[sim]") {
+  Ledger ledger(1);
+  ledger.Apply(0, "stock.receive", {{"sku", "SKU-1"}, {"qty", 6}}, json::object());
+  json hold = {{"id", "store-0.1"}, {"state", "held"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 2}}})}};
+  ledger.Apply(0, "hold.create", {{"lines", hold["lines"]}}, hold);
+  json shown = hold;  // a store whose reply dropped a unit
+  shown["state"] = "collected";
+  shown["lines"][0]["qty"] = 1;
+  ledger.Apply(0, "hold.collect", {{"id", "store-0.1"}}, shown);
+  CHECK(ledger.OnHand(0, "SKU-1") == 4);
+  JournalTally expected;
+  expected.Add(Journaled(ReceiptKind::kCollection, "SKU-1", 2, 0, "", "store-0.1"));
+  CHECK(ledger.Journal(0) == expected);
 }
 
 }  // namespace
