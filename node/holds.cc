@@ -245,17 +245,24 @@ Result<json> OpHoldList(OpContext& ctx, const json& args) {
     if (!state) return Status::InvalidArgument("state: unknown hold state " + state_name);
   }
   KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
+  KURA_ASSIGN_OR_RETURN(std::string after, ArgOptString(args, "after", ValidateHoldId));
   json holds = json::array();
+  bool more = false;
   Status inner;
-  KURA_RETURN_IF_ERROR(ctx.txn.Scan(Cf::kCells, keys::HoldPrefix(ctx.origin()), [&](std::string_view, std::string_view value) {
-    HoldCell cell;
-    inner = Decode(value, &cell);
-    if (!inner.ok()) return false;
-    if (!state || cell.State() == *state) holds.push_back(ToJson(cell));
-    return static_cast<int64_t>(holds.size()) < limit;
-  }));
+  KURA_RETURN_IF_ERROR(ctx.txn.Scan(
+      Cf::kCells, keys::HoldPrefix(ctx.origin()),
+      [&](std::string_view, std::string_view value) {
+        HoldCell cell;
+        inner = Decode(value, &cell);
+        if (!inner.ok()) return false;
+        if (state && cell.State() != *state) return true;
+        more = static_cast<int64_t>(holds.size()) == limit;  // one more matched: stop here
+        if (!more) holds.push_back(ToJson(cell));
+        return !more;
+      },
+      ScanStartAfter(keys::HoldPrefix(ctx.origin()), after.empty() ? "" : keys::Hold(ctx.origin(), after))));
   KURA_RETURN_IF_ERROR(inner);
-  return json{{"holds", holds}};
+  return json{{"holds", holds}, {"more", more}};
 }
 
 Result<int> ExpireDueHolds(OpContext& ctx) {

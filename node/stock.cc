@@ -80,24 +80,31 @@ Result<json> OpStockList(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string prefix, ArgOptString(args, "prefix", nullptr));
   KURA_ASSIGN_OR_RETURN(int64_t max_atp, ArgOptInt(args, "max_atp", INT64_MIN, INT64_MAX, INT64_MAX));
   KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
+  KURA_ASSIGN_OR_RETURN(std::string after, ArgOptString(args, "after", ValidateSku));
   std::string key_prefix = keys::StockPrefix(ctx.origin());
   json items = json::array();
+  bool more = false;
   Status inner;
-  Status s = ctx.txn.Scan(Cf::kCells, key_prefix + prefix, [&](std::string_view key, std::string_view value) {
-    PnCounter cell;
-    inner = Decode(value, &cell);
-    if (!inner.ok()) return false;
-    auto view = ViewOf(ctx, key.substr(key_prefix.size()), cell);
-    if (!view.ok()) {
-      inner = view.status();
-      return false;
-    }
-    if (view->atp <= max_atp) items.push_back(ToJson(*view));
-    return static_cast<int64_t>(items.size()) < limit;
-  });
+  Status s = ctx.txn.Scan(
+      Cf::kCells, key_prefix + prefix,
+      [&](std::string_view key, std::string_view value) {
+        PnCounter cell;
+        inner = Decode(value, &cell);
+        if (!inner.ok()) return false;
+        auto view = ViewOf(ctx, key.substr(key_prefix.size()), cell);
+        if (!view.ok()) {
+          inner = view.status();
+          return false;
+        }
+        if (view->atp > max_atp) return true;
+        more = static_cast<int64_t>(items.size()) == limit;  // one more matched: stop here
+        if (!more) items.push_back(ToJson(*view));
+        return !more;
+      },
+      ScanStartAfter(key_prefix + prefix, after.empty() ? "" : keys::Stock(ctx.origin(), after)));
   KURA_RETURN_IF_ERROR(s);
   KURA_RETURN_IF_ERROR(inner);
-  return json{{"items", items}};
+  return json{{"items", items}, {"more", more}};
 }
 
 Result<json> OpStockReceive(OpContext& ctx, const json& args) {

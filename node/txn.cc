@@ -133,4 +133,11 @@ void Txn::Clear() {
   save_points_.clear();
 }
 
+std::string ScanStartAfter(std::string_view prefix, std::string_view key) {
+  if (key.empty() || key < prefix) return "";
+  std::string start(key);
+  start.push_back('\0');  // the least key greater than `key`
+  return start;
+}
+
 }  // namespace kura

@@ -106,4 +106,8 @@ class Txn {
   std::vector<std::size_t> save_points_;  // undo_.size() at each SetSavePoint
 };
 
+// The `start` of a Scan under `prefix` that resumes just past `key` (a page's last key):
+// empty, the prefix itself, when `key` is empty or sorts before the prefix.
+std::string ScanStartAfter(std::string_view prefix, std::string_view key);
+
 }  // namespace kura

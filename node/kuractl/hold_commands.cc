@@ -17,7 +17,7 @@ using nlohmann::json;
 
 // The values of `hold get` and `hold list`.
 struct HoldArgs {
-  std::string id, state, limit;
+  std::string id, state, limit, after;
 };
 
 void AddCreate(CLI::App* hold, Plan* plan) {
@@ -68,6 +68,9 @@ void AddGetAndList(CLI::App* hold, Plan* plan) {
                    "only holds in this state: held, confirmed, ready, collected, cancelled, expired")
       ->type_name("STATE");
   list->add_option("--limit", a->limit, "list at most N holds (daemon default 1000)")->type_name("N");
+  list->add_option("--after", a->after, "start after this hold id: the next page, when the last one said more follow")
+      ->type_name("ID");
+  list->footer("Holds are listed in id byte order (tokyo-01.10 before tokyo-01.9).");
   OnParsed(list, plan, [a]() -> Result<Invocation> {
     json args = json::object();
     if (!a->state.empty()) {
@@ -80,13 +83,18 @@ void AddGetAndList(CLI::App* hold, Plan* plan) {
     if (!a->limit.empty()) {
       KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(a->limit, "--limit"));
     }
+    if (!a->after.empty()) {
+      KURA_ASSIGN_OR_RETURN(args["after"], ParseId(a->after, "--after", ValidateHoldId));
+    }
     return Invocation{"hold.list", args, false,
                       [](const json& r, std::ostream& out) {
-                        if (r.at("holds").empty()) {
+                        const json& holds = r.at("holds");
+                        if (holds.empty()) {
                           out << "no holds\n";
-                        } else {
-                          PrintHoldTable(r.at("holds"), out);
+                          return;
                         }
+                        PrintHoldTable(holds, out);
+                        if (r.value("more", false)) PrintMoreHint(holds.size(), holds.back().at("id").get<std::string>(), out);
                       },
                       nullptr};
   });

@@ -115,4 +115,8 @@ std::string FormatKm(const nlohmann::json& v) {
   return text;
 }
 
+void PrintMoreHint(std::size_t shown, std::string_view last, std::ostream& out) {
+  out << "(" << shown << " shown; more follow: add --after " << last << ")\n";
+}
+
 }  // namespace kura::ctl

@@ -66,6 +66,10 @@ std::string FormatCents(int64_t cents);
 // `--line` takes; with a non-zero price, "SKU:QTY@12.50".
 std::string FormatLines(const nlohmann::json& lines);
 
+// Below a page the daemon cut short at its limit (the reply's `more`): how many it shows
+// and how to ask for the next, "(5 shown; more follow: add --after TEE-5)".
+void PrintMoreHint(std::size_t shown, std::string_view last, std::ostream& out);
+
 // `v` as text for a table cell: strings bare, numbers as numbers, null or absent as "-".
 std::string Cell(const nlohmann::json& v);
 // A boolean as "yes" or "no"; anything else (absent) as "-".

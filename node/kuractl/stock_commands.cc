@@ -17,7 +17,7 @@ constexpr int64_t kIntMax = std::numeric_limits<int64_t>::max();
 
 // The command-line values of every stock subcommand; each uses the ones it declares.
 struct StockArgs {
-  std::string sku, qty, price, customer, store, prefix, max_atp, limit;
+  std::string sku, qty, price, customer, store, prefix, max_atp, limit, after;
   bool override_promised = false;
 };
 
@@ -91,6 +91,8 @@ void AddGetAndList(CLI::App* stock, Plan* plan) {
   list->add_option("--prefix", a->prefix, "only SKUs starting with this, e.g. TEE-")->type_name("PREFIX");
   list->add_option("--max-atp", a->max_atp, "only SKUs whose ATP is at most N (find what runs low)")->type_name("N");
   list->add_option("--limit", a->limit, "list at most N SKUs (daemon default 1000)")->type_name("N");
+  list->add_option("--after", a->after, "start after this SKU: the next page, when the last one said more follow")
+      ->type_name("SKU");
   list->footer("Example: kuractl stock list --prefix TEE- --max-atp 2");
   OnParsed(list, plan, [a]() -> Result<Invocation> {
     json args = json::object();
@@ -101,13 +103,18 @@ void AddGetAndList(CLI::App* stock, Plan* plan) {
     if (!a->limit.empty()) {
       KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(a->limit, "--limit"));
     }
+    if (!a->after.empty()) {
+      KURA_ASSIGN_OR_RETURN(args["after"], ParseId(a->after, "--after", ValidateSku));
+    }
     return Invocation{"stock.list", args, false,
                       [](const json& r, std::ostream& out) {
-                        if (r.at("items").empty()) {
+                        const json& items = r.at("items");
+                        if (items.empty()) {
                           out << "no SKUs match\n";
-                        } else {
-                          PrintStockTable(r.at("items"), out);
+                          return;
                         }
+                        PrintStockTable(items, out);
+                        if (r.value("more", false)) PrintMoreHint(items.size(), items.back().at("sku").get<std::string>(), out);
                       },
                       nullptr};
   });

@@ -200,6 +200,28 @@ TEST_CASE("kuractl prints aligned tables without --json", "[kuractl]") {
         "TEE-M-BLK       12     0           0   12\n");
 }
 
+TEST_CASE("kuractl stock list says when more follow and --after shows the next page", "[kuractl]") {
+  TempDir dir;
+  DaemonProcess daemon("tokyo-01", dir.Sub("data"));
+  daemon.Start();
+  for (const char* sku : {"CAP-01", "MUG-01", "TEE-M-BLK"}) daemon.Must("stock.receive", {{"sku", sku}, {"qty", 1}});
+
+  auto first = Kuractl(dir, daemon.endpoint(), "stock list --limit 2", /*json_output=*/false);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out ==
+        "SKU     ON_HAND  HELD  FOR_ONLINE  ATP\n"
+        "CAP-01        1     0           0    1\n"
+        "MUG-01        1     0           0    1\n"
+        "(2 shown; more follow: add --after MUG-01)\n");
+  auto next = Kuractl(dir, daemon.endpoint(), "stock list --limit 2 --after MUG-01", /*json_output=*/false);
+  REQUIRE(next.exit_code == 0);
+  CHECK(next.out ==
+        "SKU        ON_HAND  HELD  FOR_ONLINE  ATP\n"
+        "TEE-M-BLK        1     0           0    1\n");
+  auto bad = Kuractl(dir, daemon.endpoint(), "hold list --after 'no such id'");
+  CHECK(bad.exit_code == 2);
+}
+
 TEST_CASE("kuractl exits 3 when no daemon answers", "[kuractl]") {
   TempDir dir;
   auto run = Kuractl(dir, "ipc://" + dir.Sub("nobody.sock"), "--timeout 100 stock receive TEE-M-BLK 1");
