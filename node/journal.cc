@@ -34,20 +34,23 @@ Result<nlohmann::json> OpJournalList(OpContext& ctx, const nlohmann::json& args)
   KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 10'000, 100));
   KURA_ASSIGN_OR_RETURN(int64_t after, ArgOptInt(args, "after_seq", 0, INT64_MAX, 0));
   nlohmann::json receipts = nlohmann::json::array();
+  bool more = false;
   Status bad;
   Status s = ctx.txn.Scan(
       Cf::kCells, keys::JournalPrefix(ctx.origin()),
       [&](std::string_view, std::string_view value) {
+        more = static_cast<int64_t>(receipts.size()) == limit;  // one more: stop here
+        if (more) return false;
         Receipt r;
         bad = Decode(value, &r);
         if (!bad.ok()) return false;
         receipts.push_back(ToJson(r));
-        return static_cast<int64_t>(receipts.size()) < limit;
+        return true;
       },
       keys::Journal(ctx.origin(), static_cast<uint64_t>(after) + 1));
   KURA_RETURN_IF_ERROR(s);
   KURA_RETURN_IF_ERROR(bad);
-  return nlohmann::json{{"receipts", receipts}};
+  return nlohmann::json{{"receipts", receipts}, {"more", more}};
 }
 
 Result<nlohmann::json> OpJournalCompact(OpContext& ctx, const nlohmann::json& args) {

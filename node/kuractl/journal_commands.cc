@@ -30,6 +30,7 @@ void PrintReceipts(const json& result, std::ostream& out) {
                   FormatLines(r.at("lines"))});
   }
   table.Print(out);
+  if (result.value("more", false)) PrintMoreHint(receipts.size(), Cell(receipts.back().at("seq")), out);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// hold.list and stock.list page through a store's holds and SKUs: `limit` per page,
-// `after` the last key of the page before, and `more` when the limit cut the page short.
+// hold.list, stock.list and journal.list page through a store's holds, SKUs and receipts:
+// `limit` per page, `after` (`after_seq`) the last one of the page before, and `more`
+// when the limit cut the page short.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -84,6 +85,19 @@ TEST_CASE("stock.list pages through the SKUs under a prefix, after a SKU before 
   json low = e.Ok("stock.list", {{"max_atp", 0}, {"limit", 1}});
   CHECK(low["items"][0]["sku"] == "TEE-4");
   CHECK(low["more"] == false);
+}
+
+TEST_CASE("journal.list says when more receipts follow the page", "[store]") {
+  EngineHarness e;
+  e.Receive("SKU-1", 10);
+  for (int i = 0; i < 5; ++i) e.Ok("stock.sell", {{"lines", {Line("SKU-1", 1)}}});
+  json first = e.Ok("journal.list", {{"limit", 2}});
+  CHECK(first["receipts"].size() == 2);
+  CHECK(first["more"] == true);
+  json last = e.Ok("journal.list", {{"limit", 3}, {"after_seq", first["receipts"][1]["seq"]}});
+  CHECK(last["receipts"].size() == 3);
+  CHECK(last["more"] == false);  // a page that ends at the last receipt
+  CHECK(last["receipts"][0]["seq"] == first["receipts"][1]["seq"].get<int64_t>() + 1);
 }
 
 }  // namespace
