@@ -54,4 +54,18 @@ Result<nlohmann::json> ApiClient::Call(const std::string& op, const nlohmann::js
   return DecodeReply(reply);
 }
 
+Result<nlohmann::json> ApiClient::ListAll(const std::string& op, nlohmann::json args, const std::string& field,
+                                          const std::string& key) {
+  nlohmann::json all = nlohmann::json::array();
+  for (;;) {
+    KURA_ASSIGN_OR_RETURN(nlohmann::json page, Call(op, args));
+    nlohmann::json& items = page[field];
+    if (!items.is_array()) return Status::IOError(op + ": the reply has no list " + field);
+    for (nlohmann::json& item : items) all.push_back(std::move(item));
+    if (!page.value("more", false)) return all;
+    if (items.empty()) return Status::IOError(op + ": more follow an empty page");
+    args["after"] = all.back().at(key);
+  }
+}
+
 }  // namespace kura

@@ -53,7 +53,10 @@ JournalTally TallyOf(const std::map<std::string, std::string>& journal) {
   JournalTally tally;
   for (const auto& [key, value] : journal) {
     Receipt receipt;
-    if (!Decode(value, &receipt).ok()) receipt.customer = "undecodable " + value;
+    if (!Decode(value, &receipt).ok()) {
+      receipt = Receipt{};  // a kind and hold no acknowledged receipt has
+      receipt.hold_id = "undecodable " + value;
+    }
     tally.Add(std::move(receipt));
   }
   return tally;
@@ -111,6 +114,7 @@ std::string Invariants::ReadStock(int i, const std::set<std::string>* skus, Stoc
   if (skus == nullptr || skus->size() * 4 > static_cast<std::size_t>(world_->options().skus)) {
     auto list = world_->Read(node, "stock.list", {{"limit", 100000}});
     if (!list.ok()) return node.id() + " stock.list: " + list.status().ToString();
+    if ((*list)["more"] == true) return node.id() + " stock.list: more SKUs than one listing holds";
     for (const auto& item : (*list)["items"]) {
       if (skus == nullptr || skus->count(item["sku"].get<std::string>()) > 0) add(item);
     }

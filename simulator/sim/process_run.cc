@@ -267,9 +267,9 @@ class Run {
       // hold, say, before the delivery it draws on): it is checked once whole.
       auto sync = api.Call("sync.status");
       if (!sync.ok() || sync->value("restoring", false)) continue;
-      auto list = api.Call("stock.list", {{"limit", 100'000}});
+      auto list = api.ListAll("stock.list", {{"limit", 100'000}}, "items", "sku");
       if (!list.ok()) continue;
-      for (const json& item : (*list)["items"]) {
+      for (const json& item : *list) {
         std::string sku = item["sku"];
         StockRow row{item["on_hand"].get<int64_t>(), item["held"].get<int64_t>()};
         std::string why = CheckHeld(chain_->store_id(i), sku, row, ledger_->OverrideBound(i, sku));

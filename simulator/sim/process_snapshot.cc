@@ -21,17 +21,16 @@ StoreSnapshot ReadStore(zmq::context_t& context, const std::string& endpoint, in
   ApiClient api(context, endpoint, timeout_ms);
   // One after another, stopping at the first without an answer: a store that does not
   // answer costs a poll one timeout, not four.
-  auto stock = api.Call("stock.list", {{"limit", 100'000}});
+  auto stock = api.ListAll("stock.list", {{"limit", 100'000}}, "items", "sku");
   if (!stock.ok()) return out;
-  auto holds = api.Call("hold.list", {{"limit", 100'000}});
+  auto holds = api.ListAll("hold.list", {{"limit", 100'000}}, "holds", "id");
   if (!holds.ok()) return out;
   auto sync = api.Call("sync.status");
   if (!sync.ok()) return out;
   auto check = api.Call("admin.check");
   if (!check.ok()) return out;
-  for (const json& item : (*stock)["items"])
-    out.stock[item["sku"].get<std::string>()] = RowOf(item);
-  for (const json& hold : (*holds)["holds"]) out.holds[hold["id"].get<std::string>()] = hold;
+  for (const json& item : *stock) out.stock[item["sku"].get<std::string>()] = RowOf(item);
+  for (const json& hold : *holds) out.holds[hold["id"].get<std::string>()] = hold;
   out.sync = *sync;
   out.check = *check;
   for (int64_t after = 0;;) {

@@ -150,8 +150,10 @@ TEST_CASE("acknowledged operations survive sigkill exactly once", "[crash]") {
     CHECK(stock["held"] == held);
   }
   auto journal = daemon.Must("journal.list", {{"limit", 10000}});
+  REQUIRE(journal["more"] == false);
   CHECK(static_cast<int64_t>(journal["receipts"].size()) == ok_sells);
   auto holds = daemon.Must("hold.list", {{"limit", 100000}});
+  REQUIRE(holds["more"] == false);
   CHECK(static_cast<int64_t>(holds["holds"].size()) == ok_holds);
   auto check = daemon.Must("admin.check");
   INFO(check.dump());

@@ -12,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "chain.h"
+#include "kura/node/api_client.h"
 #include "kura/schema/api.h"
 #include "daemon_process.h"
 #include "kuractl_run.h"
@@ -200,7 +201,7 @@ TEST_CASE("kuractl prints aligned tables without --json", "[kuractl]") {
         "TEE-M-BLK       12     0           0   12\n");
 }
 
-TEST_CASE("kuractl stock list says when more follow and --after shows the next page", "[kuractl]") {
+TEST_CASE("kuractl's lists say when more follow, and --after shows the next page", "[kuractl]") {
   TempDir dir;
   DaemonProcess daemon("tokyo-01", dir.Sub("data"));
   daemon.Start();
@@ -220,6 +221,26 @@ TEST_CASE("kuractl stock list says when more follow and --after shows the next p
         "TEE-M-BLK        1     0           0    1\n");
   auto bad = Kuractl(dir, daemon.endpoint(), "hold list --after 'no such id'");
   CHECK(bad.exit_code == 2);
+  // The client library follows the pages the same way.
+  kura::ApiClient client(DaemonProcess::Context(), daemon.endpoint());
+  auto all = client.ListAll("stock.list", {{"limit", 1}}, "items", "sku");
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK((*all)[2]["sku"] == "TEE-M-BLK");
+
+  // Holds and receipts say so too, each naming what --after takes.
+  for (const char* sku : {"CAP-01", "MUG-01"}) {
+    daemon.Must("hold.create", {{"kind", "phone"}, {"lines", {{{"sku", sku}, {"qty", 1}}}}});
+  }
+  auto holds = Kuractl(dir, daemon.endpoint(), "hold list --limit 1", /*json_output=*/false);
+  REQUIRE(holds.exit_code == 0);
+  CHECK_THAT(holds.out, Catch::EndsWith("(1 shown; more follow: add --after tokyo-01.1)\n"));
+  for (const char* sku : {"CAP-01", "MUG-01"}) {
+    daemon.Must("stock.sell", {{"lines", {{{"sku", sku}, {"qty", 1}}}}, {"override", 1}});
+  }
+  auto receipts = Kuractl(dir, daemon.endpoint(), "journal list --limit 1", /*json_output=*/false);
+  REQUIRE(receipts.exit_code == 0);
+  CHECK_THAT(receipts.out, Catch::EndsWith("(1 shown; more follow: add --after 1)\n"));
 }
 
 TEST_CASE("kuractl exits 3 when no daemon answers", "[kuractl]") {

@@ -59,6 +59,11 @@ TEST_CASE("hold.list pages through every hold once, and says when a page is not 
   CHECK(cancelled["holds"].size() == 1);
   CHECK(cancelled["more"] == false);
 
+  // An id that begins a later one: the page after tokyo-01.1 starts at tokyo-01.10.
+  json next = e.Ok("hold.list", {{"after", "tokyo-01.1"}, {"limit", 1}});
+  CHECK(next["holds"][0]["id"] == "tokyo-01.10");
+  CHECK(next["more"] == true);
+
   // After the last hold, or past every hold: an empty last page.
   json past = e.Ok("hold.list", {{"after", made.back()}});
   CHECK(past["holds"].empty());
@@ -68,11 +73,11 @@ TEST_CASE("hold.list pages through every hold once, and says when a page is not 
 
 TEST_CASE("stock.list pages through the SKUs under a prefix, after a SKU before or inside it", "[store]") {
   EngineHarness e;
-  for (const char* sku : {"CAP-1", "TEE-1", "TEE-2", "TEE-3", "TEE-4", "TEE-5", "ZIP-1"}) e.Receive(sku, 1);
+  for (const char* sku : {"CAP-1", "TEE-1", "TEE-10", "TEE-2", "TEE-3", "TEE-4", "ZIP-1"}) e.Receive(sku, 1);
   int pages = 0;
-  CHECK(AllPages(e, "stock.list", {{"prefix", "TEE-"}}, "items", "sku", 2, &pages) ==
-        std::vector<std::string>{"TEE-1", "TEE-2", "TEE-3", "TEE-4", "TEE-5"});
-  CHECK(pages == 3);
+  CHECK(AllPages(e, "stock.list", {{"prefix", "TEE-"}}, "items", "sku", 1, &pages) ==
+        std::vector<std::string>{"TEE-1", "TEE-10", "TEE-2", "TEE-3", "TEE-4"});
+  CHECK(pages == 5);
   // An `after` before the prefix starts at the prefix; one after it lists nothing.
   json from_start = e.Ok("stock.list", {{"prefix", "TEE-"}, {"after", "CAP-1"}, {"limit", 1}});
   CHECK(from_start["items"][0]["sku"] == "TEE-1");

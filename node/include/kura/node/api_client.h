@@ -27,6 +27,11 @@ class ApiClient {
   // daemon's error; IOError when no reply came within the timeout.
   Result<nlohmann::json> Call(const std::string& op, const nlohmann::json& args = nlohmann::json::object(),
                               const std::string& rid = "");
+  // Every page of a listing that pages with `after` and `more` (hold.list, stock.list):
+  // calls `op` with `args`, then again with `after` set to the last item's `key` while the
+  // reply says `more`, and returns the items under `field` of every page, in order.
+  Result<nlohmann::json> ListAll(const std::string& op, nlohmann::json args, const std::string& field,
+                                 const std::string& key);
   // Sends raw bytes as one request and returns the raw reply (for bad-input tests).
   Result<std::string> CallRaw(std::string_view bytes);
 
