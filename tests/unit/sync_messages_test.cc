@@ -108,5 +108,18 @@ TEST_CASE("a string or component value over 64 KiB is refused as too large", "[s
   CHECK(DecodeSyncMessage(batch_with_value(kLimit + 1)).status().code() == Status::Code::kTooLarge);
 }
 
+// A message over the whole limit is refused before it is decoded, even when each of its
+// parts is within its own limit (here a version vector of 16,000 long lane names).
+TEST_CASE("a sync message over its size limit is refused as too large", "[sync][messages]") {
+  Hello hello{"store-1", {}, 1, false};
+  for (int i = 0; i < 16'000; ++i) {
+    std::string number = std::to_string(i);
+    hello.held.seqs["store-" + std::string(48 - number.size(), '0') + number] = 1;
+  }
+  std::string bytes = EncodeSyncMessage(hello);
+  REQUIRE(bytes.size() > kMaxSyncMessageBytes);
+  CHECK(DecodeSyncMessage(bytes).status().code() == Status::Code::kTooLarge);
+}
+
 }  // namespace
 }  // namespace kura
