@@ -313,6 +313,29 @@ TEST_CASE("a merged status or record that breaks the text bounds reads as absent
   CHECK(refused.status().code() == Code::kInvalidArgument);
 }
 
+// The same for a place off the globe (a replica that would show it would also sort by it).
+TEST_CASE("a merged record whose latitude or longitude is out of range reads as absent", "[directory][sync][security]") {
+  Replica store("store-a");
+  uint64_t seq = 0;
+  auto merge_record = [&](const std::string& of, double lat, double lon) {
+    kura::RegisterCell cell;
+    cell.writes[kura::kHqOrigin] = kura::LwwRegister{kura::Encode(DirectoryRecord{"Ebisu", "", lat, lon, "", true}),
+                                                     kura::MakeHlc(Replica::kStartMs, 0), kura::kHqOrigin, ++seq};
+    kura::Component c{kura::keys::DirectoryEntry(of), kura::kHqOrigin, seq, kura::Encode(cell)};
+    kura::VersionVector through;
+    through.Advance(kura::kHqOrigin, seq);
+    kura::Status merged = store.cells->Merge(kura::kHqOrigin, {c}, through);
+    INFO(merged.ToString());
+    REQUIRE(merged.ok());
+  };
+  merge_record("store-b", 35.6, 139.7);
+  merge_record("store-c", 90.5, 139.7);
+  merge_record("store-d", 35.6, -180.5);
+  json stores = store.Ok("directory.list")["stores"];
+  REQUIRE(stores.size() == 1);
+  CHECK(stores[0]["store"] == "store-b");
+}
+
 namespace {
 
 // `origin`'s open-status write for tokyo-01 (an id sorting after "hq", so it wins a tie).

@@ -209,6 +209,31 @@ TEST_CASE("a refusal's error quotes the peer briefly and printably", "[sync][ses
   CHECK_THAT(error, Catch::Contains("more bytes)"));
 }
 
+// PROTOCOL.md 2.2: a peer stamping more than 5 minutes past this replica's wall clock would
+// drag its clock, and every stamp it makes, into the future; it is counted, not taken.
+TEST_CASE("a peer's clock more than 5 minutes ahead is not taken, and its message is still handled",
+          "[sync][session]") {
+  ManualClock clock(1'700'000'000'000);
+  kura::HybridLogicalClock hq_hlc(&clock);
+  MemoryReplica hq("hq");
+  kura::SyncSession at_hq(&hq, "hq", "store-1", &hq_hlc);
+  auto reply_stamped = [&](uint64_t number, int64_t ahead_ms) {
+    kura::HlcTimestamp stamp = kura::MakeHlc(clock.NowMillis() + ahead_ms, 0);
+    at_hq.Receive(kura::EncodeSyncMessage(kura::CallReply{number, "reply", stamp}), clock.NowMillis());
+    return stamp;
+  };
+
+  reply_stamped(1, 6 * 60'000);
+  CHECK(at_hq.stats().rejected == 1);
+  CHECK_THAT(at_hq.stats().last_error, Catch::Contains("peer clock too far ahead"));
+  CHECK(kura::HlcMillis(hq_hlc.Now()) == clock.NowMillis());
+  CHECK(at_hq.TakeCalls().size() == 1);  // handled all the same
+
+  kura::HlcTimestamp near = reply_stamped(2, 4 * 60'000);
+  CHECK(at_hq.stats().rejected == 1);
+  CHECK(hq_hlc.Now() > near);  // within the bound: taken
+}
+
 TEST_CASE("calls pass through a session to the daemon uninterpreted, and a flood is bounded", "[sync][session]") {
   ManualClock clock(1'700'000'000'000);
   kura::HybridLogicalClock hq_hlc(&clock), store_hlc(&clock);
