@@ -155,7 +155,7 @@ std::string Invariants::CheckStore(int i, bool every_sku) {
   }
   for (const auto& [sku, view] : seen) {
     auto [on_hand, held] = view;
-    if (held > on_hand + ledger.Overrides(i, sku)) {
+    if (Oversold(held, on_hand, ledger.Overrides(i, sku))) {
       return node.id() + " " + sku + ": " + std::to_string(held) + " held > " + std::to_string(on_hand) +
              " on hand + " + std::to_string(ledger.Overrides(i, sku)) + " overridden";
     }

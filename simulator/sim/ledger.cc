@@ -53,6 +53,10 @@ void JournalTally::Add(Receipt receipt) {
   fingerprints += Fnv1a64(Encode(receipt));
 }
 
+bool Oversold(int64_t held, int64_t on_hand, int64_t overrides) {
+  return held > 0 && held > on_hand + overrides;
+}
+
 bool LegalHoldMove(HoldState from, HoldState to) {
   if (to == from) return true;
   if (IsActive(from)) {

@@ -54,6 +54,13 @@ struct JournalTally {
   bool operator==(const JournalTally&) const = default;
 };
 
+// Whether `held` units promised to holds at a store oversell its `on_hand` beyond
+// `overrides` (what staff's override sales took of promised units, and stocktakes' losses
+// beyond available-to-promise). Only a promise can be oversold: on hand below zero with
+// nothing held is a till selling past the shelf's count, which a store allows while
+// nothing is promised (a sale sent again, say, and applied after later sales).
+bool Oversold(int64_t held, int64_t on_hand, int64_t overrides);
+
 class Ledger {
  public:
   explicit Ledger(int stores) : on_hand_(stores), overrides_(stores), journals_(stores), active_(stores), touched_(stores) {}

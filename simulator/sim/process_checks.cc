@@ -27,7 +27,7 @@ bool IsSubsetSum(const std::vector<int64_t>& items, int64_t target) {
 
 std::string CheckHeld(const std::string& where, const std::string& sku, const StockRow& row,
                       int64_t overrides) {
-  if (row.held <= row.on_hand + overrides) return "";
+  if (!Oversold(row.held, row.on_hand, overrides)) return "";
   return where + " " + sku + ": " + std::to_string(row.held) + " held > " +
          std::to_string(row.on_hand) + " on hand + " + std::to_string(overrides) + " overridden";
 }

@@ -62,8 +62,8 @@ struct CheckReport {
 CheckReport RunChecks(const ChainSnapshot& snapshot, const Ledger& ledger,
                       const std::vector<OpRecord>& records, bool corrupt);
 
-// Empty when `row` (one replica's view of `sku` at a store) has held <= on_hand +
-// `overrides`; otherwise says where and by how much.
+// Empty when `row` (one replica's view of `sku` at a store) oversells nothing beyond
+// `overrides` (Oversold, ledger.h); otherwise says where and by how much.
 std::string CheckHeld(const std::string& where, const std::string& sku, const StockRow& row,
                       int64_t overrides);
 

@@ -21,6 +21,16 @@ void Sell(Ledger& ledger, int64_t qty, int64_t on_hand_after, bool override_aske
   ledger.Apply(0, "stock.sell", args, {{"stock", json::array({view})}});
 }
 
+TEST_CASE("only promised units can be oversold", "[sim]") {
+  CHECK_FALSE(Oversold(2, 2, 0));
+  CHECK(Oversold(3, 2, 0));
+  CHECK_FALSE(Oversold(3, 2, 1));   // one unit an override sale took
+  CHECK_FALSE(Oversold(0, -1, 0));  // sold past the shelf with nothing promised
+  CHECK(Oversold(1, -1, 0));        // a unit promised with none on hand
+  CHECK(Oversold(1, -1, 1));
+  CHECK_FALSE(Oversold(1, -1, 2));  // an override sale of 2 took both units, 1 of them held
+}
+
 TEST_CASE("only a sale staff confirmed with an override may take promised units", "[sim]") {
   Ledger ledger(1);
   ledger.Apply(0, "stock.receive", {{"sku", "SKU-1"}, {"qty", 6}}, json::object());

@@ -302,6 +302,16 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.SetOnHand(5);
     CHECK_FALSE(f.Check("on-hand").ok);  // a receipt, but the unit never left
   }
+  SECTION("on hand below zero oversells nothing while nothing is held, and a held unit then is oversold") {
+    // A till sold past the shelf's count (a sale sent again and applied after later sales),
+    // which the store allows while nothing is promised.
+    f.SetOnHand(-1);
+    CHECK(f.Check("no oversold promise").ok);
+    f.snapshot.stores[0].stock["SKU-00000"].held = 1;
+    CheckResult c = f.Check("no oversold promise");
+    CHECK_FALSE(c.ok);
+    CHECK(c.detail == "store-000 SKU-00000: 1 held > -1 on hand + 0 overridden");
+  }
   SECTION("HQ's view of the store differs from the store's") {
     f.snapshot.hq.stock["SKU-00000"]["store-000"].held = 1;
     CHECK_FALSE(f.Check("HQ's hq.stock").ok);
