@@ -34,7 +34,18 @@ std::map<std::string, int64_t> UnitsBySku(const json& lines) {
 
 }  // namespace
 
-std::string OtherLinesThanAsked(const std::string& op, const json& args, const json& result) {
+std::string ReplyUnlikeAsked(const std::string& op, const json& args, const json& result) {
+  if (op == "stock.sell" && args.value("override", 0) != 1) {
+    for (const json& view : result.value("stock", json::array())) {
+      int64_t promised = view.value("held", int64_t{0}) + view.value("promised_online", int64_t{0});
+      int64_t on_hand = view.value("on_hand", int64_t{0});
+      if (promised > 0 && on_hand < promised) {
+        return "stock.sell without override left " + view.value("sku", "") + " with " + std::to_string(on_hand) +
+               " on hand for " + std::to_string(promised) + " promised";
+      }
+    }
+    return "";
+  }
   if (op != "hold.create" && op != "hq.order.place") return "";
   if (UnitsBySku(args.value("lines", json::array())) == UnitsBySku(result.value("lines", json::array()))) {
     return "";
@@ -159,8 +170,8 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
       receipt.lines.push_back({line["sku"], qty, line.value("price_cents", int64_t{0})});
       // Only a sale staff confirmed (override) may take promised units: what it took of them
       // is what on hand now falls short of the promised (held + allotted online), at most
-      // the sale. A store that let one through unasked records no override, and the held
-      // <= on hand + overrides check then sees it.
+      // the sale. One a store let through unasked records no override: ReplyUnlikeAsked
+      // flags it.
       if (args.value("override", 0) != 1) continue;
       int64_t promised = view["held"].get<int64_t>() + view["promised_online"].get<int64_t>();
       overrides_[store][line["sku"].get<std::string>()] +=

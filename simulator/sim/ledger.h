@@ -3,7 +3,7 @@
 // seen of each — built from the requests the engines acknowledged (their SKUs, quantities,
 // prices and customers, a collection's hold as acknowledged when it was made) and from
 // what only a reply can say (a hold's id, state and lines, the lines checked against the
-// request by OtherLinesThanAsked; a sale's view of promised units). The invariant checker
+// request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
 // Thread-safe only as the world's lanes and checks use it: everything of a store from one
@@ -35,11 +35,15 @@ struct HoldRecord {
 // `collected` only (concurrent ends resolve to the collection).
 bool LegalHoldMove(HoldState from, HoldState to);
 
-// For a hold.create or hq.order.place answered `result`: empty when the hold holds the
-// units per SKU `args` asked for, else what differs. The ledger and the checks take a
-// hold's lines from its reply, so this is what ties them to the request.
-std::string OtherLinesThanAsked(const std::string& op, const nlohmann::json& args,
-                                const nlohmann::json& result);
+// Empty when the acknowledged reply `result` to `op` with `args` is one the request allows,
+// else what is wrong with it:
+//  - a hold.create or hq.order.place whose hold holds other units per SKU than asked (the
+//    ledger and the checks take a hold's lines from its reply, so this ties them to the
+//    request);
+//  - a stock.sell without override that left a SKU with fewer on hand than promised
+//    (held + allotted online), which a store must refuse (needs_override). The oversell
+//    check sees such a sale only while units are held; this sees it when it is made.
+std::string ReplyUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& result);
 
 // What a store's journal must hold: how many receipts, and the sum of their fingerprints,
 // so receipts of other kinds, lines, customers or holds than acknowledged show without

@@ -96,7 +96,7 @@ void ProcessLedger::AckLocked(OpRecord& record, const json& result, Ledger::Repl
   if (record.op == "hq.order.place" && named != store_ids_[record.store]) {
     RaiseLocked("order " + record.rid + " for " + store_ids_[record.store] + " answered with a hold at " + named);
   }
-  if (std::string other = OtherLinesThanAsked(record.op, record.args, result); !other.empty()) {
+  if (std::string other = ReplyUnlikeAsked(record.op, record.args, result); !other.empty()) {
     RaiseLocked(record.rid + ": " + other);
   }
   std::string illegal = ledger_.Apply(record.store, record.op, record.args, result, reply);

@@ -100,8 +100,8 @@ class ProcessLedger {
   bool Observe(const std::string& hold_id, HoldState state, std::string* why);
 
   // For the continuous checks: the units of `sku` that `store`'s till sales may have taken
-  // beyond available-to-promise — recorded overrides plus the whole of every sale still
-  // pending or unknown.
+  // beyond available-to-promise — recorded overrides plus the whole of every override
+  // sale still pending or unknown.
   int64_t OverrideBound(int store, const std::string& sku) const;
 
   std::string TraceTail() const;

@@ -21,6 +21,24 @@ void Sell(Ledger& ledger, int64_t qty, int64_t on_hand_after, bool override_aske
   ledger.Apply(0, "stock.sell", args, {{"stock", json::array({view})}});
 }
 
+TEST_CASE("a sale without override that left fewer on hand than promised is flagged as it is made", "[sim]") {
+  auto sale = [](bool override_asked) {
+    json args = {{"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
+    if (override_asked) args["override"] = 1;
+    return args;
+  };
+  auto after = [](int64_t on_hand, int64_t held, int64_t online) {
+    return json{{"stock", json::array({{{"sku", "SKU-1"}, {"on_hand", on_hand}, {"held", held},
+                                        {"promised_online", online}, {"atp", on_hand - held - online}}})}};
+  };
+  CHECK(ReplyUnlikeAsked("stock.sell", sale(false), after(2, 2, 0)).empty());  // on hand still covers them
+  CHECK(ReplyUnlikeAsked("stock.sell", sale(false), after(-1, 0, 0)).empty());  // nothing promised
+  CHECK(ReplyUnlikeAsked("stock.sell", sale(false), after(1, 1, 1)) ==
+        "stock.sell without override left SKU-1 with 1 on hand for 2 promised");
+  CHECK(ReplyUnlikeAsked("stock.sell", sale(false), after(1, 0, 2)) != "");  // HQ's allotment too
+  CHECK(ReplyUnlikeAsked("stock.sell", sale(true), after(1, 1, 1)).empty());  // staff confirmed it
+}
+
 TEST_CASE("only promised units can be oversold", "[sim]") {
   CHECK_FALSE(Oversold(2, 2, 0));
   CHECK(Oversold(3, 2, 0));
