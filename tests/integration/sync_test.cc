@@ -251,6 +251,9 @@ TEST_CASE("receipts hq acknowledged are compacted at the store and nothing else"
   Sell(store, "SOCK", 5);
   // Once HQ has acknowledged every receipt, a zero retention drops them all at the store.
   REQUIRE(Eventually([&] { return store.Must("sync.status")["pending_components"] == 0; }));
+  // Acknowledged but younger than the retention: kept.
+  CHECK(store.Must("journal.compact", {{"retention_hours", 1}})["compacted"] == 0);
+  CHECK(store.Must("journal.list")["receipts"].size() == 5);
   auto compacted = store.Must("journal.compact", {{"retention_hours", 0}});
   CHECK(compacted["compacted"] == 5);
   CHECK(store.Must("journal.list")["receipts"].empty());
