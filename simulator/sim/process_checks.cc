@@ -36,6 +36,39 @@ namespace {
 
 std::string Tag(const OpRecord& r) { return r.args.value("customer", ""); }
 
+// A receipt line as journal.list shows it.
+json ReceiptLine(const json& sku, int64_t qty, int64_t price_cents) {
+  return {{"sku", sku}, {"qty", qty}, {"price_cents", price_cents}};
+}
+
+// The lines the sale or return `r` asked its receipt to carry (a return's qty negative).
+json LinesAsked(const OpRecord& r) {
+  json lines = json::array();
+  if (r.op == "stock.return") {
+    lines.push_back(ReceiptLine(r.args["sku"], -r.args["qty"].get<int64_t>(),
+                                r.args.value("price_cents", int64_t{0})));
+    return lines;
+  }
+  for (const json& line : r.args["lines"])
+    lines.push_back(ReceiptLine(line["sku"], line["qty"].get<int64_t>(),
+                                line.value("price_cents", int64_t{0})));
+  return lines;
+}
+
+// Empty when `receipt` is the one the sale or return `r` asked for, else what differs:
+// its kind, its lines with their prices, or an override nobody gave (the store marks
+// only the override sales that took promised units, so an asked override may be unmarked).
+std::string ReceiptUnlikeAsked(const json& receipt, const OpRecord& r) {
+  std::string kind = r.op == "stock.return" ? "return" : "sale";
+  if (receipt.value("kind", "") != kind) return "kind " + receipt.value("kind", "") + ", asked " + kind;
+  json asked = LinesAsked(r);
+  if (receipt["lines"] != asked) return "lines " + receipt["lines"].dump() + ", asked " + asked.dump();
+  if (receipt.value("override", false) && r.args.value("override", 0) != 1)
+    return "an override nobody gave";
+  if (receipt.contains("hold_id")) return "a hold id on a " + kind;
+  return "";
+}
+
 class Checker {
  public:
   Checker(const ChainSnapshot& snapshot, const Ledger& ledger, const std::vector<OpRecord>& records)
@@ -238,7 +271,7 @@ class Checker {
 
   CheckResult Receipts() {
     CheckResult out{
-        "receipts: acknowledged sales, returns, collections journaled once; HQ acked all", true,
+        "receipts: acknowledged sales, returns, collections journaled once, as asked; HQ acked all", true,
         ""};
     auto fail = [&](const std::string& why) {
       if (out.ok) out.detail = why;
@@ -259,6 +292,9 @@ class Checker {
             fail(id + ": hold " + hold + " collected twice in the journal");
           if (!Collected(s, hold))
             fail(id + ": a collection receipt for hold " + hold + ", which is not collected");
+          else if (std::string why = CollectionUnlikeHold(s, receipt); !why.empty())
+            fail(id + ": receipt seq " + std::to_string(receipt["seq"].get<int64_t>()) +
+                 " collecting " + hold + ": " + why);
         } else {
           std::string tag = receipt.value("customer", "");
           auto asked = by_tag_.find(tag);
@@ -267,6 +303,9 @@ class Checker {
               (asked->second->op != "stock.sell" && asked->second->op != "stock.return")) {
             fail(id + ": receipt seq " + std::to_string(receipt["seq"].get<int64_t>()) +
                  " that no request made");
+          } else if (std::string why = ReceiptUnlikeAsked(receipt, *asked->second); !why.empty()) {
+            fail(id + ": receipt seq " + std::to_string(receipt["seq"].get<int64_t>()) + " of " +
+                 asked->second->op + " " + asked->second->rid + ": " + why);
           }
         }
       }
@@ -316,6 +355,25 @@ class Checker {
   bool Collected(std::size_t s, const std::string& hold) const {
     auto it = snap_.stores[s].holds.find(hold);
     return it != snap_.stores[s].holds.end() && it->second["state"] == "collected";
+  }
+
+  // Empty when the collection `receipt` at store `s` carries its hold's lines (as
+  // acknowledged when the hold was made, else as the store shows it: a hold HQ routed
+  // there) at no price, and its customer; else what differs.
+  std::string CollectionUnlikeHold(std::size_t s, const json& receipt) const {
+    const std::string hold = receipt.value("hold_id", "");
+    const json& body = snap_.stores[s].holds.at(hold);  // Collected(): it is there
+    json lines = json::array();
+    if (auto known = ledger_.holds().find(hold); known != ledger_.holds().end()) {
+      for (const auto& [sku, qty] : known->second.lines) lines.push_back(ReceiptLine(sku, qty, 0));
+    } else {
+      for (const json& line : body["lines"])
+        lines.push_back(ReceiptLine(line["sku"], line["qty"].get<int64_t>(), 0));
+    }
+    if (receipt["lines"] != lines) return "lines " + receipt["lines"].dump() + ", held " + lines.dump();
+    if (receipt.value("customer", "") != body.value("customer", ""))
+      return "customer " + receipt.value("customer", "") + ", the hold's " + body.value("customer", "");
+    return "";
   }
 
   // An unknown operation at store `s`: its effect on `expected` when the daemons show it

@@ -15,7 +15,9 @@
 //  - no oversold promise: held <= on-hand + recorded overrides (and the unknown sales that
 //    happened, and those acknowledged only when sent again), at every store and at HQ;
 //  - receipts: each acknowledged sale and return journaled once under its seq, each
-//    collection once, nothing else; HQ acknowledged every store's whole journal lane
+//    collection once, nothing else, and each as asked: a sale's or return's kind, lines
+//    and prices those of its request, an override flag only where one was given, a
+//    collection its hold's lines and customer; HQ acknowledged every store's whole journal lane
 //    (kura-hq has no op to list its journal, so its Ack, seen in the store's sync.status,
 //    is the evidence);
 //  - admin.check is clean at every store.

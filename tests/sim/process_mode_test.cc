@@ -384,6 +384,76 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.records.back().args.erase("override");
     CHECK_FALSE(f.Check("no oversold").ok);
   }
+  SECTION("a sale's receipt carries the kind, lines and prices its request asked, and an override only if given") {
+    json line = {{"sku", "SKU-00000"}, {"qty", 1}, {"price_cents", 1990}};
+    f.Add("stock.sell", "t0-2", {{"lines", json::array({line})}, {"customer", "c-t0-2"}}, OpOutcome::kAcked);
+    f.records.back().result = {{"receipt", {{"seq", 1}}}};
+    json receipt = {{"origin", "store-000"}, {"seq", 1}, {"kind", "sale"}, {"customer", "c-t0-2"},
+                    {"lines", json::array({line})}};
+    f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 1}};
+    auto journaled = [&](const json& r) {
+      f.snapshot.stores[0].receipts = {r};
+      return f.Check("receipts");
+    };
+    REQUIRE(journaled(receipt).ok);
+    json cheaper = receipt;
+    cheaper["lines"][0]["price_cents"] = 995;
+    CheckResult c = journaled(cheaper);
+    CHECK_FALSE(c.ok);
+    CHECK(c.detail ==
+          R"(store-000: receipt seq 1 of stock.sell t0-2: lines [{"price_cents":995,"qty":1,"sku":"SKU-00000"}], )"
+          R"(asked [{"price_cents":1990,"qty":1,"sku":"SKU-00000"}])");
+    json more = receipt;
+    more["lines"][0]["qty"] = 2;
+    CHECK_FALSE(journaled(more).ok);
+    json other_kind = receipt;
+    other_kind["kind"] = "return";
+    CHECK(journaled(other_kind).detail == "store-000: receipt seq 1 of stock.sell t0-2: kind return, asked sale");
+    json overridden = receipt;
+    overridden["override"] = true;
+    CHECK(journaled(overridden).detail == "store-000: receipt seq 1 of stock.sell t0-2: an override nobody gave");
+    f.records.back().args["override"] = 1;
+    CHECK(journaled(overridden).ok);
+    CHECK(journaled(receipt).ok);  // asked, but it took no promised units
+  }
+  SECTION("a return's receipt carries the returned units negative, at the price asked") {
+    f.Add("stock.return", "t0-6", {{"sku", "SKU-00000"}, {"qty", 1}, {"price_cents", 1990}, {"customer", "c-t0-6"}},
+          OpOutcome::kAcked);
+    f.records.back().result = {{"receipt", {{"seq", 1}}}};
+    json receipt = {{"origin", "store-000"}, {"seq", 1}, {"kind", "return"}, {"customer", "c-t0-6"},
+                    {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", -1}, {"price_cents", 1990}}})}};
+    f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 1}};
+    f.snapshot.stores[0].receipts = {receipt};
+    CHECK(f.Check("receipts").ok);
+    f.snapshot.stores[0].receipts[0]["lines"][0]["qty"] = 1;
+    CHECK_FALSE(f.Check("receipts").ok);
+  }
+  SECTION("a collection's receipt carries its hold's lines, as acknowledged, and its customer") {
+    f.AddStoreHold("store-000.1", "t0-3");
+    (void)f.ledger.Apply(0, "hold.create", {{"kind", "phone"}, {"customer", "c-t0-3"}},
+                         f.snapshot.stores[0].holds["store-000.1"]);
+    f.snapshot.stores[0].holds["store-000.1"]["state"] = "collected";
+    f.Add("hold.collect", "t0-7", {{"id", "store-000.1"}}, OpOutcome::kAcked);
+    f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 1}};
+    f.snapshot.stores[0].receipts = {{{"origin", "store-000"},
+                                      {"seq", 1},
+                                      {"kind", "collection"},
+                                      {"customer", "c-t0-3"},
+                                      {"hold_id", "store-000.1"},
+                                      {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}, {"price_cents", 0}}})}}};
+    REQUIRE(f.Check("receipts").ok);
+    json& receipt = f.snapshot.stores[0].receipts[0];
+    receipt["customer"] = "c-t0-4";
+    CHECK(f.Check("receipts").detail ==
+          "store-000: receipt seq 1 collecting store-000.1: customer c-t0-4, the hold's c-t0-3");
+    receipt["customer"] = "c-t0-3";
+    receipt["lines"][0]["qty"] = 2;
+    CHECK_FALSE(f.Check("receipts").ok);
+    receipt["lines"][0]["qty"] = 1;
+    // The hold's lines as acknowledged when it was made, whatever the store shows now.
+    f.snapshot.stores[0].holds["store-000.1"]["lines"][0]["qty"] = 2;
+    CHECK(f.Check("receipts").ok);
+  }
   SECTION("a receipt HQ has not acknowledged") {
     f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 0}};
     CHECK_FALSE(f.Check("receipts").ok);
