@@ -18,13 +18,6 @@ Receipt ReceiptOf(ReceiptKind kind, const json& args) {
   return receipt;
 }
 
-// A hold's lines as a reply shows them.
-std::vector<std::pair<std::string, int64_t>> LinesShown(const json& hold) {
-  std::vector<std::pair<std::string, int64_t>> lines;
-  for (const auto& line : hold["lines"]) lines.emplace_back(line["sku"].get<std::string>(), line["qty"].get<int64_t>());
-  return lines;
-}
-
 std::map<std::string, int64_t> UnitsBySku(const json& lines) {
   std::map<std::string, int64_t> units;
   if (!lines.is_array()) return units;
@@ -34,15 +27,26 @@ std::map<std::string, int64_t> UnitsBySku(const json& lines) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, int64_t>> LinesShown(const json& hold) {
+  std::vector<std::pair<std::string, int64_t>> lines;
+  for (const json& line : hold.value("lines", json::array()))
+    lines.emplace_back(line.value("sku", ""), line.value("qty", int64_t{0}));
+  return lines;
+}
+
+int64_t PromisedShortfall(const json& view) {
+  int64_t promised = view.value("held", int64_t{0}) + view.value("promised_online", int64_t{0});
+  return promised > 0 ? std::max<int64_t>(0, promised - view.value("on_hand", int64_t{0})) : 0;
+}
+
 std::string ReplyUnlikeAsked(const std::string& op, const json& args, const json& result) {
   if (op == "stock.sell" && args.value("override", 0) != 1) {
     for (const json& view : result.value("stock", json::array())) {
-      int64_t promised = view.value("held", int64_t{0}) + view.value("promised_online", int64_t{0});
-      int64_t on_hand = view.value("on_hand", int64_t{0});
-      if (promised > 0 && on_hand < promised) {
-        return "stock.sell without override left " + view.value("sku", "") + " with " + std::to_string(on_hand) +
-               " on hand for " + std::to_string(promised) + " promised";
-      }
+      if (PromisedShortfall(view) == 0) continue;
+      return "stock.sell without override left " + view.value("sku", "") + " with " +
+             std::to_string(view.value("on_hand", int64_t{0})) + " on hand for " +
+             std::to_string(view.value("held", int64_t{0}) + view.value("promised_online", int64_t{0})) +
+             " promised";
     }
     return "";
   }
@@ -112,7 +116,7 @@ void Ledger::AddHold(int store, const json& hold) {
   if (IsActive(record.state)) active_[store].insert(id);
 }
 
-std::vector<std::pair<std::string, int64_t>> Ledger::LinesOf(const std::string& hold_id, const json& hold) {
+std::vector<std::pair<std::string, int64_t>> Ledger::LinesOf(const std::string& hold_id, const json& hold) const {
   {
     std::lock_guard lock(holds_mutex_);
     if (auto it = holds_.find(hold_id); it != holds_.end()) return it->second.lines;
@@ -173,9 +177,7 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
       // the sale. One a store let through unasked records no override: ReplyUnlikeAsked
       // flags it.
       if (args.value("override", 0) != 1) continue;
-      int64_t promised = view["held"].get<int64_t>() + view["promised_online"].get<int64_t>();
-      overrides_[store][line["sku"].get<std::string>()] +=
-          std::clamp<int64_t>(promised - view["on_hand"].get<int64_t>(), 0, qty);
+      overrides_[store][line["sku"].get<std::string>()] += std::min(PromisedShortfall(view), qty);
     }
     journals_[store].Add(std::move(receipt));
   } else if (op == "stock.count") {

@@ -30,6 +30,9 @@ struct HoldRecord {
   std::vector<std::pair<std::string, int64_t>> lines;
 };
 
+// A hold's lines as a reply or a listing shows it, in its order.
+std::vector<std::pair<std::string, int64_t>> LinesShown(const nlohmann::json& hold);
+
 // Whether a hold seen in `from` may later be seen in `to`: forward along
 // held → confirmed → ready → collected, any active state to an end, and an end to
 // `collected` only (concurrent ends resolve to the collection).
@@ -44,6 +47,12 @@ bool LegalHoldMove(HoldState from, HoldState to);
 //    (held + allotted online), which a store must refuse (needs_override). The oversell
 //    check sees such a sale only while units are held; this sees it when it is made.
 std::string ReplyUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& result);
+
+// What a stock.sell took of the units promised at its store for one SKU (held + allotted
+// online), from that SKU's stock view in the sale's reply (taken after the sale): how far
+// on hand falls short of them, 0 when nothing is promised. A store lets a sale take promised
+// units only with staff's override, and marks that sale's receipt `override`.
+int64_t PromisedShortfall(const nlohmann::json& view);
 
 // What a store's journal must hold: how many receipts, and the sum of their fingerprints,
 // so receipts of other kinds, lines, customers or holds than acknowledged show without
@@ -104,6 +113,10 @@ class Ledger {
   // expire (PROTOCOL.md 2.4). Guarded.
   void LeaveToExpiry(const std::string& store, const std::string& call_rid);
   bool LeftToExpiry(const std::string& store, const std::string& call_rid);
+  // The lines of a hold the ledger knows, as acknowledged when it was made; else those of
+  // `hold`, a reply or listing showing it (a hold HQ routed to a store that no reply to the
+  // sim showed). Guarded.
+  std::vector<std::pair<std::string, int64_t>> LinesOf(const std::string& hold_id, const nlohmann::json& hold) const;
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
   // Unguarded: between windows (or with no lanes) only, and not in World::ForEachStore.
@@ -111,9 +124,6 @@ class Ledger {
 
  private:
   void AddHold(int store, const nlohmann::json& hold);
-  // The lines of a hold the ledger knows, as acknowledged when it was made; else those of
-  // `hold`, a reply showing it (a hold HQ routed here that no reply to the sim made).
-  std::vector<std::pair<std::string, int64_t>> LinesOf(const std::string& hold_id, const nlohmann::json& hold);
   // Notes the SKUs `j` names: its "sku", and the "sku" of each of its "lines".
   void Touch(int store, const nlohmann::json& j);
 
@@ -122,7 +132,7 @@ class Ledger {
   std::vector<JournalTally> journals_;
   std::vector<std::set<std::string>> active_;
   std::vector<std::set<std::string>> touched_;
-  std::mutex holds_mutex_;  // for holds_'s shape; a hold's record is its store's
+  mutable std::mutex holds_mutex_;  // for holds_'s shape; a hold's record is its store's
   std::map<std::string, HoldRecord> holds_;
   std::set<std::pair<std::string, std::string>> left_to_expiry_;  // {store, call rid}
 };

@@ -55,16 +55,29 @@ json LinesAsked(const OpRecord& r) {
   return lines;
 }
 
-// Empty when `receipt` is the one the sale or return `r` asked for, else what differs:
-// its kind, its lines with their prices, or an override nobody gave (the store marks
-// only the override sales that took promised units, so an asked override may be unmarked).
-std::string ReceiptUnlikeAsked(const json& receipt, const OpRecord& r) {
+// Whether the acknowledged stock.sell answered `result` took promised units, as its stock
+// views show.
+bool TookPromised(const json& result) {
+  const json views = result.value("stock", json::array());
+  return std::any_of(views.begin(), views.end(), [](const json& v) { return PromisedShortfall(v) > 0; });
+}
+
+// Empty when `receipt`, journaled at `store`, is the one the sale or return `r` asked for,
+// else what differs: its origin, its kind, its lines with their prices, or its override
+// flag (only where staff gave one, and there, for an acknowledged sale, exactly when its
+// reply shows it took promised units), or that `r` was refused.
+std::string ReceiptUnlikeAsked(const json& receipt, const OpRecord& r, const std::string& store) {
+  if (r.outcome == OpOutcome::kRefused) return "its request was refused (" + r.refusal + ")";
+  if (receipt.value("origin", "") != store) return "origin " + receipt.value("origin", "");
   std::string kind = r.op == "stock.return" ? "return" : "sale";
   if (receipt.value("kind", "") != kind) return "kind " + receipt.value("kind", "") + ", asked " + kind;
-  json asked = LinesAsked(r);
-  if (receipt["lines"] != asked) return "lines " + receipt["lines"].dump() + ", asked " + asked.dump();
-  if (receipt.value("override", false) && r.args.value("override", 0) != 1)
-    return "an override nobody gave";
+  json asked = LinesAsked(r), lines = receipt.value("lines", json::array());
+  if (lines != asked) return "lines " + lines.dump() + ", asked " + asked.dump();
+  bool flagged = receipt.value("override", false);
+  if (flagged && r.args.value("override", 0) != 1) return "an override nobody gave";
+  if (r.op == "stock.sell" && r.outcome == OpOutcome::kAcked && flagged != TookPromised(r.result))
+    return flagged ? "an override flag, but its reply shows no promised units taken"
+                   : "no override flag, but its reply shows promised units taken";
   if (receipt.contains("hold_id")) return "a hold id on a " + kind;
   return "";
 }
@@ -164,7 +177,7 @@ class Checker {
   }
 
   CheckResult Holds(int64_t* stranded) {
-    CheckResult out{"no acknowledged hold or order lost, only forward moves, no unasked-for hold",
+    CheckResult out{"no acknowledged hold or order lost or changed, only forward moves, no unasked-for hold",
                     true, ""};
     auto fail = [&](const std::string& why) {
       if (out.ok) out.detail = why;
@@ -178,6 +191,9 @@ class Checker {
         fail("acknowledged hold " + id + " missing at " + snap_.store_ids[record.store]);
         continue;
       }
+      if (LinesShown(it->second) != record.lines)
+        fail("hold " + id + " at " + snap_.store_ids[record.store] + " holds " +
+             it->second.value("lines", json::array()).dump() + ", not the lines acknowledged");
       auto state = ParseHoldState(it->second["state"].get<std::string>());
       if (!state || !LegalHoldMove(record.state, *state)) {
         fail("hold " + id + " acknowledged " + std::string(HoldStateName(record.state)) + ", now " +
@@ -303,7 +319,7 @@ class Checker {
               (asked->second->op != "stock.sell" && asked->second->op != "stock.return")) {
             fail(id + ": receipt seq " + std::to_string(receipt["seq"].get<int64_t>()) +
                  " that no request made");
-          } else if (std::string why = ReceiptUnlikeAsked(receipt, *asked->second); !why.empty()) {
+          } else if (std::string why = ReceiptUnlikeAsked(receipt, *asked->second, id); !why.empty()) {
             fail(id + ": receipt seq " + std::to_string(receipt["seq"].get<int64_t>()) + " of " +
                  asked->second->op + " " + asked->second->rid + ": " + why);
           }
@@ -357,22 +373,20 @@ class Checker {
     return it != snap_.stores[s].holds.end() && it->second["state"] == "collected";
   }
 
-  // Empty when the collection `receipt` at store `s` carries its hold's lines (as
+  // Empty when the collection `receipt` at store `s` is its hold's: the hold's lines (as
   // acknowledged when the hold was made, else as the store shows it: a hold HQ routed
-  // there) at no price, and its customer; else what differs.
+  // there) at no price, its customer, the store's origin and no override; else what differs.
   std::string CollectionUnlikeHold(std::size_t s, const json& receipt) const {
     const std::string hold = receipt.value("hold_id", "");
     const json& body = snap_.stores[s].holds.at(hold);  // Collected(): it is there
-    json lines = json::array();
-    if (auto known = ledger_.holds().find(hold); known != ledger_.holds().end()) {
-      for (const auto& [sku, qty] : known->second.lines) lines.push_back(ReceiptLine(sku, qty, 0));
-    } else {
-      for (const json& line : body["lines"])
-        lines.push_back(ReceiptLine(line["sku"], line["qty"].get<int64_t>(), 0));
-    }
-    if (receipt["lines"] != lines) return "lines " + receipt["lines"].dump() + ", held " + lines.dump();
+    json held = json::array();
+    for (const auto& [sku, qty] : ledger_.LinesOf(hold, body)) held.push_back(ReceiptLine(sku, qty, 0));
+    json lines = receipt.value("lines", json::array());
+    if (lines != held) return "lines " + lines.dump() + ", held " + held.dump();
     if (receipt.value("customer", "") != body.value("customer", ""))
       return "customer " + receipt.value("customer", "") + ", the hold's " + body.value("customer", "");
+    if (receipt.value("origin", "") != snap_.store_ids[s]) return "origin " + receipt.value("origin", "");
+    if (receipt.contains("override")) return "an override flag on a collection";
     return "";
   }
 

@@ -412,9 +412,23 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     json overridden = receipt;
     overridden["override"] = true;
     CHECK(journaled(overridden).detail == "store-000: receipt seq 1 of stock.sell t0-2: an override nobody gave");
+    json elsewhere = receipt;
+    elsewhere["origin"] = "store-001";
+    CHECK(journaled(elsewhere).detail == "store-000: receipt seq 1 of stock.sell t0-2: origin store-001");
+    // Staff's override: the receipt says so exactly when the reply shows promised units taken.
     f.records.back().args["override"] = 1;
-    CHECK(journaled(overridden).ok);
     CHECK(journaled(receipt).ok);  // asked, but it took no promised units
+    CHECK(journaled(overridden).detail ==
+          "store-000: receipt seq 1 of stock.sell t0-2: an override flag, but its reply shows no promised units taken");
+    f.records.back().result["stock"] = json::array(
+        {{{"sku", "SKU-00000"}, {"on_hand", 0}, {"held", 1}, {"promised_online", 0}, {"atp", -1}}});
+    CHECK(journaled(overridden).ok);
+    CHECK(journaled(receipt).detail ==
+          "store-000: receipt seq 1 of stock.sell t0-2: no override flag, but its reply shows promised units taken");
+    f.records.back().outcome = OpOutcome::kRefused;
+    f.records.back().refusal = "needs_override";
+    CHECK(journaled(overridden).detail ==
+          "store-000: receipt seq 1 of stock.sell t0-2: its request was refused (needs_override)");
   }
   SECTION("a return's receipt carries the returned units negative, at the price asked") {
     f.Add("stock.return", "t0-6", {{"sku", "SKU-00000"}, {"qty", 1}, {"price_cents", 1990}, {"customer", "c-t0-6"}},
@@ -450,9 +464,14 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     receipt["lines"][0]["qty"] = 2;
     CHECK_FALSE(f.Check("receipts").ok);
     receipt["lines"][0]["qty"] = 1;
-    // The hold's lines as acknowledged when it was made, whatever the store shows now.
+    receipt["override"] = true;
+    CHECK(f.Check("receipts").detail == "store-000: receipt seq 1 collecting store-000.1: an override flag on a collection");
+    receipt.erase("override");
+    // A store whose hold no longer holds what was acknowledged.
+    REQUIRE(f.Check("no acknowledged hold").ok);
     f.snapshot.stores[0].holds["store-000.1"]["lines"][0]["qty"] = 2;
-    CHECK(f.Check("receipts").ok);
+    CHECK(f.Check("no acknowledged hold").detail ==
+          R"(hold store-000.1 at store-000 holds [{"qty":2,"sku":"SKU-00000"}], not the lines acknowledged)");
   }
   SECTION("a receipt HQ has not acknowledged") {
     f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 0}};
