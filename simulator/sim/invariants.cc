@@ -295,7 +295,7 @@ Invariants::FinalFindings Invariants::CheckStoreFinal(int i) {
                      std::to_string(at_store.receipts) + " journaled at the store, " +
                      std::to_string(at_hq.receipts) + " at hq";
     if (at_store.receipts == acknowledged.receipts && at_hq.receipts == acknowledged.receipts) {
-      found.receipts += ", but not the receipts acknowledged: a kind, line, customer or hold differs";
+      found.receipts += ", but not the receipts acknowledged: a kind, line, customer, hold or override flag differs";
     }
   }
   found.derived = DerivedInconsistent(store);

@@ -17,7 +17,8 @@
 //    equal the store's own, byte for byte (all replicas equal);
 //  - HQ's per-store and total on-hand and held for every SKU equal the stores' own views;
 //  - receipts journaled at the store and at HQ equal the acknowledged sales, returns and
-//    collections, in number and in kind, lines, customer and hold (JournalTally);
+//    collections, in number and in kind, lines, customer, hold and override flag
+//    (JournalTally);
 //  - admin.check finds the derived state of every store consistent with its cells.
 // Each store's checks (all but HQ's totals, which go through HQ's engine) share the
 // stores out between the world's two threads (World::ForEachStore); they read HQ's

@@ -62,7 +62,6 @@ void JournalTally::Add(Receipt receipt) {
   receipt.origin.clear();
   receipt.seq = 0;
   receipt.at_ms = 0;
-  receipt.override_promised = false;
   if (receipt.kind == ReceiptKind::kCollection) receipt.customer.clear();
   ++receipts;
   fingerprints += Fnv1a64(Encode(receipt));
@@ -177,7 +176,9 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
       // the sale. One a store let through unasked records no override: ReplyUnlikeAsked
       // flags it.
       if (args.value("override", 0) != 1) continue;
-      overrides_[store][line["sku"].get<std::string>()] += std::min(PromisedShortfall(view), qty);
+      int64_t took = std::min(PromisedShortfall(view), qty);
+      overrides_[store][line["sku"].get<std::string>()] += took;
+      if (took > 0) receipt.override_promised = true;  // the store marks such a sale's receipt
     }
     journals_[store].Add(std::move(receipt));
   } else if (op == "stock.count") {

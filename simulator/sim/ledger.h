@@ -61,8 +61,9 @@ struct JournalTally {
   int64_t receipts = 0;
   uint64_t fingerprints = 0;
 
-  // Adds `receipt` as the sim can know it from the request: its number, time and override
-  // flag are the store's, and a collection's customer is the hold's, so none is counted.
+  // Adds `receipt` as the sim can know it from the request and its reply (a sale's override
+  // flag from its stock views): its number and time are the store's, and a collection's
+  // customer is the hold's, so neither is counted.
   void Add(Receipt receipt);
   bool operator==(const JournalTally&) const = default;
 };

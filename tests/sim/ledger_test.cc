@@ -80,9 +80,8 @@ Receipt Journaled(ReceiptKind kind, std::string sku, int64_t qty, int64_t price,
                   std::string hold_id) {
   Receipt receipt;
   receipt.origin = "store-0";
-  receipt.seq = 9;  // the store's numbering, time and override flag are not the ledger's to know
+  receipt.seq = 9;  // the store's numbering and time are not the ledger's to know
   receipt.at_ms = 123;
-  receipt.override_promised = true;
   receipt.kind = kind;
   receipt.lines.push_back({std::move(sku), qty, price});
   receipt.customer = std::move(customer);
@@ -124,6 +123,28 @@ TEST_CASE("a journal tallies as acknowledged only with the receipts' kinds, line
   other = collection;
   other.kind = ReceiptKind::kSale;
   CHECK(tally({sale, refund, other}) != ledger.Journal(0));
+}
+
+TEST_CASE("a sale's receipt tallies with the override flag exactly when its reply shows promised units taken", "[sim]") {
+  Ledger ledger(1);
+  ledger.Apply(0, "stock.receive", {{"sku", "SKU-1"}, {"qty", 6}}, json::object());
+  Sell(ledger, 1, 5, /*override_asked=*/true);  // asked, but 5 on hand still cover the 4 held
+  Sell(ledger, 2, 3, /*override_asked=*/true);  // took one promised unit
+  Receipt unflagged = Journaled(ReceiptKind::kSale, "SKU-1", 1, 0, "", "");
+  Receipt flagged = Journaled(ReceiptKind::kSale, "SKU-1", 2, 0, "", "");
+  flagged.override_promised = true;
+  auto tally = [](const std::vector<Receipt>& receipts) {
+    JournalTally out;
+    for (const Receipt& receipt : receipts) out.Add(receipt);
+    return out;
+  };
+  CHECK(tally({unflagged, flagged}) == ledger.Journal(0));
+  Receipt dropped = flagged;
+  dropped.override_promised = false;
+  CHECK(tally({unflagged, dropped}) != ledger.Journal(0));
+  Receipt extra = unflagged;
+  extra.override_promised = true;
+  CHECK(tally({extra, flagged}) != ledger.Journal(0));
 }
 
 TEST_CASE("a collection takes the hold's lines as acknowledged when it was made, not as the collect reply shows", "[sim]") {
