@@ -102,7 +102,7 @@ void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   }
   Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
   Held("no oversold promise at any store (held <= on-hand + recorded overrides)");
-  Held("only legal hold-state transitions; held units = active holds' lines; no hold left past its expiry");
+  Held("only legal hold-state transitions; held units = active holds' lines; no hold expired early or left past its expiry");
 }
 
 std::string Invariants::ReadStock(int i, const std::set<std::string>* skus, StockViews* out) {
@@ -188,6 +188,14 @@ std::string Invariants::CheckHolds(int i, const StockViews& seen) {
     if (!world_->ledger().Observe(hold.body.id, hold.State(), &from)) {
       bad = Status::InvalidArgument("hold " + hold.body.id + " moved from " + std::string(HoldStateName(from)) +
                                     " to " + std::string(HoldStateName(hold.State())));
+      return false;
+    }
+    // Each origin's move, not only the state they join to: an early expiry that a
+    // concurrent collection then outranked is still a promise broken early.
+    for (const auto& [origin, move] : hold.states) {
+      if (!ExpiredEarly(move.state, move.at_ms, hold.body.expires_ms)) continue;
+      bad = Status::InvalidArgument("hold " + hold.body.id + " expired by " + origin + " " +
+                                    FormatSimTime(hold.body.expires_ms - move.at_ms) + " before its expiry");
       return false;
     }
     if (!IsActive(hold.State())) return true;

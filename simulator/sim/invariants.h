@@ -8,7 +8,8 @@
 //  - every hold's state is a legal move from the last one seen;
 //  - the held units the store reports are its active holds' lines (its held index);
 //  - no hold stays active past its expiry (by the store's clock) for longer than the
-//    store's minute expiry job needs (kExpiryWithinMs of simulated time, while up).
+//    store's minute expiry job needs (kExpiryWithinMs of simulated time, while up), and
+//    none expired before it (any origin's expired stamp earlier than its expires_ms).
 // During the run the first two look at the SKUs acknowledged operations moved since the
 // store's last check (at 200 stores x 5,000 SKUs, reading every SKU 24 times would be
 // most of the run); at the end, at every SKU.

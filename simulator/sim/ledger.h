@@ -2,8 +2,8 @@
 // on-hand must be, which receipts it journaled, which holds exist and the last state
 // seen of each — built from the requests the engines acknowledged (their SKUs, quantities,
 // prices and customers, a collection's hold as acknowledged when it was made) and from
-// what only a reply can say (a hold's id, state and lines, the lines checked against the
-// request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
+// what only a reply can say (a hold's id, state and lines, the lines and lifetime checked
+// against the request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
 // Thread-safe only as the world's lanes and checks use it: everything of a store from one
@@ -42,11 +42,18 @@ bool LegalHoldMove(HoldState from, HoldState to);
 // else what is wrong with it:
 //  - a hold.create or hq.order.place whose hold holds other units per SKU than asked (the
 //    ledger and the checks take a hold's lines from its reply, so this ties them to the
-//    request);
+//    request), or expires another time after it was made than asked (expires_in_s, else
+//    the kind's default, PROTOCOL.md);
 //  - a stock.sell without override that left a SKU with fewer on hand than promised
 //    (held + allotted online), which a store must refuse (needs_override). The oversell
 //    check sees such a sale only while units are held; this sees it when it is made.
 std::string ReplyUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& result);
+// The hold part of that: empty when `hold` (as a reply or a listing shows it) holds the units
+// per SKU the hold.create or hq.order.place `op` with `args` asked for, lasting as asked.
+std::string HoldUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& hold);
+// Whether the acknowledged stock.sell answered `result` took promised units (any of its
+// stock views with a PromisedShortfall).
+bool TookPromised(const nlohmann::json& result);
 
 // What a stock.sell took of the units promised at its store for one SKU (held + allotted
 // online), from that SKU's stock view in the sale's reply (taken after the sale): how far
@@ -67,6 +74,11 @@ struct JournalTally {
   void Add(Receipt receipt);
   bool operator==(const JournalTally&) const = default;
 };
+
+// Whether a hold in `state` since `state_since_ms` (the stamp of the node that moved it
+// there, by that node's clock, as its expiry job also reads it) expired before its
+// `expires_ms`: a promise broken early.
+bool ExpiredEarly(HoldState state, int64_t state_since_ms, int64_t expires_ms);
 
 // Whether `held` units promised to holds at a store oversell its `on_hand` beyond
 // `overrides` (what staff's override sales took of promised units, and stocktakes' losses

@@ -55,13 +55,6 @@ json LinesAsked(const OpRecord& r) {
   return lines;
 }
 
-// Whether the acknowledged stock.sell answered `result` took promised units, as its stock
-// views show.
-bool TookPromised(const json& result) {
-  const json views = result.value("stock", json::array());
-  return std::any_of(views.begin(), views.end(), [](const json& v) { return PromisedShortfall(v) > 0; });
-}
-
 // Empty when `receipt`, journaled at `store`, is the one the sale or return `r` asked for,
 // else what differs: its origin, its kind, its lines with their prices, or its override
 // flag (only where staff gave one, and there, for an acknowledged sale, exactly when its
@@ -177,7 +170,7 @@ class Checker {
   }
 
   CheckResult Holds(int64_t* stranded) {
-    CheckResult out{"no acknowledged hold or order lost or changed, only forward moves, no unasked-for hold",
+    CheckResult out{"no acknowledged hold or order lost or changed, only forward moves, none expired early, no unasked-for hold",
                     true, ""};
     auto fail = [&](const std::string& why) {
       if (out.ok) out.detail = why;
@@ -222,6 +215,10 @@ class Checker {
     }
     for (std::size_t s = 0; s < snap_.stores.size(); ++s) {
       for (const auto& [id, hold] : snap_.stores[s].holds) {
+        int64_t expires = hold.value("expires_ms", int64_t{0}), since = hold.value("state_since_ms", int64_t{0});
+        if (ExpiredEarly(ParseHoldState(hold.value("state", "")).value_or(HoldState::kUnknown), since, expires))
+          fail("hold " + id + " at " + snap_.store_ids[s] + " expired " + std::to_string(expires - since) +
+               " ms before its expiry");
         if (ledger_.holds().count(id)) continue;
         std::string tag = hold.value("customer", "");
         auto asked = by_tag_.find(tag);
@@ -230,6 +227,8 @@ class Checker {
         if (r == nullptr || r->store != static_cast<int>(s) ||
             (r->op != "hold.create" && r->op != "hq.order.place")) {
           fail(where + " that no request asked for");
+        } else if (std::string why = HoldUnlikeAsked(r->op, r->args, hold); !why.empty()) {
+          fail(where + ", for request " + r->rid + ": " + why);  // a hold no reply showed
         } else if (r->op == "hold.create") {
           // A till's request makes one hold at most: the one acknowledged, none when refused.
           if (r->outcome == OpOutcome::kAcked)

@@ -9,7 +9,9 @@
 //  - HQ = stores: hq.stock per store equals each store's own on-hand and held, and its
 //    total the sum of the stores' own;
 //  - holds: no acknowledged hold or order lost (at its store, and at HQ for orders, in the
-//    same state), each still holding the lines acknowledged, hold states only moved forward, no hold nobody asked for, and a till's
+//    same state), each still holding the lines acknowledged, hold states only moved forward,
+//    no hold expired before its expires_ms (by its expired stamp), a hold no reply showed
+//    made of the lines and lasting the time its request asked, no hold nobody asked for, and a till's
 //    hold.create made its acknowledged hold alone, none when refused, at most one when
 //    unknown (an order may leave a store's hold besides HQ's, PROTOCOL.md 2.4);
 //  - no oversold promise: held <= on-hand + recorded overrides (and the unknown sales that

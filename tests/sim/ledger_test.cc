@@ -39,6 +39,33 @@ TEST_CASE("a sale without override that left fewer on hand than promised is flag
   CHECK(ReplyUnlikeAsked("stock.sell", sale(true), after(1, 1, 1)).empty());  // staff confirmed it
 }
 
+TEST_CASE("a hold a reply shows lasts as its request asked, else its kind's documented default", "[sim]") {
+  auto made = [](int64_t lasting_ms) {
+    return json{{"id", "store-0.1"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})},
+                {"created_ms", 5'000}, {"expires_ms", 5'000 + lasting_ms}};
+  };
+  json args = {{"kind", "phone"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
+  CHECK(ReplyUnlikeAsked("hold.create", args, made(24 * 3'600'000)).empty());
+  CHECK(ReplyUnlikeAsked("hold.create", args, made(12 * 3'600'000)) ==
+        "hold.create asked for a hold of 86400 s and made hold store-0.1 expiring 43200000 ms after it was made");
+  args["kind"] = "tryon";
+  CHECK(ReplyUnlikeAsked("hq.order.place", args, made(2 * 3'600'000)).empty());
+  args["kind"] = "pickup";
+  CHECK(ReplyUnlikeAsked("hq.order.place", args, made(72 * 3'600'000)).empty());
+  CHECK_FALSE(ReplyUnlikeAsked("hq.order.place", args, made(2 * 3'600'000)).empty());
+  args["expires_in_s"] = 30;
+  CHECK(ReplyUnlikeAsked("hold.create", args, made(30'000)).empty());
+  CHECK_FALSE(ReplyUnlikeAsked("hold.create", args, made(72 * 3'600'000)).empty());
+}
+
+TEST_CASE("a hold expired early is one whose expired stamp comes before its expiry", "[sim]") {
+  CHECK(ExpiredEarly(HoldState::kExpired, 999, 1'000));
+  CHECK_FALSE(ExpiredEarly(HoldState::kExpired, 1'000, 1'000));
+  CHECK_FALSE(ExpiredEarly(HoldState::kExpired, 61'000, 1'000));  // the minute job came late
+  CHECK_FALSE(ExpiredEarly(HoldState::kCancelled, 999, 1'000));   // ended by someone, any time
+  CHECK_FALSE(ExpiredEarly(HoldState::kCollected, 999, 1'000));
+}
+
 TEST_CASE("only promised units can be oversold", "[sim]") {
   CHECK_FALSE(Oversold(2, 2, 0));
   CHECK(Oversold(3, 2, 0));

@@ -245,13 +245,20 @@ struct Fabricated {
     snapshot.hq.totals["SKU-00000"].on_hand = on_hand;
   }
 
-  // A hold at the store for the till request `rid` (customer "c-" + rid).
+  // What the till request `rid` asks for: a phone hold of one unit (customer "c-" + rid).
+  static json PhoneHold(const std::string& rid) {
+    return {{"kind", "phone"}, {"customer", "c-" + rid}, {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}}})}};
+  }
+
+  // A hold at the store for the till request `rid`, as PhoneHold asks: a day long.
   void AddStoreHold(const std::string& id, const std::string& rid) {
     snapshot.stores[0].holds[id] = {{"id", id},
                                     {"store", "store-000"},
                                     {"state", "held"},
                                     {"customer", "c-" + rid},
-                                    {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}}})}};
+                                    {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}}})},
+                                    {"created_ms", 1'000},
+                                    {"expires_ms", 1'000 + 86'400'000}};
   }
 
   CheckResult Check(const std::string& prefix, bool corrupt = false) const {
@@ -323,7 +330,7 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     CHECK(c.detail == "hq.stock SKU-00000 total on_hand/held 6/0, the stores' own views sum to 5/0");
   }
   SECTION("a till's hold request makes its acknowledged hold alone, none when refused, one at most when unknown") {
-    OpRecord acked{0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"customer", "c-t0-3"}}, OpOutcome::kAcked,
+    OpRecord acked{0, false, "hold.create", "t0-3", Fabricated::PhoneHold("t0-3"), OpOutcome::kAcked,
                    {{"id", "store-000.1"}}, ""};
     f.records.push_back(acked);
     f.AddStoreHold("store-000.1", "t0-3");
@@ -334,16 +341,22 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
           "hold store-000.2 at store-000, a second hold for till request t0-3 (acknowledged as store-000.1)");
     f.snapshot.stores[0].holds.erase("store-000.2");
 
-    f.Add("hold.create", "t0-4", {{"kind", "phone"}, {"customer", "c-t0-4"}}, OpOutcome::kRefused);
+    f.Add("hold.create", "t0-4", Fabricated::PhoneHold("t0-4"), OpOutcome::kRefused);
     f.AddStoreHold("store-000.3", "t0-4");
     CHECK_FALSE(f.Check("no acknowledged hold").ok);
     f.snapshot.stores[0].holds.erase("store-000.3");
 
-    f.Add("hold.create", "t0-5", {{"kind", "phone"}, {"customer", "c-t0-5"}}, OpOutcome::kUnknown);
+    f.Add("hold.create", "t0-5", Fabricated::PhoneHold("t0-5"), OpOutcome::kUnknown);
     f.AddStoreHold("store-000.4", "t0-5");
     CHECK(f.Check("no acknowledged hold").ok);
     f.AddStoreHold("store-000.5", "t0-5");
     CHECK_FALSE(f.Check("no acknowledged hold").ok);
+    f.snapshot.stores[0].holds.erase("store-000.5");
+    // The hold an unknown request made, which no reply showed, lasts as asked too.
+    f.snapshot.stores[0].holds["store-000.4"]["expires_ms"] = 1'000 + 3'600'000;
+    CHECK(f.Check("no acknowledged hold").detail ==
+          "hold store-000.4 at store-000, for request t0-5: hold.create asked for a hold of 86400 s and made hold "
+          "store-000.4 expiring 3600000 ms after it was made");
   }
   SECTION("a store that did not answer is left to the convergence check, not read") {
     f.snapshot.stores[0] = StoreSnapshot{};
@@ -444,7 +457,7 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
   }
   SECTION("a collection's receipt carries its hold's lines, as acknowledged, and its customer") {
     f.AddStoreHold("store-000.1", "t0-3");
-    (void)f.ledger.Apply(0, "hold.create", {{"kind", "phone"}, {"customer", "c-t0-3"}},
+    (void)f.ledger.Apply(0, "hold.create", Fabricated::PhoneHold("t0-3"),
                          f.snapshot.stores[0].holds["store-000.1"]);
     f.snapshot.stores[0].holds["store-000.1"]["state"] = "collected";
     f.Add("hold.collect", "t0-7", {{"id", "store-000.1"}}, OpOutcome::kAcked);
@@ -472,6 +485,18 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.snapshot.stores[0].holds["store-000.1"]["lines"][0]["qty"] = 2;
     CHECK(f.Check("no acknowledged hold").detail ==
           R"(hold store-000.1 at store-000 holds [{"qty":2,"sku":"SKU-00000"}], not the lines acknowledged)");
+  }
+  SECTION("a hold expired before its expiry") {
+    f.AddStoreHold("store-000.1", "t0-3");
+    (void)f.ledger.Apply(0, "hold.create", Fabricated::PhoneHold("t0-3"),
+                         f.snapshot.stores[0].holds["store-000.1"]);
+    json& hold = f.snapshot.stores[0].holds["store-000.1"];
+    hold["state"] = "expired";
+    hold["expires_ms"] = 90'000;
+    hold["state_since_ms"] = 90'000;
+    CHECK(f.Check("no acknowledged hold").ok);
+    hold["state_since_ms"] = 89'000;
+    CHECK(f.Check("no acknowledged hold").detail == "hold store-000.1 at store-000 expired 1000 ms before its expiry");
   }
   SECTION("a receipt HQ has not acknowledged") {
     f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 0}};
@@ -511,7 +536,8 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(ledger.records()[refused].outcome == OpOutcome::kRefused);
   CHECK(ledger.violation().empty());
 
-  json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})}};
+  json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})},
+                 {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
   ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
   hold["state"] = "collected";
   ledger.Ack(ledger.Begin(0, false, "hold.collect", "t0-5", {{"id", "store-000.1"}}), hold);
@@ -569,7 +595,8 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
   }
   SECTION("a stored answer showing a hold as a later move left it is no violation") {
-    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})}};
+    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})},
+                 {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
     ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t ready = ledger.Begin(0, false, "hold.ready", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(ready);
@@ -582,7 +609,8 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.ledger().holds().at("store-000.1").state == HoldState::kCollected);
   }
   SECTION("a stored answer that is no legal move from the hold's state when first sent is a violation") {
-    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"lines", json::array({line})}};
+    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"lines", json::array({line})},
+                 {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
     ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t cancel = ledger.Begin(0, false, "hold.cancel", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(cancel);
