@@ -68,6 +68,11 @@ std::string HoldUnlikeAsked(const std::string& op, const json& args, const json&
     return op + " asked for " + args.value("lines", json::array()).dump() + " and made hold " +
            hold.value("id", "") + " of " + hold.value("lines", json::array()).dump();
   }
+  for (const char* field : {"kind", "customer"}) {
+    if (hold.value(field, "") != args.value(field, ""))
+      return op + " asked for " + field + " \"" + args.value(field, "") + "\" and made hold " +
+             hold.value("id", "") + " with \"" + hold.value(field, "") + "\"";
+  }
   int64_t asked_s = args.value("expires_in_s", DocumentedExpirySeconds(args.value("kind", "")));
   int64_t made_ms = hold.value("expires_ms", int64_t{0}) - hold.value("created_ms", int64_t{0});
   if (made_ms != asked_s * 1000) {

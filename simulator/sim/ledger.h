@@ -2,7 +2,7 @@
 // on-hand must be, which receipts it journaled, which holds exist and the last state
 // seen of each — built from the requests the engines acknowledged (their SKUs, quantities,
 // prices and customers, a collection's hold as acknowledged when it was made) and from
-// what only a reply can say (a hold's id, state and lines, the lines and lifetime checked
+// what only a reply can say (a hold's id, state and lines, the hold checked
 // against the request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
@@ -42,14 +42,15 @@ bool LegalHoldMove(HoldState from, HoldState to);
 // else what is wrong with it:
 //  - a hold.create or hq.order.place whose hold holds other units per SKU than asked (the
 //    ledger and the checks take a hold's lines from its reply, so this ties them to the
-//    request), or expires another time after it was made than asked (expires_in_s, else
-//    the kind's default, PROTOCOL.md);
+//    request), is of another kind or for another customer, or expires another time after
+//    it was made than asked (expires_in_s, else the kind's default, PROTOCOL.md);
 //  - a stock.sell without override that left a SKU with fewer on hand than promised
 //    (held + allotted online), which a store must refuse (needs_override). The oversell
 //    check sees such a sale only while units are held; this sees it when it is made.
 std::string ReplyUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& result);
 // The hold part of that: empty when `hold` (as a reply or a listing shows it) holds the units
-// per SKU the hold.create or hq.order.place `op` with `args` asked for, lasting as asked.
+// per SKU the hold.create or hq.order.place `op` with `args` asked for, of the kind and for
+// the customer asked, lasting as asked.
 std::string HoldUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& hold);
 // Whether the acknowledged stock.sell answered `result` took promised units (any of its
 // stock views with a PromisedShortfall).

@@ -110,7 +110,8 @@ Result<json> World::Record(SimNode& node, const ApiRequest& request, const std::
     return reply;
   }
   // The ledger and the checks take a hold's lines from the reply: they must be those asked,
-  // and the hold must last as asked; and a sale must not have taken promised units unasked.
+  // as must the hold's kind, customer and lifetime; and a sale must not have taken promised
+  // units unasked.
   if (std::string other = ReplyUnlikeAsked(op, args, *reply); !other.empty()) {
     Violation(node.id() + " " + rid + ": " + other);
   }

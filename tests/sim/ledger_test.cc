@@ -40,11 +40,11 @@ TEST_CASE("a sale without override that left fewer on hand than promised is flag
 }
 
 TEST_CASE("a hold a reply shows lasts as its request asked, else its kind's documented default", "[sim]") {
-  auto made = [](int64_t lasting_ms) {
-    return json{{"id", "store-0.1"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})},
+  json args = {{"kind", "phone"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
+  auto made = [&args](int64_t lasting_ms) {
+    return json{{"id", "store-0.1"}, {"kind", args["kind"]}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})},
                 {"created_ms", 5'000}, {"expires_ms", 5'000 + lasting_ms}};
   };
-  json args = {{"kind", "phone"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
   CHECK(ReplyUnlikeAsked("hold.create", args, made(24 * 3'600'000)).empty());
   CHECK(ReplyUnlikeAsked("hold.create", args, made(12 * 3'600'000)) ==
         "hold.create asked for a hold of 86400 s and made hold store-0.1 expiring 43200000 ms after it was made");
@@ -56,6 +56,16 @@ TEST_CASE("a hold a reply shows lasts as its request asked, else its kind's docu
   args["expires_in_s"] = 30;
   CHECK(ReplyUnlikeAsked("hold.create", args, made(30'000)).empty());
   CHECK_FALSE(ReplyUnlikeAsked("hold.create", args, made(72 * 3'600'000)).empty());
+  // Of the kind and for the customer asked.
+  json other = made(30'000);
+  other["kind"] = "tryon";
+  CHECK(ReplyUnlikeAsked("hold.create", args, other) ==
+        "hold.create asked for kind \"pickup\" and made hold store-0.1 with \"tryon\"");
+  args["customer"] = "c-1";
+  CHECK_FALSE(ReplyUnlikeAsked("hold.create", args, made(30'000)).empty());
+  other = made(30'000);
+  other["customer"] = "c-1";
+  CHECK(ReplyUnlikeAsked("hold.create", args, other).empty());
 }
 
 TEST_CASE("a hold expired early is one whose expired stamp comes before its expiry", "[sim]") {

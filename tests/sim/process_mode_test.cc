@@ -255,6 +255,7 @@ struct Fabricated {
     snapshot.stores[0].holds[id] = {{"id", id},
                                     {"store", "store-000"},
                                     {"state", "held"},
+                                    {"kind", "phone"},
                                     {"customer", "c-" + rid},
                                     {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}}})},
                                     {"created_ms", 1'000},
@@ -536,7 +537,7 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(ledger.records()[refused].outcome == OpOutcome::kRefused);
   CHECK(ledger.violation().empty());
 
-  json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})},
+  json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"}, {"lines", json::array({line})},
                  {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
   ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
   hold["state"] = "collected";
@@ -595,7 +596,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
   }
   SECTION("a stored answer showing a hold as a later move left it is no violation") {
-    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"lines", json::array({line})},
+    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"}, {"lines", json::array({line})},
                  {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
     ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t ready = ledger.Begin(0, false, "hold.ready", "t0-4", {{"id", "store-000.1"}});
@@ -609,7 +610,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.ledger().holds().at("store-000.1").state == HoldState::kCollected);
   }
   SECTION("a stored answer that is no legal move from the hold's state when first sent is a violation") {
-    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"lines", json::array({line})},
+    json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"kind", "phone"}, {"lines", json::array({line})},
                  {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
     ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t cancel = ledger.Begin(0, false, "hold.cancel", "t0-4", {{"id", "store-000.1"}});
