@@ -27,8 +27,21 @@ uint64_t HoldCell::Advance(const std::string& origin, uint64_t seq, HoldState st
   return previous;
 }
 
+namespace {
+
+// Which of two replicas' bodies of one hold every replica keeps: none < one made from a
+// pickup ticket (ticket.redeem before the issuer's hold arrived: no customer, created_ms 0,
+// no routed) < the issuer's, which always has a created_ms. Two bodies of one rank are
+// equal (the issuer writes its body once; a ticket-made one is a function of the ticket).
+int BodyRank(const HoldBody& b) {
+  if (b.id.empty()) return 0;
+  return b.created_ms == 0 ? 1 : 2;
+}
+
+}  // namespace
+
 void HoldCell::Merge(const HoldCell& other) {
-  if (body.id.empty()) body = other.body;
+  if (BodyRank(other.body) > BodyRank(body)) body = other.body;
   for (const auto& [origin, theirs] : other.states) {
     HoldStateComponent& mine = states[origin];
     if (theirs.state > mine.state || (theirs.state == mine.state && theirs.at_ms > mine.at_ms)) {

@@ -42,14 +42,24 @@ HoldCell Merged(HoldCell a, const HoldCell& b) {
   return a;
 }
 
-// A replica of the same hold: the body, or (not yet received) none, and random components.
+// The body a store makes from the hold's pickup ticket when it is redeemed before the
+// issuer's hold arrives (ticket.redeem): what a ticket carries, no customer, created_ms 0.
+HoldBody TicketMadeBody() {
+  HoldBody b = SampleBody();
+  b.customer.clear();
+  b.created_ms = 0;
+  return b;
+}
+
+// A replica of the same hold: the issuer's body, one made from its ticket, or (not yet
+// received) none, and random components.
 HoldCell RandomCell(std::mt19937_64& rng) {
   std::uniform_int_distribution<int> coin(0, 2);
   std::uniform_int_distribution<std::size_t> state(0, kStates.size() - 1);
   std::uniform_int_distribution<uint64_t> seq(1, 50);
   std::uniform_int_distribution<int64_t> at(0, 20);  // small, so equal stamps happen
   HoldCell c;
-  if (coin(rng) != 0) c.body = SampleBody();
+  if (int body = coin(rng); body != 0) c.body = body == 1 ? SampleBody() : TicketMadeBody();
   for (const auto& origin : kOrigins) {
     if (coin(rng) == 0) continue;
     c.states[origin] = HoldStateComponent{seq(rng), kStates[state(rng)], at(rng)};
@@ -170,6 +180,18 @@ TEST_CASE("hold cell merge fills in a body it did not have and keeps its own", "
 
   HoldCell n = Merged(full, empty);
   CHECK(n.body.id == "tokyo-01.7");
+  CHECK(Same(m, n));
+}
+
+TEST_CASE("hold cell merge takes the issuer's body over one made from its ticket", "[hold]") {
+  HoldCell redeemed;
+  redeemed.body = TicketMadeBody();
+  redeemed.Advance("osaka-02", 1, HoldState::kCollected, 900);
+  HoldCell issued = Created();
+  HoldCell m = Merged(redeemed, issued), n = Merged(issued, redeemed);
+  CHECK(m.body.customer == "c-42");
+  CHECK(m.body.created_ms == 1000);
+  CHECK(m.State() == HoldState::kCollected);
   CHECK(Same(m, n));
 }
 

@@ -8,6 +8,7 @@
 #include "change_log.h"
 #include "engine.h"
 #include "engine_harness.h"
+#include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
 #include "store_observer.h"
@@ -54,6 +55,15 @@ std::string HqHold(Engine& hq, const std::string& store, uint64_t n, int64_t qty
   REQUIRE(code.ok());
   REQUIRE(txn.Commit().ok());
   return *code;
+}
+
+// The hold cell at `key` as `engine` holds it, encoded (canonical: equal cells, equal bytes).
+std::string CellAt(Engine& engine, const std::string& key) {
+  Txn txn(engine.db());
+  auto cell = txn.Read<HoldCell>(Cf::kCells, key);
+  REQUIRE(cell.ok());
+  REQUIRE(cell->has_value());
+  return Encode(**cell);
 }
 
 HoldState StateAt(Engine& engine, const std::string& key) {
@@ -126,6 +136,10 @@ TEST_CASE("a ticket redeemed before its hold arrives leaves the hold collected o
   CHECK(h.Ok("slip.list")["slips"].size() == 1);  // hq.1's slip; none for hq.2
   CHECK(h.Ok("admin.check")["ok"] == true);
   CHECK(StateAt(**hq, keys::Hold("tokyo-01", "hq.2")) == HoldState::kCollected);
+  // The store's cell took HQ's body (its customer, its time) over the one made from the
+  // ticket: both replicas hold the same cell.
+  CHECK(CellAt(*store, keys::Hold("tokyo-01", "hq.2")) == CellAt(**hq, keys::Hold("tokyo-01", "hq.2")));
+  CHECK(h.Ok("hold.get", {{"id", "hq.2"}})["customer"] == "c-7");
   auto replay = h.Call("ticket.redeem", {{"code", second}});
   REQUIRE_FALSE(replay.ok());
   CHECK_THAT(replay.status().message(), Catch::StartsWith("already_collected"));
