@@ -18,6 +18,14 @@ Receipt ReceiptOf(ReceiptKind kind, const json& args) {
   return receipt;
 }
 
+// The array `j` holds under `key`, or an empty one: unlike json::value, no copy, as these
+// run on every acknowledged reply.
+const json& ArrayAt(const json& j, const char* key) {
+  static const json kEmpty = json::array();
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() ? *it : kEmpty;
+}
+
 // How long a hold lasts when its request gives no expires_in_s, by kind: the defaults
 // PROTOCOL.md gives for hold.create, kept here as a client would rather than taken from
 // the node, so that a store that changed them fails the check.
@@ -29,7 +37,6 @@ int64_t DocumentedExpirySeconds(const std::string& kind) {
 
 std::map<std::string, int64_t> UnitsBySku(const json& lines) {
   std::map<std::string, int64_t> units;
-  if (!lines.is_array()) return units;
   for (const json& line : lines) units[line.value("sku", "")] += line.value("qty", int64_t{0});
   return units;
 }
@@ -38,7 +45,7 @@ std::map<std::string, int64_t> UnitsBySku(const json& lines) {
 
 std::vector<std::pair<std::string, int64_t>> LinesShown(const json& hold) {
   std::vector<std::pair<std::string, int64_t>> lines;
-  for (const json& line : hold.value("lines", json::array()))
+  for (const json& line : ArrayAt(hold, "lines"))
     lines.emplace_back(line.value("sku", ""), line.value("qty", int64_t{0}));
   return lines;
 }
@@ -50,7 +57,7 @@ int64_t PromisedShortfall(const json& view) {
 
 std::string ReplyUnlikeAsked(const std::string& op, const json& args, const json& result) {
   if (op == "stock.sell" && args.value("override", 0) != 1) {
-    for (const json& view : result.value("stock", json::array())) {
+    for (const json& view : ArrayAt(result, "stock")) {
       if (PromisedShortfall(view) == 0) continue;
       return "stock.sell without override left " + view.value("sku", "") + " with " +
              std::to_string(view.value("on_hand", int64_t{0})) + " on hand for " +
@@ -64,9 +71,9 @@ std::string ReplyUnlikeAsked(const std::string& op, const json& args, const json
 }
 
 std::string HoldUnlikeAsked(const std::string& op, const json& args, const json& hold) {
-  if (UnitsBySku(args.value("lines", json::array())) != UnitsBySku(hold.value("lines", json::array()))) {
-    return op + " asked for " + args.value("lines", json::array()).dump() + " and made hold " +
-           hold.value("id", "") + " of " + hold.value("lines", json::array()).dump();
+  if (UnitsBySku(ArrayAt(args, "lines")) != UnitsBySku(ArrayAt(hold, "lines"))) {
+    return op + " asked for " + ArrayAt(args, "lines").dump() + " and made hold " + hold.value("id", "") +
+           " of " + ArrayAt(hold, "lines").dump();
   }
   for (const char* field : {"kind", "customer"}) {
     if (hold.value(field, "") != args.value(field, ""))
@@ -83,7 +90,7 @@ std::string HoldUnlikeAsked(const std::string& op, const json& args, const json&
 }
 
 bool TookPromised(const json& result) {
-  const json views = result.value("stock", json::array());
+  const json& views = ArrayAt(result, "stock");
   return std::any_of(views.begin(), views.end(), [](const json& v) { return PromisedShortfall(v) > 0; });
 }
 

@@ -2,8 +2,8 @@
 // on-hand must be, which receipts it journaled, which holds exist and the last state
 // seen of each — built from the requests the engines acknowledged (their SKUs, quantities,
 // prices and customers, a collection's hold as acknowledged when it was made) and from
-// what only a reply can say (a hold's id, state and lines, the hold checked
-// against the request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
+// what only a reply can say (a hold's id, state and lines, the hold checked against the
+// request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
 // compares the real replicas against it: a lost or doubled acknowledged operation shows
 // up as a difference. Ordered containers only, so iteration is deterministic.
 // Thread-safe only as the world's lanes and checks use it: everything of a store from one
