@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
   mix->add_option("--w-transfer", o.w_transfer, "transfer to another store, arriving 2-6 h later")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-pickup", o.w_pickup, "online pickup order, through the strategy")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-tryon", o.w_tryon, "online try-on request (2 h hold), through the strategy")->capture_default_str()->check(NumberIn(0.0, 1e9));
-  mix->add_option("--w-collect", o.w_collect, "collection of an active hold (sometimes readied first)")->capture_default_str()->check(NumberIn(0.0, 1e9));
+  mix->add_option("--w-collect", o.w_collect, "collection of an active hold (readied first half of the time); half are by the customer's pickup ticket (ticket.redeem), which collects even a hold HQ made that has not reached the store")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--repeats", o.repeats, "share of operations whose request is sent again, same request id, 1-30 min later, as by a till or the online shop retrying after a timeout, to the node that answered it: the second answer must be the first's, byte for byte, and change nothing")->capture_default_str()->check(NumberIn(0.0, 1.0));
   auto* net = app.add_option_group("network", "every store-HQ sync link");

@@ -35,6 +35,12 @@ int64_t DocumentedExpirySeconds(const std::string& kind) {
   return 72 * 3600;  // pickup
 }
 
+// The hold a reply to a hold-moving `op` shows: ticket.redeem's under "hold", the hold
+// ops' the reply itself.
+const json& HoldOfReply(const std::string& op, const json& result) {
+  return op == "ticket.redeem" ? result.at("hold") : result;
+}
+
 std::map<std::string, int64_t> UnitsBySku(const json& lines) {
   std::map<std::string, int64_t> units;
   for (const json& line : lines) units[line.value("sku", "")] += line.value("qty", int64_t{0});
@@ -150,6 +156,7 @@ void Ledger::AddHold(int store, const json& hold) {
   record.state = ParseHoldState(hold.value("state", "held")).value_or(HoldState::kHeld);
   std::string id = hold["id"].get<std::string>();
   record.lines = LinesShown(hold);
+  if (IsActive(record.state)) record.ticket = hold.value("ticket", "");
   std::lock_guard lock(holds_mutex_);
   holds_[id] = record;
   if (IsActive(record.state)) active_[store].insert(id);
@@ -161,6 +168,12 @@ std::vector<std::pair<std::string, int64_t>> Ledger::LinesOf(const std::string& 
     if (auto it = holds_.find(hold_id); it != holds_.end()) return it->second.lines;
   }
   return LinesShown(hold);
+}
+
+std::string Ledger::TicketOf(const std::string& hold_id) const {
+  std::lock_guard lock(holds_mutex_);
+  auto it = holds_.find(hold_id);
+  return it == holds_.end() ? "" : it->second.ticket;
 }
 
 bool Ledger::Knows(const std::string& hold_id) {
@@ -185,7 +198,10 @@ bool Ledger::Observe(const std::string& hold_id, HoldState state, HoldState* fro
   *from = it->second.state;
   if (!LegalHoldMove(it->second.state, state)) return false;
   it->second.state = state;
-  if (!IsActive(state)) active_[it->second.store].erase(hold_id);
+  if (!IsActive(state)) {
+    active_[it->second.store].erase(hold_id);
+    std::string().swap(it->second.ticket);  // the customer has no more use for it
+  }
   return true;
 }
 
@@ -233,18 +249,23 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
     }
   } else if (op == "hold.create" || op == "hq.order.place") {
     if (reply == Reply::kFresh || !Knows(result["id"].get<std::string>())) AddHold(store, result);
-  } else if (op == "hold.collect") {
+  } else if (op == "hold.collect" || op == "ticket.redeem") {
+    // A redeemed ticket collects its hold as hold.collect does, whether or not the hold
+    // had reached the store (PROTOCOL.md 1.5); the workload checks it is the ticket's hold.
+    const json& hold = HoldOfReply(op, result);
     Receipt receipt = ReceiptOf(ReceiptKind::kCollection, args);
-    receipt.hold_id = args["id"];
-    for (const auto& [sku, qty] : LinesOf(receipt.hold_id, result)) {
+    receipt.hold_id = op == "hold.collect" ? args["id"] : hold["id"];
+    for (const auto& [sku, qty] : LinesOf(receipt.hold_id, hold)) {
       stock[sku] -= qty;
       receipt.lines.push_back({sku, qty, 0});
     }
     journals_[store].Add(std::move(receipt));
   }
-  if (op.rfind("hold.", 0) == 0 && op != "hold.create") {
+  bool moves_hold = (op.rfind("hold.", 0) == 0 && op != "hold.create") || op == "ticket.redeem";
+  if (moves_hold) {
+    const json& hold = HoldOfReply(op, result);
     HoldState from = HoldState::kUnknown;
-    std::string id = result["id"], state = result["state"];
+    std::string id = hold["id"], state = hold["state"];
     if (!Observe(id, ParseHoldState(state).value_or(HoldState::kHeld), &from) &&
         reply == Reply::kFresh)
       return op + " answered hold " + id + " " + state + ", after it was seen " + std::string(HoldStateName(from));

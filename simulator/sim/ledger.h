@@ -3,9 +3,10 @@
 // seen of each — built from the requests the engines acknowledged (their SKUs, quantities,
 // prices and customers, a collection's hold as acknowledged when it was made) and from
 // what only a reply can say (a hold's id, state and lines, the hold checked against the
-// request by ReplyUnlikeAsked; a sale's view of promised units). The invariant checker
-// compares the real replicas against it: a lost or doubled acknowledged operation shows
-// up as a difference. Ordered containers only, so iteration is deterministic.
+// request by ReplyUnlikeAsked; a sale's view of promised units; a hold's pickup ticket,
+// which its customer may redeem). The invariant checker compares the real replicas
+// against it: a lost or doubled acknowledged operation shows up as a difference. Ordered
+// containers only, so iteration is deterministic.
 // Thread-safe only as the world's lanes and checks use it: everything of a store from one
 // thread at a time, while the holds of all stores share one map (guarded: lanes add
 // theirs, and the checks observe theirs, at once).
@@ -28,6 +29,7 @@ struct HoldRecord {
   int store = 0;
   HoldState state = HoldState::kHeld;
   std::vector<std::pair<std::string, int64_t>> lines;
+  std::string ticket;  // the pickup ticket's code its reply gave, while the hold is active
 };
 
 // A hold's lines as a reply or a listing shows it, in its order.
@@ -131,6 +133,9 @@ class Ledger {
   // `hold`, a reply or listing showing it (a hold HQ routed to a store that no reply to the
   // sim showed). Guarded.
   std::vector<std::pair<std::string, int64_t>> LinesOf(const std::string& hold_id, const nlohmann::json& hold) const;
+  // The pickup ticket code acknowledged with an active hold, as its customer keeps it; empty
+  // when none is known (ended, or too large for a ticket). Guarded.
+  std::string TicketOf(const std::string& hold_id) const;
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
   // Unguarded: between windows (or with no lanes) only, and not in World::ForEachStore.

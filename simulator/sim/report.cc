@@ -132,6 +132,12 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                     static_cast<long long>(k.empty_shelf), static_cast<long long>(k.no_hold),
                     static_cast<long long>(k.same_store));
     }
+    if (const Collections& c = run.collections; c.by_id + c.by_ticket > 0) {
+      out << Printf("%-10s collections: %lld by hold id, %lld by pickup ticket (%lld of them before the hold had "
+                    "reached the store)\n",
+                    "", static_cast<long long>(c.by_id), static_cast<long long>(c.by_ticket),
+                    static_cast<long long>(c.ticket_before_hold));
+    }
     if (int64_t asked = o.faults ? o.store_wipes : 0; asked > 0 && run.ok) {
       out << Printf("%-10s disks replaced: %lld of %lld asked, each store taking writes again once hq had sent its "
                     "data back; %lld called off, the disk kept (the store crashed, hq had not caught up within an "
@@ -269,6 +275,8 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                                       {"disk_replaced", r.ops_skipped.disk_replaced},
                                       {"empty_shelf", r.ops_skipped.empty_shelf},
                                       {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},
+                  {"collections", {{"by_id", r.collections.by_id}, {"by_ticket", r.collections.by_ticket},
+                                   {"ticket_before_hold", r.collections.ticket_before_hold}}},
                   {"crashes", r.crashes}, {"crashes_of_hq", OfHq(r, FaultSpan::Kind::kDown)},
                   {"partitions", r.partitions}, {"partitions_of_hq", OfHq(r, FaultSpan::Kind::kCut)},
                   {"clock_faults", r.clock_faults},

@@ -49,7 +49,8 @@ Workload::Workload(World* world)
       sku_pick_(world->options().skus, world->options().sku_skew),
       next_at_(std::numeric_limits<int64_t>::max()),
       ran_(world->options().stores, 0),
-      skipped_(world->options().stores) {
+      skipped_(world->options().stores),
+      collections_(world->options().stores) {
   const SimOptions& o = world->options();
   double weights[kKinds] = {o.w_sale,   o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer,
                             o.w_pickup, o.w_tryon,    o.w_collect, o.w_cancel};
@@ -106,6 +107,12 @@ int64_t Workload::done() const {
 OpSkips Workload::skipped() const {
   OpSkips total;
   for (const OpSkips& s : skipped_) total += s;
+  return total;
+}
+
+Collections Workload::collections() const {
+  Collections total;
+  for (const Collections& c : collections_) total += c;
   return total;
 }
 
@@ -199,7 +206,19 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
         return;
       }
       if (u[4] < 0.5) (void)world_->Call(node, "hold.ready", rid + ".r", {{"id", id}});
-      auto collected = till("hold.collect", {{"id", id}});
+      // Half the customers show their pickup ticket, which collects even a hold that has
+      // not reached the store yet (one HQ made while the store was cut off); staff look
+      // the others up by id.
+      std::string ticket = u[5] < 0.5 ? world_->ledger().TicketOf(id) : "";
+      auto collected = ticket.empty() ? till("hold.collect", {{"id", id}}) : till("ticket.redeem", {{"code", ticket}});
+      if (collected.ok() && ticket.empty()) ++collections_[store].by_id;
+      if (collected.ok() && !ticket.empty()) {
+        ++collections_[store].by_ticket;
+        if (!collected->value("hold_arrived", true)) ++collections_[store].ticket_before_hold;
+        if (collected->at("hold").value("id", "") != id)
+          world_->Violation(node.id() + " " + rid + ": ticket.redeem of hold " + id + "'s ticket collected hold " +
+                            collected->at("hold").value("id", ""));
+      }
       if (!collected.ok()) {
         // Expired or ended elsewhere meanwhile: learn its state so it is not picked again.
         auto hold = world_->Read(node, "hold.get", {{"id", id}});

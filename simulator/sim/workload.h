@@ -2,9 +2,10 @@
 // (Zipf: store 0 and SKU 0 are the busiest). Every store starts stocked; then operations
 // arrive one at a time (Poisson) over the run: deliveries, till sales, returns,
 // stocktakes, transfers between stores, online pickup orders and try-on requests (through
-// the run's OnlineOrderStrategy), collections and cancellations of holds; expiries happen
-// in the stores' own expiry job. Each operation draws the same number of random values
-// whatever happens to it, so strategies see the same workload.
+// the run's OnlineOrderStrategy), collections (half by the customer's pickup ticket) and
+// cancellations of holds; expiries happen in the stores' own expiry job. Each operation
+// draws the same number of random values whatever happens to it, so strategies see the
+// same workload.
 //
 // The draws do not depend on the world's state, so they are made between windows
 // (DrawUntil) and each operation is queued in its store's lane. What it then does reads
@@ -55,6 +56,20 @@ struct OpSkips {
   }
 };
 
+// Holds collected (acknowledged), by how: staff finding the hold by id, or the customer's
+// pickup ticket, some of those before the hold itself had reached the store.
+struct Collections {
+  int64_t by_id = 0;
+  int64_t by_ticket = 0;
+  int64_t ticket_before_hold = 0;  // of by_ticket: the store made the hold from the ticket
+  Collections& operator+=(const Collections& o) {
+    by_id += o.by_id;
+    by_ticket += o.by_ticket;
+    ticket_before_hold += o.ticket_before_hold;
+    return *this;
+  }
+};
+
 class Workload {
  public:
   explicit Workload(World* world);
@@ -74,6 +89,7 @@ class Workload {
   // Operations drawn so far; a draw past the last day is not made.
   int64_t drawn() const { return issued_; }
   OpSkips skipped() const;
+  Collections collections() const;
 
   static std::string Sku(int i);
 
@@ -90,6 +106,7 @@ class Workload {
   int64_t next_at_;
   std::vector<int64_t> ran_;       // per store: operations that came due (taken or skipped)
   std::vector<OpSkips> skipped_;  // per store
+  std::vector<Collections> collections_;  // per store
   double mean_gap_ms_;
 };
 

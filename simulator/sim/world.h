@@ -150,6 +150,7 @@ struct RunResult {
   bool routed_holds_counted = false;  // the final check got as far as counting them
   int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
+  Collections collections;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
   std::vector<std::string> invariants;  // the checks that ran and held
   OrderStats orders;

@@ -199,5 +199,26 @@ TEST_CASE("a collection takes the hold's lines as acknowledged when it was made,
   CHECK(ledger.Journal(0) == expected);
 }
 
+TEST_CASE("a redeemed ticket collects its hold as acknowledged, and the customer keeps no ticket after", "[sim]") {
+  Ledger ledger(2);
+  ledger.Apply(1, "stock.receive", {{"sku", "SKU-1"}, {"qty", 6}}, json::object());
+  // HQ made the hold for store 1 while it could not reach it.
+  json hold = {{"id", "hq.3"}, {"state", "held"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 2}}})},
+               {"ticket", "KT1.CODE"}};
+  ledger.Apply(1, "hq.order.place", {{"lines", hold["lines"]}}, hold);
+  CHECK(ledger.TicketOf("hq.3") == "KT1.CODE");
+  // The store had not had the hold yet: it made it from the ticket, whose lines it shows.
+  json made = {{"id", "hq.3"}, {"state", "collected"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
+  std::string why = ledger.Apply(1, "ticket.redeem", {{"code", "KT1.CODE"}},
+                                 {{"hold", made}, {"ticket", json::object()}, {"hold_arrived", false}});
+  CHECK(why.empty());
+  CHECK(ledger.OnHand(1, "SKU-1") == 4);  // the lines acknowledged, not those the reply shows
+  JournalTally expected;
+  expected.Add(Journaled(ReceiptKind::kCollection, "SKU-1", 2, 0, "", "hq.3"));
+  CHECK(ledger.Journal(1) == expected);
+  CHECK(ledger.Active(1).empty());
+  CHECK(ledger.TicketOf("hq.3").empty());
+}
+
 }  // namespace
 }  // namespace kura::sim
