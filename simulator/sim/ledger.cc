@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kura/schema/codec.h"
+#include "kura/schema/ticket.h"
 #include "kura/sync/hold_cell.h"
 
 namespace kura::sim {
@@ -35,12 +36,6 @@ int64_t DocumentedExpirySeconds(const std::string& kind) {
   return 72 * 3600;  // pickup
 }
 
-// The hold a reply to a hold-moving `op` shows: ticket.redeem's under "hold", the hold
-// ops' the reply itself.
-const json& HoldOfReply(const std::string& op, const json& result) {
-  return op == "ticket.redeem" ? result.at("hold") : result;
-}
-
 std::map<std::string, int64_t> UnitsBySku(const json& lines) {
   std::map<std::string, int64_t> units;
   for (const json& line : lines) units[line.value("sku", "")] += line.value("qty", int64_t{0});
@@ -48,6 +43,21 @@ std::map<std::string, int64_t> UnitsBySku(const json& lines) {
 }
 
 }  // namespace
+
+const json& HoldOfReply(const std::string& op, const json& result) {
+  static const json kNone = json::object();
+  if (op != "ticket.redeem") return result;
+  auto hold = result.find("hold");
+  return hold != result.end() && hold->is_object() ? *hold : kNone;
+}
+
+std::string HoldAsked(const std::string& op, const json& args) {
+  if (op != "ticket.redeem") return op.starts_with("hold.") ? args.value("id", "") : "";
+  auto bytes = ParseTicketCode(args.value("code", ""));
+  if (!bytes.ok()) return "";
+  auto payload = DecodeTicketPayload(bytes->payload);
+  return payload.ok() ? payload->hold : "";
+}
 
 std::vector<std::pair<std::string, int64_t>> LinesShown(const json& hold) {
   std::vector<std::pair<std::string, int64_t>> lines;
@@ -250,12 +260,11 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
   } else if (op == "hold.create" || op == "hq.order.place") {
     if (reply == Reply::kFresh || !Knows(result["id"].get<std::string>())) AddHold(store, result);
   } else if (op == "hold.collect" || op == "ticket.redeem") {
-    // A redeemed ticket collects its hold as hold.collect does, whether or not the hold
-    // had reached the store (PROTOCOL.md 1.5); the workload checks it is the ticket's hold.
-    const json& hold = HoldOfReply(op, result);
+    // A redeemed ticket collects the hold it names as hold.collect does, whether or not
+    // the hold had reached the store (PROTOCOL.md 1.5).
     Receipt receipt = ReceiptOf(ReceiptKind::kCollection, args);
-    receipt.hold_id = op == "hold.collect" ? args["id"] : hold["id"];
-    for (const auto& [sku, qty] : LinesOf(receipt.hold_id, hold)) {
+    receipt.hold_id = HoldAsked(op, args);
+    for (const auto& [sku, qty] : LinesOf(receipt.hold_id, HoldOfReply(op, result))) {
       stock[sku] -= qty;
       receipt.lines.push_back({sku, qty, 0});
     }
@@ -265,7 +274,7 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
   if (moves_hold) {
     const json& hold = HoldOfReply(op, result);
     HoldState from = HoldState::kUnknown;
-    std::string id = hold["id"], state = hold["state"];
+    std::string id = hold.value("id", ""), state = hold.value("state", "");
     if (!Observe(id, ParseHoldState(state).value_or(HoldState::kHeld), &from) &&
         reply == Reply::kFresh)
       return op + " answered hold " + id + " " + state + ", after it was seen " + std::string(HoldStateName(from));

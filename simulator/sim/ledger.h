@@ -32,6 +32,15 @@ struct HoldRecord {
   std::string ticket;  // the pickup ticket's code its reply gave, while the hold is active
 };
 
+// The hold an acknowledged reply to a hold-moving `op` (hold.ready, hold.collect, ...,
+// ticket.redeem) shows: ticket.redeem's under "hold" (an empty object when it has none),
+// the others' the reply itself.
+const nlohmann::json& HoldOfReply(const std::string& op, const nlohmann::json& result);
+// The hold that the request `op` with `args` moves, as its client knows it: a hold op's
+// `id`; for ticket.redeem, the hold its code names (read from the code as any client may,
+// unverified); empty for other ops, or a code that does not decode.
+std::string HoldAsked(const std::string& op, const nlohmann::json& args);
+
 // A hold's lines as a reply or a listing shows it, in its order.
 std::vector<std::pair<std::string, int64_t>> LinesShown(const nlohmann::json& hold);
 

@@ -85,10 +85,17 @@ class Checker {
         hold_tags_(snapshot.stores.size()) {
     for (const OpRecord& r : records_) {
       if (!Tag(r).empty()) by_tag_[Tag(r)] = &r;
-      if (r.op == "hold.collect" && r.outcome == OpOutcome::kAcked)
-        acked_collect_.insert(r.args["id"].get<std::string>());
-      if (r.op == "hold.collect" && r.outcome == OpOutcome::kUnknown)
-        unknown_collect_.insert(r.args["id"].get<std::string>());
+      if (r.op != "hold.collect" && r.op != "ticket.redeem") continue;
+      std::string hold = HoldAsked(r.op, r.args);
+      if (r.outcome == OpOutcome::kAcked) acked_collect_.insert(hold);
+      if (r.outcome == OpOutcome::kUnknown) unknown_collect_.insert(hold);
+      // Redeemed (or maybe) before the hold reached the store: the store made the hold from
+      // the ticket, which names no customer, and journaled the collection without one.
+      if (r.op != "ticket.redeem") continue;
+      bool before_hold = r.outcome == OpOutcome::kUnknown ||
+                         (r.outcome == OpOutcome::kAcked && r.result.is_object() &&
+                          !r.result.value("hold_arrived", true));
+      if (before_hold) collected_from_ticket_.insert(hold);
     }
     for (std::size_t s = 0; s < snap_.stores.size(); ++s) {
       for (const json& receipt : snap_.stores[s].receipts) {
@@ -374,7 +381,8 @@ class Checker {
 
   // Empty when the collection `receipt` at store `s` is its hold's: the hold's lines (as
   // acknowledged when the hold was made, else as the store shows it: a hold HQ routed
-  // there) at no price, its customer, the store's origin and no override; else what differs.
+  // there) at no price, its customer (none when its ticket was redeemed before the hold
+  // reached the store), the store's origin and no override; else what differs.
   std::string CollectionUnlikeHold(std::size_t s, const json& receipt) const {
     const std::string hold = receipt.value("hold_id", "");
     const json& body = snap_.stores[s].holds.at(hold);  // Collected(): it is there
@@ -382,7 +390,8 @@ class Checker {
     for (const auto& [sku, qty] : ledger_.LinesOf(hold, body)) held.push_back(ReceiptLine(sku, qty, 0));
     json lines = receipt.value("lines", json::array());
     if (lines != held) return "lines " + lines.dump() + ", held " + held.dump();
-    if (receipt.value("customer", "") != body.value("customer", ""))
+    bool customer_known = !collected_from_ticket_.count(hold) || !receipt.value("customer", "").empty();
+    if (customer_known && receipt.value("customer", "") != body.value("customer", ""))
       return "customer " + receipt.value("customer", "") + ", the hold's " + body.value("customer", "");
     if (receipt.value("origin", "") != snap_.store_ids[s]) return "origin " + receipt.value("origin", "");
     if (receipt.contains("override")) return "an override flag on a collection";
@@ -409,11 +418,9 @@ class Checker {
       (*maybe)[r.args["sku"].get<std::string>()].push_back(r.args["qty"].get<int64_t>());
     } else if (r.op == "hold.create" || r.op == "hq.order.place") {
       ++(shown ? tally->happened : tally->did_not);
-    } else if (r.op == "hold.collect") {
-      ++(Collected(s, r.args["id"].get<std::string>()) &&
-                 !acked_collect_.count(r.args["id"].get<std::string>())
-             ? tally->happened
-             : tally->did_not);
+    } else if (r.op == "hold.collect" || r.op == "ticket.redeem") {
+      std::string hold = HoldAsked(r.op, r.args);
+      ++(Collected(s, hold) && !acked_collect_.count(hold) ? tally->happened : tally->did_not);
     } else {
       ++tally->state_only;
     }
@@ -424,6 +431,7 @@ class Checker {
   const std::vector<OpRecord>& records_;
   std::map<std::string, const OpRecord*> by_tag_;
   std::set<std::string> acked_collect_, unknown_collect_;
+  std::set<std::string> collected_from_ticket_;  // holds whose receipt may have no customer
   // Per store: how many sale and return receipts, and how many holds, carry each customer id.
   std::vector<std::map<std::string, int>> receipt_tags_, hold_tags_;
 };

@@ -22,14 +22,15 @@ constexpr char kDescription[] =
     "temporary directory (removed unless --keep). Sets up HQ's store directory, the stores'\n"
     "open status and HQ's allotment policy, stocks every store, then runs a seeded workload\n"
     "through the local APIs for --seconds: one till thread per store (sales, with an override\n"
-    "when HQ's allotment is in the way; deliveries; returns; phone holds; collections and\n"
-    "cancellations of active holds) and an online shop placing pickup and try-on orders at\n"
-    "HQ (hq.order.place: a connected store decides, otherwise HQ's allotment). Meanwhile it\n"
-    "injects faults: SIGKILL and restart of a store or HQ, SIGSTOP/SIGCONT of a store or HQ,\n"
-    "cutting a store's link while both keep running (stores reach HQ through a TCP relay\n"
-    "in kura-sim that drops the link's connections and refuses new ones until relinked), and\n"
-    "replacing a store's disk (once HQ holds all the store acknowledged: its data comes back\n"
-    "from HQ, and it refuses writes until then).\n"
+    "when HQ's allotment is in the way; deliveries; returns; phone holds; collections, half\n"
+    "by the customer's pickup ticket (ticket.redeem: also of a hold HQ made that has not\n"
+    "reached the store), and cancellations of active holds) and an online shop placing pickup\n"
+    "and try-on orders at HQ (hq.order.place: a connected store decides, otherwise HQ's\n"
+    "allotment). Meanwhile it injects faults: SIGKILL and restart of a store or HQ,\n"
+    "SIGSTOP/SIGCONT of a store or HQ, cutting a store's link while both keep running (stores\n"
+    "reach HQ through a TCP relay in kura-sim that drops the link's connections and refuses\n"
+    "new ones until relinked), and replacing a store's disk (once HQ holds all the store\n"
+    "acknowledged: its data comes back from HQ, and it refuses writes until then).\n"
     "\n"
     "Every acknowledged operation goes into a ledger; one without a reply in time, or\n"
     "answered io_error or busy, is unknown. While running: held <= on-hand + recorded\n"
@@ -50,8 +51,8 @@ constexpr char kDescription[] =
     "expired early, one hold per till request; no oversold promise at any store or HQ; every\n"
     "sale and return journaled once with the kind, lines and prices asked (an override flag\n"
     "only where staff gave one, and then exactly when its reply shows promised units taken),\n"
-    "every collection once with its hold's lines and customer, and the whole journal\n"
-    "acknowledged by HQ; admin.check.\n"
+    "every collection once with its hold's lines and customer (none when its ticket came\n"
+    "before the hold), and the whole journal acknowledged by HQ; admin.check.\n"
     "\n"
     "Not replayable event for event: the seed fixes the workload's draws and the fault plan\n"
     "(which daemon, when, how long), but wall-clock timing decides how they meet the\n"
@@ -131,7 +132,8 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   mix->add_option("--w-hold", o.w_hold, "phone hold of 1-2 units (hold.create)")
       ->capture_default_str();
   mix->add_option("--w-collect", o.w_collect,
-                  "collection of an active hold, readied first half of the time")
+                  "collection of an active hold, readied first half of the time; half are by the "
+                  "customer's pickup ticket (ticket.redeem)")
       ->capture_default_str();
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold")
       ->capture_default_str();

@@ -57,8 +57,8 @@ std::size_t ProcessLedger::Begin(int store, bool at_hq, const std::string& op,
   std::lock_guard<std::mutex> lock(mu_);
   records_.push_back(OpRecord{store, at_hq, op, rid, args, OpOutcome::kPending, nullptr, ""});
   OpRecord& record = records_.back();
-  if (op.starts_with("hold.") && op != "hold.create") {
-    auto hold = ledger_.holds().find(args.value("id", ""));
+  if (std::string id = HoldAsked(op, args); !id.empty()) {
+    auto hold = ledger_.holds().find(id);
     if (hold != ledger_.holds().end()) record.hold_when_sent = hold->second.state;
   }
   AddUncertainSale(record, +1);
@@ -100,10 +100,11 @@ void ProcessLedger::AckLocked(OpRecord& record, const json& result, Ledger::Repl
     RaiseLocked(record.rid + ": " + other);
   }
   std::string illegal = ledger_.Apply(record.store, record.op, record.args, result, reply);
-  auto state = ParseHoldState(result.value("state", ""));
+  const json& hold = HoldOfReply(record.op, result);
+  auto state = ParseHoldState(hold.value("state", ""));
   if (reply == Ledger::Reply::kRepeated && record.hold_when_sent != HoldState::kUnknown && state &&
       !LegalHoldMove(record.hold_when_sent, *state)) {
-    illegal = record.op + " sent again answered hold " + result.value("id", "") + " " +
+    illegal = record.op + " sent again answered hold " + hold.value("id", "") + " " +
               std::string(HoldStateName(*state)) + ", but it was " +
               std::string(HoldStateName(record.hold_when_sent)) + " when first sent";
   }
@@ -212,6 +213,11 @@ std::string ProcessLedger::violation() const {
 int64_t ProcessLedger::OnHand(int store, const std::string& sku) const {
   std::lock_guard<std::mutex> lock(mu_);
   return ledger_.OnHand(store, sku);
+}
+
+std::string ProcessLedger::TicketOf(const std::string& hold_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ledger_.TicketOf(hold_id);
 }
 
 std::optional<std::string> ProcessLedger::PickActive(int store, double u) const {

@@ -94,6 +94,8 @@ class ProcessLedger {
 
   // For the workload.
   int64_t OnHand(int store, const std::string& sku) const;
+  // The pickup ticket acknowledged with active hold `hold_id` (Ledger::TicketOf).
+  std::string TicketOf(const std::string& hold_id) const;
   // An active hold at `store`, picked by `u` in [0, 1); none when it has none.
   std::optional<std::string> PickActive(int store, double u) const;
   // A hold seen in `state`; false (and *why set) when that is not a legal move.

@@ -96,10 +96,12 @@ std::string FormatProcessRun(const ProcessOptions& o, const ProcessResult& r) {
   }
   if (!refusals.empty()) out << "refused: " << refusals << "\n";
   out << Printf(
-      "online orders decided by the store: %lld, by HQ's allotment: %lld; turns skipped (a till or "
-      "the shop sat out\nits turn while its daemon was down): %lld; store operations acknowledged "
-      "while the store's link was cut: %lld\n",
-      L(r.decided_by_store), L(r.decided_by_hq), L(r.skipped), L(r.acked_while_cut));
+      "online orders decided by the store: %lld, by HQ's allotment: %lld; pickup tickets redeemed "
+      "before their hold\nreached the store: %lld; turns skipped (a till or the shop sat out its "
+      "turn while its daemon was\ndown): %lld; store operations acknowledged while the store's link "
+      "was cut: %lld\n",
+      L(r.decided_by_store), L(r.decided_by_hq), L(r.tickets_before_hold), L(r.skipped),
+      L(r.acked_while_cut));
   out << FaultTable(r.faults);
   if (r.disks_replaced + r.disks_kept > 0) {
     out << Printf(
@@ -180,6 +182,7 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
       {"skipped", r.skipped},
       {"acked_while_cut", r.acked_while_cut},
       {"orders", {{"decided_by_store", r.decided_by_store}, {"decided_by_hq", r.decided_by_hq}}},
+      {"tickets_before_hold", r.tickets_before_hold},
       {"disks", {{"replaced", r.disks_replaced}, {"rekeyed", r.disks_rekeyed}, {"kept", r.disks_kept}}},
       {"faults", faults},
       {"unknown",

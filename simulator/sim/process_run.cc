@@ -332,12 +332,14 @@ class Run {
     CountOrders();
   }
 
-  // From the ledger, so that orders acknowledged only when sent again count too.
+  // From the ledger, so that orders and redeems acknowledged only when sent again count too.
   void CountOrders() {
-    result_->decided_by_store = result_->decided_by_hq = 0;
+    result_->decided_by_store = result_->decided_by_hq = result_->tickets_before_hold = 0;
     for (const OpRecord& r : ledger_->records()) {
-      if (r.op != "hq.order.place" || r.outcome != OpOutcome::kAcked) continue;
-      ++(r.result.value("decided_by", "") == "store" ? result_->decided_by_store : result_->decided_by_hq);
+      if (r.outcome != OpOutcome::kAcked) continue;
+      if (r.op == "hq.order.place")
+        ++(r.result.value("decided_by", "") == "store" ? result_->decided_by_store : result_->decided_by_hq);
+      if (r.op == "ticket.redeem" && !r.result.value("hold_arrived", true)) ++result_->tickets_before_hold;
     }
   }
 

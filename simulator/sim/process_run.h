@@ -34,6 +34,8 @@ struct ProcessResult {
   int64_t skipped = 0;  // turns a till or the shop sat out while its daemon was down
   int64_t acked_while_cut = 0;  // store operations acknowledged while that store's link was cut
   int64_t decided_by_store = 0, decided_by_hq = 0;
+  // Acknowledged ticket.redeem of a hold that had not reached the store (made from the ticket).
+  int64_t tickets_before_hold = 0;
   // Disk replacements done, and those that fell back to a SIGKILL because operations at the
   // store were still unknown (its memory of their rids would have gone with the disk).
   int64_t disks_replaced = 0, disks_kept = 0;

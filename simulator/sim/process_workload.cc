@@ -117,7 +117,7 @@ void ProcessWorkload::TillSale(ApiClient& client, int store, const std::string& 
 }
 
 void ProcessWorkload::TillHoldMove(ApiClient& client, int store, const std::string& rid, double u,
-                                   bool collect, bool ready_first) {
+                                   bool collect, bool ready_first, bool by_ticket) {
   auto id = ledger_->PickActive(store, u);
   if (!id) return;
   if (!collect) {
@@ -126,7 +126,10 @@ void ProcessWorkload::TillHoldMove(ApiClient& client, int store, const std::stri
     return;
   }
   if (ready_first) (void)Send(client, store, false, "hold.ready", rid + ".r", {{"id", *id}});
-  auto collected = Send(client, store, false, "hold.collect", rid, {{"id", *id}});
+  // The customer's pickup ticket collects even a hold HQ made that has not reached the store.
+  std::string ticket = by_ticket ? ledger_->TicketOf(*id) : "";
+  auto collected = ticket.empty() ? Send(client, store, false, "hold.collect", rid, {{"id", *id}})
+                                  : Send(client, store, false, "ticket.redeem", rid, {{"code", ticket}});
   if (collected && !collected->ok()) Learn(client, *id);
 }
 
@@ -134,7 +137,7 @@ void ProcessWorkload::Till(int store) {
   std::mt19937_64 rng(DeriveSeed(options_.seed, kTillStream + store));
   ApiClient client(*context_, chain_->store_endpoint(store), options_.store_timeout_ms);
   for (int64_t n = 0; Pace(rng, options_.till_rate); ++n) {
-    double u[5];
+    double u[6];
     for (double& x : u) x = Uniform(rng);
     StoreGates::Pass pass = gates_.Enter(store);
     if (!chain_->store_up(store) || !pass) {
@@ -170,7 +173,7 @@ void ProcessWorkload::Till(int store) {
         break;
       case kCollect:
       case kCancel:
-        TillHoldMove(client, store, rid, u[3], kind == kCollect, u[4] < 0.5);
+        TillHoldMove(client, store, rid, u[3], kind == kCollect, u[4] < 0.5, u[5] < 0.5);
         break;
     }
   }

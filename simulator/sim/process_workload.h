@@ -1,8 +1,8 @@
 // ProcessWorkload: the chain's tills and online shop as threads driving real daemons
 // through their local APIs — one till thread per store (sales, deliveries, returns, phone
-// holds, collections and cancellations of active holds) and one online-shop thread placing
-// pickup and try-on orders at HQ (`hq.order.place`, which a connected store decides and
-// HQ's allotment otherwise). Each thread draws from its own stream of the seed, paced as a
+// holds, collections of active holds, half by pickup ticket, and cancellations) and one
+// online-shop thread placing pickup and try-on orders at HQ (`hq.order.place`, which a
+// connected store decides and HQ's allotment otherwise). Each thread draws from its own stream of the seed, paced as a
 // Poisson process; a till skips its turn while its store is down (killed or restarting) or
 // closed for a disk replacement (and the shop its orders for such a store), and a request
 // without a reply in time is recorded as unknown, never retried. Every operation goes
@@ -76,8 +76,11 @@ class ProcessWorkload {
   void Learn(ApiClient& client, const std::string& id);
   void TillSale(ApiClient& client, int store, const std::string& rid, const std::string& sku,
                 int64_t qty);
+  // Cancels or collects an active hold of `store` picked by `u`; a collection readies it
+  // first when `ready_first`, and is by the customer's pickup ticket when `by_ticket` and
+  // one is known.
   void TillHoldMove(ApiClient& client, int store, const std::string& rid, double u, bool collect,
-                    bool ready_first);
+                    bool ready_first, bool by_ticket);
 
   ProcessOptions options_;
   ProcessChain* chain_;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger.h"
+#include "ticket_code.h"
 
 namespace kura::sim {
 namespace {
@@ -199,17 +200,25 @@ TEST_CASE("a collection takes the hold's lines as acknowledged when it was made,
   CHECK(ledger.Journal(0) == expected);
 }
 
+TEST_CASE("the hold a request moves is its id, or the one its ticket names", "[sim]") {
+  CHECK(HoldAsked("hold.collect", {{"id", "store-1.4"}}) == "store-1.4");
+  CHECK(HoldAsked("ticket.redeem", {{"code", TicketCodeFor("hq.3", "store-1")}}) == "hq.3");
+  CHECK(HoldAsked("ticket.redeem", {{"code", "KT1.NOTACODE"}}).empty());
+  CHECK(HoldAsked("stock.sell", {{"id", "store-1.4"}}).empty());
+}
+
 TEST_CASE("a redeemed ticket collects its hold as acknowledged, and the customer keeps no ticket after", "[sim]") {
   Ledger ledger(2);
+  const std::string code = TicketCodeFor("hq.3", "store-1");
   ledger.Apply(1, "stock.receive", {{"sku", "SKU-1"}, {"qty", 6}}, json::object());
   // HQ made the hold for store 1 while it could not reach it.
   json hold = {{"id", "hq.3"}, {"state", "held"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 2}}})},
-               {"ticket", "KT1.CODE"}};
+               {"ticket", code}};
   ledger.Apply(1, "hq.order.place", {{"lines", hold["lines"]}}, hold);
-  CHECK(ledger.TicketOf("hq.3") == "KT1.CODE");
+  CHECK(ledger.TicketOf("hq.3") == code);
   // The store had not had the hold yet: it made it from the ticket, whose lines it shows.
   json made = {{"id", "hq.3"}, {"state", "collected"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
-  std::string why = ledger.Apply(1, "ticket.redeem", {{"code", "KT1.CODE"}},
+  std::string why = ledger.Apply(1, "ticket.redeem", {{"code", code}},
                                  {{"hold", made}, {"ticket", json::object()}, {"hold_arrived", false}});
   CHECK(why.empty());
   CHECK(ledger.OnHand(1, "SKU-1") == 4);  // the lines acknowledged, not those the reply shows

@@ -19,6 +19,7 @@
 #include "process_report.h"
 #include "process_run.h"
 #include "temp_dir.h"
+#include "ticket_code.h"
 
 namespace kura::sim {
 namespace {
@@ -486,6 +487,24 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     f.snapshot.stores[0].holds["store-000.1"]["lines"][0]["qty"] = 2;
     CHECK(f.Check("no acknowledged hold").detail ==
           R"(hold store-000.1 at store-000 holds [{"qty":2,"sku":"SKU-00000"}], not the lines acknowledged)");
+  }
+  SECTION("a ticket redeemed before its hold arrived journals no customer; one redeemed after, the hold's") {
+    f.AddStoreHold("store-000.1", "t0-3");
+    (void)f.ledger.Apply(0, "hold.create", Fabricated::PhoneHold("t0-3"),
+                         f.snapshot.stores[0].holds["store-000.1"]);
+    f.snapshot.stores[0].holds["store-000.1"]["state"] = "collected";
+    f.Add("ticket.redeem", "t0-7", {{"code", TicketCodeFor("store-000.1", "store-000")}}, OpOutcome::kAcked);
+    f.records.back().result = {{"hold_arrived", false}};
+    f.snapshot.stores[0].sync = {{"journal_head_seq", 1}, {"journal_acked_seq", 1}};
+    f.snapshot.stores[0].receipts = {{{"origin", "store-000"},
+                                      {"seq", 1},
+                                      {"kind", "collection"},
+                                      {"hold_id", "store-000.1"},
+                                      {"lines", json::array({{{"sku", "SKU-00000"}, {"qty", 1}, {"price_cents", 0}}})}}};
+    CHECK(f.Check("receipts").ok);
+    CHECK(f.Check("no acknowledged hold").ok);  // collected, as its ticket asked
+    f.records.back().result["hold_arrived"] = true;
+    CHECK(f.Check("receipts").detail == "store-000: receipt seq 1 collecting store-000.1: customer , the hold's c-t0-3");
   }
   SECTION("a hold expired before its expiry") {
     f.AddStoreHold("store-000.1", "t0-3");
