@@ -11,6 +11,7 @@
 #include "kura/schema/keys.h"
 #include "ops.h"
 #include "system_clock.h"
+#include "tickets.h"
 
 namespace kura {
 namespace {
@@ -208,6 +209,15 @@ Status Engine::EndAwaitingHq() {
   KURA_RETURN_IF_ERROR(txn_.Commit());
   awaiting_hq_ = false;
   return Status::Ok();
+}
+
+Status Engine::PublishSigningKey() {
+  OpContext ctx = Context();
+  if (Status s = kura::PublishSigningKey(ctx); !s.ok()) {
+    txn_.Clear();
+    return s;
+  }
+  return txn_.Commit();
 }
 
 Result<int> Engine::ExpireDueHolds() {

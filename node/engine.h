@@ -42,6 +42,8 @@ class Engine final : public Store {
 
   std::vector<std::string> ExecuteGroup(const std::vector<std::string_view>& requests) override;
   Result<int> ExpireDueHolds() override;
+  // kura::PublishSigningKey (tickets.h) in one synced write, when it writes anything.
+  Status PublishSigningKey();
   Result<PruneStep> PruneRequestIds() override;
 
   // kura-hq: executes one request as a group of one, its handler seeing `decision` as

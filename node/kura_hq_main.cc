@@ -27,6 +27,11 @@ int main(int argc, char** argv) {
   auto engine = kura::StartDaemon(config.engine, kura::HqOps(), config.log_level);
   if (!engine.ok()) return kura::ExitStatusAfterStartFailure(engine.status());
   kura::Engine* hq = engine->get();
+  // Stores check HQ's tickets offline: they need its key before they are cut off.
+  if (auto s = hq->PublishSigningKey(); !s.ok()) {
+    spdlog::error("event=signing_key_failed error=\"{}\"", s.ToString());
+    return kura::ExitStatusAfterStartFailure(s);
+  }
   kura::EventLoop loop(hq->clock());
   kura::StopOnStorageFailure(loop, hq);
   zmq::context_t context(1);

@@ -53,6 +53,13 @@ Status PublishKey(OpContext& ctx, std::string_view public_key) {
   return WriteRegister(ctx, key, std::string(public_key));
 }
 
+// This replica's secret, made and published as PublishSigningKey says.
+Result<std::string> PublishedSecret(OpContext& ctx) {
+  KURA_ASSIGN_OR_RETURN(std::string secret, SigningSecret(ctx));
+  KURA_RETURN_IF_ERROR(PublishKey(ctx, std::string_view(secret).substr(crypto_sign_SEEDBYTES)));
+  return secret;
+}
+
 json LinesJson(const std::vector<TicketLine>& lines) {
   json out = json::array();
   for (const auto& line : lines) out.push_back({{"sku", line.sku}, {"qty", line.qty}});
@@ -86,6 +93,8 @@ std::string_view TicketVerdictName(TicketVerdict verdict) {
   return "malformed";
 }
 
+Status PublishSigningKey(OpContext& ctx) { return PublishedSecret(ctx).status(); }
+
 Result<std::string> IssueTicket(OpContext& ctx, const HoldBody& body) {
   if (body.issuer != ctx.origin()) {
     return Status::InvalidArgument("id: hold " + body.id + " was issued by " + body.issuer +
@@ -95,8 +104,7 @@ Result<std::string> IssueTicket(OpContext& ctx, const HoldBody& body) {
   if (payload.size() + kTicketSignatureBytes > kMaxTicketBytes) {
     return Status::TooLarge("hold " + body.id + " is too large for a ticket");
   }
-  KURA_ASSIGN_OR_RETURN(std::string secret, SigningSecret(ctx));
-  KURA_RETURN_IF_ERROR(PublishKey(ctx, std::string_view(secret).substr(crypto_sign_SEEDBYTES)));
+  KURA_ASSIGN_OR_RETURN(std::string secret, PublishedSecret(ctx));
   std::string signature(kTicketSignatureBytes, '\0');
   crypto_sign_detached(Out(signature), nullptr, In(payload), payload.size(), In(secret));
   return FormatTicketCode(payload, signature);

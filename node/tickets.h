@@ -5,7 +5,8 @@
 // secret is made on first use and kept in cf meta `sign/secret`; it is never logged or
 // replicated. The public key is published in the key-directory register g/keys/<origin>
 // (registers.h), in the same write as the first ticket it signs, so the key travels by
-// sync before, or with, any ticket a peer could be shown. A wiped replica makes a new key:
+// sync before, or with, any ticket a peer could be shown; HQ publishes its own when it
+// starts, so stores have it before they are cut off. A wiped replica makes a new key:
 // tickets signed with the old one then fail as forged and must be issued again.
 //
 // A ticket is accepted once and only at its store: redeeming one collects the hold — the
@@ -25,6 +26,12 @@ namespace kura {
 
 inline constexpr std::size_t kSignPublicKeyBytes = 32;
 inline constexpr std::size_t kSignSecretKeyBytes = 64;
+
+// Makes this replica's signing key if it has none, and publishes it in the key directory
+// unless it is there already (writes only then). kura-hq does this when it starts, so that
+// every store has HQ's key before HQ signs a ticket for a store it cannot reach (a store's
+// own tickets are checked only by itself). REQUIRES: ctx.hlc set.
+Status PublishSigningKey(OpContext& ctx);
 
 // The text code of `body`'s ticket, signed with this replica's key (made and published on
 // first use). InvalidArgument when this replica did not issue the hold; TooLarge when the

@@ -34,6 +34,7 @@ Status SimNode::Open(const std::vector<std::string>& peers) {
   // one is empty and must get the store's data back from HQ before it sells.
   options.await_hq_when_new = !hq() && disks_replaced_ > 0 && restore_new_disks;
   KURA_ASSIGN_OR_RETURN(engine_, Engine::Open(options, hq() ? HqOps() : StoreOps()));
+  if (hq()) KURA_RETURN_IF_ERROR(engine_->PublishSigningKey());  // as kura-hq does when it starts
   if (hq()) {
     observer_ = std::make_unique<HqObserver>();
   } else {

@@ -11,6 +11,7 @@
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
+#include "registers.h"
 #include "store_observer.h"
 #include "tickets.h"
 
@@ -74,30 +75,46 @@ HoldState StateAt(Engine& engine, const std::string& key) {
   return (*cell)->State();
 }
 
-}  // namespace
+// Store tokyo-01 (through its harness) and HQ, each an engine, and a sync session between.
+struct StoreAndHq {
+  EngineHarness h{"tokyo-01"};
+  Engine* store = dynamic_cast<Engine*>(h.store.get());
+  std::unique_ptr<Engine> hq = OpenHq(h);
+  StoreObserver observer{&store->options(), store->clock()};
+  CellReplica store_replica{store->db(), "tokyo-01", CellReplica::Role::kStore, &observer};
+  CellReplica hq_replica{hq->db(), kHqOrigin, CellReplica::Role::kHq, nullptr};
+  SyncSession store_session{&store_replica, "tokyo-01", kHqOrigin, store->hlc()};
+  SyncSession hq_session{&hq_replica, kHqOrigin, "tokyo-01", hq->hlc()};
 
-TEST_CASE("a ticket redeemed before its hold arrives leaves the hold collected once", "[ticket][sync]") {
-  EngineHarness h("tokyo-01");
-  auto* store = dynamic_cast<Engine*>(h.store.get());
-  REQUIRE(store != nullptr);
-  StoreOptions hq_options{kHqOrigin, h.dir.Sub("hq")};
-  hq_options.clock = &h.clock;
-  auto hq = Engine::Open(hq_options, HqOps());
-  REQUIRE(hq.ok());
-  StoreObserver observer(&store->options(), store->clock());
-  CellReplica store_replica(store->db(), "tokyo-01", CellReplica::Role::kStore, &observer);
-  CellReplica hq_replica((*hq)->db(), kHqOrigin, CellReplica::Role::kHq, nullptr);
-  SyncSession store_session(&store_replica, "tokyo-01", kHqOrigin, store->hlc());
-  SyncSession hq_session(&hq_replica, kHqOrigin, "tokyo-01", (*hq)->hlc());
-  auto sync = [&] {
+  static std::unique_ptr<Engine> OpenHq(EngineHarness& h) {
+    StoreOptions options{kHqOrigin, h.dir.Sub("hq")};
+    options.clock = &h.clock;
+    auto hq = Engine::Open(options, HqOps());
+    REQUIRE(hq.ok());
+    return std::move(*hq);
+  }
+  void Sync() {
     int64_t now = h.clock.NowMillis();
     store_session.Start(now);
     hq_session.Start(now);
     Pump(store_session, hq_session, now);
-  };
-  auto reason = [&](const std::string& code) {
+  }
+  // Whether the store would take `code` now, checked offline.
+  std::string Reason(const std::string& code) {
     return h.Ok("ticket.verify", {{"code", code}})["reason"].get<std::string>();
-  };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a ticket redeemed before its hold arrives leaves the hold collected once", "[ticket][sync]") {
+  StoreAndHq chain;
+  EngineHarness& h = chain.h;
+  Engine* store = chain.store;
+  REQUIRE(store != nullptr);
+  auto* hq = &chain.hq;
+  auto sync = [&] { chain.Sync(); };
+  auto reason = [&](const std::string& code) { return chain.Reason(code); };
 
   h.Receive("TEE", 10);
   std::string first = HqHold(**hq, "tokyo-01", 1, 2);
@@ -150,4 +167,25 @@ TEST_CASE("a ticket redeemed before its hold arrives leaves the hold collected o
   CHECK(h.Stock("TEE")["on_hand"] == 5);
   CHECK(h.Stock("TEE")["held"] == 0);
   CHECK(h.Ok("slip.list")["slips"].empty());
+}
+
+TEST_CASE("HQ publishes its key when it starts, so a store cut off since checks HQ's first ticket", "[ticket][sync]") {
+  StoreAndHq chain;
+  REQUIRE(chain.hq->PublishSigningKey().ok());  // as kura-hq does at start
+  chain.Sync();
+  auto directory = [&] {
+    Txn txn(chain.store->db());
+    auto entry = ReadRegister(txn, keys::KeyDirectory(kHqOrigin));
+    REQUIRE(entry.ok());
+    return entry->value_or("");
+  };
+  std::string published = directory();
+  CHECK(published.size() == kSignPublicKeyBytes);
+  // Cut off from here: HQ promises units at the store and signs its first ticket.
+  std::string code = HqHold(*chain.hq, "tokyo-01", 1, 2);
+  CHECK(chain.Reason(code) == "ok");
+  // Starting again publishes nothing new: the key is the one the store has.
+  REQUIRE(chain.hq->PublishSigningKey().ok());
+  chain.Sync();
+  CHECK(directory() == published);
 }
