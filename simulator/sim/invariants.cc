@@ -102,7 +102,8 @@ void Invariants::CheckStores(bool every_sku, StepProgress* progress) {
   }
   Held("no acknowledged operation lost or doubled (on-hand = acknowledged effects)");
   Held("no oversold promise at any store (held <= on-hand + recorded overrides)");
-  Held("only legal hold-state transitions; held units = active holds' lines; no hold expired early or left past its expiry");
+  Held("only legal hold-state transitions; holds as acknowledged (lines, expiry); held units = active holds' lines; "
+       "no hold expired early or left past its expiry");
 }
 
 std::string Invariants::ReadStock(int i, const std::set<std::string>* skus, StockViews* out) {
@@ -188,6 +189,14 @@ std::string Invariants::CheckHolds(int i, const StockViews& seen) {
     if (!world_->ledger().Observe(hold.body.id, hold.State(), &from)) {
       bad = Status::InvalidArgument("hold " + hold.body.id + " moved from " + std::string(HoldStateName(from)) +
                                     " to " + std::string(HoldStateName(hold.State())));
+      return false;
+    }
+    // The promise as made: a hold whose lines or expiry changed after its reply.
+    std::vector<std::pair<std::string, int64_t>> lines;
+    for (const auto& line : hold.body.lines) lines.emplace_back(line.sku, line.qty);
+    if (std::string why = world_->ledger().UnlikeAcknowledged(hold.body.id, lines, hold.body.expires_ms);
+        !why.empty()) {
+      bad = Status::InvalidArgument(why);
       return false;
     }
     // Each origin's move, not only the state they join to: an early expiry that a

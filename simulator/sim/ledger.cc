@@ -166,6 +166,7 @@ void Ledger::AddHold(int store, const json& hold) {
   record.state = ParseHoldState(hold.value("state", "held")).value_or(HoldState::kHeld);
   std::string id = hold["id"].get<std::string>();
   record.lines = LinesShown(hold);
+  record.expires_ms = hold.value("expires_ms", int64_t{0});
   if (IsActive(record.state)) record.ticket = hold.value("ticket", "");
   std::lock_guard lock(holds_mutex_);
   holds_[id] = record;
@@ -178,6 +179,23 @@ std::vector<std::pair<std::string, int64_t>> Ledger::LinesOf(const std::string& 
     if (auto it = holds_.find(hold_id); it != holds_.end()) return it->second.lines;
   }
   return LinesShown(hold);
+}
+
+std::string Ledger::UnlikeAcknowledged(const std::string& hold_id,
+                                       const std::vector<std::pair<std::string, int64_t>>& lines,
+                                       int64_t expires_ms) const {
+  std::lock_guard lock(holds_mutex_);
+  auto it = holds_.find(hold_id);
+  if (it == holds_.end()) return "";
+  const HoldRecord& acked = it->second;
+  if (acked.lines == lines && acked.expires_ms == expires_ms) return "";
+  auto describe = [](const std::vector<std::pair<std::string, int64_t>>& of, int64_t until) {
+    std::string out;
+    for (const auto& [sku, qty] : of) out += (out.empty() ? "" : ", ") + std::to_string(qty) + " " + sku;
+    return out + " until " + std::to_string(until);
+  };
+  return "hold " + hold_id + " holds " + describe(lines, expires_ms) + ", acknowledged as " +
+         describe(acked.lines, acked.expires_ms);
 }
 
 std::string Ledger::TicketOf(const std::string& hold_id) const {

@@ -29,6 +29,7 @@ struct HoldRecord {
   int store = 0;
   HoldState state = HoldState::kHeld;
   std::vector<std::pair<std::string, int64_t>> lines;
+  int64_t expires_ms = 0;  // as acknowledged
   std::string ticket;  // the pickup ticket's code its reply gave, while the hold is active
 };
 
@@ -142,6 +143,12 @@ class Ledger {
   // `hold`, a reply or listing showing it (a hold HQ routed to a store that no reply to the
   // sim showed). Guarded.
   std::vector<std::pair<std::string, int64_t>> LinesOf(const std::string& hold_id, const nlohmann::json& hold) const;
+  // Empty when a replica's hold `hold_id` with `lines` expiring at `expires_ms` holds the
+  // lines and expiry it was acknowledged with, or was not acknowledged; else what differs:
+  // a promise changed after it was made. Guarded.
+  std::string UnlikeAcknowledged(const std::string& hold_id,
+                                 const std::vector<std::pair<std::string, int64_t>>& lines,
+                                 int64_t expires_ms) const;
   // The pickup ticket code acknowledged with an active hold, as its customer keeps it; empty
   // when none is known (ended, or too large for a ticket). Guarded.
   std::string TicketOf(const std::string& hold_id) const;

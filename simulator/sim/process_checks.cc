@@ -191,9 +191,10 @@ class Checker {
         fail("acknowledged hold " + id + " missing at " + snap_.store_ids[record.store]);
         continue;
       }
-      if (LinesShown(it->second) != record.lines)
-        fail("hold " + id + " at " + snap_.store_ids[record.store] + " holds " +
-             it->second.value("lines", json::array()).dump() + ", not the lines acknowledged");
+      if (std::string why = ledger_.UnlikeAcknowledged(id, LinesShown(it->second),
+                                                       it->second.value("expires_ms", int64_t{0}));
+          !why.empty())
+        fail(why + ", at " + snap_.store_ids[record.store]);
       auto state = ParseHoldState(it->second["state"].get<std::string>());
       if (!state || !LegalHoldMove(record.state, *state)) {
         fail("hold " + id + " acknowledged " + std::string(HoldStateName(record.state)) + ", now " +

@@ -482,11 +482,17 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
     receipt["override"] = true;
     CHECK(f.Check("receipts").detail == "store-000: receipt seq 1 collecting store-000.1: an override flag on a collection");
     receipt.erase("override");
-    // A store whose hold no longer holds what was acknowledged.
+    // A store whose hold no longer holds what was acknowledged, or as long.
     REQUIRE(f.Check("no acknowledged hold").ok);
-    f.snapshot.stores[0].holds["store-000.1"]["lines"][0]["qty"] = 2;
+    json& hold = f.snapshot.stores[0].holds["store-000.1"];
+    hold["lines"][0]["qty"] = 2;
     CHECK(f.Check("no acknowledged hold").detail ==
-          R"(hold store-000.1 at store-000 holds [{"qty":2,"sku":"SKU-00000"}], not the lines acknowledged)");
+          "hold store-000.1 holds 2 SKU-00000 until 86401000, acknowledged as 1 SKU-00000 until 86401000, at store-000");
+    hold["lines"][0]["qty"] = 1;
+    REQUIRE(f.Check("no acknowledged hold").ok);
+    hold["expires_ms"] = 86'400'000;
+    CHECK(f.Check("no acknowledged hold").detail ==
+          "hold store-000.1 holds 1 SKU-00000 until 86400000, acknowledged as 1 SKU-00000 until 86401000, at store-000");
   }
   SECTION("a ticket redeemed before its hold arrived journals no customer; one redeemed after, the hold's") {
     f.AddStoreHold("store-000.1", "t0-3");
@@ -512,10 +518,9 @@ TEST_CASE("the multi-process checks judge a fabricated chain", "[sim][processes]
                          f.snapshot.stores[0].holds["store-000.1"]);
     json& hold = f.snapshot.stores[0].holds["store-000.1"];
     hold["state"] = "expired";
-    hold["expires_ms"] = 90'000;
-    hold["state_since_ms"] = 90'000;
+    hold["state_since_ms"] = 86'401'000;  // at its expiry, as acknowledged
     CHECK(f.Check("no acknowledged hold").ok);
-    hold["state_since_ms"] = 89'000;
+    hold["state_since_ms"] = 86'400'000;
     CHECK(f.Check("no acknowledged hold").detail == "hold store-000.1 at store-000 expired 1000 ms before its expiry");
   }
   SECTION("a receipt HQ has not acknowledged") {
