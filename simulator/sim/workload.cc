@@ -215,9 +215,10 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
       if (collected.ok() && !ticket.empty()) {
         ++collections_[store].by_ticket;
         if (!collected->value("hold_arrived", true)) ++collections_[store].ticket_before_hold;
-        if (collected->at("hold").value("id", "") != id)
+        std::string redeemed = HoldOfReply("ticket.redeem", *collected).value("id", "");
+        if (redeemed != id)
           world_->Violation(node.id() + " " + rid + ": ticket.redeem of hold " + id + "'s ticket collected hold " +
-                            collected->at("hold").value("id", ""));
+                            redeemed);
       }
       if (!collected.ok()) {
         // Expired or ended elsewhere meanwhile: learn its state so it is not picked again.
