@@ -51,8 +51,13 @@ const json& HoldOfReply(const std::string& op, const json& result) {
   return hold != result.end() && hold->is_object() ? *hold : kNone;
 }
 
+bool MovesHold(const std::string& op) {
+  return (op.starts_with("hold.") && op != "hold.create") || op == "ticket.redeem";
+}
+
 std::string HoldAsked(const std::string& op, const json& args) {
-  if (op != "ticket.redeem") return op.starts_with("hold.") ? args.value("id", "") : "";
+  if (!MovesHold(op)) return "";
+  if (op != "ticket.redeem") return args.value("id", "");
   auto bytes = ParseTicketCode(args.value("code", ""));
   if (!bytes.ok()) return "";
   auto payload = DecodeTicketPayload(bytes->payload);
@@ -288,8 +293,7 @@ std::string Ledger::Apply(int store, const std::string& op, const json& args, co
     }
     journals_[store].Add(std::move(receipt));
   }
-  bool moves_hold = (op.rfind("hold.", 0) == 0 && op != "hold.create") || op == "ticket.redeem";
-  if (moves_hold) {
+  if (MovesHold(op)) {
     const json& hold = HoldOfReply(op, result);
     HoldState from = HoldState::kUnknown;
     std::string id = hold.value("id", ""), state = hold.value("state", "");

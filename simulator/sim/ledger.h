@@ -37,6 +37,8 @@ struct HoldRecord {
 // ticket.redeem) shows: ticket.redeem's under "hold" (an empty object when it has none),
 // the others' the reply itself.
 const nlohmann::json& HoldOfReply(const std::string& op, const nlohmann::json& result);
+// Whether `op` moves a hold that exists: the hold ops but hold.create, and ticket.redeem.
+bool MovesHold(const std::string& op);
 // The hold that the request `op` with `args` moves, as its client knows it: a hold op's
 // `id`; for ticket.redeem, the hold its code names (read from the code as any client may,
 // unverified); empty for other ops, or a code that does not decode.

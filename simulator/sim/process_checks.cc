@@ -391,8 +391,8 @@ class Checker {
     for (const auto& [sku, qty] : ledger_.LinesOf(hold, body)) held.push_back(ReceiptLine(sku, qty, 0));
     json lines = receipt.value("lines", json::array());
     if (lines != held) return "lines " + lines.dump() + ", held " + held.dump();
-    bool customer_known = !collected_from_ticket_.count(hold) || !receipt.value("customer", "").empty();
-    if (customer_known && receipt.value("customer", "") != body.value("customer", ""))
+    bool none_from_ticket = collected_from_ticket_.count(hold) && receipt.value("customer", "").empty();
+    if (!none_from_ticket && receipt.value("customer", "") != body.value("customer", ""))
       return "customer " + receipt.value("customer", "") + ", the hold's " + body.value("customer", "");
     if (receipt.value("origin", "") != snap_.store_ids[s]) return "origin " + receipt.value("origin", "");
     if (receipt.contains("override")) return "an override flag on a collection";

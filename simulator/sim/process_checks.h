@@ -9,8 +9,8 @@
 //  - HQ = stores: hq.stock per store equals each store's own on-hand and held, and its
 //    total the sum of the stores' own;
 //  - holds: no acknowledged hold or order lost (at its store, and at HQ for orders, in the
-//    same state), each still holding the lines acknowledged, hold states only moved
-//    forward, no hold expired before its expires_ms (by its expired stamp), a hold no
+//    same state), each still holding the lines and expiry acknowledged, hold states only
+//    moved forward, no hold expired before its expires_ms (by its expired stamp), a hold no
 //    reply showed made as its request asked (lines, kind, customer, lifetime), no hold
 //    nobody asked for, and a till's hold.create made its acknowledged hold alone, none
 //    when refused, at most one when unknown (an order may leave a store's hold besides
@@ -21,7 +21,8 @@
 //    collection once, nothing else, and each as asked: a sale's or return's kind, lines
 //    and prices those of its request, an override flag only where one was given (for an
 //    acknowledged sale, exactly when its reply shows promised units taken), a collection
-//    its hold's lines and customer, each its store's origin; no receipt of a refused
+//    its hold's lines and customer (none when its ticket was, or may have been, redeemed
+//    before the hold reached the store), each its store's origin; no receipt of a refused
 //    request; HQ acknowledged every store's whole journal lane (kura-hq has no op to
 //    list its journal, so its Ack, seen in the store's sync.status, is the evidence);
 //  - admin.check is clean at every store.

@@ -2,8 +2,8 @@
 // through their local APIs — one till thread per store (sales, deliveries, returns, phone
 // holds, collections of active holds, half by pickup ticket, and cancellations) and one
 // online-shop thread placing pickup and try-on orders at HQ (`hq.order.place`, which a
-// connected store decides and HQ's allotment otherwise). Each thread draws from its own stream of the seed, paced as a
-// Poisson process; a till skips its turn while its store is down (killed or restarting) or
+// connected store decides and HQ's allotment otherwise). Each thread draws from its own
+// stream of the seed, paced as a Poisson process; a till skips its turn while its store is down (killed or restarting) or
 // closed for a disk replacement (and the shop its orders for such a store), and a request
 // without a reply in time is recorded as unknown, never retried. Every operation goes
 // through the ProcessLedger. Every sale, return and hold carries a customer
