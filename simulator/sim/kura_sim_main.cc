@@ -47,8 +47,8 @@ std::vector<StrategyKind> Strategies(const std::string& name) {
 }
 
 std::string BadMixOf(const SimOptions& o) {
-  return BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer, o.w_pickup, o.w_tryon, o.w_collect,
-                 o.w_cancel});
+  return BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer, o.w_pickup, o.w_tryon, o.w_phone,
+                 o.w_collect, o.w_cancel});
 }
 
 }  // namespace
@@ -92,8 +92,9 @@ int main(int argc, char** argv) {
   mix->add_option("--w-return", o.w_return, "customer return")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-stocktake", o.w_stocktake, "stocktake count, sometimes a unit off")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-transfer", o.w_transfer, "transfer to another store, arriving 2-6 h later")->capture_default_str()->check(NumberIn(0.0, 1e9));
-  mix->add_option("--w-pickup", o.w_pickup, "online pickup order, through the strategy")->capture_default_str()->check(NumberIn(0.0, 1e9));
-  mix->add_option("--w-tryon", o.w_tryon, "online try-on request (2 h hold), through the strategy")->capture_default_str()->check(NumberIn(0.0, 1e9));
+  mix->add_option("--w-pickup", o.w_pickup, "online pickup order, through the strategy; a fifth ask for their own lifetime (expires_in_s, 1-7 days) rather than the default 72 h")->capture_default_str()->check(NumberIn(0.0, 1e9));
+  mix->add_option("--w-tryon", o.w_tryon, "online try-on request (2 h hold; a fifth ask for 1-4 h), through the strategy")->capture_default_str()->check(NumberIn(0.0, 1e9));
+  mix->add_option("--w-phone", o.w_phone, "phone reservation staff make at the store (hold.create, kind phone, 1-2 units): half for 1-8 h (until closing), the rest for the default 24 h")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-collect", o.w_collect, "collection of an active hold (readied first half of the time); half are by the customer's pickup ticket (ticket.redeem), which collects even a hold HQ made that has not reached the store")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--w-cancel", o.w_cancel, "cancellation of an active hold (expiries happen by themselves)")->capture_default_str()->check(NumberIn(0.0, 1e9));
   mix->add_option("--repeats", o.repeats, "share of operations whose request is sent again, same request id, 1-30 min later, as by a till or the online shop retrying after a timeout, to the node that answered it: the second answer must be the first's, byte for byte, and change nothing")->capture_default_str()->check(NumberIn(0.0, 1.0));

@@ -138,6 +138,12 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
                     "", static_cast<long long>(c.by_id), static_cast<long long>(c.by_ticket),
                     static_cast<long long>(c.ticket_before_hold));
     }
+    if (const PhoneHolds& p = run.phone_holds; p.made + p.short_of_stock > 0) {
+      out << Printf("%-10s phone reservations: %lld made (%lld for a lifetime of their own), %lld refused for too "
+                    "little stock\n",
+                    "", static_cast<long long>(p.made), static_cast<long long>(p.own_lifetime),
+                    static_cast<long long>(p.short_of_stock));
+    }
     if (int64_t asked = o.faults ? o.store_wipes : 0; asked > 0 && run.ok) {
       out << Printf("%-10s disks replaced: %lld of %lld asked, each store taking writes again once hq had sent its "
                     "data back; %lld called off, the disk kept (the store crashed, hq had not caught up within an "
@@ -277,6 +283,8 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                                       {"no_hold", r.ops_skipped.no_hold}, {"same_store", r.ops_skipped.same_store}}},
                   {"collections", {{"by_id", r.collections.by_id}, {"by_ticket", r.collections.by_ticket},
                                    {"ticket_before_hold", r.collections.ticket_before_hold}}},
+                  {"phone_holds", {{"made", r.phone_holds.made}, {"own_lifetime", r.phone_holds.own_lifetime},
+                                   {"short_of_stock", r.phone_holds.short_of_stock}}},
                   {"crashes", r.crashes}, {"crashes_of_hq", OfHq(r, FaultSpan::Kind::kDown)},
                   {"partitions", r.partitions}, {"partitions_of_hq", OfHq(r, FaultSpan::Kind::kCut)},
                   {"clock_faults", r.clock_faults},

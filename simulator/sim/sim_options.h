@@ -20,7 +20,7 @@ struct SimOptions {
   double sku_skew = 1.1;      // Zipf exponent of SKU popularity
   // Workload mix: relative weights of each kind of operation.
   double w_sale = 50, w_delivery = 8, w_return = 4, w_stocktake = 2, w_transfer = 3,
-         w_pickup = 12, w_tryon = 5, w_collect = 10, w_cancel = 3;
+         w_pickup = 12, w_tryon = 5, w_phone = 3, w_collect = 10, w_cancel = 3;
   // The share of operations whose request is sent twice, with the same request id, 1 to
   // 30 minutes apart (a till or the online shop retrying after a timeout), to the node
   // that answered it: the second answer must be the first's, byte for byte, and change
@@ -48,7 +48,8 @@ struct SimOptions {
   bool break_merge = false;   // TEST ONLY: a broken PN-counter merge the checks must catch
   bool skip_expiry = false;   // TEST ONLY: the stores' jobs expire no hold; the checks must see it
   // TEST ONLY: a store on a replaced disk takes writes at once, as kura-store
-  // --offline-first-start would, instead of getting its data back first; the checks must see it.
+  // --offline-first-start would, instead of getting its data back first; the checks must see
+  // what it loses (what it writes before HQ's copy of that cell reaches it) within a sweep.
   bool skip_restore = false;
   std::string replay_options;  // the command line's options that shape the run, for the replay line
   // Keep every request the nodes pass to RocksDB (RunResult::storage_log) for

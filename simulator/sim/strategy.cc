@@ -15,6 +15,7 @@ json OnlineOrderStrategy::OrderArgs(const OnlineOrder& order, json args) {
   for (const auto& [sku, qty] : order.lines) lines.push_back({{"sku", sku}, {"qty", qty}});
   args["lines"] = std::move(lines);
   args["customer"] = order.customer;
+  if (order.expires_in_s > 0) args["expires_in_s"] = order.expires_in_s;
   return args;
 }
 

@@ -36,6 +36,7 @@ struct OnlineOrder {
   // The shop sends the order again this long after, with the same rid (a retry after a
   // timeout; World::Call), or never (-1).
   int64_t again_after_ms = -1;
+  int64_t expires_in_s = 0;  // the hold's lifetime asked for; 0: the kind's default
 };
 
 class OnlineOrderStrategy {

@@ -15,7 +15,18 @@ using nlohmann::json;
 
 namespace {
 
-enum Kind { kSale, kDelivery, kReturn, kStocktake, kTransfer, kPickup, kTryOn, kCollect, kCancel, kKinds };
+enum Kind { kSale, kDelivery, kReturn, kStocktake, kTransfer, kPickup, kTryOn, kPhone, kCollect, kCancel, kKinds };
+
+constexpr int64_t kHourS = 3600;
+
+// The lifetime an online order asks for, drawn from u in [0, 1): a fifth of them ask for
+// one of their own (pickup 1-7 days, try-on 1-4 h), the rest take the kind's default (0).
+int64_t OrderLifetimeS(bool pickup, double u) {
+  constexpr double kOwn = 0.2;
+  if (u >= kOwn) return 0;
+  double f = u / kOwn;
+  return pickup ? kHourS * 24 * (1 + static_cast<int64_t>(f * 7)) : kHourS * (1 + static_cast<int64_t>(f * 4));
+}
 
 }  // namespace
 
@@ -50,10 +61,11 @@ Workload::Workload(World* world)
       next_at_(std::numeric_limits<int64_t>::max()),
       ran_(world->options().stores, 0),
       skipped_(world->options().stores),
-      collections_(world->options().stores) {
+      collections_(world->options().stores),
+      phone_holds_(world->options().stores) {
   const SimOptions& o = world->options();
   double weights[kKinds] = {o.w_sale,   o.w_delivery, o.w_return, o.w_stocktake, o.w_transfer,
-                            o.w_pickup, o.w_tryon,    o.w_collect, o.w_cancel};
+                            o.w_pickup, o.w_tryon,    o.w_phone,   o.w_collect,   o.w_cancel};
   double total = 0;
   for (double w : weights) kind_cdf_.push_back(total += std::max(0.0, w));
   for (double& c : kind_cdf_) c /= total;
@@ -113,6 +125,12 @@ OpSkips Workload::skipped() const {
 Collections Workload::collections() const {
   Collections total;
   for (const Collections& c : collections_) total += c;
+  return total;
+}
+
+PhoneHolds Workload::phone_holds() const {
+  PhoneHolds total;
+  for (const PhoneHolds& p : phone_holds_) total += p;
   return total;
 }
 
@@ -185,10 +203,28 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
     case kPickup:
     case kTryOn: {
       OnlineOrder order{kind == kPickup ? "pickup" : "tryon", {{sku, 1}},
-                        "c-" + std::to_string(static_cast<int>(u[6] * 100000)), rid, again_after};
+                        "c-" + std::to_string(static_cast<int>(u[6] * 100000)), rid, again_after,
+                        OrderLifetimeS(kind == kPickup, u[4])};
       std::string second = Sku(sku_pick_.Pick(u[5]));
       if (u[3] < 0.25 && second != sku) order.lines.emplace_back(second, 1);
       world_->strategy().Place(*world_, store, order);
+      return;
+    }
+    case kPhone: {
+      // A customer rings the store to put goods aside; staff set the time they will hold
+      // them till (until closing, 1-8 h) or leave the default day.
+      json args = {{"kind", "phone"},
+                   {"lines", json::array({{{"sku", sku}, {"qty", u[3] < 0.8 ? 1 : 2}}})},
+                   {"customer", "p-" + std::to_string(static_cast<int>(u[6] * 100000))}};
+      bool own_lifetime = u[4] < 0.5;
+      if (own_lifetime) args["expires_in_s"] = kHourS * (1 + static_cast<int64_t>(u[5] * 8));
+      auto hold = till("hold.create", args);
+      if (hold.ok()) {
+        ++phone_holds_[store].made;
+        if (own_lifetime) ++phone_holds_[store].own_lifetime;
+      } else if (hold.status().code() == Status::Code::kInsufficientStock) {
+        ++phone_holds_[store].short_of_stock;
+      }
       return;
     }
     case kCollect:

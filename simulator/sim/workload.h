@@ -2,8 +2,9 @@
 // (Zipf: store 0 and SKU 0 are the busiest). Every store starts stocked; then operations
 // arrive one at a time (Poisson) over the run: deliveries, till sales, returns,
 // stocktakes, transfers between stores, online pickup orders and try-on requests (through
-// the run's OnlineOrderStrategy), collections (half by the customer's pickup ticket) and
-// cancellations of holds; expiries happen in the stores' own expiry job. Each operation
+// the run's OnlineOrderStrategy), phone reservations staff take at the store, collections
+// (half by the customer's pickup ticket) and cancellations of holds; some holds ask for a
+// lifetime of their own, and expiries happen in the stores' own expiry job. Each operation
 // draws the same number of random values whatever happens to it, so strategies see the
 // same workload.
 //
@@ -70,6 +71,20 @@ struct Collections {
   }
 };
 
+// Phone reservations staff took at the store (hold.create, kind phone): made, of those
+// with a lifetime of their own (expires_in_s), and refused for too little stock.
+struct PhoneHolds {
+  int64_t made = 0;
+  int64_t own_lifetime = 0;
+  int64_t short_of_stock = 0;
+  PhoneHolds& operator+=(const PhoneHolds& o) {
+    made += o.made;
+    own_lifetime += o.own_lifetime;
+    short_of_stock += o.short_of_stock;
+    return *this;
+  }
+};
+
 class Workload {
  public:
   explicit Workload(World* world);
@@ -90,6 +105,7 @@ class Workload {
   int64_t drawn() const { return issued_; }
   OpSkips skipped() const;
   Collections collections() const;
+  PhoneHolds phone_holds() const;
 
   static std::string Sku(int i);
 
@@ -107,6 +123,7 @@ class Workload {
   std::vector<int64_t> ran_;       // per store: operations that came due (taken or skipped)
   std::vector<OpSkips> skipped_;  // per store
   std::vector<Collections> collections_;  // per store
+  std::vector<PhoneHolds> phone_holds_;   // per store
   double mean_gap_ms_;
 };
 

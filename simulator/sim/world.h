@@ -151,6 +151,7 @@ struct RunResult {
   int64_t request_ids_pruned = 0;  // by the nodes' pruning job, forgotten past their retention
   OpSkips ops_skipped;
   Collections collections;
+  PhoneHolds phone_holds;
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
   std::vector<std::string> invariants;  // the checks that ran and held
   OrderStats orders;

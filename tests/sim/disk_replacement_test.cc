@@ -49,20 +49,27 @@ TEST_CASE("a world replacing disks replays exactly on two threads", "[sim]") {
   CHECK(two.windows_on_side_thread > 0);
 }
 
-TEST_CASE("a store that sells on a new disk before its data is back is caught", "[sim]") {
-  for (uint64_t seed : {1, 2, 3}) {
+TEST_CASE("a store that sells on a new disk before its data is back is caught within a sweep", "[sim]") {
+  // A store that takes writes at once on its new disk loses only what it writes to a cell
+  // before HQ's copy of that cell reaches it: a world whose replaced store has no till
+  // operation in that window (often seconds, longer when it comes back cut off) loses
+  // nothing, and its checks rightly pass. So, as for a broken merge, a sweep.
+  int caught = 0;
+  for (uint64_t seed : {1, 2, 3, 4}) {
     SimOptions o = WithWipes(seed);
     o.skip_restore = true;  // as kura-store --offline-first-start on a replaced disk
     RunResult r = World(o, StrategyKind::kEscrow).Run();
     INFO("seed " << seed << ": " << FormatViolation(o, r));
     REQUIRE(r.disks_replaced > 0);
-    REQUIRE(!r.ok);
+    if (r.ok) continue;
+    ++caught;
     // Its new disk starts from nothing: what it sells there leaves its on-hand short of
     // the acknowledged operations, or differing from HQ's copy.
     bool lost = r.violation.find("acknowledged operations say") != std::string::npos ||
                 r.violation.find("replicas differ") != std::string::npos;
     CHECK(lost);
   }
+  CHECK(caught >= 1);
 }
 
 }  // namespace

@@ -105,7 +105,7 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
   RefusedNaming(Sim(dir, "--w-sale -10"), "--w-sale");
   RefusedNaming(Sim(dir,
                     "--w-sale 0 --w-delivery 0 --w-return 0 --w-stocktake 0 --w-transfer 0 --w-pickup 0 "
-                    "--w-tryon 0 --w-collect 0 --w-cancel 0"),
+                    "--w-tryon 0 --w-phone 0 --w-collect 0 --w-cancel 0"),
                 "the workload mix is empty");
   RefusedNaming(Sim(dir, "--sku-skew nan"), "--sku-skew");
   RefusedNaming(Sim(dir, "--w-sale nan"), "--w-sale: Value nan is not a number");

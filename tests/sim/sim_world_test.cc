@@ -398,6 +398,19 @@ TEST_CASE("customers collect by pickup ticket, also at stores their hold has not
   CHECK(c.ticket_before_hold < c.by_ticket);
 }
 
+TEST_CASE("staff take phone reservations, and holds asking for a lifetime of their own get it", "[sim]") {
+  SimOptions o = SmallWorld(1);
+  RunResult r = RunOnce(o, StrategyKind::kEscrow);
+  INFO(FormatViolation(o, r));
+  // Every hold a reply showed lasting other than it asked would have stopped the run.
+  REQUIRE(r.ok);
+  const PhoneHolds& p = r.phone_holds;
+  CHECK(p.made > 0);
+  // About half set their own time (until closing), the others take the default day.
+  CHECK(p.own_lifetime > p.made / 4);
+  CHECK(p.own_lifetime < p.made * 3 / 4);
+}
+
 TEST_CASE("a hold HQ never saw before deciding a re-asked order alone is left to expire, and only that", "[sim]") {
   // HQ restarts while it waits for a store's answer, the store is cut off before its hold
   // reaches HQ, and the shop's next request finds HQ alone: PROTOCOL.md 2.4 leaves that
