@@ -110,6 +110,14 @@ std::string HoldUnlikeAsked(const std::string& op, const json& args, const json&
   return "";
 }
 
+std::string HoldMadeOutside(const json& hold, int64_t from_ms, int64_t to_ms) {
+  int64_t created_ms = hold.value("created_ms", int64_t{0});
+  if (created_ms >= from_ms && created_ms <= to_ms) return "";
+  return "hold " + hold.value("id", "") + " created_ms " + std::to_string(created_ms) +
+         ", outside its request's time by the clock that made it (" + std::to_string(from_ms) + " to " +
+         std::to_string(to_ms) + ")";
+}
+
 bool TookPromised(const json& result) {
   const json& views = ArrayAt(result, "stock");
   return std::any_of(views.begin(), views.end(), [](const json& v) { return PromisedShortfall(v) > 0; });

@@ -66,6 +66,12 @@ std::string ReplyUnlikeAsked(const std::string& op, const nlohmann::json& args, 
 // per SKU the hold.create or hq.order.place `op` with `args` asked for, of the kind and for
 // the customer asked, lasting as asked.
 std::string HoldUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& hold);
+// Empty when `hold` (a hold.create or hq.order.place reply's) was made while its request
+// was out: its created_ms within [from_ms, to_ms], the clock of the node that made it
+// read when the request was sent and when it was answered; else what is wrong. A hold
+// stamped at another time lasts other than asked from when the customer asked, though
+// HoldUnlikeAsked finds its lifetime (expires_ms - created_ms) right.
+std::string HoldMadeOutside(const nlohmann::json& hold, int64_t from_ms, int64_t to_ms);
 // Whether the acknowledged stock.sell answered `result` took promised units (any of its
 // stock views with a PromisedShortfall).
 bool TookPromised(const nlohmann::json& result);

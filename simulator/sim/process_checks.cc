@@ -237,6 +237,9 @@ class Checker {
           fail(where + " that no request asked for");
         } else if (std::string why = HoldUnlikeAsked(r->op, r->args, hold); !why.empty()) {
           fail(where + ", for request " + r->rid + ": " + why);  // a hold no reply showed
+        } else if (std::string when = HoldMadeOutside(hold, r->sent_ms - kStampSlackMs, WallMillis() + kStampSlackMs);
+                   !when.empty()) {
+          fail(where + ", for request " + r->rid + ": " + when);
         } else if (r->op == "hold.create") {
           // A till's request makes one hold at most: the one acknowledged, none when refused.
           if (r->outcome == OpOutcome::kAcked)

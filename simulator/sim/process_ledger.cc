@@ -1,6 +1,7 @@
 #include "process_ledger.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iterator>
 
@@ -52,11 +53,17 @@ void ProcessLedger::AddUncertainSale(const OpRecord& record, int64_t sign) {
   }
 }
 
+int64_t WallMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 std::size_t ProcessLedger::Begin(int store, bool at_hq, const std::string& op,
                                  const std::string& rid, const json& args) {
   std::lock_guard<std::mutex> lock(mu_);
   records_.push_back(OpRecord{store, at_hq, op, rid, args, OpOutcome::kPending, nullptr, ""});
   OpRecord& record = records_.back();
+  record.sent_ms = WallMillis();
   if (std::string id = HoldAsked(op, args); !id.empty()) {
     auto hold = ledger_.holds().find(id);
     if (hold != ledger_.holds().end()) record.hold_when_sent = hold->second.state;
@@ -98,6 +105,11 @@ void ProcessLedger::AckLocked(OpRecord& record, const json& result, Ledger::Repl
   }
   if (std::string other = ReplyUnlikeAsked(record.op, record.args, result); !other.empty()) {
     RaiseLocked(record.rid + ": " + other);
+  }
+  if (record.op == "hold.create" || record.op == "hq.order.place") {
+    std::string other =
+        HoldMadeOutside(result, record.sent_ms - kStampSlackMs, WallMillis() + kStampSlackMs);
+    if (!other.empty()) RaiseLocked(record.rid + ": " + other);
   }
   std::string illegal = ledger_.Apply(record.store, record.op, record.args, result, reply);
   const json& hold = HoldOfReply(record.op, result);

@@ -40,7 +40,14 @@ struct OpRecord {
   bool resent = false;    // unknown, then sent again with its rid (ProcessLedger::Repeat)
   // For a move of a known hold: its state in the ledger when the request was first sent.
   HoldState hold_when_sent = HoldState::kUnknown;
+  int64_t sent_ms = 0;  // WallMillis when first sent
 };
+
+// This machine's wall clock in ms: the daemons, on the same machine, stamp holds by it.
+int64_t WallMillis();
+// How far a daemon's stamp may fall outside the wall-clock span of its request (the
+// clocks are one; this allows only for a step of the clock while the run lasts).
+inline constexpr int64_t kStampSlackMs = 1000;
 
 // The deliveries that stock every store before the workload starts: their request ids
 // begin with kOpeningRidPrefix, and they are counted apart from the workload's operations

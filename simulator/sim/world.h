@@ -276,6 +276,10 @@ class World {
  private:
   // Traces an executed request's reply and, when ok, records its effect; returns the reply.
   Result<nlohmann::json> Record(SimNode& node, const ApiRequest& request, const std::string& bytes);
+  // A store's hold.create reply must show a hold made at the store's clock now
+  // (HoldMadeOutside): one stamped earlier expires early however long it lasts.
+  void CheckMadeNow(SimNode& node, const std::string& op, const std::string& rid,
+                    const Result<nlohmann::json>& reply);
   // Record, and with again_after_ms >= 0 the same request sent to the node again that much
   // later (Redo).
   Result<nlohmann::json> RecordAndRepeat(int node, const ApiRequest& request, const std::string& first,

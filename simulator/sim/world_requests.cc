@@ -26,14 +26,28 @@ Result<json> World::Read(SimNode& node, const std::string& op, const json& args)
 Result<json> World::Call(SimNode& node, const std::string& op, const std::string& rid,
                          const json& args) {
   node.SetTime(now());
-  return Record(node, ApiRequest{op, rid, args}, node.Execute(op, rid, args));
+  auto reply = Record(node, ApiRequest{op, rid, args}, node.Execute(op, rid, args));
+  CheckMadeNow(node, op, rid, reply);
+  return reply;
 }
 
 Result<json> World::Call(int node_index, const std::string& op, const std::string& rid, const json& args,
                          int64_t again_after_ms) {
   SimNode& node = *Node(node_index);
   node.SetTime(now());
-  return RecordAndRepeat(node_index, ApiRequest{op, rid, args}, node.Execute(op, rid, args), again_after_ms);
+  auto reply = RecordAndRepeat(node_index, ApiRequest{op, rid, args}, node.Execute(op, rid, args), again_after_ms);
+  CheckMadeNow(node, op, rid, reply);
+  return reply;
+}
+
+void World::CheckMadeNow(SimNode& node, const std::string& op, const std::string& rid, const Result<json>& reply) {
+  // Every hold.create the world sends a store carries a request id new to it (a client's
+  // retry goes through Redo), so the reply is the store's now, never one it stored before.
+  if (op != "hold.create" || node.hq() || !reply.ok()) return;
+  int64_t now_ms = node.LocalNow();
+  if (std::string other = HoldMadeOutside(reply.value(), now_ms, now_ms); !other.empty()) {
+    Violation(node.id() + " " + rid + ": " + other);
+  }
 }
 
 std::string World::CallFromHq(int store, const ApiRequest& request) {

@@ -40,6 +40,19 @@ TEST_CASE("a sale without override that left fewer on hand than promised is flag
   CHECK(ReplyUnlikeAsked("stock.sell", sale(true), after(1, 1, 1)).empty());  // staff confirmed it
 }
 
+TEST_CASE("a hold a reply shows was made while its request was out, by the maker's clock", "[sim]") {
+  json hold = {{"id", "store-0.1"}, {"created_ms", 5'000}, {"expires_ms", 5'000 + 3'600'000}};
+  CHECK(HoldMadeOutside(hold, 5'000, 5'000).empty());
+  CHECK(HoldMadeOutside(hold, 4'000, 6'000).empty());
+  // Stamped before its request was sent, or after it was answered: it would expire early,
+  // or late, against when the customer asked, though it lasts as long as asked.
+  CHECK(HoldMadeOutside(hold, 5'001, 6'000) ==
+        "hold store-0.1 created_ms 5000, outside its request's time by the clock that made it (5001 to 6000)");
+  CHECK_FALSE(HoldMadeOutside(hold, 4'000, 4'999).empty());
+  // A hold without the field reads as made at 0: never within a real request's time.
+  CHECK_FALSE(HoldMadeOutside(json{{"id", "store-0.2"}}, 4'000, 6'000).empty());
+}
+
 TEST_CASE("a hold a reply shows lasts as its request asked, else its kind's documented default", "[sim]") {
   json args = {{"kind", "phone"}, {"lines", json::array({{{"sku", "SKU-1"}, {"qty", 1}}})}};
   auto made = [&args](int64_t lasting_ms) {

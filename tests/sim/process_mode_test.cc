@@ -561,8 +561,9 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(ledger.records()[refused].outcome == OpOutcome::kRefused);
   CHECK(ledger.violation().empty());
 
+  int64_t made = WallMillis();  // as a daemon on this machine stamps a hold made now
   json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"}, {"lines", json::array({line})},
-                 {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
+                 {"created_ms", made}, {"expires_ms", made + 86'400'000}};  // a phone hold's day
   ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
   hold["state"] = "collected";
   ledger.Ack(ledger.Begin(0, false, "hold.collect", "t0-5", {{"id", "store-000.1"}}), hold);
@@ -589,6 +590,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   json sale_args = {{"lines", json::array({line})}, {"customer", "c-t0-2"}, {"override", 1}};
   std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-2", sale_args);
   ledger.Lose(sale);
+  int64_t made = WallMillis();  // as a daemon on this machine stamps a hold made now
   CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);
   CHECK(ledger.Unknown() == std::vector<std::size_t>{sale});
 
@@ -621,7 +623,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   }
   SECTION("a stored answer showing a hold as a later move left it is no violation") {
     json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"}, {"lines", json::array({line})},
-                 {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
+                 {"created_ms", made}, {"expires_ms", made + 86'400'000}};  // a phone hold's day
     ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t ready = ledger.Begin(0, false, "hold.ready", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(ready);
@@ -635,7 +637,7 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   }
   SECTION("a stored answer that is no legal move from the hold's state when first sent is a violation") {
     json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"kind", "phone"}, {"lines", json::array({line})},
-                 {"created_ms", 0}, {"expires_ms", 86'400'000}};  // a phone hold's day
+                 {"created_ms", made}, {"expires_ms", made + 86'400'000}};  // a phone hold's day
     ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
     std::size_t cancel = ledger.Begin(0, false, "hold.cancel", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(cancel);
