@@ -44,6 +44,11 @@ std::map<std::string, int64_t> UnitsBySku(const json& lines) {
 
 }  // namespace
 
+bool LastsOwnLifetime(const json& hold) {
+  int64_t lasts_ms = hold.value("expires_ms", int64_t{0}) - hold.value("created_ms", int64_t{0});
+  return lasts_ms != DocumentedExpirySeconds(hold.value("kind", "")) * 1000;
+}
+
 const json& HoldOfReply(const std::string& op, const json& result) {
   static const json kNone = json::object();
   if (op != "ticket.redeem") return result;
@@ -173,6 +178,11 @@ void Ledger::Touch(int store, const json& j) {
   }
 }
 
+int64_t Ledger::own_lifetime_holds() const {
+  std::lock_guard lock(holds_mutex_);
+  return own_lifetime_holds_;
+}
+
 void Ledger::AddHold(int store, const json& hold) {
   HoldRecord record;
   record.store = store;
@@ -182,6 +192,7 @@ void Ledger::AddHold(int store, const json& hold) {
   record.expires_ms = hold.value("expires_ms", int64_t{0});
   if (IsActive(record.state)) record.ticket = hold.value("ticket", "");
   std::lock_guard lock(holds_mutex_);
+  if (LastsOwnLifetime(hold)) ++own_lifetime_holds_;
   holds_[id] = record;
   if (IsActive(record.state)) active_[store].insert(id);
 }

@@ -66,6 +66,9 @@ std::string ReplyUnlikeAsked(const std::string& op, const nlohmann::json& args, 
 // per SKU the hold.create or hq.order.place `op` with `args` asked for, of the kind and for
 // the customer asked, lasting as asked.
 std::string HoldUnlikeAsked(const std::string& op, const nlohmann::json& args, const nlohmann::json& hold);
+// Whether `hold` lasts other than its kind's documented default (its request asked for
+// its own expires_in_s).
+bool LastsOwnLifetime(const nlohmann::json& hold);
 // Empty when `hold` (a hold.create or hq.order.place reply's) was made while its request
 // was out: its created_ms within [from_ms, to_ms], the clock of the node that made it
 // read when the request was sent and when it was answered; else what is wrong. A hold
@@ -160,6 +163,9 @@ class Ledger {
   // The pickup ticket code acknowledged with an active hold, as its customer keeps it; empty
   // when none is known (ended, or too large for a ticket). Guarded.
   std::string TicketOf(const std::string& hold_id) const;
+  // Acknowledged holds lasting other than their kind's documented default: the request
+  // asked for its own lifetime (expires_in_s). Guarded.
+  int64_t own_lifetime_holds() const;
   // Holds believed active at `store`, in id order.
   const std::set<std::string>& Active(int store) const { return active_[store]; }
   // Unguarded: between windows (or with no lanes) only, and not in World::ForEachStore.
@@ -178,6 +184,7 @@ class Ledger {
   mutable std::mutex holds_mutex_;  // for holds_'s shape; a hold's record is its store's
   std::map<std::string, HoldRecord> holds_;
   std::set<std::pair<std::string, std::string>> left_to_expiry_;  // {store, call rid}
+  int64_t own_lifetime_holds_ = 0;
 };
 
 }  // namespace kura::sim

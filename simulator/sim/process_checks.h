@@ -12,9 +12,9 @@
 //    same state), each still holding the lines and expiry acknowledged, hold states only
 //    moved forward, no hold expired before its expires_ms (by its expired stamp), a hold no
 //    reply showed made as its request asked (lines, kind, customer, lifetime) and while
-//    it was out (HoldMadeOutside), no hold nobody asked for, and a till's hold.create made its acknowledged hold alone, none
-//    when refused, at most one when unknown (an order may leave a store's hold besides
-//    HQ's, PROTOCOL.md 2.4);
+//    it was out (HoldMadeOutside), no hold nobody asked for, and a till's hold.create
+//    made its acknowledged hold alone, none when refused, at most one when unknown (an
+//    order may leave a store's hold besides HQ's, PROTOCOL.md 2.4);
 //  - no oversold promise: held <= on-hand + recorded overrides (and the unknown sales that
 //    happened, and those acknowledged only when sent again), at every store and at HQ;
 //  - receipts: each acknowledged sale and return journaled once under its seq, each

@@ -69,7 +69,7 @@ constexpr char kDescription[] =
     "two runs).";
 
 std::string BadMixOf(const ProcessOptions& o) {
-  return BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_hold, o.w_collect, o.w_cancel});
+  return BadMix({o.w_sale, o.w_delivery, o.w_return, o.w_phone, o.w_collect, o.w_cancel});
 }
 
 }  // namespace
@@ -129,7 +129,9 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
   mix->add_option("--w-delivery", o.w_delivery, "delivery of 2-11 units (stock.receive)")
       ->capture_default_str();
   mix->add_option("--w-return", o.w_return, "customer return of 1 unit")->capture_default_str();
-  mix->add_option("--w-hold", o.w_hold, "phone hold of 1-2 units (hold.create)")
+  mix->add_option("--w-phone,--w-hold", o.w_phone,
+                  "phone reservation of 1-2 units staff take at the store (hold.create, kind "
+                  "phone; --w-hold is its old name)")
       ->capture_default_str();
   mix->add_option("--w-collect", o.w_collect,
                   "collection of an active hold, readied first half of the time; half are by the "

@@ -1,9 +1,10 @@
 #include "process_ledger.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <iterator>
+
+#include "system_clock.h"
 
 namespace kura::sim {
 
@@ -53,10 +54,7 @@ void ProcessLedger::AddUncertainSale(const OpRecord& record, int64_t sign) {
   }
 }
 
-int64_t WallMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+int64_t WallMillis() { return SystemClock::Get()->NowMillis(); }
 
 std::size_t ProcessLedger::Begin(int store, bool at_hq, const std::string& op,
                                  const std::string& rid, const json& args) {

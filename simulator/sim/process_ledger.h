@@ -43,7 +43,8 @@ struct OpRecord {
   int64_t sent_ms = 0;  // WallMillis when first sent
 };
 
-// This machine's wall clock in ms: the daemons, on the same machine, stamp holds by it.
+// This machine's wall clock in ms, as the daemons on it read it (kura::SystemClock) to
+// stamp holds.
 int64_t WallMillis();
 // How far a daemon's stamp may fall outside the wall-clock span of its request (the
 // clocks are one; this allows only for a step of the clock while the run lasts).

@@ -19,7 +19,7 @@ struct ProcessOptions {
   double order_rate = 4;  // online orders a second at HQ (Poisson)
   double sku_skew = 1.1;  // Zipf exponent of SKU popularity
   // Till mix: relative weights.
-  double w_sale = 50, w_delivery = 12, w_return = 4, w_hold = 8, w_collect = 12, w_cancel = 4;
+  double w_sale = 50, w_delivery = 12, w_return = 4, w_phone = 8, w_collect = 12, w_cancel = 4;
   // Online orders: the share that are try-ons with a short expiry (the rest are pickups).
   double tryon_share = 0.3;
   // HQ's allotment policy (hq.policy.set, the chain default).

@@ -29,7 +29,7 @@ ProcessWorkload::ProcessWorkload(const ProcessOptions& options, ProcessChain* ch
       sku_pick_(options.skus, options.sku_skew),
       gates_(chain->stores()) {
   double weights[] = {options.w_sale, options.w_delivery, options.w_return,
-                      options.w_hold, options.w_collect,  options.w_cancel};
+                      options.w_phone, options.w_collect,  options.w_cancel};
   double total = 0;
   for (double w : weights) till_cdf_.push_back(total += std::max(0.0, w));
   for (double& c : till_cdf_) c /= std::max(total, 1e-9);

@@ -140,9 +140,9 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
     }
     if (const PhoneHolds& p = run.phone_holds; p.made + p.short_of_stock > 0) {
       out << Printf("%-10s phone reservations: %lld made (%lld for a lifetime of their own), %lld refused for too "
-                    "little stock\n",
+                    "little stock; %lld holds acknowledged in all with a lifetime of their own (expires_in_s)\n",
                     "", static_cast<long long>(p.made), static_cast<long long>(p.own_lifetime),
-                    static_cast<long long>(p.short_of_stock));
+                    static_cast<long long>(p.short_of_stock), static_cast<long long>(run.holds_own_lifetime));
     }
     if (int64_t asked = o.faults ? o.store_wipes : 0; asked > 0 && run.ok) {
       out << Printf("%-10s disks replaced: %lld of %lld asked, each store taking writes again once hq had sent its "
@@ -285,6 +285,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
                                    {"ticket_before_hold", r.collections.ticket_before_hold}}},
                   {"phone_holds", {{"made", r.phone_holds.made}, {"own_lifetime", r.phone_holds.own_lifetime},
                                    {"short_of_stock", r.phone_holds.short_of_stock}}},
+                  {"holds_own_lifetime", r.holds_own_lifetime},
                   {"crashes", r.crashes}, {"crashes_of_hq", OfHq(r, FaultSpan::Kind::kDown)},
                   {"partitions", r.partitions}, {"partitions_of_hq", OfHq(r, FaultSpan::Kind::kCut)},
                   {"clock_faults", r.clock_faults},

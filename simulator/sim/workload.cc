@@ -216,12 +216,11 @@ void Workload::Run(int64_t n, int store, const Draws& u) {
       json args = {{"kind", "phone"},
                    {"lines", json::array({{{"sku", sku}, {"qty", u[3] < 0.8 ? 1 : 2}}})},
                    {"customer", "p-" + std::to_string(static_cast<int>(u[6] * 100000))}};
-      bool own_lifetime = u[4] < 0.5;
-      if (own_lifetime) args["expires_in_s"] = kHourS * (1 + static_cast<int64_t>(u[5] * 8));
+      if (u[4] < 0.5) args["expires_in_s"] = kHourS * (1 + static_cast<int64_t>(u[5] * 8));
       auto hold = till("hold.create", args);
       if (hold.ok()) {
         ++phone_holds_[store].made;
-        if (own_lifetime) ++phone_holds_[store].own_lifetime;
+        if (LastsOwnLifetime(*hold)) ++phone_holds_[store].own_lifetime;
       } else if (hold.status().code() == Status::Code::kInsufficientStock) {
         ++phone_holds_[store].short_of_stock;
       }

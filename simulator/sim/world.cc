@@ -477,6 +477,7 @@ RunResult World::Run(const Progress& progress) {
   result_.ops_skipped = workload_->skipped();
   result_.collections = workload_->collections();
   result_.phone_holds = workload_->phone_holds();
+  result_.holds_own_lifetime = ledger_.own_lifetime_holds();
   result_.ops_drawn = workload_->drawn();
   for (int i = 0; i <= stores(); ++i) {
     result_.repeats_answered += repeats_answered_[i];

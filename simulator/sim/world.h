@@ -152,6 +152,7 @@ struct RunResult {
   OpSkips ops_skipped;
   Collections collections;
   PhoneHolds phone_holds;
+  int64_t holds_own_lifetime = 0;  // acknowledged holds lasting their own expires_in_s
   int64_t ops_drawn = 0;  // done + skipped once every drawn operation came due
   std::vector<std::string> invariants;  // the checks that ran and held
   OrderStats orders;

@@ -561,10 +561,11 @@ TEST_CASE("the process ledger: io_error and busy leave a request unknown; a repl
   CHECK(ledger.records()[refused].outcome == OpOutcome::kRefused);
   CHECK(ledger.violation().empty());
 
+  std::size_t create = ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}, {"lines", json::array({line})}});
   int64_t made = WallMillis();  // as a daemon on this machine stamps a hold made now
   json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"}, {"lines", json::array({line})},
                  {"created_ms", made}, {"expires_ms", made + 86'400'000}};  // a phone hold's day
-  ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-4", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
+  ledger.Ack(create, hold);
   hold["state"] = "collected";
   ledger.Ack(ledger.Begin(0, false, "hold.collect", "t0-5", {{"id", "store-000.1"}}), hold);
   CHECK(ledger.violation().empty());
@@ -590,7 +591,6 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
   json sale_args = {{"lines", json::array({line})}, {"customer", "c-t0-2"}, {"override", 1}};
   std::size_t sale = ledger.Begin(0, false, "stock.sell", "t0-2", sale_args);
   ledger.Lose(sale);
-  int64_t made = WallMillis();  // as a daemon on this machine stamps a hold made now
   CHECK(ledger.OverrideBound(0, "SKU-00000") == 1);
   CHECK(ledger.Unknown() == std::vector<std::size_t>{sale});
 
@@ -622,9 +622,11 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.OverrideBound(0, "SKU-00000") == 0);
   }
   SECTION("a stored answer showing a hold as a later move left it is no violation") {
+    std::size_t create = ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}});
+    int64_t made = WallMillis();  // as a daemon on this machine stamps a hold made now
     json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"}, {"lines", json::array({line})},
                  {"created_ms", made}, {"expires_ms", made + 86'400'000}};  // a phone hold's day
-    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
+    ledger.Ack(create, hold);
     std::size_t ready = ledger.Begin(0, false, "hold.ready", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(ready);
     hold["state"] = "collected";
@@ -636,15 +638,31 @@ TEST_CASE("the process ledger: an unknown request sent again is resolved by the 
     CHECK(ledger.ledger().holds().at("store-000.1").state == HoldState::kCollected);
   }
   SECTION("a stored answer that is no legal move from the hold's state when first sent is a violation") {
+    std::size_t create = ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}});
+    int64_t made = WallMillis();  // as a daemon on this machine stamps a hold made now
     json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "collected"}, {"kind", "phone"}, {"lines", json::array({line})},
                  {"created_ms", made}, {"expires_ms", made + 86'400'000}};  // a phone hold's day
-    ledger.Ack(ledger.Begin(0, false, "hold.create", "t0-3", {{"kind", "phone"}, {"lines", json::array({line})}}), hold);
+    ledger.Ack(create, hold);
     std::size_t cancel = ledger.Begin(0, false, "hold.cancel", "t0-4", {{"id", "store-000.1"}});
     ledger.Lose(cancel);
     hold["state"] = "cancelled";  // a store that cancelled a collected hold
     ledger.Repeat(cancel, Result<json>(hold));
     CHECK(ledger.violation() == "hold.cancel sent again answered hold store-000.1 cancelled, but it was collected when first sent");
   }
+}
+
+TEST_CASE("the process ledger: a hold stamped outside its request's time is a violation", "[sim][processes]") {
+  ProcessLedger ledger({"store-000"});
+  json line = {{"sku", "SKU-00000"}, {"qty", 1}};
+  std::size_t create = ledger.Begin(0, false, "hold.create", "t0-1", {{"kind", "phone"}, {"lines", json::array({line})}});
+  // Lasting the day asked from its stamp, an hour before the request was sent: it would
+  // expire an hour early against when the customer asked.
+  int64_t made = WallMillis() - 3'600'000;
+  json hold = {{"id", "store-000.1"}, {"store", "store-000"}, {"state", "held"}, {"kind", "phone"},
+               {"lines", json::array({line})}, {"created_ms", made}, {"expires_ms", made + 86'400'000}};
+  ledger.Ack(create, hold);
+  CHECK(ledger.violation().find("t0-1: hold store-000.1 created_ms " + std::to_string(made) +
+                                ", outside its request's time") == 0);
 }
 
 // A kura-store that SIGKILLs itself, as a crash of kura's own would end it, once the run

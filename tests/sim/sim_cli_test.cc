@@ -118,7 +118,7 @@ TEST_CASE("kura-sim refuses negative counts and seeds, fractions for counts, an 
   // processes refuses the same
   RefusedNaming(Sim(dir, "processes --store-kills -1"), "--store-kills");
   RefusedNaming(Sim(dir, "processes --w-sale -5"), "--w-sale");
-  RefusedNaming(Sim(dir, "processes --w-sale 0 --w-delivery 0 --w-return 0 --w-hold 0 --w-collect 0 --w-cancel 0"),
+  RefusedNaming(Sim(dir, "processes --w-sale 0 --w-delivery 0 --w-return 0 --w-phone 0 --w-collect 0 --w-cancel 0"),
                 "the workload mix is empty");
   RefusedNaming(Sim(dir, "processes --sku-skew nan"), "--sku-skew");
   RefusedNaming(Sim(dir, "--seed -1"), "--seed: a seed is a whole number from 0 up");

@@ -406,9 +406,11 @@ TEST_CASE("staff take phone reservations, and holds asking for a lifetime of the
   REQUIRE(r.ok);
   const PhoneHolds& p = r.phone_holds;
   CHECK(p.made > 0);
-  // About half set their own time (until closing), the others take the default day.
+  // About half last a time of their own (until closing), the others the default day.
   CHECK(p.own_lifetime > p.made / 4);
   CHECK(p.own_lifetime < p.made * 3 / 4);
+  // Online orders asked for lifetimes of their own too, and got them.
+  CHECK(r.holds_own_lifetime > p.own_lifetime);
 }
 
 TEST_CASE("a hold HQ never saw before deciding a re-asked order alone is left to expire, and only that", "[sim]") {
