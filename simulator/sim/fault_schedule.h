@@ -24,7 +24,9 @@ namespace kura::sim {
 
 // A kind of fault's count over a run, as the report gives it.
 struct FaultCount {
-  int64_t planned = 0, injected = 0;
+  // asked: by the options (FaultsAsked); planned: in the plan, which leaves out a disk
+  // replacement with no moment clear of HQ's faults (KeepWipesClearOfHq).
+  int64_t asked = 0, planned = 0, injected = 0;
   int64_t shrunk = 0;  // planned shorter than the kind's lengths, to fit a short run
   // The planned faults' lengths, and how long the injected ones held: from the start's
   // injection to the end's (a fault still on when the workload stopped, to then).

@@ -186,7 +186,7 @@ void AddProcessesCommand(CLI::App& app, ProcessCommand* command) {
                    "key: it comes back with a new one, which HQ takes by reloading its config (SIGHUP). "
                    "It starts only while HQ is up: one the seed "
                    "puts in HQ's fault moves just before or after it, or is left out when no "
-                   "moment fits (the fault table's planned count says)")
+                   "moment fits (the fault table says how many were left out)")
       ->capture_default_str();
   auto* no_faults =
       faults->add_flag_callback("--no-faults", [&o] { o.faults = false; }, "none of the above");

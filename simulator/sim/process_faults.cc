@@ -69,6 +69,17 @@ std::optional<int64_t> WipeStart(const std::vector<Fault>& plan, std::size_t i, 
   return best;
 }
 
+// Calls add(kind, count) for each kind of fault, in the order the plan draws them.
+template <typename Add>
+void ForEachKindAsked(const ProcessOptions& options, Add&& add) {
+  add(FaultKind::kKillStore, options.store_kills);
+  add(FaultKind::kKillHq, options.hq_kills);
+  add(FaultKind::kFreezeStore, options.store_stops);
+  add(FaultKind::kFreezeHq, options.hq_stops);
+  add(FaultKind::kCutStore, options.link_cuts);
+  add(FaultKind::kWipeStore, options.store_wipes);
+}
+
 }  // namespace
 
 std::vector<Fault> KeepWipesClearOfHq(const std::vector<Fault>& plan, int64_t begin_ms, int64_t end_ms) {
@@ -108,6 +119,16 @@ std::string FaultLabel(const Fault& fault) {
   return std::string(FaultName(fault.kind)) + (fault.store < 0 ? " hq" : " store");
 }
 
+std::map<std::string, int64_t> FaultsAsked(const ProcessOptions& options) {
+  std::map<std::string, int64_t> asked;
+  if (!options.faults || options.stores < 1) return asked;
+  auto add = [&](FaultKind kind, int count) {
+    if (count > 0) asked[FaultLabel(Fault{kind, AtHq(kind) ? -1 : 0})] += count;
+  };
+  ForEachKindAsked(options, add);
+  return asked;
+}
+
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms) {
   std::vector<Fault> out;
   if (!options.faults || options.stores < 1) return out;
@@ -127,12 +148,7 @@ std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms
       by_target[f.store].push_back(f);
     }
   };
-  add(FaultKind::kKillStore, options.store_kills);
-  add(FaultKind::kKillHq, options.hq_kills);
-  add(FaultKind::kFreezeStore, options.store_stops);
-  add(FaultKind::kFreezeHq, options.hq_stops);
-  add(FaultKind::kCutStore, options.link_cuts);
-  add(FaultKind::kWipeStore, options.store_wipes);
+  ForEachKindAsked(options, add);
 
   // Each target's faults one after another in a random order, shrunk to fit the window,
   // with the spare time split at random before, between and after them.

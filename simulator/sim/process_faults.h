@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct Fault {
 
 // Every fault of the run in start order, for a workload of `duration_ms`.
 std::vector<Fault> PlanFaults(const ProcessOptions& options, int64_t duration_ms);
+// How many faults of each kind (by FaultLabel) `options` ask for: PlanFaults's plan has
+// them all but the disk replacements it leaves out.
+std::map<std::string, int64_t> FaultsAsked(const ProcessOptions& options);
 
 // A disk is replaced only once HQ holds what the store acknowledged, so HQ must be up when
 // it starts: a replacement `plan` puts in one of HQ's faults moves to the nearest moment

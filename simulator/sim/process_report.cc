@@ -24,7 +24,13 @@ std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
   std::string out =
       Printf("\n%-22s %8s %9s %10s %7s\n", "fault", "planned", "injected", "planned s", "held s");
   int64_t not_injected = 0, shrunk = 0;
+  std::string left_out;
   for (const auto& [kind, c] : faults) {
+    if (c.asked > c.planned) {
+      left_out += Printf("  %s: %lld of the %lld asked for left out of the plan: no moment of the run had HQ up and\n"
+                         "   the store clear of its other faults\n",
+                         kind.c_str(), L(c.asked - c.planned), L(c.asked));
+    }
     out += Printf("  %-20s %8lld %9lld %10.1f %7.1f\n", kind.c_str(), L(c.planned),
                   L(c.injected), c.planned_s, c.held_s);
     not_injected += c.planned - c.injected;
@@ -37,6 +43,7 @@ std::string FaultTable(const std::map<std::string, FaultCount>& faults) {
       "runs its full length unless the\n   workload ends first (--ops reached, or an end planned "
       "past it); an end that waits for the\n   harness, e.g. for another daemon's restart, holds "
       "its fault a little longer)\n";
+  out += left_out;
   if (shrunk > 0) {
     out += Printf("  %s shrunk to fit a run this short: shorter than the lengths --help gives\n",
                   harness::Plural(shrunk, "fault").c_str());
@@ -153,7 +160,8 @@ json ProcessRunJson(const ProcessOptions& o, const ProcessResult& r) {
                  {"refusals", c.refusals}};
   }
   for (const auto& [kind, c] : r.faults)
-    faults[kind] = {{"planned", c.planned},
+    faults[kind] = {{"asked", c.asked},
+                    {"planned", c.planned},
                     {"injected", c.injected},
                     {"shrunk", c.shrunk},
                     {"planned_s", c.planned_s},

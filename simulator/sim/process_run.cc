@@ -130,6 +130,7 @@ class Run {
     int64_t duration_ms = static_cast<int64_t>(options_.seconds * 1000);
     auto plan = PlanFaults(options_, duration_ms);
     FaultSchedule schedule(plan, duration_ms, &result_->faults);
+    for (const auto& [label, n] : FaultsAsked(options_)) result_->faults[label].asked = n;
     workload_->Start();
     auto t0 = Clock::now();
     auto elapsed_ms = [&] { return static_cast<int64_t>(Since(t0) * 1000); };
