@@ -171,11 +171,13 @@ std::string PlotSvg(const SimOptions& o, const RunResult& run) {
     }
   }
 
-  // Sync lag, with the largest of any store's behind the first six's.
+  // Sync lag, with the largest of any store's behind the first six's. Not known while a
+  // store's is not: the largest of the others dipped to zero while a lagging store was down.
   auto largest = [](const Sample& s) {
     std::optional<int64_t> most;
     for (const auto& v : s.lag) {
-      if (v && (!most || *v > *most)) most = v;
+      if (!v) return std::optional<int64_t>();
+      if (!most || *v > *most) most = v;
     }
     return most;
   };
