@@ -116,15 +116,23 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
       out << run.strategy << ": not available in this build (no hq.order.place op)\n";
       continue;
     }
-    out << Printf("%-10s trace %016llx  %llu events, %lld ops done, %lld skipped, %lld not drawn, %lld crashes (%lld "
-                  "of hq), %lld partitions (%lld of hq), %lld clock faults, quiet %s after the final heal\n",
+    // A violation during the day stops the run where it is: no more draws, no final heal.
+    const bool stopped = !run.violation.empty() && !run.final_heal;
+    std::string not_drawn = stopped ? " not run (a violation stopped the run at " + FormatSimTime(run.sim_ms) + ")"
+                                    : " not drawn";
+    std::string quiet = stopped                        ? "no final heal"
+                        : run.quiescent_after_ms < 0 ? "quiet never after the final heal"
+                                                     : "quiet " + FormatSimTime(run.quiescent_after_ms) +
+                                                           " after the final heal";
+    out << Printf("%-10s trace %016llx  %llu events, %lld ops done, %lld skipped, %lld%s, %lld crashes (%lld "
+                  "of hq), %lld partitions (%lld of hq), %lld clock faults, %s\n",
                   run.strategy.c_str(), static_cast<unsigned long long>(run.trace_hash),
                   static_cast<unsigned long long>(run.events), static_cast<long long>(run.ops_done),
                   static_cast<long long>(run.ops_skipped.total()), static_cast<long long>(NotDrawn(o, run)),
-                  static_cast<long long>(run.crashes), static_cast<long long>(OfHq(run, FaultSpan::Kind::kDown)),
-                  static_cast<long long>(run.partitions), static_cast<long long>(OfHq(run, FaultSpan::Kind::kCut)),
-                  static_cast<long long>(run.clock_faults),
-                  run.quiescent_after_ms < 0 ? "never" : FormatSimTime(run.quiescent_after_ms).c_str());
+                  not_drawn.c_str(), static_cast<long long>(run.crashes),
+                  static_cast<long long>(OfHq(run, FaultSpan::Kind::kDown)), static_cast<long long>(run.partitions),
+                  static_cast<long long>(OfHq(run, FaultSpan::Kind::kCut)), static_cast<long long>(run.clock_faults),
+                  quiet.c_str());
     if (const OpSkips& k = run.ops_skipped; k.total() > 0) {
       out << Printf("%-10s skipped: %lld with the store down, %lld during a disk replacement, %lld with too little on "
                     "the shelf, %lld with no hold to collect or cancel, %lld transfers to the same store\n",
@@ -271,6 +279,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
       const OrderStats& s = r.orders;
       run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
                   {"events", r.events}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
+                  {"final_heal", r.final_heal},
                   {"lanes", {{"windows", r.windows}, {"windows_on_side_thread", r.windows_on_side_thread},
                              {"stores_in_hq_lane", r.stores_in_hq_lane},
                              {"stores_lane_s", r.stores_lane_s}, {"hq_lane_s", r.hq_lane_s},

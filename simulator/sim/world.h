@@ -137,6 +137,7 @@ struct RunResult {
   double stores_lane_s = 0, hq_lane_s = 0;
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
+  bool final_heal = false;          // the run got as far as its final heal (a violation stops it)
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
   // Store disks replaced (World::ReplaceStoreDisk), and replacements called off with the
   // disk kept: the store crashed, HQ had not caught up within an hour, or the final heal
