@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(WholeIn(1, 1'000'000));
   app.add_option("--stores", o.stores, "number of stores")->capture_default_str()->check(WholeIn(1, 1000));
   app.add_option("--skus", o.skus, "SKUs per store (every store stocks all)")->capture_default_str()->check(WholeIn(1, 100000));
-  app.add_option("--ops", o.ops, "workload operations drawn over the run, at most (a draw past the last day is not made); the report counts those taken, those skipped and those not drawn")->capture_default_str()->check(WholeIn(0, 100'000'000));
+  app.add_option("--ops", o.ops, "workload operations drawn over the run, at most (a draw past the last day is not made); the report counts those taken, those skipped and those not drawn (or not run, when a violation stopped the run during the day)")->capture_default_str()->check(WholeIn(0, 100'000'000));
   app.add_option("--days", o.days, "simulated days the workload is spread over")->capture_default_str()->check(NumberIn(0.01, 365.0));
   app.add_option("--store-skew", o.store_skew, "Zipf exponent of store popularity, 0 to 10 (0 uniform; store-000 busiest)")->capture_default_str()->check(NumberIn(0.0, 10.0));
   app.add_option("--sku-skew", o.sku_skew, "Zipf exponent of SKU popularity, 0 to 10 (SKU-00000 busiest)")->capture_default_str()->check(NumberIn(0.0, 10.0));

@@ -171,16 +171,7 @@ std::string PlotSvg(const SimOptions& o, const RunResult& run) {
     }
   }
 
-  // Sync lag, with the largest of any store's behind the first six's. Not known while a
-  // store's is not: the largest of the others dipped to zero while a lagging store was down.
-  auto largest = [](const Sample& s) {
-    std::optional<int64_t> most;
-    for (const auto& v : s.lag) {
-      if (!v) return std::optional<int64_t>();
-      if (!most || *v > *most) most = v;
-    }
-    return most;
-  };
+  // Sync lag, with the largest of any store's behind the first six's.
   int64_t lag_max = 1;
   std::string peak_store;
   int64_t peak_at = 0;
@@ -193,10 +184,11 @@ std::string PlotSvg(const SimOptions& o, const RunResult& run) {
       }
     }
   }
+  for (const Sample& s : run.samples) lag_max = std::max(lag_max, s.largest_lag.value_or(0));  // a down store's too
   std::string peak = peak_store.empty() ? "" : ", its peak " + peak_store + "'s at " + TickLabel(peak_at);
   w.Axes(lag_top, "sync lag: components a store holds that HQ does not yet (grey: the largest of any store's" + peak + ")",
          0, lag_max);
-  w.Line(run.samples, lag_top, 0, lag_max, "#bbb", largest);
+  w.Line(run.samples, lag_top, 0, lag_max, "#bbb", [](const Sample& s) { return s.largest_lag; });
   for (std::size_t i = 0; i < shown; ++i) {
     w.Line(run.samples, lag_top, 0, lag_max, kColors[i], [i](const Sample& s) { return s.lag[i]; });
     w.Text(kLeft + 10 + 110 * i, lag_top + 18, run.store_ids[i], "start", kColors[i]);

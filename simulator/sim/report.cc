@@ -116,14 +116,19 @@ std::string FormatRun(const SimOptions& o, const std::vector<RunResult>& runs, c
       out << run.strategy << ": not available in this build (no hq.order.place op)\n";
       continue;
     }
-    // A violation during the day stops the run where it is: no more draws, no final heal.
-    const bool stopped = !run.violation.empty() && !run.final_heal;
-    std::string not_drawn = stopped ? " not run (a violation stopped the run at " + FormatSimTime(run.sim_ms) + ")"
-                                    : " not drawn";
-    std::string quiet = stopped                        ? "no final heal"
-                        : run.quiescent_after_ms < 0 ? "quiet never after the final heal"
-                                                     : "quiet " + FormatSimTime(run.quiescent_after_ms) +
-                                                           " after the final heal";
+    // A violation stops the run where it is: during the day, with no more draws and no
+    // final heal; after it, before sync went quiet.
+    const bool violated = !run.violation.empty();
+    const bool stopped_in_day = violated && run.final_heal_ms < 0;
+    std::string not_drawn = stopped_in_day ? " not run (a violation stopped the run at " +
+                                                 FormatSimTime(run.violation_at_ms) + ")"
+                                           : " not drawn";
+    std::string quiet = stopped_in_day ? "no final heal"
+                        : run.quiescent_after_ms >= 0
+                            ? "quiet " + FormatSimTime(run.quiescent_after_ms) + " after the final heal"
+                        : violated ? "not quiet when a violation stopped the run, " +
+                                         FormatSimTime(run.violation_at_ms - run.final_heal_ms) + " after the final heal"
+                                   : "quiet never after the final heal";
     out << Printf("%-10s trace %016llx  %llu events, %lld ops done, %lld skipped, %lld%s, %lld crashes (%lld "
                   "of hq), %lld partitions (%lld of hq), %lld clock faults, %s\n",
                   run.strategy.c_str(), static_cast<unsigned long long>(run.trace_hash),
@@ -279,7 +284,7 @@ json RunsJson(const SimOptions& o, const std::vector<RunResult>& runs) {
       const OrderStats& s = r.orders;
       run.update({{"ok", r.ok}, {"violation", r.violation}, {"trace_hash", Printf("%016llx", static_cast<unsigned long long>(r.trace_hash))},
                   {"events", r.events}, {"sim_ms", r.sim_ms}, {"hq_footprint_mb", r.hq_footprint_mb}, {"quiescent_after_ms", r.quiescent_after_ms},
-                  {"final_heal", r.final_heal},
+                  {"final_heal", r.final_heal_ms >= 0}, {"violation_at_ms", r.violation_at_ms},
                   {"lanes", {{"windows", r.windows}, {"windows_on_side_thread", r.windows_on_side_thread},
                              {"stores_in_hq_lane", r.stores_in_hq_lane},
                              {"stores_lane_s", r.stores_lane_s}, {"hq_lane_s", r.hq_lane_s},

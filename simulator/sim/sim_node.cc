@@ -66,6 +66,10 @@ uint64_t SimNode::ComponentsReceived() const {
 }
 
 void SimNode::Crash() {
+  if (replica_) {
+    Result<uint64_t> head = replica_->Head();
+    head_when_down_ = head.ok() ? std::optional<uint64_t>(*head) : std::nullopt;
+  }
   if (engine_) past_work_ += engine_->db()->work();
   past_received_ = ComponentsReceived();
   // Sessions and replica borrow the engine's database: they go first.
@@ -83,6 +87,7 @@ Status SimNode::ReplaceDisk() {
   rocksdb::Status destroyed = rocksdb::DestroyDB(DataDir(), options);
   if (!destroyed.ok()) return Status::IOError("deleting " + DataDir() + ": " + destroyed.ToString());
   ++disks_replaced_;
+  head_when_down_.reset();
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,9 @@ class SimNode {
   void set_storage_observer(StorageObserver* observer) { storage_observer_ = observer; }
 
   bool up() const { return engine_ != nullptr; }
+  // Its own lane's head when it last went down: what it holds of its own writes, which
+  // nothing moves while it is down. None after its disk was replaced (it holds nothing).
+  std::optional<uint64_t> head_when_down() const { return head_when_down_; }
   bool hq() const { return index_ < 0; }
   // Its database's memory budget: HQ merges every store's cells.
   int64_t cache_mb() const { return hq() ? kHqCacheMb : kStoreCacheMb; }
@@ -113,6 +117,7 @@ class SimNode {
   SessionOptions session_options_;
   uint64_t incarnation_ = 0;
   int disks_replaced_ = 0;
+  std::optional<uint64_t> head_when_down_;
   Db::Work past_work_;  // of the incarnations before this one
   uint64_t past_received_ = 0;  // likewise
   StorageObserver* storage_observer_ = nullptr;

@@ -163,6 +163,7 @@ void World::Violation(const std::string& what) {
   }
   result_.ok = false;
   result_.violation = what;
+  result_.violation_at_ms = now();
 }
 
 bool World::stopped() const { return !result_.ok || (running_ != nullptr && !running_->violation.empty()); }
@@ -295,15 +296,28 @@ void World::PruneJob(int node_index) {
 void World::TakeSample() {
   Sample sample;
   sample.at_ms = now();
+  if (hq_->up()) sample.largest_lag = 0;
   for (int i = 0; i < stores(); ++i) {
-    std::optional<int64_t> lag;
-    // A store getting its data back has less than HQ holds of it: not a lag.
-    if (stores_[i]->takes_writes() && hq_->up()) {
-      auto head = stores_[i]->replica()->Head();
-      auto held = hq_->replica()->Held(stores_[i]->id());
-      if (head.ok() && held.ok()) lag = static_cast<int64_t>(*head - held->Get(stores_[i]->id()));
+    SimNode& store = *stores_[i];
+    std::optional<int64_t> lag, lag_of_largest;
+    Result<VersionVector> held = VersionVector{};
+    if (hq_->up()) held = hq_->replica()->Held(store.id());
+    auto behind = [&](uint64_t head) {
+      return std::max<int64_t>(0, static_cast<int64_t>(head) - static_cast<int64_t>(held->Get(store.id())));
+    };
+    if (!hq_->up() || !held.ok()) {
+      // HQ's side unknown: no lag is.
+    } else if (store.takes_writes()) {
+      auto head = store.replica()->Head();
+      if (head.ok()) lag = lag_of_largest = behind(*head);
+    } else {
+      // Getting its data back, it holds less than HQ does of it: not a lag. Down, it
+      // holds what it held as it went down, none after its disk was replaced.
+      lag_of_largest = store.up() || !store.head_when_down() ? 0 : behind(*store.head_when_down());
     }
     sample.lag.push_back(lag);
+    if (!lag_of_largest) sample.largest_lag.reset();
+    else if (sample.largest_lag) sample.largest_lag = std::max(*sample.largest_lag, *lag_of_largest);
   }
   if (stores_[0]->takes_writes()) {
     auto view = Read(*stores_[0], "stock.get", {{"sku", Workload::Sku(0)}});

@@ -85,6 +85,9 @@ struct OrderStats {
 struct Sample {
   int64_t at_ms = 0;
   std::vector<std::optional<int64_t>> lag;  // per store: own components HQ does not hold yet
+  // The largest of every store's lag, a store that is down counted as it went down (nothing
+  // moves its lag until it is back) and one getting its data back as 0; known while HQ is up.
+  std::optional<int64_t> largest_lag;
   // ATP as hq.stock gives it, on hand - held (the store's own ATP also takes off its
   // safety stock and HQ's allotment, which HQ's view does not), so the two differ only by
   // what sync has not yet carried: busiest SKU at the busiest store, the store's view...
@@ -137,7 +140,8 @@ struct RunResult {
   double stores_lane_s = 0, hq_lane_s = 0;
   int64_t sim_ms = 0;           // simulated time, quiescence included
   int64_t quiescent_after_ms = -1;  // from the final heal until sync went quiet
-  bool final_heal = false;          // the run got as far as its final heal (a violation stops it)
+  int64_t final_heal_ms = -1;       // when the final heal came; -1: a violation stopped the run first
+  int64_t violation_at_ms = -1;     // simulated time of the violation, when there is one
   int64_t ops_done = 0, crashes = 0, partitions = 0, clock_faults = 0;
   // Store disks replaced (World::ReplaceStoreDisk), and replacements called off with the
   // disk kept: the store crashed, HQ had not caught up within an hour, or the final heal

@@ -120,7 +120,7 @@ void World::Span(int node, FaultSpan::Kind kind, int64_t for_ms) {
 void World::FinalHeal() {
   trace().Add(now(), "FINAL HEAL: links healed, nodes restarted, clocks corrected");
   healed_ = true;
-  result_.final_heal = true;
+  result_.final_heal_ms = now();
   net_.HealAll();
   for (auto& node : stores_) node->offset_ms = 0;
   for (int i = 0; i < stores(); ++i) {

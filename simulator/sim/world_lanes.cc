@@ -124,6 +124,7 @@ void World::RunWindow(int64_t end) {
   if (first != nullptr) {
     result_.ok = false;
     result_.violation = first->violation;
+    result_.violation_at_ms = first->violation_at;
     return;
   }
   for (const auto& l : lanes_) {

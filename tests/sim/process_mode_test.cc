@@ -65,6 +65,7 @@ TEST_CASE("real daemons under SIGKILL, SIGSTOP and a cut link keep every check",
   CHECK(r.faults["SIGKILL hq"].injected == 1);
   CHECK(r.faults["SIGSTOP store"].injected == 1);
   CHECK(r.faults["link cut"].injected == 1);
+  for (const auto& [kind, c] : r.faults) CHECK(c.asked == c.planned);  // the run's counts, none left out
   CHECK(r.acked_while_cut > 0);  // the cut store kept selling
   CHECK(r.converge_s >= 0);
   CHECK(r.checks.checks.size() == 6);

@@ -22,21 +22,30 @@ TEST_CASE("a run a violation stopped says so on its summary line, not that ops w
   run.ok = false;
   run.ops_drawn = 1960;
   run.ops_done = 1891;
-  run.sim_ms = 15 * 3600 * 1000;
+  run.sim_ms = 15 * 3600 * 1000 + 40;  // the end of the window the violation came in
+  run.violation_at_ms = 15 * 3600 * 1000;
   run.violation = "store-001 SKU-00000: on-hand 84, acknowledged operations say 0";
   SECTION("during the day") {
     std::string line = SummaryLine(FormatRun(options, {run}, Measured{}), "escrow");
-    CHECK_THAT(line, Catch::Contains("1040 not run (a violation stopped the run at 0d15h"));
+    CHECK_THAT(line, Catch::Contains("1040 not run (a violation stopped the run at 0d15h00m00.000s)"));
     CHECK_THAT(line, Catch::EndsWith("no final heal"));
     CHECK_THAT(line, !Catch::Contains("not drawn") && !Catch::Contains("quiet"));
     CHECK(RunsJson(options, {run})["runs"][0]["final_heal"] == false);
   }
-  SECTION("at the final checks: the run had its heal, and draws past the day are not drawn") {
-    run.final_heal = true;
-    run.quiescent_after_ms = 7640;
-    std::string line = SummaryLine(FormatRun(options, {run}, Measured{}), "escrow");
-    CHECK_THAT(line, Catch::Contains("1040 not drawn"));
-    CHECK_THAT(line, Catch::EndsWith("quiet 0d00h00m07.640s after the final heal"));
+  SECTION("after the final heal: draws past the day are not drawn") {
+    run.final_heal_ms = 86'400'000;
+    SECTION("at the final checks, once sync went quiet") {
+      run.quiescent_after_ms = 7640;
+      std::string line = SummaryLine(FormatRun(options, {run}, Measured{}), "escrow");
+      CHECK_THAT(line, Catch::Contains("1040 not drawn"));
+      CHECK_THAT(line, Catch::EndsWith("quiet 0d00h00m07.640s after the final heal"));
+    }
+    SECTION("while sync settled") {
+      run.violation_at_ms = 86'400'000 + 90'000;
+      std::string line = SummaryLine(FormatRun(options, {run}, Measured{}), "escrow");
+      CHECK_THAT(line, Catch::EndsWith("not quiet when a violation stopped the run, 0d00h01m30.000s after the final heal"));
+    }
+    CHECK(RunsJson(options, {run})["runs"][0]["final_heal"] == true);
   }
 }
 

@@ -125,6 +125,7 @@ TEST_CASE("the plot's samples leave a gap while a node is down, and its faults a
       if (span.node < 0) {
         for (const auto& lag : s.lag) CHECK(!lag);
         CHECK(!s.atp_hq);
+        CHECK(!s.largest_lag);
       } else {
         CHECK(!s.lag[span.node]);
       }
@@ -137,6 +138,18 @@ TEST_CASE("the plot's samples leave a gap while a node is down, and its faults a
   std::size_t known = 0;
   for (const Sample& s : r.samples) known += s.lag[0].has_value() && s.atp_hq.has_value();
   CHECK(known * 2 > r.samples.size());
+  // The largest lag counts a down store as it went down: known whenever HQ is up, and
+  // never below a store's known lag.
+  std::size_t through_a_gap = 0;
+  for (const Sample& s : r.samples) {
+    bool some_unknown = false;
+    for (const auto& lag : s.lag) {
+      some_unknown |= !lag;
+      if (lag && s.largest_lag) CHECK(*lag <= *s.largest_lag);
+    }
+    through_a_gap += some_unknown && s.largest_lag.has_value();
+  }
+  CHECK(through_a_gap > 0);
 }
 
 TEST_CASE("a run reports its phases in order, the final checks by share up to the whole", "[sim]") {
