@@ -26,8 +26,15 @@ enum class Exit : int {
 // Which daemon a command is meant for; it picks the default --api endpoint.
 enum class Target { kStore, kHq };
 
+// Where each daemon listens when kuractl is told nothing else.
+inline constexpr const char* kDefaultStoreApi = "tcp://127.0.0.1:7420";
+inline constexpr const char* kDefaultHqApi = "tcp://127.0.0.1:7430";
+
 struct Globals {
   std::string api;         // the daemon's API endpoint
+  // Where `api` came from, as errors name it: "--api", "$KURA_API", "$KURA_HQ_API" or
+  // "the default endpoint". A person who never typed --api must not be told theirs is bad.
+  std::string api_source = "--api";
   bool json = false;       // print the result JSON instead of tables
   int64_t timeout_ms = 0;  // how long to wait for a reply
   std::string request_id;  // empty: a fresh random id per run

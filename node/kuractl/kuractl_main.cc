@@ -22,8 +22,6 @@ namespace {
 
 using kura::ctl::Exit;
 
-constexpr const char* kDefaultApi = "tcp://127.0.0.1:7420";
-constexpr const char* kDefaultHqApi = "tcp://127.0.0.1:7430";
 constexpr int64_t kDefaultTimeoutMs = 5000;
 
 // --json must shape even the error of a command line CLI11 could not parse, so it is
@@ -63,15 +61,23 @@ std::string Env(const char* name) {
   return value == nullptr ? std::string() : std::string(value);
 }
 
-// The endpoint to send to: --api when given; else for a store command $KURA_API or the
-// store default, and for an hq command $KURA_HQ_API, $KURA_API or the HQ default.
-std::string ResolveApi(bool given, const std::string& flag, kura::ctl::Target target) {
-  if (given) return flag;
-  if (target == kura::ctl::Target::kHq) {
-    if (std::string hq = Env("KURA_HQ_API"); !hq.empty()) return hq;
-  }
-  if (std::string api = Env("KURA_API"); !api.empty()) return api;
-  return target == kura::ctl::Target::kHq ? kDefaultHqApi : kDefaultApi;
+// Sets the endpoint to send to, and where it came from: --api when given; else for a
+// store command $KURA_API or the store default, and for an hq command $KURA_HQ_API,
+// $KURA_API or the HQ default.
+void ResolveApi(bool given, kura::ctl::Target target, kura::ctl::Globals* globals) {
+  using kura::ctl::Target;
+  if (given) return;  // CLI11 wrote --api's value; api_source already says "--api"
+  auto from_env = [&](const char* var) {
+    std::string value = Env(var);
+    if (value.empty()) return false;
+    globals->api = value;
+    globals->api_source = std::string("$") + var;
+    return true;
+  };
+  if (target == Target::kHq && from_env("KURA_HQ_API")) return;
+  if (from_env("KURA_API")) return;
+  globals->api = target == Target::kHq ? kura::ctl::kDefaultHqApi : kura::ctl::kDefaultStoreApi;
+  globals->api_source = "the default endpoint";
 }
 
 int Usage(const std::string& message, const std::string& command, bool json) {
@@ -147,6 +153,6 @@ int main(int argc, char** argv) {
   }
   if (!plan.invocation) return Usage("no command given", command, json);
   if (!plan.invocation->ok()) return Usage(plan.invocation->status().message(), command, json);
-  globals.api = ResolveApi(api->count() > 0, globals.api, plan.invocation->value().target);
+  ResolveApi(api->count() > 0, plan.invocation->value().target, &globals);
   return static_cast<int>(kura::ctl::Run(globals, plan.invocation->value(), std::cout, std::cerr));
 }

@@ -10,6 +10,14 @@
 #include "output.h"
 
 namespace kura::ctl {
+namespace {
+
+// The endpoint as the person gave it: `$KURA_API "tcp://..."`, `--api "..."`, ...
+std::string NamedEndpoint(const Globals& globals) {
+  return globals.api_source + " \"" + globals.api + "\"";
+}
+
+}  // namespace
 
 Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out, std::ostream& err) {
   auto fail = [&](std::string_view code, const std::string& message, Exit exit) {
@@ -26,7 +34,7 @@ Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out
       raw = client.CallRaw(EncodeRequest({invocation.op, rid, invocation.args}));
     } catch (const zmq::error_t& e) {
       // Only connect() throws: ZeroMQ rejects the endpoint's form before anything is sent.
-      return fail("usage", "--api \"" + globals.api + "\": not a usable endpoint (" + e.what() +
+      return fail("usage", NamedEndpoint(globals) + ": not a usable endpoint (" + e.what() +
                                "); expected e.g. tcp://127.0.0.1:7420 or ipc:///run/kura/api.sock",
                   Exit::kUsage);
     }

@@ -1,0 +1,42 @@
+// Which daemon kuractl reaches, and what it says when that is not the one the command is
+// for: the endpoint named as it was given (--api, $KURA_API, $KURA_HQ_API or the default).
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "kuractl_run.h"
+#include "temp_dir.h"
+
+using kura::test::RunCommand;
+using kura::test::TempDir;
+
+namespace {
+
+// kuractl run with exactly these endpoint variables set (an empty one counts as unset)
+// and no --api.
+kura::test::CommandRun KuractlWithEnv(const TempDir& dir, const std::string& kura_api,
+                                      const std::string& kura_hq_api, const std::string& args) {
+  return RunCommand(dir, "KURA_API='" + kura_api + "' KURA_HQ_API='" + kura_hq_api + "' '" +
+                             KURACTL_BIN + "' --json --timeout 200 " + args);
+}
+
+}  // namespace
+
+TEST_CASE("kuractl names the variable an unusable endpoint came from, not --api", "[kuractl]") {
+  TempDir dir;
+  SECTION("$KURA_API for a store command") {
+    auto run = KuractlWithEnv(dir, "garbage", "", "status");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: $KURA_API \"garbage\": not a usable endpoint"));
+  }
+  SECTION("$KURA_HQ_API for an hq command") {
+    auto run = KuractlWithEnv(dir, "", "garbage", "hq stock TEE-WHITE-M");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: $KURA_HQ_API \"garbage\": not a usable endpoint"));
+  }
+  SECTION("--api when it was given, over the variables") {
+    auto run = KuractlWithEnv(dir, "tcp://127.0.0.1:1", "", "--api garbage status");
+    CHECK(run.exit_code == 2);
+    CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: --api \"garbage\": not a usable endpoint"));
+  }
+}
