@@ -17,6 +17,24 @@ std::string NamedEndpoint(const Globals& globals) {
   return globals.api_source + " \"" + globals.api + "\"";
 }
 
+// How a person sends a command for `target` to another daemon than the one it reached.
+std::string HowToReach(Target target) {
+  if (target == Target::kHq) {
+    return std::string("point hq commands at kura-hq with KURA_HQ_API or --api (default ") +
+           kDefaultHqApi + ")";
+  }
+  return std::string("point this command at a kura-store with KURA_API or --api (default ") +
+         kDefaultStoreApi + ")";
+}
+
+// Each daemon answers unknown_op to the other's ops, so an unknown op means kuractl
+// reached the wrong daemon: say which one it reached and how to reach the right one.
+std::string WrongDaemonHint(const Globals& globals, Target target) {
+  std::string reached = "; the daemon at " + NamedEndpoint(globals);
+  return reached + (target == Target::kHq ? " is not kura-hq: " : " is not a kura-store (kura-hq?): ") +
+         HowToReach(target);
+}
+
 }  // namespace
 
 Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out, std::ostream& err) {
@@ -64,6 +82,9 @@ Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out
       if (invocation.mutating && (result.status().code() == Status::Code::kBusy ||
                                   result.status().code() == Status::Code::kIOError)) {
         message += " (retry with --request-id " + rid + " to apply it at most once)";
+      }
+      if (result.status().code() == Status::Code::kUnknownOp) {
+        message += WrongDaemonHint(globals, invocation.target);
       }
       return fail(result.status().code_name(), message, Exit::kDaemonError);
     }

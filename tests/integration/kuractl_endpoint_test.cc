@@ -4,9 +4,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "chain.h"
 #include "kuractl_run.h"
 #include "temp_dir.h"
 
+using kura::test::Chain;
+using kura::test::Kuractl;
 using kura::test::RunCommand;
 using kura::test::TempDir;
 
@@ -38,5 +41,27 @@ TEST_CASE("kuractl names the variable an unusable endpoint came from, not --api"
     auto run = KuractlWithEnv(dir, "tcp://127.0.0.1:1", "", "--api garbage status");
     CHECK(run.exit_code == 2);
     CHECK_THAT(run.err, Catch::StartsWith("kuractl: usage: --api \"garbage\": not a usable endpoint"));
+  }
+}
+
+TEST_CASE("kuractl says it reached the wrong daemon when an op comes back unknown_op", "[kuractl]") {
+  Chain chain(1);
+  chain.StartAll();
+  const TempDir& dir = chain.dir();
+  SECTION("an hq command sent to a kura-store") {
+    std::string store = chain.store(0).endpoint();
+    auto run = Kuractl(dir, store, "hq stock TEE-WHITE-M");
+    CHECK(run.exit_code == 1);
+    CHECK(run.Json()["error"]["code"] == "unknown_op");
+    CHECK_THAT(run.err, Catch::Contains("the daemon at --api \"" + store + "\" is not kura-hq"));
+    CHECK_THAT(run.err, Catch::Contains("KURA_HQ_API or --api (default tcp://127.0.0.1:7430)"));
+  }
+  SECTION("a store command sent to kura-hq") {
+    std::string hq = chain.hq().endpoint();
+    auto run = Kuractl(dir, hq, "stock get TEE-WHITE-M");
+    CHECK(run.exit_code == 1);
+    CHECK(run.Json()["error"]["code"] == "unknown_op");
+    CHECK_THAT(run.err, Catch::Contains("the daemon at --api \"" + hq + "\" is not a kura-store"));
+    CHECK_THAT(run.err, Catch::Contains("KURA_API or --api (default tcp://127.0.0.1:7420)"));
   }
 }
