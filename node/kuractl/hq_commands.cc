@@ -94,9 +94,9 @@ void PrintHqExceptions(const json& r, std::ostream& out) {
 
 void AddHqCommands(CLI::App& app, Plan* plan) {
   CLI::App* hq = app.add_subcommand(
-      "hq", "Head office (a kura-hq daemon; default API tcp://127.0.0.1:7430 or $KURA_HQ_API): "
-            "stock across stores, sync health, exceptions, the store directory, online orders and "
-            "allotments");
+      "hq", std::string("Head office (a kura-hq daemon; API from --api, else $KURA_HQ_API, else ") +
+                kDefaultHqApi + "; never $KURA_API, which names a store): stock across stores, "
+                "sync health, exceptions, the store directory, online orders and allotments");
   hq->require_subcommand(1);
 
   CLI::App* status = hq->add_subcommand("status", "Show the HQ daemon's id, data directory and uptime");

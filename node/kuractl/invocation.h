@@ -29,6 +29,8 @@ enum class Target { kStore, kHq };
 // Where each daemon listens when kuractl is told nothing else.
 inline constexpr const char* kDefaultStoreApi = "tcp://127.0.0.1:7420";
 inline constexpr const char* kDefaultHqApi = "tcp://127.0.0.1:7430";
+// Globals::api_source when neither --api nor the command's variable was set.
+inline constexpr const char* kDefaultApiSource = "the default endpoint";
 
 struct Globals {
   std::string api;         // the daemon's API endpoint

@@ -62,8 +62,9 @@ std::string Env(const char* name) {
 }
 
 // Sets the endpoint to send to, and where it came from: --api when given; else for a
-// store command $KURA_API or the store default, and for an hq command $KURA_HQ_API,
-// $KURA_API or the HQ default.
+// store command $KURA_API or the store default, and for an hq command $KURA_HQ_API or the
+// HQ default. An hq command never falls back to $KURA_API: that names a store, which
+// answers every hq op unknown_op.
 void ResolveApi(bool given, kura::ctl::Target target, kura::ctl::Globals* globals) {
   using kura::ctl::Target;
   if (given) return;  // CLI11 wrote --api's value; api_source already says "--api"
@@ -74,10 +75,9 @@ void ResolveApi(bool given, kura::ctl::Target target, kura::ctl::Globals* global
     globals->api_source = std::string("$") + var;
     return true;
   };
-  if (target == Target::kHq && from_env("KURA_HQ_API")) return;
-  if (from_env("KURA_API")) return;
+  if (from_env(target == Target::kHq ? "KURA_HQ_API" : "KURA_API")) return;
   globals->api = target == Target::kHq ? kura::ctl::kDefaultHqApi : kura::ctl::kDefaultStoreApi;
-  globals->api_source = "the default endpoint";
+  globals->api_source = kura::ctl::kDefaultApiSource;
 }
 
 int Usage(const std::string& message, const std::string& command, bool json) {
@@ -99,9 +99,9 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every command");
   // The default depends on the command (ResolveApi), so it is applied after parsing.
   CLI::Option* api = app.add_option("--api", globals.api,
-                                    "the daemon's API endpoint (default: $KURA_API, else "
-                                    "tcp://127.0.0.1:7420; for hq commands $KURA_HQ_API, else "
-                                    "$KURA_API, else tcp://127.0.0.1:7430)")
+                                    std::string("the daemon's API endpoint (default: $KURA_API, else ") +
+                                        kura::ctl::kDefaultStoreApi + "; for hq commands $KURA_HQ_API, else " +
+                                        kura::ctl::kDefaultHqApi + ")")
                          ->type_name("ENDPOINT");
   app.add_flag("--json", globals.json,
                "print the daemon's result as one JSON document (errors as {\"error\":{code,message}})");

@@ -65,6 +65,10 @@ Exit Run(const Globals& globals, const Invocation& invocation, std::ostream& out
         invocation.target == Target::kHq && at != std::string::npos) {
       message.replace(at, kStoreHint.size(), "(is kura-hq running?)");
     }
+    // Nothing chose the endpoint: the default only serves a daemon on this host.
+    if (globals.api_source == kDefaultApiSource) {
+      message += "; no endpoint was set, so kuractl tried the default: " + HowToReach(invocation.target);
+    }
     if (invocation.mutating) {
       message += "; the change may or may not have been applied: retry with --request-id " + rid +
                  " to apply it at most once";

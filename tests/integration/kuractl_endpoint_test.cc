@@ -65,3 +65,29 @@ TEST_CASE("kuractl says it reached the wrong daemon when an op comes back unknow
     CHECK_THAT(run.err, Catch::Contains("KURA_API or --api (default tcp://127.0.0.1:7420)"));
   }
 }
+
+TEST_CASE("kuractl sends hq commands to $KURA_HQ_API or HQ's default, never to $KURA_API's store", "[kuractl]") {
+  Chain chain(1);
+  chain.StartAll();
+  const TempDir& dir = chain.dir();
+  const std::string store = chain.store(0).endpoint(), hq = chain.hq().endpoint();
+  SECTION("each variable names its own daemon") {
+    for (const char* args : {"hq sync-status", "stock list"}) {
+      auto run = KuractlWithEnv(dir, store, hq, args);
+      INFO(args << "\nstderr: " << run.err);
+      CHECK(run.exit_code == 0);
+    }
+  }
+  SECTION("with only $KURA_API set, an hq command goes to HQ's default endpoint, not to the store") {
+    auto run = KuractlWithEnv(dir, store, "", "hq sync-status");
+    INFO("stderr: " << run.err);
+    CHECK_THAT(run.err, !Catch::Contains("unknown_op"));
+    CHECK(run.exit_code != 1);
+    // Unless a kura-hq of this machine listens on the default endpoint, nothing answers.
+    if (run.exit_code == 3) {
+      CHECK_THAT(run.err, Catch::Contains("no reply from tcp://127.0.0.1:7430"));
+      CHECK_THAT(run.err, Catch::Contains("no endpoint was set, so kuractl tried the default: "
+                                          "point hq commands at kura-hq with KURA_HQ_API or --api"));
+    }
+  }
+}
