@@ -7,6 +7,7 @@
 #include "escrow_changes.h"
 #include "held_index.h"
 #include "hq_index.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/args.h"
 #include "kura/schema/codec.h"
 #include "kura/schema/ids.h"
@@ -224,8 +225,8 @@ Result<json> OpHqPolicySet(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string store, ArgOptString(args, "store", ValidateStoreId));
   if (!store.empty()) KURA_RETURN_IF_ERROR(CheckKnownStore(ctx, store));
   AllotmentPolicy policy;
-  KURA_ASSIGN_OR_RETURN(policy.share_pct, ArgInt(args, "share_pct", 0, 100));
-  KURA_ASSIGN_OR_RETURN(policy.cap, ArgInt(args, "cap", 0, 1'000'000));
+  KURA_ASSIGN_OR_RETURN(policy.share_pct, ArgInt(args, "share_pct", 0, kMaxSharePct));
+  KURA_ASSIGN_OR_RETURN(policy.cap, ArgInt(args, "cap", 0, kMaxAllotmentCap));
   std::string key = store.empty() ? std::string(keys::kDefaultPolicy) : keys::Policy(store);
   KURA_RETURN_IF_ERROR(WriteRegister(ctx, key, Encode(policy)));
   json out = ToJson(policy);

@@ -1,13 +1,16 @@
 #include "hold_request.h"
 
 #include "kura/schema/ids.h"
+#include "kura/schema/records.h"
 #include "parse.h"
 
 namespace kura::ctl {
 
 void AddHoldRequestOptions(CLI::App* cmd, HoldRequestArgs* a, const char* kind_help) {
   cmd->add_option("--kind", a->kind, kind_help)->required()->type_name("KIND");
-  cmd->add_option("--line", a->lines, "SKU:QTY to hold, e.g. TEE-M-BLK:2; repeat for more lines")
+  cmd->add_option("--line", a->lines,
+                  "SKU:QTY to hold, QTY 1.." + std::to_string(kMaxQty) +
+                      ", e.g. TEE-M-BLK:2; repeat for more lines")
       ->required()
       ->type_name("SKU:QTY");
   cmd->add_option("--customer", a->customer, "customer id, e.g. c-1042")->type_name("CUSTOMER");

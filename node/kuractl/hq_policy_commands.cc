@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/ids.h"
 #include "output.h"
 #include "parse.h"
@@ -12,8 +13,6 @@ namespace kura::ctl {
 namespace {
 
 using nlohmann::json;
-
-constexpr int64_t kMaxCap = 1'000'000;  // the daemon's bound for cap
 
 void PrintPolicy(const json& p, std::ostream& out) {
   std::string store = Cell(p.at("store"));
@@ -57,18 +56,21 @@ void AddHqPolicyCommands(CLI::App* hq, Plan* plan) {
   set->add_option("--store", a->store, "the store, e.g. umeda-02 (default: the chain's default)")
       ->type_name("STORE");
   set->add_option("--share-pct", a->share_pct,
-                  "percent of the store's ATP to allot, 0..100 (0 allots nothing)")
+                  "percent of the store's ATP to allot, 0.." + std::to_string(kMaxSharePct) +
+                      " (0 allots nothing)")
       ->required()
       ->type_name("N");
-  set->add_option("--cap", a->cap, "at most this many units per SKU, 0..1000000 (0 allots nothing)")
+  set->add_option("--cap", a->cap,
+                  "at most this many units per SKU, 0.." + std::to_string(kMaxAllotmentCap) +
+                      " (0 allots nothing)")
       ->required()
       ->type_name("N");
   set->footer(std::string(kAllotmentHelp) +
               "\nExample: kuractl hq policy set --store umeda-02 --share-pct 20 --cap 5");
   OnParsed(set, plan, [a]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(json args, StoreArg(*a));
-    KURA_ASSIGN_OR_RETURN(args["share_pct"], ParseInt(a->share_pct, "--share-pct", 0, 100));
-    KURA_ASSIGN_OR_RETURN(args["cap"], ParseInt(a->cap, "--cap", 0, kMaxCap));
+    KURA_ASSIGN_OR_RETURN(args["share_pct"], ParseInt(a->share_pct, "--share-pct", 0, kMaxSharePct));
+    KURA_ASSIGN_OR_RETURN(args["cap"], ParseInt(a->cap, "--cap", 0, kMaxAllotmentCap));
     return HqInvocation("hq.policy.set", args, true, PrintPolicy);
   });
 

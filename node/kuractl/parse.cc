@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "kura/schema/ids.h"
+#include "kura/schema/records.h"
 
 namespace kura::ctl {
 namespace {
@@ -55,9 +56,11 @@ Result<int64_t> ParseInt(std::string_view text, std::string_view what, int64_t m
 }
 
 Result<int64_t> ParseQty(std::string_view text, std::string_view what) {
-  auto qty = ParseInt(text, what, 1, std::numeric_limits<int64_t>::max());
-  if (!qty.ok()) return Bad(what, text, "must be a positive whole number of units");
-  return qty;
+  return ParseInt(text, what, 1, kMaxQty);
+}
+
+Result<int64_t> ParseCounted(std::string_view text, std::string_view what) {
+  return ParseInt(text, what, 0, kMaxQty);
 }
 
 Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what) {
@@ -141,8 +144,8 @@ Result<LineArg> ParseLine(std::string_view text, std::string_view what) {
   if (colon == std::string_view::npos) return Bad(what, text, kForm);
   std::string_view sku = text.substr(0, colon), qty = text.substr(colon + 1);
   if (Status s = ValidateSku(sku); !s.ok()) return Bad(what, text, s.message());
-  auto n = ParseQty(qty, "quantity");
-  if (!n.ok()) return Bad(what, text, "QTY must be a positive whole number (SKU:QTY, e.g. TEE-M-BLK:2)");
+  auto n = ParseQty(qty, "QTY");
+  if (!n.ok()) return Bad(what, text, n.status().message() + " (SKU:QTY, e.g. TEE-M-BLK:2)");
   return LineArg{std::string(sku), *n};
 }
 

@@ -15,8 +15,11 @@ namespace kura::ctl {
 // A plain decimal integer in [min, max]: an optional '-' and digits only. Unlike strtoll
 // with base 0, "010" is ten, and "1e3", "0x10" and "12abc" are refused.
 Result<int64_t> ParseInt(std::string_view text, std::string_view what, int64_t min, int64_t max);
-// A quantity of units: a positive integer. The daemon enforces its own upper bound.
+// A quantity of units in 1..kMaxQty (kura/schema/records.h), the daemon's own bound, so a
+// quantity the daemon would refuse is refused here, before anything is sent.
 Result<int64_t> ParseQty(std::string_view text, std::string_view what);
+// A counted number of units (a stocktake) in 0..kMaxQty, likewise.
+Result<int64_t> ParseCounted(std::string_view text, std::string_view what);
 
 // A unit price written as a decimal with at most two places ("12", "12.5", "12.50"), in
 // minor units (cents): "12.50" -> 1250. Signs, exponents, thousands separators and a third

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "kura/schema/ids.h"
+#include "kura/schema/records.h"
 #include "output.h"
 #include "parse.h"
 
@@ -56,7 +57,7 @@ Status AddSaleExtras(const StockArgs& a, json* line, json* args) {
 CLI::App* AddSkuQty(CLI::App* stock, const char* name, const char* help, StockArgs& a) {
   CLI::App* cmd = stock->add_subcommand(name, help);
   cmd->add_option("SKU", a.sku, "the SKU, e.g. TEE-M-BLK")->required()->type_name("");
-  cmd->add_option("QTY", a.qty, "number of units, a positive whole number")->required()->type_name("");
+  cmd->add_option("QTY", a.qty, "number of units, 1.." + std::to_string(kMaxQty))->required()->type_name("");
   return cmd;
 }
 
@@ -155,10 +156,12 @@ void AddMoves(CLI::App* stock, Plan* plan) {
       "count", "Record a stocktake: set on hand to the COUNTED units (the difference is booked as "
                "an adjustment)");
   count->add_option("SKU", a->sku, "the SKU, e.g. TEE-M-BLK")->required()->type_name("");
-  count->add_option("COUNTED", a->qty, "units found on the shelf, 0 or more")->required()->type_name("");
+  count->add_option("COUNTED", a->qty, "units found on the shelf, 0.." + std::to_string(kMaxQty))
+      ->required()
+      ->type_name("");
   OnParsed(count, plan, [a]() -> Result<Invocation> {
     KURA_ASSIGN_OR_RETURN(std::string sku, ParseId(a->sku, "SKU", ValidateSku));
-    KURA_ASSIGN_OR_RETURN(int64_t counted, ParseInt(a->qty, "COUNTED", 0, kIntMax));
+    KURA_ASSIGN_OR_RETURN(int64_t counted, ParseCounted(a->qty, "COUNTED"));
     return Invocation{"stock.count", {{"sku", sku}, {"counted", counted}}, true,
                       [](const json& r, std::ostream& out) {
                         int64_t adj = r.at("adjustment").get<int64_t>();

@@ -238,7 +238,7 @@ TEST_CASE("kuractl hq order and policy commands refuse bad input before sending 
   for (const Bad& bad : {
            Bad{"hq order place --store store-1 --kind pickup --line TEE-M-BLK", "must be SKU:QTY"},
            Bad{"hq order place --store store-1 --kind pickup --line TEE-M-BLK:0",
-               "QTY must be a positive"},
+               "QTY \"0\": must be a whole number in 1..1000000"},
            Bad{"hq order place --store store-1 --kind phone --line TEE-M-BLK:1",
                "must be pickup or tryon"},
            Bad{"hq order place --store Store_1 --kind pickup --line TEE-M-BLK:1",

@@ -1,0 +1,16 @@
+// The bounds the daemons hold ops' integer arguments to (PROTOCOL.md 3), beyond those of
+// the records themselves (kMaxQty, records.h). kura-store, kura-hq and kuractl all read
+// them from here, so kuractl refuses locally exactly what a daemon would refuse.
+// Constants only; thread-safe.
+#pragma once
+
+#include <cstdint>
+
+namespace kura {
+
+// hq.policy.set: the share of a store's ATP allotted to HQ, in percent (0..100), and the
+// most units of one SKU it allots (0..kMaxAllotmentCap).
+inline constexpr int64_t kMaxSharePct = 100;
+inline constexpr int64_t kMaxAllotmentCap = 1'000'000;
+
+}  // namespace kura
