@@ -6,6 +6,7 @@
 #include "expiry_queue.h"
 #include "held_index.h"
 #include "journal.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
@@ -244,7 +245,7 @@ Result<json> OpHoldList(OpContext& ctx, const json& args) {
     state = ParseHoldState(state_name);
     if (!state) return Status::InvalidArgument("state: unknown hold state " + state_name);
   }
-  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, kMaxHoldListLimit, 1'000));
   KURA_ASSIGN_OR_RETURN(std::string after, ArgOptString(args, "after", ValidateHoldId));
   json holds = json::array();
   bool more = false;

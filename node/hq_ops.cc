@@ -6,6 +6,7 @@
 #include "hq_orders.h"
 #include "directory.h"
 #include "hq_index.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
@@ -42,7 +43,7 @@ Result<json> OpHqStock(OpContext& ctx, const json& args) {
 // The oldest `limit`, or the newest (then every record is read: the log only grows, and an
 // operator looks for what happened last).
 Result<json> OpHqExceptions(OpContext& ctx, const json& args) {
-  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 10'000, 100));
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, kMaxExceptionsLimit, 100));
   KURA_ASSIGN_OR_RETURN(int64_t newest, ArgOptInt(args, "newest", 0, 1, 0));
   std::deque<json> kept;
   bool more = false;

@@ -2,6 +2,7 @@
 
 #include "change_log.h"
 #include "kura/schema/keys.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/args.h"
 
 namespace kura {
@@ -31,7 +32,7 @@ nlohmann::json ToJson(const Receipt& receipt) {
 }
 
 Result<nlohmann::json> OpJournalList(OpContext& ctx, const nlohmann::json& args) {
-  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 10'000, 100));
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, kMaxJournalListLimit, 100));
   KURA_ASSIGN_OR_RETURN(int64_t after, ArgOptInt(args, "after_seq", 0, INT64_MAX, 0));
   nlohmann::json receipts = nlohmann::json::array();
   bool more = false;

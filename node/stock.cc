@@ -6,6 +6,7 @@
 #include "escrow.h"
 #include "held_index.h"
 #include "journal.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/args.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/keys.h"
@@ -79,7 +80,7 @@ Result<json> OpStockGet(OpContext& ctx, const json& args) {
 Result<json> OpStockList(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string prefix, ArgOptString(args, "prefix", nullptr));
   KURA_ASSIGN_OR_RETURN(int64_t max_atp, ArgOptInt(args, "max_atp", INT64_MIN, INT64_MAX, INT64_MAX));
-  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, 100'000, 1'000));
+  KURA_ASSIGN_OR_RETURN(int64_t limit, ArgOptInt(args, "limit", 1, kMaxStockListLimit, 1'000));
   KURA_ASSIGN_OR_RETURN(std::string after, ArgOptString(args, "after", ValidateSku));
   std::string key_prefix = keys::StockPrefix(ctx.origin());
   json items = json::array();

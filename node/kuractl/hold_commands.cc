@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "hold_output.h"
 #include "hold_request.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/records.h"
 #include "output.h"
@@ -67,7 +68,9 @@ void AddGetAndList(CLI::App* hold, Plan* plan) {
   list->add_option("--state", a->state,
                    "only holds in this state: held, confirmed, ready, collected, cancelled, expired")
       ->type_name("STATE");
-  list->add_option("--limit", a->limit, "list at most N holds (daemon default 1000)")->type_name("N");
+  list->add_option("--limit", a->limit,
+                   "list at most N holds, 1.." + std::to_string(kMaxHoldListLimit) + " (daemon default 1000)")
+      ->type_name("N");
   list->add_option("--after", a->after, "start after this hold id: the next page, when the last one said more follow")
       ->type_name("ID");
   list->footer("Holds are listed in id byte order (tokyo-01.10 before tokyo-01.9).");
@@ -81,7 +84,7 @@ void AddGetAndList(CLI::App* hold, Plan* plan) {
       args["state"] = a->state;
     }
     if (!a->limit.empty()) {
-      KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(a->limit, "--limit"));
+      KURA_ASSIGN_OR_RETURN(args["limit"], ParseLimit(a->limit, kMaxHoldListLimit));
     }
     if (!a->after.empty()) {
       KURA_ASSIGN_OR_RETURN(args["after"], ParseId(a->after, "--after", ValidateHoldId));

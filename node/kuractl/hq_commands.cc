@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/ids.h"
 #include "output.h"
 #include "parse.h"
@@ -86,7 +87,8 @@ void PrintHqExceptions(const json& r, std::ostream& out) {
   }
   table.Print(out);
   if (r.value("more", false)) {
-    out << "(" << exceptions.size() << " shown; more exist: --limit N shows up to 10000)\n";
+    out << "(" << exceptions.size() << " shown; more exist: --limit N shows up to " << kMaxExceptionsLimit
+        << ")\n";
   }
 }
 
@@ -130,12 +132,14 @@ void AddHqCommands(CLI::App& app, Plan* plan) {
   CLI::App* exceptions = hq->add_subcommand(
       "exceptions", "List the newest exceptions HQ recorded (e.g. sync messages it rejected from "
                     "a store, till sales with override), oldest of them first");
-  exceptions->add_option("--limit", *limit, "list at most N (daemon default 100)")->type_name("N");
+  exceptions->add_option("--limit", *limit,
+                         "list at most N, 1.." + std::to_string(kMaxExceptionsLimit) + " (daemon default 100)")
+      ->type_name("N");
   exceptions->add_flag("--oldest", *oldest, "the first N the log holds instead of the newest");
   OnParsed(exceptions, plan, [limit, oldest]() -> Result<Invocation> {
     json args = {{"newest", *oldest ? 0 : 1}};
     if (!limit->empty()) {
-      KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(*limit, "--limit"));
+      KURA_ASSIGN_OR_RETURN(args["limit"], ParseLimit(*limit, kMaxExceptionsLimit));
     }
     return HqInvocation("hq.exceptions", args, false, PrintHqExceptions);
   });

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "kura/schema/arg_limits.h"
 #include "output.h"
 #include "parse.h"
 
@@ -43,14 +44,16 @@ void AddJournalCommands(CLI::App& app, Plan* plan) {
   CLI::App* list = journal->add_subcommand(
       "list", "List receipts in sequence order. Lines read SKU:QTY@PRICE; a return has a "
               "negative QTY");
-  list->add_option("--limit", a->limit, "list at most N receipts (daemon default 100)")->type_name("N");
+  list->add_option("--limit", a->limit,
+                   "list at most N receipts, 1.." + std::to_string(kMaxJournalListLimit) + " (daemon default 100)")
+      ->type_name("N");
   list->add_option("--after", a->after, "start after sequence number SEQ (the last SEQ of the previous page)")
       ->type_name("SEQ");
   list->footer("Paging: kuractl journal list --limit 50, then --after <last SEQ shown>.");
   OnParsed(list, plan, [a]() -> Result<Invocation> {
     json args = json::object();
     if (!a->limit.empty()) {
-      KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(a->limit, "--limit"));
+      KURA_ASSIGN_OR_RETURN(args["limit"], ParseLimit(a->limit, kMaxJournalListLimit));
     }
     if (!a->after.empty()) {
       KURA_ASSIGN_OR_RETURN(args["after_seq"],

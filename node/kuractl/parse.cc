@@ -63,6 +63,10 @@ Result<int64_t> ParseCounted(std::string_view text, std::string_view what) {
   return ParseInt(text, what, 0, kMaxQty);
 }
 
+Result<int64_t> ParseLimit(std::string_view text, int64_t max) {
+  return ParseInt(text, "--limit", 1, max);
+}
+
 Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what) {
   constexpr std::string_view kForm = "must be a price like 12, 12.5 or 12.50 (at most two decimals)";
   std::string_view units = text, fraction;

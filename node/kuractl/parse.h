@@ -20,6 +20,9 @@ Result<int64_t> ParseInt(std::string_view text, std::string_view what, int64_t m
 Result<int64_t> ParseQty(std::string_view text, std::string_view what);
 // A counted number of units (a stocktake) in 0..kMaxQty, likewise.
 Result<int64_t> ParseCounted(std::string_view text, std::string_view what);
+// A list's --limit: how many items one page shows, 1..max, the list op's bound
+// (kura/schema/arg_limits.h).
+Result<int64_t> ParseLimit(std::string_view text, int64_t max);
 
 // A unit price written as a decimal with at most two places ("12", "12.5", "12.50"), in
 // minor units (cents): "12.50" -> 1250. Signs, exponents, thousands separators and a third

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/records.h"
 #include "output.h"
@@ -91,7 +92,9 @@ void AddGetAndList(CLI::App* stock, Plan* plan) {
       "list", "List SKUs in key order with on hand, held, allotted for online and ATP; filter by prefix or low ATP");
   list->add_option("--prefix", a->prefix, "only SKUs starting with this, e.g. TEE-")->type_name("PREFIX");
   list->add_option("--max-atp", a->max_atp, "only SKUs whose ATP is at most N (find what runs low)")->type_name("N");
-  list->add_option("--limit", a->limit, "list at most N SKUs (daemon default 1000)")->type_name("N");
+  list->add_option("--limit", a->limit,
+                   "list at most N SKUs, 1.." + std::to_string(kMaxStockListLimit) + " (daemon default 1000)")
+      ->type_name("N");
   list->add_option("--after", a->after, "start after this SKU: the next page, when the last one said more follow")
       ->type_name("SKU");
   list->footer("Example: kuractl stock list --prefix TEE- --max-atp 2");
@@ -102,7 +105,7 @@ void AddGetAndList(CLI::App* stock, Plan* plan) {
       KURA_ASSIGN_OR_RETURN(args["max_atp"], ParseInt(a->max_atp, "--max-atp", kIntMin, kIntMax));
     }
     if (!a->limit.empty()) {
-      KURA_ASSIGN_OR_RETURN(args["limit"], ParseQty(a->limit, "--limit"));
+      KURA_ASSIGN_OR_RETURN(args["limit"], ParseLimit(a->limit, kMaxStockListLimit));
     }
     if (!a->after.empty()) {
       KURA_ASSIGN_OR_RETURN(args["after"], ParseId(a->after, "--after", ValidateSku));

@@ -87,3 +87,16 @@ TEST_CASE("kuractl refuses a quantity past the daemon's bound locally, naming th
                   {"hq policy set --share-pct 20 --cap 1000001", "a whole number in 0..1000000"},
               });
 }
+
+TEST_CASE("kuractl refuses a --limit past the list's bound locally, naming the daemon's range", "[kuractl]") {
+  StockedStore s;
+  CheckBounds(s.dir, s.daemon,
+              {"stock list --limit 100000", "hold list --limit 100000", "journal list --limit 10000"},
+              {
+                  {"stock list --limit 100001", "a whole number in 1..100000"},
+                  {"hold list --limit 100001", "a whole number in 1..100000"},
+                  {"journal list --limit 10001", "a whole number in 1..10000"},
+                  {"hq exceptions --limit 10001", "a whole number in 1..10000"},
+                  {"stock list --limit 0", "a whole number in 1..100000"},
+              });
+}

@@ -13,4 +13,10 @@ namespace kura {
 inline constexpr int64_t kMaxSharePct = 100;
 inline constexpr int64_t kMaxAllotmentCap = 1'000'000;
 
+// The most items one page of a list returns: the list op's `limit` is 1..these.
+inline constexpr int64_t kMaxStockListLimit = 100'000;   // stock.list
+inline constexpr int64_t kMaxHoldListLimit = 100'000;    // hold.list
+inline constexpr int64_t kMaxJournalListLimit = 10'000;  // journal.list
+inline constexpr int64_t kMaxExceptionsLimit = 10'000;   // hq.exceptions
+
 }  // namespace kura
