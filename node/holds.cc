@@ -19,8 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int64_t kMaxExpirySeconds = 90LL * 24 * 3600;
-
 int64_t DefaultExpirySeconds(HoldKind kind) {
   switch (kind) {
     case HoldKind::kTryOn: return 2 * 3600;
@@ -161,7 +159,7 @@ Result<HoldRequest> ParseHoldRequest(const json& args) {
   r.kind = *kind;
   KURA_ASSIGN_OR_RETURN(r.lines, LinesArg(args));
   KURA_ASSIGN_OR_RETURN(r.customer, ArgOptString(args, "customer", ValidateCustomerId));
-  KURA_ASSIGN_OR_RETURN(r.expires_in_s, ArgOptInt(args, "expires_in_s", 1, kMaxExpirySeconds,
+  KURA_ASSIGN_OR_RETURN(r.expires_in_s, ArgOptInt(args, "expires_in_s", 1, kMaxHoldExpirySeconds,
                                                   DefaultExpirySeconds(r.kind)));
   return r;
 }

@@ -134,7 +134,7 @@ Result<json> OpStockTransferOut(OpContext& ctx, const json& args) {
 Result<json> OpStockReturn(OpContext& ctx, const json& args) {
   KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(args));
   KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(args));
-  KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(args, "price_cents", 0, INT32_MAX, 0));
+  KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(args, "price_cents", 0, kMaxPriceCents, 0));
   KURA_ASSIGN_OR_RETURN(std::string customer, ArgOptString(args, "customer", ValidateCustomerId));
   KURA_RETURN_IF_ERROR(AddStock(ctx, sku, qty, /*create=*/false));
   Receipt receipt;
@@ -158,7 +158,7 @@ Result<json> OpStockSell(OpContext& ctx, const json& args) {
     if (!line.is_object()) return Status::InvalidArgument("lines: each line must be a map");
     KURA_ASSIGN_OR_RETURN(std::string sku, SkuArg(line));
     KURA_ASSIGN_OR_RETURN(int64_t qty, QtyArg(line));
-    KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(line, "price_cents", 0, INT32_MAX, 0));
+    KURA_ASSIGN_OR_RETURN(int64_t price, ArgOptInt(line, "price_cents", 0, kMaxPriceCents, 0));
     units[sku] += qty;
     receipt.lines.push_back({sku, qty, price});
   }

@@ -1,5 +1,6 @@
 #include "hold_request.h"
 
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/records.h"
 #include "parse.h"
@@ -15,7 +16,8 @@ void AddHoldRequestOptions(CLI::App* cmd, HoldRequestArgs* a, const char* kind_h
       ->type_name("SKU:QTY");
   cmd->add_option("--customer", a->customer, "customer id, e.g. c-1042")->type_name("CUSTOMER");
   cmd->add_option("--expires", a->expires,
-                  "expire after this long instead: 90s, 30m, 2h, 3d, 1h30m")
+                  "expire after this long instead, at most " +
+                      std::to_string(kMaxHoldExpirySeconds / 86400) + "d: 90s, 30m, 2h, 3d, 1h30m")
       ->type_name("DURATION");
 }
 
@@ -30,7 +32,7 @@ Result<nlohmann::json> HoldRequestJson(const HoldRequestArgs& a) {
     KURA_ASSIGN_OR_RETURN(args["customer"], ParseId(a.customer, "--customer", ValidateCustomerId));
   }
   if (!a.expires.empty()) {
-    KURA_ASSIGN_OR_RETURN(args["expires_in_s"], ParseDurationSeconds(a.expires, "--expires"));
+    KURA_ASSIGN_OR_RETURN(args["expires_in_s"], ParseDurationSeconds(a.expires, "--expires", kMaxHoldExpirySeconds));
   }
   return args;
 }

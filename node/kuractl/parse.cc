@@ -1,9 +1,11 @@
 #include "parse.h"
 
 #include <charconv>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 
+#include "kura/schema/arg_limits.h"
 #include "kura/schema/ids.h"
 #include "kura/schema/records.h"
 
@@ -14,9 +16,6 @@ Status Bad(std::string_view what, std::string_view text, std::string_view expect
   return Status::InvalidArgument(std::string(what) + " \"" + std::string(text) + "\": " +
                                  std::string(expected));
 }
-
-// Far beyond any expiry the daemon accepts, and far from overflowing int64.
-constexpr int64_t kMaxDurationSeconds = 100LL * 365 * 86400;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -83,7 +82,14 @@ Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what) {
   int64_t frac = 0;
   if (!AddDigits(fraction, &frac)) return Bad(what, text, kForm);
   if (fraction.size() == 1) frac *= 10;
-  return cents * 100 + frac;
+  cents = cents * 100 + frac;
+  if (cents > kMaxPriceCents) {
+    char most[32];
+    std::snprintf(most, sizeof most, "%lld.%02lld", static_cast<long long>(kMaxPriceCents / 100),
+                  static_cast<long long>(kMaxPriceCents % 100));
+    return Bad(what, text, std::string("must be at most ") + most + " (the daemon's bound)");
+  }
+  return cents;
 }
 
 Result<double> ParseDegrees(std::string_view text, std::string_view what, double min, double max) {
@@ -114,7 +120,7 @@ Result<PointArg> ParsePoint(std::string_view text, std::string_view what) {
   return PointArg{lat, lon};
 }
 
-Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what) {
+Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what, int64_t max_seconds) {
   constexpr std::string_view kForm =
       "must be a duration like 90s, 30m, 2h, 3d or 1h30m (units s, m, h, d)";
   if (text.empty()) return Bad(what, text, kForm);
@@ -135,7 +141,12 @@ Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view wha
       default: return Bad(what, text, kForm);
     }
     total += amount * unit;
-    if (total > kMaxDurationSeconds) return Bad(what, text, "is longer than 100 years");
+    // Checked at every part, so the total stays far from overflowing int64.
+    if (total > max_seconds) {
+      std::string most = max_seconds % 86400 == 0 ? std::to_string(max_seconds / 86400) + "d"
+                                                  : std::to_string(max_seconds) + "s";
+      return Bad(what, text, "must be at most " + most);
+    }
     rest.remove_prefix(n + 1);
   }
   if (total < 1) return Bad(what, text, "must be at least 1s");

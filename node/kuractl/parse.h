@@ -27,6 +27,7 @@ Result<int64_t> ParseLimit(std::string_view text, int64_t max);
 // A unit price written as a decimal with at most two places ("12", "12.5", "12.50"), in
 // minor units (cents): "12.50" -> 1250. Signs, exponents, thousands separators and a third
 // decimal place are refused rather than rounded.
+// Prices above kMaxPriceCents (kura/schema/arg_limits.h), the daemon's bound, are refused.
 Result<int64_t> ParsePriceCents(std::string_view text, std::string_view what);
 
 // A decimal number of degrees in [min, max]: an optional '-', digits, and optionally '.'
@@ -43,7 +44,9 @@ Result<PointArg> ParsePoint(std::string_view text, std::string_view what);
 
 // A duration as one or more <number><unit> parts, unit s, m, h or d: "90s", "30m",
 // "1h30m", "3d" -> seconds. Must be at least one second.
-Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what);
+// At most `max_seconds`, the daemon's bound for what it is used for (e.g.
+// kMaxHoldExpirySeconds); REQUIRES: max_seconds is far below int64's range (centuries).
+Result<int64_t> ParseDurationSeconds(std::string_view text, std::string_view what, int64_t max_seconds);
 
 // One hold line, "SKU:QTY" (e.g. "TEE-M-BLK:2"); the SKU is checked like the daemon does.
 struct LineArg {

@@ -1,6 +1,7 @@
 // kuractl's local range checks against the daemon's: a value the daemon takes is sent,
 // and one it would refuse is refused by kuractl (exit 2, nothing sent) with the daemon's
-// range in the message, for every command that takes a quantity or a count.
+// range in the message, for every command that takes a quantity, a count, a price or a
+// hold's lifetime.
 #include <string>
 #include <vector>
 
@@ -98,5 +99,18 @@ TEST_CASE("kuractl refuses a --limit past the list's bound locally, naming the d
                   {"journal list --limit 10001", "a whole number in 1..10000"},
                   {"hq exceptions --limit 10001", "a whole number in 1..10000"},
                   {"stock list --limit 0", "a whole number in 1..100000"},
+              });
+}
+
+TEST_CASE("kuractl refuses a --price or --expires past the daemon's bound locally", "[kuractl]") {
+  StockedStore s;
+  CheckBounds(s.dir, s.daemon,
+              {"stock sell TEE-M-BLK 1 --price 21474836.47",
+               "hold create --kind pickup --line TEE-M-BLK:1 --expires 90d"},
+              {
+                  {"stock sell TEE-M-BLK 1 --price 21474836.48", "at most 21474836.47 (the daemon's bound)"},
+                  {"stock return TEE-M-BLK 1 --price 99999999", "at most 21474836.47 (the daemon's bound)"},
+                  {"hold create --kind pickup --line TEE-M-BLK:1 --expires 90d1s", "at most 90d"},
+                  {"hq order place --store tokyo-01 --kind pickup --line TEE-M-BLK:1 --expires 91d", "at most 90d"},
               });
 }

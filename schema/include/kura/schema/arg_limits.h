@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 namespace kura {
 
@@ -12,6 +13,14 @@ namespace kura {
 // most units of one SKU it allots (0..kMaxAllotmentCap).
 inline constexpr int64_t kMaxSharePct = 100;
 inline constexpr int64_t kMaxAllotmentCap = 1'000'000;
+
+// A unit price in the currency's minor unit: stock.sell's and stock.return's
+// price_cents is 0..kMaxPriceCents.
+inline constexpr int64_t kMaxPriceCents = std::numeric_limits<int32_t>::max();
+
+// How long a hold may be asked to last: hold.create's and hq.order.place's expires_in_s
+// is 1..kMaxHoldExpirySeconds (90 days).
+inline constexpr int64_t kMaxHoldExpirySeconds = 90LL * 24 * 3600;
 
 // The most items one page of a list returns: the list op's `limit` is 1..these.
 inline constexpr int64_t kMaxStockListLimit = 100'000;   // stock.list
