@@ -268,8 +268,11 @@ void SyncSpoke::Maintain() {
         connected_ = false;
         break;
       case LinkEvent::kUnreachable:
-        // Replaces a refusal from an earlier dial: what stops the link now is the network.
         connected_ = false;
+        // During a hold-off it is libzmq's own redial of the dial that failed its handshake
+        // (queued before HoldOff dropped the endpoint): the handshake stays the reason.
+        if (redial_at_) break;
+        // Replaces a refusal from an earlier dial: what stops the link now is the network.
         link_error_ = "cannot reach HQ at " + endpoint_ + " (HQ down, or no route to it); retrying";
         break;
       case LinkEvent::kRefused:

@@ -10,6 +10,7 @@
 #include "kura/schema/codec.h"
 #include "kura/sync/messages.h"
 #include "kura/sync/pn_counter.h"
+#include "kuractl_run.h"
 #include "sync_transport.h"
 
 using kura::test::Chain;
@@ -104,6 +105,31 @@ TEST_CASE("a store with an unlisted key is refused by hq", "[sync][integration][
   // The store's operator is told why, not only HQ's.
   REQUIRE(Eventually([&] { return !rogue.Must("sync.status")["link_error"].get<std::string>().empty(); }));
   CHECK_THAT(rogue.Must("sync.status")["link_error"].get<std::string>(), Catch::Contains("HQ refused this store's key"));
+}
+
+TEST_CASE("a store given the wrong hq key is told to check that key, not the network",
+          "[sync][integration][security]") {
+  Chain chain(1);
+  chain.StartAll();
+  auto store_keys = kura::GenerateCurveKeyPair(), not_hq = kura::GenerateCurveKeyPair();
+  REQUIRE((store_keys.ok() && not_hq.ok()));
+  REQUIRE(kura::WriteKeyFile(chain.dir().Sub("s9.key"), *store_keys).ok());
+  std::vector<std::string> flags = chain.SyncFlags(chain.dir().Sub("s9.key"));
+  flags[3] = not_hq->public_z85;  // the --hq-key
+  DaemonProcess store("store-9", chain.dir().Sub("s9"), flags);
+  store.Start();
+  // Past a redial: each dial's handshake fails, and libzmq's own retry of it follows.
+  REQUIRE(Eventually([&] {
+    std::string log = store.Log();
+    return log.find("event=sync_handshake_failed") != log.rfind("event=sync_handshake_failed");
+  }));
+  json status = store.Must("sync.status");
+  CHECK(status["link"] == "down");
+  CHECK_THAT(status["link_error"].get<std::string>(), Catch::Contains("handshake with HQ failed"));
+  auto shown = kura::test::Kuractl(chain.dir(), store.endpoint(), "sync status", /*json_output=*/false);
+  CHECK(shown.exit_code == 0);
+  CHECK_THAT(shown.out, Catch::Contains("down: the CURVE handshake with HQ failed (check --hq-key against HQ's public key)"));
+  CHECK_THAT(shown.out, !Catch::Contains("cannot reach HQ"));
 }
 
 TEST_CASE("a store using another store's key links up but is never greeted, and says so", "[sync][integration][security]") {

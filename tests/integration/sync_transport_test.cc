@@ -311,6 +311,27 @@ TEST_CASE("a store with the wrong hq server key cannot talk", "[transport]") {
   CHECK(hq.auth->accepted() == 0);  // HQ could not even read who it was
 }
 
+// libzmq redials a dial whose handshake failed by itself, before the hold-off drops it: that
+// retry's "connect retried" event made the store blame the network instead of the key.
+TEST_CASE("a store with the wrong hq server key keeps saying to check that key", "[transport]") {
+  CurveKeyPair tokyo = Keys(), not_hq = Keys();
+  Hq hq({{tokyo.public_z85, "tokyo-01"}});
+  zmq::context_t store_context;
+  SyncSpoke spoke(store_context, tokyo, not_hq.public_z85, hq.hub->endpoint());
+  REQUIRE(spoke.Connect().ok());
+  REQUIRE(Eventually([&] { return !spoke.connected() && !spoke.link_error().empty(); }));
+  // Through the first hold-off (1 s) and the redial after it.
+  std::string first_other;
+  for (auto until = std::chrono::steady_clock::now() + 2500ms; std::chrono::steady_clock::now() < until;) {
+    CHECK_FALSE(spoke.connected());
+    if (spoke.link_error().find("check --hq-key") == std::string::npos && first_other.empty()) {
+      first_other = spoke.link_error();
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(first_other == "");
+}
+
 TEST_CASE("a message above the sync size limit is not delivered", "[transport]") {
   CurveKeyPair tokyo = Keys();
   Hq hq({{tokyo.public_z85, "tokyo-01"}});
