@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "endpoint_failure.h"
 
 namespace kura {
 namespace {
@@ -30,7 +31,7 @@ Status ApiServer::Bind(const std::vector<std::string>& endpoints) {
     try {
       socket_.bind(endpoint);
     } catch (const zmq::error_t& e) {
-      return Status::IOError("cannot bind API endpoint " + endpoint + ": " + e.what());
+      return EndpointFailure("cannot bind API endpoint " + endpoint, e);
     }
   }
   return Status::Ok();

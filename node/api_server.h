@@ -40,7 +40,8 @@ class ApiServer {
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // Binds every endpoint; an endpoint in use or malformed is an error naming it.
+  // Binds every endpoint. An endpoint that fails is an error naming it, InvalidArgument
+  // when it can never work (EndpointFailure).
   Status Bind(const std::vector<std::string>& endpoints);
   // Requests `router` takes are answered by it, possibly after later requests of the same
   // connection. Routers are asked in the order added. Not owned; each must outlive the

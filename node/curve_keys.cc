@@ -124,6 +124,11 @@ Result<std::string> DecodeCurveKey(std::string_view z85, std::string_view what) 
   return key;
 }
 
+Status ValidatePublicKey(std::string_view public_z85, std::string_view what) {
+  KURA_RETURN_IF_ERROR(DecodeCurveKey(public_z85, what).status());
+  return RefusePublishedKey(public_z85, what);
+}
+
 std::string EncodeCurveKey(std::string_view key) {
   char z85[kCurveKeyZ85Chars + 1];
   zmq_z85_encode(z85, reinterpret_cast<const uint8_t*>(key.data()), kCurveKeyBytes);

@@ -41,6 +41,9 @@ std::string EncodeCurveKey(std::string_view key);
 // documentation and examples publish (zmq_curve(7)): its secret is known to anyone, so it
 // authenticates nobody.
 Status RefusePublishedKey(std::string_view public_z85, std::string_view what);
+// Ok when `public_z85` is a well-formed key (DecodeCurveKey) and not a published one
+// (RefusePublishedKey); otherwise their InvalidArgument, naming `what`.
+Status ValidatePublicKey(std::string_view public_z85, std::string_view what);
 // Ok when both keys are well formed, the public key is the one of the secret key, and the
 // pair is not a published one (RefusePublishedKey).
 Status ValidateKeyPair(const CurveKeyPair& pair);

@@ -26,9 +26,10 @@ std::string FreeSpaceProblem(const std::string& dir, int64_t min_bytes);
 bool KeyFileUsable(std::string_view program, const std::string& path);
 
 // The exit status after a start that failed with `s`: 2 for a settings error that only the
-// operator can mend (InvalidArgument: a key, a data directory that cannot be made or is
-// another store's; Unsupported: a newer build's data format), which the systemd units do
-// not restart (RestartPreventExitStatus=2); 1 for the rest, which a restart may mend.
+// operator can mend (InvalidArgument: a key, an endpoint that can never work, a data
+// directory that cannot be made or is another store's; Unsupported: a newer build's data
+// format), which the systemd units do not restart (RestartPreventExitStatus=2); 1 for the
+// rest, which a restart may mend (an address in use).
 int ExitStatusAfterStartFailure(const Status& s);
 
 // Sets up logging at `log_level` and the stop signals, creates the data directory (kept at

@@ -4,6 +4,7 @@
 
 #include "cli_args.h"
 #include "config_file.h"
+#include "curve_keys.h"
 #include "kura/schema/ids.h"
 #include "setting_checks.h"
 
@@ -98,8 +99,18 @@ HqConfig ParseHqConfig(int argc, char** argv, int* exit_code, std::string* outpu
     auto [it, fresh] = id_of_key.emplace(key, id);
     if (error.empty() && !fresh) error = "stores: " + it->second + " and " + id + " have the same public key";
   }
+  // A key that can never work is found before the data directory is made, as at reload.
+  for (const auto& [id, key] : config.sync.stores) {
+    Status valid = ValidatePublicKey(key, "allow-list key for store " + id);
+    if (error.empty() && !valid.ok()) error = "stores: " + valid.message();
+  }
   for (const std::string& endpoint : config.api) {
-    if (std::string why = NotLocalEndpoint(endpoint); error.empty() && !why.empty()) error = "--api (or api): " + why;
+    if (std::string why = BadApiEndpoint(endpoint, config.engine.data_dir); error.empty() && !why.empty())
+      error = "--api (or api): " + why;
+  }
+  for (const std::string& endpoint : config.sync.endpoints) {
+    std::string why = UnusableEndpoint(endpoint, EndpointUse::kBind, config.engine.data_dir);
+    if (error.empty() && !why.empty()) error = "--sync (or sync): " + why;
   }
   if (std::string why = BadLogLevel(config.log_level); error.empty() && !why.empty())
     error = "--log-level (or log_level): " + why;

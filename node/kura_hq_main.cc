@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   auto server = std::make_unique<kura::ApiServer>(context, hq);
   if (auto s = server->Bind(config.api); !s.ok()) {
     spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
-    return 1;
+    return kura::ExitStatusAfterStartFailure(s);  // 2 for an endpoint that can never work
   }
   kura::OrderRouter router(hq, sync->get(), config.route_timeout_ms);
   server->AddRouter(&router);

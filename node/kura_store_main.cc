@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   auto server = std::make_unique<kura::ApiServer>(context, store);
   if (auto s = server->Bind(config.api); !s.ok()) {
     spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
-    return 1;
+    return kura::ExitStatusAfterStartFailure(s);  // 2 for an endpoint that can never work
   }
   loop.Watch(server->socket(), [&] {
     KURA_RETURN_IF_ERROR(server->ServeWaiting());

@@ -4,6 +4,7 @@
 
 #include "cli_args.h"
 #include "config_file.h"
+#include "curve_keys.h"
 #include "kura/schema/ids.h"
 #include "setting_checks.h"
 
@@ -45,6 +46,29 @@ std::string ApplyToml(const std::string& path, CLI::App& app, Settings* s) {
   return file.Finish();
 }
 
+// The link's other settings mean nothing without --hq: given alone, the operator meant the
+// store to be linked, and running it alone would hide that until its sales are missed at HQ.
+std::string LinkSettingWithoutHq(const Settings& s) {
+  std::string given = !s.sync.hq_public_key.empty() ? "--hq-key (or hq_public_key)"
+                      : !s.sync.key_file.empty()    ? "--key-file (or key_file)"
+                      : s.offline_first_start       ? "--offline-first-start"
+                                                    : "";
+  if (given.empty()) return "";
+  return given + " is a setting of the link to HQ, but no --hq (or hq) is given: give --hq, or leave " +
+         given.substr(0, given.find(' ')) + " out to run the store alone";
+}
+
+// The link's endpoint and HQ's key, checked before anything is made (the key file is read
+// in main, KeyFileUsable).
+std::string BadLinkToHq(const StoreSyncConfig& sync) {
+  if (std::string why = UnusableEndpoint(sync.hq_endpoint, EndpointUse::kConnect); !why.empty())
+    return "--hq (or hq): " + why;
+  if (sync.hq_public_key.empty() || sync.key_file.empty())
+    return "--hq needs --hq-key and --key-file (every sync link is CURVE-authenticated)";
+  Status key = ValidatePublicKey(sync.hq_public_key, "HQ public key");
+  return key.ok() ? "" : "--hq-key (or hq_public_key): " + key.message();
+}
+
 }  // namespace
 
 StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string* output) {
@@ -73,8 +97,8 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
   app.add_option("--log-level", s.log_level, "trace, debug, info, warn or error (default info)");
   app.add_option("--hq", s.sync.hq_endpoint,
                  "HQ sync endpoint, e.g. tcp://hq.example:7431 (default: none, the store runs alone)");
-  app.add_option("--hq-key", s.sync.hq_public_key, "HQ's CURVE public key (Z85, 40 characters); TOML: hq_public_key");
-  app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen)");
+  app.add_option("--hq-key", s.sync.hq_public_key, "With --hq: HQ's CURVE public key (Z85, 40 characters); TOML: hq_public_key");
+  app.add_option("--key-file", s.sync.key_file, "This store's CURVE keypair file (kuractl keygen), for the link to HQ");
   app.add_flag("--offline-first-start", s.offline_first_start,
                "With --hq: take writes at once instead of first waiting for HQ to send back this store's "
                "data, in a data directory made now or one still waiting. Only for a store that has never "
@@ -97,14 +121,12 @@ StoreConfig ParseStoreConfig(int argc, char** argv, int* exit_code, std::string*
     error = "--store-id (or store_id): " + id.message();  // before the data directory is made
   if (error.empty() && s.data_dir.empty()) error = "--data-dir (or data_dir in the config) is required";
   for (const std::string& endpoint : s.api) {
-    if (std::string why = NotLocalEndpoint(endpoint); error.empty() && !why.empty()) error = "--api (or api): " + why;
+    if (std::string why = BadApiEndpoint(endpoint, s.data_dir); error.empty() && !why.empty())
+      error = "--api (or api): " + why;
   }
   if (std::string why = BadLogLevel(s.log_level); error.empty() && !why.empty())
     error = "--log-level (or log_level): " + why;
-  if (error.empty() && !s.sync.hq_endpoint.empty() &&
-      (s.sync.hq_public_key.empty() || s.sync.key_file.empty())) {
-    error = "--hq needs --hq-key and --key-file (every sync link is CURVE-authenticated)";
-  }
+  if (error.empty()) error = s.sync.hq_endpoint.empty() ? LinkSettingWithoutHq(s) : BadLinkToHq(s.sync);
   if (!error.empty()) {
     *exit_code = 2;
     *output = "kura-store: " + error + "\nRun with --help for more information.\n";

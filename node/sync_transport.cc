@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "endpoint_failure.h"
 #include "kura/sync/messages.h"
 
 namespace kura {
@@ -104,7 +105,7 @@ Status SyncHub::Bind(const std::string& endpoint) {
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
-    return Status::IOError("cannot bind sync endpoint " + endpoint + ": " + e.what());
+    return EndpointFailure("cannot bind sync endpoint " + endpoint, e);
   }
   spdlog::info("event=sync_hub_bound endpoint={} key={}", endpoint_,
                KeyForLog(keys_.public_z85));
@@ -217,8 +218,7 @@ Status SyncSpoke::Connect() {
   if (socket_) return Status::Conflict("the sync spoke is already connecting");
   Status valid = ValidateKeyPair(keys_);
   if (!valid.ok()) return Status::InvalidArgument("store keypair: " + valid.message());
-  KURA_RETURN_IF_ERROR(DecodeCurveKey(hq_public_z85_, "HQ public key").status());
-  KURA_RETURN_IF_ERROR(RefusePublishedKey(hq_public_z85_, "HQ public key"));
+  KURA_RETURN_IF_ERROR(ValidatePublicKey(hq_public_z85_, "HQ public key"));
   KURA_ASSIGN_OR_RETURN(std::string routing_id, RandomRoutingId());
   zmq::socket_t socket;
   try {
@@ -242,7 +242,7 @@ Status SyncSpoke::Connect() {
     socket.connect(endpoint_);
   } catch (const zmq::error_t& e) {
     monitor.reset();
-    return Status::IOError("cannot connect to HQ at " + endpoint_ + ": " + e.what());
+    return EndpointFailure("cannot connect to HQ at " + endpoint_, e);
   }
   socket_ = std::move(socket);
   monitor_ = std::move(monitor);

@@ -51,9 +51,9 @@ class SyncHub {
   SyncHub(const SyncHub&) = delete;
   SyncHub& operator=(const SyncHub&) = delete;
 
-  // Binds `endpoint` (may be called for several). InvalidArgument when the keypair is invalid
-  // or there is no running authenticator (CURVE without ZAP would admit any client); IOError
-  // when the endpoint is in use or malformed.
+  // Binds `endpoint` (may be called for several). InvalidArgument when the keypair is invalid,
+  // there is no running authenticator (CURVE without ZAP would admit any client) or the
+  // endpoint can never work (EndpointFailure); IOError when it is in use.
   Status Bind(const std::string& endpoint);
   // The endpoint last bound, resolved ("tcp://127.0.0.1:41234" for a "*" port).
   const std::string& endpoint() const { return endpoint_; }
@@ -108,8 +108,8 @@ class SyncSpoke {
   SyncSpoke& operator=(const SyncSpoke&) = delete;
   ~SyncSpoke();
 
-  // Starts connecting (returns at once). InvalidArgument for invalid keys, IOError for a
-  // malformed endpoint, Conflict when called twice.
+  // Starts connecting (returns at once). InvalidArgument for invalid keys or a malformed
+  // endpoint (EndpointFailure), Conflict when called twice.
   Status Connect();
 
   // Takes one waiting message without blocking; false when none.

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "curve_keys.h"
 #include "hq_config.h"
 #include "temp_dir.h"
 
@@ -74,10 +75,12 @@ TEST_CASE("kura-hq refuses a store id no store could have, in the file's allow-l
   Parsed from_flag = Parse({"--store", "hq,key"});
   CHECK(from_flag.exit_code == 2);
   CHECK_THAT(from_flag.output, Catch::Contains("reserved for HQ"));
-  std::ofstream(file) << "[stores]\nshibuya-01 = \"key\"\n";
+  auto keys = GenerateCurveKeyPair();
+  REQUIRE(keys.ok());
+  std::ofstream(file) << "[stores]\nshibuya-01 = \"" << keys->public_z85 << "\"\n";
   Parsed good = Parse({"--config", file});
   REQUIRE(good.exit_code == -1);
-  CHECK(good.config.sync.stores.at("shibuya-01") == "key");
+  CHECK(good.config.sync.stores.at("shibuya-01") == keys->public_z85);
 }
 
 TEST_CASE("kura-hq refuses one key under two store ids and one store id given twice", "[config]") {
@@ -93,19 +96,20 @@ TEST_CASE("kura-hq refuses one key under two store ids and one store id given tw
 }
 
 TEST_CASE("kura-hq serves its API on ipc and loopback tcp only, and knows its log levels", "[config]") {
-  CHECK(Parse({"--api", "tcp://127.0.0.1:7430", "--api", "ipc:///run/kura/hq.sock"}).exit_code == -1);
+  kura::test::TempDir dir;
+  CHECK(Parse({"--api", "tcp://127.0.0.1:7430", "--api", "ipc://" + dir.Sub("hq.sock")}).exit_code == -1);
   CHECK(Parse({"--api", "tcp://[::1]:7430"}).exit_code == -1);
   CHECK(Parse({"--api", "tcp://lo:7430"}).exit_code == -1);
   CHECK(Parse({"--api", "tcp://localhost:7430"}).exit_code == 2);  // libzmq would not bind a host name
   CHECK(Parse({"--log-level", "critical"}).exit_code == -1);  // spdlog's names
   for (const char* remote : {"tcp://0.0.0.0:7430", "tcp://*:7430", "tcp://192.0.2.2:7430", "tcp://eth0:7430",
-                             "tcp://127.0.0.1", "tcp://192.0.2.2;127.0.0.1:7430"}) {
+                             "tcp://192.0.2.2;127.0.0.1:7430"}) {
     Parsed p = Parse({"--api", remote});
     INFO(remote << ": " << p.output);
     CHECK(p.exit_code == 2);
     CHECK_THAT(p.output, Catch::Contains("--api (or api): " + std::string(remote) + ": the local API has no authentication"));
   }
-  kura::test::TempDir dir;
+  CHECK_THAT(Parse({"--api", "tcp://127.0.0.1"}).output, Catch::Contains("tcp://127.0.0.1: want tcp://<host>:<port>"));
   std::string file = dir.Sub("hq.toml");
   std::ofstream(file) << "api = [\"tcp://0.0.0.0:7430\"]\n";
   CHECK(Parse({"--config", file}).exit_code == 2);
@@ -116,6 +120,22 @@ TEST_CASE("kura-hq serves its API on ipc and loopback tcp only, and knows its lo
   Parsed version = Parse({"--version"});
   CHECK(version.exit_code == 0);
   CHECK_THAT(version.output, Catch::StartsWith("kura-hq "));
+}
+
+TEST_CASE("kura-hq refuses a sync endpoint libzmq could never bind and a malformed store key", "[config]") {
+  CHECK(Parse({"--sync", "tcp://0.0.0.0:7431", "--sync", "tcp://*:7432", "--sync", "tcp://127.0.0.1:*"}).exit_code == -1);
+  Parsed nonsense = Parse({"--sync", "nonsense"});
+  CHECK(nonsense.exit_code == 2);
+  CHECK_THAT(nonsense.output, Catch::Contains("--sync (or sync): nonsense: not an endpoint"));
+  CHECK_THAT(Parse({"--sync", "inproc://sync"}).output, Catch::Contains("unknown transport inproc"));
+  CHECK_THAT(Parse({"--sync", "tcp://0.0.0.0:70000"}).output, Catch::Contains("port 70000 is not a port"));
+  CHECK_THAT(Parse({"--sync", "ipc:///nonexistent/dir/sync.sock"}).output,
+             Catch::Contains("directory /nonexistent/dir does not exist"));
+  CHECK_THAT(Parse({"--api", "ipc:///nonexistent/dir/api.sock"}).output,
+             Catch::Contains("--api (or api): ipc:///nonexistent/dir/api.sock: directory /nonexistent/dir"));
+  Parsed bad_key = Parse({"--store", "tokyo-01,abc"});
+  CHECK(bad_key.exit_code == 2);
+  CHECK_THAT(bad_key.output, Catch::Contains("stores: allow-list key for store tokyo-01 must be 40 Z85 characters"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "curve_keys.h"
 #include "store_config.h"
 #include "temp_dir.h"
 
@@ -89,6 +90,48 @@ TEST_CASE("kura-store refuses a remote API, an unknown log level and a bad store
   CHECK(exit_code == 2);
   CHECK_THAT(output, Catch::Contains("--store-id (or store_id): "));
   CHECK_FALSE(std::filesystem::exists(dir.Sub("data")));
+}
+
+TEST_CASE("kura-store refuses an endpoint libzmq could never use, naming its setting", "[config]") {
+  auto hq_keys = GenerateCurveKeyPair();
+  REQUIRE(hq_keys.ok());
+  const std::vector<std::string> link = {"--hq-key", hq_keys->public_z85, "--key-file", "store.key"};
+  auto linked_to = [&](const std::string& hq) {
+    std::vector<std::string> flags = {"--hq", hq};
+    flags.insert(flags.end(), link.begin(), link.end());
+    return Parse("", flags);
+  };
+  CHECK_THAT(linked_to("nonsense").output, Catch::Contains("--hq (or hq): nonsense: not an endpoint"));
+  CHECK_THAT(linked_to("pgm://eth0;239.1.1.1:5555").output, Catch::Contains("unknown transport pgm"));
+  CHECK_THAT(linked_to("tcp://hq.example").output, Catch::Contains("want tcp://<host>:<port>"));
+  CHECK_THAT(linked_to("tcp://hq.example:0").output, Catch::Contains("port 0 is not a port"));
+  CHECK(linked_to("tcp://hq.example:7431").exit_code == -1);
+  CHECK(linked_to("ipc:///run/kura-hq/sync.sock").exit_code == -1);  // HQ makes it when it starts
+  Parsed no_dir = Parse("", {"--api", "ipc:///nonexistent/dir/api.sock"});
+  CHECK(no_dir.exit_code == 2);
+  CHECK_THAT(no_dir.output, Catch::Contains("--api (or api): ipc:///nonexistent/dir/api.sock: directory "
+                                            "/nonexistent/dir does not exist"));
+  CHECK(Parse("api = [\"ipc://\"]\n").exit_code == 2);  // no path
+  kura::test::TempDir dir;
+  std::vector<std::string> args = {"kura-store", "--store-id", "shibuya-01", "--data-dir", dir.Sub("data"),
+                                   "--api", "ipc://" + dir.Sub("data") + "/api.sock"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  int exit_code = 0;
+  std::string output;
+  ParseStoreConfig(static_cast<int>(argv.size()), argv.data(), &exit_code, &output);
+  CHECK(exit_code == -1);  // the data directory is made at start, before the API binds there
+}
+
+TEST_CASE("kura-store refuses a setting of the link to hq given without --hq, and a malformed hq key",
+          "[config]") {
+  CHECK_THAT(Parse("key_file = \"/etc/kura/store.key\"\n").output,
+             Catch::Contains("--key-file (or key_file) is a setting of the link to HQ, but no --hq (or hq) is given"));
+  CHECK(Parse("", {"--hq-key", "abc"}).exit_code == 2);
+  CHECK(Parse("", {"--offline-first-start"}).exit_code == 2);
+  Parsed bad_key = Parse("", {"--hq", "tcp://hq:7431", "--hq-key", "abc", "--key-file", "store.key"});
+  CHECK(bad_key.exit_code == 2);
+  CHECK_THAT(bad_key.output, Catch::Contains("--hq-key (or hq_public_key): HQ public key must be 40 Z85 characters"));
 }
 
 }  // namespace
