@@ -16,9 +16,8 @@ constexpr std::size_t kMaxFrames = 8;
 
 }  // namespace
 
-ApiServer::ApiServer(zmq::context_t& context, Store* store)
-    : socket_(context, zmq::socket_type::router), store_(store), envelopes_(kMaxGroup),
-      bodies_(kMaxGroup) {
+ApiServer::ApiServer(zmq::context_t& context)
+    : socket_(context, zmq::socket_type::router), envelopes_(kMaxGroup), bodies_(kMaxGroup) {
   socket_.set(zmq::sockopt::maxmsgsize, kMaxMessageBytes);
   socket_.set(zmq::sockopt::linger, 1000);
   // Never block the loop on a slow or vanished client: unroutable replies are dropped.
@@ -26,7 +25,6 @@ ApiServer::ApiServer(zmq::context_t& context, Store* store)
 }
 
 Status ApiServer::Bind(const std::vector<std::string>& endpoints) {
-  if (endpoints.empty()) return Status::InvalidArgument("no API endpoint configured");
   for (const auto& endpoint : endpoints) {
     try {
       socket_.bind(endpoint);

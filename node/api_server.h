@@ -36,13 +36,17 @@ class ApiServer {
   // kMaxRequestBytes but below this get a too_large reply.
   static constexpr int64_t kMaxMessageBytes = 1 << 20;
 
-  ApiServer(zmq::context_t& context, Store* store);
+  // Serves nothing until SetStore: a daemon binds before it opens its storage (BindOrder).
+  explicit ApiServer(zmq::context_t& context);
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  // Binds every endpoint. An endpoint that fails is an error naming it, InvalidArgument
-  // when it can never work (EndpointFailure).
+  // Binds every endpoint; may be called again for more. An endpoint that fails is an error
+  // naming it, InvalidArgument when it can never work (EndpointFailure).
   Status Bind(const std::vector<std::string>& endpoints);
+  // The store requests go to; not owned, it must outlive the server's last ServeWaiting.
+  // REQUIRES: called before the first ServeWaiting.
+  void SetStore(Store* store) { store_ = store; }
   // Requests `router` takes are answered by it, possibly after later requests of the same
   // connection. Routers are asked in the order added. Not owned; each must outlive the
   // server's last ServeWaiting.
@@ -57,7 +61,7 @@ class ApiServer {
   void SendReply(std::vector<zmq::message_t>& envelope, std::string_view reply);
 
   zmq::socket_t socket_;
-  Store* store_;
+  Store* store_ = nullptr;
   std::vector<RequestRouter*> routers_;
   std::vector<std::vector<zmq::message_t>> envelopes_;
   std::vector<std::string> bodies_;

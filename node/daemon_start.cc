@@ -49,10 +49,25 @@ Status MakePrivateDirectory(const std::string& dir) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
-                                            const std::string& log_level) {
+void SetUpDaemon(const std::string& log_level) {
   SetUpLogging(log_level);
   InstallStopSignals();
+}
+
+BindOrder BindOrderOf(const std::vector<std::string>& endpoints) {
+  BindOrder order;
+  for (const std::string& endpoint : endpoints) {
+    (endpoint.starts_with("tcp://") ? order.before_storage : order.after_storage).push_back(endpoint);
+  }
+  return order;
+}
+
+int ExitStatusAfterBindFailure(const Status& s, std::string_view setting) {
+  spdlog::error("event=bind_failed setting={} error=\"{}\"", setting, s.ToString());
+  return ExitStatusAfterStartFailure(s);
+}
+
+Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops) {
   if (Status made = MakePrivateDirectory(options.data_dir); !made.ok()) {
     spdlog::error("event=open_failed data_dir={} error=\"{}\"", options.data_dir, made.message());
     return made;

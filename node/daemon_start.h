@@ -1,11 +1,13 @@
 // The common start of kura-store's and kura-hq's main(): operator logging, stop signals,
-// the data directory and the engine over it.
+// the order of binding endpoints, the data directory and the engine over it.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine.h"
 #include "event_loop.h"
@@ -32,11 +34,32 @@ bool KeyFileUsable(std::string_view program, const std::string& path);
 // rest, which a restart may mend (an address in use).
 int ExitStatusAfterStartFailure(const Status& s);
 
-// Sets up logging at `log_level` and the stop signals, creates the data directory (kept at
-// 0700: it holds the ticket-signing key) and opens the engine serving `ops`, after checking
-// the disk has kMinFreeBytesToOpen free. On failure the error is logged (event=open_failed).
-Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops,
-                                            const std::string& log_level);
+// Sets up logging at `log_level` and the stop signals: first, so that every later failure
+// is logged as the operator set it.
+void SetUpDaemon(const std::string& log_level);
+
+// A daemon's endpoints (API, or HQ's sync endpoints) in the order main binds them.
+struct BindOrder {
+  // tcp: bound before the data directory is made and opened, so that a start failing on one
+  // (an address in use) leaves no new data directory behind, tied to the store id given.
+  // Clients that connect meanwhile wait: nothing is served before the loop runs.
+  std::vector<std::string> before_storage;
+  // ipc: bound once the engine holds the data directory's lock, since libzmq's ipc bind first
+  // removes a socket file already at its path, which would cut a daemon already serving this
+  // data directory off its clients. The default ipc endpoint lies in the data directory too.
+  std::vector<std::string> after_storage;
+};
+BindOrder BindOrderOf(const std::vector<std::string>& endpoints);
+
+// For main() once binding its `setting`'s endpoints ("--api") failed with `s`: logs
+// event=bind_failed and returns the exit status (ExitStatusAfterStartFailure: 2 for an
+// endpoint that can never work, 1 for one in use).
+int ExitStatusAfterBindFailure(const Status& s, std::string_view setting);
+
+// Creates the data directory (kept at 0700: it holds the ticket-signing key) and opens the
+// engine serving `ops`, after checking the disk has kMinFreeBytesToOpen free. On failure the
+// error is logged (event=open_failed). REQUIRES: SetUpDaemon was called.
+Result<std::unique_ptr<Engine>> StartDaemon(const StoreOptions& options, std::span<const OpSpec> ops);
 
 // Stops `loop` once `engine`'s database has refused a write (Db::WriteFailure says why),
 // logging event=storage_failed: main then exits non-zero for the supervisor to restart it.

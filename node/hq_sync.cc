@@ -44,13 +44,22 @@ StoreListChange CompareStoreLists(const std::map<std::string, std::string>& befo
   return change;
 }
 
-Result<std::unique_ptr<HqSync>> HqSync::Start(zmq::context_t& context, Engine* engine,
-                                              const HqSyncConfig& config) {
+Result<HqSyncListener> HqSync::Listen(zmq::context_t& context, const HqSyncConfig& config,
+                                      const std::vector<std::string>& endpoints) {
   KURA_ASSIGN_OR_RETURN(CurveKeyPair keys, ReadKeyFile(config.key_file));
+  HqSyncListener listener;
+  KURA_ASSIGN_OR_RETURN(listener.auth, ZapAuthenticator::Start(context, AllowListOf(config.stores)));
+  listener.hub = std::make_unique<SyncHub>(context, keys, listener.auth.get());
+  for (const auto& endpoint : endpoints) KURA_RETURN_IF_ERROR(listener.hub->Bind(endpoint));
+  return listener;
+}
+
+Result<std::unique_ptr<HqSync>> HqSync::Start(HqSyncListener listener, Engine* engine, const HqSyncConfig& config,
+                                              const std::vector<std::string>& more_endpoints) {
+  for (const auto& endpoint : more_endpoints) KURA_RETURN_IF_ERROR(listener.hub->Bind(endpoint));
   std::unique_ptr<HqSync> sync(new HqSync(engine, config));
-  KURA_ASSIGN_OR_RETURN(sync->auth_, ZapAuthenticator::Start(context, AllowListOf(config.stores)));
-  sync->hub_ = std::make_unique<SyncHub>(context, keys, sync->auth_.get());
-  for (const auto& endpoint : config.endpoints) KURA_RETURN_IF_ERROR(sync->hub_->Bind(endpoint));
+  sync->auth_ = std::move(listener.auth);
+  sync->hub_ = std::move(listener.hub);
   return sync;
 }
 

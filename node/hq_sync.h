@@ -35,10 +35,24 @@ struct StoreListChange {
 StoreListChange CompareStoreLists(const std::map<std::string, std::string>& before,
                                   const std::map<std::string, std::string>& after);
 
+// HQ's sync socket and the authenticator it relies on, made before HQ opens its storage
+// (HqSync::Listen) and handed to HqSync::Start.
+struct HqSyncListener {
+  std::unique_ptr<ZapAuthenticator> auth;
+  std::unique_ptr<SyncHub> hub;  // after auth: closed before it
+};
+
 class HqSync final : public SyncView {
  public:
-  static Result<std::unique_ptr<HqSync>> Start(zmq::context_t& context, Engine* engine,
-                                               const HqSyncConfig& config);
+  // Reads HQ's key file, starts the authenticator with config.stores and binds `endpoints`
+  // (some of config.endpoints: BindOrder, daemon_start.h). Stores may link and send at
+  // once; what they send waits for the loop.
+  static Result<HqSyncListener> Listen(zmq::context_t& context, const HqSyncConfig& config,
+                                       const std::vector<std::string>& endpoints);
+  // Binds the rest of config.endpoints, `more_endpoints`, and serves the stores over
+  // `listener` from `engine`, which must outlive this.
+  static Result<std::unique_ptr<HqSync>> Start(HqSyncListener listener, Engine* engine, const HqSyncConfig& config,
+                                               const std::vector<std::string>& more_endpoints);
   ~HqSync() override;
 
   void Attach(EventLoop* loop);

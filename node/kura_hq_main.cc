@@ -1,4 +1,5 @@
-// kura-hq: parse config, open storage, start the loop (local API, store links, jobs).
+// kura-hq: parse config, bind the tcp endpoints, open storage, start the loop (local API,
+// store links, jobs).
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -24,7 +25,14 @@ int main(int argc, char** argv) {
     return exit_code;
   }
   if (!kura::KeyFileUsable("kura-hq", config.sync.key_file)) return 2;
-  auto engine = kura::StartDaemon(config.engine, kura::HqOps(), config.log_level);
+  kura::SetUpDaemon(config.log_level);
+  zmq::context_t context(1);
+  auto server = std::make_unique<kura::ApiServer>(context);
+  kura::BindOrder api = kura::BindOrderOf(config.api), sync_endpoints = kura::BindOrderOf(config.sync.endpoints);
+  if (auto s = server->Bind(api.before_storage); !s.ok()) return kura::ExitStatusAfterBindFailure(s, "--api");
+  auto listener = kura::HqSync::Listen(context, config.sync, sync_endpoints.before_storage);
+  if (!listener.ok()) return kura::ExitStatusAfterBindFailure(listener.status(), "--sync");
+  auto engine = kura::StartDaemon(config.engine, kura::HqOps());
   if (!engine.ok()) return kura::ExitStatusAfterStartFailure(engine.status());
   kura::Engine* hq = engine->get();
   // Stores check HQ's tickets offline: they need its key before they are cut off.
@@ -34,19 +42,12 @@ int main(int argc, char** argv) {
   }
   kura::EventLoop loop(hq->clock());
   kura::StopOnStorageFailure(loop, hq);
-  zmq::context_t context(1);
-  auto sync = kura::HqSync::Start(context, hq, config.sync);
-  if (!sync.ok()) {
-    spdlog::error("event=sync_failed error=\"{}\"", sync.status().ToString());
-    return kura::ExitStatusAfterStartFailure(sync.status());
-  }
+  auto sync = kura::HqSync::Start(std::move(*listener), hq, config.sync, sync_endpoints.after_storage);
+  if (!sync.ok()) return kura::ExitStatusAfterBindFailure(sync.status(), "--sync");
   (*sync)->Attach(&loop);
   hq->SetSyncView(sync->get());
-  auto server = std::make_unique<kura::ApiServer>(context, hq);
-  if (auto s = server->Bind(config.api); !s.ok()) {
-    spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
-    return kura::ExitStatusAfterStartFailure(s);  // 2 for an endpoint that can never work
-  }
+  if (auto s = server->Bind(api.after_storage); !s.ok()) return kura::ExitStatusAfterBindFailure(s, "--api");
+  server->SetStore(hq);
   kura::OrderRouter router(hq, sync->get(), config.route_timeout_ms);
   server->AddRouter(&router);
   loop.Every("order-router", 100, [&] { router.Tick(); });

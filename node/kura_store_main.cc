@@ -1,4 +1,5 @@
-// kura-store: parse config, open storage, start the loop (local API, sync link, jobs).
+// kura-store: parse config, bind the API's tcp endpoints, open storage, start the loop
+// (local API, sync link, jobs).
 #include <cstdio>
 
 #include <spdlog/spdlog.h>
@@ -23,9 +24,16 @@ int main(int argc, char** argv) {
   }
   bool linked = !config.sync.hq_endpoint.empty();
   if (linked && !kura::KeyFileUsable("kura-store", config.sync.key_file)) return 2;
-  auto engine = kura::StartDaemon(config.store, kura::StoreOps(), config.log_level);
+  kura::SetUpDaemon(config.log_level);
+  zmq::context_t context(1);
+  auto server = std::make_unique<kura::ApiServer>(context);
+  kura::BindOrder api = kura::BindOrderOf(config.api);
+  if (auto s = server->Bind(api.before_storage); !s.ok()) return kura::ExitStatusAfterBindFailure(s, "--api");
+  auto engine = kura::StartDaemon(config.store, kura::StoreOps());
   if (!engine.ok()) return kura::ExitStatusAfterStartFailure(engine.status());
   kura::Engine* store = engine->get();
+  if (auto s = server->Bind(api.after_storage); !s.ok()) return kura::ExitStatusAfterBindFailure(s, "--api");
+  server->SetStore(store);
   kura::EventLoop loop(store->clock());
   kura::StopOnStorageFailure(loop, store);
   loop.Every("expire-holds", 1000, [store] {
@@ -42,7 +50,6 @@ int main(int argc, char** argv) {
     }
   });
 
-  zmq::context_t context(1);
   std::unique_ptr<kura::StoreSync> sync;
   if (linked) {
     auto started = kura::StoreSync::Start(context, store, config.sync);
@@ -53,11 +60,6 @@ int main(int argc, char** argv) {
     sync = std::move(*started);
     sync->Attach(&loop);
     store->SetSyncView(sync.get());
-  }
-  auto server = std::make_unique<kura::ApiServer>(context, store);
-  if (auto s = server->Bind(config.api); !s.ok()) {
-    spdlog::error("event=bind_failed error=\"{}\"", s.ToString());
-    return kura::ExitStatusAfterStartFailure(s);  // 2 for an endpoint that can never work
   }
   loop.Watch(server->socket(), [&] {
     KURA_RETURN_IF_ERROR(server->ServeWaiting());

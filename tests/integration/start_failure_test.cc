@@ -1,12 +1,13 @@
 // A daemon that cannot start, as an operator meets it: a setting that can never work exits 2
-// (the systemd units do not restart it) with a message naming the setting, and nothing is
-// made first: a new data directory left behind would belong to the store id given, and
-// refuse the right one.
+// (the systemd units do not restart it) with a message naming the setting, and an address in
+// use exits 1 (restarted: it may be freed). Either way nothing is made first: a new data
+// directory left behind would belong to the store id given, and refuse the right one.
 #include <sys/wait.h>
 
 #include <filesystem>
 
 #include <catch2/catch.hpp>
+#include <zmq.hpp>
 
 #include "chain.h"
 #include "curve_keys.h"
@@ -102,4 +103,38 @@ TEST_CASE("a setting of the link to hq given without --hq stops kura-store with 
       {{"--hq-key", "abc"}, "--hq-key (or hq_public_key) is a setting of the link to HQ, but no --hq"},
       {{"--offline-first-start"}, "--offline-first-start is a setting of the link to HQ, but no --hq"},
   });
+}
+
+TEST_CASE("an api address in use stops kura-store with status 1 and leaves no data directory for its id",
+          "[daemon]") {
+  TempDir dir;
+  zmq::socket_t taken(DaemonProcess::Context(), zmq::socket_type::router);
+  taken.bind("tcp://127.0.0.1:*");
+  std::string endpoint = taken.get(zmq::sockopt::last_endpoint);
+  DaemonProcess first("kobe-03", dir.Sub("data"), {"--api", endpoint});
+  int status = first.RunToExit();
+  CHECK(WEXITSTATUS(status) == 1);  // a restart may find it free
+  CHECK_THAT(first.Log(), Catch::Contains("event=bind_failed setting=--api"));
+  CHECK_THAT(first.Log(), Catch::Contains("Address already in use"));
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("data")));
+  // The directory is still free for the store meant to have it.
+  DaemonProcess second("kobe-04", dir.Sub("data"));
+  second.Start();
+  CHECK(second.Must("status")["store_id"] == "kobe-04");
+}
+
+TEST_CASE("a sync address in use stops kura-hq with status 1 and leaves no data directory", "[daemon]") {
+  TempDir dir;
+  auto keys = kura::GenerateCurveKeyPair();
+  REQUIRE(keys.ok());
+  REQUIRE(kura::WriteKeyFile(dir.Sub("hq.key"), *keys).ok());
+  zmq::socket_t taken(DaemonProcess::Context(), zmq::socket_type::router);
+  taken.bind("tcp://127.0.0.1:*");
+  std::string endpoint = taken.get(zmq::sockopt::last_endpoint);
+  auto hq = DaemonProcess::Hq(dir.Sub("hq"), {"--key-file", dir.Sub("hq.key"), "--sync", endpoint});
+  int status = hq->RunToExit();
+  CHECK(WEXITSTATUS(status) == 1);
+  CHECK_THAT(hq->Log(), Catch::Contains("event=bind_failed setting=--sync"));
+  CHECK_THAT(hq->Log(), Catch::Contains("Address already in use"));
+  CHECK_FALSE(std::filesystem::exists(dir.Sub("hq")));
 }
