@@ -92,9 +92,15 @@ void DaemonProcess::KillAndWipeDisk() {
 }
 
 int DaemonProcess::RunToExit() {
-  pid_t pid = Spawn();
-  int status = 0;
-  waitpid(pid, &status, 0);
+  REQUIRE(!running());
+  pid_ = Spawn();
+  REQUIRE(pid_ > 0);
+  int status = WaitForExit(20'000);
+  if (status == -1) {
+    Stop(SIGKILL);
+    INFO("daemon log:\n" << Log());
+    FAIL("the daemon still ran after 20 s: it started instead of refusing to");
+  }
   return status;
 }
 

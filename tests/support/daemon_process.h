@@ -33,8 +33,9 @@ class DaemonProcess {
   // The machine dies (SIGKILL) and comes back with an empty disk: the data directory is
   // gone. Start() brings the daemon back on it.
   void KillAndWipeDisk();
-  // Spawns without waiting; returns the exit status once the child has exited (for
-  // daemons expected to refuse to start).
+  // Spawns and returns the exit status once the child has exited (for daemons expected to
+  // refuse to start). Fails the test, killing the daemon, when it still runs after 20 s: it
+  // started instead.
   int RunToExit();
   // Waits up to `timeout_ms` for a running daemon to exit by itself and reaps it; returns
   // its wait status, or -1 (still running) on timeout.
