@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "kura/node/ipv6_endpoint.h"
 #include "kura/schema/api.h"
 
 namespace kura {
@@ -14,6 +15,7 @@ ApiClient::ApiClient(zmq::context_t& context, std::string endpoint, int timeout_
 void ApiClient::Reset() {
   socket_ = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::dealer);
   socket_->set(zmq::sockopt::linger, 0);
+  AllowIpv6For(*socket_, endpoint_);
   socket_->connect(endpoint_);
 }
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "endpoint_failure.h"
+#include "kura/node/ipv6_endpoint.h"
 
 namespace kura {
 namespace {
@@ -27,6 +28,7 @@ ApiServer::ApiServer(zmq::context_t& context)
 Status ApiServer::Bind(const std::vector<std::string>& endpoints) {
   for (const auto& endpoint : endpoints) {
     try {
+      AllowIpv6For(socket_, endpoint);
       socket_.bind(endpoint);
     } catch (const zmq::error_t& e) {
       return EndpointFailure("cannot bind API endpoint " + endpoint, e);

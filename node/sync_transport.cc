@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "endpoint_failure.h"
+#include "kura/node/ipv6_endpoint.h"
 #include "kura/sync/messages.h"
 
 namespace kura {
@@ -102,6 +103,7 @@ Status SyncHub::Open() {
 Status SyncHub::Bind(const std::string& endpoint) {
   KURA_RETURN_IF_ERROR(Open());
   try {
+    AllowIpv6For(socket_, endpoint);
     socket_.bind(endpoint);
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
   } catch (const zmq::error_t& e) {
@@ -239,6 +241,7 @@ Status SyncSpoke::Connect() {
   // Watch before dialing so no event is missed.
   KURA_ASSIGN_OR_RETURN(auto monitor, LinkMonitor::Attach(context_, socket));
   try {
+    AllowIpv6For(socket, endpoint_);
     socket.connect(endpoint_);
   } catch (const zmq::error_t& e) {
     monitor.reset();

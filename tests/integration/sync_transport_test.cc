@@ -39,14 +39,14 @@ CurveKeyPair Keys() {
   return *pair;
 }
 
-// HQ: a ZAP handler with `allow` and a hub on a free loopback port, in HQ's own context.
+// HQ: a ZAP handler with `allow` and a hub on a free port of `endpoint`, in HQ's own context.
 struct Hq {
-  explicit Hq(ZapAuthenticator::AllowList allow) {
+  explicit Hq(ZapAuthenticator::AllowList allow, const std::string& endpoint = "tcp://127.0.0.1:*") {
     auto started = ZapAuthenticator::Start(context, std::move(allow));
     REQUIRE(started.ok());
     auth = std::move(started).value();
     hub = std::make_unique<SyncHub>(context, keys, auth.get());
-    REQUIRE(hub->Bind("tcp://127.0.0.1:*").ok());
+    REQUIRE(hub->Bind(endpoint).ok());
   }
   bool Receive(std::string* store_id, std::string* bytes,
                std::chrono::milliseconds limit = 5000ms) {
@@ -117,6 +117,21 @@ TEST_CASE("a listed store exchanges messages both ways under its store id", "[tr
   CHECK(hq.auth->refused() == 0);
   CHECK(hq.hub->Send("osaka-02", "x").code() == Code::kNotFound);
   CHECK_FALSE(spoke.Receive(&bytes));
+}
+
+TEST_CASE("a store links to hq over IPv6 loopback", "[transport]") {
+  CurveKeyPair nara = Keys();
+  Hq hq({{nara.public_z85, "nara-01"}}, "tcp://[::1]:*");
+  CHECK_THAT(hq.hub->endpoint(), Catch::StartsWith("tcp://[::1]:"));
+  zmq::context_t store_context;
+  SyncSpoke spoke(store_context, nara, hq.keys.public_z85, hq.hub->endpoint());
+  REQUIRE(spoke.Connect().ok());
+  REQUIRE(Eventually([&] { return spoke.connected(); }));
+  REQUIRE(spoke.Send("hello over IPv6").ok());
+  std::string store_id, bytes;
+  REQUIRE(hq.Receive(&store_id, &bytes));
+  CHECK(store_id == "nara-01");
+  CHECK(bytes == "hello over IPv6");
 }
 
 TEST_CASE("a store with an unlisted key gets nothing through and is counted", "[transport]") {
