@@ -296,26 +296,26 @@ void World::PruneJob(int node_index) {
 void World::TakeSample() {
   Sample sample;
   sample.at_ms = now();
+  // With HQ down no lag is known.
+  sample.lag.assign(stores(), std::nullopt);
   if (hq_->up()) sample.largest_lag = 0;
-  for (int i = 0; i < stores(); ++i) {
+  for (int i = 0; i < stores() && hq_->up(); ++i) {
     SimNode& store = *stores_[i];
-    std::optional<int64_t> lag, lag_of_largest;
-    Result<VersionVector> held = VersionVector{};
-    if (hq_->up()) held = hq_->replica()->Held(store.id());
+    auto held = hq_->replica()->Held(store.id());
     auto behind = [&](uint64_t head) {
       return std::max<int64_t>(0, static_cast<int64_t>(head) - static_cast<int64_t>(held->Get(store.id())));
     };
-    if (!hq_->up() || !held.ok()) {
-      // HQ's side unknown: no lag is.
+    std::optional<int64_t> lag_of_largest;
+    if (!held.ok()) {
+      // Not known.
     } else if (store.takes_writes()) {
       auto head = store.replica()->Head();
-      if (head.ok()) lag = lag_of_largest = behind(*head);
+      if (head.ok()) sample.lag[i] = lag_of_largest = behind(*head);
     } else {
       // Getting its data back, it holds less than HQ does of it: not a lag. Down, it
       // holds what it held as it went down, none after its disk was replaced.
       lag_of_largest = store.up() || !store.head_when_down() ? 0 : behind(*store.head_when_down());
     }
-    sample.lag.push_back(lag);
     if (!lag_of_largest) sample.largest_lag.reset();
     else if (sample.largest_lag) sample.largest_lag = std::max(*sample.largest_lag, *lag_of_largest);
   }
